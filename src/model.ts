@@ -1,0 +1,146 @@
+/**
+ * The data that flows between pipeline stages (DESIGN.md, "The pipeline").
+ * Types only: each stage owns its logic in its own module.
+ */
+import type { ImageReference } from './reference.js'
+
+/** Where something was found: a path relative to the scanned directory and a 1-based line. */
+export interface Origin {
+  file: string
+  line: number
+}
+
+export type Severity = 'error' | 'warning' | 'notice'
+
+/** What a finding is about; `fail-on` selects kinds that fail the run. */
+export type FindingKind =
+  /** A file could not be read or parsed (malformed YAML, Dockerfile syntax, symlink loop). */
+  | 'invalid-file'
+  /** A variable in an image reference has no value, or `${VAR:?err}` fired. */
+  | 'unresolved-variable'
+  /** The text is not an image reference, or names a stage that does not exist. */
+  | 'invalid-reference'
+  /** The mapping file or an input is wrong. */
+  | 'invalid-config'
+  /** No rule maps the image (strict mapping). */
+  | 'unmapped'
+  /** Two different sources map to one target. */
+  | 'collision'
+  /** The tag breaks the configured tag policy. */
+  | 'tag-policy'
+  /** Several versions of one image are in use. */
+  | 'version-drift'
+  /** An image the deployment needs is not in the target. */
+  | 'missing'
+  /** Mirroring, building, pushing or verifying an image failed. */
+  | 'failed'
+
+export interface Finding {
+  kind: FindingKind
+  severity: Severity
+  message: string
+  file?: string
+  line?: number
+  /** The image the finding is about, fully qualified, when there is one. */
+  image?: string
+  /** What to do about it, copy-pasteable where possible. */
+  suggestion?: string
+}
+
+/** base: a third-party image to mirror. service: an image this repository builds. */
+export type ImageKind = 'base' | 'service'
+
+/** How a reference was written. */
+export type ReferenceSource = 'compose-image' | 'compose-build' | 'from' | 'copy-from' | 'mount-from'
+
+/** One reference as extraction sees it: text with variables resolved, and where it stands. */
+export interface ExtractedReference {
+  kind: ImageKind
+  /** The reference text after variable substitution, not yet normalised. */
+  text: string
+  origin: Origin
+  source: ReferenceSource
+  /** `--platform` of a FROM, or `platform:` of a compose service, when given. */
+  platform?: string
+  /** Compose service name, when the reference came from a compose file. */
+  service?: string
+  /** How to build it (service images only). */
+  build?: BuildSpec
+}
+
+/** A compose `build:` section resolved against the repository. Paths are relative to the scanned directory. */
+export interface BuildSpec {
+  context: string
+  dockerfile: string
+  target?: string
+  args: Record<string, string>
+}
+
+/** One deduplicated image of the inventory with every place that references it. */
+export interface InventoryImage {
+  kind: ImageKind
+  /** Normalised, fully qualified: `docker.io/library/postgres:15-alpine`. */
+  source: string
+  ref: ImageReference
+  origins: Origin[]
+  /** Service images: how to build them (the first compose service that builds it). */
+  build?: BuildSpec
+  /** Platforms requested where it is referenced, if any. */
+  platforms?: string[]
+}
+
+export interface Inventory {
+  images: InventoryImage[]
+  findings: Finding[]
+  /** Files scanned, relative to the scanned directory, sorted. */
+  files: string[]
+}
+
+export interface PlannedImage extends InventoryImage {
+  /** Fully qualified target, or null when unmapped or excluded. */
+  target: string | null
+  targetRef?: ImageReference
+}
+
+export interface Plan {
+  images: PlannedImage[]
+  findings: Finding[]
+  files: string[]
+}
+
+export type ImageStatus =
+  | 'planned'
+  | 'unmapped'
+  | 'mirrored'
+  | 'already-present'
+  | 'built'
+  | 'pushed'
+  | 'verified'
+  | 'missing'
+  | 'failed'
+  | 'skipped'
+
+/** What happened to one image in one phase. */
+export interface PhaseResult {
+  phase: 'mirror' | 'build' | 'push' | 'verify'
+  status: ImageStatus
+  durationMs: number
+  digest?: string
+  /** Bytes of the image (compressed layers + config), when known. */
+  size?: number
+  platforms?: string[]
+  bytesTransferred?: number
+  bytesSkipped?: number
+  /** Why it failed, in one line. */
+  error?: string
+  /** The tool's own output kept for failures (docker stderr, HTTP body). */
+  log?: string
+  suggestion?: string
+}
+
+export interface ImageResult {
+  image: PlannedImage
+  /** The final status: the last phase's, or the first failure. */
+  status: ImageStatus
+  phases: PhaseResult[]
+}

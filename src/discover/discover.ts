@@ -1,0 +1,150 @@
+/**
+ * Finds the compose files and Dockerfiles under the scanned directory. Never
+ * enters .git or node_modules, follows symlinks to directories once (a loop is
+ * a finding, not a hang), and reports what it cannot read instead of failing.
+ */
+import * as fs from 'node:fs'
+import * as path from 'node:path'
+import type { Finding } from '../model.js'
+import { compileGlob, matchesAny, type GlobMatcher } from './glob.js'
+
+export const DEFAULT_COMPOSE_PATTERNS = [
+  'compose.yaml',
+  'compose.yml',
+  'docker-compose.yaml',
+  'docker-compose.yml',
+  'compose.*.yaml',
+  'compose.*.yml',
+  'docker-compose.*.yaml',
+  'docker-compose.*.yml'
+]
+
+export const DEFAULT_DOCKERFILE_PATTERNS = ['Dockerfile', 'Dockerfile.*', '*.Dockerfile', '*.dockerfile', 'Containerfile', 'Containerfile.*']
+
+/** Never descended into, whatever the patterns say. */
+const SKIPPED_DIRECTORIES = new Set(['.git', 'node_modules'])
+
+/** Files that match the Dockerfile patterns by name but are not Dockerfiles. */
+const NOT_DOCKERFILES = compileGlob('*.dockerignore')
+
+/** The literal entry that stands for the default patterns in a `compose-files`/`dockerfiles` list. */
+export const DEFAULTS_ENTRY = 'defaults'
+
+export interface DiscoverOptions {
+  /** Glob lists; empty means the defaults, and the entry `defaults` adds them to custom patterns. */
+  composePatterns: string[]
+  dockerfilePatterns: string[]
+  exclude: string[]
+}
+
+export interface Discovery {
+  /** Relative POSIX paths, sorted. */
+  composeFiles: string[]
+  dockerfiles: string[]
+  findings: Finding[]
+}
+
+export function discoverFiles(root: string, options: DiscoverOptions): Discovery {
+  const compose = compilePatterns(options.composePatterns, DEFAULT_COMPOSE_PATTERNS)
+  const dockerfiles = compilePatterns(options.dockerfilePatterns, DEFAULT_DOCKERFILE_PATTERNS)
+  const exclude = options.exclude.map(compileGlob)
+  const result: Discovery = { composeFiles: [], dockerfiles: [], findings: [] }
+  const visitedDirectories = new Set<string>()
+
+  const walk = (absolute: string, relative: string): void => {
+    let real: string
+    let entries: fs.Dirent[]
+    try {
+      real = fs.realpathSync(absolute)
+      entries = fs.readdirSync(absolute, { withFileTypes: true })
+    } catch (error) {
+      result.findings.push(unreadable(relative || '.', error))
+      return
+    }
+    if (visitedDirectories.has(real)) {
+      result.findings.push({
+        kind: 'invalid-file',
+        severity: 'warning',
+        message: `Skipped ${relative}: a symbolic link leads back to a directory already scanned (${path.relative(root, real) || '.'})`,
+        file: relative
+      })
+      return
+    }
+    visitedDirectories.add(real)
+    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+    for (const entry of entries) {
+      const childRelative = relative === '' ? entry.name : `${relative}/${entry.name}`
+      const childAbsolute = path.join(absolute, entry.name)
+      if (matchesAny(exclude, childRelative)) continue
+      let isDirectory = entry.isDirectory()
+      let isFile = entry.isFile()
+      if (entry.isSymbolicLink()) {
+        try {
+          const stat = fs.statSync(childAbsolute)
+          isDirectory = stat.isDirectory()
+          isFile = stat.isFile()
+        } catch (error) {
+          // A dangling link matters only when it has a name we would have read.
+          if (matchesAny(compose, childRelative) || matchesAny(dockerfiles, childRelative)) {
+            result.findings.push(unreadable(childRelative, error))
+          }
+          continue
+        }
+      }
+      if (isDirectory) {
+        if (!SKIPPED_DIRECTORIES.has(entry.name)) walk(childAbsolute, childRelative)
+      } else if (isFile) {
+        if (matchesAny(compose, childRelative)) result.composeFiles.push(childRelative)
+        else if (matchesAny(dockerfiles, childRelative) && !NOT_DOCKERFILES.matches(childRelative)) result.dockerfiles.push(childRelative)
+      }
+    }
+  }
+
+  walk(root, '')
+  result.composeFiles.sort()
+  result.dockerfiles.sort()
+  return result
+}
+
+function compilePatterns(patterns: string[], defaults: string[]): GlobMatcher[] {
+  const expanded = patterns.length === 0 ? defaults : patterns.flatMap(pattern => (pattern === DEFAULTS_ENTRY ? defaults : [pattern]))
+  return expanded.map(compileGlob)
+}
+
+function unreadable(file: string, error: unknown): Finding {
+  const reason = error instanceof Error && 'code' in error ? String((error as NodeJS.ErrnoException).code) : String(error)
+  return {
+    kind: 'invalid-file',
+    severity: 'warning',
+    message: `Could not read ${file} (${reason}); it was not scanned`,
+    file
+  }
+}
+
+/**
+ * Groups compose files into the projects `docker compose` would load: per
+ * directory, the base file plus its `.override` file, and each other variant
+ * (`docker-compose.prod.yml`) merged on top of the base, so a variant that only
+ * changes a tag is read as docker compose -f base -f variant reads it.
+ */
+export function groupComposeProjects(composeFiles: string[]): string[][] {
+  const byDirectory = new Map<string, string[]>()
+  for (const file of composeFiles) {
+    const dir = path.posix.dirname(file)
+    byDirectory.set(dir, [...(byDirectory.get(dir) ?? []), file])
+  }
+  const projects: string[][] = []
+  for (const files of byDirectory.values()) {
+    const name = (file: string): string => path.posix.basename(file)
+    const base = files.find(file => /^(?:docker-)?compose\.ya?ml$/.test(name(file)))
+    const override = files.find(file => base !== undefined && /^(?:docker-)?compose\.override\.ya?ml$/.test(name(file)))
+    const variants = files.filter(file => file !== base && file !== override)
+    if (base === undefined) {
+      for (const file of files) projects.push([file])
+      continue
+    }
+    projects.push(override === undefined ? [base] : [base, override])
+    for (const variant of variants) projects.push([base, variant])
+  }
+  return projects
+}

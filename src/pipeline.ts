@@ -1,0 +1,105 @@
+/**
+ * The pipeline of DESIGN.md, shared by the action and the CLI:
+ * discover → extract → map → execute → report. Each stage is called here and
+ * nowhere else; the front ends only turn the result into outputs, a summary,
+ * annotations and an exit code.
+ */
+import * as fs from 'node:fs'
+import * as path from 'node:path'
+import { discoverFiles, groupComposeProjects } from './discover/discover.js'
+import { buildInventory, fileReader } from './extract/inventory.js'
+import type { Finding, ImageResult, Inventory, Plan } from './model.js'
+import { mapInventory } from './map/mapping.js'
+import { loadMappingConfig } from './map/config.js'
+import { selectShard, matrixOutput } from './plan/shard.js'
+import { buildReport, type Report } from './report/report.js'
+import type { Settings } from './settings.js'
+import { writeDeploymentCompose } from './deploy/compose-output.js'
+import { executeSettings, type ProgressSink } from './execute/run.js'
+
+export interface PipelineResult {
+  report: Report
+  /** Extra outputs: compose-file, matrix. */
+  outputs: Record<string, string>
+}
+
+export async function runPipeline(settings: Settings, progress: ProgressSink): Promise<PipelineResult> {
+  const outputs: Record<string, string> = {}
+  const readFile = fileReader(settings.root, fs)
+
+  const envFiles = settings.envFiles.map(file => path.relative(settings.root, file).split(path.sep).join('/'))
+  const { inventory, composeProjects } = await progress.group('Find images', async () => {
+    const discovery = discoverFiles(settings.root, {
+      composePatterns: settings.composeFiles,
+      dockerfilePatterns: settings.dockerfiles,
+      exclude: settings.exclude
+    })
+    const projects = groupComposeProjects(discovery.composeFiles)
+    const found = buildInventory({ composeProjects: projects, dockerfiles: discovery.dockerfiles, readFile, env: settings.env, envFiles })
+    const result: Inventory = { ...found, findings: [...discovery.findings, ...found.findings] }
+    progress.info(
+      `${result.files.length} files scanned: ${result.images.filter(image => image.kind === 'base').length} base images, ${
+        result.images.filter(image => image.kind === 'service').length
+      } service images, ${result.findings.length} findings`
+    )
+    return { inventory: result, composeProjects: projects }
+  })
+
+  let plan = planFor(inventory, settings)
+  if (settings.shard !== undefined) {
+    const { index, count } = settings.shard
+    plan = { ...plan, images: selectShard(plan.images, index, count) }
+    progress.info(`Shard ${index}/${count}: ${plan.images.length} images`)
+  }
+  if (settings.mode === 'plan') outputs.matrix = matrixOutput(plan.images, settings.shards)
+
+  const findings: Finding[] = [...plan.findings]
+  if (settings.composeOutput !== undefined && settings.registry !== undefined) {
+    const written = writeDeploymentCompose({ plan, composeProjects, readFile, env: settings.env, envFiles, output: settings.composeOutput })
+    findings.push(...written.findings)
+    if (written.paths.length > 0) outputs['compose-file'] = written.paths.join('\n')
+  }
+
+  let results: ImageResult[] | undefined
+  if (settings.mode !== 'plan' && settings.mode !== 'check') {
+    results = await executeSettings(plan, settings, progress)
+  }
+
+  const report = buildReport({
+    mode: settings.mode,
+    ...(settings.registry !== undefined && { registry: settings.registry.text }),
+    ...(settings.tag !== undefined && { tag: settings.tag }),
+    dryRun: settings.dryRun,
+    images: plan.images,
+    findings,
+    files: plan.files,
+    ...(results !== undefined && { results }),
+    failOn: settings.failOn
+  })
+  return { report, outputs }
+}
+
+/** Without a registry (mode plan) the inventory is the plan, with no targets. */
+function planFor(inventory: Inventory, settings: Settings): Plan {
+  if (settings.registry === undefined) {
+    return { images: inventory.images.map(image => ({ ...image, target: null })), findings: inventory.findings, files: inventory.files }
+  }
+  const loaded = settings.configFile === undefined ? undefined : loadMappingConfig(settings.configFile, displayPath(settings, settings.configFile))
+  const plan = mapInventory(
+    { ...inventory, findings: [...inventory.findings, ...(loaded?.findings ?? [])] },
+    {
+      registry: { registry: settings.registry.registry, namespace: settings.registry.namespace },
+      ...(settings.tag !== undefined && { tag: settings.tag }),
+      layout: settings.layout,
+      ...(settings.flatSeparator !== undefined && { flatSeparator: settings.flatSeparator }),
+      strict: settings.strict ?? loaded?.config.strict ?? false,
+      ...(loaded !== undefined && { config: loaded.config }),
+      ...(settings.configFile !== undefined && { configFile: displayPath(settings, settings.configFile) })
+    }
+  )
+  return plan
+}
+
+function displayPath(settings: Settings, absolute: string): string {
+  return path.relative(settings.root, absolute).split(path.sep).join('/')
+}

@@ -24,6 +24,8 @@ export type FindingKind =
   | 'invalid-config'
   /** No rule maps the image (strict mapping). */
   | 'unmapped'
+  /** A rule of the mapping file excludes the image: it is not mirrored (a notice). */
+  | 'excluded'
   /** Two different sources map to one target. */
   | 'collision'
   /** The tag breaks the configured tag policy. */
@@ -99,6 +101,8 @@ export interface Inventory {
 export interface PlannedImage extends InventoryImage {
   /** Fully qualified target, or null when unmapped or excluded. */
   target: string | null
+  /** True when a mapping rule excludes it (target null, not an error). */
+  excluded?: boolean
   targetRef?: ImageReference
 }
 

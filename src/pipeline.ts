@@ -91,8 +91,9 @@ function planFor(inventory: Inventory, settings: Settings): Plan {
       registry: { registry: settings.registry.registry, namespace: settings.registry.namespace },
       ...(settings.tag !== undefined && { tag: settings.tag }),
       layout: settings.layout,
+      layoutFromInput: settings.layoutFromInput,
       ...(settings.flatSeparator !== undefined && { flatSeparator: settings.flatSeparator }),
-      strict: settings.strict ?? loaded?.config.strict ?? false,
+      ...(settings.strict !== undefined && { strict: settings.strict }),
       ...(loaded !== undefined && { config: loaded.config }),
       ...(settings.configFile !== undefined && { configFile: displayPath(settings, settings.configFile) })
     }

@@ -25,14 +25,15 @@ export const FINDING_KINDS: readonly FindingKind[] = [
   'invalid-reference',
   'invalid-config',
   'unmapped',
+  'excluded',
   'collision',
   'tag-policy',
   'version-drift',
   'missing',
   'failed'
 ]
-/** Everything but the version-drift notice fails the run unless `fail-on` says otherwise. */
-export const DEFAULT_FAIL_ON: readonly FindingKind[] = FINDING_KINDS.filter(kind => kind !== 'version-drift')
+/** Everything but the version-drift and excluded notices fails the run unless `fail-on` says otherwise. */
+export const DEFAULT_FAIL_ON: readonly FindingKind[] = FINDING_KINDS.filter(kind => kind !== 'version-drift' && kind !== 'excluded')
 
 export const DEFAULT_CONFIG_FILE = '.github/image-mirror.yml'
 
@@ -50,6 +51,8 @@ export interface Settings {
   registry?: RegistryTarget
   tag?: string
   layout: Layout
+  /** Whether the layout input was given; when not, a layout in the mapping file wins. */
+  layoutFromInput: boolean
   /** Joins path components under the flat layout (`minio-minio`); undefined keeps only the last component. */
   flatSeparator?: string
   /** Absolute path of the mapping file, when one is used. */
@@ -231,6 +234,7 @@ export function buildSettings(read: InputReader, context: SettingsContext): Sett
     ...(registry && { registry }),
     ...(tag !== undefined && { tag }),
     layout: oneOf('layout', LAYOUTS, 'preserve'),
+    layoutFromInput: text('layout') !== '',
     ...(flatSeparator !== undefined && { flatSeparator }),
     ...(configFile !== undefined && { configFile }),
     ...(strict !== undefined && { strict }),

@@ -71,7 +71,7 @@ export function buildReport(input: ReportInput): Report {
       kind: image.kind,
       source: image.source,
       target: image.target,
-      status: result?.status ?? (image.target === null && input.registry !== undefined ? 'unmapped' : 'planned'),
+      status: result?.status ?? plannedStatus(image, input.registry !== undefined),
       origins: image.origins,
       ...(image.platforms !== undefined && { platforms: image.platforms }),
       ...(image.build !== undefined && { build: image.build }),
@@ -108,6 +108,11 @@ export function buildReport(input: ReportInput): Report {
     findings,
     files: input.files
   }
+}
+
+function plannedStatus(image: PlannedImage, mapped: boolean): ImageStatus {
+  if (image.excluded === true) return 'skipped'
+  return image.target === null && mapped ? 'unmapped' : 'planned'
 }
 
 /**

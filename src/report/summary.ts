@@ -22,6 +22,7 @@ const FINDING_TITLES: Record<FindingKind, string> = {
   'invalid-reference': 'Invalid image references',
   'invalid-config': 'Mapping file errors',
   unmapped: 'Unmapped images',
+  excluded: 'Excluded by the mapping file',
   collision: 'Target collisions',
   'tag-policy': 'Tag policy',
   'version-drift': 'Several versions of one image',

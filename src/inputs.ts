@@ -19,7 +19,7 @@ export const INPUTS: readonly InputSpec[] = [
   { name: 'registry', description: 'Target registry host with optional namespace, e.g. harbor.example.com/aihpc. Required for every mode but plan.' },
   { name: 'tag', description: "Tag of the repository's own service images, e.g. v0.3.5. Without it, service images keep the tag their compose file gives them." },
   { name: 'path', description: 'Directory to scan, relative to the workspace.', default: '.' },
-  { name: 'layout', description: 'How third-party images are named under the registry: preserve (quay.io/minio/minio -> <registry>/minio/minio), library (as preserve, Docker Hub official images under library/), or flat (last path component only). Default: the mapping file's layout, else preserve.' },
+  { name: 'layout', description: 'How third-party images are named under the registry: preserve (quay.io/minio/minio -> <registry>/minio/minio), library (as preserve, Docker Hub official images under library/), or flat (last path component only). Default: the layout of the mapping file, else preserve.' },
   { name: 'flat-separator', description: "With layout flat, join all path components with this separator instead of keeping only the last ('-' gives minio-minio)." },
   { name: 'config', description: 'Mapping file (rules, exclusions, tag policy), relative to path. Used by default when .github/image-mirror.yml exists.' },
   { name: 'strict', description: 'Every image needs an explicit rule in the mapping file; the layout only proposes names. Overrides the mapping file.' },

@@ -17,6 +17,8 @@ export interface ActionRun {
   stderr: string
   outputs: Record<string, string>
   summary: string
+  /** The JSON report file named by the `report` output, parsed (read before the runner's temp directory goes). */
+  report?: unknown
   /** Workflow commands the action printed: ::error file=…,line=…::message */
   commands: Array<{ command: string; properties: Record<string, string>; message: string }>
 }
@@ -51,6 +53,8 @@ export function runAction(inputs: Record<string, string>, options: { workspace: 
     summary: fs.readFileSync(summaryFile, 'utf8'),
     commands: parseCommands(result.stdout)
   }
+  const reportPath = run.outputs.report
+  if (reportPath !== undefined && fs.existsSync(reportPath)) run.report = JSON.parse(fs.readFileSync(reportPath, 'utf8'))
   fs.rmSync(temp, { recursive: true, force: true })
   return run
 }

@@ -5,12 +5,18 @@
  * PhaseResult with status 'failed' and the reason, so one image never hides
  * the others.
  */
-import type { PhaseResult, PlannedImage } from '../model.js'
+import type { ImageKind, PhaseResult, PlannedImage } from '../model.js'
 import type { ImageReference } from '../reference.js'
 
 export interface Credentials {
   username: string
   password: string
+}
+
+/** What a verify may be told besides the target, to make its suggestion precise. */
+export interface VerifyContext {
+  source?: ImageReference
+  kind?: ImageKind
 }
 
 /** Copies third-party images to the target and checks that target images exist. */
@@ -19,7 +25,7 @@ export interface MirrorEngine {
   /** Copy `source` to `target`; 'already-present' when the target already holds the same image. */
   mirror(source: ImageReference, target: ImageReference): Promise<PhaseResult>
   /** Does `target` exist (status 'verified' with its digest) or not ('missing' with a suggestion)? */
-  verify(target: ImageReference): Promise<PhaseResult>
+  verify(target: ImageReference, context?: VerifyContext): Promise<PhaseResult>
   /** Release connections, log out what this engine logged in to. */
   close(): Promise<void>
 }

@@ -1,0 +1,210 @@
+/**
+ * Starts a private dockerd per test file (its own socket, data-root and
+ * exec-root; never the system daemon), without a bridge so it creates no
+ * private-range address. Docker Hub names resolve through `--registry-mirror`
+ * to a local registry; everything else the daemon or the CLI would fetch from
+ * outside goes to a dead loopback proxy, so a test can never reach the
+ * internet even when a mirror misses and docker falls back to Docker Hub.
+ */
+import { execFile, spawn, spawnSync, type ChildProcess } from 'node:child_process'
+import * as fs from 'node:fs'
+import * as os from 'node:os'
+import * as path from 'node:path'
+import { promisify } from 'node:util'
+import { mapConcurrent } from '../../src/engine/pool.js'
+import { familiarName, parseReference, type ImageReference } from '../../src/reference.js'
+import { freePort, requireBinary, stopProcess, type TestRegistry } from './registry.js'
+
+const execFileAsync = promisify(execFile)
+
+export interface TestDockerd {
+  /** unix://... for DOCKER_HOST */
+  host: string
+  /** The environment for the docker CLI: DOCKER_HOST, a private DOCKER_CONFIG, the dead proxy. */
+  env: NodeJS.ProcessEnv
+  dir: string
+  /** Runs `docker ...args` against this daemon and returns stdout; throws with stderr on failure. */
+  docker(args: string[], input?: string): Promise<string>
+  stop(): Promise<void>
+}
+
+export interface DockerdOptions {
+  /** http://127.0.0.1:PORT of a registry that answers Docker Hub pulls. */
+  registryMirror?: string
+  insecureRegistries?: string[]
+}
+
+export async function startDockerd(options: DockerdOptions = {}): Promise<TestDockerd> {
+  const dockerd = requireBinary('dockerd', 'docker.io')
+  requireBinary('docker', 'docker.io')
+  // Unix socket paths are limited to ~108 bytes: keep the directory short.
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'im-dockerd-'))
+  const dataRoot = path.join(dir, 'root')
+  const execRoot = path.join(dir, 'exec')
+  const configDir = path.join(dir, 'config')
+  fs.mkdirSync(configDir)
+  const socket = path.join(dir, 'docker.sock')
+  const host = `unix://${socket}`
+  const deadProxy = `http://127.0.0.1:${await freePort()}`
+  const proxyEnv = {
+    HTTP_PROXY: deadProxy,
+    HTTPS_PROXY: deadProxy,
+    http_proxy: deadProxy,
+    https_proxy: deadProxy,
+    NO_PROXY: '127.0.0.1,localhost,::1',
+    no_proxy: '127.0.0.1,localhost,::1'
+  }
+  const args = [
+    '--bridge=none',
+    '--iptables=false',
+    '--ip-masq=false',
+    '--data-root',
+    dataRoot,
+    '--exec-root',
+    execRoot,
+    '-H',
+    host,
+    '--pidfile',
+    path.join(dir, 'docker.pid')
+  ]
+  if (options.registryMirror !== undefined) args.push('--registry-mirror', options.registryMirror)
+  for (const registry of options.insecureRegistries ?? []) args.push('--insecure-registry', registry)
+
+  const logPath = path.join(dir, 'dockerd.log')
+  const log = fs.openSync(logPath, 'a')
+  const child: ChildProcess = spawn(dockerd, args, { stdio: ['ignore', log, log], env: { ...process.env, ...proxyEnv } })
+  fs.closeSync(log)
+
+  const env: NodeJS.ProcessEnv = { ...process.env, ...proxyEnv, DOCKER_HOST: host, DOCKER_CONFIG: configDir, DOCKER_BUILDKIT: '0' }
+  const docker = async (dockerArgs: string[], input?: string): Promise<string> => {
+    const run = execFileAsync('docker', dockerArgs, { env, maxBuffer: 64 * 1024 * 1024 })
+    if (input !== undefined) {
+      run.child.stdin?.end(input)
+    }
+    try {
+      return (await run).stdout
+    } catch (error) {
+      const stderr = (error as { stderr?: string }).stderr ?? ''
+      throw new Error(`docker ${dockerArgs.join(' ')} failed: ${stderr.trim() || String(error)}`)
+    }
+  }
+
+  const stop = async (): Promise<void> => {
+    await stopProcess(child, 20000)
+    unmountUnder(dir)
+    fs.rmSync(dir, { recursive: true, force: true })
+  }
+
+  const deadline = Date.now() + 30000
+  for (;;) {
+    if (child.exitCode !== null || child.signalCode !== null) {
+      const tail = fs.readFileSync(logPath, 'utf8').slice(-3000)
+      await stop()
+      throw new Error(`dockerd exited while starting (is this run as root? try 'npm run ci'):\n${tail}`)
+    }
+    try {
+      await execFileAsync('docker', ['info', '--format', '{{.ServerVersion}}'], { env, timeout: 5000 })
+      break
+    } catch {
+      if (Date.now() > deadline) {
+        const tail = fs.readFileSync(logPath, 'utf8').slice(-3000)
+        await stop()
+        throw new Error(`dockerd did not answer 'docker info' within 30 s:\n${tail}`)
+      }
+      await new Promise(resolve => setTimeout(resolve, 200))
+    }
+  }
+  return { host, env, dir, docker, stop }
+}
+
+/** dockerd leaves mounts (netns, overlay) behind when killed; unmount them, deepest first, before removing the directory. */
+function unmountUnder(dir: string): void {
+  let mountinfo = ''
+  try {
+    mountinfo = fs.readFileSync('/proc/self/mountinfo', 'utf8')
+  } catch {
+    return
+  }
+  const mountPoints = mountinfo
+    .split('\n')
+    .map(line => line.split(' ')[4])
+    .filter((point): point is string => point !== undefined && (point === dir || point.startsWith(`${dir}/`)))
+    .sort((a, b) => b.length - a.length)
+  for (const point of mountPoints) {
+    // Lazy unmount: a mount already gone is not an error worth failing a test over.
+    spawnSync('umount', ['-l', point], { stdio: 'ignore' })
+  }
+}
+
+
+export interface SeededImage {
+  /** The name as given: `postgres:15-alpine`, `quay.io/minio/minio:latest`. */
+  name: string
+  ref: ImageReference
+  /** Where it was pushed in the upstream registry (Docker Hub names only). */
+  upstreamName?: string
+  /** Non-Hub names are tagged in the daemon under their real name instead (the `pull: missing` path). */
+  local: boolean
+  /** The image ID (config digest), which survives push and pull. */
+  id: string
+}
+
+const BASE_IMAGE = 'im-test/busybox:base'
+
+/**
+ * Builds one busybox base (once per daemon) and, for every name, a tiny
+ * distinct image on top of it. Docker Hub names are pushed to the upstream
+ * registry under their repository path (`<upstream>/library/postgres:15-alpine`)
+ * and removed from the daemon, so pulling them goes through the mirror; other
+ * registries' names cannot be pulled here and are tagged in the daemon.
+ */
+export async function seedBaseImages(dockerd: TestDockerd, upstream: TestRegistry, names: string[]): Promise<SeededImage[]> {
+  await ensureBusyboxBase(dockerd)
+  const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'im-seed-'))
+  try {
+    return await mapConcurrent(names, 4, async (name, index) => {
+      const ref = parseReference(name)
+      const context = path.join(workDir, String(index))
+      fs.mkdirSync(context)
+      // One small distinct file per name, so every image has its own digest.
+      fs.writeFileSync(path.join(context, 'image-name.txt'), `${name}\n`)
+      fs.writeFileSync(path.join(context, 'Dockerfile'), `FROM ${BASE_IMAGE}\nCOPY image-name.txt /image-name.txt\n`)
+      if (ref.registry === 'docker.io') {
+        const upstreamName = `${upstream.host}/${ref.repository}:${ref.tag ?? 'latest'}`
+        await dockerd.docker(['build', '--network=host', '-q', '-t', upstreamName, context])
+        const id = (await dockerd.docker(['image', 'inspect', '--format', '{{.Id}}', upstreamName])).trim()
+        await dockerd.docker(['push', upstreamName])
+        await dockerd.docker(['rmi', upstreamName])
+        return { name, ref, upstreamName, local: false, id }
+      }
+      const localName = familiarName(ref)
+      await dockerd.docker(['build', '--network=host', '-q', '-t', localName, context])
+      const id = (await dockerd.docker(['image', 'inspect', '--format', '{{.Id}}', localName])).trim()
+      return { name, ref, local: true, id }
+    })
+  } finally {
+    fs.rmSync(workDir, { recursive: true, force: true })
+  }
+}
+
+async function ensureBusyboxBase(dockerd: TestDockerd): Promise<void> {
+  try {
+    await dockerd.docker(['image', 'inspect', BASE_IMAGE])
+    return
+  } catch {
+    // Not built yet in this daemon.
+  }
+  const busybox = requireBinary('busybox', 'busybox-static')
+  const context = fs.mkdtempSync(path.join(os.tmpdir(), 'im-busybox-'))
+  try {
+    fs.copyFileSync(busybox, path.join(context, 'busybox'))
+    fs.chmodSync(path.join(context, 'busybox'), 0o755)
+    fs.writeFileSync(
+      path.join(context, 'Dockerfile'),
+      ['FROM scratch', 'COPY busybox /bin/busybox', 'RUN ["/bin/busybox", "--install", "-s", "/bin"]', ''].join('\n')
+    )
+    await dockerd.docker(['build', '--network=host', '-q', '-t', BASE_IMAGE, context])
+  } finally {
+    fs.rmSync(context, { recursive: true, force: true })
+  }
+}

@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
 import * as fs from 'node:fs'
+import * as os from 'node:os'
 import * as path from 'node:path'
 import { discoverFiles, groupComposeProjects } from '../src/discover/discover.js'
 import { buildInventory, fileReader } from '../src/extract/inventory.js'
@@ -15,7 +16,8 @@ function scan(root: string, env: Record<string, string> = {}) {
     dockerfiles: discovery.dockerfiles,
     readFile: fileReader(root, fs),
     env,
-    envFiles: []
+    envFiles: [],
+    rootDirectoryName: path.basename(root)
   })
   return { discovery, inventory }
 }
@@ -48,8 +50,26 @@ describe('the reference project inventory', () => {
 })
 
 describe('a repository with bad files is still scanned', () => {
+  it('names a root compose project after the scanned directory and does not look for remote build contexts on disk', () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'im-inventory-'))
+    try {
+      fs.writeFileSync(path.join(root, 'compose.yaml'), 'services:\n  api:\n    build: .\n  remote:\n    image: acme/remote:1\n    build: https://github.com/acme/remote.git#main\n')
+      fs.writeFileSync(path.join(root, 'Dockerfile'), 'FROM alpine:3\n')
+      const { inventory } = scan(root)
+      const name = path.basename(root).toLowerCase().replace(/[^a-z0-9_-]/g, '')
+      expect(inventory.images.map(image => `${image.kind} ${image.source}`)).toEqual([
+        'base docker.io/library/alpine:3',
+        'service docker.io/acme/remote:1',
+        `service docker.io/library/${name}-api:latest`
+      ])
+      expect(inventory.findings.map(finding => `${finding.severity} ${finding.file}:${finding.line}`)).toEqual(['warning compose.yaml:6'])
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true })
+    }
+  })
+
   it('reports each bad file with its line and keeps every other image', () => {
-    const root = fs.mkdtempSync(path.join(REPO_ROOT, '.tmp-inventory-'))
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'im-inventory-'))
     try {
       fs.mkdirSync(path.join(root, 'a'))
       fs.mkdirSync(path.join(root, 'b'))

@@ -20932,7 +20932,12 @@ function buildInventory(input) {
     // One Dockerfile built with the same args by several projects is scanned once.
     const scannedBuilds = new Set();
     for (const files of input.composeProjects) {
-        const project = loadComposeProject(files, { env: input.env, envFiles: input.envFiles, readFile: input.readFile });
+        const project = loadComposeProject(files, {
+            env: input.env,
+            envFiles: input.envFiles,
+            readFile: input.readFile,
+            ...(input.rootDirectoryName !== undefined && { rootDirectoryName: input.rootDirectoryName })
+        });
         project.files.forEach(file => scannedFiles.add(file));
         findings.push(...project.findings);
         for (const service of project.services) {
@@ -20966,7 +20971,8 @@ function buildInventory(input) {
             });
             dockerfilesBuiltByCompose.add(build.dockerfile);
             const buildKey = JSON.stringify([build.dockerfile, build.target ?? '', Object.entries(build.args).sort()]);
-            if (scannedBuilds.has(buildKey))
+            // Remote contexts and dockerfile_inline were reported by the compose stage; there is no file to read.
+            if (service.build.notScanned !== undefined || scannedBuilds.has(buildKey))
                 continue;
             scannedBuilds.add(buildKey);
             const text = input.readFile(build.dockerfile);
@@ -22369,7 +22375,12 @@ function renderDeploymentCompose(input) {
     const files = new Map();
     const findings = [];
     for (const projectFiles of input.composeProjects) {
-        const project = loadComposeProject(projectFiles, { env: input.env, envFiles: input.envFiles, readFile: input.readFile });
+        const project = loadComposeProject(projectFiles, {
+            env: input.env,
+            envFiles: input.envFiles,
+            readFile: input.readFile,
+            ...(input.rootDirectoryName !== undefined && { rootDirectoryName: input.rootDirectoryName })
+        });
         const images = new Map();
         const problems = [];
         for (const service of project.services) {
@@ -25981,7 +25992,14 @@ async function runPipeline(settings, progress) {
             exclude: settings.exclude
         });
         const projects = groupComposeProjects(discovery.composeFiles);
-        const found = buildInventory({ composeProjects: projects, dockerfiles: discovery.dockerfiles, readFile, env: settings.env, envFiles });
+        const found = buildInventory({
+            composeProjects: projects,
+            dockerfiles: discovery.dockerfiles,
+            readFile,
+            env: settings.env,
+            envFiles,
+            rootDirectoryName: external_node_path_namespaceObject.basename(settings.root)
+        });
         const result = { ...found, findings: [...discovery.findings, ...found.findings] };
         progress.info(`${result.files.length} files scanned: ${result.images.filter(image => image.kind === 'base').length} base images, ${result.images.filter(image => image.kind === 'service').length} service images, ${result.findings.length} findings`);
         return { inventory: result, composeProjects: projects };
@@ -25996,7 +26014,15 @@ async function runPipeline(settings, progress) {
         outputs.matrix = matrixOutput(plan.images, settings.shards);
     const findings = [...plan.findings];
     if (settings.composeOutput !== undefined && settings.registry !== undefined) {
-        const written = writeDeploymentCompose({ plan, composeProjects, readFile, env: settings.env, envFiles, output: settings.composeOutput });
+        const written = writeDeploymentCompose({
+            plan,
+            composeProjects,
+            readFile,
+            env: settings.env,
+            envFiles,
+            rootDirectoryName: external_node_path_namespaceObject.basename(settings.root),
+            output: settings.composeOutput
+        });
         findings.push(...written.findings);
         if (written.paths.length > 0)
             outputs['compose-file'] = written.paths.join('\n');

@@ -35,7 +35,14 @@ export async function runPipeline(settings: Settings, progress: ProgressSink): P
       exclude: settings.exclude
     })
     const projects = groupComposeProjects(discovery.composeFiles)
-    const found = buildInventory({ composeProjects: projects, dockerfiles: discovery.dockerfiles, readFile, env: settings.env, envFiles })
+    const found = buildInventory({
+      composeProjects: projects,
+      dockerfiles: discovery.dockerfiles,
+      readFile,
+      env: settings.env,
+      envFiles,
+      rootDirectoryName: path.basename(settings.root)
+    })
     const result: Inventory = { ...found, findings: [...discovery.findings, ...found.findings] }
     progress.info(
       `${result.files.length} files scanned: ${result.images.filter(image => image.kind === 'base').length} base images, ${
@@ -55,7 +62,15 @@ export async function runPipeline(settings: Settings, progress: ProgressSink): P
 
   const findings: Finding[] = [...plan.findings]
   if (settings.composeOutput !== undefined && settings.registry !== undefined) {
-    const written = writeDeploymentCompose({ plan, composeProjects, readFile, env: settings.env, envFiles, output: settings.composeOutput })
+    const written = writeDeploymentCompose({
+      plan,
+      composeProjects,
+      readFile,
+      env: settings.env,
+      envFiles,
+      rootDirectoryName: path.basename(settings.root),
+      output: settings.composeOutput
+    })
     findings.push(...written.findings)
     if (written.paths.length > 0) outputs['compose-file'] = written.paths.join('\n')
   }

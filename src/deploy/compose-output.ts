@@ -18,6 +18,8 @@ export interface DeploymentComposeInput {
   readFile: (relativePath: string) => string | undefined
   env: Record<string, string>
   envFiles: string[]
+  /** As for the inventory: names a root compose project without `name:`. */
+  rootDirectoryName?: string
   /** Absolute output path: the file itself when one compose file is written, else a directory. */
   output: string
 }
@@ -34,7 +36,12 @@ export function renderDeploymentCompose(input: Omit<DeploymentComposeInput, 'out
   const files = new Map<string, DeploymentComposeFile>()
   const findings: Finding[] = []
   for (const projectFiles of input.composeProjects) {
-    const project = loadComposeProject(projectFiles, { env: input.env, envFiles: input.envFiles, readFile: input.readFile })
+    const project = loadComposeProject(projectFiles, {
+      env: input.env,
+      envFiles: input.envFiles,
+      readFile: input.readFile,
+      ...(input.rootDirectoryName !== undefined && { rootDirectoryName: input.rootDirectoryName })
+    })
     const images = new Map<string, string>()
     const problems: Finding[] = []
     for (const service of project.services) {

@@ -20,6 +20,8 @@ export interface InventoryInput {
   env: Record<string, string>
   /** Extra env files, relative to the scanned root. */
   envFiles: string[]
+  /** Name of the scanned directory: the project name of a compose file at the root without `name:`. */
+  rootDirectoryName?: string
 }
 
 export function buildInventory(input: InventoryInput): Inventory {
@@ -31,7 +33,12 @@ export function buildInventory(input: InventoryInput): Inventory {
   const scannedBuilds = new Set<string>()
 
   for (const files of input.composeProjects) {
-    const project = loadComposeProject(files, { env: input.env, envFiles: input.envFiles, readFile: input.readFile })
+    const project = loadComposeProject(files, {
+      env: input.env,
+      envFiles: input.envFiles,
+      readFile: input.readFile,
+      ...(input.rootDirectoryName !== undefined && { rootDirectoryName: input.rootDirectoryName })
+    })
     project.files.forEach(file => scannedFiles.add(file))
     findings.push(...project.findings)
     for (const service of project.services) {
@@ -65,7 +72,8 @@ export function buildInventory(input: InventoryInput): Inventory {
       })
       dockerfilesBuiltByCompose.add(build.dockerfile)
       const buildKey = JSON.stringify([build.dockerfile, build.target ?? '', Object.entries(build.args).sort()])
-      if (scannedBuilds.has(buildKey)) continue
+      // Remote contexts and dockerfile_inline were reported by the compose stage; there is no file to read.
+      if (service.build.notScanned !== undefined || scannedBuilds.has(buildKey)) continue
       scannedBuilds.add(buildKey)
       const text = input.readFile(build.dockerfile)
       if (text === undefined) {

@@ -34,7 +34,7 @@ describe('the reference project inventory', () => {
     const { inventory } = scan(FIXTURE)
     const origins = (source: string) => inventory.images.find(image => image.source === source)?.origins
     expect(origins('docker.io/library/alpine:latest')).toEqual([
-      { file: 'src/backend/Dockerfile', line: 8 },
+      { file: 'src/backend/Dockerfile', line: 9 },
       { file: 'tools/migrate/Dockerfile', line: 5 }
     ])
     // The compose build arg GO_VERSION=1.25 wins over the Dockerfile's default 1.24.

@@ -24478,7 +24478,6 @@ const external_node_https_namespaceObject = __WEBPACK_EXTERNAL_createRequire(imp
 
 
 
-
 class Agents {
     options;
     agents = new Map();
@@ -24523,11 +24522,12 @@ function exchange(request) {
             req.end();
         else if (Buffer.isBuffer(body))
             req.end(body);
-        else
-            (0,external_node_stream_namespaceObject.pipeline)(body, req, error => {
-                if (error)
-                    req.destroy(error);
-            });
+        else {
+            // Not pipeline(): it aborts a request with a bare 'socket hang up', and the
+            // reason (a digest or size mismatch from the source) must reach the caller.
+            body.once('error', error => req.destroy(error));
+            body.pipe(req);
+        }
     });
 }
 /** Reads a (small) body whole; `limit` bounds what is kept of error bodies. */
@@ -24600,6 +24600,9 @@ class RegistryClient {
             throw await this.failure(request, response.url, message);
         if (request.stream)
             return { status: message.statusCode ?? 0, headers: message.headers, body: Buffer.alloc(0), stream: this.counted(message), url: response.url };
+        // A HEAD answer must still be consumed, or its socket never returns to the pool.
+        if (request.method === 'HEAD')
+            discard(message);
         const body = request.method === 'HEAD' ? Buffer.alloc(0) : await readBody(message);
         this.options.stats.bytesReceived += body.length;
         return { status: message.statusCode ?? 0, headers: message.headers, body, url: response.url };
@@ -25508,7 +25511,7 @@ class CredentialStore {
     runHelper(name, serverUrl) {
         const program = `docker-credential-${name}`;
         return new Promise((resolve, reject) => {
-            const child = (0,external_node_child_process_namespaceObject.spawn)(program, ['get'], { stdio: ['pipe', 'pipe', 'pipe'] });
+            const child = (0,external_node_child_process_namespaceObject.spawn)(program, ['get'], { stdio: ['pipe', 'pipe', 'pipe'], env: process.env });
             const out = [];
             const err = [];
             const timer = setTimeout(() => child.kill('SIGKILL'), this.sources.helperTimeoutMs ?? 10000);

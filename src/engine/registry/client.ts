@@ -112,6 +112,8 @@ export class RegistryClient {
     const { message } = response
     if (!request.expect.includes(message.statusCode ?? 0)) throw await this.failure(request, response.url, message)
     if (request.stream) return { status: message.statusCode ?? 0, headers: message.headers, body: Buffer.alloc(0), stream: this.counted(message), url: response.url }
+    // A HEAD answer must still be consumed, or its socket never returns to the pool.
+    if (request.method === 'HEAD') discard(message)
     const body = request.method === 'HEAD' ? Buffer.alloc(0) : await readBody(message)
     this.options.stats.bytesReceived += body.length
     return { status: message.statusCode ?? 0, headers: message.headers, body, url: response.url }

@@ -85,7 +85,7 @@ export class CredentialStore {
   private runHelper(name: string, serverUrl: string): Promise<Credentials | undefined> {
     const program = `docker-credential-${name}`
     return new Promise((resolve, reject) => {
-      const child = spawn(program, ['get'], { stdio: ['pipe', 'pipe', 'pipe'] })
+      const child = spawn(program, ['get'], { stdio: ['pipe', 'pipe', 'pipe'], env: process.env })
       const out: Buffer[] = []
       const err: Buffer[] = []
       const timer = setTimeout(() => child.kill('SIGKILL'), this.sources.helperTimeoutMs ?? 10000)

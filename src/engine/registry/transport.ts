@@ -8,7 +8,7 @@
 import * as fs from 'node:fs'
 import * as http from 'node:http'
 import * as https from 'node:https'
-import { pipeline, type Readable } from 'node:stream'
+import type { Readable } from 'node:stream'
 import type { Purpose } from './endpoint.js'
 
 export interface AgentOptions {
@@ -72,10 +72,12 @@ export function exchange(request: Exchange): Promise<http.IncomingMessage> {
     const body = request.body
     if (body === undefined) req.end()
     else if (Buffer.isBuffer(body)) req.end(body)
-    else
-      pipeline(body, req, error => {
-        if (error) req.destroy(error)
-      })
+    else {
+      // Not pipeline(): it aborts a request with a bare 'socket hang up', and the
+      // reason (a digest or size mismatch from the source) must reach the caller.
+      body.once('error', error => req.destroy(error))
+      body.pipe(req)
+    }
   })
 }
 

@@ -22267,7 +22267,8 @@ function buildReport(input) {
         counts,
         images,
         findings,
-        files: input.files
+        files: input.files,
+        ...(input.registries !== undefined && { registries: input.registries })
     };
 }
 function plannedStatus(image, mapped) {
@@ -25960,7 +25961,8 @@ async function executeSettings(plan, settings, progress) {
     const mirror = registry ?? docker;
     const verify = settings.verifyFrom === 'local' ? docker : mirror;
     try {
-        return await executePlan(plan, executeOptionsFromSettings(settings), { mirror, build: docker, verify }, progress);
+        const results = await executePlan(plan, executeOptionsFromSettings(settings), { mirror, build: docker, verify }, progress);
+        return { results, ...(registry !== undefined && { registries: registry.stats() }) };
     }
     finally {
         await Promise.allSettled([docker.close(), ...(registry !== undefined ? [registry.close()] : [])]);
@@ -26030,9 +26032,9 @@ async function runPipeline(settings, progress) {
         if (written.paths.length > 0)
             outputs['compose-file'] = written.paths.join('\n');
     }
-    let results;
+    let execution;
     if (settings.mode !== 'plan' && settings.mode !== 'check') {
-        results = await executeSettings(plan, settings, progress);
+        execution = await executeSettings(plan, settings, progress);
     }
     const report = buildReport({
         mode: settings.mode,
@@ -26042,7 +26044,8 @@ async function runPipeline(settings, progress) {
         images: plan.images,
         findings,
         files: plan.files,
-        ...(results !== undefined && { results }),
+        ...(execution !== undefined && { results: execution.results }),
+        ...(execution?.registries !== undefined && { registries: execution.registries }),
         failOn: settings.failOn
     });
     return { report, outputs };
@@ -26105,6 +26108,7 @@ function renderSummary(report, summary) {
     renderImages('Base images', report.images.filter(image => image.kind === 'base'), summary);
     renderImages('Service images', report.images.filter(image => image.kind === 'service'), summary);
     renderFailures(report.images, summary);
+    renderTraffic(report, summary);
     return summary;
 }
 function renderFindings(findings, summary) {
@@ -26181,6 +26185,19 @@ function renderFailures(images, summary) {
             summary.addDetails(escapeHtml(`${phase.phase} ${image.target ?? image.source}: ${phase.error ?? phase.status}`), `<pre>${escapeHtml(log)}</pre>`);
         }
     }
+}
+function renderTraffic(report, summary) {
+    const hosts = Object.entries(report.registries ?? {});
+    if (hosts.length === 0)
+        return;
+    summary.addHeading('Registry traffic', 3);
+    const transferred = report.images.reduce((total, image) => total + (image.phases ?? []).reduce((sum, phase) => sum + (phase.bytesTransferred ?? 0), 0), 0);
+    const skipped = report.images.reduce((total, image) => total + (image.phases ?? []).reduce((sum, phase) => sum + (phase.bytesSkipped ?? 0), 0), 0);
+    summary.addRaw(`<p>${formatBytes(transferred)} copied, ${formatBytes(skipped)} already present or mounted.</p>`, true);
+    const rows = [['Registry', 'Requests', 'Received', 'Sent'].map(data => ({ data, header: true }))];
+    for (const [host, traffic] of hosts)
+        rows.push([code(host), String(traffic.requests), formatBytes(traffic.bytesReceived), formatBytes(traffic.bytesSent)]);
+    summary.addTable(rows);
 }
 function statusLabel(image) {
     const labels = {

@@ -8,14 +8,14 @@ import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { discoverFiles, groupComposeProjects } from './discover/discover.js'
 import { buildInventory, fileReader } from './extract/inventory.js'
-import type { Finding, ImageResult, Inventory, Plan } from './model.js'
+import type { Finding, Inventory, Plan } from './model.js'
 import { mapInventory } from './map/mapping.js'
 import { loadMappingConfig } from './map/config.js'
 import { selectShard, matrixOutput } from './plan/shard.js'
 import { buildReport, type Report } from './report/report.js'
 import type { Settings } from './settings.js'
 import { writeDeploymentCompose } from './deploy/compose-output.js'
-import { executeSettings, type ProgressSink } from './execute/run.js'
+import { executeSettings, type Execution, type ProgressSink } from './execute/run.js'
 
 export interface PipelineResult {
   report: Report
@@ -75,9 +75,9 @@ export async function runPipeline(settings: Settings, progress: ProgressSink): P
     if (written.paths.length > 0) outputs['compose-file'] = written.paths.join('\n')
   }
 
-  let results: ImageResult[] | undefined
+  let execution: Execution | undefined
   if (settings.mode !== 'plan' && settings.mode !== 'check') {
-    results = await executeSettings(plan, settings, progress)
+    execution = await executeSettings(plan, settings, progress)
   }
 
   const report = buildReport({
@@ -88,7 +88,8 @@ export async function runPipeline(settings: Settings, progress: ProgressSink): P
     images: plan.images,
     findings,
     files: plan.files,
-    ...(results !== undefined && { results }),
+    ...(execution !== undefined && { results: execution.results }),
+    ...(execution?.registries !== undefined && { registries: execution.registries }),
     failOn: settings.failOn
   })
   return { report, outputs }

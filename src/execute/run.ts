@@ -11,7 +11,16 @@ import { executeOptionsFromSettings, executePlan, type ProgressSink } from './ex
 
 export type { ProgressSink } from './execute.js'
 
-export async function executeSettings(plan: Plan, settings: Settings, progress: ProgressSink): Promise<ImageResult[]> {
+/** Requests and bytes per registry host, as the registry engine counted them. */
+export type RegistryTraffic = Record<string, { requests: number; bytesSent: number; bytesReceived: number }>
+
+export interface Execution {
+  results: ImageResult[]
+  /** Present when the registry engine ran. */
+  registries?: RegistryTraffic
+}
+
+export async function executeSettings(plan: Plan, settings: Settings, progress: ProgressSink): Promise<Execution> {
   const docker = new DockerEngine({ ...dockerEngineOptions(settings, plan), onRetry: message => progress.info(message) })
   const registry =
     settings.engine === 'registry'
@@ -30,7 +39,8 @@ export async function executeSettings(plan: Plan, settings: Settings, progress: 
   const mirror = registry ?? docker
   const verify = settings.verifyFrom === 'local' ? docker : mirror
   try {
-    return await executePlan(plan, executeOptionsFromSettings(settings), { mirror, build: docker, verify }, progress)
+    const results = await executePlan(plan, executeOptionsFromSettings(settings), { mirror, build: docker, verify }, progress)
+    return { results, ...(registry !== undefined && { registries: registry.stats() }) }
   } finally {
     await Promise.allSettled([docker.close(), ...(registry !== undefined ? [registry.close()] : [])])
   }

@@ -48,6 +48,8 @@ export interface Report {
   findings: ReportFinding[]
   /** Files scanned, relative to the scanned path. */
   files: string[]
+  /** Requests and bytes per registry host (registry engine). */
+  registries?: Record<string, { requests: number; bytesSent: number; bytesReceived: number }>
 }
 
 export interface ReportInput {
@@ -61,6 +63,7 @@ export interface ReportInput {
   /** Execution results; absent for plan and check. */
   results?: ImageResult[]
   failOn: readonly FindingKind[]
+  registries?: Report['registries']
 }
 
 export function buildReport(input: ReportInput): Report {
@@ -106,7 +109,8 @@ export function buildReport(input: ReportInput): Report {
     counts,
     images,
     findings,
-    files: input.files
+    files: input.files,
+    ...(input.registries !== undefined && { registries: input.registries })
   }
 }
 

@@ -50,6 +50,7 @@ export function renderSummary(report: Report, summary: Summary): Summary {
   renderImages('Base images', report.images.filter(image => image.kind === 'base'), summary)
   renderImages('Service images', report.images.filter(image => image.kind === 'service'), summary)
   renderFailures(report.images, summary)
+  renderTraffic(report, summary)
   return summary
 }
 
@@ -123,6 +124,18 @@ function renderFailures(images: ReportImage[], summary: Summary): void {
       summary.addDetails(escapeHtml(`${phase.phase} ${image.target ?? image.source}: ${phase.error ?? phase.status}`), `<pre>${escapeHtml(log)}</pre>`)
     }
   }
+}
+
+function renderTraffic(report: Report, summary: Summary): void {
+  const hosts = Object.entries(report.registries ?? {})
+  if (hosts.length === 0) return
+  summary.addHeading('Registry traffic', 3)
+  const transferred = report.images.reduce((total, image) => total + (image.phases ?? []).reduce((sum, phase) => sum + (phase.bytesTransferred ?? 0), 0), 0)
+  const skipped = report.images.reduce((total, image) => total + (image.phases ?? []).reduce((sum, phase) => sum + (phase.bytesSkipped ?? 0), 0), 0)
+  summary.addRaw(`<p>${formatBytes(transferred)} copied, ${formatBytes(skipped)} already present or mounted.</p>`, true)
+  const rows: SummaryTableRow[] = [['Registry', 'Requests', 'Received', 'Sent'].map(data => ({ data, header: true }))]
+  for (const [host, traffic] of hosts) rows.push([code(host), String(traffic.requests), formatBytes(traffic.bytesReceived), formatBytes(traffic.bytesSent)])
+  summary.addTable(rows)
 }
 
 function statusLabel(image: ReportImage): string {

@@ -111,7 +111,7 @@ describe('executePlan with the docker engine', () => {
   })
 
   test('mode build builds from the mirrored base in the target registry, with the upstream gone, and pushes', async () => {
-    await upstream.stop()
+    await upstream.stop({ keepData: true })
     const mirroredPostgres = `${target.host}/aihpc/library/postgres:15-alpine`
     // Nothing local to fall back on: the build has to pull its base from the target registry.
     await dockerd.docker(['rmi', 'postgres:15-alpine', mirroredPostgres])

@@ -16,7 +16,8 @@ export interface TestRegistry {
   url: string
   dataDir: string
   credentials?: { username: string; password: string }
-  stop(): Promise<void>
+  /** Stops the process; its storage is removed unless `keepData` (to restart on it) or it was passed in. */
+  stop(options?: { keepData?: boolean }): Promise<void>
 }
 
 export interface RegistryOptions {
@@ -112,7 +113,11 @@ export async function startRegistry(options: RegistryOptions = {}): Promise<Test
     url,
     dataDir,
     ...(options.basicAuth && { credentials: options.basicAuth }),
-    stop: () => stopProcess(child)
+    stop: async (stopOptions = {}) => {
+      await stopProcess(child)
+      fs.rmSync(configDir, { recursive: true, force: true })
+      if (options.dataDir === undefined && stopOptions.keepData !== true) fs.rmSync(dataDir, { recursive: true, force: true })
+    }
   }
 }
 

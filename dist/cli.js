@@ -18969,7 +18969,7 @@ const INPUTS = [
     { name: 'report-path', description: 'Where to write the JSON report. Default: image-mirror-report.json in RUNNER_TEMP (the system temp directory outside Actions).' },
     { name: 'engine', description: 'How images are copied: docker (pull, tag, push through the docker CLI) or registry (registry to registry over the OCI distribution API, all platforms).', default: 'docker' },
     { name: 'pull', description: 'Docker engine: missing (use local images when present), always, or never (retag local images only, no network).', default: 'missing' },
-    { name: 'push', description: 'Push built service images.', default: 'true', flag: true },
+    { name: 'push', description: 'Push built service images and mirrored base images. false: build and retag in the local daemon only, no network (the offline retag).', default: 'true', flag: true },
     { name: 'use-mirrored-bases', description: 'Build service images against the mirrored base images in the target registry instead of their public sources.', default: 'true', flag: true },
     { name: 'verify-from', description: 'Where verify looks: registry (manifest lookup, no pull) or local (docker image inspect, no network).', default: 'registry' },
     { name: 'dry-run', description: 'Print every command that would run, run none.', default: 'false', flag: true },

@@ -56320,7 +56320,8 @@ async function runPipeline(settings, progress) {
         progress.info(`${result.files.length} files scanned: ${result.images.filter(image => image.kind === 'base').length} base images, ${result.images.filter(image => image.kind === 'service').length} service images, ${result.findings.length} findings`);
         return { inventory: result, composeProjects: projects };
     });
-    let plan = planFor(inventory, settings);
+    const fullPlan = planFor(inventory, settings);
+    let plan = fullPlan;
     if (settings.shard !== undefined) {
         const { index, count } = settings.shard;
         plan = { ...plan, images: selectShard(plan.images, index, count) };
@@ -56330,8 +56331,9 @@ async function runPipeline(settings, progress) {
         outputs.matrix = matrixOutput(plan.images, settings.shards);
     const findings = [...plan.findings];
     if (settings.composeOutput !== undefined && settings.registry !== undefined) {
+        // Every service of the deployment, whichever shard this job handles.
         const written = writeDeploymentCompose({
-            plan,
+            plan: fullPlan,
             composeProjects,
             readFile,
             env: settings.env,

@@ -52,7 +52,8 @@ export async function runPipeline(settings: Settings, progress: ProgressSink): P
     return { inventory: result, composeProjects: projects }
   })
 
-  let plan = planFor(inventory, settings)
+  const fullPlan = planFor(inventory, settings)
+  let plan = fullPlan
   if (settings.shard !== undefined) {
     const { index, count } = settings.shard
     plan = { ...plan, images: selectShard(plan.images, index, count) }
@@ -62,8 +63,9 @@ export async function runPipeline(settings: Settings, progress: ProgressSink): P
 
   const findings: Finding[] = [...plan.findings]
   if (settings.composeOutput !== undefined && settings.registry !== undefined) {
+    // Every service of the deployment, whichever shard this job handles.
     const written = writeDeploymentCompose({
-      plan,
+      plan: fullPlan,
       composeProjects,
       readFile,
       env: settings.env,

@@ -29,6 +29,15 @@ describe('the bundled action, run as the GitHub runner runs it', () => {
     expect(JSON.parse(run.outputs.matrix as string)).toEqual({ shard: ['1/1'] })
   })
 
+  it('splits the plan into shards for a matrix and handles only its own shard', () => {
+    const plan = runAction({ mode: 'plan', path: 'reference-project', shards: '3' }, { workspace: WORKSPACE })
+    expect(JSON.parse(plan.outputs.matrix as string)).toEqual({ shard: ['1/3', '2/3', '3/3'] })
+    const shards = ['1/3', '2/3', '3/3'].map(shard => JSON.parse(runAction({ mode: 'plan', path: 'reference-project', shard }, { workspace: WORKSPACE }).outputs.images as string) as Array<{ source: string }>)
+    const sources = shards.flatMap(images => images.map(image => image.source))
+    expect(sources.sort()).toEqual([...REFERENCE_BASE_IMAGES, ...REFERENCE_SERVICE_IMAGES].sort())
+    for (const images of shards) expect(images.length).toBeGreaterThanOrEqual(6)
+  })
+
   it('rejects an invalid input by name before doing any work', () => {
     const run = runAction({ mode: 'plan', path: 'reference-project', layout: 'flatt' }, { workspace: WORKSPACE })
     expect(run.exitCode).toBe(1)
@@ -38,7 +47,8 @@ describe('the bundled action, run as the GitHub runner runs it', () => {
 })
 
 describe('the bundled CLI', () => {
-  const cli = (args: string[], cwd = REPO_ROOT) => spawnSync(process.execPath, [path.join(REPO_ROOT, 'dist', 'cli.js'), ...args], { cwd, encoding: 'utf8', env: { PATH: process.env.PATH, HOME: os.tmpdir() } })
+  const cli = (args: string[], env: NodeJS.ProcessEnv = {}) =>
+    spawnSync(process.execPath, [path.join(REPO_ROOT, 'dist', 'cli.js'), ...args], { cwd: REPO_ROOT, encoding: 'utf8', env: { PATH: process.env.PATH, HOME: os.tmpdir(), ...env } })
 
   it('prints the JSON report on stdout and logs on stderr', () => {
     const result = cli(['--json', '--mode', 'plan', '--path', 'fixtures/reference-project', '--report-path', path.join(os.tmpdir(), 'im-cli-report.json')])
@@ -46,6 +56,20 @@ describe('the bundled CLI', () => {
     const report = JSON.parse(result.stdout) as { images: Array<{ source: string }>; counts: { images: number } }
     expect(report.counts.images).toBe(20)
     expect(result.stderr).toContain('== Find images')
+  })
+
+  it('reads inputs from IMAGE_MIRROR_<INPUT> variables, flags winning over them', () => {
+    const result = cli(['--json', '--layout', 'library'], {
+      IMAGE_MIRROR_MODE: 'check',
+      IMAGE_MIRROR_PATH: 'fixtures/reference-project',
+      IMAGE_MIRROR_REGISTRY: 'harbor.example.com/aihpc',
+      IMAGE_MIRROR_LAYOUT: 'flat',
+      IMAGE_MIRROR_REPORT_PATH: path.join(os.tmpdir(), 'im-cli-env-report.json')
+    })
+    expect(result.status).toBe(0)
+    const report = JSON.parse(result.stdout) as { mode: string; images: Array<{ source: string; target: string }> }
+    expect(report.mode).toBe('check')
+    expect(report.images.find(image => image.source === 'docker.io/library/postgres:15-alpine')?.target).toBe('harbor.example.com/aihpc/library/postgres:15-alpine')
   })
 
   it('exits 2 with the reason on bad usage', () => {

@@ -19,7 +19,7 @@
  *
  * Run: node node_modules/typescript/bin/tsc -p tsconfig.bench.json && node .bench-build/bench/registry.js
  */
-import { execFile, spawn } from 'node:child_process'
+import { execFile } from 'node:child_process'
 import * as fs from 'node:fs'
 import * as http from 'node:http'
 import * as os from 'node:os'

@@ -51267,7 +51267,7 @@ function rewriteComposeImages(text, images, file) {
             findings.push({ kind: 'unmapped', severity: 'error', message: `Service '${name}' has no target image; its image was left unchanged`, file, line });
             continue;
         }
-        const edit = editFor(pair, image !== undefined && !image.merged, target, text, doc);
+        const edit = editFor(pair, image !== undefined && !image.merged, target, text);
         if (typeof edit === 'string') {
             findings.push({ kind: 'failed', severity: 'error', message: `Cannot rewrite the image of service '${name}': ${edit}`, file, line });
             continue;
@@ -51287,7 +51287,7 @@ function rewriteComposeImages(text, images, file) {
     return { text: output, findings };
 }
 /** The splice that gives one service its target image, or why there is none. */
-function editFor(pair, hasOwnImage, target, text, doc) {
+function editFor(pair, hasOwnImage, target, text) {
     const service = pair.value;
     if ((0,dist/* isAlias */.Vj)(service)) {
         const token = aliasToken(service);
@@ -52379,12 +52379,7 @@ function buildInventory(input) {
     // One Dockerfile built with the same args by several projects is scanned once.
     const scannedBuilds = new Set();
     for (const files of input.composeProjects) {
-        const project = loadComposeProject(files, {
-            env: input.env,
-            envFiles: input.envFiles,
-            readFile: input.readFile,
-            ...(input.rootDirectoryName !== undefined && { rootDirectoryName: input.rootDirectoryName })
-        });
+        const project = loadComposeProject(files, input);
         project.files.forEach(file => scannedFiles.add(file));
         findings.push(...project.findings);
         for (const service of project.services) {
@@ -53823,12 +53818,7 @@ function renderDeploymentCompose(input) {
     const files = new Map();
     const findings = [];
     for (const projectFiles of input.composeProjects) {
-        const project = loadComposeProject(projectFiles, {
-            env: input.env,
-            envFiles: input.envFiles,
-            readFile: input.readFile,
-            ...(input.rootDirectoryName !== undefined && { rootDirectoryName: input.rootDirectoryName })
-        });
+        const project = loadComposeProject(projectFiles, input);
         const images = new Map();
         const problems = [];
         for (const service of project.services) {
@@ -56299,8 +56289,12 @@ async function executeSettings(plan, settings, progress) {
 
 async function runPipeline(settings, progress) {
     const outputs = {};
-    const readFile = fileReader(settings.root, external_node_fs_namespaceObject_0);
-    const envFiles = settings.envFiles.map(file => external_node_path_namespaceObject.relative(settings.root, file).split(external_node_path_namespaceObject.sep).join('/'));
+    const compose = {
+        readFile: fileReader(settings.root, external_node_fs_namespaceObject_0),
+        env: settings.env,
+        envFiles: settings.envFiles.map(file => external_node_path_namespaceObject.relative(settings.root, file).split(external_node_path_namespaceObject.sep).join('/')),
+        rootDirectoryName: external_node_path_namespaceObject.basename(settings.root)
+    };
     const { inventory, composeProjects } = await progress.group('Find images', async () => {
         const discovery = discoverFiles(settings.root, {
             composePatterns: settings.composeFiles,
@@ -56308,14 +56302,7 @@ async function runPipeline(settings, progress) {
             exclude: settings.exclude
         });
         const projects = groupComposeProjects(discovery.composeFiles);
-        const found = buildInventory({
-            composeProjects: projects,
-            dockerfiles: discovery.dockerfiles,
-            readFile,
-            env: settings.env,
-            envFiles,
-            rootDirectoryName: external_node_path_namespaceObject.basename(settings.root)
-        });
+        const found = buildInventory({ ...compose, composeProjects: projects, dockerfiles: discovery.dockerfiles });
         const result = { ...found, findings: [...discovery.findings, ...found.findings] };
         progress.info(`${result.files.length} files scanned: ${result.images.filter(image => image.kind === 'base').length} base images, ${result.images.filter(image => image.kind === 'service').length} service images, ${result.findings.length} findings`);
         return { inventory: result, composeProjects: projects };
@@ -56332,15 +56319,7 @@ async function runPipeline(settings, progress) {
     const findings = [...plan.findings];
     if (settings.composeOutput !== undefined && settings.registry !== undefined) {
         // Every service of the deployment, whichever shard this job handles.
-        const written = writeDeploymentCompose({
-            plan: fullPlan,
-            composeProjects,
-            readFile,
-            env: settings.env,
-            envFiles,
-            rootDirectoryName: external_node_path_namespaceObject.basename(settings.root),
-            output: settings.composeOutput
-        });
+        const written = writeDeploymentCompose({ ...compose, plan: fullPlan, composeProjects, output: settings.composeOutput });
         findings.push(...written.findings);
         if (written.paths.length > 0)
             outputs['compose-file'] = written.paths.join('\n');

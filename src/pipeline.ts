@@ -8,6 +8,7 @@ import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { discoverFiles, groupComposeProjects } from './discover/discover.js'
 import { buildInventory, fileReader } from './extract/inventory.js'
+import type { ComposeLoadOptions } from './extract/compose.js'
 import type { Finding, Inventory, Plan } from './model.js'
 import { mapInventory } from './map/mapping.js'
 import { loadMappingConfig } from './map/config.js'
@@ -25,9 +26,13 @@ export interface PipelineResult {
 
 export async function runPipeline(settings: Settings, progress: ProgressSink): Promise<PipelineResult> {
   const outputs: Record<string, string> = {}
-  const readFile = fileReader(settings.root, fs)
 
-  const envFiles = settings.envFiles.map(file => path.relative(settings.root, file).split(path.sep).join('/'))
+  const compose: ComposeLoadOptions = {
+    readFile: fileReader(settings.root, fs),
+    env: settings.env,
+    envFiles: settings.envFiles.map(file => path.relative(settings.root, file).split(path.sep).join('/')),
+    rootDirectoryName: path.basename(settings.root)
+  }
   const { inventory, composeProjects } = await progress.group('Find images', async () => {
     const discovery = discoverFiles(settings.root, {
       composePatterns: settings.composeFiles,
@@ -35,14 +40,7 @@ export async function runPipeline(settings: Settings, progress: ProgressSink): P
       exclude: settings.exclude
     })
     const projects = groupComposeProjects(discovery.composeFiles)
-    const found = buildInventory({
-      composeProjects: projects,
-      dockerfiles: discovery.dockerfiles,
-      readFile,
-      env: settings.env,
-      envFiles,
-      rootDirectoryName: path.basename(settings.root)
-    })
+    const found = buildInventory({ ...compose, composeProjects: projects, dockerfiles: discovery.dockerfiles })
     const result: Inventory = { ...found, findings: [...discovery.findings, ...found.findings] }
     progress.info(
       `${result.files.length} files scanned: ${result.images.filter(image => image.kind === 'base').length} base images, ${
@@ -64,15 +62,7 @@ export async function runPipeline(settings: Settings, progress: ProgressSink): P
   const findings: Finding[] = [...plan.findings]
   if (settings.composeOutput !== undefined && settings.registry !== undefined) {
     // Every service of the deployment, whichever shard this job handles.
-    const written = writeDeploymentCompose({
-      plan: fullPlan,
-      composeProjects,
-      readFile,
-      env: settings.env,
-      envFiles,
-      rootDirectoryName: path.basename(settings.root),
-      output: settings.composeOutput
-    })
+    const written = writeDeploymentCompose({ ...compose, plan: fullPlan, composeProjects, output: settings.composeOutput })
     findings.push(...written.findings)
     if (written.paths.length > 0) outputs['compose-file'] = written.paths.join('\n')
   }

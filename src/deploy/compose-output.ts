@@ -8,18 +8,14 @@
  */
 import * as fs from 'node:fs'
 import * as path from 'node:path'
-import { defaultServiceImageName, loadComposeProject, rewriteComposeImages } from '../extract/compose.js'
+import { defaultServiceImageName, loadComposeProject, rewriteComposeImages, type ComposeLoadOptions } from '../extract/compose.js'
 import type { Finding, Plan } from '../model.js'
 import { formatReference, tryParseReference } from '../reference.js'
 
-export interface DeploymentComposeInput {
+/** The compose options are the inventory's, so both read the same projects the same way. */
+export interface DeploymentComposeInput extends ComposeLoadOptions {
   plan: Plan
   composeProjects: string[][]
-  readFile: (relativePath: string) => string | undefined
-  env: Record<string, string>
-  envFiles: string[]
-  /** As for the inventory: names a root compose project without `name:`. */
-  rootDirectoryName?: string
   /** Absolute output path: the file itself when one compose file is written, else a directory. */
   output: string
 }
@@ -36,12 +32,7 @@ export function renderDeploymentCompose(input: Omit<DeploymentComposeInput, 'out
   const files = new Map<string, DeploymentComposeFile>()
   const findings: Finding[] = []
   for (const projectFiles of input.composeProjects) {
-    const project = loadComposeProject(projectFiles, {
-      env: input.env,
-      envFiles: input.envFiles,
-      readFile: input.readFile,
-      ...(input.rootDirectoryName !== undefined && { rootDirectoryName: input.rootDirectoryName })
-    })
+    const project = loadComposeProject(projectFiles, input)
     const images = new Map<string, string>()
     const problems: Finding[] = []
     for (const service of project.services) {

@@ -16,7 +16,7 @@
  * 'skipped' (excluded), never attempted; images no phase of the mode covers are
  * 'skipped' with no phases.
  */
-import type { ImageKind, ImageResult, ImageStatus, PhaseResult, Plan, PlannedImage } from '../model.js'
+import type { ImageResult, ImageStatus, PhaseResult, Plan, PlannedImage } from '../model.js'
 import { familiarName, parseReference, type ImageReference } from '../reference.js'
 import type { Mode, Settings } from '../settings.js'
 import type { BuildEngine, MirrorEngine } from '../engine/engine.js'

@@ -18,7 +18,7 @@
  * The output is parsed again and checked; if any service's image is not its
  * target, the original text is returned with a 'failed' finding.
  */
-import { CST, isAlias, isMap, isScalar, LineCounter, parseDocument, type Document, type Node, type Pair } from 'yaml'
+import { CST, isAlias, isMap, isScalar, LineCounter, parseDocument, type Node, type Pair } from 'yaml'
 import type { Finding } from '../model.js'
 import { deref, isMergeKey, lineOf, mapEntries } from './compose-yaml.js'
 
@@ -80,7 +80,7 @@ export function rewriteComposeImages(text: string, images: ReadonlyMap<string, s
       findings.push({ kind: 'unmapped', severity: 'error', message: `Service '${name}' has no target image; its image was left unchanged`, file, line })
       continue
     }
-    const edit = editFor(pair as Pair<Node, Node | null>, image !== undefined && !image.merged, target, text, doc)
+    const edit = editFor(pair as Pair<Node, Node | null>, image !== undefined && !image.merged, target, text)
     if (typeof edit === 'string') {
       findings.push({ kind: 'failed', severity: 'error', message: `Cannot rewrite the image of service '${name}': ${edit}`, file, line })
       continue
@@ -102,7 +102,7 @@ export function rewriteComposeImages(text: string, images: ReadonlyMap<string, s
 }
 
 /** The splice that gives one service its target image, or why there is none. */
-function editFor(pair: Pair<Node, Node | null>, hasOwnImage: boolean, target: string, text: string, doc: Document): Edit | string {
+function editFor(pair: Pair<Node, Node | null>, hasOwnImage: boolean, target: string, text: string): Edit | string {
   const service = pair.value
   if (isAlias(service)) {
     const token = aliasToken(service)

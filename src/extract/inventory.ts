@@ -9,19 +9,13 @@
 import * as path from 'node:path'
 import type { BuildSpec, ExtractedReference, Finding, Inventory, InventoryImage, Origin } from '../model.js'
 import { formatReference, tryParseReference } from '../reference.js'
-import { defaultServiceImageName, loadComposeProject } from './compose.js'
+import { defaultServiceImageName, loadComposeProject, type ComposeLoadOptions } from './compose.js'
 import { extractDockerfile } from './dockerfile.js'
 
-export interface InventoryInput {
+/** readFile reads relative to the scanned root; envFiles are relative to it too. */
+export interface InventoryInput extends ComposeLoadOptions {
   composeProjects: string[][]
   dockerfiles: string[]
-  /** Reads a file relative to the scanned root; undefined when it is missing or unreadable. */
-  readFile: (relativePath: string) => string | undefined
-  env: Record<string, string>
-  /** Extra env files, relative to the scanned root. */
-  envFiles: string[]
-  /** Name of the scanned directory: the project name of a compose file at the root without `name:`. */
-  rootDirectoryName?: string
 }
 
 export function buildInventory(input: InventoryInput): Inventory {
@@ -33,12 +27,7 @@ export function buildInventory(input: InventoryInput): Inventory {
   const scannedBuilds = new Set<string>()
 
   for (const files of input.composeProjects) {
-    const project = loadComposeProject(files, {
-      env: input.env,
-      envFiles: input.envFiles,
-      readFile: input.readFile,
-      ...(input.rootDirectoryName !== undefined && { rootDirectoryName: input.rootDirectoryName })
-    })
+    const project = loadComposeProject(files, input)
     project.files.forEach(file => scannedFiles.add(file))
     findings.push(...project.findings)
     for (const service of project.services) {

@@ -15,7 +15,7 @@
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
-import type { ImageKind, PhaseResult, Plan, PlannedImage } from '../../model.js'
+import type { PhaseResult, Plan, PlannedImage } from '../../model.js'
 import { familiarName, formatReference, repositoryName, repositoryPath, tryParseReference, withParts, type ImageReference } from '../../reference.js'
 import type { PullPolicy, Settings, VerifySource } from '../../settings.js'
 import { rewriteDockerfileImages } from '../../extract/dockerfile.js'

@@ -10,12 +10,13 @@ import * as os from 'node:os'
 import * as path from 'node:path'
 import { DockerEngine, type DockerEngineOptions } from '../src/engine/docker/engine.js'
 import type { MirrorEngine } from '../src/engine/engine.js'
-import { executePlan, type ProgressSink } from '../src/execute/execute.js'
+import { executePlan } from '../src/execute/execute.js'
 import type { PhaseResult, Plan } from '../src/model.js'
 import { parseReference } from '../src/reference.js'
 import { seedBaseImages, startDockerd, type SeededImage, type TestDockerd } from './harness/docker.js'
 import { catalog, manifestDigest, plannedImage } from './harness/registry-api.js'
 import { startRegistry, type TestRegistry } from './harness/registry.js'
+import { recordingProgress } from './harness/progress.js'
 
 const CREDENTIALS = { username: 'mirror-bot', password: 's3cret-Pa55' }
 const FAST_RETRY = { attempts: 3, baseDelayMs: 20, maxDelayMs: 100 }
@@ -56,17 +57,6 @@ function targetOf(repository: string, tag: string): string {
   return `${target.host}/aihpc/${repository}:${tag}`
 }
 
-function recordingProgress(): ProgressSink & { lines: string[] } {
-  const lines: string[] = []
-  return {
-    lines,
-    group: async (name, fn) => {
-      lines.push(`## ${name}`)
-      return fn()
-    },
-    info: line => void lines.push(line)
-  }
-}
 
 async function isLocal(name: string): Promise<boolean> {
   try {

@@ -10,11 +10,12 @@ import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
 import { DockerEngine } from '../src/engine/docker/engine.js'
-import { executePlan, type ProgressSink } from '../src/execute/execute.js'
+import { executePlan } from '../src/execute/execute.js'
 import type { Plan } from '../src/model.js'
 import { seedBaseImages, startDockerd, type TestDockerd } from './harness/docker.js'
 import { deleteManifest, manifestDigest, plannedImage } from './harness/registry-api.js'
 import { startRegistry, type TestRegistry } from './harness/registry.js'
+import { recordingProgress } from './harness/progress.js'
 
 const CREDENTIALS = { username: 'ci', password: 'hunter2-but-longer' }
 
@@ -66,17 +67,6 @@ function engine(): DockerEngine {
   })
 }
 
-function recordingProgress(): ProgressSink & { lines: string[] } {
-  const lines: string[] = []
-  return {
-    lines,
-    group: async (name, fn) => {
-      lines.push(`## ${name}`)
-      return fn()
-    },
-    info: line => void lines.push(line)
-  }
-}
 
 async function run(mode: 'mirror' | 'build' | 'verify' | 'all'): Promise<{ statuses: string[]; lines: string[]; results: Awaited<ReturnType<typeof executePlan>> }> {
   const docker = engine()

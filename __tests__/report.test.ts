@@ -13,6 +13,7 @@ const planned = (source: string, target: string | null, kind: 'base' | 'service'
   source: source,
   ref: parseReference(source),
   origins: [{ file: 'docker-compose.yml', line: 3 }],
+  mapping: target === null ? 'unmapped' : 'mapped',
   target
 })
 const finding = (kind: Finding['kind'], severity: Finding['severity'], line = 1): Finding => ({ kind, severity, message: `${kind} at ${line}`, file: 'Dockerfile', line })

@@ -98,11 +98,14 @@ export interface Inventory {
   files: string[]
 }
 
+/** What became of an image in mapping: the one field every later stage reads. */
+export type MappingOutcome = 'mapped' | 'excluded' | 'unmapped' | 'collision' | 'invalid'
+
 export interface PlannedImage extends InventoryImage {
-  /** Fully qualified target, or null when unmapped or excluded. */
+  /** mapped: it has a target; anything else: target is null and a finding says why (excluded: a notice). */
+  mapping: MappingOutcome
+  /** Fully qualified target, or null unless mapping is 'mapped'. */
   target: string | null
-  /** True when a mapping rule excludes it (target null, not an error). */
-  excluded?: boolean
   targetRef?: ImageReference
 }
 
@@ -124,9 +127,48 @@ export type ImageStatus =
   | 'failed'
   | 'skipped'
 
+/** Which side of an operation a failure is on: the source registry, the target registry, or this machine (docker, files). */
+export type FailureSide = 'source' | 'target' | 'local'
+
+/** What went wrong, as the engine knows it, never guessed from message text later. */
+export type FailureKind =
+  /** Credentials missing or refused (401, docker login failed). */
+  | 'unauthorized'
+  /** Authenticated but not allowed (403): no pull or push permission. */
+  | 'denied'
+  /** The image, tag or blob does not exist on that side. */
+  | 'not-found'
+  /** The host could not be reached, or kept failing after the retries (network, 5xx). */
+  | 'unreachable'
+  /** 429, or stopped before running out of Docker Hub's pull quota. */
+  | 'rate-limited'
+  /** Bytes or digests did not match what was announced; hostile or broken registry. */
+  | 'integrity'
+  /** docker build failed. */
+  | 'build-failed'
+  /** The image is not in the local daemon and the policy forbids pulling it. */
+  | 'not-local'
+  /** The engine cannot do this (no docker binary, a platform missing from an index). */
+  | 'unsupported'
+  /** The run was cancelled or hit its deadline. */
+  | 'cancelled'
+  | 'other'
+
+export interface Failure {
+  kind: FailureKind
+  side: FailureSide
+  phase: PhaseName
+  /** The registry host concerned, when there is one. */
+  host?: string
+  /** One line: what failed, e.g. "push 127.0.0.1:5000/app:v1: unauthorized: authentication required". */
+  message: string
+}
+
+export type PhaseName = 'mirror' | 'build' | 'push' | 'verify'
+
 /** What happened to one image in one phase. */
 export interface PhaseResult {
-  phase: 'mirror' | 'build' | 'push' | 'verify'
+  phase: PhaseName
   status: ImageStatus
   durationMs: number
   digest?: string
@@ -137,6 +179,10 @@ export interface PhaseResult {
   bytesSkipped?: number
   /** Why it failed, in one line. */
   error?: string
+  /** The typed failure behind `error`, when the phase failed; report/advice turns it into the suggestion. */
+  failure?: Failure
+  /** Commands run (or, in a dry run, that would run) for this image in this phase, in order; secrets elided. */
+  commands?: string[]
   /** The tool's own output kept for failures (docker stderr, HTTP body). */
   log?: string
   suggestion?: string

@@ -90,7 +90,7 @@ export async function runPipeline(settings: Settings, progress: ProgressSink): P
 /** Without a registry (mode plan) the inventory is the plan, with no targets. */
 function planFor(inventory: Inventory, settings: Settings): Plan {
   if (settings.registry === undefined) {
-    return { images: inventory.images.map(image => ({ ...image, target: null })), findings: inventory.findings, files: inventory.files }
+    return { images: inventory.images.map(image => ({ ...image, mapping: 'unmapped' as const, target: null })), findings: inventory.findings, files: inventory.files }
   }
   const loaded = settings.configFile === undefined ? undefined : loadMappingConfig(settings.configFile, displayPath(settings, settings.configFile))
   const plan = mapInventory(

@@ -51,6 +51,7 @@ export function plannedImage(kind: ImageKind, source: string, target: string | n
     source: formatReference(ref),
     ref,
     origins: [{ file: 'docker-compose.yml', line: 1 }],
+    mapping: targetRef === undefined ? 'unmapped' : 'mapped',
     target: targetRef === undefined ? null : formatReference(targetRef),
     ...(targetRef !== undefined && { targetRef }),
     ...(build !== undefined && { build })

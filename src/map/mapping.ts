@@ -114,9 +114,8 @@ export function mapInventory(inventory: Inventory, options: MappingOptions): Pla
   const mappings = inventory.images.map(image => mapReference(image.ref, image.kind, options))
   const images: PlannedImage[] = inventory.images.map((image, index) => {
     const mapping = mappings[index]!
-    if (mapping.status === 'excluded') return { ...image, target: null, excluded: true }
-    if (mapping.status !== 'mapped') return { ...image, target: null }
-    return { ...image, target: formatReference(mapping.target), targetRef: mapping.target }
+    if (mapping.status !== 'mapped') return { ...image, mapping: mapping.status, target: null }
+    return { ...image, mapping: 'mapped', target: formatReference(mapping.target), targetRef: mapping.target }
   })
 
   inventory.images.forEach((image, index) => {
@@ -271,6 +270,7 @@ function findCollisions(images: PlannedImage[], effective: EffectiveOptions, opt
     })
   }
   for (const image of collided) {
+    image.mapping = 'collision'
     image.target = null
     delete image.targetRef
   }

@@ -115,8 +115,8 @@ export function buildReport(input: ReportInput): Report {
 }
 
 function plannedStatus(image: PlannedImage, mapped: boolean): ImageStatus {
-  if (image.excluded === true) return 'skipped'
-  return image.target === null && mapped ? 'unmapped' : 'planned'
+  if (image.mapping === 'excluded') return 'skipped'
+  return image.mapping !== 'mapped' && mapped ? 'unmapped' : 'planned'
 }
 
 /**

@@ -1,10 +1,10 @@
-/** Renders action.yml from the input and output lists (run by the build; never at run time). */
+/** Renders action.yml from the input and output tables of src/inputs.ts (run by the build; never at run time). */
 import { stringify } from 'yaml'
-import { INPUTS, OUTPUTS } from './inputs.js'
+import { INPUT_SPECS, OUTPUTS } from './inputs.js'
 
 export function renderActionYaml(): string {
   const inputs: Record<string, { description: string; required: boolean; default?: string }> = {}
-  for (const input of INPUTS) {
+  for (const input of INPUT_SPECS) {
     inputs[input.name] = { description: input.description, required: false, ...(input.default !== undefined && { default: input.default }) }
   }
   const outputs: Record<string, { description: string }> = {}

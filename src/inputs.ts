@@ -1,56 +1,222 @@
 /**
- * The action's inputs and outputs, described once. action.yml must agree with
- * this list (a test compares them), and the CLI builds its flags and --help
- * from it, so the two front ends cannot drift apart.
+ * The action's inputs and outputs, described once: name, kind, default,
+ * validation and description. action.yml is generated from this table
+ * (src/action-yaml.ts), the CLI builds its flags and --help from it, and the
+ * settings reader parses and validates every input by its kind, so the three
+ * cannot drift apart and each default is written here and nowhere else.
  */
+import type { FindingKind } from './model.js'
+import { parseRegistryTarget, ReferenceFormatError, tryParseReference } from './reference.js'
 
-export interface InputSpec {
-  name: string
-  description: string
-  /** The default as action.yml states it; undefined when there is none. */
-  default?: string
-  /** CLI: a flag that needs no value (`--dry-run` means `--dry-run true`). */
-  flag?: boolean
-  secret?: boolean
+export const MODES = ['plan', 'check', 'mirror', 'build', 'verify', 'all'] as const
+export type Mode = (typeof MODES)[number]
+export const LAYOUTS = ['preserve', 'library', 'flat'] as const
+export type Layout = (typeof LAYOUTS)[number]
+export const ENGINES = ['docker', 'registry'] as const
+export type EngineName = (typeof ENGINES)[number]
+export const PULL_POLICIES = ['missing', 'always', 'never'] as const
+export type PullPolicy = (typeof PULL_POLICIES)[number]
+export const VERIFY_SOURCES = ['registry', 'local'] as const
+export type VerifySource = (typeof VERIFY_SOURCES)[number]
+
+export const FINDING_KINDS: readonly FindingKind[] = [
+  'invalid-file',
+  'unresolved-variable',
+  'invalid-reference',
+  'invalid-config',
+  'unmapped',
+  'excluded',
+  'collision',
+  'tag-policy',
+  'version-drift',
+  'missing',
+  'failed'
+]
+/** Everything but the version-drift and excluded notices fails the run unless `fail-on` says otherwise. */
+export const DEFAULT_FAIL_ON: readonly FindingKind[] = FINDING_KINDS.filter(kind => kind !== 'version-drift' && kind !== 'excluded')
+
+/** The two words `fail-on` takes besides finding kinds. */
+export const FAIL_ON_WORDS = ['none', 'all'] as const
+
+export type InputKind = 'string' | 'boolean' | 'integer' | 'choice' | 'list' | 'path' | 'secret'
+
+/**
+ * Checks one value (a whole input, or one entry of a list) and returns why it
+ * is invalid, or undefined when it is fine. The reader turns the reason into
+ * `Invalid <name> '<value>': <reason>`.
+ */
+export type Validator = (value: string) => string | undefined
+
+/** How a path input is resolved and what must be there. */
+export interface PathRule {
+  /** workspace: GITHUB_WORKSPACE (the CLI's current directory). */
+  base: 'workspace'
+  /**
+   * directory / file: must exist as one, and (file) lie inside the workspace or the scanned path;
+   * any-file: must exist, anywhere (a CA bundle);
+   * output-file: where a file is written (not a directory, not a symlink, inside the workspace or temp dir);
+   * output: a file or a directory, decided when the number of files to write is known.
+   */
+  expect: 'directory' | 'file' | 'any-file' | 'output-file' | 'output'
 }
 
-export const INPUTS: readonly InputSpec[] = [
-  { name: 'mode', description: 'What to do: plan (inventory only), check (mapping and policy, for pull requests), mirror, build, verify, or all (mirror, build and push, verify).', default: 'all' },
-  { name: 'registry', description: 'Target registry host with optional namespace, e.g. harbor.example.com/aihpc. Required for every mode but plan.' },
-  { name: 'tag', description: "Tag of the repository's own service images, e.g. v0.3.5. Without it, service images keep the tag their compose file gives them." },
-  { name: 'path', description: 'Directory to scan, relative to the workspace.', default: '.' },
-  { name: 'layout', description: 'How third-party images are named under the registry: preserve (quay.io/minio/minio -> <registry>/minio/minio), library (as preserve, Docker Hub official images under library/), or flat (last path component only). Default: the layout of the mapping file, else preserve.' },
-  { name: 'flat-separator', description: "With layout flat, join all path components with this separator instead of keeping only the last ('-' gives minio-minio)." },
-  { name: 'config', description: 'Mapping file (rules, exclusions, tag policy), relative to path. Used by default when .github/image-mirror.yml exists.' },
-  { name: 'strict', description: 'Every image needs an explicit rule in the mapping file; the layout only proposes names. Overrides the mapping file.' },
-  { name: 'compose-files', description: "Glob patterns of compose files (newline or comma separated). Replaces the defaults; the entry 'defaults' keeps them." },
-  { name: 'dockerfiles', description: "Glob patterns of Dockerfiles (newline or comma separated). Replaces the defaults; the entry 'defaults' keeps them." },
-  { name: 'exclude', description: 'Glob patterns of paths not to scan.' },
-  { name: 'env-file', description: 'Extra .env files for compose interpolation, relative to path, read after the .env beside each compose file.' },
-  { name: 'fail-on', description: 'Finding kinds that fail the run: none, all, or a list of invalid-file, unresolved-variable, invalid-reference, invalid-config, unmapped, excluded, collision, tag-policy, version-drift, missing, failed. Default: every kind but version-drift and excluded.' },
-  { name: 'compose-output', description: 'Write each scanned compose file, rewritten so every image points at the registry, to this path (a directory when there are several).' },
-  { name: 'report-path', description: 'Where to write the JSON report. Default: image-mirror-report.json in RUNNER_TEMP (the system temp directory outside Actions).' },
-  { name: 'engine', description: 'How images are copied: docker (pull, tag, push through the docker CLI) or registry (registry to registry over the OCI distribution API, all platforms).', default: 'docker' },
-  { name: 'pull', description: 'Docker engine: missing (use local images when present), always, or never (retag local images only, no network).', default: 'missing' },
-  { name: 'push', description: 'Push built service images and mirrored base images. false: build and retag in the local daemon only, no network (the offline retag).', default: 'true', flag: true },
-  { name: 'use-mirrored-bases', description: 'Build service images against the mirrored base images in the target registry instead of their public sources.', default: 'true', flag: true },
-  { name: 'verify-from', description: 'Where verify looks: registry (manifest lookup, no pull) or local (docker image inspect, no network).', default: 'registry' },
-  { name: 'dry-run', description: 'Print every command that would run, run none.', default: 'false', flag: true },
-  { name: 'username', description: 'Username for the target registry. Without it, existing docker credentials are used.' },
-  { name: 'password', description: 'Password or token for the target registry.', secret: true },
-  { name: 'source-username', description: "Username for Docker Hub (or the registry-mirror), to avoid the anonymous rate limit." },
-  { name: 'source-password', description: 'Password or token for source-username.', secret: true },
-  { name: 'concurrency', description: 'Pulls, pushes and copies in parallel.', default: '4' },
-  { name: 'build-concurrency', description: 'Service image builds in parallel.', default: '1' },
-  { name: 'retries', description: 'Retries of a transient failure (network, 429, 5xx), with exponential backoff.', default: '3' },
-  { name: 'registry-mirror', description: 'URL that serves Docker Hub images (a pull-through cache), used by the registry engine for Docker Hub reads.' },
-  { name: 'insecure-registries', description: 'Registries reached over plain HTTP or with an unverified certificate (loopback registries always are).' },
-  { name: 'ca-file', description: 'PEM file of a private certificate authority for the registries.' },
-  { name: 'platforms', description: 'Registry engine: copy only these platforms of multi-platform images (changes their digest). Default: all.' },
-  { name: 'copy-referrers', description: 'Registry engine: also copy OCI referrers (signatures, SBOMs) of each image.', default: 'false', flag: true },
-  { name: 'shards', description: 'mode plan: split the images into this many groups in the matrix output.', default: '1' },
-  { name: 'shard', description: 'Handle only part i of n of the images, e.g. 2/4 (from the matrix output of mode plan).' }
-]
+interface InputBase {
+  readonly name: string
+  readonly description: string
+  /** The default, as action.yml states it; the reader applies it when the input is empty. */
+  readonly default?: string
+}
+
+export interface StringInput extends InputBase {
+  readonly kind: 'string'
+  readonly validate?: Validator
+}
+/** A credential: masked the moment it is read, never echoed in an error. */
+export interface SecretInput extends InputBase {
+  readonly kind: 'secret'
+}
+export interface BooleanInput extends InputBase {
+  readonly kind: 'boolean'
+}
+export interface IntegerInput extends InputBase {
+  readonly kind: 'integer'
+  readonly min: number
+  readonly max: number
+}
+export interface ChoiceInput extends InputBase {
+  readonly kind: 'choice'
+  readonly choices: readonly string[]
+  /** The value when the input is empty but something else (the mapping file) may still decide; not written to action.yml. */
+  readonly fallback?: string
+}
+/** Newline separated, or comma separated outside `{…}` and `[…]`; `#` starts a comment entry. */
+export interface ListInput extends InputBase {
+  readonly kind: 'list'
+  readonly choices?: readonly string[]
+  readonly validate?: Validator
+  /** Entries are glob patterns (validated as globs). */
+  readonly glob?: boolean
+  /** Entries are paths. */
+  readonly path?: PathRule
+}
+export interface PathInput extends InputBase {
+  readonly kind: 'path'
+  readonly path: PathRule
+}
+
+export type InputSpec = StringInput | SecretInput | BooleanInput | IntegerInput | ChoiceInput | ListInput | PathInput
+
+/** The boolean spellings accepted (case-insensitive), as YAML and most CLIs accept them. */
+export const TRUE_WORDS = ['true', 'yes', 'on', '1'] as const
+export const FALSE_WORDS = ['false', 'no', 'off', '0'] as const
+
+export function describeChoices(values: readonly string[]): string {
+  return values.length <= 2 ? values.join(' or ') : `${values.slice(0, -1).join(', ')} or ${values[values.length - 1]}`
+}
+
+/** `user:password@host` in a URL or registry input: the password must never be echoed. */
+export function hasUserInfo(value: string): boolean {
+  const authority = value.replace(/^[a-z][a-z0-9+.-]*:\/\//i, '').split('/')[0] ?? ''
+  return authority.includes('@')
+}
+
+const CREDENTIALS_IN_HOST = 'credentials do not belong in this input: give them in username and password (or source-username and source-password)'
+
+const validRegistry: Validator = value => {
+  if (hasUserInfo(value)) return CREDENTIALS_IN_HOST
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(value)) return 'expected a host with an optional namespace, without a scheme, e.g. harbor.example.com/aihpc'
+  try {
+    parseRegistryTarget(value)
+    return undefined
+  } catch (error) {
+    if (error instanceof ReferenceFormatError) return error.reason
+    throw error
+  }
+}
+
+const validTag: Validator = value =>
+  'ref' in tryParseReference(`probe.invalid/probe:${value}`) ? undefined : "a tag is letters, digits, '_', '.' and '-', at most 128 characters, not starting with '.' or '-'"
+
+const validFlatSeparator: Validator = value => (/^(?:[._]|__|-+)$/.test(value) ? undefined : "expected one of '-', '_', '.', '__'")
+
+const validRegistryMirror: Validator = value => {
+  if (hasUserInfo(value)) return CREDENTIALS_IN_HOST
+  return /^https?:\/\/[^\s/@]+\/?$/.test(value) ? undefined : 'expected a URL such as https://mirror.example.com'
+}
+
+const validInsecureRegistry: Validator = value => {
+  if (hasUserInfo(value)) return CREDENTIALS_IN_HOST
+  try {
+    const { namespace } = parseRegistryTarget(value)
+    return namespace === '' ? undefined : 'expected a registry host with an optional port, e.g. registry.local:5000'
+  } catch (error) {
+    if (error instanceof ReferenceFormatError) return error.reason
+    throw error
+  }
+}
+
+const validPlatform: Validator = value => (/^[a-z0-9]+\/[a-z0-9_]+(?:\/[a-z0-9]+)?$/.test(value) ? undefined : 'expected os/arch[/variant], e.g. linux/arm64')
+
+const validShard: Validator = value => {
+  const match = /^(\d+)\/(\d+)$/.exec(value)
+  const index = Number(match?.[1])
+  const count = Number(match?.[2])
+  return match === null || index < 1 || count < 1 || index > count || count > 256 ? 'expected i/n with 1 <= i <= n <= 256, e.g. 2/4' : undefined
+}
+
+const validNetwork: Validator = value =>
+  /^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,127}$/.test(value) ? undefined : 'expected default, host, none or the name of a docker network'
+
+export const INPUTS = [
+  { name: 'mode', kind: 'choice', choices: MODES, default: 'all', description: 'What to do: plan (inventory only), check (mapping and policy, for pull requests), mirror, build, verify, or all (mirror, build and push, verify).' },
+  { name: 'registry', kind: 'string', validate: validRegistry, description: 'Target registry host with optional namespace, e.g. harbor.example.com/aihpc. Required for every mode but plan.' },
+  { name: 'tag', kind: 'string', validate: validTag, description: "Tag of the repository's own service images, e.g. v0.3.5. Without it, service images keep the tag their compose file gives them." },
+  { name: 'path', kind: 'path', path: { base: 'workspace', expect: 'directory' }, default: '.', description: 'Directory to scan, relative to the workspace.' },
+  { name: 'layout', kind: 'choice', choices: LAYOUTS, fallback: 'preserve', description: 'How third-party images are named under the registry: preserve (quay.io/minio/minio -> <registry>/minio/minio), library (as preserve, Docker Hub official images under library/), or flat (last path component only). Default: the layout of the mapping file, else preserve.' },
+  { name: 'flat-separator', kind: 'string', validate: validFlatSeparator, description: "With layout flat, join all path components with this separator instead of keeping only the last ('-' gives minio-minio)." },
+  { name: 'config', kind: 'path', path: { base: 'workspace', expect: 'file' }, description: 'Mapping file (rules, exclusions, tag policy), relative to the workspace. Default: .github/image-mirror.yml at the workspace root when it exists.' },
+  { name: 'strict', kind: 'boolean', description: 'Every image needs an explicit rule in the mapping file; the layout only proposes names. Overrides the mapping file.' },
+  { name: 'compose-files', kind: 'list', glob: true, description: "Glob patterns of compose files, relative to path (newline or comma separated; commas inside {…} belong to the pattern). Replaces the defaults; the entry 'defaults' keeps them." },
+  { name: 'dockerfiles', kind: 'list', glob: true, description: "Glob patterns of Dockerfiles, relative to path (newline or comma separated; commas inside {…} belong to the pattern). Replaces the defaults; the entry 'defaults' keeps them." },
+  { name: 'exclude', kind: 'list', glob: true, description: 'Glob patterns of paths not to scan, relative to path, e.g. **/{docs,tools}/**.' },
+  { name: 'env-file', kind: 'list', path: { base: 'workspace', expect: 'file' }, description: 'Extra .env files for compose interpolation, relative to the workspace, read after the .env beside each compose file.' },
+  { name: 'fail-on', kind: 'list', choices: [...FAIL_ON_WORDS, ...FINDING_KINDS], default: DEFAULT_FAIL_ON.join(', '), description: 'Finding kinds that fail the run: none, all, or a list of finding kinds.' },
+  { name: 'compose-output', kind: 'path', path: { base: 'workspace', expect: 'output' }, description: 'Write each scanned compose file, rewritten so every image points at the registry, to this path (a directory when there are several). Inside the workspace or the temp directory.' },
+  { name: 'report-path', kind: 'path', path: { base: 'workspace', expect: 'output-file' }, description: 'Where to write the JSON report, inside the workspace or the temp directory. Default: image-mirror-report.json in RUNNER_TEMP (the action), or in a new directory under the system temp directory (the CLI).' },
+  { name: 'engine', kind: 'choice', choices: ENGINES, default: 'docker', description: 'How images are copied: docker (pull, tag, push through the docker CLI) or registry (registry to registry over the OCI distribution API, all platforms).' },
+  { name: 'pull', kind: 'choice', choices: PULL_POLICIES, default: 'missing', description: 'Docker engine: missing (use local images when present), always, or never (retag local images only, no network).' },
+  { name: 'push', kind: 'boolean', default: 'true', description: 'Push built service images and mirrored base images. false: build and retag in the local daemon only, no network (the offline retag).' },
+  { name: 'use-mirrored-bases', kind: 'boolean', default: 'true', description: 'Build service images against the mirrored base images in the target registry instead of their public sources.' },
+  { name: 'build-network', kind: 'string', validate: validNetwork, description: "Network of service image builds (docker build --network) when the compose file's build.network does not name one: default, host, none or a network name. Default: docker's default network." },
+  { name: 'verify-from', kind: 'choice', choices: VERIFY_SOURCES, default: 'registry', description: 'Where verify looks: registry (manifest lookup, no pull) or local (docker image inspect, no network).' },
+  { name: 'dry-run', kind: 'boolean', default: 'false', description: 'Print every command that would run, run none.' },
+  { name: 'username', kind: 'string', description: 'Username for the target registry. Without it, existing docker credentials are used.' },
+  { name: 'password', kind: 'secret', description: 'Password or token for the target registry.' },
+  { name: 'source-username', kind: 'string', description: 'Username for Docker Hub (or the registry-mirror), to avoid the anonymous rate limit.' },
+  { name: 'source-password', kind: 'secret', description: 'Password or token for source-username.' },
+  { name: 'concurrency', kind: 'integer', min: 1, max: 64, default: '4', description: 'Pulls, pushes and copies in parallel.' },
+  { name: 'build-concurrency', kind: 'integer', min: 1, max: 16, default: '1', description: 'Service image builds in parallel.' },
+  { name: 'retries', kind: 'integer', min: 0, max: 10, default: '3', description: 'Retries of a transient failure (network, 429, 5xx), with exponential backoff.' },
+  { name: 'registry-mirror', kind: 'string', validate: validRegistryMirror, description: 'URL that serves Docker Hub images (a pull-through cache), used by the registry engine for Docker Hub reads.' },
+  { name: 'insecure-registries', kind: 'list', validate: validInsecureRegistry, description: 'Registries reached over plain HTTP or with an unverified certificate (loopback registries always are).' },
+  { name: 'ca-file', kind: 'path', path: { base: 'workspace', expect: 'any-file' }, description: 'PEM file of a private certificate authority for the registries.' },
+  { name: 'platforms', kind: 'list', validate: validPlatform, description: 'Registry engine: copy only these platforms of multi-platform images (changes their digest). Default: all.' },
+  { name: 'copy-referrers', kind: 'boolean', default: 'false', description: 'Registry engine: also copy OCI referrers (signatures, SBOMs) of each image.' },
+  { name: 'shards', kind: 'integer', min: 1, max: 256, default: '1', description: 'mode plan: split the images into this many groups in the matrix output.' },
+  { name: 'shard', kind: 'string', validate: validShard, description: 'Handle only part i of n of the images, e.g. 2/4 (from the matrix output of mode plan).' }
+] as const satisfies readonly InputSpec[]
+
+export type InputName = (typeof INPUTS)[number]['name']
+
+/** The table seen through the general InputSpec type, for code that walks every input. */
+export const INPUT_SPECS: readonly InputSpec[] = INPUTS
+
+/** The input of that name in the table; throws for a name that is not there (a programming error). */
+export function inputSpec(name: string): InputSpec {
+  const spec = INPUT_SPECS.find(input => input.name === name)
+  if (spec === undefined) throw new Error(`No input named '${name}' in src/inputs.ts`)
+  return spec
+}
 
 export interface OutputSpec {
   name: string
@@ -75,3 +241,5 @@ export const OUTPUTS: readonly OutputSpec[] = [
   { name: 'compose-file', description: 'Path of the generated deployment compose file, when compose-output is set.' },
   { name: 'matrix', description: 'mode plan: JSON for strategy.matrix, {"shard": ["1/n", …]} balanced by image count.' }
 ]
+
+export const INPUT_KINDS: readonly InputKind[] = ['string', 'boolean', 'integer', 'choice', 'list', 'path', 'secret']

@@ -68,14 +68,39 @@ export interface ExtractedReference {
   service?: string
   /** How to build it (service images only). */
   build?: BuildSpec
+  /** A BuildKit frontend named by a Dockerfile's `# syntax=` directive (a base image BuildKit pulls). */
+  frontend?: boolean
 }
 
 /** A compose `build:` section resolved against the repository. Paths are relative to the scanned directory. */
 export interface BuildSpec {
   context: string
+  /** Relative to the scanned directory; when `dockerfileInline` is set, the path it stands for (may not exist). */
   dockerfile: string
   target?: string
   args: Record<string, string>
+  /** Dockerfile text to build from instead of reading `dockerfile`: compose `dockerfile_inline`, or a template rendered in memory. */
+  dockerfileInline?: string
+  /** The `*.tpl`/`*.template` file the Dockerfile text was rendered from, when it was. */
+  template?: string
+  /** Normalised sources of the images this build (its target and the stages it needs) pulls, the frontend included. */
+  needs?: string[]
+  /** Named contexts that are images: context name → normalised source (`docker-image://…`, or a `service:` context's image). */
+  contextImages?: Record<string, string>
+  /** The rest of compose's `build:` keys, as written (interpolated); the build phase decides what it honours. */
+  platforms?: string[]
+  secrets?: string[]
+  ssh?: string[]
+  additionalContexts?: Record<string, string>
+  cacheFrom?: string[]
+  cacheTo?: string[]
+  labels?: Record<string, string>
+  network?: string
+  extraHosts?: string[]
+  shmSize?: string
+  tags?: string[]
+  /** Other `build:` keys present (privileged, ulimits, pull, no_cache, …), not read into a field: a build that cannot honour them should warn. */
+  otherKeys?: string[]
 }
 
 /** One deduplicated image of the inventory with every place that references it. */
@@ -89,6 +114,8 @@ export interface InventoryImage {
   build?: BuildSpec
   /** Platforms requested where it is referenced, if any. */
   platforms?: string[]
+  /** Only ever named by a `# syntax=` directive: the BuildKit frontend image. */
+  frontend?: boolean
 }
 
 export interface Inventory {
@@ -148,6 +175,8 @@ export type FailureKind =
   | 'build-failed'
   /** The image is not in the local daemon and the policy forbids pulling it. */
   | 'not-local'
+  /** A local image differs from its source registry's current image, which the target already holds. */
+  | 'stale-local'
   /** The engine cannot do this (no docker binary, a platform missing from an index). */
   | 'unsupported'
   /** The run was cancelled or hit its deadline. */
@@ -162,6 +191,8 @@ export interface Failure {
   host?: string
   /** One line: what failed, e.g. "push 127.0.0.1:5000/app:v1: unauthorized: authentication required". */
   message: string
+  /** A fact the engine found that explains it (e.g. "a tag with another structure is local: docker tag a b"). */
+  hint?: string
 }
 
 export type PhaseName = 'mirror' | 'build' | 'push' | 'verify'

@@ -13,6 +13,7 @@ import type { Finding, Inventory, Plan } from './model.js'
 import { mapInventory } from './map/mapping.js'
 import { loadMappingConfig } from './map/config.js'
 import { selectShard, matrixOutput } from './plan/shard.js'
+import { planJobs, selectJobs } from './plan/jobs.js'
 import { buildReport, type Report } from './report/report.js'
 import type { Settings } from './settings.js'
 import { writeDeploymentCompose } from './deploy/compose-output.js'
@@ -24,7 +25,7 @@ export interface PipelineResult {
   outputs: Record<string, string>
 }
 
-export async function runPipeline(settings: Settings, progress: ProgressSink): Promise<PipelineResult> {
+export async function runPipeline(settings: Settings, progress: ProgressSink, signal?: AbortSignal): Promise<PipelineResult> {
   const outputs: Record<string, string> = {}
 
   const compose: ComposeLoadOptions = {
@@ -50,26 +51,39 @@ export async function runPipeline(settings: Settings, progress: ProgressSink): P
     return { inventory: result, composeProjects: projects }
   })
 
-  const fullPlan = planFor(inventory, settings)
-  let plan = fullPlan
-  if (settings.shard !== undefined) {
-    const { index, count } = settings.shard
-    plan = { ...plan, images: selectShard(plan.images, index, count) }
-    progress.info(`Shard ${index}/${count}: ${plan.images.length} images`)
-  }
+  const plan = planFor(inventory, settings)
+  // Shard membership only filters jobs: builds are always derived from the whole plan.
+  const shardImages =
+    settings.shard === undefined ? undefined : new Set(selectShard(plan.images, settings.shard.index, settings.shard.count).map(image => image.source))
+  if (settings.shard !== undefined) progress.info(`Shard ${settings.shard.index}/${settings.shard.count}: ${count(shardImages?.size ?? 0, 'image')}`)
   if (settings.mode === 'plan') outputs.matrix = matrixOutput(plan.images, settings.shards)
+  const shownImages = shardImages === undefined ? plan.images : plan.images.filter(image => shardImages.has(image.source))
 
   const findings: Finding[] = [...plan.findings]
   if (settings.composeOutput !== undefined && settings.registry !== undefined) {
     // Every service of the deployment, whichever shard this job handles.
-    const written = writeDeploymentCompose({ ...compose, plan: fullPlan, composeProjects, output: settings.composeOutput })
+    const written = writeDeploymentCompose({ ...compose, plan, composeProjects, output: settings.composeOutput })
     findings.push(...written.findings)
     if (written.paths.length > 0) outputs['compose-file'] = written.paths.join('\n')
   }
 
   let execution: Execution | undefined
   if (settings.mode !== 'plan' && settings.mode !== 'check') {
-    execution = await executeSettings(plan, settings, progress)
+    const jobs = selectJobs(
+      planJobs(plan, {
+        root: settings.root,
+        workspace: settings.workspace,
+        useMirroredBases: settings.useMirroredBases,
+        push: settings.push,
+        ...(settings.buildNetwork !== undefined && { buildNetwork: settings.buildNetwork }),
+        platforms: settings.platforms,
+        readFile: readWorkspaceFile
+      }),
+      settings.mode,
+      shardImages
+    )
+    findings.push(...jobs.findings)
+    execution = await executeSettings({ ...plan, images: shownImages }, jobs, settings, progress, signal)
   }
 
   const report = buildReport({
@@ -77,7 +91,7 @@ export async function runPipeline(settings: Settings, progress: ProgressSink): P
     ...(settings.registry !== undefined && { registry: settings.registry.text }),
     ...(settings.tag !== undefined && { tag: settings.tag }),
     dryRun: settings.dryRun,
-    images: plan.images,
+    images: shownImages,
     findings,
     files: plan.files,
     ...(execution !== undefined && { results: execution.results }),
@@ -111,4 +125,14 @@ function planFor(inventory: Inventory, settings: Settings): Plan {
 
 function displayPath(settings: Settings, absolute: string): string {
   return path.relative(settings.root, absolute).split(path.sep).join('/')
+}
+
+/** Reads a file for the plan stage, resolving symlinks so confinement checks see where it really is. */
+function readWorkspaceFile(absolutePath: string): { realPath: string; text: string } {
+  const realPath = fs.realpathSync(absolutePath)
+  return { realPath, text: fs.statSync(realPath).isFile() ? fs.readFileSync(realPath, 'utf8') : '' }
+}
+
+function count(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`
 }

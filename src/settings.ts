@@ -2,40 +2,55 @@
  * The one place inputs are read and validated. The action reads them with
  * core.getInput, the CLI from its flags; both go through `buildSettings`, so an
  * invalid value is rejected the same way, by name, before any work starts.
+ *
+ * `readInputs` parses every input of the table in src/inputs.ts by its kind
+ * (defaults come from the table, nowhere else); `buildSettings` adds the checks
+ * that span inputs or look at the file system and shapes the result.
  */
 import * as path from 'node:path'
 import * as fs from 'node:fs'
 import type { FindingKind } from './model.js'
-import { parseRegistryTarget, ReferenceFormatError } from './reference.js'
+import { parseRegistryTarget } from './reference.js'
+import {
+  describeChoices,
+  FAIL_ON_WORDS,
+  FALSE_WORDS,
+  FINDING_KINDS,
+  hasUserInfo,
+  INPUT_SPECS,
+  INPUTS,
+  TRUE_WORDS,
+  type EngineName,
+  type InputName,
+  type InputSpec,
+  type Layout,
+  type Mode,
+  type PathRule,
+  type PullPolicy,
+  type VerifySource
+} from './inputs.js'
+import { globProblem } from './discover/glob.js'
+import { outputPathProblem } from './output-files.js'
 
-export const MODES = ['plan', 'check', 'mirror', 'build', 'verify', 'all'] as const
-export type Mode = (typeof MODES)[number]
-export const LAYOUTS = ['preserve', 'library', 'flat'] as const
-export type Layout = (typeof LAYOUTS)[number]
-export const ENGINES = ['docker', 'registry'] as const
-export type EngineName = (typeof ENGINES)[number]
-export const PULL_POLICIES = ['missing', 'always', 'never'] as const
-export type PullPolicy = (typeof PULL_POLICIES)[number]
-export const VERIFY_SOURCES = ['registry', 'local'] as const
-export type VerifySource = (typeof VERIFY_SOURCES)[number]
+export {
+  DEFAULT_FAIL_ON,
+  ENGINES,
+  FINDING_KINDS,
+  LAYOUTS,
+  MODES,
+  PULL_POLICIES,
+  VERIFY_SOURCES,
+  type EngineName,
+  type Layout,
+  type Mode,
+  type PullPolicy,
+  type VerifySource
+} from './inputs.js'
 
-export const FINDING_KINDS: readonly FindingKind[] = [
-  'invalid-file',
-  'unresolved-variable',
-  'invalid-reference',
-  'invalid-config',
-  'unmapped',
-  'excluded',
-  'collision',
-  'tag-policy',
-  'version-drift',
-  'missing',
-  'failed'
-]
-/** Everything but the version-drift and excluded notices fails the run unless `fail-on` says otherwise. */
-export const DEFAULT_FAIL_ON: readonly FindingKind[] = FINDING_KINDS.filter(kind => kind !== 'version-drift' && kind !== 'excluded')
-
+/** The mapping file used when `config` is not given, at the workspace root (else under the scanned path). */
 export const DEFAULT_CONFIG_FILE = '.github/image-mirror.yml'
+/** The report's file name when `report-path` is not given. */
+export const DEFAULT_REPORT_NAME = 'image-mirror-report.json'
 
 export interface RegistryTarget {
   /** As given, without a trailing slash: `harbor.example.com/aihpc`. */
@@ -45,8 +60,12 @@ export interface RegistryTarget {
 }
 
 export interface Settings {
+  /** Absolute path of the workspace (GITHUB_WORKSPACE, the CLI's current directory); input paths resolve against it. */
+  workspace: string
   /** Absolute path of the directory scanned; origins are relative to it. */
   root: string
+  /** Directories outputs (report, compose-output) may be written under: the workspace and the temp directory. */
+  outputRoots: string[]
   mode: Mode
   registry?: RegistryTarget
   tag?: string
@@ -61,10 +80,10 @@ export interface Settings {
   composeFiles: string[]
   dockerfiles: string[]
   exclude: string[]
-  /** Absolute paths of extra .env files, read in order. */
+  /** Absolute paths of extra .env files, read in order (inside the workspace or the scanned path). */
   envFiles: string[]
   failOn: FindingKind[]
-  /** Absolute path for the generated deployment compose file. */
+  /** Absolute path for the generated deployment compose file (or directory). */
   composeOutput?: string
   /** Absolute path of the JSON report. */
   reportPath: string
@@ -72,6 +91,8 @@ export interface Settings {
   pull: PullPolicy
   push: boolean
   useMirroredBases: boolean
+  /** `docker build --network` for builds whose compose build.network names none; undefined: docker's default network. */
+  buildNetwork?: string
   verifyFrom: VerifySource
   dryRun: boolean
   targetCredentials?: { username: string; password: string }
@@ -94,7 +115,11 @@ export interface Settings {
 export type InputReader = (name: string) => string
 
 export class InputError extends Error {
-  constructor(message: string) {
+  constructor(
+    message: string,
+    /** The input at fault, when there is one. */
+    readonly input?: string
+  ) {
     super(message)
     this.name = 'InputError'
   }
@@ -103,125 +128,58 @@ export class InputError extends Error {
 export interface SettingsContext {
   /** Directory relative paths are resolved against (GITHUB_WORKSPACE or the current directory). */
   workspace: string
-  /** Directory for the default report path (RUNNER_TEMP or the OS temp dir). */
+  /** The temp directory (RUNNER_TEMP or the OS temp dir): outputs may be written under it. */
   tempDir: string
+  /** Directory of the default report; default tempDir. The CLI passes a new directory per run. */
+  reportDir?: string
   env: Record<string, string | undefined>
   /** Called with every credential the moment it is read, before anything can log it. */
   maskSecret: (value: string) => void
 }
 
+type Spec<N extends InputName> = Extract<(typeof INPUTS)[number], { name: N }>
+type KindValue<S> = S extends { kind: 'boolean' }
+  ? boolean
+  : S extends { kind: 'integer' }
+    ? number
+    : S extends { kind: 'list' }
+      ? string[]
+      : S extends { kind: 'choice'; choices: readonly (infer C)[] }
+        ? C
+        : string
+type InputValue<S> = S extends { kind: 'list' } | { default: string } | { fallback: string } ? KindValue<S> : KindValue<S> | undefined
+
+/** Every input parsed by its kind: path inputs absolute, lists split, the table's defaults applied. */
+export type InputValues = { [N in InputName]: InputValue<Spec<N>> }
+
 export function buildSettings(read: InputReader, context: SettingsContext): Settings {
-  const text = (name: string): string => read(name).trim()
-  const optional = (name: string): string | undefined => text(name) || undefined
-  const list = (name: string): string[] =>
-    read(name)
-      .split(/[\n,]/)
-      .map(item => item.trim())
-      .filter(item => item !== '' && !item.startsWith('#'))
-  const oneOf = <T extends string>(name: string, allowed: readonly T[], fallback: T): T => {
-    const value = text(name) || fallback
-    if (!(allowed as readonly string[]).includes(value)) {
-      throw new InputError(`Invalid ${name} '${value}': expected ${describeChoices(allowed)}`)
-    }
-    return value as T
+  const input = readInputs(read, context)
+  const workspace = path.resolve(context.workspace)
+  const outputRoots = [...new Set([workspace, path.resolve(context.tempDir)])]
+
+  const mode = input.mode
+  if (input.registry === undefined && mode !== 'plan') {
+    throw new InputError(`Input 'registry' is required for mode '${mode}' (for example registry: harbor.example.com/project)`, 'registry')
   }
-  const bool = (name: string, fallback: boolean): boolean => {
-    const value = text(name).toLowerCase()
-    if (value === '') return fallback
-    if (['true', 'yes', 'on', '1'].includes(value)) return true
-    if (['false', 'no', 'off', '0'].includes(value)) return false
-    throw new InputError(`Invalid ${name} '${read(name).trim()}': expected true or false`)
-  }
-  const integer = (name: string, fallback: number, min: number, max: number): number => {
-    const value = text(name)
-    if (value === '') return fallback
-    if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) {
-      throw new InputError(`Invalid ${name} '${value}': expected a whole number from ${min} to ${max}`)
-    }
-    return Number(value)
-  }
-  const resolvePath = (base: string, value: string): string => path.resolve(base, value)
+  const registry = input.registry === undefined ? undefined : registryTarget(input.registry)
 
-  const root = resolvePath(context.workspace, text('path') || '.')
-  if (!isDirectory(root)) throw new InputError(`Invalid path '${text('path') || '.'}': ${root} is not a directory`)
+  const configFile = input.config ?? defaultConfigFile(workspace, input.path)
 
-  const mode = oneOf('mode', MODES, 'all')
-  const registry = parseRegistryInput(optional('registry'))
-  const tag = optional('tag')
-  if (tag !== undefined && !/^[\w][\w.-]{0,127}$/.test(tag)) {
-    throw new InputError(`Invalid tag '${tag}': a tag is letters, digits, '_', '.' and '-', at most 128 characters, not starting with '.' or '-'`)
-  }
-  if (registry === undefined && mode !== 'plan') {
-    throw new InputError(`Input 'registry' is required for mode '${mode}' (for example registry: harbor.example.com/project)`)
-  }
-
-  const flatSeparator = read('flat-separator') === '' ? undefined : read('flat-separator')
-  if (flatSeparator !== undefined && !/^(?:[._]|__|-+)$/.test(flatSeparator)) {
-    throw new InputError(`Invalid flat-separator '${flatSeparator}': expected one of '-', '_', '.', '__'`)
-  }
-
-  const configInput = optional('config')
-  let configFile: string | undefined
-  if (configInput !== undefined) {
-    configFile = resolvePath(root, configInput)
-    if (!fs.existsSync(configFile)) throw new InputError(`Invalid config '${configInput}': ${configFile} does not exist`)
-  } else if (fs.existsSync(path.join(root, DEFAULT_CONFIG_FILE))) {
-    configFile = path.join(root, DEFAULT_CONFIG_FILE)
-  }
-
-  const strictText = text('strict')
-  const strict = strictText === '' ? undefined : bool('strict', false)
-
-  const failOn = parseFailOn(list('fail-on'))
-
-  const envFiles = list('env-file').map(file => {
-    const absolute = resolvePath(root, file)
-    if (!fs.existsSync(absolute)) throw new InputError(`Invalid env-file '${file}': ${absolute} does not exist`)
-    return absolute
-  })
-
-  const composeOutputText = optional('compose-output')
-  const reportText = optional('report-path')
-
-  const credentials = (userInput: string, passwordInput: string): { username: string; password: string } | undefined => {
-    const username = text(userInput)
-    const password = read(passwordInput)
-    if (password !== '') context.maskSecret(password)
+  const credentials = (userInput: 'username' | 'source-username', passwordInput: 'password' | 'source-password'): { username: string; password: string } | undefined => {
+    const username = input[userInput] ?? ''
+    const password = input[passwordInput] ?? ''
     if (username === '' && password === '') return undefined
     if (username === '' || password === '') {
-      throw new InputError(`Inputs '${userInput}' and '${passwordInput}' go together: give both or neither`)
+      throw new InputError(`Inputs '${userInput}' and '${passwordInput}' go together: give both or neither`, username === '' ? userInput : passwordInput)
     }
     return { username, password }
   }
   const targetCredentials = credentials('username', 'password')
   const sourceCredentials = credentials('source-username', 'source-password')
 
-  const caText = optional('ca-file')
-  const caFile = caText === undefined ? undefined : resolvePath(context.workspace, caText)
-  if (caFile !== undefined && !fs.existsSync(caFile)) throw new InputError(`Invalid ca-file '${caText}': ${caFile} does not exist`)
-
-  const registryMirror = optional('registry-mirror')
-  if (registryMirror !== undefined && !/^https?:\/\/[^\s/]+\/?$/.test(registryMirror)) {
-    throw new InputError(`Invalid registry-mirror '${registryMirror}': expected a URL such as https://mirror.example.com`)
-  }
-
-  const platforms = list('platforms')
-  for (const platform of platforms) {
-    if (!/^[a-z0-9]+\/[a-z0-9_]+(?:\/[a-z0-9]+)?$/.test(platform)) {
-      throw new InputError(`Invalid platforms entry '${platform}': expected os/arch[/variant], e.g. linux/arm64`)
-    }
-  }
-
-  const shards = integer('shards', 1, 1, 256)
-  const shardText = optional('shard')
   let shard: Settings['shard']
-  if (shardText !== undefined) {
-    const match = /^(\d+)\/(\d+)$/.exec(shardText)
-    const index = Number(match?.[1])
-    const count = Number(match?.[2])
-    if (match === null || index < 1 || count < 1 || index > count) {
-      throw new InputError(`Invalid shard '${shardText}': expected i/n with 1 <= i <= n, e.g. 2/4`)
-    }
+  if (input.shard !== undefined) {
+    const [index, count] = input.shard.split('/').map(Number) as [number, number]
     shard = { index, count }
   }
 
@@ -229,71 +187,267 @@ export function buildSettings(read: InputReader, context: SettingsContext): Sett
   for (const [key, value] of Object.entries(context.env)) if (value !== undefined) env[key] = value
 
   return {
-    root,
+    workspace,
+    root: input.path,
+    outputRoots,
     mode,
     ...(registry && { registry }),
-    ...(tag !== undefined && { tag }),
-    layout: oneOf('layout', LAYOUTS, 'preserve'),
-    layoutFromInput: text('layout') !== '',
-    ...(flatSeparator !== undefined && { flatSeparator }),
+    ...(input.tag !== undefined && { tag: input.tag }),
+    layout: input.layout,
+    layoutFromInput: read('layout').trim() !== '',
+    ...(input['flat-separator'] !== undefined && { flatSeparator: input['flat-separator'] }),
     ...(configFile !== undefined && { configFile }),
-    ...(strict !== undefined && { strict }),
-    composeFiles: list('compose-files'),
-    dockerfiles: list('dockerfiles'),
-    exclude: list('exclude'),
-    envFiles,
-    failOn,
-    ...(composeOutputText !== undefined && { composeOutput: resolvePath(context.workspace, composeOutputText) }),
-    reportPath: resolvePath(context.workspace, reportText ?? path.join(context.tempDir, 'image-mirror-report.json')),
-    engine: oneOf('engine', ENGINES, 'docker'),
-    pull: oneOf('pull', PULL_POLICIES, 'missing'),
-    push: bool('push', true),
-    useMirroredBases: bool('use-mirrored-bases', true),
-    verifyFrom: oneOf('verify-from', VERIFY_SOURCES, 'registry'),
-    dryRun: bool('dry-run', false),
+    ...(input.strict !== undefined && { strict: input.strict }),
+    composeFiles: input['compose-files'],
+    dockerfiles: input.dockerfiles,
+    exclude: input.exclude,
+    envFiles: input['env-file'],
+    failOn: failOnKinds(input['fail-on']),
+    ...(input['compose-output'] !== undefined && { composeOutput: input['compose-output'] }),
+    reportPath: input['report-path'] ?? defaultReportPath(context),
+    engine: input.engine,
+    pull: input.pull,
+    push: input.push,
+    useMirroredBases: input['use-mirrored-bases'],
+    ...(input['build-network'] !== undefined && { buildNetwork: input['build-network'] }),
+    verifyFrom: input['verify-from'],
+    dryRun: input['dry-run'],
     ...(targetCredentials && { targetCredentials }),
     ...(sourceCredentials && { sourceCredentials }),
-    concurrency: integer('concurrency', 4, 1, 64),
-    buildConcurrency: integer('build-concurrency', 1, 1, 16),
-    retries: integer('retries', 3, 0, 10),
-    ...(registryMirror !== undefined && { registryMirror: registryMirror.replace(/\/$/, '') }),
-    insecureRegistries: list('insecure-registries'),
-    ...(caFile !== undefined && { caFile }),
-    platforms,
-    copyReferrers: bool('copy-referrers', false),
+    concurrency: input.concurrency,
+    buildConcurrency: input['build-concurrency'],
+    retries: input.retries,
+    ...(input['registry-mirror'] !== undefined && { registryMirror: input['registry-mirror'].replace(/\/$/, '') }),
+    insecureRegistries: input['insecure-registries'],
+    ...(input['ca-file'] !== undefined && { caFile: input['ca-file'] }),
+    platforms: input.platforms,
+    copyReferrers: input['copy-referrers'],
     ...(shard && { shard }),
-    shards,
+    shards: input.shards,
     env
   }
 }
 
-function parseRegistryInput(value: string | undefined): RegistryTarget | undefined {
-  if (value === undefined) return undefined
-  try {
-    const { registry, namespace } = parseRegistryTarget(value)
-    return { text: namespace === '' ? registry : `${registry}/${namespace}`, registry, namespace }
-  } catch (error) {
-    if (error instanceof ReferenceFormatError) throw new InputError(`Invalid registry '${value}': ${error.reason}`)
-    throw error
+/**
+ * Parses every input of the table by its kind, in table order, and checks path
+ * inputs against the file system. Secrets are masked first, before anything
+ * can echo them; an error never echoes a secret or a password given in a URL.
+ */
+export function readInputs(read: InputReader, context: SettingsContext): InputValues {
+  const specs = INPUT_SPECS
+  for (const spec of specs) {
+    const raw = read(spec.name)
+    if (spec.kind === 'secret' && raw !== '') context.maskSecret(raw)
+    else if (raw !== '') for (const secret of passwordsInUserInfo(raw)) context.maskSecret(secret)
   }
+  const workspace = path.resolve(context.workspace)
+  const values: Record<string, unknown> = {}
+  for (const spec of specs) values[spec.name] = parseInput(spec, read(spec.name), workspace)
+
+  // Path checks need the scanned path, so they come once every value has parsed.
+  const root = values.path as string
+  for (const spec of specs) {
+    const rule = spec.kind === 'path' || spec.kind === 'list' ? spec.path : undefined
+    if (rule === undefined) continue
+    const written = spec.kind === 'list' ? splitList(read(spec.name)) : [read(spec.name).trim() || (spec.default ?? '')]
+    const absolute = spec.kind === 'list' ? (values[spec.name] as string[]) : [values[spec.name] as string | undefined]
+    absolute.forEach((file, index) => {
+      if (file === undefined) return
+      const problem = pathProblem(rule, file, { workspace, root, outputRoots: [workspace, path.resolve(context.tempDir)] })
+      if (problem !== undefined) throw invalid(spec, written[index] ?? file, problem)
+    })
+  }
+  return values as InputValues
 }
 
-function parseFailOn(items: string[]): FindingKind[] {
-  if (items.length === 0) return [...DEFAULT_FAIL_ON]
-  if (items.length === 1 && items[0] === 'none') return []
-  const kinds: FindingKind[] = []
-  for (const item of items) {
-    if (item === 'all') return [...FINDING_KINDS]
-    if (!(FINDING_KINDS as readonly string[]).includes(item)) {
-      throw new InputError(`Invalid fail-on entry '${item}': expected none, all, or a list of ${FINDING_KINDS.join(', ')}`)
+/**
+ * Where the report goes when the inputs were rejected: the report-path input
+ * when it is itself valid, else the default; undefined when neither can be
+ * written. The run still ends with a report saying what was wrong.
+ */
+export function reportPathAfterError(read: InputReader, context: SettingsContext): string | undefined {
+  const workspace = path.resolve(context.workspace)
+  const written = read('report-path').trim()
+  const roots = { workspace, root: workspace, outputRoots: [workspace, path.resolve(context.tempDir)] }
+  const rule: PathRule = { base: 'workspace', expect: 'output-file' }
+  if (written !== '') {
+    const file = path.resolve(workspace, written)
+    if (pathProblem(rule, file, roots) === undefined) return file
+  }
+  const fallback = defaultReportPath(context)
+  return pathProblem(rule, fallback, roots) === undefined ? fallback : undefined
+}
+
+/**
+ * Splits a list input: one entry per line, and on commas outside `{…}` and
+ * `[…]`, so brace globs (`**\/{docs,tools}/**`) stay whole. Entries are trimmed;
+ * empty entries and entries starting with '#' are dropped.
+ */
+export function splitList(text: string): string[] {
+  const entries: string[] = []
+  for (const line of text.split(/\r?\n/)) {
+    let depth = 0
+    let inClass = false
+    let current = ''
+    for (const ch of line) {
+      if (inClass) {
+        if (ch === ']') inClass = false
+      } else if (ch === '[') inClass = true
+      else if (ch === '{') depth += 1
+      else if (ch === '}' && depth > 0) depth -= 1
+      else if (ch === ',' && depth === 0) {
+        entries.push(current)
+        current = ''
+        continue
+      }
+      current += ch
     }
-    kinds.push(item as FindingKind)
+    entries.push(current)
   }
-  return kinds
+  return entries.map(entry => entry.trim()).filter(entry => entry !== '' && !entry.startsWith('#'))
 }
 
-function describeChoices(values: readonly string[]): string {
-  return values.length <= 2 ? values.join(' or ') : `${values.slice(0, -1).join(', ')} or ${values[values.length - 1]}`
+function parseInput(spec: InputSpec, raw: string, workspace: string): unknown {
+  if (spec.kind === 'secret') return raw === '' ? undefined : raw
+  if (spec.kind === 'list') {
+    const given = splitList(raw)
+    const items = given.length === 0 && spec.default !== undefined ? splitList(spec.default) : given
+    for (const item of items) {
+      const problem =
+        spec.choices !== undefined && !spec.choices.includes(item)
+          ? `expected ${describeChoices(spec.choices)}`
+          : spec.glob === true
+            ? globProblem(item)
+            : spec.validate?.(item)
+      if (problem !== undefined) throw invalid(spec, item, problem, 'entry')
+    }
+    return spec.path === undefined ? items : items.map(item => path.resolve(workspace, item))
+  }
+  const text = raw.trim()
+  const value = text !== '' ? text : (spec.default ?? (spec.kind === 'choice' ? spec.fallback : undefined))
+  if (value === undefined) return undefined
+  switch (spec.kind) {
+    case 'string': {
+      const problem = spec.validate?.(value)
+      if (problem !== undefined) throw invalid(spec, value, problem)
+      return value
+    }
+    case 'path':
+      return path.resolve(workspace, value)
+    case 'choice':
+      if (!spec.choices.includes(value)) throw invalid(spec, value, `expected ${describeChoices(spec.choices)}`)
+      return value
+    case 'boolean': {
+      const lower = value.toLowerCase()
+      if ((TRUE_WORDS as readonly string[]).includes(lower)) return true
+      if ((FALSE_WORDS as readonly string[]).includes(lower)) return false
+      throw invalid(spec, value, 'expected true or false')
+    }
+    case 'integer': {
+      if (!/^\d+$/.test(value) || Number(value) < spec.min || Number(value) > spec.max) {
+        throw invalid(spec, value, `expected a whole number from ${spec.min} to ${spec.max}`)
+      }
+      return Number(value)
+    }
+  }
+}
+
+interface PathRoots {
+  workspace: string
+  root: string
+  outputRoots: string[]
+}
+
+function pathProblem(rule: PathRule, file: string, roots: PathRoots): string | undefined {
+  switch (rule.expect) {
+    case 'directory':
+      return isDirectory(file) ? undefined : `${file} is not a directory`
+    case 'any-file':
+    case 'file': {
+      let stat: fs.Stats
+      try {
+        stat = fs.statSync(file)
+      } catch {
+        return `${file} does not exist`
+      }
+      if (!stat.isFile()) return `${file} is not a regular file`
+      if (rule.expect === 'file') {
+        const real = fs.realpathSync(file)
+        const inside = [roots.workspace, roots.root].some(dir => isInside(real, realpathOr(dir)))
+        if (!inside) return `${file} resolves to ${real}, outside the workspace (${roots.workspace})`
+      }
+      return undefined
+    }
+    case 'output-file':
+      return outputPathProblem(file, { allowedRoots: roots.outputRoots, expect: 'file' })
+    case 'output':
+      return outputPathProblem(file, { allowedRoots: roots.outputRoots, expect: 'file-or-directory' })
+  }
+}
+
+function invalid(spec: InputSpec, value: string, reason: string, what: 'value' | 'entry' = 'value'): InputError {
+  const name = what === 'entry' ? `${spec.name} entry` : spec.name
+  // A secret's value is never echoed; neither is a password given as user:password@host.
+  const shown = spec.kind === 'secret' ? '***' : quoteForMessage(redactUserInfo(value))
+  return new InputError(`Invalid ${name} '${shown}': ${reason}`, spec.name)
+}
+
+/** `user:secret@host` → `user:***@host`; scheme and path kept. */
+export function redactUserInfo(value: string): string {
+  if (!hasUserInfo(value)) return value
+  return value.replace(/^((?:[a-z][a-z0-9+.-]*:\/\/)?)([^/@]*)@/i, (_match, scheme: string, userInfo: string) => {
+    const colon = userInfo.indexOf(':')
+    return `${scheme}${colon < 0 ? '***' : `${userInfo.slice(0, colon)}:***`}@`
+  })
+}
+
+/** The password of every `user:password@host` in a value (a username alone, as in `me@example.com`, is no secret). */
+function passwordsInUserInfo(value: string): string[] {
+  const secrets: string[] = []
+  for (const line of value.split(/[\n,]/)) {
+    const secret = /^\s*(?:[a-z][a-z0-9+.-]*:\/\/)?[^/@\s:]*:([^/@\s]+)@/i.exec(line)?.[1]
+    if (secret !== undefined) secrets.push(secret)
+  }
+  return secrets
+}
+
+/** Values are echoed in one line: control characters escaped, long values shortened. */
+function quoteForMessage(value: string): string {
+  // eslint-disable-next-line no-control-regex
+  const escaped = value.replace(/[\u0000-\u001f\u007f]/g, ch => `\\x${ch.charCodeAt(0).toString(16).padStart(2, '0')}`)
+  return escaped.length > 200 ? `${escaped.slice(0, 200)}…` : escaped
+}
+
+function registryTarget(value: string): RegistryTarget {
+  // Validated by the table (src/inputs.ts), so this parse cannot fail.
+  const { registry, namespace } = parseRegistryTarget(value)
+  return { text: namespace === '' ? registry : `${registry}/${namespace}`, registry, namespace }
+}
+
+function failOnKinds(items: string[]): FindingKind[] {
+  const words = items.filter(item => (FAIL_ON_WORDS as readonly string[]).includes(item))
+  if (words.length > 0 && items.length > 1) {
+    throw new InputError(`Invalid fail-on '${items.join(', ')}': ${words[0]} stands alone, without finding kinds`, 'fail-on')
+  }
+  if (words[0] === 'none') return []
+  if (words[0] === 'all') return [...FINDING_KINDS]
+  return items as FindingKind[]
+}
+
+/** `.github/image-mirror.yml` at the workspace root, else under the scanned path; checked like a `config` input. */
+function defaultConfigFile(workspace: string, root: string): string | undefined {
+  for (const dir of [workspace, root]) {
+    const file = path.join(dir, DEFAULT_CONFIG_FILE)
+    if (!fs.existsSync(file)) continue
+    const problem = pathProblem({ base: 'workspace', expect: 'file' }, file, { workspace, root, outputRoots: [] })
+    if (problem !== undefined) throw new InputError(`Invalid mapping file ${path.relative(workspace, file) || file}: ${problem}`, 'config')
+    return file
+  }
+  return undefined
+}
+
+function defaultReportPath(context: SettingsContext): string {
+  return path.resolve(context.reportDir ?? context.tempDir, DEFAULT_REPORT_NAME)
 }
 
 function isDirectory(dir: string): boolean {
@@ -301,5 +455,18 @@ function isDirectory(dir: string): boolean {
     return fs.statSync(dir).isDirectory()
   } catch {
     return false
+  }
+}
+
+function isInside(file: string, dir: string): boolean {
+  const relative = path.relative(dir, file)
+  return relative === '' || (relative !== '..' && !relative.startsWith(`..${path.sep}`) && !path.isAbsolute(relative))
+}
+
+function realpathOr(dir: string): string {
+  try {
+    return fs.realpathSync(dir)
+  } catch {
+    return path.resolve(dir)
   }
 }

@@ -162,26 +162,26 @@ export async function seedBaseImages(dockerd: TestDockerd, upstream: TestRegistr
   await ensureBusyboxBase(dockerd)
   const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'im-seed-'))
   try {
-    return await mapConcurrent(names, 4, async (name, index) => {
+    const seeded = await mapConcurrent(names, 4, async (name, index) => {
       const ref = parseReference(name)
       const context = path.join(workDir, String(index))
       fs.mkdirSync(context)
       // One small distinct file per name, so every image has its own digest.
       fs.writeFileSync(path.join(context, 'image-name.txt'), `${name}\n`)
       fs.writeFileSync(path.join(context, 'Dockerfile'), `FROM ${BASE_IMAGE}\nCOPY image-name.txt /image-name.txt\n`)
-      if (ref.registry === 'docker.io') {
-        const upstreamName = `${upstream.host}/${ref.repository}:${ref.tag ?? 'latest'}`
-        await dockerd.docker(['build', '--network=host', '-q', '-t', upstreamName, context])
-        const id = (await dockerd.docker(['image', 'inspect', '--format', '{{.Id}}', upstreamName])).trim()
-        await dockerd.docker(['push', upstreamName])
-        await dockerd.docker(['rmi', upstreamName])
-        return { name, ref, upstreamName, local: false, id }
-      }
-      const localName = familiarName(ref)
-      await dockerd.docker(['build', '--network=host', '-q', '-t', localName, context])
-      const id = (await dockerd.docker(['image', 'inspect', '--format', '{{.Id}}', localName])).trim()
-      return { name, ref, local: true, id }
+      const hub = ref.registry === 'docker.io'
+      const builtAs = hub ? `${upstream.host}/${ref.repository}:${ref.tag ?? 'latest'}` : familiarName(ref)
+      await dockerd.docker(['build', '--network=host', '-q', '-t', builtAs, context])
+      const id = (await dockerd.docker(['image', 'inspect', '--format', '{{.Id}}', builtAs])).trim()
+      if (hub) await dockerd.docker(['push', builtAs])
+      const image: SeededImage = hub ? { name, ref, upstreamName: builtAs, local: false, id } : { name, ref, local: true, id }
+      return image
     })
+    // Removed only once every build is done: the legacy builder's cache lookup walks the base's
+    // children, and an image removed by one lane while another lane builds fails that build
+    // with 'unable to find image "sha256:…"'.
+    for (const image of seeded) if (image.upstreamName !== undefined) await dockerd.docker(['rmi', image.upstreamName])
+    return seeded
   } finally {
     fs.rmSync(workDir, { recursive: true, force: true })
   }

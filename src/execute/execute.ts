@@ -1,176 +1,235 @@
 /**
- * The execute stage: runs the phases of a mode over the plan through the
- * engines and returns one result per planned image. Pure except through the
- * engines and the progress sink.
+ * The execute stage: schedules jobs on the engines and returns what happened
+ * to each image, phase by phase. Nothing is lost: a job that fails becomes a
+ * failed phase of its own image, never an exception that hides the others.
  *
- * - mirror: every base image with a target (identical source → target pairs once),
- *   up to `concurrency` at a time;
- * - build: every service image with a target, built up to `buildConcurrency` at a
- *   time, then pushed (unless `push` is false) up to `concurrency` at a time; an
- *   image whose build failed is not pushed;
- * - verify: every planned target, except images that already failed in this run;
- * - all: mirror, build and push, verify, in that order.
+ * - mirror: each MirrorJob, `concurrency` at a time: prepare (reads), then copy;
+ * - build: each BuildJob, `buildConcurrency` at a time, then its push
+ *   (`concurrency` at a time); a failed build is not pushed;
+ * - verify: each VerifyJob, except images that already failed in this run.
  *
- * One image failing never stops the others: every image ends with a status.
- * Images without a target are 'unmapped' (an unmapped finding names them) or
- * 'skipped' (excluded), never attempted; images no phase of the mode covers are
- * 'skipped' with no phases.
+ * Dry run is the same code stopping before the first write: a copy is
+ * prepared (reads only) and its steps printed; builds, pushes and lookups
+ * print the commands they would run. Each job records into its own list, so an
+ * image's commands appear once, under its own progress line and in its result.
  */
-import type { ImageResult, ImageStatus, PhaseResult, Plan, PlannedImage } from '../model.js'
-import { familiarName, parseReference, type ImageReference } from '../reference.js'
-import type { Mode, Settings } from '../settings.js'
-import type { BuildEngine, MirrorEngine } from '../engine/engine.js'
+import type { Failure, PhaseName, PhaseResult } from '../model.js'
+import { familiarName } from '../reference.js'
+import type { BuildJob, JobSet, MirrorJob, VerifyJob } from '../plan/jobs.js'
+import { EngineFailure, type CopyPort, type OperationContext } from '../engine/port.js'
+import type { BuildPort } from '../engine/docker/build-port.js'
 import { mapConcurrent, Semaphore } from '../engine/pool.js'
 
 export interface ExecuteOptions {
-  mode: Mode
-  /** Push service images after building them (default true). */
-  push?: boolean
-  /** Pulls, pushes, lookups in flight at once. */
+  dryRun: boolean
+  /** Copies, pushes and lookups in flight at once. */
   concurrency: number
   /** Builds at once. */
   buildConcurrency: number
+  /** Cancels everything in flight (SIGTERM, the job's timeout). */
+  signal?: AbortSignal
 }
 
-/** Where progress goes; main.ts binds it to core.group / core.info. */
+/** Where progress goes; the front ends bind it to core.group / core.info or stderr. */
 export interface ProgressSink {
   group<T>(name: string, fn: () => Promise<T>): Promise<T>
   info(line: string): void
 }
 
-export interface ExecuteEngines {
-  mirror: MirrorEngine
-  /** Absent for engines that cannot build (the registry engine): service images are then skipped. */
-  build?: BuildEngine
-  /** Where verify looks, when not the mirror engine (verify-from: local with the registry engine). */
-  verify?: MirrorEngine
+export interface Engines {
+  /** Copies base images; absent when the mode copies nothing. */
+  copy?: CopyPort
+  /** Builds and pushes service images; absent when no engine can build here. */
+  build?: BuildPort
+  /** Where verify looks. */
+  lookup?: Pick<CopyPort, 'describeLookup' | 'lookup'>
 }
 
+/** Phases per image, keyed by the plan image's normalised source. */
+export type PhaseResults = Map<string, PhaseResult[]>
 
-type PhaseName = PhaseResult['phase']
+export async function executeJobs(jobs: JobSet, options: ExecuteOptions, engines: Engines, progress: ProgressSink): Promise<PhaseResults> {
+  const results: PhaseResults = new Map()
+  const add = (image: string, result: PhaseResult): void => {
+    results.set(image, [...(results.get(image) ?? []), result])
+  }
+  const signal = options.signal ?? new AbortController().signal
+  for (const blocked of jobs.blocked) add(blocked.image, failedResult(blocked.failure.phase, 0, blocked.failure, []))
 
-export function executeOptionsFromSettings(settings: Settings): ExecuteOptions {
-  return { mode: settings.mode, push: settings.push, concurrency: settings.concurrency, buildConcurrency: settings.buildConcurrency }
-}
-
-export async function executePlan(plan: Plan, options: ExecuteOptions, engines: ExecuteEngines, progress: ProgressSink): Promise<ImageResult[]> {
-  const unmappedSources = new Set(plan.findings.filter(finding => finding.kind === 'unmapped' && finding.image !== undefined).map(finding => finding.image))
-  const states = plan.images.map(image => ({ image, target: targetOf(image), phases: [] as PhaseResult[] }))
-  const modePhases = phasesOf(options.mode)
-
-  if (modePhases.includes('mirror')) {
-    const jobs = states.filter(state => state.image.kind === 'base' && state.target !== undefined)
-    // Identical source → target pairs are mirrored once and share the result.
-    const byPair = new Map<string, typeof jobs>()
-    for (const job of jobs) {
-      const key = `${job.image.source}\u0000${job.image.target}`
-      byPair.set(key, [...(byPair.get(key) ?? []), job])
-    }
-    const pairs = [...byPair.values()]
-    await progress.group(`Mirror ${pairs.length} base image${plural(pairs.length)}`, async () => {
-      const counter = progressCounter(pairs.length, progress)
-      await mapConcurrent(pairs, options.concurrency, async group => {
-        const first = group[0]!
-        const result = await engines.mirror.mirror(first.image.ref, first.target!)
-        counter(result, familiarName(first.image.ref))
-        for (const job of group) job.phases.push(result)
+  if (jobs.mirror.length > 0) {
+    await progress.group(`Mirror ${count(jobs.mirror.length, 'base image')}`, async () => {
+      const report = reporter(jobs.mirror.length, progress, options.dryRun)
+      await mapConcurrent(jobs.mirror, options.concurrency, async job => {
+        const result = await mirror(job, engines.copy, options.dryRun, signal)
+        add(job.image, result)
+        report(result, familiarName(job.source))
       })
     })
   }
 
-  if (modePhases.includes('build')) {
-    const jobs = states.filter(state => state.image.kind === 'service' && state.target !== undefined)
-    const push = options.push ?? true
-    await progress.group(`Build ${jobs.length} service image${plural(jobs.length)}${push ? ' and push them' : ''}`, async () => {
-      const buildEngine = engines.build
-      const steps = jobs.length * (push ? 2 : 1)
-      const counter = progressCounter(steps, progress)
-      if (buildEngine === undefined) {
-        for (const job of jobs) {
-          const skipped: PhaseResult = { phase: 'build', status: 'skipped', durationMs: 0, error: `the ${engines.mirror.name} engine cannot build images; use engine: docker` }
-          job.phases.push(skipped)
-          counter(skipped, familiarName(job.target!))
-        }
-        return
-      }
-      const builds = new Semaphore(options.buildConcurrency)
-      const pushes = new Semaphore(options.concurrency)
+  const builds = jobs.build.filter(job => !hasFailed(results.get(job.image)))
+  if (builds.length > 0) {
+    const pushes = builds.filter(job => job.push).length
+    const title = `Build ${count(builds.length, 'service image')}${pushes > 0 ? ` and push ${pushes === 1 ? 'it' : 'them'}` : ''}`
+    await progress.group(title, async () => {
+      const report = reporter(builds.length + pushes, progress, options.dryRun)
+      const buildSlots = new Semaphore(options.buildConcurrency)
+      const pushSlots = new Semaphore(options.concurrency)
       await Promise.all(
-        jobs.map(async job => {
-          const target = job.target!
-          const built = await builds.run(() => buildEngine.build(job.image, target))
-          job.phases.push(built)
-          counter(built, familiarName(target))
-          if (!push) return
-          if (built.status !== 'built' && built.status !== 'planned') {
-            const skipped: PhaseResult = { phase: 'push', status: 'skipped', durationMs: 0, error: 'not pushed: the build failed' }
-            job.phases.push(skipped)
-            counter(skipped, familiarName(target))
-            return
-          }
-          const pushed = await pushes.run(() => buildEngine.push(target))
-          job.phases.push(pushed)
-          counter(pushed, familiarName(target))
+        builds.map(async job => {
+          const built = await buildSlots.run(() => build(job, engines.build, options.dryRun, signal, progress))
+          add(job.image, built)
+          report(built, familiarName(job.target))
+          if (!job.push) return
+          const pushed: PhaseResult =
+            built.status === 'failed' || built.status === 'skipped'
+              ? { phase: 'push', status: 'skipped', durationMs: 0, error: `not pushed: the build ${built.status === 'failed' ? 'failed' : 'was skipped'}` }
+              : await pushSlots.run(() => push(job, engines.build as BuildPort, options.dryRun, signal))
+          add(job.image, pushed)
+          report(pushed, familiarName(job.target))
         })
       )
     })
   }
 
-  if (modePhases.includes('verify')) {
-    const jobs = states.filter(state => state.target !== undefined)
-    const verifier = engines.verify ?? engines.mirror
-    const verify = verifier.verify.bind(verifier)
-    await progress.group(`Verify ${jobs.length} image${plural(jobs.length)}`, async () => {
-      const counter = progressCounter(jobs.length, progress)
-      await mapConcurrent(jobs, options.concurrency, async job => {
-        const target = job.target!
-        const earlier = job.phases.find(phase => phase.status === 'failed')
+  if (jobs.verify.length > 0) {
+    await progress.group(`Verify ${count(jobs.verify.length, 'image')}`, async () => {
+      const report = reporter(jobs.verify.length, progress, options.dryRun)
+      await mapConcurrent(jobs.verify, options.concurrency, async job => {
+        const earlier = (results.get(job.image) ?? []).find(phase => phase.status === 'failed')
         const result: PhaseResult =
           earlier !== undefined
             ? { phase: 'verify', status: 'skipped', durationMs: 0, error: `not verified: the ${earlier.phase} failed` }
-            : await verify(target, { source: job.image.ref, kind: job.image.kind })
-        job.phases.push(result)
-        counter(result, familiarName(target))
+            : await verify(job, engines.lookup, options.dryRun, signal)
+        add(job.image, result)
+        report(result, familiarName(job.target))
       })
     })
   }
-
-  return states.map(state => ({
-    image: state.image,
-    status: finalStatus(state.image, state.phases, state.target !== undefined, unmappedSources),
-    phases: state.phases
-  }))
+  return results
 }
 
-function phasesOf(mode: Mode): PhaseName[] {
-  switch (mode) {
-    case 'mirror':
-      return ['mirror']
-    case 'build':
-      return ['build']
-    case 'verify':
-      return ['verify']
-    case 'all':
-      return ['mirror', 'build', 'verify']
-    default:
-      return []
+async function mirror(job: MirrorJob, engine: CopyPort | undefined, dryRun: boolean, signal: AbortSignal): Promise<PhaseResult> {
+  const { context, commands } = operationContext(signal)
+  const started = Date.now()
+  if (engine === undefined) return unsupported('mirror', 'no engine here can copy images')
+  try {
+    const prepared = await engine.prepareCopy(job.source, job.target, context)
+    if (prepared.done === undefined && dryRun) {
+      return { phase: 'mirror', status: 'planned', durationMs: Date.now() - started, commands: prepared.steps }
+    }
+    const outcome = await engine.copy(prepared, context)
+    return {
+      phase: 'mirror',
+      status: outcome.status,
+      durationMs: Date.now() - started,
+      ...(outcome.digest !== undefined && { digest: outcome.digest }),
+      ...(outcome.size !== undefined && { size: outcome.size }),
+      ...(outcome.platforms !== undefined && { platforms: outcome.platforms }),
+      ...(outcome.bytesTransferred !== undefined && { bytesTransferred: outcome.bytesTransferred }),
+      ...(outcome.bytesSkipped !== undefined && { bytesSkipped: outcome.bytesSkipped }),
+      ...(commands.length > 0 && { commands })
+    }
+  } catch (error) {
+    return failedResult('mirror', Date.now() - started, failureOf(error, 'mirror'), commands, logOf(error))
   }
 }
 
-function targetOf(image: PlannedImage): ImageReference | undefined {
-  if (image.target === null) return undefined
-  return image.targetRef ?? parseReference(image.target)
+async function build(job: BuildJob, engine: BuildPort | undefined, dryRun: boolean, signal: AbortSignal, progress: ProgressSink): Promise<PhaseResult> {
+  if (engine === undefined) return unsupported('build', 'only the docker engine builds images, and docker is not available to this run')
+  const request = { command: job.command, pullsFrom: job.pullsFrom }
+  if (dryRun) return { phase: 'build', status: 'planned', durationMs: 0, commands: engine.describeBuild(request) }
+  const { context, commands } = operationContext(signal, line => progress.info(`    ${line}`))
+  const started = Date.now()
+  try {
+    const built = await engine.build(request, context)
+    return { phase: 'build', status: 'built', durationMs: Date.now() - started, ...(built.imageId !== undefined && { digest: built.imageId }), commands }
+  } catch (error) {
+    return failedResult('build', Date.now() - started, failureOf(error, 'build'), commands, logOf(error))
+  }
 }
 
-/** The first failure, else the last phase's status. */
-function finalStatus(image: PlannedImage, phases: PhaseResult[], hasTarget: boolean, unmappedSources: Set<string | undefined>): ImageStatus {
-  if (!hasTarget) return unmappedSources.has(image.source) ? 'unmapped' : 'skipped'
-  const failure = phases.find(phase => phase.status === 'failed')
-  if (failure !== undefined) return 'failed'
-  return phases[phases.length - 1]?.status ?? 'skipped'
+async function push(job: BuildJob, engine: BuildPort, dryRun: boolean, signal: AbortSignal): Promise<PhaseResult> {
+  if (dryRun) return { phase: 'push', status: 'planned', durationMs: 0, commands: engine.describePush(job.target) }
+  const { context, commands } = operationContext(signal)
+  const started = Date.now()
+  try {
+    const pushed = await engine.push(job.target, context)
+    return { phase: 'push', status: 'pushed', durationMs: Date.now() - started, ...(pushed.digest !== undefined && { digest: pushed.digest }), commands }
+  } catch (error) {
+    return failedResult('push', Date.now() - started, failureOf(error, 'push'), commands, logOf(error))
+  }
 }
 
-const VERBS: Record<ImageStatus, string> = {
+async function verify(job: VerifyJob, engine: Engines['lookup'], dryRun: boolean, signal: AbortSignal): Promise<PhaseResult> {
+  if (engine === undefined) return unsupported('verify', 'no engine here can look images up')
+  if (dryRun) return { phase: 'verify', status: 'planned', durationMs: 0, commands: engine.describeLookup(job.target) }
+  const { context, commands } = operationContext(signal)
+  const started = Date.now()
+  try {
+    const found = await engine.lookup(job.target, context)
+    if (found.status === 'verified') {
+      return {
+        phase: 'verify',
+        status: 'verified',
+        durationMs: Date.now() - started,
+        ...(found.digest !== undefined && { digest: found.digest }),
+        ...(found.size !== undefined && { size: found.size }),
+        ...(found.platforms !== undefined && { platforms: found.platforms })
+      }
+    }
+    const failure: Failure = {
+      kind: 'not-found',
+      side: 'target',
+      phase: 'verify',
+      host: job.target.registry,
+      message: `not in ${job.target.registry}`,
+      ...(found.hint !== undefined && { hint: found.hint })
+    }
+    return { phase: 'verify', status: 'missing', durationMs: Date.now() - started, error: failure.message, failure }
+  } catch (error) {
+    return failedResult('verify', Date.now() - started, failureOf(error, 'verify'), commands, logOf(error))
+  }
+}
+
+function operationContext(signal: AbortSignal, output?: (line: string) => void): { context: OperationContext; commands: string[] } {
+  const commands: string[] = []
+  return { context: { signal, record: line => commands.push(line), ...(output !== undefined && { output }) }, commands }
+}
+
+/** Any error becomes a typed failure; an engine that threw something untyped is 'other' on this machine. */
+export function failureOf(error: unknown, phase: PhaseName): Failure {
+  if (error instanceof EngineFailure) {
+    return { kind: error.kind, side: error.side, phase, message: error.message, ...(error.details.host !== undefined && { host: error.details.host }) }
+  }
+  return { kind: 'other', side: 'local', phase, message: error instanceof Error ? error.message : String(error) }
+}
+
+function logOf(error: unknown): string | undefined {
+  return error instanceof EngineFailure ? error.details.log : undefined
+}
+
+function failedResult(phase: PhaseName, durationMs: number, failure: Failure, commands: string[], log?: string): PhaseResult {
+  return {
+    phase,
+    status: 'failed',
+    durationMs,
+    error: failure.message,
+    failure,
+    ...(commands.length > 0 && { commands }),
+    ...(log !== undefined && log !== '' && { log })
+  }
+}
+
+function unsupported(phase: PhaseName, message: string): PhaseResult {
+  return { phase, status: 'skipped', durationMs: 0, error: message }
+}
+
+function hasFailed(phases: PhaseResult[] | undefined): boolean {
+  return (phases ?? []).some(phase => phase.status === 'failed')
+}
+
+const VERBS: Record<PhaseResult['status'], string> = {
   planned: 'would',
   unmapped: 'unmapped',
   mirrored: 'mirrored',
@@ -183,23 +242,24 @@ const VERBS: Record<ImageStatus, string> = {
   skipped: 'skipped'
 }
 
-/** `[7/15] mirrored postgres:15-alpine in 3.2s`, one line per finished step, in completion order. */
-function progressCounter(total: number, progress: ProgressSink): (result: PhaseResult, name: string) => void {
+/**
+ * `[7/15] mirrored postgres:15-alpine in 3.2s`, one line per finished step in
+ * completion order; below it, this step's own commands when they matter (a
+ * dry run, a failure).
+ */
+function reporter(total: number, progress: ProgressSink, dryRun: boolean): (result: PhaseResult, name: string) => void {
   let done = 0
   return (result, name) => {
     done += 1
     const verb = result.status === 'planned' ? `would ${result.phase}` : result.status === 'failed' ? `failed to ${result.phase}` : VERBS[result.status]
-    let line = `[${done}/${total}] ${verb} ${name} in ${(result.durationMs / 1000).toFixed(1)}s`
-    if (result.error !== undefined) line += `: ${result.error}`
+    let line = `[${done}/${total}] ${verb} ${name}`
+    if (result.status !== 'planned') line += ` in ${(result.durationMs / 1000).toFixed(1)}s`
+    if (result.error !== undefined && result.status !== 'planned') line += `: ${result.error}`
     progress.info(line)
-    if (result.suggestion !== undefined) progress.info(`    suggestion: ${result.suggestion}`)
-    // A dry run lists the commands it would have run.
-    if (result.status === 'planned' && result.log !== undefined) {
-      for (const command of result.log.split('\n').slice(1)) progress.info(`    ${command}`)
-    }
+    if (dryRun || result.status === 'failed') for (const command of result.commands ?? []) progress.info(`    ${command}`)
   }
 }
 
-function plural(count: number): string {
-  return count === 1 ? '' : 's'
+function count(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`
 }

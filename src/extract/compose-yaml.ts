@@ -3,8 +3,75 @@
  * written: aliases followed to their anchors and `<<` merge keys applied
  * (single and list form), while every value stays the parsed node it came
  * from, so callers can ask for its line or source range.
+ *
+ * Bounded work on hostile input (the repository is untrusted): parsing is
+ * linear in the number of keys (the `yaml` package's own duplicate-key check
+ * compares every key with every earlier one), aliases resolve through one
+ * index per document instead of a document walk each, and merge keys expand
+ * at most `MAX_MERGED_ENTRIES` entries per document and `MAX_MERGE_DEPTH`
+ * levels deep; a limit hit is a problem reported like any other, never a
+ * stack overflow or a hang.
  */
-import { isAlias, isMap, isScalar, isSeq, type Document, type LineCounter, type Node } from 'yaml'
+import { isAlias, isCollection, isMap, isScalar, isSeq, LineCounter, parseDocument, YAMLParseError, type Document, type Node } from 'yaml'
+
+export interface ParsedYaml {
+  doc: Document
+  lineCounter: LineCounter
+}
+
+/**
+ * Parses compose YAML. Duplicate keys in a mapping are errors in `doc.errors`
+ * (code DUPLICATE_KEY, at the second key), as the `yaml` package reports them,
+ * but found in linear time. A parser that runs out of stack on absurd nesting
+ * reports it in `doc.errors` too (the `yaml` package catches it).
+ */
+export function parseComposeYaml(text: string): ParsedYaml {
+  const lineCounter = new LineCounter()
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: false })
+  if (doc.errors.length === 0) doc.errors.push(...duplicateKeyErrors(doc))
+  return { doc, lineCounter }
+}
+
+/** The most nodes a document is walked for (duplicate keys, anchors); far above any real compose file's. */
+const MAX_WALKED_NODES = 10_000_000
+
+/** Duplicate scalar keys in every mapping of the document, without recursion and in linear time. */
+function duplicateKeyErrors(doc: Document): YAMLParseError[] {
+  const errors: YAMLParseError[] = []
+  walk(doc, node => {
+    if (!isMap(node)) return
+    const seen = new Set<string>()
+    for (const pair of node.items) {
+      const key = pair.key
+      // A plain `<<` may repeat (merge keys); collections as keys are compared by identity, so never equal.
+      if (!isScalar(key) || isMergeKey(key)) continue
+      const id = `${typeof key.value}:${String(key.value)}`
+      if (seen.has(id)) {
+        const at = key.range?.[0] ?? 0
+        errors.push(new YAMLParseError([at, at + 1], 'DUPLICATE_KEY', 'Map keys must be unique'))
+      } else seen.add(id)
+    }
+  })
+  return errors
+}
+
+/** Visits every node of the document once, in document order, without recursion. */
+function walk(doc: Document, visit: (node: Node) => void): void {
+  const stack: unknown[] = [doc.contents]
+  for (let count = 0; stack.length > 0 && count < MAX_WALKED_NODES; count += 1) {
+    const node = stack.pop()
+    if (node === null || node === undefined || typeof node !== 'object') continue
+    visit(node as Node)
+    if (isMap(node)) {
+      for (let i = node.items.length - 1; i >= 0; i -= 1) {
+        const pair = node.items[i]
+        stack.push(pair?.value, pair?.key)
+      }
+    } else if (isSeq(node)) {
+      for (let i = node.items.length - 1; i >= 0; i -= 1) stack.push(node.items[i])
+    }
+  }
+}
 
 export interface MapEntry {
   key: string
@@ -16,28 +83,43 @@ export interface MapEntry {
 }
 
 const entriesCache = new WeakMap<Document, WeakMap<Node, Map<string, MapEntry>>>()
-const aliasCache = new WeakMap<Document, WeakMap<Node, Node | null>>()
+const aliasIndex = new WeakMap<Document, Map<Node, Node | null>>()
+const mergeBudget = new WeakMap<Document, { used: number; reported: boolean }>()
 
 // Alias chains longer than this are treated as broken; YAML itself cannot nest deeper than the document.
 const MAX_ALIAS_HOPS = 64
+
+/** Entries `<<` merge keys may copy per document: a real compose file copies a few thousand at most. */
+export const MAX_MERGED_ENTRIES = 1_000_000
+/** Mappings merged into mappings merged into …: deeper is a problem, not a stack overflow. */
+export const MAX_MERGE_DEPTH = 64
 
 /** Follows aliases to the anchored node. */
 export function deref(node: unknown, doc: Document): Node | null {
   let current = node
   for (let hops = 0; isAlias(current); hops += 1) {
     if (hops >= MAX_ALIAS_HOPS) return null
-    // Alias.resolve searches the whole document; remember each answer.
-    let resolved = aliasCache.get(doc)
-    if (resolved === undefined) aliasCache.set(doc, (resolved = new WeakMap()))
-    const alias: Node = current
-    let target = resolved.get(alias)
-    if (target === undefined) {
-      target = current.resolve(doc) ?? null
-      resolved.set(alias, target)
-    }
-    current = target
+    current = aliasTargets(doc).get(current) ?? null
   }
   return (current ?? null) as Node | null
+}
+
+/**
+ * Every alias of the document with the node it refers to: the last node with
+ * that anchor before the alias, in document order (YAML's rule, and what
+ * Alias.resolve finds, but with one walk of the document rather than one per alias).
+ */
+function aliasTargets(doc: Document): Map<Node, Node | null> {
+  const cached = aliasIndex.get(doc)
+  if (cached !== undefined) return cached
+  const targets = new Map<Node, Node | null>()
+  const anchors = new Map<string, Node>()
+  walk(doc, node => {
+    if (isAlias(node)) targets.set(node, anchors.get(node.source) ?? null)
+    else if ((isScalar(node) || isCollection(node)) && node.anchor !== undefined) anchors.set(node.anchor, node)
+  })
+  aliasIndex.set(doc, targets)
+  return targets
 }
 
 /** True for `<<` written as a plain scalar: a quoted '<<' is an ordinary key. */
@@ -60,6 +142,8 @@ export function mapEntries(
 ): Map<string, MapEntry> | undefined {
   const map = deref(node, doc)
   if (!isMap(map)) return undefined
+  let budget = mergeBudget.get(doc)
+  if (budget === undefined) mergeBudget.set(doc, (budget = { used: 0, reported: false }))
   // Memoised per mapping: merge keys that reuse anchors (`<<: [*a, *a]` nested
   // level after level) would otherwise take exponential time.
   let cache = entriesCache.get(doc)
@@ -68,6 +152,10 @@ export function mapEntries(
   if (cached !== undefined) return cached
   if (visiting.has(map)) {
     problem('merge key includes the mapping it is part of', map)
+    return new Map()
+  }
+  if (visiting.size >= MAX_MERGE_DEPTH) {
+    problem(`merge keys (<<) nest more than ${MAX_MERGE_DEPTH} mappings deep; the deeper ones are not merged`, map)
     return new Map()
   }
   visiting.add(map)
@@ -83,6 +171,13 @@ export function mapEntries(
           problem('a merge key (<<) must refer to a mapping or a list of mappings', (pair.value ?? pair.key) as Node)
           continue
         }
+        if (budget.used + entries.size > MAX_MERGED_ENTRIES) {
+          // Anchors reused through merge keys, level after level: the billion laughs of YAML.
+          if (!budget.reported) problem(`merge keys (<<) copy more than ${MAX_MERGED_ENTRIES} entries in this file; the rest are not merged`, map)
+          budget.reported = true
+          continue
+        }
+        budget.used += entries.size
         for (const [key, entry] of entries) if (!merged.has(key)) merged.set(key, { ...entry, merged: true })
       }
       continue

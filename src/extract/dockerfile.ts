@@ -1,13 +1,31 @@
 /**
- * Dockerfile extraction (pure: text in, references with origins out).
+ * Dockerfile extraction (pure: text in, references with origins out), after
+ * what BuildKit does with the file:
+ *
+ * - Every stage counts: an image named in any stage is returned, whether or
+ *   not the build target reaches it (CI builds the file without a target,
+ *   other jobs build other targets). `targetNeeds` says which of them the
+ *   target stage and the stages it depends on pull.
+ * - `FROM` is substituted with the ARGs declared before the first FROM,
+ *   overridden by build args; an undeclared or empty ARG becomes the empty
+ *   string, as BuildKit does, with a warning (an error when what is left is
+ *   not an image reference).
+ * - `FROM x` names an earlier stage when one is called x; `COPY --from` and
+ *   `RUN --mount from` name any stage of the file (BuildKit resolves them over
+ *   the whole file); a stage naming itself is a finding, not an image.
+ * - Named contexts (compose `build.additional_contexts`) win over images of
+ *   the same name: `docker-image://ref` is that image, `service:name` is that
+ *   compose service's image, a path or URL is no image at all. A context
+ *   called like a stage replaces the stage.
+ * - A `# syntax=` parser directive names the BuildKit frontend image, which a
+ *   BuildKit build pulls: returned with `frontend: true`.
  *
  * dockerfile-ast gives the structure and source ranges (continuations, the
- * `# escape=` directive, flags); variable substitution is ours, because what
- * BuildKit substitutes into `FROM` is narrower than what a shell would: only
- * ARGs declared before the first FROM, overridden by build args.
+ * `# escape=` directive, flags); variable substitution is ours.
  */
 import { DockerfileParser, type Argument, type Flag, type Instruction } from 'dockerfile-ast'
 import type { ExtractedReference, Finding, Origin, ReferenceSource } from '../model.js'
+import { formatReference, tryParseReference } from '../reference.js'
 import { dockerfileSyntax, interpolate, type Lookup } from './interpolate.js'
 
 /** ARGs BuildKit defines in the global scope; they may appear in `--platform` but name no image. */
@@ -27,13 +45,32 @@ export interface DockerfileOptions {
   file: string
   /** `--build-arg`s (compose `build.args`); they override declared ARG defaults. */
   buildArgs?: Record<string, string>
-  /** Build target stage: only it and the stages it depends on are scanned. */
+  /** Build target stage: `targetNeeds` lists what it and the stages it depends on pull. */
   target?: string
+  /** Named build contexts (compose `build.additional_contexts`): name → `docker-image://…`, `service:…`, a path or a URL. */
+  contexts?: Record<string, string>
+  /** Where Dockerfile line n is written, when that is not line n of `file` (compose `dockerfile_inline`). */
+  originOf?: (line: number) => Origin
 }
 
 export interface DockerfileScan {
+  /** Every image of every stage, and the frontend of the syntax directive. */
   references: ExtractedReference[]
   findings: Finding[]
+  /** Texts of the images the build target needs (every reference's text when there is no target). */
+  targetNeeds: string[]
+  /** Compose services whose image a `service:` named context makes this build use. */
+  serviceContexts: string[]
+}
+
+/** What a named build context stands for. */
+export type NamedContext = { kind: 'image'; reference: string } | { kind: 'service'; service: string } | { kind: 'other' }
+
+/** Reads a compose `additional_contexts` value as BuildKit does. */
+export function classifyContext(value: string): NamedContext {
+  if (value.startsWith('docker-image://')) return { kind: 'image', reference: value.slice('docker-image://'.length) }
+  if (value.startsWith('service:')) return { kind: 'service', service: value.slice('service:'.length) }
+  return { kind: 'other' }
 }
 
 /** One place in a Dockerfile that names an image, with the source range of the text to replace. */
@@ -46,14 +83,17 @@ export interface ImageOccurrence {
   /** Offsets into the Dockerfile text of the written reference (variables and all). */
   start: number
   end: number
-  /** Index of the stage it belongs to. */
+  /** Index of the stage it belongs to; -1 for the syntax directive. */
   stage: number
+  frontend?: boolean
 }
 
 interface Stage {
   name?: string
   /** Stages this one needs, by index. */
   dependsOn: Set<number>
+  /** `service:` contexts it uses. */
+  services: Set<string>
 }
 
 interface Analysis {
@@ -65,24 +105,33 @@ interface Analysis {
 export function extractDockerfile(text: string, options: DockerfileOptions): DockerfileScan {
   const analysis = analyseDockerfile(text, options)
   const wanted = stagesToBuild(analysis, options)
-  const findings = [...analysis.findings, ...wanted.findings]
-  const references: ExtractedReference[] = analysis.occurrences
-    .filter(occurrence => wanted.stages.has(occurrence.stage))
-    .map(occurrence => ({
-      kind: 'base',
-      text: occurrence.text,
-      origin: occurrence.origin,
-      source: occurrence.source,
-      ...(occurrence.platform !== undefined && { platform: occurrence.platform })
-    }))
-  return { references, findings }
+  const references: ExtractedReference[] = analysis.occurrences.map(occurrence => ({
+    kind: 'base',
+    text: occurrence.text,
+    origin: occurrence.origin,
+    source: occurrence.source,
+    ...(occurrence.platform !== undefined && { platform: occurrence.platform }),
+    ...(occurrence.frontend === true && { frontend: true })
+  }))
+  const needed = analysis.occurrences.filter(occurrence => occurrence.stage < 0 || wanted.stages.has(occurrence.stage))
+  const services = new Set<string>()
+  for (const index of wanted.stages) for (const service of analysis.stages[index]?.services ?? []) services.add(service)
+  return {
+    references,
+    findings: [...analysis.findings, ...wanted.findings],
+    targetNeeds: [...new Set(needed.map(occurrence => occurrence.text))],
+    serviceContexts: [...services].sort()
+  }
 }
 
 /**
  * Rewrites every image the Dockerfile names (FROM, COPY --from, RUN --mount
- * from) to what `rewrite` returns for its substituted text; undefined keeps the
- * original. Used to build against mirrored bases: the result names only the
- * target registry, and everything else in the file is left as written.
+ * from, the syntax directive's frontend) to what `rewrite` returns for its
+ * substituted text; undefined keeps the original. Used to build against
+ * mirrored bases: the result names only the target registry, and everything
+ * else in the file is left as written. An image that comes from a named
+ * context is not in the text, so it is not rewritten here (the build rewrites
+ * the context).
  */
 export function rewriteDockerfileImages(
   text: string,
@@ -92,13 +141,20 @@ export function rewriteDockerfileImages(
   const analysis = analyseDockerfile(text, options)
   let out = ''
   let cursor = 0
-  for (const occurrence of [...analysis.occurrences].sort((a, b) => a.start - b.start)) {
+  for (const occurrence of [...analysis.occurrences].filter(o => o.end > o.start).sort((a, b) => a.start - b.start)) {
+    if (occurrence.start < cursor) continue
     const replacement = rewrite(occurrence.text)
     if (replacement === undefined) continue
     out += text.slice(cursor, occurrence.start) + replacement
     cursor = occurrence.end
   }
   return { text: out + text.slice(cursor), findings: analysis.findings }
+}
+
+/** The name BuildKit looks a named context up by: the image name, normalised (`alpine` = `alpine:latest`). */
+function contextKey(name: string): string {
+  const parsed = tryParseReference(name)
+  return 'ref' in parsed ? formatReference(parsed.ref) : name.toLowerCase()
 }
 
 function analyseDockerfile(text: string, options: DockerfileOptions): Analysis {
@@ -108,16 +164,44 @@ function analyseDockerfile(text: string, options: DockerfileOptions): Analysis {
   const stages: Stage[] = []
   const lineStarts = computeLineStarts(text)
   const offsetOf = (position: { line: number; character: number }): number => (lineStarts[position.line] ?? text.length) + position.character
+  const at = (line: number): Origin => options.originOf?.(line) ?? { file, line }
+  const where = (line: number): string => {
+    const origin = at(line)
+    return `${origin.file}:${origin.line}`
+  }
+  const finding = (kind: Finding['kind'], severity: Finding['severity'], message: string, line: number, suggestion?: string): void => {
+    findings.push({ kind, severity, message, ...at(line), ...(suggestion !== undefined && { suggestion }) })
+  }
 
   let dockerfile
   try {
     dockerfile = DockerfileParser.parse(text)
   } catch (error) {
-    findings.push({ kind: 'invalid-file', severity: 'error', message: `Could not parse ${file}: ${String(error)}`, file })
+    findings.push({ kind: 'invalid-file', severity: 'error', message: `Could not parse ${file}: ${String(error)}`, ...at(1) })
     return { occurrences, stages, findings }
   }
   const syntax = dockerfileSyntax(dockerfile.getEscapeCharacter())
   const buildArgs = options.buildArgs ?? {}
+  const contexts = new Map<string, NamedContext>()
+  for (const [name, value] of Object.entries(options.contexts ?? {})) contexts.set(contextKey(name), classifyContext(value))
+
+  // The frontend a BuildKit build pulls before it reads anything else.
+  for (const directive of dockerfile.getDirectives()) {
+    if (directive.getName().toLowerCase() !== 'syntax') continue
+    const value = directive.getValue().trim()
+    if (value === '') continue
+    const range = directive.getValueRange()
+    const line = directive.getRange().start.line + 1
+    occurrences.push({ source: 'from', text: value, origin: at(line), start: offsetOf(range.start), end: offsetOf(range.end), stage: -1, frontend: true })
+  }
+
+  // Every stage name, for COPY --from and RUN --mount from, which may name a later stage.
+  const allStageNames = new Map<string, number>()
+  dockerfile.getFROMs().forEach((from, index) => {
+    const name = from.getBuildStage()
+    if (name !== null && name !== undefined && !allStageNames.has(name.toLowerCase())) allStageNames.set(name.toLowerCase(), index)
+  })
+  const stageCount = dockerfile.getFROMs().length
 
   // Global scope: ARGs before the first FROM, then build args for the declared ones.
   const globalArgs = new Map<string, string | undefined>()
@@ -129,28 +213,38 @@ function analyseDockerfile(text: string, options: DockerfileOptions): Analysis {
     name =>
       scope.get(name)
 
+  /**
+   * Substitutes like BuildKit: an unset variable becomes ''. A result that is
+   * still an image reference is kept with a warning; otherwise an error and undefined.
+   */
   const resolve = (raw: string, line: number, what: string, scope: Map<string, string | undefined>): string | undefined => {
     const result = interpolate(raw, lookupIn(scope), syntax)
-    const origin = { file, line }
     if (result.errors.length > 0) {
-      findings.push({
-        kind: 'unresolved-variable',
-        severity: 'error',
-        message: `${what} '${raw}' in ${file}:${line}: ${result.errors.join('; ')}`,
-        ...origin
-      })
+      finding('unresolved-variable', 'error', `${what} '${raw}' in ${where(line)}: ${result.errors.join('; ')}`, line)
       return undefined
     }
-    if (result.missing.length > 0) {
-      const names = result.missing.map(name => `\${${name}}`).join(', ')
-      findings.push({
-        kind: 'unresolved-variable',
-        severity: 'error',
-        message: `${what} '${raw}' in ${file}:${line} uses ${names} with no value: declare it with a default (ARG ${result.missing[0]}=…) before the first FROM, or pass it as a build arg`,
-        ...origin
-      })
+    if (result.missing.length === 0) return result.value
+    const names = result.missing.map(name => `\${${name}}`).join(', ')
+    const declare = `declare it with a default (ARG ${result.missing[0]}=…) before the first FROM, or pass it as a build arg`
+    const lower = result.value.toLowerCase()
+    const usable = result.value !== '' && (lower === 'scratch' || allStageNames.has(lower) || 'ref' in tryParseReference(result.value))
+    if (!usable) {
+      finding(
+        'unresolved-variable',
+        'error',
+        `${what} '${raw}' in ${where(line)} uses ${names} with no value; as an empty string it gives '${result.value}', which is not an image reference`,
+        line,
+        `Give ${result.missing[0]} a value: ${declare}`
+      )
       return undefined
     }
+    finding(
+      'unresolved-variable',
+      'warning',
+      `${what} '${raw}' in ${where(line)} uses ${names}, which is not set: it is an empty string, as in docker build, giving '${result.value}'`,
+      line,
+      `If that is not the image you mean, ${declare}`
+    )
     return result.value
   }
 
@@ -168,46 +262,77 @@ function analyseDockerfile(text: string, options: DockerfileOptions): Analysis {
     }
   }
 
-  const stageIndexByName = (name: string): number | undefined => {
+  const earlierStageByName = (name: string): number | undefined => {
     const lower = name.toLowerCase()
     for (let i = stages.length - 1; i >= 0; i -= 1) if (stages[i]?.name === lower) return i
     return undefined
   }
 
-  /** COPY --from / RUN --mount from: a stage name, a stage index, or an image. */
-  const classifyFrom = (value: string, range: { start: number; end: number }, lineNo: number, source: ReferenceSource): void => {
+  /** An image name as BuildKit sees it: a named context when one is called so, else the image. */
+  const imageOrContext = (
+    resolved: string,
+    source: ReferenceSource,
+    range: { start: number; end: number },
+    line: number,
+    stage: number,
+    platform?: string
+  ): void => {
+    const context = contexts.get(contextKey(resolved))
+    if (context?.kind === 'service') {
+      stages[stage]?.services.add(context.service)
+      return
+    }
+    if (context?.kind === 'other') return
+    if (context === undefined && resolved.toLowerCase() === 'scratch') return
+    const text = context?.kind === 'image' ? context.reference : resolved
+    // An image from a context is not written in the file: nothing to rewrite in place.
+    const span = context === undefined ? range : { start: range.start, end: range.start }
+    occurrences.push({ source, text, origin: at(line), ...(platform !== undefined && { platform }), ...span, stage })
+  }
+
+  /** COPY --from / RUN --mount from: a stage name, a stage index, a named context or an image. */
+  const classifyFrom = (value: string, range: { start: number; end: number }, line: number, source: ReferenceSource): void => {
     const current = stages.length - 1
+    const what = source === 'copy-from' ? 'COPY --from' : 'RUN --mount from'
     const scope = new Map([...globalArgs, ...stageArgs])
-    const resolved = resolve(value, lineNo, source === 'copy-from' ? 'COPY --from' : 'RUN --mount from', scope)
+    const resolved = resolve(value, line, what, scope)
     if (resolved === undefined) return
+    const selfReference = (): void =>
+      finding(
+        'invalid-reference',
+        'error',
+        `${what}=${value} in ${where(line)} names the stage it is part of (${stages[current]?.name ?? `stage ${current}`}); docker reports a circular dependency`,
+        line,
+        'Copy from an earlier stage, or name the image instead'
+      )
     if (/^\d+$/.test(resolved)) {
       const index = Number(resolved)
-      if (index >= current) {
-        findings.push({
-          kind: 'invalid-reference',
-          severity: 'error',
-          message: `${file}:${lineNo} refers to stage ${index}, but only stages 0 to ${current - 1} come before it`,
-          file,
-          line: lineNo,
-          suggestion: 'Use the name or index of an earlier stage (FROM … AS name)'
-        })
+      if (index >= stageCount) {
+        finding(
+          'invalid-reference',
+          'error',
+          `${where(line)} refers to stage ${index}, but the file has stages 0 to ${stageCount - 1}`,
+          line,
+          'Use the name or index of a stage (FROM … AS name)'
+        )
         return
       }
+      if (index === current) return selfReference()
       stages[current]?.dependsOn.add(index)
       return
     }
-    const stageIndex = stageIndexByName(resolved)
-    if (stageIndex !== undefined && stageIndex < current) {
+    const stageIndex = allStageNames.get(resolved.toLowerCase())
+    if (stageIndex !== undefined) {
+      if (stageIndex === current) return selfReference()
       stages[current]?.dependsOn.add(stageIndex)
       return
     }
-    if (resolved.toLowerCase() === 'scratch') return
-    occurrences.push({ source, text: resolved, origin: { file, line: lineNo }, start: range.start, end: range.end, stage: current })
+    imageOrContext(resolved, source, range, line, current)
   }
 
   for (const instruction of dockerfile.getInstructions()) {
     const keyword = instruction.getKeyword()
-    const lineNo = instruction.getRange().start.line + 1
+    const line = instruction.getRange().start.line + 1
 
     if (keyword === 'ARG') {
       if (!seenFrom) declareArgs(instruction, globalArgs)
@@ -221,40 +346,32 @@ function analyseDockerfile(text: string, options: DockerfileOptions): Analysis {
       const args = instruction.getArguments()
       const flags = getFlags(instruction)
       const imageArgument = args[0]
-      const stage: Stage = { dependsOn: new Set() }
-      const alias = parseAlias(args, file, lineNo, findings)
+      const stage: Stage = { dependsOn: new Set(), services: new Set() }
+      const alias = parseAlias(args, where(line), at(line), findings)
       if (alias !== undefined) stage.name = alias.toLowerCase()
+      const index = stages.length
       if (imageArgument === undefined) {
-        findings.push({
-          kind: 'invalid-reference',
-          severity: 'error',
-          message: `FROM without an image in ${file}:${lineNo}`,
-          file,
-          line: lineNo,
-          suggestion: 'Write FROM <image>[:tag] [AS <name>]'
-        })
+        finding('invalid-reference', 'error', `FROM without an image in ${where(line)}`, line, 'Write FROM <image>[:tag] [AS <name>]')
         stages.push(stage)
         continue
       }
-      // Stage names are resolved against earlier stages before this one is added.
-      const resolved = resolve(imageArgument.getValue(), lineNo, 'FROM', globalArgs)
-      const platform = platformOf(flags, globalArgs, syntax)
-      if (resolved !== undefined) {
-        const earlier = stageIndexByName(resolved)
-        if (earlier !== undefined) stage.dependsOn.add(earlier)
-        else if (resolved.toLowerCase() !== 'scratch') {
-          const range = argumentOffsets(imageArgument, offsetOf)
-          occurrences.push({
-            source: 'from',
-            text: resolved,
-            origin: { file, line: lineNo },
-            ...(platform !== undefined && { platform }),
-            ...range,
-            stage: stages.length
-          })
-        }
+      const range = argumentOffsets(imageArgument, offsetOf)
+      // A named context called like the stage replaces the whole stage.
+      const replacing = stage.name === undefined ? undefined : contexts.get(contextKey(stage.name))
+      if (replacing !== undefined) {
+        stages.push(stage)
+        imageOrContext(stage.name as string, 'from', { start: range.start, end: range.start }, line, index)
+        continue
       }
+      // Stage names are resolved against earlier stages before this one is added.
+      const resolved = resolve(imageArgument.getValue(), line, 'FROM', globalArgs)
+      const platform = platformOf(flags, globalArgs, syntax)
       stages.push(stage)
+      if (resolved !== undefined) {
+        const earlier = earlierStageByName(resolved)
+        if (earlier !== undefined && earlier < index) stage.dependsOn.add(earlier)
+        else imageOrContext(resolved, 'from', range, line, index, platform)
+      }
       continue
     }
 
@@ -265,10 +382,10 @@ function analyseDockerfile(text: string, options: DockerfileOptions): Analysis {
         const value = flag.getValue()
         const valueRange = flag.getValueRange()
         if (value === null || value === '' || valueRange === null) {
-          findings.push({ kind: 'invalid-reference', severity: 'error', message: `${keyword} --from without a value in ${file}:${lineNo}`, file, line: lineNo })
+          finding('invalid-reference', 'error', `${keyword} --from without a value in ${where(line)}`, line)
           continue
         }
-        classifyFrom(value, { start: offsetOf(valueRange.start), end: offsetOf(valueRange.end) }, lineNo, 'copy-from')
+        classifyFrom(value, { start: offsetOf(valueRange.start), end: offsetOf(valueRange.end) }, line, 'copy-from')
       }
     } else if (keyword === 'RUN') {
       for (const flag of getFlags(instruction)) {
@@ -277,25 +394,19 @@ function analyseDockerfile(text: string, options: DockerfileOptions): Analysis {
           const value = option.getValue()
           const valueRange = option.getValueRange()
           if (option.getName().toLowerCase() !== 'from' || value === null || valueRange === null) continue
-          classifyFrom(value, { start: offsetOf(valueRange.start), end: offsetOf(valueRange.end) }, lineNo, 'mount-from')
+          classifyFrom(value, { start: offsetOf(valueRange.start), end: offsetOf(valueRange.end) }, line, 'mount-from')
         }
       }
     }
   }
 
   if (stages.length === 0 && findings.length === 0) {
-    findings.push({
-      kind: 'invalid-file',
-      severity: 'warning',
-      message: `${file} has no FROM instruction, so it names no base image`,
-      file,
-      line: 1
-    })
+    finding('invalid-file', 'warning', `${file} has no FROM instruction, so it names no base image`, 1)
   }
   return { occurrences, stages, findings }
 }
 
-/** The stages a build runs: the target and what it depends on; every stage when there is no target. */
+/** The stages a build of the target runs: it and what it depends on; every stage when there is no target. */
 function stagesToBuild(analysis: Analysis, options: DockerfileOptions): { stages: Set<number>; findings: Finding[] } {
   const all = new Set(analysis.stages.map((_, index) => index))
   if (options.target === undefined) return { stages: all, findings: [] }
@@ -310,7 +421,7 @@ function stagesToBuild(analysis: Analysis, options: DockerfileOptions): { stages
           kind: 'invalid-reference',
           severity: 'error',
           message: `Build target '${options.target}' is not a stage of ${options.file} (stages: ${names.length > 0 ? names.join(', ') : 'none named'}); every stage was scanned`,
-          file: options.file
+          ...(options.originOf?.(1) ?? { file: options.file })
         }
       ]
     }
@@ -326,7 +437,7 @@ function stagesToBuild(analysis: Analysis, options: DockerfileOptions): { stages
   return { stages: wanted, findings: [] }
 }
 
-function parseAlias(args: Argument[], file: string, line: number, findings: Finding[]): string | undefined {
+function parseAlias(args: Argument[], where: string, origin: Origin, findings: Finding[]): string | undefined {
   if (args.length <= 1) return undefined
   const keyword = args[1]?.getValue()
   const name = args[2]?.getValue()
@@ -334,12 +445,11 @@ function parseAlias(args: Argument[], file: string, line: number, findings: Find
   findings.push({
     kind: 'invalid-reference',
     severity: 'warning',
-    message: `Unexpected text after the image in FROM at ${file}:${line}: '${args
+    message: `Unexpected text after the image in FROM at ${where}: '${args
       .slice(1)
       .map(arg => arg.getValue())
       .join(' ')}' (expected AS <name>)`,
-    file,
-    line
+    ...origin
   })
   return undefined
 }

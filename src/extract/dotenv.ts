@@ -5,9 +5,13 @@
  * may span lines, `${…}` expanded), unquoted values (trimmed, ` #` starts a
  * comment, `${…}` expanded) and a bare `KEY` that takes its value from the
  * environment. Pure: text in, values and findings out.
+ *
+ * Findings never quote the file's text: an env file may be a symlink to, or a
+ * copy of, another file's secrets, and a finding ends up in logs and summaries.
+ * They name the line, and the key when the line is a well-formed assignment.
  */
 import type { Finding } from '../model.js'
-import { COMPOSE_SYNTAX, interpolate, type Lookup } from './interpolate.js'
+import { COMPOSE_SYNTAX, interpolate, isWithheldName, WITHHELD_REASON, type InterpolationProblem, type Lookup } from './interpolate.js'
 
 export interface Dotenv {
   values: Map<string, string>
@@ -19,7 +23,8 @@ const KEY = /^[A-Za-z_.][A-Za-z0-9_.-]*/
 /**
  * Parses `text` (the contents of `file`). Variables inside values resolve
  * against `lookup` first (the process environment wins, as in compose), then
- * against the keys defined earlier in the same file.
+ * against the keys defined earlier in the same file. Withheld names
+ * (`isWithheldName`) are never looked up.
  */
 export function parseDotenv(text: string, file: string, lookup: Lookup): Dotenv {
   const values = new Map<string, string>()
@@ -32,55 +37,65 @@ export function parseDotenv(text: string, file: string, lookup: Lookup): Dotenv 
     const invalid = (why: string): void => {
       findings.push({ kind: 'invalid-file', severity: 'warning', message: `${file}:${lineNumber}: ${why}; the line is ignored`, file, line: lineNumber })
     }
+    const unresolved = (why: string): void => {
+      // A warning: the variable matters only where a compose file uses it, and that use is reported there.
+      findings.push({ kind: 'unresolved-variable', severity: 'warning', message: `${file}:${lineNumber}: ${why}`, file, line: lineNumber })
+    }
     let rest = (lines[index] as string).trimStart()
     if (rest === '' || rest.startsWith('#')) continue
     if (/^export[ \t]/.test(rest)) rest = rest.slice('export'.length).trimStart()
 
     const key = KEY.exec(rest)?.[0]
     if (key === undefined) {
-      invalid(`'${rest}' does not start with a variable name`)
+      invalid(`line ${lineNumber} is not NAME=value (it does not start with a variable name)`)
       continue
     }
     rest = rest.slice(key.length).trimStart()
     if (rest === '' || rest.startsWith('#')) {
       // A bare name passes the value through from the environment.
+      if (isWithheldName(key)) {
+        unresolved(`${key} is ${WITHHELD_REASON}; it is not passed through`)
+        continue
+      }
       const inherited = lookup(key)
       if (inherited !== undefined) values.set(key, inherited)
       continue
     }
     if (rest[0] !== '=' && rest[0] !== ':') {
-      invalid(`expected '=' after '${key}'`)
+      // The "key" may be the first word of something that is not an env file at all: not echoed.
+      invalid(`line ${lineNumber} is not NAME=value (no '=' after the name)`)
       continue
     }
     rest = rest.slice(1).replace(/^[ \t]+/, '')
 
     const quote = rest[0]
     if (quote === "'" || quote === '"') {
-      // Quoted values may continue over the following lines.
+      // Quoted values may continue over the following lines; the search resumes where it stopped.
       let body = rest.slice(1)
-      let close = findClosingQuote(body, quote)
-      while (close < 0 && index + 1 < lines.length) {
+      let close = findClosingQuote(body, quote, 0)
+      while (close.index < 0 && index + 1 < lines.length) {
         index += 1
         body += '\n' + (lines[index] as string)
-        close = findClosingQuote(body, quote)
+        close = findClosingQuote(body, quote, close.resume)
       }
-      if (close < 0) {
-        invalid(`the ${quote === '"' ? 'double' : 'single'} quote of '${key}' is never closed`)
+      if (close.index < 0) {
+        // As before: the rest of the file is the unclosed value, and is not used.
+        invalid(`the ${quote === '"' ? 'double' : 'single'} quote of ${key} is never closed`)
         continue
       }
-      const after = body.slice(close + 1).trim()
+      const after = body.slice(close.index + 1).trim()
       if (after !== '' && !after.startsWith('#')) {
-        invalid(`unexpected '${after}' after the quoted value of '${key}'`)
+        invalid(`unexpected text after the quoted value of ${key}`)
         continue
       }
-      const raw = body.slice(0, close)
+      const raw = body.slice(0, close.index)
       if (quote === "'") {
         values.set(key, raw)
         continue
       }
       const expanded = expand(unescapeDoubleQuoted(raw), resolve)
-      if (expanded.error !== undefined) invalid(`${key}: ${expanded.error}`)
-      else values.set(key, expanded.value)
+      report(expanded.problems, key, invalid, unresolved)
+      if (expanded.ok) values.set(key, expanded.value)
       continue
     }
 
@@ -88,21 +103,27 @@ export function parseDotenv(text: string, file: string, lookup: Lookup): Dotenv 
     const comment = /[ \t]#/.exec(rest)
     const raw = (comment === null ? rest : rest.slice(0, comment.index)).trim()
     const expanded = expand(raw, resolve)
-    if (expanded.error !== undefined) invalid(`${key}: ${expanded.error}`)
-    else values.set(key, expanded.value)
+    report(expanded.problems, key, invalid, unresolved)
+    if (expanded.ok) values.set(key, expanded.value)
   }
   return { values, findings }
 }
 
-function findClosingQuote(body: string, quote: string): number {
-  for (let i = 0; i < body.length; i += 1) {
+/**
+ * Index of the closing quote in `body`, searching from `from`; -1 when there is
+ * none yet, with `resume` where the search continues once more text is added
+ * (on a trailing backslash inside double quotes, which escapes what follows).
+ */
+function findClosingQuote(body: string, quote: string, from: number): { index: number; resume: number } {
+  for (let i = from; i < body.length; i += 1) {
     if (quote === '"' && body[i] === '\\') {
+      if (i + 1 >= body.length) return { index: -1, resume: i }
       i += 1
       continue
     }
-    if (body[i] === quote) return i
+    if (body[i] === quote) return { index: i, resume: i }
   }
-  return -1
+  return { index: -1, resume: body.length }
 }
 
 // `\$` survives as `$$` so that the expansion below leaves a literal dollar.
@@ -127,9 +148,28 @@ function unescapeDoubleQuoted(raw: string): string {
 }
 
 // Unset variables expand to '' (compose only warns about them in .env files).
-function expand(raw: string, lookup: Lookup): { value: string; error?: string } {
-  if (!raw.includes('$')) return { value: raw }
+function expand(raw: string, lookup: Lookup): { value: string; ok: boolean; problems: InterpolationProblem[] } {
+  if (!raw.includes('$')) return { value: raw, ok: true, problems: [] }
   const result = interpolate(raw, lookup, COMPOSE_SYNTAX)
-  if (result.errors.length > 0) return { value: result.value, error: result.errors.join('; ') }
-  return { value: result.value }
+  return { value: result.value, ok: result.problems.length === 0, problems: result.problems }
+}
+
+/** Interpolation problems as findings, in words that do not quote the value. */
+function report(problems: InterpolationProblem[], key: string, invalid: (why: string) => void, unresolved: (why: string) => void): void {
+  for (const problem of problems) {
+    switch (problem.kind) {
+      case 'withheld':
+        unresolved(`the value of ${key} uses ${problem.name ?? 'a variable'}, which is ${WITHHELD_REASON}; ${key} is not set`)
+        break
+      case 'required':
+        unresolved(`the value of ${key} requires ${problem.name ?? 'a variable'}, which is not set; ${key} is not set`)
+        break
+      case 'too-deep':
+        invalid(`the value of ${key} nests variables too deeply`)
+        break
+      case 'syntax':
+        invalid(`the value of ${key} is not valid variable syntax (an unterminated or invalid \${…})`)
+        break
+    }
+  }
 }

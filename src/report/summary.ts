@@ -1,26 +1,56 @@
 /**
- * The job summary, rendered from the report into a core.summary buffer (the
- * caller decides whether to write it or print it). Every user-provided string
- * is escaped: image names, messages and docker output are not trusted HTML.
- * Long lists are cut so the summary stays far below GitHub's 1 MiB limit; the
- * JSON report always holds everything.
+ * The job summary, rendered from the report as one HTML string (pure: the
+ * caller writes it with core.summary). Read by someone fixing a failed run in
+ * a panel about 1012 px wide, so:
+ *
+ * - the verdict comes first, then what to do next, grouped and counted;
+ * - one table per finding kind, messages and fixes as wrapped text; code only
+ *   where it is code (a YAML rule, docker output, commands); a fix every row of
+ *   a table shares is said once above it;
+ * - lists longer than 10 rows are collapsed in <details>;
+ * - file:line links to the file at the commit, when the run's repository and
+ *   commit are given (`links`);
+ * - every string from the repository, a registry or docker is escaped, and
+ *   newlines inside a cell are encoded (`<br>`, `&#10;`), so no blank line can
+ *   end an HTML block and let Markdown through;
+ * - it stays far below GitHub's 1 MiB: rows and logs are capped, and whole
+ *   sections past a byte budget are left out with a note.
+ *
+ * Why not core.summary's addTable/addDetails: they insert cell text as raw
+ * HTML and cannot measure a section before adding it; the string is written
+ * with core.summary.addRaw(...).write() at the edge.
  */
-import type { summary as coreSummary } from '@actions/core'
-import type { FindingKind, Origin } from '../model.js'
-import type { Report, ReportFinding, ReportImage } from './report.js'
+import type { FindingKind, Origin, PhaseResult } from '../model.js'
+import { displayName, joinAnd, plural, type Report, type ReportFinding, type ReportImage } from './report.js'
 
-export type Summary = typeof coreSummary
-type SummaryTableRow = Parameters<Summary['addTable']>[0][number]
+/** Where file:line links point: `${serverUrl}/${repository}/blob/${sha}/<path>#L<line>`. */
+export interface SummaryLinks {
+  serverUrl: string
+  repository: string
+  sha: string
+}
 
-/** Rows per table before the rest is left to the JSON report. */
-export const MAX_TABLE_ROWS = 300
+export interface SummaryOptions {
+  /** From GITHUB_SERVER_URL, GITHUB_REPOSITORY and GITHUB_SHA; links are left out when absent or malformed. */
+  links?: SummaryLinks
+  /** Byte budget of the whole summary (default 512 KiB, GitHub refuses over 1 MiB). */
+  maxBytes?: number
+}
+
+/** Rows shown before a list is collapsed in <details>. */
+export const COLLAPSE_AFTER = 10
+/** Rows per table at most; the JSON report has the rest. */
+export const MAX_TABLE_ROWS = 200
+export const MAX_SUMMARY_BYTES = 512 * 1024
+const MAX_LOGS = 10
 const MAX_LOG_CHARS = 4000
+const MAX_COMMAND_LINES = 400
 
-const FINDING_TITLES: Record<FindingKind, string> = {
+export const FINDING_TITLES: Record<FindingKind, string> = {
   'invalid-file': 'Files that could not be read',
   'unresolved-variable': 'Unresolved variables',
   'invalid-reference': 'Invalid image references',
-  'invalid-config': 'Mapping file errors',
+  'invalid-config': 'Mapping file and input errors',
   unmapped: 'Unmapped images',
   excluded: 'Excluded by the mapping file',
   collision: 'Target collisions',
@@ -30,115 +60,206 @@ const FINDING_TITLES: Record<FindingKind, string> = {
   failed: 'Failed images'
 }
 
+/** Finding kinds in the order a reader fixes them. */
+const KIND_ORDER: FindingKind[] = ['failed', 'missing', 'invalid-config', 'unmapped', 'collision', 'tag-policy', 'invalid-file', 'unresolved-variable', 'invalid-reference', 'version-drift', 'excluded']
+
 export function escapeHtml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;')
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;')
 }
 
-const code = (text: string): string => `<code>${escapeHtml(text)}</code>`
+/** Escaped text for a cell or paragraph: newlines become <br>, so no blank line reaches the Markdown parser. */
+export function cellText(text: string): string {
+  return escapeHtml(text.replace(/\r\n?/g, '\n')).replace(/\n/g, '<br>')
+}
 
-export function renderSummary(report: Report, summary: Summary): Summary {
-  const icon = report.ok ? '✅' : '❌'
-  summary.addHeading('image-mirror', 2)
-  summary.addRaw(`<p><strong>${icon} ${escapeHtml(report.verdict)}</strong></p>`, true)
-  const context = [`mode <code>${escapeHtml(report.mode)}</code>`]
+/** Escaped text for <pre>: newlines kept as entities, so the HTML stays on one line. */
+function preText(text: string): string {
+  return escapeHtml(text.replace(/\r\n?/g, '\n')).replace(/\n/g, '&#10;')
+}
+
+const code = (text: string): string => `<code>${cellText(text)}</code>`
+
+/** Prose where `backticks` mark code: escaped, code spans as <code>. */
+export function proseHtml(text: string): string {
+  return text
+    .split(/(`[^`\n]+`)/)
+    .map(part => (part.length > 2 && part.startsWith('`') && part.endsWith('`') ? code(part.slice(1, -1)) : cellText(part)))
+    .join('')
+}
+
+/**
+ * A suggestion as HTML: prose as wrapped text; code as a block. The code is a
+ * YAML list (`- source: …`) when the suggestion starts with one, or the lines
+ * after a prose line that ends with ':' ("Add these rules under rules: in x.yml:").
+ */
+export function suggestionHtml(text: string): string {
+  const { prose, code: block } = splitSuggestion(text)
+  const parts: string[] = []
+  if (prose !== '') parts.push(proseHtml(prose))
+  if (block !== '') parts.push(`<pre><code>${preText(block)}</code></pre>`)
+  return parts.join('')
+}
+
+export function splitSuggestion(text: string): { prose: string; code: string } {
+  const lines = text.replace(/\s+$/, '').split('\n')
+  if (lines[0]?.startsWith('- ') === true) return { prose: '', code: lines.join('\n') }
+  const intro = lines.findIndex((line, index) => index < lines.length - 1 && /:\s*$/.test(line))
+  if (intro < 0) return { prose: lines.join('\n'), code: '' }
+  return { prose: lines.slice(0, intro + 1).join('\n'), code: lines.slice(intro + 1).join('\n') }
+}
+
+export function renderSummary(report: Report, options: SummaryOptions = {}): string {
+  const links = validLinks(options.links)
+  const sections: string[] = []
+  sections.push(headerHtml(report))
+  if (report.nextSteps.length > 0) sections.push(`<h3>What to do next</h3>\n<ul>${report.nextSteps.map(step => `<li>${proseHtml(step)}</li>`).join('')}</ul>`)
+  for (const kind of KIND_ORDER) {
+    const group = report.findings.filter(finding => finding.kind === kind)
+    if (group.length > 0) sections.push(findingsHtml(kind, group, report, links))
+  }
+  sections.push(imagesHtml('Base images', report.images.filter(image => image.kind === 'base'), report, links))
+  sections.push(imagesHtml('Service images', report.images.filter(image => image.kind === 'service'), report, links))
+  sections.push(commandsHtml(report.images))
+  sections.push(logsHtml(report.images))
+  sections.push(trafficHtml(report))
+  return withinBudget(
+    sections.filter(section => section !== ''),
+    options.maxBytes ?? MAX_SUMMARY_BYTES
+  )
+}
+
+function withinBudget(sections: string[], maxBytes: number): string {
+  const note = (left: number): string =>
+    `<p><em>${plural(left, 'section')} of this summary ${left === 1 ? 'was' : 'were'} left out to keep it under GitHub's size limit: the JSON report (the <code>report</code> output) has everything.</em></p>`
+  const kept: string[] = []
+  let bytes = Buffer.byteLength(note(sections.length)) + 1
+  for (const [index, section] of sections.entries()) {
+    const size = Buffer.byteLength(section) + 1
+    if (bytes + size > maxBytes) {
+      kept.push(note(sections.length - index))
+      break
+    }
+    kept.push(section)
+    bytes += size
+  }
+  return `${kept.join('\n')}\n`
+}
+
+// ---------------------------------------------------------------- header
+
+function headerHtml(report: Report): string {
+  const icon = !report.ok ? '❌' : report.dryRun ? '📝' : '✅'
+  const context = [`image-mirror, mode ${code(report.mode)}${report.dryRun ? ' (dry run)' : ''}`]
   if (report.registry !== null) context.push(`registry ${code(report.registry)}`)
   if (report.tag !== null) context.push(`tag ${code(report.tag)}`)
-  context.push(`${report.files.length} files scanned`)
-  summary.addRaw(`<p>${context.join(' · ')}</p>`, true)
-
-  renderFindings(report.findings, summary)
-  renderImages('Base images', report.images.filter(image => image.kind === 'base'), summary)
-  renderImages('Service images', report.images.filter(image => image.kind === 'service'), summary)
-  renderFailures(report.images, summary)
-  renderTraffic(report, summary)
-  return summary
+  context.push(`${plural(report.files.length, 'file')} scanned${report.path !== '' ? ` in ${code(report.path)}` : ''}`)
+  const images = `${plural(report.counts.images, 'image')} (${report.counts.base} base, ${report.counts.service} service)`
+  context.push(images)
+  return `<h2>${icon} ${cellText(report.verdict)}</h2>\n<p>${context.join(' · ')}</p>`
 }
 
-function renderFindings(findings: ReportFinding[], summary: Summary): void {
-  if (findings.length === 0) return
-  const byKind = new Map<FindingKind, ReportFinding[]>()
-  for (const finding of findings) byKind.set(finding.kind, [...(byKind.get(finding.kind) ?? []), finding])
-  for (const [kind, group] of byKind) {
-    summary.addHeading(`${FINDING_TITLES[kind]} (${group.length})`, 3)
-    const rows: SummaryTableRow[] = [
-      [
-        { data: 'Severity', header: true },
-        { data: 'Where', header: true },
-        { data: 'Problem', header: true },
-        { data: 'Suggested fix', header: true }
-      ]
-    ]
-    for (const finding of group.slice(0, MAX_TABLE_ROWS)) {
-      const where = finding.file !== undefined ? `${finding.file}${finding.line !== undefined ? `:${finding.line}` : ''}` : ''
-      rows.push([
-        severityLabel(finding),
-        where === '' ? '' : code(where),
-        escapeHtml(finding.message),
-        finding.suggestion === undefined ? '' : `<pre>${escapeHtml(finding.suggestion)}</pre>`
-      ])
-    }
-    summary.addTable(rows)
-    noteCut(group.length, summary)
-  }
+// ---------------------------------------------------------------- findings
+
+function findingsHtml(kind: FindingKind, group: ReportFinding[], report: Report, links: SummaryLinks | undefined): string {
+  const title = kind === 'missing' && report.registry !== null ? `Missing from ${code(report.registry)}` : escapeHtml(FINDING_TITLES[kind])
+  const parts = [`<h3>${title} (${group.length})</h3>`]
+  const suggestions = new Set(group.map(finding => finding.suggestion ?? ''))
+  const shared = suggestions.size === 1 && group.length > 1 ? group[0]!.suggestion : undefined
+  if (shared !== undefined) parts.push(`<div><strong>Fix:</strong> ${suggestionHtml(shared)}</div>`)
+
+  const runWide = group.filter(finding => finding.affected !== undefined)
+  for (const finding of runWide) parts.push(runWideHtml(finding, shared === undefined))
+  const rows = group.filter(finding => finding.affected === undefined)
+  if (rows.length === 0) return parts.join('\n')
+
+  const hasWhere = rows.some(finding => finding.file !== undefined)
+  const hasImage = rows.some(finding => finding.image !== undefined)
+  const hasFix = shared === undefined && rows.some(finding => finding.suggestion !== undefined)
+  const severities = new Set(rows.map(finding => finding.severity))
+  const headers = [
+    ...(severities.size > 1 ? ['Level'] : []),
+    ...(hasWhere ? ['Where'] : []),
+    ...(hasImage ? ['Image'] : []),
+    kind === 'missing' ? 'Detail' : 'Problem',
+    ...(hasFix ? ['Fix'] : [])
+  ]
+  const body = rows.map(finding => [
+    ...(severities.size > 1 ? [severityLabel(finding)] : []),
+    ...(hasWhere ? [finding.file === undefined ? '' : locationHtml({ file: finding.file, line: finding.line ?? 0 }, links)] : []),
+    ...(hasImage ? [finding.image === undefined ? '' : code(displayName(finding.image))] : []),
+    cellText(finding.message),
+    ...(hasFix ? [finding.suggestion === undefined ? '' : suggestionHtml(finding.suggestion)] : [])
+  ])
+  parts.push(tableHtml(headers, body, plural(rows.length, FINDING_NOUNS[kind][0], FINDING_NOUNS[kind][1])))
+  return parts.join('\n')
+}
+
+const FINDING_NOUNS: Record<FindingKind, [string, string]> = {
+  'invalid-file': ['file', 'files'],
+  'unresolved-variable': ['variable', 'variables'],
+  'invalid-reference': ['reference', 'references'],
+  'invalid-config': ['error', 'errors'],
+  unmapped: ['unmapped image', 'unmapped images'],
+  excluded: ['excluded image', 'excluded images'],
+  collision: ['collision', 'collisions'],
+  'tag-policy': ['violation', 'violations'],
+  'version-drift': ['image', 'images'],
+  missing: ['missing image', 'missing images'],
+  failed: ['failed image', 'failed images']
+}
+
+/** One problem of the whole run: what, the fix, and the images it affected (collapsed when many). */
+function runWideHtml(finding: ReportFinding, withFix: boolean): string {
+  const affected = finding.affected ?? []
+  const list = affected.map(name => code(name)).join(', ')
+  const images = affected.length > COLLAPSE_AFTER ? `<details><summary>${plural(affected.length, 'image')} affected</summary><p>${list}</p></details>` : `<p>Affected: ${list}</p>`
+  const fix = withFix && finding.suggestion !== undefined ? `<div><strong>Fix:</strong> ${suggestionHtml(finding.suggestion)}</div>` : ''
+  return `<p>${severityLabel(finding)} ${cellText(finding.message)}</p>${fix}${images}`
 }
 
 function severityLabel(finding: ReportFinding): string {
-  if (finding.severity === 'error') return '❌ error'
-  if (finding.severity === 'warning') return '⚠️ warning'
-  return 'ℹ️ notice'
+  if (finding.severity === 'error') return '❌'
+  if (finding.severity === 'warning') return '⚠️'
+  return 'ℹ️'
 }
 
-function renderImages(title: string, images: ReportImage[], summary: Summary): void {
-  if (images.length === 0) return
-  summary.addHeading(`${title} (${images.length})`, 3)
-  const executed = images.some(image => image.phases !== undefined && image.phases.length > 0)
-  const header = ['Source', 'Target', 'Status', ...(executed ? ['Digest', 'Size', 'Time'] : []), 'Referenced in']
-  const rows: SummaryTableRow[] = [header.map(data => ({ data, header: true }))]
-  for (const image of images.slice(0, MAX_TABLE_ROWS)) {
-    const last = image.phases?.at(-1)
-    const digest = image.phases?.map(phase => phase.digest).find(value => value !== undefined)
-    const size = image.phases?.map(phase => phase.size).find(value => value !== undefined)
+// ---------------------------------------------------------------- images
+
+function imagesHtml(title: string, images: ReportImage[], report: Report, links: SummaryLinks | undefined): string {
+  if (images.length === 0) return ''
+  const executed = images.some(image => (image.phases?.length ?? 0) > 0)
+  const digests = images.some(image => image.digest !== undefined)
+  const headers = ['Image', ...(report.registry !== null ? ['Target'] : []), 'Status', ...(digests ? ['Digest'] : []), ...(executed ? ['Time'] : []), 'Referenced in']
+  const rows = images.map(image => {
     const time = image.phases?.reduce((total, phase) => total + phase.durationMs, 0)
-    rows.push([
-      code(image.source),
-      image.target === null ? '—' : code(image.target),
+    return [
+      code(displayName(image.source)),
+      ...(report.registry !== null ? [image.target === null ? '—' : code(shortTarget(image.target, report.registry))] : []),
       escapeHtml(statusLabel(image)),
-      ...(executed
-        ? [digest === undefined ? '' : code(digest.slice(0, 19)), size === undefined ? '' : formatBytes(size), time === undefined || last === undefined ? '' : formatDuration(time)]
-        : []),
-      escapeHtml(formatOrigins(image.origins))
-    ])
-  }
-  summary.addTable(rows)
-  noteCut(images.length, summary)
+      ...(digests ? [image.digest === undefined ? '' : code(shortDigest(image.digest))] : []),
+      ...(executed ? [time === undefined || image.phases?.length === 0 ? '' : formatDuration(time)] : []),
+      originsHtml(image.origins, links)
+    ]
+  })
+  const note = report.registry !== null ? `<p>Targets are below ${code(report.registry)}.${digests ? ' Full digests: the <code>digests</code> output.' : ''}</p>` : ''
+  return `<h3>${escapeHtml(title)} (${images.length})</h3>\n${note}${tableHtml(headers, rows, plural(images.length, 'image'))}`
 }
 
-function renderFailures(images: ReportImage[], summary: Summary): void {
-  const failed = images.filter(image => image.phases?.some(phase => phase.log !== undefined && (phase.status === 'failed' || phase.status === 'missing')))
-  if (failed.length === 0) return
-  summary.addHeading('Failure details', 3)
-  for (const image of failed.slice(0, MAX_TABLE_ROWS)) {
-    for (const phase of image.phases ?? []) {
-      if (phase.log === undefined || (phase.status !== 'failed' && phase.status !== 'missing')) continue
-      const log = phase.log.length > MAX_LOG_CHARS ? `${phase.log.slice(0, MAX_LOG_CHARS)}\n… (cut; the JSON report has all of it)` : phase.log
-      summary.addDetails(escapeHtml(`${phase.phase} ${image.target ?? image.source}: ${phase.error ?? phase.status}`), `<pre>${escapeHtml(log)}</pre>`)
-    }
-  }
+/** The target below the registry input, which the summary names once: `library/postgres:15`. */
+function shortTarget(target: string, registry: string): string {
+  return target.startsWith(`${registry}/`) ? target.slice(registry.length + 1) : target
 }
 
-function renderTraffic(report: Report, summary: Summary): void {
-  const hosts = Object.entries(report.registries ?? {})
-  if (hosts.length === 0) return
-  summary.addHeading('Registry traffic', 3)
-  const transferred = report.images.reduce((total, image) => total + (image.phases ?? []).reduce((sum, phase) => sum + (phase.bytesTransferred ?? 0), 0), 0)
-  const skipped = report.images.reduce((total, image) => total + (image.phases ?? []).reduce((sum, phase) => sum + (phase.bytesSkipped ?? 0), 0), 0)
-  summary.addRaw(`<p>${formatBytes(transferred)} copied, ${formatBytes(skipped)} already present or mounted.</p>`, true)
-  const rows: SummaryTableRow[] = [['Registry', 'Requests', 'Received', 'Sent'].map(data => ({ data, header: true }))]
-  for (const [host, traffic] of hosts) rows.push([code(host), String(traffic.requests), formatBytes(traffic.bytesReceived), formatBytes(traffic.bytesSent)])
-  summary.addTable(rows)
+function shortDigest(digest: string): string {
+  const [algorithm, hex] = digest.split(':')
+  return hex === undefined ? digest : `${algorithm}:${hex.slice(0, 12)}`
 }
 
 function statusLabel(image: ReportImage): string {
+  if (image.status === 'planned' && (image.phases?.length ?? 0) > 0) {
+    const phases = image.phases!.filter(phase => phase.status === 'planned').map(phase => phase.phase)
+    return `would ${joinAnd(phases)}`
+  }
   const labels: Record<string, string> = {
     verified: '✅ verified',
     mirrored: '✅ mirrored',
@@ -151,11 +272,88 @@ function statusLabel(image: ReportImage): string {
     unmapped: '❌ unmapped',
     skipped: '⏭️ skipped'
   }
-  return labels[image.status] ?? image.status
+  const failedPhase = image.status === 'failed' ? image.phases?.find(phase => phase.status === 'failed')?.phase : undefined
+  return failedPhase !== undefined ? `❌ ${failedPhase} failed` : (labels[image.status] ?? image.status)
 }
 
-function noteCut(total: number, summary: Summary): void {
-  if (total > MAX_TABLE_ROWS) summary.addRaw(`<p>… and ${total - MAX_TABLE_ROWS} more: see the JSON report.</p>`, true)
+// ---------------------------------------------------------------- commands, logs, traffic
+
+/** A dry run's commands (or a real run's, when the engines recorded them), collapsed per phase. */
+function commandsHtml(images: ReportImage[]): string {
+  const byPhase = new Map<PhaseResult['phase'], string[]>()
+  const dryRun = images.some(image => image.phases?.some(phase => phase.status === 'planned'))
+  if (!dryRun) return ''
+  for (const image of images) {
+    for (const phase of image.phases ?? []) {
+      if (phase.commands === undefined || phase.commands.length === 0) continue
+      byPhase.set(phase.phase, [...(byPhase.get(phase.phase) ?? []), `# ${displayName(image.target ?? image.source)}`, ...phase.commands])
+    }
+  }
+  if (byPhase.size === 0) return ''
+  const parts = ['<h3>Commands the run would make</h3>']
+  for (const [phase, lines] of byPhase) {
+    const commands = lines.filter(line => !line.startsWith('# ')).length
+    const shown = lines.length > MAX_COMMAND_LINES ? [...lines.slice(0, MAX_COMMAND_LINES), `# … ${lines.length - MAX_COMMAND_LINES} more lines: see the JSON report`] : lines
+    parts.push(`<details><summary>${escapeHtml(capitalize(phase))}: ${plural(commands, 'command')}</summary><pre><code>${preText(shown.join('\n'))}</code></pre></details>`)
+  }
+  return parts.join('\n')
+}
+
+function logsHtml(images: ReportImage[]): string {
+  const logs: string[] = []
+  for (const image of images) {
+    for (const phase of image.phases ?? []) {
+      if (phase.log === undefined || (phase.status !== 'failed' && phase.status !== 'missing')) continue
+      const log = phase.log.length > MAX_LOG_CHARS ? `${phase.log.slice(0, MAX_LOG_CHARS)}\n… (cut; the JSON report has all of it)` : phase.log
+      logs.push(`<details><summary>${escapeHtml(`${phase.phase} ${displayName(image.target ?? image.source)}`)}</summary><pre>${preText(log)}</pre></details>`)
+    }
+  }
+  if (logs.length === 0) return ''
+  const more = logs.length > MAX_LOGS ? `<p>… and ${logs.length - MAX_LOGS} more in the JSON report.</p>` : ''
+  return `<h3>Tool output of the failures (${logs.length})</h3>\n${logs.slice(0, MAX_LOGS).join('\n')}${more}`
+}
+
+function trafficHtml(report: Report): string {
+  const hosts = Object.entries(report.registries ?? {})
+  if (hosts.length === 0) return ''
+  const sum = (pick: (phase: PhaseResult) => number | undefined): number =>
+    report.images.reduce((total, image) => total + (image.phases ?? []).reduce((inner, phase) => inner + (pick(phase) ?? 0), 0), 0)
+  const rows = hosts.map(([host, traffic]) => [code(host), String(traffic.requests), formatBytes(traffic.bytesReceived), formatBytes(traffic.bytesSent)])
+  return `<h3>Registry traffic</h3>\n<p>${formatBytes(sum(phase => phase.bytesTransferred))} copied, ${formatBytes(sum(phase => phase.bytesSkipped))} already present or mounted.</p>${tableHtml(['Registry', 'Requests', 'Received', 'Sent'], rows, plural(rows.length, 'registry', 'registries'))}`
+}
+
+// ---------------------------------------------------------------- building blocks
+
+/** A table; over COLLAPSE_AFTER rows it is collapsed in <details> labelled with `what` ("20 missing images"). */
+function tableHtml(headers: string[], rows: string[][], what: string): string {
+  const shown = rows.slice(0, MAX_TABLE_ROWS)
+  const head = `<tr>${headers.map(header => `<th>${escapeHtml(header)}</th>`).join('')}</tr>`
+  const body = shown.map(row => `<tr>${row.map(cell => `<td>${cell}</td>`).join('')}</tr>`).join('')
+  const cut = rows.length > MAX_TABLE_ROWS ? `<p>… and ${rows.length - MAX_TABLE_ROWS} more: see the JSON report.</p>` : ''
+  const table = `<table>${head}${body}</table>${cut}`
+  return rows.length > COLLAPSE_AFTER ? `<details><summary>Show all ${escapeHtml(what)}</summary>${table}</details>` : table
+}
+
+function originsHtml(origins: Origin[], links: SummaryLinks | undefined, limit = 2): string {
+  const shown = origins.slice(0, limit).map(origin => locationHtml(origin, links))
+  return origins.length > limit ? `${shown.join('<br>')}<br>+${origins.length - limit} more` : shown.join('<br>')
+}
+
+function locationHtml(origin: Origin, links: SummaryLinks | undefined): string {
+  const text = escapeHtml(origin.line > 0 ? `${origin.file}:${origin.line}` : origin.file)
+  if (links === undefined || origin.file.startsWith('../') || origin.file.startsWith('/')) return text
+  const href = `${links.serverUrl}/${links.repository}/blob/${links.sha}/${origin.file.split('/').map(encodeURIComponent).join('/')}${origin.line > 0 ? `#L${origin.line}` : ''}`
+  return `<a href="${escapeHtml(href)}">${text}</a>`
+}
+
+function validLinks(links: SummaryLinks | undefined): SummaryLinks | undefined {
+  if (links === undefined) return undefined
+  const ok = /^https?:\/\/[A-Za-z0-9.-]+(?::\d+)?(?:\/[\w.~-]+)*$/.test(links.serverUrl) && /^[\w.-]+\/[\w.-]+$/.test(links.repository) && /^[0-9a-f]{7,64}$/i.test(links.sha)
+  return ok ? { ...links, serverUrl: links.serverUrl.replace(/\/+$/, '') } : undefined
+}
+
+function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1)
 }
 
 export function formatOrigins(origins: Origin[], limit = 3): string {

@@ -1,15 +1,15 @@
 /**
- * The one wrapper around the docker CLI (STYLE.md, "One wrapper per external
- * tool"). Every docker call goes through `DockerCli.run`, which turns a
- * non-zero exit into a DockerCommandError carrying docker's stderr. Passwords
- * only ever travel through stdin (`docker login --password-stdin`), so the
- * recorded arguments never hold a secret.
+ * The one edge that runs docker (STYLE.md, "One wrapper per external tool").
+ * Every command is built as data in commands.ts; `DockerCli.run` runs it and
+ * turns a non-zero exit into a DockerCommandError carrying docker's output.
+ * Passwords only travel on stdin and build-arg values in the environment, so
+ * an argument list never holds a secret.
  *
- * Dry run: nothing is executed; each command is recorded (and reported through
- * `onCommand`) and answered with an empty success.
+ * Spawned directly (not through @actions/exec) so an AbortSignal can stop a
+ * running build or push, and a build's output can be streamed line by line.
  */
-import * as exec from '@actions/exec'
-import type { Credentials } from '../engine.js'
+import { spawn } from 'node:child_process'
+import { displayCommand, type DockerCommand } from './commands.js'
 
 export interface DockerCommandResult {
   stdout: string
@@ -25,7 +25,7 @@ export class DockerCommandError extends Error {
     readonly stderr: string,
     readonly stdout: string
   ) {
-    super(`${formatDockerCommand(args)} failed (exit ${exitCode}): ${summarizeDockerError(stderr, stdout)}`)
+    super(`${displayCommand({ args: [...args] })} failed (exit ${exitCode}): ${summarizeDockerError(stderr, stdout)}`)
     this.name = 'DockerCommandError'
   }
 
@@ -41,68 +41,111 @@ export class DockerCommandError extends Error {
 }
 
 export interface DockerCliOptions {
-  /** Variables laid over process.env for every docker call (DOCKER_HOST, DOCKER_CONFIG in tests). */
+  /** Variables laid over process.env for every docker call (DOCKER_HOST, DOCKER_CONFIG). */
   env?: NodeJS.ProcessEnv
-  /** Record commands instead of running them. */
-  dryRun?: boolean
-  /** Called with each command line as it is run (or would be run). */
-  onCommand?: (commandLine: string) => void
   /** The docker binary; `docker` from PATH by default. */
   binary?: string
 }
 
+export interface RunOptions {
+  signal?: AbortSignal
+  /** Each line docker prints while it runs, for commands that stream (builds). */
+  onLine?: (line: string) => void
+}
+
+/** Output kept per stream: the end, where docker's error is. */
+const OUTPUT_LIMIT = 1024 * 1024
+
 export class DockerCli {
-  /** Every command line run (or, in a dry run, that would have run), in order. */
-  readonly commands: string[] = []
-  readonly dryRun: boolean
-  private readonly env: { [key: string]: string } | undefined
+  private readonly env: Record<string, string>
   private readonly binary: string
-  private readonly onCommand: ((commandLine: string) => void) | undefined
 
   constructor(options: DockerCliOptions = {}) {
-    this.dryRun = options.dryRun ?? false
     this.binary = options.binary ?? 'docker'
-    this.onCommand = options.onCommand
-    this.env = options.env === undefined ? undefined : mergeEnv(process.env, options.env)
+    this.env = mergeEnv(process.env, options.env ?? {})
   }
 
-  /** Runs `docker ...args`; throws DockerCommandError on a non-zero exit. */
-  async run(args: readonly string[], options: { input?: string } = {}): Promise<DockerCommandResult> {
-    const commandLine = formatDockerCommand(args)
-    this.commands.push(commandLine)
-    this.onCommand?.(commandLine)
-    if (this.dryRun) return { stdout: '', stderr: '', exitCode: 0 }
-    const output = await exec.getExecOutput(this.binary, [...args], {
-      ignoreReturnCode: true,
-      silent: true,
-      ...(options.input !== undefined && { input: Buffer.from(options.input) }),
-      ...(this.env !== undefined && { env: this.env })
+  /** Runs one command; throws DockerCommandError on a non-zero exit. */
+  run(command: DockerCommand, options: RunOptions = {}): Promise<DockerCommandResult> {
+    return new Promise((resolve, reject) => {
+      if (options.signal?.aborted) {
+        reject(new DockerCommandError(command.args, -1, `cancelled before ${displayCommand(command)} started`, ''))
+        return
+      }
+      const child = spawn(this.binary, command.args, {
+        env: command.env === undefined ? this.env : { ...this.env, ...command.env },
+        stdio: ['pipe', 'pipe', 'pipe'],
+        ...(options.signal !== undefined && { signal: options.signal })
+      })
+      const stdout = new BoundedText(OUTPUT_LIMIT, options.onLine)
+      const stderr = new BoundedText(OUTPUT_LIMIT, options.onLine)
+      child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk))
+      child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk))
+      child.stdin.on('error', () => undefined)
+      child.stdin.end(command.input ?? '')
+      let failed: Error | undefined
+      child.on('error', error => {
+        failed = error
+      })
+      child.on('close', (code, signal) => {
+        stdout.flush()
+        stderr.flush()
+        if (failed !== undefined && (failed as NodeJS.ErrnoException).code === 'ENOENT') {
+          reject(new DockerNotFoundError(this.binary))
+          return
+        }
+        const exitCode = code ?? -1
+        const aborted = options.signal?.aborted === true
+        if (exitCode === 0 && !aborted) resolve({ stdout: stdout.text, stderr: stderr.text, exitCode })
+        else reject(new DockerCommandError(command.args, exitCode, aborted ? `cancelled (${signal ?? 'aborted'})\n${stderr.text}` : stderr.text, stdout.text))
+      })
     })
-    if (output.exitCode !== 0) throw new DockerCommandError(args, output.exitCode, output.stderr, output.stdout)
-    return output
-  }
-
-  /** `docker login --username U --password-stdin host`: the password goes through stdin only. */
-  async login(host: string, credentials: Credentials): Promise<void> {
-    await this.run(['login', '--username', credentials.username, '--password-stdin', host], { input: credentials.password })
-  }
-
-  async logout(host: string): Promise<void> {
-    await this.run(['logout', host])
   }
 }
 
-/** `docker pull postgres:15-alpine`, with arguments holding spaces or quotes shell-quoted. */
-export function formatDockerCommand(args: readonly string[]): string {
-  return ['docker', ...args].map(quoteArgument).join(' ')
+/** The docker binary is not installed on this machine. */
+export class DockerNotFoundError extends Error {
+  constructor(readonly binary: string) {
+    super(`${binary} was not found on PATH`)
+    this.name = 'DockerNotFoundError'
+  }
 }
 
-function quoteArgument(argument: string): string {
-  return /^[\w@%+=:,./-]+$/.test(argument) ? argument : `'${argument.replace(/'/g, `'\\''`)}'`
+/** Keeps the last `limit` bytes of a stream and hands complete lines to a listener. */
+class BoundedText {
+  private chunks: string[] = []
+  private length = 0
+  private partial = ''
+
+  constructor(
+    private readonly limit: number,
+    private readonly onLine?: (line: string) => void
+  ) {}
+
+  push(chunk: Buffer): void {
+    const text = chunk.toString('utf8')
+    this.chunks.push(text)
+    this.length += text.length
+    while (this.length > this.limit && this.chunks.length > 1) this.length -= (this.chunks.shift() as string).length
+    if (this.onLine !== undefined) {
+      const lines = (this.partial + text).split(/\r?\n/)
+      this.partial = lines.pop() ?? ''
+      for (const line of lines) this.onLine(line)
+    }
+  }
+
+  flush(): void {
+    if (this.onLine !== undefined && this.partial !== '') this.onLine(this.partial)
+    this.partial = ''
+  }
+
+  get text(): string {
+    return this.chunks.join('')
+  }
 }
 
-function mergeEnv(base: NodeJS.ProcessEnv, overrides: NodeJS.ProcessEnv): { [key: string]: string } {
-  const env: { [key: string]: string } = {}
+function mergeEnv(base: NodeJS.ProcessEnv, overrides: NodeJS.ProcessEnv): Record<string, string> {
+  const env: Record<string, string> = {}
   for (const [key, value] of Object.entries({ ...base, ...overrides })) if (value !== undefined) env[key] = value
   return env
 }

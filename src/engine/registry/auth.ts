@@ -1,15 +1,21 @@
 /**
  * Answers a registry's `WWW-Authenticate` challenge: Basic with the registry's
- * credentials, or Bearer by getting a token from the realm (with the
- * credentials as basic auth when there are any, anonymously otherwise).
- * Tokens are cached per (host, scopes) and refreshed before they expire; once
- * a host's scheme is known, requests carry auth up front instead of paying a
- * 401 round trip each time.
+ * credentials, or Bearer by getting a token from the realm (with credentials
+ * as basic auth when the realm may have them, anonymously otherwise). Tokens
+ * are cached per (host, scopes) and refreshed before they expire; once a
+ * host's scheme is known, requests carry auth up front instead of paying a 401
+ * round trip each time.
+ *
+ * A realm is named by the registry, which is untrusted: it receives the
+ * registry's credentials only when it is that registry's own (same host name,
+ * or Docker Hub's auth.docker.io) and only over https unless the registry
+ * itself is reached over plain http (loopback or insecure-registries). Any
+ * other realm gets the credentials given for its own host, if any, else none.
  */
-import type { Credentials } from '../engine.js'
+import type { Credentials } from '../port.js'
 import type { CredentialStore } from './credentials.js'
-import type { RegistryEndpoint } from './endpoint.js'
-import { RegistryError } from './errors.js'
+import { DOCKER_HUB_HOST, hostname, type RegistryEndpoint } from './endpoint.js'
+import { cancelledError, describeError, oneLine, RegistryError } from './errors.js'
 
 export interface Challenge {
   scheme: string
@@ -54,26 +60,27 @@ export class Authenticator {
   ) {}
 
   /** The Authorization header to send up front, when this host's scheme is known. */
-  async headerFor(endpoint: RegistryEndpoint, scopes: readonly string[]): Promise<string | undefined> {
+  async headerFor(endpoint: RegistryEndpoint, scopes: readonly string[], signal: AbortSignal): Promise<string | undefined> {
     const scheme = this.schemes.get(endpoint.host)
     if (!scheme || scheme.kind === 'none') return undefined
     if (scheme.kind === 'basic') {
-      const creds = await this.credentials.lookup(endpoint.credentialKey)
+      const creds = await this.lookup(endpoint, endpoint.credentialKey)
       return creds ? basicHeader(creds) : undefined
     }
-    return (await this.token(endpoint, scheme, scopes, false)).header
+    return (await abortable(this.token(endpoint, scheme, scopes, false), signal, endpoint.host)).header
   }
 
   /** Answers a 401 challenge; a stale token for these scopes is replaced. */
-  async answer(endpoint: RegistryEndpoint, header: string | undefined, scopes: readonly string[]): Promise<string> {
+  async answer(endpoint: RegistryEndpoint, header: string | undefined, scopes: readonly string[], signal: AbortSignal): Promise<string> {
     const challenge = parseChallenge(header ?? '')
-    const creds = await this.credentials.lookup(endpoint.credentialKey)
     if (challenge.scheme === 'basic') {
       this.schemes.set(endpoint.host, { kind: 'basic' })
+      const creds = await this.lookup(endpoint, endpoint.credentialKey)
       if (!creds) throw unauthorized(endpoint, 'the registry requires a login and no credentials were found')
       return basicHeader(creds)
     }
     if (challenge.scheme === 'bearer' && challenge.params.realm) {
+      if (realmUrl(challenge.params.realm) === undefined) throw unauthorized(endpoint, `the token realm '${oneLine(challenge.params.realm, 200)}' is not an http(s) URL`)
       const scheme: HostScheme = {
         kind: 'bearer',
         realm: challenge.params.realm,
@@ -81,9 +88,9 @@ export class Authenticator {
       }
       this.schemes.set(endpoint.host, scheme)
       const wanted = scopes.length > 0 ? scopes : challenge.params.scope ? challenge.params.scope.split(' ') : []
-      return (await this.token(endpoint, scheme, wanted, true)).header
+      return (await abortable(this.token(endpoint, scheme, wanted, true), signal, endpoint.host)).header
     }
-    throw unauthorized(endpoint, `unsupported authentication challenge '${header ?? ''}'`)
+    throw unauthorized(endpoint, `unsupported authentication challenge '${oneLine(header ?? '', 200)}'`)
   }
 
   /** Marks a host as needing no authentication (it answered without a challenge). */
@@ -104,10 +111,11 @@ export class Authenticator {
   }
 
   private async requestToken(endpoint: RegistryEndpoint, scheme: { realm: string; service?: string }, scopes: readonly string[]): Promise<CachedToken> {
-    const url = new URL(scheme.realm)
+    const url = realmUrl(scheme.realm) as URL
     if (scheme.service !== undefined) url.searchParams.set('service', scheme.service)
     for (const scope of scopes) url.searchParams.append('scope', scope)
-    const creds = await this.credentials.lookup(endpoint.credentialKey)
+    const key = realmCredentialKey(endpoint, url)
+    const creds = key === undefined ? undefined : await this.lookup(endpoint, key)
     const started = this.now()
     const response = await this.fetchToken(url, creds ? basicHeader(creds) : undefined)
     if (response.status === 401 || response.status === 403) {
@@ -120,13 +128,76 @@ export class Authenticator {
         body: response.body.toString('utf8').slice(0, 2000)
       })
     }
-    const parsed = JSON.parse(response.body.toString('utf8')) as { token?: string; access_token?: string; expires_in?: number }
-    const token = parsed.token ?? parsed.access_token
-    if (!token) throw new RegistryError(`the token service ${url.origin} answered without a token`, { transient: false })
+    let parsed: { token?: unknown; access_token?: unknown; expires_in?: unknown }
+    try {
+      parsed = JSON.parse(response.body.toString('utf8')) as typeof parsed
+    } catch {
+      throw new RegistryError(`the token service ${url.origin} answered something other than JSON`, { transient: false })
+    }
+    const token = typeof parsed.token === 'string' ? parsed.token : typeof parsed.access_token === 'string' ? parsed.access_token : undefined
+    if (!token || /[\r\n]/.test(token)) throw new RegistryError(`the token service ${url.origin} answered without a usable token`, { transient: false })
     // 60 s is the spec's default lifetime when expires_in is missing.
     const lifetime = (typeof parsed.expires_in === 'number' && parsed.expires_in > 0 ? parsed.expires_in : 60) * 1000
     return { header: `Bearer ${token}`, expiresAt: started + lifetime }
   }
+
+  /** A credential lookup whose failure (a broken helper, an unreadable config) is an authentication failure of this registry. */
+  private async lookup(endpoint: RegistryEndpoint, key: string): Promise<Credentials | undefined> {
+    try {
+      return await this.credentials.lookup(key)
+    } catch (error) {
+      throw unauthorized(endpoint, describeError(error))
+    }
+  }
+}
+
+function realmUrl(realm: string): URL | undefined {
+  try {
+    const url = new URL(realm)
+    return url.protocol === 'https:' || url.protocol === 'http:' ? url : undefined
+  } catch {
+    return undefined
+  }
+}
+
+/**
+ * Whose credentials a token request to `realm` may carry, as a credential key:
+ * the registry's own when the realm is the registry's (same host name, or
+ * Docker Hub's auth service), those given for the realm's host otherwise;
+ * none over plain http unless the registry itself is reached over plain http.
+ */
+export function realmCredentialKey(endpoint: Pick<RegistryEndpoint, 'origin' | 'host' | 'credentialKey'>, realm: URL): string | undefined {
+  const registryIsPlainHttp = endpoint.origin.startsWith('http:')
+  if (realm.protocol !== 'https:' && !(realm.protocol === 'http:' && registryIsPlainHttp)) return undefined
+  return sameRegistry(endpoint.host, realm.host) ? endpoint.credentialKey : realm.host
+}
+
+/** Known token services that belong to a registry on another host name. */
+const OWN_REALMS: Record<string, string> = { [DOCKER_HUB_HOST]: 'auth.docker.io' }
+
+function sameRegistry(registryHost: string, realmHost: string): boolean {
+  const registryName = hostname(registryHost).toLowerCase()
+  const realmName = hostname(realmHost).toLowerCase()
+  return registryName === realmName || OWN_REALMS[registryName] === realmName
+}
+
+/** A shared promise (a token several requests wait for) that this caller stops waiting for when its signal aborts. */
+function abortable<T>(promise: Promise<T>, signal: AbortSignal, host: string): Promise<T> {
+  if (signal.aborted) return Promise.reject(cancelledError(host))
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(cancelledError(host))
+    signal.addEventListener('abort', onAbort, { once: true })
+    promise.then(
+      value => {
+        signal.removeEventListener('abort', onAbort)
+        resolve(value)
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort)
+        reject(error)
+      }
+    )
+  })
 }
 
 function basicHeader(creds: Credentials): string {

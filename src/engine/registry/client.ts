@@ -1,23 +1,37 @@
 /**
- * A client of one registry endpoint: every request goes through `request`,
- * which adds auth (answering one 401 challenge), follows redirects (dropping
- * Authorization when the host changes, so credentials never reach blob
- * storage), retries transient failures (network errors, 429, 5xx, honouring
- * Retry-After; never 401/403/404), and counts requests and bytes.
+ * A client of one registry endpoint, on one side of a copy (reads of the
+ * source, writes and lookups of the target): every request goes through
+ * `request`, which adds auth (answering one 401 challenge), follows redirects
+ * when asked (dropping Authorization when the origin changes, so credentials
+ * never reach blob storage), retries transient failures (network errors, 429,
+ * 5xx, honouring Retry-After; never 401/403/404), counts requests and bytes,
+ * records what it sends for the image's log, and tags every error with its
+ * side and host.
+ *
+ * Retries happen at one level only. A request is retried here when it stands
+ * on its own (HEAD, manifest GET/PUT); a request that is part of a larger unit
+ * the caller retries as a whole (the requests of one blob upload, whose
+ * streamed body cannot be replayed) is sent with `retry: false`.
  */
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http'
 import { Transform, type Readable } from 'node:stream'
-import { pipeline } from 'node:stream'
 import { withRetry, type RetryPolicy } from '../retry.js'
 import type { Authenticator } from './auth.js'
 import type { Purpose, RegistryEndpoint } from './endpoint.js'
-import { codeForStatus, isTransient, parseErrorBody, parseRetryAfter, RegistryError, retryAfterOf } from './errors.js'
+import { cancelledError, codeForStatus, isTransient, networkError, oneLine, parseErrorBody, parseRetryAfter, RegistryError, retryAfterOf, type Side } from './errors.js'
 import { discard, exchange, readBody, type Agents } from './transport.js'
 
 export interface RegistryStats {
   requests: number
   bytesSent: number
   bytesReceived: number
+}
+
+/** What one engine call lends each request: cancellation, and where to record what is sent. */
+export interface RequestContext {
+  signal: AbortSignal
+  /** Told `METHOD host/path` of every request that is not a HEAD (queries the registry wrote are left out). */
+  record?: (line: string) => void
 }
 
 export interface RegistryRequest {
@@ -37,8 +51,12 @@ export interface RegistryRequest {
   followRedirects?: boolean
   /** For errors that have no body: what a 404 means here. */
   kind?: 'manifest' | 'blob' | 'other'
-  /** false: one attempt only (upload chunks, which the caller retries as a whole). */
+  /** false: one attempt only (requests of a unit the caller retries as a whole). */
   retry?: boolean
+  /** A body longer than this is refused without reading the rest (default 16 MiB). */
+  maxBodyBytes?: number
+  /** Checks an answer inside the attempt, so a corrupt answer is retried like a failed request. */
+  verify?: (response: RegistryResponse) => void
 }
 
 export interface RegistryResponse {
@@ -46,7 +64,7 @@ export interface RegistryResponse {
   headers: IncomingHttpHeaders
   /** The body when not streamed (empty for HEAD). */
   body: Buffer
-  /** The body when `stream` was asked for; the caller must consume it. */
+  /** The body when `stream` was asked for; the caller must consume or destroy it. */
   stream?: Readable
   url: URL
 }
@@ -56,7 +74,10 @@ export interface ClientOptions {
   auth: Authenticator
   purpose: Purpose
   retry: RetryPolicy
+  /** Inactivity timeout of each exchange, in ms. */
   timeoutMs: number
+  /** Overall deadline of each exchange, body included, in ms. */
+  deadlineMs: number
   stats: RegistryStats
   /** Called with Docker Hub's `ratelimit-remaining` whenever a response carries it. */
   onRateLimit?: (remaining: number) => void
@@ -64,6 +85,11 @@ export interface ClientOptions {
 }
 
 const MAX_REDIRECTS = 5
+const DEFAULT_MAX_BODY = 16 * 1024 * 1024
+/** What is read of an error body; the report keeps 2000 characters of it. */
+const ERROR_BODY_LIMIT = 64 * 1024
+/** Query parameters we write ourselves and show in the log; a registry's own (`_state`, signatures) are left out. */
+const SHOWN_QUERY = ['mount', 'from', 'digest']
 
 export class RegistryClient {
   constructor(
@@ -75,6 +101,11 @@ export class RegistryClient {
     return this.endpoint.host
   }
 
+  /** Reads serve the source of a copy; writes and lookups the target. */
+  get side(): Side {
+    return this.options.purpose === 'read' ? 'source' : 'target'
+  }
+
   /** Bytes of a streamed request body, counted by whoever streams it. */
   countSent(bytes: number): void {
     this.options.stats.bytesSent += bytes
@@ -84,43 +115,82 @@ export class RegistryClient {
     return path instanceof URL ? path : new URL(path, this.endpoint.origin)
   }
 
-  async request(request: RegistryRequest): Promise<RegistryResponse> {
-    const replayable = request.body === undefined || Buffer.isBuffer(request.body)
-    const policy = replayable && request.retry !== false ? this.options.retry : { ...this.options.retry, attempts: 1 }
-    return withRetry(() => this.attempt(request), policy, {
-      isTransient,
-      retryAfterMs: retryAfterOf,
-      ...(this.options.onRetry && { onRetry: this.options.onRetry })
-    })
+  /** `METHOD host/path?ours` as the log shows a request. */
+  describe(method: string, path: string | URL): string {
+    return `${method} ${describeUrl(this.url(path))}`
   }
 
-  private async attempt(request: RegistryRequest): Promise<RegistryResponse> {
-    const url = this.url(request.path)
-    let authorization = await this.options.auth.headerFor(this.endpoint, request.scopes)
-    let response = await this.send(request, url, authorization)
-    if (response.status === 401) {
-      discard(response.message)
-      const bodyConsumed = request.body !== undefined && !Buffer.isBuffer(request.body)
-      authorization = await this.options.auth.answer(this.endpoint, header(response.message.headers['www-authenticate']), request.scopes)
-      if (bodyConsumed) {
-        throw new RegistryError(`${request.method} ${url.pathname}: HTTP 401 UNAUTHORIZED on a streamed upload`, { status: 401, code: 'UNAUTHORIZED', transient: true })
-      }
-      response = await this.send(request, url, authorization)
-    } else if (authorization === undefined && response.status < 400) {
-      this.options.auth.noteAnonymous(this.endpoint)
+  async request(request: RegistryRequest, context: RequestContext): Promise<RegistryResponse> {
+    const replayable = request.body === undefined || Buffer.isBuffer(request.body)
+    const policy = replayable && request.retry !== false ? this.options.retry : { ...this.options.retry, attempts: 1 }
+    try {
+      return await withRetry(() => this.attempt(request, context), policy, {
+        isTransient,
+        retryAfterMs: retryAfterOf,
+        signal: context.signal,
+        ...(this.options.onRetry && { onRetry: this.options.onRetry })
+      })
+    } catch (error) {
+      if (context.signal.aborted) throw cancelledError(this.host).onSide(this.side, this.host)
+      throw error
     }
-    const { message } = response
-    if (!request.expect.includes(message.statusCode ?? 0)) throw await this.failure(request, response.url, message)
-    if (request.stream) return { status: message.statusCode ?? 0, headers: message.headers, body: Buffer.alloc(0), stream: this.counted(message), url: response.url }
-    // A HEAD answer must still be consumed, or its socket never returns to the pool.
-    if (request.method === 'HEAD') discard(message)
-    const body = request.method === 'HEAD' ? Buffer.alloc(0) : await readBody(message)
+  }
+
+  private async attempt(request: RegistryRequest, context: RequestContext): Promise<RegistryResponse> {
+    const url = this.url(request.path)
+    const what = `${request.method} ${url.host}${url.pathname}`
+    try {
+      let authorization = await this.options.auth.headerFor(this.endpoint, request.scopes, context.signal)
+      let response = await this.send(request, url, authorization, context)
+      if (response.status === 401) {
+        discard(response.message)
+        const bodyConsumed = request.body !== undefined && !Buffer.isBuffer(request.body)
+        authorization = await this.options.auth.answer(this.endpoint, header(response.message.headers['www-authenticate']), request.scopes, context.signal)
+        if (bodyConsumed) {
+          throw new RegistryError(`${what}: HTTP 401 UNAUTHORIZED on a streamed upload`, { status: 401, code: 'UNAUTHORIZED', transient: true })
+        }
+        response = await this.send(request, url, authorization, context)
+      } else if (authorization === undefined && response.status < 400) {
+        this.options.auth.noteAnonymous(this.endpoint)
+      }
+      const { message } = response
+      const status = message.statusCode ?? 0
+      if (!request.expect.includes(status)) throw await this.failure(request, response.url, message)
+      let result: RegistryResponse
+      if (request.stream) {
+        result = { status, headers: message.headers, body: Buffer.alloc(0), stream: this.counted(message, what), url: response.url }
+      } else if (request.method === 'HEAD') {
+        // A HEAD answer must still be consumed, or its socket never returns to the pool.
+        discard(message)
+        result = { status, headers: message.headers, body: Buffer.alloc(0), url: response.url }
+      } else {
+        const body = await this.readLimited(request, message, what)
+        result = { status, headers: message.headers, body, url: response.url }
+      }
+      request.verify?.(result)
+      return result
+    } catch (error) {
+      if (context.signal.aborted) throw cancelledError(this.host).onSide(this.side, this.host)
+      throw networkError(what, error, this.side, url.host)
+    }
+  }
+
+  private async readLimited(request: RegistryRequest, message: IncomingMessage, what: string): Promise<Buffer> {
+    const limit = request.maxBodyBytes ?? DEFAULT_MAX_BODY
+    const code = request.kind === 'manifest' ? 'MANIFEST_TOO_BIG' : 'BODY_TOO_BIG'
+    const tooBig = (): RegistryError => new RegistryError(`${what}: the answer is larger than ${limit} bytes`, { code, transient: false })
+    const announced = Number.parseInt(header(message.headers['content-length']) ?? '', 10)
+    if (Number.isFinite(announced) && announced > limit) {
+      message.destroy()
+      throw tooBig()
+    }
+    const body = await readBody(message, limit, tooBig)
     this.options.stats.bytesReceived += body.length
-    return { status: message.statusCode ?? 0, headers: message.headers, body, url: response.url }
+    return body
   }
 
   /** One exchange plus redirects; Authorization only goes to this registry's origin. */
-  private async send(request: RegistryRequest, url: URL, authorization: string | undefined): Promise<{ status: number; message: IncomingMessage; url: URL }> {
+  private async send(request: RegistryRequest, url: URL, authorization: string | undefined, context: RequestContext): Promise<{ status: number; message: IncomingMessage; url: URL }> {
     let current = url
     for (let hop = 0; ; hop += 1) {
       const headers: Record<string, string> = { ...request.headers }
@@ -129,20 +199,37 @@ export class RegistryClient {
       if (Buffer.isBuffer(body)) headers['content-length'] = String(body.length)
       this.options.stats.requests += 1
       if (Buffer.isBuffer(body)) this.options.stats.bytesSent += body.length
-      const message = await exchange({
-        method: request.method,
-        url: current,
-        headers,
-        ...(body !== undefined && { body }),
-        agent: this.options.agents.for(current, this.options.purpose),
-        timeoutMs: this.options.timeoutMs
-      })
+      if (request.method !== 'HEAD') context.record?.(`${request.method} ${describeUrl(current)}`)
+      let message: IncomingMessage
+      try {
+        message = await exchange({
+          method: request.method,
+          url: current,
+          headers,
+          ...(body !== undefined && { body }),
+          agent: this.options.agents.for(current, this.options.purpose),
+          timeoutMs: this.options.timeoutMs,
+          deadlineMs: this.options.deadlineMs,
+          signal: context.signal
+        })
+      } catch (error) {
+        throw networkError(`${request.method} ${current.host}${current.pathname}`, error, this.side, current.host)
+      }
       this.noteRateLimit(message.headers)
       const status = message.statusCode ?? 0
       const location = header(message.headers.location)
       if (request.followRedirects && [301, 302, 303, 307, 308].includes(status) && location && hop < MAX_REDIRECTS) {
         discard(message)
-        current = new URL(location, current)
+        const next = redirectTarget(location, current)
+        if (!next) {
+          throw new RegistryError(`${request.method} ${current.host}${current.pathname}: refused a redirect to '${oneLine(location, 200)}' (only http(s), never from https to http)`, {
+            code: 'REDIRECT_REFUSED',
+            transient: false,
+            side: this.side,
+            host: current.host
+          })
+        }
+        current = next
         continue
       }
       return { status, message, url: current }
@@ -151,8 +238,9 @@ export class RegistryClient {
 
   private async failure(request: RegistryRequest, url: URL, message: IncomingMessage): Promise<RegistryError> {
     const status = message.statusCode ?? 0
-    const text = request.method === 'HEAD' ? '' : (await readBody(message, 64 * 1024)).toString('utf8')
+    let text = ''
     if (request.method === 'HEAD') discard(message)
+    else text = (await readBody(message, ERROR_BODY_LIMIT)).toString('utf8')
     const parsed = parseErrorBody(text)
     const code = parsed.code ?? codeForStatus(status, request.kind ?? 'other')
     const reason = parsed.message ? `: ${parsed.message}` : ''
@@ -162,12 +250,18 @@ export class RegistryClient {
       ...(code !== undefined && { code }),
       transient: status === 429 || status >= 500 || status === 408,
       ...(retryAfterMs !== undefined && { retryAfterMs }),
-      ...(text && { body: text.slice(0, 2000) })
+      ...(text && { body: text.slice(0, 2000) }),
+      side: this.side,
+      host: url.host
     })
   }
 
-  /** Counts bytes as they stream past without breaking backpressure. */
-  private counted(message: IncomingMessage): Readable {
+  /**
+   * Counts bytes as they stream past without breaking backpressure. An error of
+   * the body is tagged with this side, so a request that streams it elsewhere
+   * (the PUT to the target) fails with the side the fault was on.
+   */
+  private counted(message: IncomingMessage, what: string): Readable {
     const stats = this.options.stats
     const counter = new Transform({
       transform(chunk: Buffer, _encoding, done) {
@@ -175,7 +269,13 @@ export class RegistryClient {
         done(null, chunk)
       }
     })
-    pipeline(message, counter, () => undefined)
+    message.on('error', error => counter.destroy(networkError(what, error, this.side, this.host)))
+    message.on('aborted', () => counter.destroy(networkError(what, Object.assign(new Error('the connection closed before the body ended'), { code: 'ECONNRESET' }), this.side, this.host)))
+    // Whoever drops the stream early frees the socket.
+    counter.on('close', () => {
+      if (!message.complete) message.destroy()
+    })
+    message.pipe(counter)
     return counter
   }
 
@@ -189,4 +289,23 @@ export class RegistryClient {
 
 export function header(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value
+}
+
+/** Where a redirect may go: http(s) only, and never from https down to plain http. */
+function redirectTarget(location: string, from: URL): URL | undefined {
+  let next: URL
+  try {
+    next = new URL(location, from)
+  } catch {
+    return undefined
+  }
+  if (next.protocol !== 'http:' && next.protocol !== 'https:') return undefined
+  if (from.protocol === 'https:' && next.protocol === 'http:') return undefined
+  return next
+}
+
+/** `host/path` plus only the query parameters we wrote; never userinfo or a registry's signed query. */
+export function describeUrl(url: URL): string {
+  const shown = SHOWN_QUERY.flatMap(name => url.searchParams.getAll(name).map(value => `${name}=${value}`))
+  return `${url.host}${url.pathname}${shown.length > 0 ? `?${shown.join('&')}` : ''}`
 }

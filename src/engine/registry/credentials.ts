@@ -1,21 +1,22 @@
 /**
- * Where credentials come from, in order: the action inputs (target credentials
- * for the target registry, source credentials for the source registry), then
- * docker's config.json (`credHelpers[host]`, `auths[host].auth`, `credsStore`,
- * through `docker-credential-<name> get`), so `docker/login-action` before this
- * step just works. Credentials are keyed by registry, and the client only ever
- * sends them to that registry (or the token realm it names).
+ * Where credentials come from, in order: the explicit map the caller built
+ * (registry name → credentials; the caller decides which input goes to which
+ * host), then docker's config.json (`credHelpers[host]`, `auths[host].auth`,
+ * `credsStore`, through `docker-credential-<name> get`), so
+ * `docker/login-action` before this step just works. Credentials are keyed by
+ * registry, and the client only ever sends them to that registry (or the token
+ * realm that is that registry's own: see auth.ts).
  */
 import { spawn } from 'node:child_process'
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
-import type { Credentials } from '../engine.js'
+import type { Credentials } from '../port.js'
 import { DOCKER_HUB } from '../../reference.js'
 import { DOCKER_HUB_CONFIG_KEY } from './endpoint.js'
 
 export interface CredentialSources {
-  /** Explicit credentials by registry name (`docker.io`, `127.0.0.1:5000`). */
+  /** Explicit credentials by registry name (`docker.io`, `127.0.0.1:5000`, a registry-mirror's host). */
   explicit: ReadonlyMap<string, Credentials>
   /** Directory holding config.json; defaults to $DOCKER_CONFIG, then ~/.docker. */
   dockerConfigDir?: string

@@ -3,7 +3,7 @@
  * connection pools, credentials, tokens, per-host request and byte counts, and
  * Docker Hub's remaining pull quota as last reported.
  */
-import type { Credentials } from '../engine.js'
+import type { Credentials } from '../port.js'
 import type { RetryPolicy } from '../retry.js'
 import { Authenticator } from './auth.js'
 import { RegistryClient, type RegistryStats } from './client.js'
@@ -18,7 +18,10 @@ export interface RegistriesOptions extends EndpointOptions {
   caFile?: string
   concurrency: number
   retry: RetryPolicy
+  /** Inactivity timeout of each exchange, in ms. */
   timeoutMs: number
+  /** Overall deadline of each exchange, body included, in ms. */
+  deadlineMs: number
   onRetry?: (host: string, error: unknown, attempt: number, delayMs: number) => void
 }
 
@@ -43,8 +46,10 @@ export class Registries {
         url,
         headers: authorization ? { authorization } : {},
         agent: this.agents.for(url, 'read'),
-        timeoutMs: options.timeoutMs
+        timeoutMs: options.timeoutMs,
+        deadlineMs: options.deadlineMs
       })
+      // A token answer is small; a larger one is cut short and fails to parse.
       const body = await readBody(response, 1024 * 1024)
       stats.bytesReceived += body.length
       return { status: response.statusCode ?? 0, body }
@@ -63,6 +68,7 @@ export class Registries {
         purpose,
         retry: this.options.retry,
         timeoutMs: this.options.timeoutMs,
+        deadlineMs: this.options.deadlineMs,
         stats: this.statsFor(endpoint.host),
         onRateLimit: remaining => this.rateLimits.set(endpoint.host, remaining),
         ...(onRetry && { onRetry: (error: unknown, attempt: number, delayMs: number) => onRetry(endpoint.host, error, attempt, delayMs) })
@@ -80,10 +86,6 @@ export class Registries {
   /** Requests and bytes per host contacted, for the job summary. */
   stats(): Record<string, RegistryStats> {
     return Object.fromEntries([...this.statsByHost].map(([host, stats]) => [host, { ...stats }]))
-  }
-
-  rateLimitsByHost(): Record<string, number> {
-    return Object.fromEntries(this.rateLimits)
   }
 
   close(): void {

@@ -4,12 +4,18 @@
  * source socket while it waits for a target socket can never deadlock when
  * source and target are the same registry). Bodies stream both ways, so
  * backpressure holds from the source registry to the target one.
+ *
+ * Every exchange is bounded three ways: an inactivity timeout on the socket,
+ * an overall deadline that covers the response body too (a server that drips
+ * one byte a second never trips the inactivity timeout), and the caller's
+ * AbortSignal, which ends the request and its body at once.
  */
 import * as fs from 'node:fs'
 import * as http from 'node:http'
 import * as https from 'node:https'
 import type { Readable } from 'node:stream'
 import type { Purpose } from './endpoint.js'
+import { cancelledError, deadlineError } from './errors.js'
 
 export interface AgentOptions {
   /** Sockets per origin and purpose (the `concurrency` input). */
@@ -52,22 +58,58 @@ export interface Exchange {
   agent: http.Agent
   /** Socket inactivity timeout, in ms. */
   timeoutMs: number
+  /** Overall deadline of the exchange, response body included, in ms. */
+  deadlineMs: number
+  /** Ends the request (and its response body) when aborted. */
+  signal?: AbortSignal
 }
 
-/** Sends the request and resolves with the response head; the body is the caller's to consume. */
+/**
+ * Sends the request and resolves with the response head; the body is the
+ * caller's to consume (or destroy). The deadline and the signal keep guarding
+ * the body until it has been read or dropped.
+ */
 export function exchange(request: Exchange): Promise<http.IncomingMessage> {
   return new Promise((resolve, reject) => {
+    const host = request.url.host
+    if (request.signal?.aborted) {
+      reject(cancelledError(host))
+      return
+    }
+    if (request.url.protocol !== 'http:' && request.url.protocol !== 'https:') {
+      reject(new Error(`refusing a ${request.url.protocol} URL`))
+      return
+    }
     const send = request.url.protocol === 'https:' ? https.request : http.request
     const req = send(request.url, { method: request.method, headers: request.headers, agent: request.agent })
-    req.setTimeout(request.timeoutMs, () => {
-      const error = Object.assign(new Error(`no response from ${request.url.host} within ${request.timeoutMs} ms`), { code: 'ETIMEDOUT' })
+    let response: http.IncomingMessage | undefined
+    const fail = (error: Error): void => {
       req.destroy(error)
+      response?.destroy(error)
+    }
+    const deadline = setTimeout(() => fail(deadlineError(host, request.deadlineMs)), request.deadlineMs)
+    // Never keeps the process alive by itself; the socket does while it is in use.
+    deadline.unref()
+    const onAbort = (): void => fail(cancelledError(host))
+    request.signal?.addEventListener('abort', onAbort, { once: true })
+    const finish = (): void => {
+      clearTimeout(deadline)
+      request.signal?.removeEventListener('abort', onAbort)
+    }
+    req.setTimeout(request.timeoutMs, () => {
+      const error = Object.assign(new Error(`no response from ${host} within ${request.timeoutMs} ms`), { code: 'ETIMEDOUT' })
+      fail(error)
     })
-    req.once('error', reject)
-    req.once('response', response => {
-      // The inactivity timeout keeps guarding the body while it streams.
-      response.once('error', () => undefined)
-      resolve(response)
+    req.once('error', error => {
+      if (response === undefined) finish()
+      reject(error)
+    })
+    req.once('response', message => {
+      response = message
+      // The inactivity timeout, the deadline and the signal keep guarding the body while it streams.
+      message.once('error', () => undefined)
+      message.once('close', finish)
+      resolve(message)
     })
     const body = request.body
     if (body === undefined) req.end()
@@ -81,15 +123,26 @@ export function exchange(request: Exchange): Promise<http.IncomingMessage> {
   })
 }
 
-/** Reads a (small) body whole; `limit` bounds what is kept of error bodies. */
-export async function readBody(response: http.IncomingMessage, limit = 16 * 1024 * 1024): Promise<Buffer> {
+/**
+ * Reads a (small) body, never more than `limit` bytes: past it the response is
+ * dropped (its socket closed) and `tooBig` says whether that is an error
+ * (manifests) or the kept prefix is enough (error bodies).
+ */
+export async function readBody(response: http.IncomingMessage, limit: number, tooBig?: () => Error): Promise<Buffer> {
   const parts: Buffer[] = []
   let length = 0
   for await (const chunk of response as AsyncIterable<Buffer>) {
-    if (length < limit) parts.push(chunk)
+    const room = limit - length
+    if (chunk.length > room) {
+      if (room > 0) parts.push(chunk.subarray(0, room))
+      response.destroy()
+      if (tooBig) throw tooBig()
+      break
+    }
+    parts.push(chunk)
     length += chunk.length
   }
-  return Buffer.concat(parts).subarray(0, limit)
+  return Buffer.concat(parts)
 }
 
 /** Drops a body we do not need, so the socket goes back to the pool. */

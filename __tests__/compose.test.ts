@@ -366,18 +366,23 @@ describe('build sections', () => {
     expect(project.findings[0]?.message).toContain(message)
   })
 
-  it('warns that dockerfile_inline is not scanned', () => {
+  it('reads dockerfile_inline, each of its lines at the compose line where it is written', () => {
     const project = load({
-      files: { 'compose.yml': lines('services:', '  web:', '    build:', '      context: .', '      dockerfile_inline: |', '        FROM alpine:3.20') }
+      files: { 'compose.yml': lines('services:', '  web:', '    build:', '      context: .', '      dockerfile_inline: |', '        FROM alpine:3.20', '        RUN true') }
     })
-    expect(service(project, 'web')?.build).toMatchObject({ context: '.', dockerfile: '', notScanned: 'dockerfile-inline' })
-    expect(project.findings).toEqual([expect.objectContaining({ severity: 'warning', line: 5, message: expect.stringContaining('dockerfile_inline') })])
+    const build = service(project, 'web')?.build
+    expect(build).toMatchObject({ context: '.', dockerfile: '', inline: { text: 'FROM alpine:3.20\nRUN true\n' } })
+    expect(build?.inline?.originOf(1)).toEqual({ file: 'compose.yml', line: 6 })
+    expect(build?.inline?.originOf(2)).toEqual({ file: 'compose.yml', line: 7 })
+    expect(project.findings).toEqual([])
   })
 
-  it('leaves out a build arg with an unknown variable, with a finding', () => {
+  it('gives a build arg with an unset variable the blank string, with compose\'s warning', () => {
     const project = load({ files: { 'compose.yml': lines('services:', '  web:', '    build:', '      args:', '        OK: 1', '        BAD: ${NOPE}') } })
-    expect(service(project, 'web')?.build?.args).toEqual({ OK: '1' })
-    expect(project.findings).toEqual([expect.objectContaining({ kind: 'unresolved-variable', line: 6, message: expect.stringContaining('NOPE') })])
+    expect(service(project, 'web')?.build?.args).toEqual({ OK: '1', BAD: '' })
+    expect(project.findings).toEqual([
+      expect.objectContaining({ kind: 'unresolved-variable', severity: 'warning', line: 6, message: expect.stringContaining('The "NOPE" variable is not set. Defaulting to a blank string') })
+    ])
   })
 
   it('leaves out a service whose build context cannot be resolved, keeping the others', () => {
@@ -786,5 +791,178 @@ describe('rewriteComposeImages', () => {
     const result = rewriteComposeImages(text, new Map([['web', 'reg/a:1']]), 'compose.yml')
     expect(result.text).toBe(text)
     expect(result.findings).toEqual([expect.objectContaining({ kind: 'failed', line: 3 })])
+  })
+})
+
+describe("compose's semantics for unset variables", () => {
+  it.each<[string, string, string | undefined, string]>([
+    ['an unset prefix that leaves a valid image: kept, with a warning', 'image: ${REGISTRY}nginx:1.27', 'nginx:1.27', 'warning'],
+    ['its bad-input twin, an unset tag: an error, the service left out', 'image: nginx:${TAG}', undefined, 'error'],
+    ['an unset name: an error', 'image: ${IMAGE}', undefined, 'error'],
+    ['a default for the unset variable: no finding', 'image: nginx:${TAG:-1.27}', 'nginx:1.27', '']
+  ])('%s', (_name, line, expected, severity) => {
+    const project = load({ files: { 'compose.yml': lines('services:', '  web:', `    ${line}`) } })
+    expect(imageOf(project, 'web')?.text).toBe(expected)
+    expect(project.findings.map(finding => finding.severity).join(',')).toBe(severity)
+    if (severity !== '') expect(project.findings[0]).toMatchObject({ kind: 'unresolved-variable', file: 'compose.yml', line: 3 })
+  })
+})
+
+describe('every build key', () => {
+  const compose = lines(
+    'services:',
+    '  web:',
+    '    build:',
+    '      context: app',
+    '      platforms: [linux/amd64, "linux/${ARCH:-arm64}"]',
+    '      secrets: [npm_token, { source: ssh_key, target: key }]',
+    '      ssh: [default]',
+    '      additional_contexts:',
+    '        base: docker-image://alpine:3.19',
+    '        assets: ./assets',
+    '        db: service:db',
+    '      cache_from: ["type=registry,ref=acme/web:cache"]',
+    '      cache_to: [type=inline]',
+    '      labels:',
+    '        org.opencontainers.image.source: https://example.com',
+    '      network: host',
+    '      extra_hosts:',
+    '        registry.local: 10.0.0.1',
+    '      shm_size: 2gb',
+    '      tags: [acme/web:extra]',
+    '      privileged: true',
+    '      no_cache: true'
+  )
+  it('reads them all into the build, paths of additional contexts resolved like the context', () => {
+    const project = load({ files: { 'compose.yml': compose } })
+    expect(project.findings).toEqual([])
+    expect(service(project, 'web')?.build).toMatchObject({
+      context: 'app',
+      platforms: ['linux/amd64', 'linux/arm64'],
+      secrets: ['npm_token', 'ssh_key'],
+      ssh: ['default'],
+      additionalContexts: { base: 'docker-image://alpine:3.19', assets: 'assets', db: 'service:db' },
+      additionalContextOrigins: { base: { file: 'compose.yml', line: 9 } },
+      cacheFrom: ['type=registry,ref=acme/web:cache'],
+      cacheTo: ['type=inline'],
+      labels: { 'org.opencontainers.image.source': 'https://example.com' },
+      network: 'host',
+      extraHosts: ['registry.local=10.0.0.1'],
+      shmSize: '2gb',
+      tags: ['acme/web:extra'],
+      otherKeys: ['no_cache', 'privileged']
+    })
+  })
+
+  it('merges an override: lists appended without duplicates, mappings key by key, !reset removes', () => {
+    const project = load({
+      files: {
+        'compose.yml': compose,
+        'compose.override.yml': lines(
+          'services:',
+          '  web:',
+          '    build:',
+          '      platforms: [linux/amd64, linux/s390x]',
+          '      additional_contexts:',
+          '        base: docker-image://alpine:3.20',
+          '      cache_from: !reset []'
+        )
+      },
+      compose: ['compose.yml', 'compose.override.yml']
+    })
+    const build = service(project, 'web')?.build
+    expect(build?.platforms).toEqual(['linux/amd64', 'linux/arm64', 'linux/s390x'])
+    expect(build?.additionalContexts).toEqual({ base: 'docker-image://alpine:3.20', assets: 'assets', db: 'service:db' })
+    expect(build?.cacheFrom).toBeUndefined()
+  })
+
+  it('reports a build list that is a mapping, and keeps the rest (bad-input twin)', () => {
+    const project = load({ files: { 'compose.yml': lines('services:', '  web:', '    build:', '      context: .', '      platforms: { a: b }') } })
+    expect(service(project, 'web')?.build).toMatchObject({ context: '.' })
+    expect(project.findings).toEqual([expect.objectContaining({ kind: 'invalid-file', line: 5 })])
+  })
+})
+
+describe('the legacy version 1 format', () => {
+  it('scans services at the top level, with a notice, and the service-level dockerfile', () => {
+    const project = load({ files: { 'compose.yml': lines('web:', '  build: ./web', '  dockerfile: Dockerfile.prod', 'db:', '  image: postgres:9.6', 'x-note: {}') } })
+    expect(project.services.map(s => [s.name, s.image?.text, s.build?.dockerfile])).toEqual([
+      ['web', undefined, 'web/Dockerfile.prod'],
+      ['db', 'postgres:9.6', undefined]
+    ])
+    expect(project.findings).toEqual([expect.objectContaining({ kind: 'scan-note', severity: 'notice', line: 1, message: expect.stringContaining('version 1') })])
+  })
+
+  it('does not take a file of networks and volumes for a legacy file (twin)', () => {
+    const project = load({ files: { 'compose.yml': lines('version: "3"', 'networks:', '  front: {}', 'volumes:', '  data: {}') } })
+    expect(project.services).toEqual([])
+    expect(project.findings).toEqual([])
+  })
+
+  it('rewrites the images of a legacy file in place', () => {
+    const text = lines('web:', '  image: nginx:1', 'db:', '  build: .')
+    const rewritten = rewriteComposeImages(text, new Map([['web', 'r.local/nginx:1'], ['db', 'r.local/db:1']]), 'compose.yml')
+    expect(rewritten.findings).toEqual([])
+    expect(rewritten.text).toBe(lines('web:', '  image: r.local/nginx:1', 'db:', '  image: r.local/db:1', '  build: .'))
+  })
+})
+
+describe('extends and include are memoised and depth-limited', () => {
+  it('stops an extends chain longer than the limit with a finding, not a stack overflow', () => {
+    const services = ['services:']
+    for (let i = 0; i < 200; i += 1) services.push(`  s${i}:`, `    image: img${i}`, ...(i < 199 ? [`    extends: s${i + 1}`] : []))
+    const project = load({ files: { 'compose.yml': lines(...services) } })
+    expect(project.services).toHaveLength(200)
+    expect(project.findings.some(finding => finding.severity === 'error' && /longer than 32/.test(finding.message))).toBe(true)
+  })
+
+  it('resolves a chain within the limit without findings (twin)', () => {
+    const services = ['services:']
+    for (let i = 0; i < 20; i += 1) services.push(`  s${i}:`, ...(i === 19 ? ['    image: base:1'] : [`    extends: s${i + 1}`]))
+    const project = load({ files: { 'compose.yml': lines(...services) } })
+    expect(project.findings).toEqual([])
+    expect(project.services.every(s => s.image?.text === 'base:1')).toBe(true)
+  })
+
+  it('reads each extends file once however many services extend from it', () => {
+    const reads = new Map<string, number>()
+    const files: Record<string, string> = { 'common.yml': lines('services:', '  base:', '    image: base:1') }
+    const compose = ['services:']
+    for (let i = 0; i < 300; i += 1) compose.push(`  s${i}:`, '    extends:', '      file: common.yml', '      service: base')
+    files['compose.yml'] = lines(...compose)
+    const project = loadComposeProject(['compose.yml'], {
+      env: {},
+      envFiles: [],
+      readFile: file => {
+        reads.set(file, (reads.get(file) ?? 0) + 1)
+        return files[file]
+      }
+    })
+    expect(project.services).toHaveLength(300)
+    expect(reads.get('common.yml')).toBe(1)
+  })
+
+  it('stops include nesting deeper than the limit with a finding', () => {
+    const files: Record<string, string> = {}
+    for (let i = 0; i < 40; i += 1) files[i === 0 ? 'compose.yml' : `f${i}.yml`] = lines('include:', `  - f${i + 1}.yml`, 'services:', `  s${i}:`, `    image: img${i}`)
+    files['f40.yml'] = lines('services:', '  last:', '    image: last')
+    const project = load({ files })
+    expect(project.findings.some(finding => /deeper than 16/.test(finding.message))).toBe(true)
+    expect(project.services.map(s => s.name)).toContain('s0')
+  })
+})
+
+describe('an image that interpolates to nothing', () => {
+  it('is no image for a service with a build: compose names the build after the project', () => {
+    const project = load({ files: { 'compose.yml': lines('services:', '  web:', '    image: ${WEB_IMAGE:-}', '    build: .') } })
+    expect(service(project, 'web')).toMatchObject({ name: 'web', build: { context: '.' } })
+    expect(imageOf(project, 'web')).toBeUndefined()
+    expect(project.findings).toEqual([])
+  })
+
+  it('is an error for a service without a build (twin)', () => {
+    const project = load({ files: { 'compose.yml': lines('services:', '  web:', '    image: ${WEB_IMAGE:-}') } })
+    expect(service(project, 'web')).toBeUndefined()
+    expect(project.findings).toEqual([expect.objectContaining({ kind: 'invalid-reference', severity: 'error', line: 3 })])
   })
 })

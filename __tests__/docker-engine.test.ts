@@ -1,296 +1,397 @@
 /**
- * The docker engine against a real private dockerd, a real "upstream" registry
- * that answers Docker Hub names through --registry-mirror, and a real target
- * registry behind htpasswd auth, all on 127.0.0.1. Tests run in order and
- * share the daemon: each says what state it starts from.
+ * The docker engine behind the copy port, against a real private dockerd, a
+ * real "upstream" registry that answers Docker Hub names through
+ * --registry-mirror, and a real target registry behind htpasswd auth, all on
+ * 127.0.0.1.
+ *
+ * Tests are independent (issue 8): each uses its own base images (seeded
+ * once, upstream or local) and its own namespace in the target, sets up the
+ * state it starts from itself, and restores whatever shared process it stops.
  */
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals'
 import * as fs from 'node:fs'
-import * as os from 'node:os'
 import * as path from 'node:path'
 import { DockerEngine, type DockerEngineOptions } from '../src/engine/docker/engine.js'
-import type { MirrorEngine } from '../src/engine/engine.js'
-import { executePlan } from '../src/execute/execute.js'
-import type { PhaseResult, Plan } from '../src/model.js'
-import { parseReference } from '../src/reference.js'
-import { seedBaseImages, startDockerd, type SeededImage, type TestDockerd } from './harness/docker.js'
-import { catalog, manifestDigest, plannedImage } from './harness/registry-api.js'
+import { EngineFailure, type CopyPort, type OperationContext } from '../src/engine/port.js'
+import { executeJobs } from '../src/execute/execute.js'
+import type { MirrorJob, JobSet, VerifyJob } from '../src/plan/jobs.js'
+import { adviseFailure, type AdviceContext } from '../src/report/advice.js'
+import { formatReference, parseReference, type ImageReference } from '../src/reference.js'
+import { daemonPlatform, isLocal, RecordingDockerCli, seedBaseImages, startDockerd, type SeededImage, type TestDockerd } from './harness/docker.js'
+import { catalog, manifestDigest } from './harness/registry-api.js'
 import { startRegistry, type TestRegistry } from './harness/registry.js'
-import { recordingProgress } from './harness/progress.js'
+import { recordingContext, recordingProgress } from './harness/progress.js'
 
 const CREDENTIALS = { username: 'mirror-bot', password: 's3cret-Pa55' }
 const FAST_RETRY = { attempts: 3, baseDelayMs: 20, maxDelayMs: 100 }
+
+/** One or more base images per test, so no test depends on what another pulled, pushed or removed. */
+const SEEDS = {
+  mirror: 'postgres:15-alpine',
+  secondRun: 'redis:7-alpine',
+  nothingLocal: 'mariadb:11',
+  neverMissing: 'memcached:1.6',
+  verifyRegistry: 'nginx:stable-alpine-perl',
+  verifyLocal: 'quay.io/minio/minio:latest',
+  wrongPassword: 'osixia/openldap:stable',
+  absentUpstreamA: 'bitnami/kafka:3',
+  absentUpstreamB: 'grafana/grafana:10',
+  neverUpstreamStopped: 'quay.io/prometheus/prometheus:v2',
+  targetDownA: 'quay.io/coreos/etcd:v3',
+  targetDownB: 'gcr.io/distroless/static:nonroot'
+} as const
 
 let upstream: TestRegistry
 let target: TestRegistry
 let dockerd: TestDockerd
 let seeded: SeededImage[]
-let workDir: string
 
 beforeAll(async () => {
   upstream = await startRegistry()
   target = await startRegistry({ basicAuth: CREDENTIALS })
   dockerd = await startDockerd({ registryMirror: upstream.url })
-  seeded = await seedBaseImages(dockerd, upstream, ['postgres:15-alpine', 'redis:7-alpine', 'osixia/openldap:stable', 'quay.io/minio/minio:latest'])
-  workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'im-engine-test-'))
-}, 90000)
+  seeded = await seedBaseImages(dockerd, upstream, Object.values(SEEDS))
+}, 180000)
 
 afterAll(async () => {
   await dockerd?.stop()
   await upstream?.stop()
   await target?.stop()
-  if (workDir !== undefined) fs.rmSync(workDir, { recursive: true, force: true })
 }, 60000)
 
-function engine(options: DockerEngineOptions = {}): DockerEngine {
-  return new DockerEngine({
-    env: dockerd.env,
-    registryMirror: upstream.url,
-    targetCredentials: CREDENTIALS,
-    targetRegistry: target.host,
-    retry: FAST_RETRY,
-    ...options
-  })
-}
-
-function targetOf(repository: string, tag: string): string {
-  return `${target.host}/aihpc/${repository}:${tag}`
-}
-
-
-async function isLocal(name: string): Promise<boolean> {
-  try {
-    await dockerd.docker(['image', 'inspect', name])
-    return true
-  } catch {
-    return false
+function engine(options: DockerEngineOptions = {}): { engine: DockerEngine; cli: RecordingDockerCli } {
+  const cli = new RecordingDockerCli({ env: dockerd.env })
+  return {
+    cli,
+    engine: new DockerEngine({ cli, registryMirror: upstream.url, credentials: new Map([[target.host, CREDENTIALS]]), retry: FAST_RETRY, ...options })
   }
+}
+
+/** `<target>/<namespace>/<repository>:<tag>`: each test passes its own namespace. */
+function targetRef(namespace: string, repository: string, tag: string, registry: TestRegistry = target): ImageReference {
+  return parseReference(`${registry.host}/${namespace}/${repository}:${tag}`)
+}
+
+/** Prepare, then copy: what the execute stage does for one image. */
+async function copy(port: CopyPort, source: string, destination: ImageReference, context: OperationContext = recordingContext()) {
+  const prepared = await port.prepareCopy(parseReference(source), destination, context)
+  return { prepared, outcome: await port.copy(prepared, context) }
+}
+
+function mirrorJob(source: string, destination: ImageReference): MirrorJob {
+  const ref = parseReference(source)
+  return { kind: 'mirror', image: formatReference(ref), source: ref, target: destination }
+}
+
+function jobSet(parts: Partial<JobSet>): JobSet {
+  return { mirror: [], build: [], verify: [], blocked: [], findings: [], ...parts }
+}
+
+function advice(kind: AdviceContext['imageKind'], source: string, destination: ImageReference): AdviceContext {
+  return { imageKind: kind, source: parseReference(source), target: destination, engine: 'docker', attempts: FAST_RETRY.attempts, verifyFrom: 'registry' }
+}
+
+async function failureOf(promise: Promise<unknown>): Promise<EngineFailure> {
+  const caught = await promise.then(
+    () => undefined,
+    (error: unknown) => error
+  )
+  expect(caught).toBeInstanceOf(EngineFailure)
+  return caught as EngineFailure
 }
 
 const pulls = (commands: string[]): string[] => commands.filter(command => command.startsWith('docker pull '))
 const pushes = (commands: string[]): string[] => commands.filter(command => command.startsWith('docker push '))
+const tags = (commands: string[]): string[] => commands.filter(command => command.startsWith('docker tag '))
 const logins = (commands: string[]): string[] => commands.filter(command => command.startsWith('docker login '))
+const logouts = (commands: string[]): string[] => commands.filter(command => command.startsWith('docker logout '))
+const escape = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
 
-describe('DockerEngine on a real dockerd and real registries', () => {
-  test('a dry run lists the pull, tag, push, build and lookup commands and runs none of them', async () => {
-    const root = path.join(workDir, 'dry-run')
-    fs.mkdirSync(path.join(root, 'api'), { recursive: true })
-    fs.writeFileSync(path.join(root, 'api', 'Dockerfile'), 'FROM postgres:15-alpine\nRUN echo hi > /x\n')
-    const plan: Plan = {
-      images: [
-        plannedImage('base', 'postgres:15-alpine', targetOf('library/postgres', '15-alpine')),
-        plannedImage('service', 'aihpc/api:v1', targetOf('api', 'v1'), { context: 'api', dockerfile: 'api/Dockerfile', args: { MODE: 'prod' } })
-      ],
-      findings: [],
-      files: []
-    }
-    const dryRun = engine({ dryRun: true, root, baseTargets: new Map([[plan.images[0]!.source, plan.images[0]!.target!]]) })
-    const progress = recordingProgress()
-    const results = await executePlan(plan, { mode: 'all', concurrency: 2, buildConcurrency: 1 }, { mirror: dryRun, build: dryRun }, progress)
-    await dryRun.close()
-
-    expect(results.map(result => result.phases.map(phase => `${phase.phase}:${phase.status}`))).toEqual([
-      ['mirror:planned', 'verify:planned'],
-      ['build:planned', 'push:planned', 'verify:planned']
-    ])
-    const postgresTarget = targetOf('library/postgres', '15-alpine')
-    expect(progress.lines).toEqual(
-      expect.arrayContaining([
-        '    docker pull postgres:15-alpine',
-        `    docker tag postgres:15-alpine ${postgresTarget}`,
-        `    docker push ${postgresTarget}`,
-        `    docker push ${targetOf('api', 'v1')}`,
-        `    docker manifest inspect --insecure --verbose ${postgresTarget}`
-      ])
-    )
-    expect(progress.lines.some(line => /^ {4}docker build --network=host -f \S+ -t \S+\/aihpc\/api:v1 --build-arg MODE=prod \S+\/api$/.test(line))).toBe(true)
-    expect(logins(dryRun.cli.commands)[0]).toBe(`docker login --username mirror-bot --password-stdin ${target.host}`)
-    expect(dryRun.cli.commands.join('\n')).not.toContain(CREDENTIALS.password)
-    // Nothing ran: the target registry is empty and nothing was pulled.
-    expect(await catalog(target)).toEqual([])
-    expect(await isLocal('postgres:15-alpine')).toBe(false)
-  })
-
+describe('DockerEngine copies through the port on a real dockerd and real registries', () => {
   test('mirrors a Docker Hub image through the registry mirror to an authenticated target, then logs out', async () => {
-    const mirror = engine()
-    const result = await mirror.mirror(parseReference('postgres:15-alpine'), parseReference(targetOf('library/postgres', '15-alpine')))
-    await mirror.close()
+    const destination = targetRef('copy', 'library/postgres', '15-alpine')
+    const { engine: docker, cli } = engine()
+    const context = recordingContext()
+    let result
+    try {
+      result = await copy(docker, SEEDS.mirror, destination, context)
+    } finally {
+      await docker.close()
+    }
 
-    expect(result).toMatchObject({ phase: 'mirror', status: 'mirrored' })
-    expect(result.digest).toMatch(/^sha256:[a-f0-9]{64}$/)
-    expect(await manifestDigest(target, 'aihpc/library/postgres', '15-alpine')).toBe(result.digest)
-    expect(logins(mirror.cli.commands)).toEqual([`docker login --username mirror-bot --password-stdin ${target.host}`])
-    expect(mirror.cli.commands.join('\n')).not.toContain(CREDENTIALS.password)
-    expect(mirror.cli.commands).toContain(`docker logout ${target.host}`)
+    // Check before write: the prepared steps are exactly what then ran.
+    expect(result.prepared.steps).toEqual([
+      'docker pull postgres:15-alpine',
+      `docker tag postgres:15-alpine ${formatReference(destination)}`,
+      `docker login --username mirror-bot --password-stdin ${target.host}`,
+      `docker push ${formatReference(destination)}`
+    ])
+    expect(result.outcome.status).toBe('mirrored')
+    expect(result.outcome.digest).toMatch(/^sha256:[a-f0-9]{64}$/)
+    expect(await manifestDigest(target, 'copy/library/postgres', '15-alpine')).toBe(result.outcome.digest)
+    expect(pulls(cli.ran)).toEqual(['docker pull postgres:15-alpine'])
+    expect(pushes(cli.ran)).toEqual([`docker push ${formatReference(destination)}`])
+    // One login for the whole copy, the password never shown, and logged out at the end.
+    expect(logins(cli.ran)).toEqual([`docker login --username mirror-bot --password-stdin ${target.host}`])
+    expect([...cli.ran, ...context.lines].join('\n')).not.toContain(CREDENTIALS.password)
+    expect(logouts(cli.ran)).toEqual([`docker logout ${target.host}`])
     const config = fs.readFileSync(path.join(String(dockerd.env.DOCKER_CONFIG), 'config.json'), 'utf8')
     expect(config).not.toContain(target.host)
   })
 
-  test('a second mirror of the same image reports already-present without pulling or pushing', async () => {
-    const mirror = engine()
-    const result = await mirror.mirror(parseReference('postgres:15-alpine'), parseReference(targetOf('library/postgres', '15-alpine')))
-    await mirror.close()
+  test('a second copy of the same image is already present: no pull, no tag, no push', async () => {
+    const destination = targetRef('second', 'library/redis', '7-alpine')
+    const first = engine()
+    try {
+      expect((await copy(first.engine, SEEDS.secondRun, destination)).outcome.status).toBe('mirrored')
+    } finally {
+      await first.engine.close()
+    }
 
-    expect(result.status).toBe('already-present')
-    expect(result.digest).toBe(await manifestDigest(target, 'aihpc/library/postgres', '15-alpine'))
-    expect(result.size).toBeGreaterThan(1_000_000)
-    expect(pulls(mirror.cli.commands)).toEqual([])
-    expect(pushes(mirror.cli.commands)).toEqual([])
+    const { engine: docker, cli } = engine()
+    let result
+    try {
+      result = await copy(docker, SEEDS.secondRun, destination)
+    } finally {
+      await docker.close()
+    }
+
+    expect(result.prepared.done).toBeDefined()
+    expect(result.prepared.steps).toEqual([])
+    expect(result.outcome.status).toBe('already-present')
+    expect(result.outcome.digest).toBe(await manifestDigest(target, 'second/library/redis', '7-alpine'))
+    expect(result.outcome.size).toBeGreaterThan(0)
+    expect([...pulls(cli.ran), ...tags(cli.ran), ...pushes(cli.ran)]).toEqual([])
   })
 
   test('with nothing local, an unchanged image is recognised by comparing manifests on both sides, without a pull', async () => {
-    await dockerd.docker(['rmi', 'postgres:15-alpine', targetOf('library/postgres', '15-alpine')])
-    const mirror = engine()
-    const result = await mirror.mirror(parseReference('postgres:15-alpine'), parseReference(targetOf('library/postgres', '15-alpine')))
-    await mirror.close()
+    const destination = targetRef('nothing-local', 'library/mariadb', '11')
+    const first = engine()
+    try {
+      expect((await copy(first.engine, SEEDS.nothingLocal, destination)).outcome.status).toBe('mirrored')
+    } finally {
+      await first.engine.close()
+    }
+    await dockerd.docker(['rmi', SEEDS.nothingLocal, formatReference(destination)])
 
-    expect(result.status).toBe('already-present')
-    expect(pulls(mirror.cli.commands)).toEqual([])
-    expect(pushes(mirror.cli.commands)).toEqual([])
-    expect(await isLocal('postgres:15-alpine')).toBe(false)
+    const { engine: docker, cli } = engine()
+    let result
+    try {
+      result = await copy(docker, SEEDS.nothingLocal, destination)
+    } finally {
+      await docker.close()
+    }
+
+    expect(result.outcome.status).toBe('already-present')
+    expect([...pulls(cli.ran), ...tags(cli.ran), ...pushes(cli.ran)]).toEqual([])
+    // Both sides were looked up by manifest: the target, then the source through the mirror.
+    expect(cli.ran.filter(command => command.startsWith('docker manifest inspect'))).toEqual([
+      `docker manifest inspect --insecure --verbose ${formatReference(destination)}`,
+      `docker manifest inspect --insecure --verbose ${upstream.host}/library/mariadb:11`
+    ])
+    expect(await isLocal(dockerd, SEEDS.nothingLocal)).toBe(false)
   })
 
-  test("pull: never fails for an image that is not in the local daemon, says how to load it, and touches no network", async () => {
-    const mirror = engine({ pull: 'never' })
-    const result = await mirror.mirror(parseReference('redis:7-alpine'), parseReference(targetOf('library/redis', '7-alpine')))
-    await mirror.close()
+  test("pull: never fails 'not-local' for an image the daemon does not have, says how to load it, and touches no network", async () => {
+    const destination = targetRef('never-missing', 'library/memcached', '1.6')
+    const { engine: docker, cli } = engine({ pull: 'never' })
+    let failure: EngineFailure
+    try {
+      failure = await failureOf(docker.prepareCopy(parseReference(SEEDS.neverMissing), destination, recordingContext()))
+    } finally {
+      await docker.close()
+    }
 
-    expect(result.status).toBe('failed')
-    expect(result.error).toBe("redis:7-alpine is not in the local docker daemon and pull is 'never'")
-    expect(result.suggestion).toContain('docker pull redis:7-alpine')
-    expect(mirror.cli.commands).toEqual(['docker image inspect --format \'{{.Id}} {{json .RepoDigests}}\' redis:7-alpine'])
+    expect(failure).toMatchObject({ kind: 'not-local', side: 'local', message: "memcached:1.6 is not in the local docker daemon and pull is 'never'" })
+    expect(cli.ran).toEqual(["docker image inspect --format '{{.Id}} {{json .RepoDigests}}' memcached:1.6"])
+    expect(adviseFailure({ kind: failure.kind, side: failure.side, phase: 'mirror', message: failure.message }, advice('base', SEEDS.neverMissing, destination))).toBe(
+      'Load it first (docker pull memcached:1.6, or docker load -i <archive>), or run with pull: missing'
+    )
   })
 
-  test('verify from the registry: a mirrored target is verified with its digest, an absent one is missing with advice to mirror it', async () => {
-    const verifier = engine()
-    const present = await verifier.verify(parseReference(targetOf('library/postgres', '15-alpine')))
-    const absent = await verifier.verify(parseReference(targetOf('library/redis', '7-alpine')), { source: parseReference('redis:7-alpine'), kind: 'base' })
-    await verifier.close()
+  test('verify from the registry: a present target is verified with its digest and platform, an absent one is missing with advice to mirror it, and nothing is pulled', async () => {
+    const present = targetRef('verify-registry', 'library/nginx', 'stable-alpine-perl')
+    const absent = targetRef('verify-registry', 'library/nginx', 'never-mirrored')
+    const first = engine()
+    try {
+      await copy(first.engine, SEEDS.verifyRegistry, present)
+    } finally {
+      await first.engine.close()
+    }
 
-    expect(present).toMatchObject({ phase: 'verify', status: 'verified', digest: await manifestDigest(target, 'aihpc/library/postgres', '15-alpine') })
-    expect(present.platforms).toEqual(['linux/amd64'])
-    expect(absent).toMatchObject({ status: 'missing', error: `${targetOf('library/redis', '7-alpine')} is not in ${target.host}` })
-    expect(absent.suggestion).toBe('Mirror it: run mode: mirror (copies redis:7-alpine)')
-    expect(pulls(verifier.cli.commands)).toEqual([])
+    const { engine: docker, cli } = engine()
+    const verifyJob = (destination: ImageReference, source: string): VerifyJob => ({ kind: 'verify', image: formatReference(parseReference(source)), target: destination, source: parseReference(source), imageKind: 'base' })
+    let results
+    try {
+      results = await executeJobs(
+        jobSet({ verify: [verifyJob(present, SEEDS.verifyRegistry), verifyJob(absent, 'nginx:never-mirrored')] }),
+        { dryRun: false, concurrency: 2, buildConcurrency: 1 },
+        { lookup: docker },
+        recordingProgress()
+      )
+    } finally {
+      await docker.close()
+    }
+
+    expect(results.get('docker.io/library/nginx:stable-alpine-perl')).toEqual([
+      expect.objectContaining({
+        phase: 'verify',
+        status: 'verified',
+        digest: await manifestDigest(target, 'verify-registry/library/nginx', 'stable-alpine-perl'),
+        platforms: [await daemonPlatform(dockerd)]
+      })
+    ])
+    const [missing] = results.get('docker.io/library/nginx:never-mirrored') ?? []
+    expect(missing).toMatchObject({ phase: 'verify', status: 'missing', failure: { kind: 'not-found', side: 'target', phase: 'verify', host: target.host } })
+    expect(missing!.failure!.hint).toBeUndefined()
+    expect(adviseFailure(missing!.failure!, advice('base', 'nginx:never-mirrored', absent))).toBe('Mirror it: run mode: mirror (copies nginx:never-mirrored)')
+    expect(pulls(cli.ran)).toEqual([])
   })
 
-  test('verify from the local daemon reports a wrongly structured tag as missing with the exact docker tag that fixes it', async () => {
-    const wrong = `${target.host}/aihpc/minio:latest`
-    const wanted = `${target.host}/aihpc/minio/minio:latest`
-    await dockerd.docker(['tag', 'quay.io/minio/minio:latest', wrong])
-    const verifier = engine({ verifyFrom: 'local' })
-    const before = await verifier.verify(parseReference(wanted), { source: parseReference('quay.io/minio/minio:latest'), kind: 'base' })
+  test('verify from the local daemon reports a wrongly structured tag as missing, with the exact docker tag that fixes it, and never reaches a registry', async () => {
+    const wrong = `${target.host}/verify-local/minio:latest`
+    const wanted = parseReference(`${target.host}/verify-local/minio/minio:latest`)
+    await dockerd.docker(['tag', SEEDS.verifyLocal, wrong])
+    const { engine: docker, cli } = engine()
+    const local = docker.localLookup()
+    try {
+      const before = await local.lookup(wanted, recordingContext())
+      expect(before).toEqual({ status: 'missing', hint: `A tag with another structure is local: docker tag ${wrong} ${formatReference(wanted)}` })
 
-    expect(before).toMatchObject({ status: 'missing', error: `${wanted} is not in the local docker daemon` })
-    expect(before.suggestion).toBe(`A tag with another structure is local: docker tag ${wrong} ${wanted}`)
+      // Run the suggested command as written, then look again.
+      const command = /docker (tag \S+ \S+)$/.exec(before.hint ?? '')?.[1]
+      await dockerd.docker(command!.split(' '))
+      const after = await local.lookup(wanted, recordingContext())
 
-    // Run the suggested command as written, then verify again.
-    const command = /docker (tag \S+ \S+)$/.exec(before.suggestion ?? '')?.[1]
-    await dockerd.docker(command!.split(' '))
-    const after = await verifier.verify(parseReference(wanted))
-    await verifier.close()
-
-    const minio = seeded.find(image => image.name === 'quay.io/minio/minio:latest')!
-    expect(after).toMatchObject({ status: 'verified', digest: minio.id })
-    // Local verification never reaches a registry.
-    expect(verifier.cli.commands.every(command => /^docker (image inspect|images) /.test(command))).toBe(true)
-    await dockerd.docker(['rmi', wrong, wanted])
+      const minio = seeded.find(image => image.name === SEEDS.verifyLocal)!
+      expect(after).toEqual({ status: 'verified', digest: minio.id })
+      expect(local.describeLookup(wanted)).toEqual([`docker image inspect ${formatReference(wanted)}`])
+      expect(cli.ran.length).toBeGreaterThan(0)
+      expect(cli.ran.every(line => /^docker (image inspect|images) /.test(line))).toBe(true)
+    } finally {
+      await docker.close()
+      await dockerd.docker(['rmi', wrong, formatReference(wanted)]).catch(() => undefined)
+    }
   })
 
-  test('a wrong password fails with a clear unauthorized error after exactly one login attempt and no retries', async () => {
+  test("a wrong target password fails every image 'unauthorized' on the target side after exactly one login attempt and no retries", async () => {
     const retries: string[] = []
-    const mirror = engine({ targetCredentials: { username: CREDENTIALS.username, password: 'wrong' }, onRetry: message => retries.push(message) })
-    const first = await mirror.mirror(parseReference('osixia/openldap:stable'), parseReference(targetOf('osixia/openldap', 'stable')))
-    const second = await mirror.mirror(parseReference('redis:7-alpine'), parseReference(targetOf('library/redis', '7-alpine')))
-    await mirror.close()
-
-    for (const result of [first, second]) {
-      expect(result.status).toBe('failed')
-      expect(result.error).toMatch(new RegExp(`^log in to ${target.host.replace(/\./g, '\\.')} failed: .*401 Unauthorized`))
-      expect(result.suggestion).toContain('Check the username and password')
-      expect(result.log).toContain('401 Unauthorized')
+    const { engine: docker, cli } = engine({ credentials: new Map([[target.host, { username: CREDENTIALS.username, password: 'wrong' }]]), onRetry: message => retries.push(message) })
+    const jobs = [mirrorJob(SEEDS.wrongPassword, targetRef('wrong-password', 'osixia/openldap', 'stable')), mirrorJob(SEEDS.secondRun, targetRef('wrong-password', 'library/redis', '7-alpine'))]
+    let results
+    try {
+      results = await executeJobs(jobSet({ mirror: jobs }), { dryRun: false, concurrency: 2, buildConcurrency: 1 }, { copy: docker }, recordingProgress())
+    } finally {
+      await docker.close()
     }
-    expect(logins(mirror.cli.commands)).toHaveLength(1)
+
+    for (const job of jobs) {
+      const [phase] = results.get(job.image) ?? []
+      expect(phase).toMatchObject({ phase: 'mirror', status: 'failed', failure: { kind: 'unauthorized', side: 'target', phase: 'mirror', host: target.host } })
+      expect(phase!.error).toMatch(new RegExp(`^docker login to ${escape(target.host)} failed: .*401 Unauthorized`))
+      // docker's own words are kept for the report.
+      expect(phase!.log).toContain('401 Unauthorized')
+      expect(adviseFailure(phase!.failure!, advice('base', formatReference(job.source), job.target))).toBe(
+        `Check the credentials for ${target.host}: the username and password inputs, or docker/login-action before this step`
+      )
+    }
+    expect(logins(cli.ran)).toHaveLength(1)
     expect(retries).toEqual([])
-    expect(pulls(mirror.cli.commands)).toEqual([])
-    expect(pushes(mirror.cli.commands)).toEqual([])
+    expect([...pulls(cli.ran), ...pushes(cli.ran)]).toEqual([])
     // It never logged in, so it logs nothing out.
-    expect(mirror.cli.commands.filter(command => command.startsWith('docker logout'))).toEqual([])
+    expect(logouts(cli.ran)).toEqual([])
+    expect(await catalog(target)).not.toContain('wrong-password/osixia/openldap')
   })
 
-  test('an image absent upstream fails on its own while the other images of the plan are mirrored', async () => {
-    const plan: Plan = {
-      images: [
-        plannedImage('base', 'redis:7-alpine', targetOf('library/redis', '7-alpine')),
-        plannedImage('base', 'postgres:0-does-not-exist', targetOf('library/postgres', '0-does-not-exist')),
-        plannedImage('base', 'osixia/openldap:stable', targetOf('osixia/openldap', 'stable')),
-        plannedImage('base', 'example/unmapped:1', null)
-      ],
-      findings: [{ kind: 'unmapped', severity: 'error', message: 'no rule', image: 'docker.io/example/unmapped:1' }],
-      files: []
-    }
-    const mirror = engine()
+  test("an image absent upstream fails alone, 'not-found' on the source side, while the other images are mirrored", async () => {
+    const jobs = [
+      mirrorJob(SEEDS.absentUpstreamA, targetRef('absent', 'bitnami/kafka', '3')),
+      mirrorJob('postgres:0-does-not-exist', targetRef('absent', 'library/postgres', '0-does-not-exist')),
+      mirrorJob(SEEDS.absentUpstreamB, targetRef('absent', 'grafana/grafana', '10'))
+    ]
+    const { engine: docker } = engine()
     const progress = recordingProgress()
-    const results = await executePlan(plan, { mode: 'mirror', concurrency: 2, buildConcurrency: 1 }, { mirror, build: mirror }, progress)
-    await mirror.close()
+    let results
+    try {
+      results = await executeJobs(jobSet({ mirror: jobs }), { dryRun: false, concurrency: 2, buildConcurrency: 1 }, { copy: docker }, progress)
+    } finally {
+      await docker.close()
+    }
 
-    expect(results.map(result => result.status)).toEqual(['mirrored', 'failed', 'mirrored', 'unmapped'])
-    const failed = results[1]!.phases[0]!
-    expect(failed.error).toMatch(new RegExp(`^pull postgres:0-does-not-exist failed: not in the registry mirror ${upstream.host.replace(/\./g, '\\.')}, and docker's fallback failed: `))
-    expect(failed.suggestion).toMatch(/^postgres:0-does-not-exist does not exist where docker looked: check its name and tag/)
-    expect(failed.log).toContain('Error response from daemon')
-    expect(results[3]!.phases).toEqual([])
-    expect(await manifestDigest(target, 'aihpc/library/redis', '7-alpine')).toBe(results[0]!.phases[0]!.digest)
-    expect(await manifestDigest(target, 'aihpc/library/postgres', '0-does-not-exist')).toBeUndefined()
+    expect(jobs.map(job => results.get(job.image)?.map(phase => phase.status))).toEqual([['mirrored'], ['failed'], ['mirrored']])
+    const [failed] = results.get('docker.io/library/postgres:0-does-not-exist')!
+    expect(failed!.failure).toMatchObject({ kind: 'not-found', side: 'source', phase: 'mirror', host: upstream.host })
+    expect(failed!.error).toMatch(new RegExp(`^postgres:0-does-not-exist is not in the registry mirror ${escape(upstream.host)}, and docker's fallback failed: `))
+    expect(failed!.log).toContain('Error response from daemon')
+    expect(failed!.commands).toContain('docker pull postgres:0-does-not-exist')
+    expect(adviseFailure(failed!.failure!, advice('base', 'postgres:0-does-not-exist', jobs[1]!.target))).toMatch(
+      /^postgres:0-does-not-exist does not exist where it was looked for: check its name and tag/
+    )
+    expect(await manifestDigest(target, 'absent/bitnami/kafka', '3')).toBe(results.get(jobs[0]!.image)![0]!.digest)
+    expect(await manifestDigest(target, 'absent/library/postgres', '0-does-not-exist')).toBeUndefined()
     expect(progress.lines[0]).toBe('## Mirror 3 base images')
-    expect(progress.lines.filter(line => /^\[\d\/3\] mirrored (redis:7-alpine|osixia\/openldap:stable) in \d+\.\ds$/.test(line))).toHaveLength(2)
-    expect(progress.lines.some(line => /^\[\d\/3\] failed to mirror postgres:0-does-not-exist in \d+\.\ds: pull postgres:0-does-not-exist failed: /.test(line))).toBe(true)
+    expect(progress.lines.filter(line => /^\[\d\/3\] mirrored (bitnami\/kafka:3|grafana\/grafana:10) in \d+\.\ds$/.test(line))).toHaveLength(2)
+    expect(progress.lines.some(line => /^\[\d\/3\] failed to mirror postgres:0-does-not-exist in \d+\.\ds: postgres:0-does-not-exist is not in the registry mirror /.test(line))).toBe(true)
   })
 
   test('pull: never retags and pushes a local image with the upstream registry stopped', async () => {
-    await upstream.stop()
-    const mirror = engine({ pull: 'never' })
-    const result = await mirror.mirror(parseReference('quay.io/minio/minio:latest'), parseReference(targetOf('minio/minio', 'latest')))
-    await mirror.close()
+    const destination = targetRef('never-offline', 'prometheus/prometheus', 'v2')
+    await upstream.stop({ keepData: true })
+    const { engine: docker, cli } = engine({ pull: 'never' })
+    let result
+    try {
+      result = await copy(docker, SEEDS.neverUpstreamStopped, destination)
+    } finally {
+      await docker.close()
+      upstream = await startRegistry({ dataDir: upstream.dataDir, port: upstream.port })
+    }
 
-    expect(result.status).toBe('mirrored')
-    expect(await manifestDigest(target, 'aihpc/minio/minio', 'latest')).toBe(result.digest)
-    expect(pulls(mirror.cli.commands)).toEqual([])
+    expect(result.prepared.steps).toEqual([
+      `docker tag ${SEEDS.neverUpstreamStopped} ${formatReference(destination)}`,
+      `docker login --username mirror-bot --password-stdin ${target.host}`,
+      `docker push ${formatReference(destination)}`
+    ])
+    expect(result.outcome.status).toBe('mirrored')
+    expect(await manifestDigest(target, 'never-offline/prometheus/prometheus', 'v2')).toBe(result.outcome.digest)
+    expect(pulls(cli.ran)).toEqual([])
   })
 
-  test('a target registry that goes down mid-run is retried a bounded number of times, then reported failed', async () => {
+  test("a target registry that goes down mid-run is retried a bounded number of times, then reported 'unreachable' on the target side", async () => {
+    // Its own target, so stopping it takes nothing from the other tests.
+    const flaky = await startRegistry()
     const retries: string[] = []
-    const real = engine({ pull: 'never', onRetry: message => retries.push(message) })
+    const { engine: real } = engine({ pull: 'never', credentials: new Map(), onRetry: message => retries.push(message) })
     let calls = 0
-    // Stops the target registry just before the second image, so the run loses it half-way.
-    const stopping: MirrorEngine = {
+    // Stops the target just before the second image, so the run loses it half-way.
+    const stopping: CopyPort = {
       name: 'docker',
-      mirror: async (source, destination) => {
+      prepareCopy: async (source, destination, context) => {
         calls += 1
-        if (calls === 2) await target.stop()
-        return real.mirror(source, destination)
+        if (calls === 2) await flaky.stop()
+        return real.prepareCopy(source, destination, context)
       },
-      verify: target => real.verify(target),
+      copy: (prepared, context) => real.copy(prepared, context),
+      describeLookup: destination => real.describeLookup(destination),
+      lookup: (destination, context) => real.lookup(destination, context),
       close: () => real.close()
     }
-    const plan: Plan = {
-      images: [
-        plannedImage('base', 'redis:7-alpine', targetOf('library/redis', '7-alpine-copy')),
-        plannedImage('base', 'osixia/openldap:stable', targetOf('osixia/openldap', 'stable-copy'))
-      ],
-      findings: [],
-      files: []
-    }
+    const jobs = [mirrorJob(SEEDS.targetDownA, targetRef('down', 'coreos/etcd', 'v3', flaky)), mirrorJob(SEEDS.targetDownB, targetRef('down', 'distroless/static', 'nonroot', flaky))]
     const started = Date.now()
-    const results = await executePlan(plan, { mode: 'mirror', concurrency: 1, buildConcurrency: 1 }, { mirror: stopping }, recordingProgress())
-    await real.close()
+    let results
+    try {
+      results = await executeJobs(jobSet({ mirror: jobs }), { dryRun: false, concurrency: 1, buildConcurrency: 1 }, { copy: stopping }, recordingProgress())
+    } finally {
+      await stopping.close()
+      await flaky.stop()
+    }
 
-    expect(results.map(result => result.status)).toEqual(['mirrored', 'failed'])
-    const failed = results[1]!.phases[0] as PhaseResult
-    expect(failed.error).toMatch(/connection refused/)
-    expect(failed.suggestion).toBe('The registry did not answer after 3 attempts: check that it is reachable, then run again')
+    expect(jobs.map(job => results.get(job.image)?.map(phase => phase.status))).toEqual([['mirrored'], ['failed']])
+    const [failed] = results.get(jobs[1]!.image)!
+    expect(failed!.failure).toMatchObject({ kind: 'unreachable', side: 'target', phase: 'mirror', host: flaky.host })
+    expect(failed!.error).toMatch(/connection refused/)
+    expect(adviseFailure(failed!.failure!, advice('base', SEEDS.targetDownB, jobs[1]!.target))).toMatch(new RegExp(`^${escape(flaky.host)} did not answer after 3 attempts: `))
     // Three attempts of the failing call: two retries, no more.
     expect(retries).toHaveLength(2)
-    expect(Date.now() - started).toBeLessThan(30000)
+    expect(Date.now() - started).toBeLessThan(60000)
   })
 })

@@ -28,7 +28,9 @@ describe('extractDockerfile finds the images a build pulls', () => {
     ['${VAR-default} keeps an empty value', 'ARG V=\nFROM node${V-:20}\n', ['node@2:from']],
     ['${VAR:+alt}', 'ARG SLIM=1\nFROM python:3.13${SLIM:+-slim}\n', ['python:3.13-slim@2:from']],
     ['an ARG after FROM does not reach FROM', 'FROM alpine\nARG X=1\nFROM busybox\n', ['alpine@1:from', 'busybox@3:from']],
-    ['the syntax directive is not a base image', '# syntax=docker/dockerfile:1\nFROM alpine\n', ['alpine@2:from']]
+    ['the syntax directive names the frontend image', '# syntax=docker/dockerfile:1\nFROM alpine\n', ['docker/dockerfile:1@1:from', 'alpine@2:from']],
+    ['a syntax comment after another comment is no directive', '# build me\n# syntax=docker/dockerfile:1\nFROM alpine\n', ['alpine@3:from']],
+    ['COPY --from a later stage is a stage, not an image', 'FROM alpine AS a\nCOPY --from=b /x /y\nFROM busybox AS b\n', ['alpine@1:from', 'busybox@3:from']]
   ])('%s', (_, text, expected) => {
     expect(scan(text).findings).toEqual([])
     expect(images(text)).toEqual(expected)
@@ -54,10 +56,16 @@ describe('extractDockerfile finds the images a build pulls', () => {
     expect(references.map(reference => reference.platform)).toEqual(['linux/arm64', undefined])
   })
 
-  it('scans only the target stage and the stages it needs', () => {
-    const text = ['FROM golang:1.25 AS build', 'FROM node:22 AS docs', 'FROM alpine AS runtime', 'COPY --from=build /a /a', 'FROM busybox AS debug'].join('\n')
-    expect(images(text, { target: 'runtime' })).toEqual(['golang:1.25@1:from', 'alpine@3:from'])
-    expect(images(text)).toHaveLength(4)
+  it('counts every stage, whatever the target, and says which images the target needs', () => {
+    const text = ['# syntax=docker/dockerfile:1.7', 'FROM golang:1.25 AS build', 'FROM node:22 AS docs', 'FROM alpine AS runtime', 'COPY --from=build /a /a', 'FROM busybox AS debug'].join('\n')
+    const withTarget = scan(text, { target: 'runtime' })
+    expect(withTarget.references.map(reference => reference.text)).toEqual(['docker/dockerfile:1.7', 'golang:1.25', 'node:22', 'alpine', 'busybox'])
+    expect(withTarget.targetNeeds).toEqual(['docker/dockerfile:1.7', 'golang:1.25', 'alpine'])
+    expect(scan(text).targetNeeds).toHaveLength(5)
+  })
+
+  it('marks the syntax frontend', () => {
+    expect(scan('#syntax = docker/dockerfile:1.4\nFROM alpine\n').references[0]).toMatchObject({ text: 'docker/dockerfile:1.4', frontend: true, origin: { file: FILE, line: 1 } })
   })
 })
 
@@ -68,8 +76,10 @@ describe('extractDockerfile reports bad input with file and line', () => {
     ['an ARG with no default', 'ARG TAG\nFROM node:$TAG\n', 'unresolved-variable', 2, /\$\{TAG\}/],
     ['an unterminated ${', 'ARG A=1\nFROM node:${A\n', 'unresolved-variable', 2, /unterminated/],
     ['a required variable', 'FROM node:${V:?set-V-to-the-node-version}\n', 'unresolved-variable', 1, /V: set-V-to-the-node-version/],
-    ['an unknown stage index', 'FROM alpine\nCOPY --from=3 /a /a\n', 'invalid-reference', 2, /stage 3, but only stages 0 to -1/],
-    ['a stage index that is not earlier', 'FROM alpine\nFROM busybox\nCOPY --from=1 /a /a\n', 'invalid-reference', 3, /stage 1/]
+    ['an unknown stage index', 'FROM alpine\nCOPY --from=3 /a /a\n', 'invalid-reference', 2, /stage 3, but the file has stages 0 to 0/],
+    ['a stage index naming its own stage', 'FROM alpine\nFROM busybox\nCOPY --from=1 /a /a\n', 'invalid-reference', 3, /names the stage it is part of \(stage 1\)/],
+    ['a stage copying from itself', 'FROM alpine AS a\nCOPY --from=a /a /a\n', 'invalid-reference', 2, /names the stage it is part of \(a\)/],
+    ['an empty ARG that leaves no image', 'ARG BASE=\nFROM ${BASE}\n', 'unresolved-variable', 2, /is empty once its variables are substituted/]
   ])('%s', (_, text, kind, line, message) => {
     const result = scan(text)
     expect(result.findings).toHaveLength(1)
@@ -126,5 +136,52 @@ describe('rewriteDockerfileImages points every image at its mirror and leaves th
   it('keeps CRLF line endings and continuations intact', () => {
     const text = 'FROM \\\r\n  alpine:3\r\nRUN echo hi\r\n'
     expect(rewriteDockerfileImages(text, mirror, { file: FILE }).text).toBe('FROM \\\r\n  registry.local/mirror/alpine:3\r\nRUN echo hi\r\n')
+  })
+})
+
+describe('docker semantics: unset variables, named contexts, stages', () => {
+  it.each<[string, string, string[], string[]]>([
+    // [name, Dockerfile, images, severities of findings]
+    ['an undeclared ARG that leaves a valid image: a warning', 'FROM ${REGISTRY}alpine:3\n', ['alpine:3'], ['warning unresolved-variable']],
+    ['its bad-input twin, an undeclared tag: an error, no image', 'FROM alpine:${TAG}\n', [], ['error unresolved-variable']],
+    ['an ARG declared without a value: empty, with a warning', 'ARG PREFIX\nFROM ${PREFIX}busybox:1\n', ['busybox:1'], ['warning unresolved-variable']],
+    ['its twin, a value from a build arg: no finding', 'ARG PREFIX\nFROM ${PREFIX}busybox:1\n', ['busybox:1'], []],
+    ['COPY --from an undeclared variable that leaves nothing: an error', 'FROM alpine\nCOPY --from=${SRC} /a /a\n', ['alpine'], ['error unresolved-variable']]
+  ])('%s', (name, text, expected, severities) => {
+    const result = scan(text, name.startsWith('its twin, a value') ? { buildArgs: { PREFIX: '' } } : {})
+    expect(result.references.map(reference => reference.text)).toEqual(expected)
+    expect(result.findings.map(finding => `${finding.severity} ${finding.kind}`)).toEqual(severities)
+  })
+
+  const contexts = { alpine: 'docker-image://alpine:3.19', base: 'service:base', assets: './assets', remote: 'https://github.com/acme/assets.git' }
+  it.each<[string, string, string[]]>([
+    ['a docker-image:// context replaces the image of the same name', 'FROM alpine\n', ['alpine:3.19']],
+    ['whatever tag-less spelling names it', 'FROM docker.io/library/alpine:latest\n', ['alpine:3.19']],
+    ['its twin: another tag is another image', 'FROM alpine:3.20\n', ['alpine:3.20']],
+    ['a service: context is that service, not a Docker Hub image', 'FROM base\nCOPY --from=assets / /srv\n', []],
+    ['a path or URL context is no image', 'FROM scratch\nCOPY --from=remote / /x\nCOPY --from=assets / /y\n', []],
+    ['a context named like a stage replaces the stage', 'FROM ubuntu:22.04 AS alpine\nFROM busybox\nCOPY --from=alpine / /\n', ['alpine:3.19', 'busybox']],
+    ['a FROM of a stage a context replaced follows the context', 'FROM node:22 AS alpine\nFROM alpine\n', ['alpine:3.19']]
+  ])('%s', (_name, text, expected) => {
+    const result = extractDockerfile(text, { file: FILE, contexts })
+    expect(result.findings).toEqual([])
+    expect(result.references.map(reference => reference.text)).toEqual(expected)
+  })
+
+  it('records the service a service: context makes the target use', () => {
+    expect(extractDockerfile('FROM base\n', { file: FILE, contexts }).serviceContexts).toEqual(['base'])
+    expect(extractDockerfile('FROM alpine\n', { file: FILE, contexts }).serviceContexts).toEqual([])
+  })
+
+  it('puts origins where an inline Dockerfile is written', () => {
+    const result = extractDockerfile('FROM alpine\nFROM busybox:${NOPE}\n', { file: 'compose.yml', originOf: line => ({ file: 'compose.yml', line: 10 + line }) })
+    expect(result.references[0]?.origin).toEqual({ file: 'compose.yml', line: 11 })
+    expect(result.findings[0]).toMatchObject({ file: 'compose.yml', line: 12, severity: 'error' })
+  })
+
+  it('rewrites the syntax frontend and leaves images that come from a named context to the build', () => {
+    const text = '# syntax=docker/dockerfile:1\nFROM alpine\nFROM busybox\n'
+    const result = rewriteDockerfileImages(text, reference => `mirror.local/${reference}`, { file: FILE, contexts: { alpine: 'docker-image://alpine:3.19' } })
+    expect(result.text).toBe('# syntax=mirror.local/docker/dockerfile:1\nFROM alpine\nFROM mirror.local/busybox\n')
   })
 })

@@ -39,7 +39,7 @@ afterAll(async () => {
 
 const action = (inputs: Record<string, string>): ActionRun =>
   runAction(
-    { path: 'project', registry: `${target.host}/aihpc`, tag: 'v0.3.5', layout: 'library', ...inputs },
+    { path: 'project', registry: `${target.host}/aihpc`, tag: 'v0.3.5', layout: 'library', 'build-network': 'host', ...inputs },
     { workspace, env: dockerd.env, timeoutMs: 300000 }
   )
 const targetOf = (source: string): string => {

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
+import { catalog } from './harness/registry-api.js'
 import { manifestDigest, pushImage, pushMultiPlatform, seededBytes } from './harness/oci-images.js'
 import { startRegistry, type TestRegistry } from './harness/registry.js'
 import { runAction, type ActionRun } from './harness/runner.js'
@@ -49,6 +50,21 @@ const action = (inputs: Record<string, string>): ActionRun =>
   )
 
 describe('mode mirror with engine: registry', () => {
+  it('a dry run writes nothing: the target catalog stays empty and every copy is listed with its requests', async () => {
+    const run = action({ mode: 'all', 'dry-run': 'true' })
+    expect(run.exitCode).toBe(0)
+    expect(await catalog(target)).toEqual([])
+    const report = run.report as { images: Array<{ source: string; phases: Array<{ phase: string; status: string; commands?: string[] }> }> }
+    for (const image of report.images) {
+      const mirror = image.phases.find(phase => phase.phase === 'mirror')
+      expect([image.source, mirror?.status]).toEqual([image.source, 'planned'])
+      // Each image's requests name its own repository only.
+      const own = image.source.replace(/^docker\.io\//, '').replace(/^library\//, '').replace(/:.*$/, '').split('/').at(-1) as string
+      expect(mirror?.commands?.length).toBeGreaterThan(0)
+      for (const command of mirror?.commands ?? []) expect([image.source, command.includes(own)]).toEqual([image.source, true])
+    }
+  })
+
   it('copies every image with its exact digest, the multi-platform index included', async () => {
     const run = action({ mode: 'mirror' })
     expect(run.exitCode).toBe(0)

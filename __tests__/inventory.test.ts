@@ -93,3 +93,105 @@ describe('a repository with bad files is still scanned', () => {
     }
   })
 })
+
+/** buildInventory over an in-memory tree: compose files and Dockerfiles named as discovery would find them. */
+function scanMemory(files: Record<string, string>) {
+  const names = Object.keys(files)
+  return buildInventory({
+    composeProjects: groupComposeProjects(names.filter(name => /compose\.ya?ml$/.test(name))),
+    dockerfiles: names.filter(name => /Dockerfile$/.test(name)),
+    readFile: file => files[file],
+    env: {},
+    envFiles: [],
+    rootDirectoryName: 'app'
+  })
+}
+const listed = (inventory: ReturnType<typeof scanMemory>) => inventory.images.map(image => `${image.kind} ${image.source}${image.frontend === true ? ' (frontend)' : ''}`)
+
+describe("docker's semantics in the inventory", () => {
+  it('counts every stage a compose build.target does not reach, and records what the target needs', () => {
+    const inventory = scanMemory({
+      'compose.yml': 'services:\n  api:\n    image: acme/api:1\n    build:\n      context: .\n      target: runtime\n',
+      Dockerfile: 'FROM golang:1.25 AS build\nFROM node:22 AS docs\nFROM alpine:3 AS runtime\nCOPY --from=build /a /a\n'
+    })
+    expect(listed(inventory)).toEqual(['base docker.io/library/alpine:3', 'base docker.io/library/golang:1.25', 'base docker.io/library/node:22', 'service docker.io/acme/api:1'])
+    expect(inventory.images.find(image => image.kind === 'service')?.build?.needs).toEqual(['docker.io/library/alpine:3', 'docker.io/library/golang:1.25'])
+    expect(inventory.findings).toEqual([])
+  })
+
+  it('scans dockerfile_inline with origins on the compose lines', () => {
+    const inventory = scanMemory({ 'compose.yml': 'services:\n  web:\n    build:\n      dockerfile_inline: |\n        FROM nginx:1.27\n        COPY --from=busybox:1 /bin/sh /sh\n' })
+    expect(listed(inventory)).toEqual(['base docker.io/library/busybox:1', 'base docker.io/library/nginx:1.27', 'service docker.io/library/app-web:latest'])
+    expect(inventory.images.map(image => image.origins[0]?.line)).toEqual([6, 5, 3])
+    expect(inventory.images[2]?.build).toMatchObject({ dockerfile: '', dockerfileInline: 'FROM nginx:1.27\nCOPY --from=busybox:1 /bin/sh /sh\n' })
+  })
+
+  it('reports a bad inline Dockerfile on its compose line (twin; $$ keeps the variable from compose)', () => {
+    const inventory = scanMemory({ 'compose.yml': 'services:\n  web:\n    build:\n      dockerfile_inline: |\n        FROM nginx:$${NOPE}\n' })
+    expect(inventory.findings.map(finding => `${finding.severity} ${finding.kind} ${finding.file}:${finding.line}`)).toEqual(['error unresolved-variable compose.yml:5'])
+  })
+
+  it('takes docker-image:// contexts as images, service: contexts as the service image, paths as nothing', () => {
+    const inventory = scanMemory({
+      'compose.yml': [
+        'services:',
+        '  base:',
+        '    image: acme/base:2',
+        '    build: ./base',
+        '  app:',
+        '    image: acme/app:1',
+        '    build:',
+        '      context: .',
+        '      additional_contexts:',
+        '        alpine: docker-image://alpine:3.19',
+        '        acme-base: service:base',
+        '        assets: ./assets',
+        ''
+      ].join('\n'),
+      'base/Dockerfile': 'FROM debian:12\n',
+      Dockerfile: 'FROM acme-base\nFROM alpine\nCOPY --from=assets / /srv\n'
+    })
+    expect(listed(inventory)).toEqual(['base docker.io/library/alpine:3.19', 'base docker.io/library/debian:12', 'service docker.io/acme/app:1', 'service docker.io/acme/base:2'])
+    expect(inventory.images.find(image => image.source === 'docker.io/library/alpine:3.19')?.origins).toEqual([
+      { file: 'Dockerfile', line: 2 },
+      { file: 'compose.yml', line: 10 }
+    ])
+    expect(inventory.images.find(image => image.source === 'docker.io/acme/app:1')?.build).toMatchObject({
+      additionalContexts: { alpine: 'docker-image://alpine:3.19', 'acme-base': 'service:base', assets: 'assets' },
+      contextImages: { alpine: 'docker.io/library/alpine:3.19', 'acme-base': 'docker.io/acme/base:2' }
+    })
+    expect(inventory.findings).toEqual([])
+  })
+
+  it('reports a service: context naming no service (twin)', () => {
+    const inventory = scanMemory({ 'compose.yml': 'services:\n  app:\n    build:\n      context: .\n      additional_contexts:\n        b: service:ghost\n', Dockerfile: 'FROM b\n' })
+    expect(inventory.findings).toEqual([expect.objectContaining({ kind: 'invalid-reference', severity: 'error', file: 'compose.yml', line: 6, message: expect.stringContaining("'ghost'") })])
+  })
+
+  it('lists the # syntax= frontend as a base image marked as a frontend', () => {
+    const inventory = scanMemory({ Dockerfile: '# syntax=docker/dockerfile:1.7\nFROM alpine:3\n' })
+    expect(listed(inventory)).toEqual(['base docker.io/docker/dockerfile:1.7 (frontend)', 'base docker.io/library/alpine:3'])
+  })
+
+  it('does not mark an image a frontend when a FROM uses it too (twin)', () => {
+    const inventory = scanMemory({ Dockerfile: '# syntax=docker/dockerfile:1.7\nFROM docker/dockerfile:1.7\n' })
+    expect(listed(inventory)).toEqual(['base docker.io/docker/dockerfile:1.7'])
+  })
+
+  it('lists an image whose unset variable leaves a valid reference, with a warning', () => {
+    const inventory = scanMemory({ 'compose.yml': 'services:\n  web:\n    image: ${REGISTRY}nginx:1.27\n', Dockerfile: 'FROM ${MIRROR}alpine:3\n' })
+    expect(listed(inventory)).toEqual(['base docker.io/library/alpine:3', 'base docker.io/library/nginx:1.27'])
+    expect(inventory.findings.map(finding => `${finding.severity} ${finding.kind}`)).toEqual(['warning unresolved-variable', 'warning unresolved-variable'])
+  })
+
+  it('scans a legacy version 1 compose file, with a notice', () => {
+    const inventory = scanMemory({ 'docker-compose.yml': 'web:\n  image: nginx:1\nworker:\n  build: .\n', Dockerfile: 'FROM python:3.13\n' })
+    expect(listed(inventory)).toEqual(['base docker.io/library/nginx:1', 'base docker.io/library/python:3.13', 'service docker.io/library/app-worker:latest'])
+    expect(inventory.findings.map(finding => `${finding.severity} ${finding.kind}`)).toEqual(['notice scan-note'])
+  })
+
+  it('returns the loaded compose projects for the deployment writer', () => {
+    const inventory = scanMemory({ 'compose.yml': 'services:\n  web:\n    image: nginx:1\n' })
+    expect(inventory.projects.map(project => [project.inputs, [...project.texts.keys()]])).toEqual([[['compose.yml'], ['compose.yml']]])
+  })
+})

@@ -4,6 +4,7 @@ import type { Finding, ImageKind, Inventory, InventoryImage, Origin, Plan } from
 import { formatReference, parseReference } from '../src/reference.js'
 import { parseMappingConfig, type MappingConfig } from '../src/map/config.js'
 import { mapInventory, mapReference, type MappingOptions } from '../src/map/mapping.js'
+import { splitSuggestion } from '../src/report/summary.js'
 
 const DIGEST = 'sha256:' + 'ab'.repeat(32)
 const HARBOR = { registry: 'aiharbor.msxf.local', namespace: 'aihpc' }
@@ -270,7 +271,7 @@ rules:
       layout: 'preserve',
       config: rules
     })
-    expect(plan.images[0]).toMatchObject({ target: null, excluded: true })
+    expect(plan.images[0]).toMatchObject({ target: null, mapping: 'excluded' })
     expect(plan.images[0]!.targetRef).toBeUndefined()
     expect(plan.findings).toEqual([
       {
@@ -402,7 +403,7 @@ describe('collisions', () => {
     expect(collisions[0]!.message).toContain('xxx.aliyuncs.com/ai-infra-matrix/redis:7')
     expect(collisions[0]!.message).toContain('bitnami/redis:7 (docker-compose.yml:4)')
     expect(collisions[0]!.message).toContain('redis:7 (cache/Dockerfile:1)')
-    expect(collisions[0]!.suggestion).toContain('- source: redis\n  target: redis')
+    expect(collisions[0]!.suggestion).toContain('- source: bitnami/redis\n    target: bitnami-redis')
   })
 
   it('does not collide under flat with a separator', () => {
@@ -547,5 +548,86 @@ describe('version drift', () => {
       { registry: HARBOR, layout: 'preserve' }
     )
     expect(ofKind(plan, 'version-drift')).toEqual([])
+  })
+})
+
+/** The mapping file after a person applies a suggestion: the rules pasted under rules:, or the file created as shown. */
+function applySuggestion(configText: string | undefined, suggestion: string): string {
+  const { code } = splitSuggestion(suggestion)
+  const parsed = parse(code) as unknown
+  if (Array.isArray(parsed)) {
+    const base = configText ?? 'rules:\n'
+    return `${base.replace(/\n*$/, '\n')}${code.replace(/^/gm, '  ')}\n`
+  }
+  expect(configText).toBeUndefined()
+  return `${code}\n`
+}
+
+describe('collision suggestions resolve the collision', () => {
+  const cases: Array<[string, InventoryImage[], Partial<MappingOptions>, string | undefined]> = [
+    ['redis and bitnami/redis under flat, no mapping file', [image('bitnami/redis:7', 'base', at('docker-compose.yml', 4)), image('redis:7', 'base', at('cache/Dockerfile', 1))], { registry: ACR, layout: 'flat' }, undefined],
+    ['redis and bitnami/redis under flat, with a mapping file', [image('bitnami/redis:7', 'base', at('a', 1)), image('redis:7', 'base', at('b', 1))], { registry: ACR, layout: 'flat' }, 'rules:\n  - source: postgres\n    target: library/postgres\n'],
+    ['three redis images under flat', [image('bitnami/redis:7', 'base', at('a', 1)), image('redis:7', 'base', at('b', 1)), image('ghcr.io/bitnami/redis:7', 'base', at('c', 1))], { registry: ACR, layout: 'flat' }, undefined],
+    ['two tags sent to one tag by a rule', [image('golang:1.24-alpine', 'base', at('a', 1)), image('golang:1.25-alpine', 'base', at('b', 1))], { registry: HARBOR, layout: 'preserve' }, 'rules:\n  - source: golang\n    tag: stable\n'],
+    ['a base image on a service image', [image('acme/web:v1', 'base', at('a', 1)), image('web:v0', 'service', at('docker-compose.yml', 3))], { registry: HARBOR, layout: 'flat', tag: 'v1' }, undefined],
+    ['two registries sharing a repository under preserve', [image('minio/minio:RELEASE.2024', 'base', at('a.yml', 1)), image('quay.io/minio/minio:latest', 'base', at('b.yml', 2))], { registry: HARBOR, layout: 'preserve' }, undefined],
+    ['a repository rule that sends two repositories to one', [image('bitnami/redis:7', 'base', at('a', 1)), image('redis:6', 'base', at('b', 1))], { registry: HARBOR, layout: 'preserve' }, 'rules:\n  - source: bitnami/redis\n    target: redis\n']
+  ]
+
+  it.each(cases)('%s', (_name, images, options, configText) => {
+    const withConfig = (text: string | undefined): Partial<MappingOptions> => (text === undefined ? {} : { config: config(text) })
+    const before = mapInventory(inventoryOf(images), { ...options, ...withConfig(configText) } as MappingOptions)
+    const collisions = ofKind(before, 'collision')
+    expect(collisions.length).toBeGreaterThan(0)
+    let text = configText
+    for (const collision of collisions) text = applySuggestion(text, collision.suggestion!)
+    const after = mapInventory(inventoryOf(images), { ...options, config: config(text!) } as MappingOptions)
+    expect(ofKind(after, 'collision')).toEqual([])
+    expect(after.images.every(item => item.target !== null)).toBe(true)
+    // The project's own service images keep their names.
+    for (const item of after.images.filter(candidate => candidate.kind === 'service')) {
+      expect(item.target).toBe(before.images.find(candidate => candidate.source === item.source)!.target ?? item.target)
+    }
+  })
+
+  it('suggests moving bitnami/redis, not the official redis, under flat', () => {
+    const plan = mapInventory(inventoryOf([image('bitnami/redis:7', 'base', at('a', 1)), image('redis:7', 'base', at('b', 1))]), { registry: ACR, layout: 'flat' })
+    const suggestion = ofKind(plan, 'collision')[0]!.suggestion!
+    expect(parse(splitSuggestion(suggestion).code)).toEqual({ rules: [{ source: 'bitnami/redis', target: 'bitnami-redis' }] })
+    expect(suggestion.split('\n')[0]).toBe('Give each image its own target: create .github/image-mirror.yml with these rules:')
+  })
+})
+
+describe('strict without a mapping file', () => {
+  const project = (): Inventory =>
+    inventoryOf([image('postgres:15-alpine', 'base', at('docker-compose.yml', 15)), image('quay.io/minio/minio:latest', 'base', at('docker-compose.yml', 35)), image('app:v1', 'service', at('docker-compose.yml', 3))])
+
+  it('says strict needs a mapping file, and shows a starter file that makes the check pass', () => {
+    const plan = mapInventory(project(), { registry: HARBOR, layout: 'library', strict: true })
+    const unmapped = ofKind(plan, 'unmapped')
+    expect(unmapped).toHaveLength(2)
+    expect(unmapped[0]!.message).toContain('strict mapping requires one, and there is no mapping file (.github/image-mirror.yml)')
+    expect(unmapped[0]!.message).not.toContain('no rule in .github/image-mirror.yml')
+    const missingFile = ofKind(plan, 'invalid-config')
+    expect(missingFile).toHaveLength(1)
+    expect(missingFile[0]!.message).toMatch(/^strict: true needs a mapping file/)
+    const starter = applySuggestion(undefined, missingFile[0]!.suggestion!)
+    expect(parse(starter)).toEqual({
+      strict: true,
+      layout: 'library',
+      rules: [
+        { source: 'postgres', target: 'library/postgres' },
+        { source: 'quay.io/minio/minio', target: 'minio/minio' }
+      ]
+    })
+    const passing = mapInventory(project(), { registry: HARBOR, layout: 'library', strict: true, config: config(starter) })
+    expect(passing.findings).toEqual([])
+    expect(targets(passing)['docker.io/library/postgres:15-alpine']).toBe('aiharbor.msxf.local/aihpc/library/postgres:15-alpine')
+  })
+
+  it('says nothing of the kind when the mapping file exists', () => {
+    const plan = mapInventory(project(), { registry: HARBOR, layout: 'library', config: config('strict: true\nrules:\n  - source: postgres\n    target: library/postgres\n') })
+    expect(ofKind(plan, 'invalid-config')).toEqual([])
+    expect(ofKind(plan, 'unmapped')[0]!.message).toContain('has no rule in .github/image-mirror.yml')
   })
 })

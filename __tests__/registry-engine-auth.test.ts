@@ -3,8 +3,9 @@ import * as fs from 'node:fs'
 import * as http from 'node:http'
 import * as os from 'node:os'
 import * as path from 'node:path'
+import { EngineFailure, type CopyOutcome, type Credentials, type OperationContext } from '../src/engine/port.js'
 import { RegistryEngine, type RegistryEngineOptions } from '../src/engine/registry/engine.js'
-import { parseReference } from '../src/reference.js'
+import { parseReference, type ImageReference } from '../src/reference.js'
 import { startFaultProxy, type FaultProxy } from './harness/fault-proxy.js'
 import { manifestDigest, pushImage, seededBytes, type PushedManifest } from './harness/oci-images.js'
 import { startRegistry, type TestRegistry } from './harness/registry.js'
@@ -22,6 +23,22 @@ function engine(overrides: Partial<RegistryEngineOptions> = {}): RegistryEngine 
   return new RegistryEngine({ insecureRegistries: [], concurrency: 4, retries: 2, platforms: [], copyReferrers: false, retryBaseDelayMs: 20, dockerConfigDir: emptyConfigDir, ...overrides })
 }
 
+const context = (): OperationContext => ({ signal: new AbortController().signal, record: () => undefined })
+async function mirrorWith(mirror: RegistryEngine, source: ImageReference, target: ImageReference): Promise<CopyOutcome> {
+  const ctx = context()
+  return mirror.copy(await mirror.prepareCopy(source, target, ctx), ctx)
+}
+async function failureOf(promise: Promise<unknown>): Promise<EngineFailure> {
+  try {
+    await promise
+  } catch (error) {
+    if (error instanceof EngineFailure) return error
+    throw error
+  }
+  throw new Error('expected an EngineFailure')
+}
+const credentials = (entries: Array<[string, Credentials]>): ReadonlyMap<string, Credentials> => new Map(entries)
+
 beforeAll(async () => {
   issuer = await startTokenIssuer({ users: { [user.username]: user.password } })
   ;[upstream, basic, bearer] = await Promise.all([startRegistry(), startRegistry({ basicAuth: user }), startRegistry({ extraConfig: issuer.registryConfig })])
@@ -37,31 +54,32 @@ const source = (): ReturnType<typeof parseReference> => parseReference(`${upstre
 
 describe('RegistryEngine authenticates to the target', () => {
   it('pushes to a registry behind htpasswd basic auth with the target credentials', async () => {
-    const mirror = engine({ targetCredentials: user })
-    const result = await mirror.mirror(source(), parseReference(`${basic.host}/basic/auth:1.0`))
+    const mirror = engine({ credentials: credentials([[basic.host, user]]) })
+    const result = await mirrorWith(mirror, source(), parseReference(`${basic.host}/basic/auth:1.0`))
     await mirror.close()
     expect(result).toMatchObject({ status: 'mirrored', digest: image.digest })
     expect(await manifestDigest(basic, 'basic/auth', '1.0')).toBe(image.digest)
   })
 
-  it('fails a wrong basic password at once, without retries, naming the status and code', async () => {
-    const mirror = engine({ targetCredentials: { username: user.username, password: 'wrong' } })
-    const result = await mirror.mirror(source(), parseReference(`${basic.host}/basic/wrong:1.0`))
+  it('fails a wrong basic password at once, without retries, as unauthorized on the target', async () => {
+    const mirror = engine({ credentials: credentials([[basic.host, { username: user.username, password: 'not-the-password-7' }]]) })
+    const failure = await failureOf(mirrorWith(mirror, source(), parseReference(`${basic.host}/basic/wrong:1.0`)))
     const requests = mirror.stats()[basic.host]?.requests
     await mirror.close()
-    expect(result.status).toBe('failed')
-    expect(result.error).toMatch(/HTTP 401 UNAUTHORIZED/)
-    expect(result.suggestion).toMatch(/target-username/)
+    expect(failure).toMatchObject({ kind: 'unauthorized', side: 'target' })
+    expect(failure.details.host).toBe(basic.host)
+    expect(failure.message).toMatch(/HTTP 401 UNAUTHORIZED/)
+    expect(failure.message).not.toContain('not-the-password-7')
     // The unauthenticated try that earns the challenge, then one with the password.
     expect(requests).toBe(2)
   })
 
   it('pushes to a registry behind bearer token auth and reuses cached tokens per scope', async () => {
-    const mirror = engine({ targetCredentials: user })
+    const mirror = engine({ credentials: credentials([[bearer.host, user]]) })
     const target = parseReference(`${bearer.host}/bearer/auth:1.0`)
-    const result = await mirror.mirror(source(), target)
+    const result = await mirrorWith(mirror, source(), target)
     const tokensAfterFirst = issuer.requests.length
-    const again = await mirror.mirror(source(), target)
+    const again = await mirrorWith(mirror, source(), target)
     await mirror.close()
     expect(result).toMatchObject({ status: 'mirrored', digest: image.digest })
     expect(again.status).toBe('already-present')
@@ -70,11 +88,11 @@ describe('RegistryEngine authenticates to the target', () => {
   })
 
   it('fails when the token service refuses the password, saying so', async () => {
-    const mirror = engine({ targetCredentials: { username: user.username, password: 'nope' } })
-    const result = await mirror.mirror(source(), parseReference(`${bearer.host}/bearer/refused:1.0`))
+    const mirror = engine({ credentials: credentials([[bearer.host, { username: user.username, password: 'nope' }]]) })
+    const failure = await failureOf(mirrorWith(mirror, source(), parseReference(`${bearer.host}/bearer/refused:1.0`)))
     await mirror.close()
-    expect(result.status).toBe('failed')
-    expect(result.error).toMatch(/HTTP 401 UNAUTHORIZED.*token service/)
+    expect(failure).toMatchObject({ kind: 'unauthorized', side: 'target' })
+    expect(failure.message).toMatch(/HTTP 401 UNAUTHORIZED.*token service/)
   })
 })
 
@@ -84,7 +102,7 @@ describe('RegistryEngine reads docker credentials', () => {
     const auth = Buffer.from(`${user.username}:${user.password}`).toString('base64')
     fs.writeFileSync(path.join(dir, 'config.json'), JSON.stringify({ auths: { [basic.host]: { auth } } }))
     const mirror = engine({ dockerConfigDir: dir })
-    const result = await mirror.mirror(source(), parseReference(`${basic.host}/config/auth:1.0`))
+    const result = await mirrorWith(mirror, source(), parseReference(`${basic.host}/config/auth:1.0`))
     await mirror.close()
     expect(result).toMatchObject({ status: 'mirrored', digest: image.digest })
   })
@@ -103,9 +121,8 @@ describe('RegistryEngine reads docker credentials', () => {
     process.env.PATH = `${dir}${path.delimiter}${savedPath ?? ''}`
     try {
       const mirror = engine({ dockerConfigDir: dir })
-      const result = await mirror.mirror(source(), parseReference(`${basic.host}/helper/auth:1.0`))
+      const result = await mirrorWith(mirror, source(), parseReference(`${basic.host}/helper/auth:1.0`))
       await mirror.close()
-      expect(result.error).toBeUndefined()
       expect(result).toMatchObject({ status: 'mirrored', digest: image.digest })
       expect(fs.readFileSync(asked, 'utf8').trim()).toBe(basic.host)
     } finally {
@@ -146,10 +163,9 @@ describe('RegistryEngine keeps credentials on their host', () => {
   it('follows a blob redirect to another host without sending it the Authorization header', async () => {
     const port = (storage.address() as { port: number }).port
     proxy.addRule({ method: 'GET', path: /\/blobs\/sha256:/, fault: { kind: 'redirect', location: p => `http://127.0.0.1:${port}${p}` }, times: 100 })
-    const mirror = engine({ sourceCredentials: user, targetCredentials: user })
-    const result = await mirror.mirror(parseReference(`${proxy.host}/app/redirected:1.0`), parseReference(`${basic.host}/redirected/app:1.0`))
+    const mirror = engine({ credentials: credentials([[proxy.host, user], [basic.host, user]]) })
+    const result = await mirrorWith(mirror, parseReference(`${proxy.host}/app/redirected:1.0`), parseReference(`${basic.host}/redirected/app:1.0`))
     await mirror.close()
-    expect(result.error).toBeUndefined()
     expect(result.status).toBe('mirrored')
     expect(storageHeaders.length).toBe(2)
     expect(storageHeaders.map(headers => headers.authorization)).toEqual([undefined, undefined])

@@ -1,10 +1,9 @@
 import { describe, expect, it } from '@jest/globals'
 import type { Finding, ImageResult, PlannedImage } from '../src/model.js'
 import { parseReference } from '../src/reference.js'
-import { selectAnnotations, ANNOTATIONS_PER_LEVEL } from '../src/report/annotations.js'
+import { failureMessage, selectAnnotations, FINDING_ANNOTATIONS_PER_LEVEL } from '../src/report/annotations.js'
 import { buildReport } from '../src/report/report.js'
 import { escapeHtml, renderSummary } from '../src/report/summary.js'
-import { summary } from '@actions/core'
 import { assignShards, matrixOutput, selectShard } from '../src/plan/shard.js'
 import { DEFAULT_FAIL_ON } from '../src/settings.js'
 
@@ -49,7 +48,7 @@ describe('buildReport', () => {
   })
 
   it('marks images without a target unmapped only when there is a registry, and excluded ones skipped', () => {
-    const excluded = { ...planned('busybox:1', null), excluded: true }
+    const excluded: PlannedImage = { ...planned('busybox:1', null), mapping: 'excluded' }
     const mapped = buildReport({ mode: 'check', registry: 'r.example', dryRun: false, images: [planned('a:1', null), excluded], findings: [], files: [], failOn: DEFAULT_FAIL_ON })
     expect(mapped.images.map(image => image.status)).toEqual(['unmapped', 'skipped'])
     const plan = buildReport({ mode: 'plan', dryRun: false, images: [planned('a:1', null)], findings: [], files: [], failOn: DEFAULT_FAIL_ON })
@@ -58,20 +57,19 @@ describe('buildReport', () => {
 })
 
 describe('annotations and summary', () => {
-  it(`emits at most ${ANNOTATIONS_PER_LEVEL} per level, paths relative to the workspace, and says how many were left out`, () => {
+  it(`emits at most ${FINDING_ANNOTATIONS_PER_LEVEL} per level, with paths relative to the repository root`, () => {
     const findings = Array.from({ length: 14 }, (_, i) => finding('unmapped', 'error', i + 1))
-    const report = buildReport({ mode: 'check', registry: 'r', dryRun: false, images: [], findings, files: [], failOn: DEFAULT_FAIL_ON })
-    const annotations = selectAnnotations(report, 'services/api')
-    expect(annotations.filter(a => a.level === 'error')).toHaveLength(ANNOTATIONS_PER_LEVEL)
-    expect(annotations[0]).toMatchObject({ file: 'services/api/Dockerfile', startLine: 1, title: 'image-mirror: unmapped' })
-    expect(annotations.at(-1)?.message).toMatch(/^4 more findings/)
+    const report = buildReport({ mode: 'check', registry: 'r', dryRun: false, images: [], findings, files: [], failOn: DEFAULT_FAIL_ON, pathPrefix: 'services/api' })
+    const annotations = selectAnnotations(report)
+    expect(annotations.filter(a => a.level === 'error')).toHaveLength(FINDING_ANNOTATIONS_PER_LEVEL)
+    expect(annotations[0]).toMatchObject({ file: 'services/api/Dockerfile', startLine: 1, title: 'Unmapped image' })
+    expect(failureMessage(report)).toMatch(/; 5 more errors than the annotations show/)
   })
 
   it('escapes every user-provided string in the job summary', () => {
     const evil = { ...finding('invalid-reference', 'error'), message: '<img src=x onerror=alert(1)>' }
     const report = buildReport({ mode: 'check', dryRun: false, images: [], findings: [evil], files: [], failOn: DEFAULT_FAIL_ON })
-    const html = renderSummary(report, summary.emptyBuffer()).stringify()
-    summary.emptyBuffer()
+    const html = renderSummary(report)
     expect(html).not.toContain('<img')
     expect(html).toContain(escapeHtml('<img src=x onerror=alert(1)>'))
   })

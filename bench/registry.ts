@@ -10,7 +10,7 @@
  * Contenders, each into its own fresh registry, cold (empty target) then warm
  * (everything present), each in its own process under /usr/bin/time so peak
  * RSS is its own:
- *   engine        RegistryEngine.mirror over all 20 images, 4 at a time (compiled src)
+ *   engine        RegistryEngine.prepareCopy + copy over all 20 images, 4 at a time (compiled src)
  *   skopeo copy   `skopeo copy --all` per image, one after the other
  *   skopeo sync   `skopeo sync --all --src yaml` of all 20, one process
  *   docker loop   `docker pull; docker tag; docker push` per image through a private dockerd
@@ -28,6 +28,7 @@ import { performance } from 'node:perf_hooks'
 import { promisify } from 'node:util'
 import { gzipSync } from 'node:zlib'
 import { mapConcurrent } from '../src/engine/pool.js'
+import { detachedContext, EngineFailure } from '../src/engine/port.js'
 import { RegistryEngine } from '../src/engine/registry/engine.js'
 import { parseReference, repositoryPath } from '../src/reference.js'
 import { startDockerd, type TestDockerd } from '../__tests__/harness/docker.js'
@@ -303,14 +304,22 @@ async function engineChild(pairs: Array<[string, string]>): Promise<void> {
   const started = performance.now()
   const engine = new RegistryEngine({ insecureRegistries: [], concurrency: ENGINE_CONCURRENCY, retries: 3, platforms: [], copyReferrers: false })
   try {
-    const results = await mapConcurrent(pairs, ENGINE_CONCURRENCY, ([source, target]) => engine.mirror(parseReference(source), parseReference(target)))
+    const results = await mapConcurrent(pairs, ENGINE_CONCURRENCY, async ([source, target]) => {
+      const context = detachedContext()
+      try {
+        return await engine.copy(await engine.prepareCopy(parseReference(source), parseReference(target), context), context)
+      } catch (error) {
+        if (error instanceof EngineFailure) return { status: 'failed' as const, error: `${error.kind} (${error.side}): ${error.message}`, bytesTransferred: 0 }
+        throw error
+      }
+    })
     const statuses: Record<string, number> = {}
     for (const result of results) statuses[result.status] = (statuses[result.status] ?? 0) + 1
     const report: EngineReport = {
       inProcessMs: performance.now() - started,
       maxRssKiB: process.resourceUsage().maxRSS,
       statuses,
-      failures: results.flatMap((result, i) => (result.status === 'failed' ? [`${(pairs[i] as [string, string])[0]}: ${result.error ?? ''}`] : [])),
+      failures: results.flatMap((result, i) => ('error' in result ? [`${(pairs[i] as [string, string])[0]}: ${result.error}`] : [])),
       stats: engine.stats(),
       blobCounts: engine.blobCounts(),
       bytesTransferred: results.reduce((sum, result) => sum + (result.bytesTransferred ?? 0), 0)

@@ -1,4 +1,4 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
@@ -12908,7 +12908,7 @@ __webpack_unused_export__ = errors.YAMLParseError;
 __webpack_unused_export__ = errors.YAMLWarning;
 __webpack_unused_export__ = Alias.Alias;
 exports.Vj = identity.isAlias;
-__webpack_unused_export__ = identity.isCollection;
+exports.P3 = identity.isCollection;
 __webpack_unused_export__ = identity.isDocument;
 exports.jh = identity.isMap;
 __webpack_unused_export__ = identity.isNode;
@@ -18877,341 +18877,15 @@ exports.visitAsync = visitAsync;
 /******/ /* webpack/runtime/asset-relocator-loader */
 /******/ if (typeof __nccwpck_require__ !== 'undefined') __nccwpck_require__.ab = decodeURIComponent(new URL('.', import.meta.url).pathname).slice(import.meta.url.match(/^file:\/\/\/\w:/) ? 1 : 0, -1) + "/";
 /******/ 
-/******/ /* webpack/runtime/create fake namespace object */
-/******/ (() => {
-/******/ 	var getProto = Object.getPrototypeOf ? (obj) => (Object.getPrototypeOf(obj)) : (obj) => (obj.__proto__);
-/******/ 	var leafPrototypes;
-/******/ 	// create a fake namespace object
-/******/ 	// mode & 1: value is a module id, require it
-/******/ 	// mode & 2: merge all properties of value into the ns
-/******/ 	// mode & 4: return value when already ns object
-/******/ 	// mode & 16: return value when it's Promise-like
-/******/ 	// mode & 8|1: behave like require
-/******/ 	__nccwpck_require__.t = function(value, mode) {
-/******/ 		if(mode & 1) value = this(value);
-/******/ 		if(mode & 8) return value;
-/******/ 		if(typeof value === 'object' && value) {
-/******/ 			if((mode & 4) && value.__esModule) return value;
-/******/ 			if((mode & 16) && typeof value.then === 'function') return value;
-/******/ 		}
-/******/ 		var ns = Object.create(null);
-/******/ 		__nccwpck_require__.r(ns);
-/******/ 		var def = {};
-/******/ 		leafPrototypes = leafPrototypes || [null, getProto({}), getProto([]), getProto(getProto)];
-/******/ 		for(var current = mode & 2 && value; typeof current == 'object' && !~leafPrototypes.indexOf(current); current = getProto(current)) {
-/******/ 			Object.getOwnPropertyNames(current).forEach((key) => (def[key] = () => (value[key])));
-/******/ 		}
-/******/ 		def['default'] = () => (value);
-/******/ 		__nccwpck_require__.d(ns, def);
-/******/ 		return ns;
-/******/ 	};
-/******/ })();
-/******/ 
-/******/ /* webpack/runtime/define property getters */
-/******/ (() => {
-/******/ 	// define getter functions for harmony exports
-/******/ 	__nccwpck_require__.d = (exports, definition) => {
-/******/ 		for(var key in definition) {
-/******/ 			if(__nccwpck_require__.o(definition, key) && !__nccwpck_require__.o(exports, key)) {
-/******/ 				Object.defineProperty(exports, key, { enumerable: true, get: definition[key] });
-/******/ 			}
-/******/ 		}
-/******/ 	};
-/******/ })();
-/******/ 
-/******/ /* webpack/runtime/hasOwnProperty shorthand */
-/******/ (() => {
-/******/ 	__nccwpck_require__.o = (obj, prop) => (Object.prototype.hasOwnProperty.call(obj, prop))
-/******/ })();
-/******/ 
-/******/ /* webpack/runtime/make namespace object */
-/******/ (() => {
-/******/ 	// define __esModule on exports
-/******/ 	__nccwpck_require__.r = (exports) => {
-/******/ 		if(typeof Symbol !== 'undefined' && Symbol.toStringTag) {
-/******/ 			Object.defineProperty(exports, Symbol.toStringTag, { value: 'Module' });
-/******/ 		}
-/******/ 		Object.defineProperty(exports, '__esModule', { value: true });
-/******/ 	};
-/******/ })();
-/******/ 
 /************************************************************************/
 var __webpack_exports__ = {};
 
 ;// CONCATENATED MODULE: external "node:fs"
 const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
-var external_node_fs_namespaceObject_0 = /*#__PURE__*/__nccwpck_require__.t(external_node_fs_namespaceObject, 2);
 ;// CONCATENATED MODULE: external "node:os"
 const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 ;// CONCATENATED MODULE: external "node:path"
 const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
-;// CONCATENATED MODULE: ./lib/inputs.js
-/**
- * The action's inputs and outputs, described once. action.yml must agree with
- * this list (a test compares them), and the CLI builds its flags and --help
- * from it, so the two front ends cannot drift apart.
- */
-const INPUTS = [
-    { name: 'mode', description: 'What to do: plan (inventory only), check (mapping and policy, for pull requests), mirror, build, verify, or all (mirror, build and push, verify).', default: 'all' },
-    { name: 'registry', description: 'Target registry host with optional namespace, e.g. harbor.example.com/aihpc. Required for every mode but plan.' },
-    { name: 'tag', description: "Tag of the repository's own service images, e.g. v0.3.5. Without it, service images keep the tag their compose file gives them." },
-    { name: 'path', description: 'Directory to scan, relative to the workspace.', default: '.' },
-    { name: 'layout', description: 'How third-party images are named under the registry: preserve (quay.io/minio/minio -> <registry>/minio/minio), library (as preserve, Docker Hub official images under library/), or flat (last path component only). Default: the layout of the mapping file, else preserve.' },
-    { name: 'flat-separator', description: "With layout flat, join all path components with this separator instead of keeping only the last ('-' gives minio-minio)." },
-    { name: 'config', description: 'Mapping file (rules, exclusions, tag policy), relative to path. Used by default when .github/image-mirror.yml exists.' },
-    { name: 'strict', description: 'Every image needs an explicit rule in the mapping file; the layout only proposes names. Overrides the mapping file.' },
-    { name: 'compose-files', description: "Glob patterns of compose files (newline or comma separated). Replaces the defaults; the entry 'defaults' keeps them." },
-    { name: 'dockerfiles', description: "Glob patterns of Dockerfiles (newline or comma separated). Replaces the defaults; the entry 'defaults' keeps them." },
-    { name: 'exclude', description: 'Glob patterns of paths not to scan.' },
-    { name: 'env-file', description: 'Extra .env files for compose interpolation, relative to path, read after the .env beside each compose file.' },
-    { name: 'fail-on', description: 'Finding kinds that fail the run: none, all, or a list of invalid-file, unresolved-variable, invalid-reference, invalid-config, unmapped, excluded, collision, tag-policy, version-drift, missing, failed. Default: every kind but version-drift and excluded.' },
-    { name: 'compose-output', description: 'Write each scanned compose file, rewritten so every image points at the registry, to this path (a directory when there are several).' },
-    { name: 'report-path', description: 'Where to write the JSON report. Default: image-mirror-report.json in RUNNER_TEMP (the system temp directory outside Actions).' },
-    { name: 'engine', description: 'How images are copied: docker (pull, tag, push through the docker CLI) or registry (registry to registry over the OCI distribution API, all platforms).', default: 'docker' },
-    { name: 'pull', description: 'Docker engine: missing (use local images when present), always, or never (retag local images only, no network).', default: 'missing' },
-    { name: 'push', description: 'Push built service images and mirrored base images. false: build and retag in the local daemon only, no network (the offline retag).', default: 'true', flag: true },
-    { name: 'use-mirrored-bases', description: 'Build service images against the mirrored base images in the target registry instead of their public sources.', default: 'true', flag: true },
-    { name: 'verify-from', description: 'Where verify looks: registry (manifest lookup, no pull) or local (docker image inspect, no network).', default: 'registry' },
-    { name: 'dry-run', description: 'Print every command that would run, run none.', default: 'false', flag: true },
-    { name: 'username', description: 'Username for the target registry. Without it, existing docker credentials are used.' },
-    { name: 'password', description: 'Password or token for the target registry.', secret: true },
-    { name: 'source-username', description: "Username for Docker Hub (or the registry-mirror), to avoid the anonymous rate limit." },
-    { name: 'source-password', description: 'Password or token for source-username.', secret: true },
-    { name: 'concurrency', description: 'Pulls, pushes and copies in parallel.', default: '4' },
-    { name: 'build-concurrency', description: 'Service image builds in parallel.', default: '1' },
-    { name: 'retries', description: 'Retries of a transient failure (network, 429, 5xx), with exponential backoff.', default: '3' },
-    { name: 'registry-mirror', description: 'URL that serves Docker Hub images (a pull-through cache), used by the registry engine for Docker Hub reads.' },
-    { name: 'insecure-registries', description: 'Registries reached over plain HTTP or with an unverified certificate (loopback registries always are).' },
-    { name: 'ca-file', description: 'PEM file of a private certificate authority for the registries.' },
-    { name: 'platforms', description: 'Registry engine: copy only these platforms of multi-platform images (changes their digest). Default: all.' },
-    { name: 'copy-referrers', description: 'Registry engine: also copy OCI referrers (signatures, SBOMs) of each image.', default: 'false', flag: true },
-    { name: 'shards', description: 'mode plan: split the images into this many groups in the matrix output.', default: '1' },
-    { name: 'shard', description: 'Handle only part i of n of the images, e.g. 2/4 (from the matrix output of mode plan).' }
-];
-const OUTPUTS = [
-    { name: 'verdict', description: 'One line: what the run found, e.g. "20/20 images verified".' },
-    { name: 'images', description: 'JSON array of every image: kind, source, target, status, origins.' },
-    { name: 'image-count', description: 'Number of images found.' },
-    { name: 'base-count', description: 'Number of third-party base images.' },
-    { name: 'service-count', description: "Number of the repository's own service images." },
-    { name: 'findings', description: 'JSON array of findings: kind, severity, message, file, line, suggestion.' },
-    { name: 'error-count', description: 'Number of findings that fail the run under fail-on.' },
-    { name: 'unmapped', description: 'JSON array of source images with no target.' },
-    { name: 'mirrored', description: 'JSON array of target images mirrored (or already present).' },
-    { name: 'built', description: 'JSON array of service images built.' },
-    { name: 'verified', description: 'JSON array of target images verified present.' },
-    { name: 'missing', description: 'JSON array of target images not present.' },
-    { name: 'failed', description: 'JSON array of images that failed, target (or source when unmapped).' },
-    { name: 'report', description: 'Path of the JSON report.' },
-    { name: 'compose-file', description: 'Path of the generated deployment compose file, when compose-output is set.' },
-    { name: 'matrix', description: 'mode plan: JSON for strategy.matrix, {"shard": ["1/n", …]} balanced by image count.' }
-];
-
-;// CONCATENATED MODULE: ./lib/discover/glob.js
-/**
- * Glob patterns for file discovery, matched against POSIX paths relative to the
- * scanned directory. A pattern without '/' matches a file's name at any depth
- * (`Dockerfile.*`); one with '/' matches the whole relative path
- * (`services/**\/compose.yml`). Supports `**`, `*`, `?`, `[…]` and `{a,b}`.
- */
-function compileGlob(pattern) {
-    const normalised = pattern.replace(/\\/g, '/').replace(/^\.\//, '').replace(/\/+$/, '');
-    const anchored = normalised.includes('/');
-    const regex = new RegExp(`^${translate(normalised)}$`);
-    return {
-        pattern,
-        matches(relativePath) {
-            const candidate = anchored ? relativePath : relativePath.slice(relativePath.lastIndexOf('/') + 1);
-            return regex.test(candidate);
-        }
-    };
-}
-function matchesAny(matchers, relativePath) {
-    return matchers.some(matcher => matcher.matches(relativePath));
-}
-function translate(glob) {
-    let out = '';
-    let braceDepth = 0;
-    for (let i = 0; i < glob.length; i += 1) {
-        const ch = glob[i];
-        if (ch === '*') {
-            if (glob[i + 1] === '*') {
-                // '**/' matches zero or more directories; a trailing '**' matches everything below.
-                const slashFollows = glob[i + 2] === '/';
-                out += slashFollows ? '(?:[^/]+/)*' : '.*';
-                i += slashFollows ? 2 : 1;
-            }
-            else {
-                out += '[^/]*';
-            }
-        }
-        else if (ch === '?') {
-            out += '[^/]';
-        }
-        else if (ch === '[') {
-            const close = glob.indexOf(']', i + 1);
-            if (close < 0) {
-                out += '\\[';
-            }
-            else {
-                const body = glob.slice(i + 1, close).replace(/^!/, '^').replace(/\\/g, '\\\\');
-                out += `[${body}]`;
-                i = close;
-            }
-        }
-        else if (ch === '{') {
-            braceDepth += 1;
-            out += '(?:';
-        }
-        else if (ch === '}' && braceDepth > 0) {
-            braceDepth -= 1;
-            out += ')';
-        }
-        else if (ch === ',' && braceDepth > 0) {
-            out += '|';
-        }
-        else {
-            out += ch.replace(/[.+^$()|\\]/g, '\\$&');
-        }
-    }
-    return out;
-}
-
-;// CONCATENATED MODULE: ./lib/discover/discover.js
-/**
- * Finds the compose files and Dockerfiles under the scanned directory. Never
- * enters .git or node_modules, follows symlinks to directories once (a loop is
- * a finding, not a hang), and reports what it cannot read instead of failing.
- */
-
-
-
-const DEFAULT_COMPOSE_PATTERNS = [
-    'compose.yaml',
-    'compose.yml',
-    'docker-compose.yaml',
-    'docker-compose.yml',
-    'compose.*.yaml',
-    'compose.*.yml',
-    'docker-compose.*.yaml',
-    'docker-compose.*.yml'
-];
-const DEFAULT_DOCKERFILE_PATTERNS = ['Dockerfile', 'Dockerfile.*', '*.Dockerfile', '*.dockerfile', 'Containerfile', 'Containerfile.*'];
-/** Never descended into, whatever the patterns say. */
-const SKIPPED_DIRECTORIES = new Set(['.git', 'node_modules']);
-/** Files that match the Dockerfile patterns by name but are not Dockerfiles. */
-const NOT_DOCKERFILES = compileGlob('*.dockerignore');
-/** The literal entry that stands for the default patterns in a `compose-files`/`dockerfiles` list. */
-const DEFAULTS_ENTRY = 'defaults';
-function discoverFiles(root, options) {
-    const compose = compilePatterns(options.composePatterns, DEFAULT_COMPOSE_PATTERNS);
-    const dockerfiles = compilePatterns(options.dockerfilePatterns, DEFAULT_DOCKERFILE_PATTERNS);
-    const exclude = options.exclude.map(compileGlob);
-    const result = { composeFiles: [], dockerfiles: [], findings: [] };
-    const visitedDirectories = new Set();
-    const walk = (absolute, relative) => {
-        let real;
-        let entries;
-        try {
-            real = external_node_fs_namespaceObject.realpathSync(absolute);
-            entries = external_node_fs_namespaceObject.readdirSync(absolute, { withFileTypes: true });
-        }
-        catch (error) {
-            result.findings.push(unreadable(relative || '.', error));
-            return;
-        }
-        if (visitedDirectories.has(real)) {
-            result.findings.push({
-                kind: 'invalid-file',
-                severity: 'warning',
-                message: `Skipped ${relative}: a symbolic link leads back to a directory already scanned (${external_node_path_namespaceObject.relative(root, real) || '.'})`,
-                file: relative
-            });
-            return;
-        }
-        visitedDirectories.add(real);
-        entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-        for (const entry of entries) {
-            const childRelative = relative === '' ? entry.name : `${relative}/${entry.name}`;
-            const childAbsolute = external_node_path_namespaceObject.join(absolute, entry.name);
-            if (matchesAny(exclude, childRelative))
-                continue;
-            let isDirectory = entry.isDirectory();
-            let isFile = entry.isFile();
-            if (entry.isSymbolicLink()) {
-                try {
-                    const stat = external_node_fs_namespaceObject.statSync(childAbsolute);
-                    isDirectory = stat.isDirectory();
-                    isFile = stat.isFile();
-                }
-                catch (error) {
-                    // A dangling link matters only when it has a name we would have read.
-                    if (matchesAny(compose, childRelative) || matchesAny(dockerfiles, childRelative)) {
-                        result.findings.push(unreadable(childRelative, error));
-                    }
-                    continue;
-                }
-            }
-            if (isDirectory) {
-                if (!SKIPPED_DIRECTORIES.has(entry.name))
-                    walk(childAbsolute, childRelative);
-            }
-            else if (isFile) {
-                if (matchesAny(compose, childRelative))
-                    result.composeFiles.push(childRelative);
-                else if (matchesAny(dockerfiles, childRelative) && !NOT_DOCKERFILES.matches(childRelative))
-                    result.dockerfiles.push(childRelative);
-            }
-        }
-    };
-    walk(root, '');
-    result.composeFiles.sort();
-    result.dockerfiles.sort();
-    return result;
-}
-function compilePatterns(patterns, defaults) {
-    const expanded = patterns.length === 0 ? defaults : patterns.flatMap(pattern => (pattern === DEFAULTS_ENTRY ? defaults : [pattern]));
-    return expanded.map(compileGlob);
-}
-function unreadable(file, error) {
-    const reason = error instanceof Error && 'code' in error ? String(error.code) : String(error);
-    return {
-        kind: 'invalid-file',
-        severity: 'warning',
-        message: `Could not read ${file} (${reason}); it was not scanned`,
-        file
-    };
-}
-/**
- * Groups compose files into the projects `docker compose` would load: per
- * directory, the base file plus its `.override` file, and each other variant
- * (`docker-compose.prod.yml`) merged on top of the base, so a variant that only
- * changes a tag is read as docker compose -f base -f variant reads it.
- */
-function groupComposeProjects(composeFiles) {
-    const byDirectory = new Map();
-    for (const file of composeFiles) {
-        const dir = external_node_path_namespaceObject.posix.dirname(file);
-        byDirectory.set(dir, [...(byDirectory.get(dir) ?? []), file]);
-    }
-    const projects = [];
-    for (const files of byDirectory.values()) {
-        const name = (file) => external_node_path_namespaceObject.posix.basename(file);
-        const base = files.find(file => /^(?:docker-)?compose\.ya?ml$/.test(name(file)));
-        const override = files.find(file => base !== undefined && /^(?:docker-)?compose\.override\.ya?ml$/.test(name(file)));
-        const variants = files.filter(file => file !== base && file !== override);
-        if (base === undefined) {
-            for (const file of files)
-                projects.push([file]);
-            continue;
-        }
-        projects.push(override === undefined ? [base] : [base, override]);
-        for (const variant of variants)
-            projects.push([base, variant]);
-    }
-    return projects;
-}
-
 ;// CONCATENATED MODULE: ./lib/reference.js
 /**
  * The one parser and normaliser of image references, after the grammar of
@@ -19395,101 +19069,771 @@ function parseRegistryTarget(text) {
     return { registry: host === LEGACY_DOCKER_HUB ? DOCKER_HUB : host, namespace };
 }
 
-// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
-var dist = __nccwpck_require__(8815);
-;// CONCATENATED MODULE: ./lib/extract/compose-yaml.js
+;// CONCATENATED MODULE: ./lib/inputs.js
+
+const MODES = ['plan', 'check', 'mirror', 'build', 'verify', 'all'];
+const LAYOUTS = ['preserve', 'library', 'flat'];
+const ENGINES = ['docker', 'registry'];
+const PULL_POLICIES = ['missing', 'always', 'never'];
+const VERIFY_SOURCES = ['registry', 'local'];
+const FINDING_KINDS = [
+    'invalid-file',
+    'unresolved-variable',
+    'invalid-reference',
+    'invalid-config',
+    'unmapped',
+    'excluded',
+    'collision',
+    'tag-policy',
+    'version-drift',
+    'missing',
+    'failed',
+    'scan-note'
+];
+/** Everything but the version-drift, excluded and scan-note notices fails the run unless `fail-on` says otherwise. */
+const DEFAULT_FAIL_ON = FINDING_KINDS.filter(kind => kind !== 'version-drift' && kind !== 'excluded' && kind !== 'scan-note');
+/** The two words `fail-on` takes besides finding kinds. */
+const FAIL_ON_WORDS = ['none', 'all'];
+/** The boolean spellings accepted (case-insensitive), as YAML and most CLIs accept them. */
+const TRUE_WORDS = ['true', 'yes', 'on', '1'];
+const FALSE_WORDS = ['false', 'no', 'off', '0'];
+function describeChoices(values) {
+    return values.length <= 2 ? values.join(' or ') : `${values.slice(0, -1).join(', ')} or ${values[values.length - 1]}`;
+}
+/** `user:password@host` in a URL or registry input: the password must never be echoed. */
+function hasUserInfo(value) {
+    const authority = value.replace(/^[a-z][a-z0-9+.-]*:\/\//i, '').split('/')[0] ?? '';
+    return authority.includes('@');
+}
+const CREDENTIALS_IN_HOST = 'credentials do not belong in this input: give them in username and password (or source-username and source-password)';
+const validRegistry = value => {
+    if (hasUserInfo(value))
+        return CREDENTIALS_IN_HOST;
+    if (/^[a-z][a-z0-9+.-]*:\/\//i.test(value))
+        return 'expected a host with an optional namespace, without a scheme, e.g. harbor.example.com/aihpc';
+    try {
+        parseRegistryTarget(value);
+        return undefined;
+    }
+    catch (error) {
+        if (error instanceof ReferenceFormatError)
+            return error.reason;
+        throw error;
+    }
+};
+const validTag = value => 'ref' in tryParseReference(`probe.invalid/probe:${value}`) ? undefined : "a tag is letters, digits, '_', '.' and '-', at most 128 characters, not starting with '.' or '-'";
+const validFlatSeparator = value => (/^(?:[._]|__|-+)$/.test(value) ? undefined : "expected one of '-', '_', '.', '__'");
+const validRegistryMirror = value => {
+    if (hasUserInfo(value))
+        return CREDENTIALS_IN_HOST;
+    return /^https?:\/\/[^\s/@]+\/?$/.test(value) ? undefined : 'expected a URL such as https://mirror.example.com';
+};
+const validInsecureRegistry = value => {
+    if (hasUserInfo(value))
+        return CREDENTIALS_IN_HOST;
+    try {
+        const { namespace } = parseRegistryTarget(value);
+        return namespace === '' ? undefined : 'expected a registry host with an optional port, e.g. registry.local:5000';
+    }
+    catch (error) {
+        if (error instanceof ReferenceFormatError)
+            return error.reason;
+        throw error;
+    }
+};
+const validPlatform = value => (/^[a-z0-9]+\/[a-z0-9_]+(?:\/[a-z0-9]+)?$/.test(value) ? undefined : 'expected os/arch[/variant], e.g. linux/arm64');
+const validShard = value => {
+    const match = /^(\d+)\/(\d+)$/.exec(value);
+    const index = Number(match?.[1]);
+    const count = Number(match?.[2]);
+    return match === null || index < 1 || count < 1 || index > count || count > 256 ? 'expected i/n with 1 <= i <= n <= 256, e.g. 2/4' : undefined;
+};
+const validNetwork = value => /^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,127}$/.test(value) ? undefined : 'expected default, host, none or the name of a docker network';
+const INPUTS = [
+    { name: 'mode', kind: 'choice', choices: MODES, default: 'all', description: 'What to do: plan (inventory only), check (mapping and policy, for pull requests), mirror, build, verify, or all (mirror, build and push, verify).' },
+    { name: 'registry', kind: 'string', validate: validRegistry, description: 'Target registry host with optional namespace, e.g. harbor.example.com/aihpc. Required for every mode but plan.' },
+    { name: 'tag', kind: 'string', validate: validTag, description: "Tag of the repository's own service images, e.g. v0.3.5. Without it, service images keep the tag their compose file gives them." },
+    { name: 'path', kind: 'path', path: { base: 'workspace', expect: 'directory' }, default: '.', description: 'Directory to scan, relative to the workspace.' },
+    { name: 'layout', kind: 'choice', choices: LAYOUTS, fallback: 'preserve', description: 'How third-party images are named under the registry: preserve (quay.io/minio/minio -> <registry>/minio/minio), library (as preserve, Docker Hub official images under library/), or flat (last path component only). Default: the layout of the mapping file, else preserve.' },
+    { name: 'flat-separator', kind: 'string', validate: validFlatSeparator, description: "With layout flat, join all path components with this separator instead of keeping only the last ('-' gives minio-minio)." },
+    { name: 'config', kind: 'path', path: { base: 'workspace', expect: 'file' }, description: 'Mapping file (rules, exclusions, tag policy), relative to the workspace. Default: .github/image-mirror.yml at the workspace root when it exists.' },
+    { name: 'strict', kind: 'boolean', description: 'Every image needs an explicit rule in the mapping file; the layout only proposes names. Overrides the mapping file.' },
+    { name: 'compose-files', kind: 'list', glob: true, description: "Glob patterns of compose files, relative to path (newline or comma separated; commas inside {…} belong to the pattern). Replaces the defaults; the entry 'defaults' keeps them." },
+    { name: 'dockerfiles', kind: 'list', glob: true, description: "Glob patterns of Dockerfiles, relative to path (newline or comma separated; commas inside {…} belong to the pattern). Replaces the defaults; the entry 'defaults' keeps them." },
+    { name: 'exclude', kind: 'list', glob: true, description: 'Glob patterns of paths not to scan, relative to path, e.g. **/{docs,tools}/**.' },
+    { name: 'env-file', kind: 'list', path: { base: 'workspace', expect: 'file' }, description: 'Extra .env files for compose interpolation, relative to the workspace, read after the .env beside each compose file.' },
+    { name: 'template-defaults', kind: 'list', path: { base: 'workspace', expect: 'file' }, description: 'Files of documented defaults (KEY=value) for {{NAME}} placeholders of *.tpl/*.template compose files and Dockerfiles, relative to the workspace, read after the environment, env-file and .env; each value taken from them is a notice. Default: .env.example beside the template, then at path, when it exists.' },
+    { name: 'fail-on', kind: 'list', choices: [...FAIL_ON_WORDS, ...FINDING_KINDS], default: DEFAULT_FAIL_ON.join(', '), description: 'Finding kinds that fail the run: none, all, or a list of finding kinds.' },
+    { name: 'compose-output', kind: 'path', path: { base: 'workspace', expect: 'output' }, description: 'Write each scanned compose file, rewritten so every image points at the registry, to this path (a directory when there are several). Inside the workspace or the temp directory.' },
+    { name: 'report-path', kind: 'path', path: { base: 'workspace', expect: 'output-file' }, description: 'Where to write the JSON report, inside the workspace or the temp directory. Default: image-mirror-report.json in RUNNER_TEMP (the action), or in a new directory under the system temp directory (the CLI).' },
+    { name: 'engine', kind: 'choice', choices: ENGINES, default: 'docker', description: 'How images are copied: docker (pull, tag, push through the docker CLI) or registry (registry to registry over the OCI distribution API, all platforms).' },
+    { name: 'pull', kind: 'choice', choices: PULL_POLICIES, default: 'missing', description: 'Docker engine: missing (use local images when present), always, or never (retag local images only, no network).' },
+    { name: 'push', kind: 'boolean', default: 'true', description: 'Push built service images and mirrored base images. false: build and retag in the local daemon only, no network (the offline retag).' },
+    { name: 'use-mirrored-bases', kind: 'boolean', default: 'true', description: 'Build service images against the mirrored base images in the target registry instead of their public sources.' },
+    { name: 'build-network', kind: 'string', validate: validNetwork, description: "Network of service image builds (docker build --network) when the compose file's build.network does not name one: default, host, none or a network name. Default: docker's default network." },
+    { name: 'verify-from', kind: 'choice', choices: VERIFY_SOURCES, default: 'registry', description: 'Where verify looks: registry (manifest lookup, no pull) or local (docker image inspect, no network).' },
+    { name: 'dry-run', kind: 'boolean', default: 'false', description: 'Print every command that would run, run none.' },
+    { name: 'username', kind: 'string', description: 'Username for the target registry. Without it, existing docker credentials are used.' },
+    { name: 'password', kind: 'secret', description: 'Password or token for the target registry.' },
+    { name: 'source-username', kind: 'string', description: 'Username for Docker Hub (or the registry-mirror), to avoid the anonymous rate limit.' },
+    { name: 'source-password', kind: 'secret', description: 'Password or token for source-username.' },
+    { name: 'concurrency', kind: 'integer', min: 1, max: 64, default: '4', description: 'Pulls, pushes and copies in parallel.' },
+    { name: 'build-concurrency', kind: 'integer', min: 1, max: 16, default: '1', description: 'Service image builds in parallel.' },
+    { name: 'retries', kind: 'integer', min: 0, max: 10, default: '3', description: 'Retries of a transient failure (network, 429, 5xx), with exponential backoff.' },
+    { name: 'registry-mirror', kind: 'string', validate: validRegistryMirror, description: 'URL that serves Docker Hub images (a pull-through cache), used by the registry engine for Docker Hub reads.' },
+    { name: 'insecure-registries', kind: 'list', validate: validInsecureRegistry, description: 'Registries reached over plain HTTP or with an unverified certificate (loopback registries always are).' },
+    { name: 'ca-file', kind: 'path', path: { base: 'workspace', expect: 'any-file' }, description: 'PEM file of a private certificate authority for the registries.' },
+    { name: 'platforms', kind: 'list', validate: validPlatform, description: 'Registry engine: copy only these platforms of multi-platform images (changes their digest). Default: all.' },
+    { name: 'copy-referrers', kind: 'boolean', default: 'false', description: 'Registry engine: also copy OCI referrers (signatures, SBOMs) of each image.' },
+    { name: 'shards', kind: 'integer', min: 1, max: 256, default: '1', description: 'mode plan: split the images into this many groups in the matrix output.' },
+    { name: 'shard', kind: 'string', validate: validShard, description: 'Handle only part i of n of the images, e.g. 2/4 (from the matrix output of mode plan).' }
+];
+/** The table seen through the general InputSpec type, for code that walks every input. */
+const INPUT_SPECS = INPUTS;
+/** The input of that name in the table; throws for a name that is not there (a programming error). */
+function inputSpec(name) {
+    const spec = INPUT_SPECS.find(input => input.name === name);
+    if (spec === undefined)
+        throw new Error(`No input named '${name}' in src/inputs.ts`);
+    return spec;
+}
+const OUTPUTS = [
+    { name: 'verdict', description: 'One line: what the run found, e.g. "20/20 images verified".' },
+    { name: 'images', description: 'JSON array of every image: kind, source, target, status, origins.' },
+    { name: 'image-count', description: 'Number of images found.' },
+    { name: 'base-count', description: 'Number of third-party base images.' },
+    { name: 'service-count', description: "Number of the repository's own service images." },
+    { name: 'findings', description: 'JSON array of findings: kind, severity, message, file, line, suggestion.' },
+    { name: 'error-count', description: 'Number of findings that fail the run under fail-on.' },
+    { name: 'unmapped', description: 'JSON array of source images with no target.' },
+    { name: 'mirrored', description: 'JSON array of target images mirrored (or already present).' },
+    { name: 'built', description: 'JSON array of service images built.' },
+    { name: 'verified', description: 'JSON array of target images verified present.' },
+    { name: 'missing', description: 'JSON array of target images not present.' },
+    { name: 'failed', description: 'JSON array of images that failed, target (or source when unmapped).' },
+    {
+        name: 'digests',
+        description: 'JSON object: target image -> manifest digest at the target (pushed, copied or verified; never a local image ID), e.g. {"harbor.example.com/aihpc/app:v1": "sha256:…"}. Sign each: echo \'${{ steps.mirror.outputs.digests }}\' | jq -r \'to_entries[] | "\\(.key | sub(":[^:/]+$"; ""))@\\(.value)"\' | xargs -n1 cosign sign --yes'
+    },
+    {
+        name: 'targets',
+        description: 'Every target image of the run, one per line, for shell consumers: echo "${{ steps.mirror.outputs.targets }}" | while read -r image; do docker pull "$image"; done'
+    },
+    { name: 'report', description: 'Path of the JSON report.' },
+    { name: 'compose-file', description: 'Path of the generated deployment compose file, when compose-output is set.' },
+    { name: 'matrix', description: 'mode plan: JSON for strategy.matrix, {"shard": ["1/n", …]} balanced by image count.' }
+];
+const INPUT_KINDS = (/* unused pure expression or super */ null && (['string', 'boolean', 'integer', 'choice', 'list', 'path', 'secret']));
+
+;// CONCATENATED MODULE: ./lib/output-files.js
 /**
- * A compose file's YAML as compose reads it, without losing where things are
- * written: aliases followed to their anchors and `<<` merge keys applied
- * (single and list form), while every value stays the parsed node it came
- * from, so callers can ask for its line or source range.
+ * Files the run writes (the JSON report, the deployment compose file) go only
+ * inside the allowed roots (the workspace and the temp directory), never
+ * through a symbolic link: a repository under test can commit a link named
+ * like our output that points at the runner's own files. Every existing
+ * component below the root is checked with lstat, missing directories are
+ * created one by one, and the file is opened with O_NOFOLLOW (and O_NONBLOCK,
+ * so a FIFO planted under that name cannot hang the run).
  */
 
-const entriesCache = new WeakMap();
-const aliasCache = new WeakMap();
-// Alias chains longer than this are treated as broken; YAML itself cannot nest deeper than the document.
-const MAX_ALIAS_HOPS = 64;
-/** Follows aliases to the anchored node. */
-function deref(node, doc) {
-    let current = node;
-    for (let hops = 0; (0,dist/* isAlias */.Vj)(current); hops += 1) {
-        if (hops >= MAX_ALIAS_HOPS)
-            return null;
-        // Alias.resolve searches the whole document; remember each answer.
-        let resolved = aliasCache.get(doc);
-        if (resolved === undefined)
-            aliasCache.set(doc, (resolved = new WeakMap()));
-        const alias = current;
-        let target = resolved.get(alias);
-        if (target === undefined) {
-            target = current.resolve(doc) ?? null;
-            resolved.set(alias, target);
-        }
-        current = target;
+
+class OutputPathError extends Error {
+    file;
+    reason;
+    constructor(file, reason) {
+        super(`Cannot write ${file}: ${reason}`);
+        this.file = file;
+        this.reason = reason;
+        this.name = 'OutputPathError';
     }
-    return (current ?? null);
-}
-/** True for `<<` written as a plain scalar: a quoted '<<' is an ordinary key. */
-function isMergeKey(node) {
-    return (0,dist/* isScalar */.jn)(node) && node.value === '<<' && node.type === 'PLAIN';
 }
 /**
- * The entries of a mapping with merge keys applied the way YAML 1.1 (and
- * compose) defines them: keys written in the mapping win over merged ones, and
- * among merged mappings the earlier one in a `<<: [*a, *b]` list wins.
- * Returns undefined when `node` is not a mapping. `problem` hears about merge
- * values that are not mappings.
+ * Why `file` cannot be written (or, with `expect: 'directory'`, used as a directory
+ * of outputs), or undefined when it can. Checks the same rules as writeOutputFile
+ * without writing, so inputs can be rejected before any work starts.
  */
-function mapEntries(node, doc, problem = () => { }, visiting = new Set()) {
-    const map = deref(node, doc);
-    if (!(0,dist/* isMap */.jh)(map))
+function outputPathProblem(file, options) {
+    try {
+        const state = inspectOutputPath(external_node_path_namespaceObject.resolve(file), options);
+        if (state === 'directory' && options.expect === 'file')
+            return 'it is a directory; name a file';
+        if (state === 'file' && options.expect === 'directory')
+            return 'it is a file; name a directory';
         return undefined;
-    // Memoised per mapping: merge keys that reuse anchors (`<<: [*a, *a]` nested
-    // level after level) would otherwise take exponential time.
-    let cache = entriesCache.get(doc);
-    if (cache === undefined)
-        entriesCache.set(doc, (cache = new WeakMap()));
-    const cached = cache.get(map);
-    if (cached !== undefined)
-        return cached;
-    if (visiting.has(map)) {
-        problem('merge key includes the mapping it is part of', map);
-        return new Map();
     }
-    visiting.add(map);
-    const merged = new Map();
-    const written = new Map();
-    for (const pair of map.items) {
-        if (isMergeKey(pair.key)) {
-            const target = deref(pair.value, doc);
-            const sources = (0,dist/* isSeq */.oP)(target) ? target.items : [pair.value];
-            for (const source of sources) {
-                const entries = mapEntries(source, doc, problem, visiting);
-                if (entries === undefined) {
-                    problem('a merge key (<<) must refer to a mapping or a list of mappings', (pair.value ?? pair.key));
-                    continue;
-                }
-                for (const [key, entry] of entries)
-                    if (!merged.has(key))
-                        merged.set(key, { ...entry, merged: true });
+    catch (error) {
+        if (error instanceof OutputPathError)
+            return error.reason;
+        throw error;
+    }
+}
+/**
+ * Writes `content` to `file` (absolute) under one of the allowed roots, creating
+ * missing parent directories. Throws OutputPathError saying why when the path is
+ * outside the roots, passes through a symbolic link, or names a directory.
+ */
+function writeOutputFile(file, content, options) {
+    const target = external_node_path_namespaceObject.resolve(file);
+    const state = inspectOutputPath(target, options, { createParents: true });
+    if (state === 'directory')
+        throw new OutputPathError(target, 'it is a directory, not a file');
+    const flags = external_node_fs_namespaceObject.constants.O_WRONLY | external_node_fs_namespaceObject.constants.O_CREAT | external_node_fs_namespaceObject.constants.O_TRUNC | external_node_fs_namespaceObject.constants.O_NOFOLLOW | external_node_fs_namespaceObject.constants.O_NONBLOCK;
+    let fd;
+    try {
+        fd = external_node_fs_namespaceObject.openSync(target, flags, 0o644);
+    }
+    catch (error) {
+        const code = error.code;
+        if (code === 'ELOOP')
+            throw new OutputPathError(target, 'it is a symbolic link; refusing to write through it');
+        if (code === 'ENXIO')
+            throw new OutputPathError(target, 'it is a FIFO or socket, not a regular file');
+        if (code === 'EISDIR')
+            throw new OutputPathError(target, 'it is a directory, not a file');
+        throw new OutputPathError(target, describeErrno(error));
+    }
+    try {
+        if (!external_node_fs_namespaceObject.fstatSync(fd).isFile())
+            throw new OutputPathError(target, 'it is not a regular file');
+        external_node_fs_namespaceObject.writeFileSync(fd, content);
+    }
+    finally {
+        external_node_fs_namespaceObject.closeSync(fd);
+    }
+}
+/** The root `file` lies under, or undefined. Compared lexically and by real path (RUNNER_TEMP may itself be a link). */
+function rootOf(file, roots) {
+    for (const root of roots) {
+        for (const candidate of new Set([external_node_path_namespaceObject.resolve(root), realpathOr(root)])) {
+            if (file === candidate || file.startsWith(candidate.endsWith(external_node_path_namespaceObject.sep) ? candidate : candidate + external_node_path_namespaceObject.sep))
+                return candidate;
+        }
+    }
+    return undefined;
+}
+function inspectOutputPath(target, options, behaviour = {}) {
+    const root = rootOf(target, options.allowedRoots);
+    if (root === undefined) {
+        throw new OutputPathError(target, `it is outside the workspace and the temp directory (${options.allowedRoots.map(dir => external_node_path_namespaceObject.resolve(dir)).join(', ')})`);
+    }
+    if (target === root)
+        return 'directory';
+    const components = external_node_path_namespaceObject.relative(root, target).split(external_node_path_namespaceObject.sep);
+    let current = root;
+    let created = 0;
+    for (let index = 0; index < components.length; index += 1) {
+        current = external_node_path_namespaceObject.join(current, components[index]);
+        const isLast = index === components.length - 1;
+        let stat;
+        try {
+            stat = external_node_fs_namespaceObject.lstatSync(current);
+        }
+        catch (error) {
+            if (error.code !== 'ENOENT')
+                throw new OutputPathError(target, `${current}: ${describeErrno(error)}`);
+        }
+        if (stat === undefined) {
+            if (isLast)
+                return 'missing';
+            if (behaviour.createParents !== true)
+                return 'missing';
+            if (created > components.length)
+                throw new OutputPathError(target, `${current} keeps changing while it is created`);
+            created += 1;
+            try {
+                external_node_fs_namespaceObject.mkdirSync(current);
             }
+            catch (error) {
+                if (error.code !== 'EEXIST')
+                    throw new OutputPathError(target, `could not create ${current}: ${describeErrno(error)}`);
+            }
+            // Created by us or by someone in between: check it like any other component.
+            index -= 1;
+            current = external_node_path_namespaceObject.dirname(current);
             continue;
         }
-        if (!(0,dist/* isScalar */.jn)(pair.key) || pair.key.value === null || typeof pair.key.value === 'object')
-            continue;
-        const key = String(pair.key.value);
-        written.set(key, { key, keyNode: pair.key, value: (pair.value ?? null), merged: false });
+        if (stat.isSymbolicLink()) {
+            throw new OutputPathError(target, `${current} is a symbolic link; refusing to write through it`);
+        }
+        if (isLast) {
+            if (stat.isDirectory())
+                return 'directory';
+            if (stat.isFile())
+                return 'file';
+            throw new OutputPathError(target, 'it exists and is not a regular file (a FIFO, socket or device)');
+        }
+        if (!stat.isDirectory())
+            throw new OutputPathError(target, `${current} is a file, not a directory`);
     }
-    visiting.delete(map);
-    for (const [key, entry] of written)
-        merged.set(key, entry);
-    cache.set(map, merged);
-    return merged;
+    return 'missing';
 }
-/** 1-based line where the node starts. */
-function lineOf(node, lineCounter, fallback = 1) {
-    const start = node?.range?.[0];
-    return start === undefined ? fallback : lineCounter.linePos(start).line;
+function realpathOr(dir) {
+    try {
+        return external_node_fs_namespaceObject.realpathSync(dir);
+    }
+    catch {
+        return external_node_path_namespaceObject.resolve(dir);
+    }
+}
+function describeErrno(error) {
+    const code = error.code;
+    return code !== undefined ? code : String(error);
+}
+
+;// CONCATENATED MODULE: ./lib/extract/files.js
+/**
+ * The one way repository files are read: relative to the scanned root and
+ * confined to it. Trust boundary (DESIGN.md): the repository is untrusted, so
+ * a path that resolves outside the root (`../`, an absolute path, or a symbolic
+ * link anywhere on the way) is refused, only regular files are read (a FIFO
+ * would block, `/dev/zero` never ends), and a file over the size cap is refused
+ * before it is read.
+ *
+ * `readRepositoryFile` throws a typed `RepositoryFileError`; `confinedReader`
+ * turns refusals into findings and gives the extract stage the
+ * `readFile(relativePath) → text | undefined` it expects (undefined for a file
+ * that is not there or was refused; the caller reports the reference, the reader
+ * reports why).
+ */
+
+
+/** The largest repository file read: compose files, Dockerfiles and env files are far smaller. */
+const MAX_REPOSITORY_FILE_BYTES = 4 * 1024 * 1024;
+class RepositoryFileError extends Error {
+    file;
+    problem;
+    constructor(
+    /** The path as asked for, relative to the scanned root. */
+    file, problem, message) {
+        super(message);
+        this.file = file;
+        this.problem = problem;
+        this.name = 'RepositoryFileError';
+    }
+}
+/**
+ * Reads `relativePath` (POSIX or native separators) under `root`, or throws a
+ * RepositoryFileError saying why not. Never blocks on a FIFO or a device: the
+ * file is opened non-blocking and checked with fstat before a byte is read.
+ */
+function readRepositoryFile(root, relativePath, limits = {}) {
+    const maxBytes = limits.maxBytes ?? MAX_REPOSITORY_FILE_BYTES;
+    const shown = relativePath;
+    const refuse = (problem, why) => {
+        throw new RepositoryFileError(shown, problem, `${shown} ${why}`);
+    };
+    if (relativePath === '' || relativePath.includes('\0'))
+        refuse('unreadable', 'is not a valid path; it was not read');
+    const lexical = external_node_path_namespaceObject.resolve(root, relativePath);
+    const allowed = (limits.allowedOutside ?? []).some(file => external_node_path_namespaceObject.resolve(file) === lexical);
+    if (!allowed && !isWithin(external_node_path_namespaceObject.resolve(root), lexical))
+        refuse('outside-root', 'is outside the scanned directory; it was not read');
+    let realRoot;
+    let real;
+    try {
+        realRoot = external_node_fs_namespaceObject.realpathSync(root);
+    }
+    catch (error) {
+        return refuse('unreadable', `cannot be read: the scanned directory cannot be resolved (${code(error)})`);
+    }
+    try {
+        real = external_node_fs_namespaceObject.realpathSync(lexical);
+    }
+    catch (error) {
+        const reason = code(error);
+        if (reason === 'ENOENT' || reason === 'ENOTDIR')
+            return refuse('missing', 'does not exist');
+        return refuse('unreadable', `cannot be read (${reason})`);
+    }
+    if (!allowed && !isWithin(realRoot, real)) {
+        refuse('outside-root', `is a symbolic link (or lies under one) that leads outside the scanned directory, to ${real}; it was not read`);
+    }
+    let fd;
+    try {
+        // O_NOFOLLOW: the resolved path has no link left; if one appeared since, refuse rather than follow it.
+        fd = external_node_fs_namespaceObject.openSync(real, external_node_fs_namespaceObject.constants.O_RDONLY | external_node_fs_namespaceObject.constants.O_NONBLOCK | external_node_fs_namespaceObject.constants.O_NOFOLLOW);
+    }
+    catch (error) {
+        const reason = code(error);
+        if (reason === 'ENOENT')
+            return refuse('missing', 'does not exist');
+        return refuse('unreadable', `cannot be read (${reason})`);
+    }
+    try {
+        const stat = external_node_fs_namespaceObject.fstatSync(fd);
+        if (!stat.isFile())
+            refuse('not-a-file', `is ${describeType(stat)}, not a regular file; it was not read`);
+        if (stat.size > maxBytes)
+            refuse('too-large', `is ${stat.size} bytes, over the ${maxBytes}-byte limit for repository files; it was not read`);
+        // The size can change under us (a file being written): read at most maxBytes + 1 and check again.
+        const buffer = Buffer.alloc(Math.min(stat.size, maxBytes) + 1);
+        let length = 0;
+        for (let reads = 0; length < buffer.length && reads <= buffer.length; reads += 1) {
+            const count = external_node_fs_namespaceObject.readSync(fd, buffer, length, buffer.length - length, null);
+            if (count === 0)
+                break;
+            length += count;
+        }
+        if (length > maxBytes)
+            refuse('too-large', `is over the ${maxBytes}-byte limit for repository files; it was not read`);
+        return buffer.subarray(0, length).toString('utf8');
+    }
+    catch (error) {
+        if (error instanceof RepositoryFileError)
+            throw error;
+        return refuse('unreadable', `cannot be read (${code(error)})`);
+    }
+    finally {
+        external_node_fs_namespaceObject.closeSync(fd);
+    }
+}
+/** A reader over `root` that never throws: refusals become findings. */
+function confinedReader(root, limits = {}) {
+    const refused = new Map();
+    return {
+        readFile: relativePath => {
+            try {
+                return readRepositoryFile(root, relativePath, limits);
+            }
+            catch (error) {
+                if (!(error instanceof RepositoryFileError))
+                    throw error;
+                if (error.problem !== 'missing' && !refused.has(error.file)) {
+                    refused.set(error.file, {
+                        kind: 'invalid-file',
+                        severity: 'error',
+                        message: error.message,
+                        file: error.file,
+                        suggestion: 'Keep compose files, Dockerfiles and env files as regular files inside the scanned directory'
+                    });
+                }
+                return undefined;
+            }
+        },
+        findings: () => [...refused.values()]
+    };
+}
+/**
+ * A readFile over the real file system, confined to `root` (see
+ * `readRepositoryFile`); never throws. The second argument is accepted for
+ * older callers and ignored: confinement needs the real `node:fs`.
+ */
+function fileReader(root, _fs) {
+    return confinedReader(root).readFile;
+}
+/** True when `candidate` (absolute) is `base` or lies under it. */
+function isWithin(base, candidate) {
+    const relative = external_node_path_namespaceObject.relative(base, candidate);
+    return relative === '' || (!relative.startsWith(`..${external_node_path_namespaceObject.sep}`) && relative !== '..' && !external_node_path_namespaceObject.isAbsolute(relative));
+}
+function describeType(stat) {
+    if (stat.isDirectory())
+        return 'a directory';
+    if (stat.isFIFO())
+        return 'a named pipe (FIFO)';
+    if (stat.isCharacterDevice())
+        return 'a character device';
+    if (stat.isBlockDevice())
+        return 'a block device';
+    if (stat.isSocket())
+        return 'a socket';
+    return 'not a regular file';
+}
+// Duck-typed: errors from node:fs may come from another realm (a test runner's vm context).
+function code(error) {
+    if (typeof error === 'object' && error !== null && 'code' in error)
+        return String(error.code);
+    return typeof error === 'object' && error !== null && 'message' in error ? String(error.message) : String(error);
+}
+
+;// CONCATENATED MODULE: ./lib/discover/glob.js
+/**
+ * Glob patterns for file discovery, matched against POSIX paths relative to the
+ * scanned directory. A pattern without '/' matches a file's name at any depth
+ * (`Dockerfile.*`); one with '/' matches the whole relative path
+ * (`services/**\/compose.yml`). Supports `**`, `*`, `?`, `[…]` (`[!…]` and
+ * `[^…]` negate) and `{a,b}` (nested braces too). A malformed pattern is a
+ * GlobError naming what is wrong, never a crash: inputs are checked with
+ * `globProblem` before any work starts.
+ */
+class GlobError extends Error {
+    pattern;
+    reason;
+    constructor(pattern, reason) {
+        super(`Invalid glob '${pattern}': ${reason}`);
+        this.pattern = pattern;
+        this.reason = reason;
+        this.name = 'GlobError';
+    }
+}
+/** Patterns longer than this are refused: they are mistakes, and a long pattern makes a slow matcher. */
+const MAX_PATTERN_LENGTH = 1024;
+const MAX_BRACE_DEPTH = 8;
+function compileGlob(pattern) {
+    const normalised = pattern.replace(/\\/g, '/').replace(/^\.\//, '').replace(/\/+$/, '');
+    const anchored = normalised.includes('/');
+    // Positions in errors count from the pattern as written, before './' was dropped.
+    const offset = pattern.length - pattern.replace(/^\.[\\/]/, '').length;
+    const alternatives = expand(parse(pattern, normalised, offset), pattern).map(compileTokens);
+    return {
+        pattern,
+        matches(relativePath) {
+            const candidate = anchored ? relativePath : relativePath.slice(relativePath.lastIndexOf('/') + 1);
+            return alternatives.some(matches => matches(candidate));
+        }
+    };
+}
+/** Why `pattern` is not a usable glob, or undefined when it is one. */
+function globProblem(pattern) {
+    try {
+        compileGlob(pattern);
+        return undefined;
+    }
+    catch (error) {
+        if (error instanceof GlobError)
+            return error.reason;
+        throw error;
+    }
+}
+function matchesAny(matchers, relativePath) {
+    return matchers.some(matcher => matcher.matches(relativePath));
+}
+/** Brace alternatives are expanded into separate token lists, at most this many. */
+const MAX_ALTERNATIVES = 256;
+function parse(pattern, glob, offset) {
+    const fail = (reason) => {
+        throw new GlobError(pattern, reason);
+    };
+    const at = (index) => index + 1 + offset;
+    if (glob === '')
+        fail('the pattern is empty');
+    if (glob.length > MAX_PATTERN_LENGTH)
+        fail(`longer than ${MAX_PATTERN_LENGTH} characters`);
+    if (glob.startsWith('/'))
+        fail("patterns are relative to the scanned path: drop the leading '/'");
+    if (glob.split('/').includes('..'))
+        fail("patterns are relative to the scanned path and cannot leave it ('..')");
+    const root = [];
+    const groups = [];
+    let sequence = root;
+    for (let i = 0; i < glob.length; i += 1) {
+        const ch = glob[i];
+        if (ch === '*') {
+            if (glob[i + 1] === '*') {
+                const slashFollows = glob[i + 2] === '/';
+                sequence.push({ t: slashFollows ? 'directories' : 'anything' });
+                i += slashFollows ? 2 : 1;
+            }
+            else
+                sequence.push({ t: 'star' });
+        }
+        else if (ch === '?') {
+            sequence.push({ t: 'one' });
+        }
+        else if (ch === '[') {
+            const { token, end } = parseClass(glob, i, fail, at);
+            sequence.push(token);
+            i = end;
+        }
+        else if (ch === '{') {
+            if (groups.length >= MAX_BRACE_DEPTH)
+                fail(`braces nested deeper than ${MAX_BRACE_DEPTH}`);
+            const group = { options: [[]], start: i, parent: sequence };
+            groups.push(group);
+            sequence = group.options[0];
+        }
+        else if (ch === '}') {
+            const group = groups.pop();
+            if (group === undefined)
+                return fail(`the '}' at position ${at(i)} closes no '{'`);
+            group.parent.push({ t: 'braces', options: group.options });
+            sequence = group.parent;
+        }
+        else if (ch === ',' && groups.length > 0) {
+            const next = [];
+            groups[groups.length - 1].options.push(next);
+            sequence = next;
+        }
+        else {
+            sequence.push({ t: 'literal', c: ch, code: ch.charCodeAt(0) });
+        }
+    }
+    const open = groups[groups.length - 1];
+    if (open !== undefined)
+        fail(`the '{' at position ${at(open.start)} is never closed`);
+    return root;
+}
+function expand(nodes, pattern) {
+    let results = [[]];
+    for (const node of nodes) {
+        if (node.t !== 'braces') {
+            for (const result of results)
+                result.push(node);
+            continue;
+        }
+        const alternatives = node.options.flatMap(option => expand(option, pattern));
+        const next = [];
+        for (const result of results) {
+            for (const alternative of alternatives) {
+                next.push([...result, ...alternative]);
+                if (next.length > MAX_ALTERNATIVES)
+                    throw new GlobError(pattern, `its braces expand to more than ${MAX_ALTERNATIVES} patterns`);
+            }
+        }
+        results = next;
+    }
+    return results;
+}
+const isRepeat = (token) => token.t === 'star' || token.t === 'anything' || token.t === 'directories';
+/**
+ * One expanded alternative as a function. With at most one repeating token a
+ * regex cannot backtrack badly (quadratic at worst) and is fastest; with more,
+ * the literal head and tail are checked first and the rest is matched by
+ * dynamic programming.
+ */
+function compileTokens(tokens) {
+    if (tokens.filter(isRepeat).length <= 1) {
+        const regex = new RegExp(`^${tokens.map(tokenRegex).join('')}$`);
+        return text => regex.test(text);
+    }
+    let head = '';
+    for (const token of tokens) {
+        if (token.t !== 'literal')
+            break;
+        head += token.c;
+    }
+    let tail = '';
+    for (let i = tokens.length - 1; i >= 0; i -= 1) {
+        const token = tokens[i];
+        if (token.t !== 'literal')
+            break;
+        tail = token.c + tail;
+    }
+    return text => text.startsWith(head) && text.endsWith(tail) && matchTokens(tokens, text);
+}
+function tokenRegex(token) {
+    switch (token.t) {
+        case 'literal':
+            return token.c.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+        case 'one':
+            return '[^/]';
+        case 'class': {
+            const members = token.ranges.map(([low, high]) => (low === high ? escapeClassMember(low) : `${escapeClassMember(low)}-${escapeClassMember(high)}`)).join('');
+            return token.negated ? `[^/${members}]` : `(?![/])[${members}]`;
+        }
+        case 'star':
+            return '[^/]*';
+        case 'anything':
+            return '.*';
+        case 'directories':
+            return '(?:[^/]+/)*';
+    }
+}
+function escapeClassMember(ch) {
+    return /[\\\]^-]/.test(ch) ? `\\${ch}` : ch;
+}
+/**
+ * Whether `tokens` match all of `text`, by dynamic programming over (token,
+ * position): time proportional to tokens × characters whatever the pattern,
+ * where a backtracking regex can take exponential time on `a*a*a*…b`.
+ */
+function matchTokens(tokens, text) {
+    const n = text.length;
+    if (scratch.nextSlash.length < n + 1) {
+        scratch.nextSlash = new Int32Array(2 * (n + 1));
+        scratch.below = new Uint8Array(2 * (n + 1));
+        scratch.row = new Uint8Array(2 * (n + 1));
+    }
+    const { nextSlash } = scratch;
+    let slash = -1;
+    for (let j = n; j >= 0; j -= 1) {
+        if (j < n && text.charCodeAt(j) === SLASH)
+            slash = j;
+        nextSlash[j] = slash;
+    }
+    // below[j]: the tokens after the current one match text[j..]; row[j]: the current one onwards do.
+    let below = scratch.below;
+    let row = scratch.row;
+    below.fill(0, 0, n + 1);
+    below[n] = 1;
+    for (let i = tokens.length - 1; i >= 0; i -= 1) {
+        const token = tokens[i];
+        row[n] = token.t === 'star' || token.t === 'anything' || token.t === 'directories' ? below[n] : 0;
+        for (let j = n - 1; j >= 0; j -= 1) {
+            const code = text.charCodeAt(j);
+            let ok;
+            switch (token.t) {
+                case 'literal':
+                    ok = code === token.code && below[j + 1] === 1;
+                    break;
+                case 'one':
+                    ok = code !== SLASH && below[j + 1] === 1;
+                    break;
+                case 'class':
+                    ok = code !== SLASH && below[j + 1] === 1 && inClass(token, text[j]);
+                    break;
+                case 'star':
+                    ok = below[j] === 1 || (code !== SLASH && row[j + 1] === 1);
+                    break;
+                case 'anything':
+                    ok = below[j] === 1 || row[j + 1] === 1;
+                    break;
+                case 'directories': {
+                    const end = nextSlash[j];
+                    ok = below[j] === 1 || (end > j && row[end + 1] === 1);
+                    break;
+                }
+            }
+            row[j] = ok ? 1 : 0;
+        }
+        const swap = below;
+        below = row;
+        row = swap;
+    }
+    return below[0] === 1;
+}
+const SLASH = 0x2f;
+/** Rows reused across matches (matching is synchronous), grown for longer paths. */
+const scratch = { nextSlash: new Int32Array(512), below: new Uint8Array(512), row: new Uint8Array(512) };
+function inClass(token, ch) {
+    const member = token.ranges.some(([low, high]) => ch >= low && ch <= high);
+    return member !== token.negated;
+}
+/** `[abc]`, `[a-z]`, `[!a]` / `[^a]`; a ']' right after the opening (or the '!') is a member. */
+function parseClass(glob, start, fail, at) {
+    let i = start + 1;
+    let negated = false;
+    if (glob[i] === '!' || glob[i] === '^') {
+        negated = true;
+        i += 1;
+    }
+    const ranges = [];
+    let first = true;
+    for (; i < glob.length; i += 1) {
+        const ch = glob[i];
+        if (ch === ']' && !first)
+            break;
+        first = false;
+        if (ch === '/')
+            fail(`'/' cannot be part of a character class (at position ${at(i)})`);
+        const next = glob[i + 1];
+        const last = glob[i + 2];
+        if (next === '-' && last !== undefined && last !== ']') {
+            if (last === '/')
+                fail(`'/' cannot be part of a character class (at position ${at(i + 2)})`);
+            if (last < ch)
+                fail(`the range '${ch}-${last}' is out of order`);
+            ranges.push([ch, last]);
+            i += 2;
+        }
+        else {
+            ranges.push([ch, ch]);
+        }
+    }
+    if (i >= glob.length)
+        fail(`the '[' at position ${at(start)} is never closed`);
+    // A class never matches '/', negated or not: it stands for one character of a name.
+    return { token: { t: 'class', negated, ranges }, end: i };
 }
 
 ;// CONCATENATED MODULE: ./lib/extract/interpolate.js
@@ -19498,25 +19842,88 @@ function lineOf(node, lineCounter, fallback = 1) {
  * Dockerfile reference define it: `$VAR`, `${VAR}`, `${VAR:-d}`, `${VAR-d}`,
  * `${VAR:+alt}`, `${VAR+alt}`, `${VAR:?err}`, `${VAR?err}`, with nesting in
  * the default/alternative word. Pure: values come from `lookup`.
+ *
+ * Trust boundary (DESIGN.md): the repository is untrusted and the runner's
+ * environment holds secrets, so compose interpolation withholds the action's
+ * inputs, the CLI's `IMAGE_MIRROR_*` and the runner's tokens. A withheld name is
+ * never passed to `lookup`: it expands as if unset and is reported, so that
+ * `image: x:${INPUT_PASSWORD}` can never turn a password into a tag.
  */
+/** `${A:-${B:-${C}}}` may nest this deep; deeper is a finding, never a stack overflow. */
+const MAX_NESTING_DEPTH = 32;
+/** Why a withheld variable has no value, in the words of every finding that names one. */
+const WITHHELD_REASON = 'withheld: it holds a secret of the runner/action';
 const NAME_START = /[A-Za-z_]/;
 const NAME_CHAR = /[A-Za-z0-9_]/;
-const COMPOSE_SYNTAX = { escape: { kind: 'double-dollar' } };
+/**
+ * Names of the runner's and the action's secrets: the action's inputs
+ * (`INPUT_*`, the runner passes every input so), the CLI's inputs
+ * (`IMAGE_MIRROR_*`), the runner's tokens (`ACTIONS_*`: runtime, cache, results
+ * and OIDC request tokens and URLs) and `GITHUB_TOKEN`.
+ */
+function isWithheldName(name) {
+    return /^(?:INPUT_|IMAGE_MIRROR_|ACTIONS_)/i.test(name) || name.toUpperCase() === 'GITHUB_TOKEN';
+}
+const COMPOSE_SYNTAX = { escape: { kind: 'double-dollar' }, withheld: isWithheldName };
 const dockerfileSyntax = (escapeChar = '\\') => ({ escape: { kind: 'escape-char', char: escapeChar } });
+/** Compose syntax that also withholds the given names (those `interpolationEnvironment` removed for their values). */
+function composeSyntax(withheldNames = []) {
+    const names = new Set(withheldNames);
+    if (names.size === 0)
+        return COMPOSE_SYNTAX;
+    return { escape: { kind: 'double-dollar' }, withheld: name => isWithheldName(name) || names.has(name) };
+}
+/**
+ * The environment compose interpolation may see: `env` minus the withheld
+ * names and minus every variable whose value is one of `secretValues` (the
+ * credentials the settings masked). Pure; values of removed names are not kept.
+ */
+function interpolationEnvironment(env, secretValues = []) {
+    const secrets = new Set();
+    for (const secret of secretValues)
+        if (secret !== undefined && secret !== '')
+            secrets.add(secret);
+    const visible = {};
+    const withheld = [];
+    for (const [name, value] of Object.entries(env)) {
+        if (value === undefined)
+            continue;
+        if (isWithheldName(name) || secrets.has(value))
+            withheld.push(name);
+        else
+            visible[name] = value;
+    }
+    return { env: visible, withheld: withheld.sort() };
+}
 function interpolate(text, lookup, options) {
-    const state = { value: '', missing: [], errors: [] };
-    state.value = substitute(text, lookup, options, state);
+    const state = { value: '', missing: [], withheld: [], errors: [], problems: [] };
+    state.value = substitute(text, 0, { lookup, options, state, text });
     state.missing = [...new Set(state.missing)];
+    state.withheld = [...new Set(state.withheld)];
+    state.errors = state.problems.map(problem => problem.message);
     return state;
 }
-/** True when the text has something to substitute. */
-function hasVariables(text) {
-    return text.includes('$');
+function problem(context, kind, message, name) {
+    // One message per distinct problem: a withheld name used ten times is one finding.
+    if (context.state.problems.some(p => p.kind === kind && p.message === message))
+        return;
+    context.state.problems.push({ kind, message, ...(name !== undefined && { name }) });
 }
-function substitute(text, lookup, options, state) {
+/** The value of `name`, or undefined when it is unset or withheld (which is reported). */
+function interpolate_valueOf(name, context) {
+    if (context.options.withheld?.(name) === true) {
+        context.state.withheld.push(name);
+        problem(context, 'withheld', `variable ${name} is ${WITHHELD_REASON}`, name);
+        return undefined;
+    }
+    return context.lookup(name);
+}
+function substitute(text, depth, context) {
+    const { options, state } = context;
     let out = '';
     let i = 0;
     const escapeChar = options.escape.kind === 'escape-char' ? options.escape.char : undefined;
+    // Each pass consumes at least one character: bounded by the text's length.
     while (i < text.length) {
         const ch = text[i];
         if (escapeChar !== undefined && ch === escapeChar && text[i + 1] === '$') {
@@ -19525,8 +19932,11 @@ function substitute(text, lookup, options, state) {
             continue;
         }
         if (ch !== '$') {
-            out += ch;
-            i += 1;
+            const next = text.indexOf('$', i + 1);
+            const stop = escapeChar === undefined ? next : nearest(next, text.indexOf(escapeChar, i + 1));
+            const end = stop < 0 ? text.length : stop;
+            out += text.slice(i, end);
+            i = end;
             continue;
         }
         const next = text[i + 1];
@@ -19536,12 +19946,16 @@ function substitute(text, lookup, options, state) {
             continue;
         }
         if (next === '{') {
+            if (depth >= MAX_NESTING_DEPTH) {
+                problem(context, 'too-deep', `variables are nested more than ${MAX_NESTING_DEPTH} levels deep`);
+                return out;
+            }
             const close = findClosingBrace(text, i + 2);
             if (close < 0) {
-                state.errors.push(`unterminated '\${' in '${text}'`);
+                problem(context, 'syntax', `unterminated '\${' in '${context.text}'`);
                 return out + text.slice(i);
             }
-            out += expandBraced(text.slice(i + 2, close), lookup, options, state);
+            out += expandBraced(text.slice(i + 2, close), depth + 1, context);
             i = close + 1;
             continue;
         }
@@ -19550,8 +19964,8 @@ function substitute(text, lookup, options, state) {
             while (end < text.length && NAME_CHAR.test(text[end]))
                 end += 1;
             const name = text.slice(i + 1, end);
-            const value = lookup(name);
-            if (value === undefined)
+            const value = interpolate_valueOf(name, context);
+            if (value === undefined && options.withheld?.(name) !== true)
                 state.missing.push(name);
             out += value ?? '';
             i = end;
@@ -19561,6 +19975,13 @@ function substitute(text, lookup, options, state) {
         i += 1;
     }
     return out;
+}
+function nearest(a, b) {
+    if (a < 0)
+        return b;
+    if (b < 0)
+        return a;
+    return Math.min(a, b);
 }
 // Index of the '}' that closes a '${' opened just before `from`, honouring nested '${…}'.
 function findClosingBrace(text, from) {
@@ -19578,25 +19999,26 @@ function findClosingBrace(text, from) {
     }
     return -1;
 }
-function expandBraced(body, lookup, options, state) {
+function expandBraced(body, depth, context) {
     let end = 0;
     while (end < body.length && (end === 0 ? NAME_START : NAME_CHAR).test(body[end]))
         end += 1;
     const name = body.slice(0, end);
     if (name === '') {
-        state.errors.push(`invalid variable name in '\${${body}}'`);
+        problem(context, 'syntax', `invalid variable name in '\${${body}}'`);
         return '';
     }
     const rest = body.slice(end);
-    const value = lookup(name);
+    const value = interpolate_valueOf(name, context);
+    const withheld = context.options.withheld?.(name) === true;
     if (rest === '') {
-        if (value === undefined)
-            state.missing.push(name);
+        if (value === undefined && !withheld)
+            context.state.missing.push(name);
         return value ?? '';
     }
     const operator = /^(:?[-+?])/.exec(rest)?.[1];
     if (operator === undefined) {
-        state.errors.push(`unsupported modifier '${rest}' in '\${${body}}'`);
+        problem(context, 'syntax', `unsupported modifier '${rest}' in '\${${body}}'`);
         return value ?? '';
     }
     const word = rest.slice(operator.length);
@@ -19604,14 +20026,14 @@ function expandBraced(body, lookup, options, state) {
     const isSet = value !== undefined && (!colon || value !== '');
     switch (operator.slice(-1)) {
         case '-':
-            return isSet ? value : substitute(word, lookup, options, state);
+            return isSet ? value : substitute(word, depth, context);
         case '+':
-            return isSet ? substitute(word, lookup, options, state) : '';
+            return isSet ? substitute(word, depth, context) : '';
         default: {
             if (isSet)
                 return value;
-            const message = substitute(word, lookup, options, state);
-            state.errors.push(message !== '' ? `${name}: ${message}` : `required variable ${name} is ${value === undefined ? 'not set' : 'empty'}`);
+            const message = substitute(word, depth, context);
+            problem(context, 'required', message !== '' ? `${name}: ${message}` : `required variable ${name} is ${value === undefined ? 'not set' : 'empty'}`, name);
             return '';
         }
     }
@@ -19623,7 +20045,8 @@ const KEY = /^[A-Za-z_.][A-Za-z0-9_.-]*/;
 /**
  * Parses `text` (the contents of `file`). Variables inside values resolve
  * against `lookup` first (the process environment wins, as in compose), then
- * against the keys defined earlier in the same file.
+ * against the keys defined earlier in the same file. Withheld names
+ * (`isWithheldName`) are never looked up.
  */
 function parseDotenv(text, file, lookup) {
     const values = new Map();
@@ -19635,6 +20058,10 @@ function parseDotenv(text, file, lookup) {
         const invalid = (why) => {
             findings.push({ kind: 'invalid-file', severity: 'warning', message: `${file}:${lineNumber}: ${why}; the line is ignored`, file, line: lineNumber });
         };
+        const unresolved = (why) => {
+            // A warning: the variable matters only where a compose file uses it, and that use is reported there.
+            findings.push({ kind: 'unresolved-variable', severity: 'warning', message: `${file}:${lineNumber}: ${why}`, file, line: lineNumber });
+        };
         let rest = lines[index].trimStart();
         if (rest === '' || rest.startsWith('#'))
             continue;
@@ -19642,39 +20069,49 @@ function parseDotenv(text, file, lookup) {
             rest = rest.slice('export'.length).trimStart();
         const key = KEY.exec(rest)?.[0];
         if (key === undefined) {
-            invalid(`'${rest}' does not start with a variable name`);
+            invalid(`line ${lineNumber} is not NAME=value (it does not start with a variable name)`);
             continue;
         }
         rest = rest.slice(key.length).trimStart();
         if (rest === '' || rest.startsWith('#')) {
             // A bare name passes the value through from the environment.
+            if (isWithheldName(key)) {
+                unresolved(`${key} is ${WITHHELD_REASON}; it is not passed through`);
+                continue;
+            }
             const inherited = lookup(key);
             if (inherited !== undefined)
                 values.set(key, inherited);
             continue;
         }
         if (rest[0] !== '=' && rest[0] !== ':') {
-            invalid(`expected '=' after '${key}'`);
+            // The "key" may be the first word of something that is not an env file at all: not echoed.
+            invalid(`line ${lineNumber} is not NAME=value (no '=' after the name)`);
             continue;
         }
         rest = rest.slice(1).replace(/^[ \t]+/, '');
         const quote = rest[0];
         if (quote === "'" || quote === '"') {
-            // Quoted values may continue over the following lines.
-            let body = rest.slice(1);
-            let close = findClosingQuote(body, quote);
-            while (close < 0 && index + 1 < lines.length) {
+            // Quoted values may continue over the following lines: each line is searched once, and joined once.
+            const parts = [rest.slice(1)];
+            let closeInLine = findClosingQuote(parts[0], quote);
+            while (closeInLine < 0 && index + 1 < lines.length) {
                 index += 1;
-                body += '\n' + lines[index];
-                close = findClosingQuote(body, quote);
+                const line = lines[index];
+                parts.push(line);
+                // A backslash that ended the previous line escaped the line break, so each line is searched from its start.
+                closeInLine = findClosingQuote(line, quote);
             }
-            if (close < 0) {
-                invalid(`the ${quote === '"' ? 'double' : 'single'} quote of '${key}' is never closed`);
+            if (closeInLine < 0) {
+                // As before: the rest of the file is the unclosed value, and is not used.
+                invalid(`the ${quote === '"' ? 'double' : 'single'} quote of ${key} is never closed`);
                 continue;
             }
+            const body = parts.join('\n');
+            const close = body.length - parts[parts.length - 1].length + closeInLine;
             const after = body.slice(close + 1).trim();
             if (after !== '' && !after.startsWith('#')) {
-                invalid(`unexpected '${after}' after the quoted value of '${key}'`);
+                invalid(`unexpected text after the quoted value of ${key}`);
                 continue;
             }
             const raw = body.slice(0, close);
@@ -19682,31 +20119,34 @@ function parseDotenv(text, file, lookup) {
                 values.set(key, raw);
                 continue;
             }
-            const expanded = expand(unescapeDoubleQuoted(raw), resolve);
-            if (expanded.error !== undefined)
-                invalid(`${key}: ${expanded.error}`);
-            else
+            const expanded = dotenv_expand(unescapeDoubleQuoted(raw), resolve);
+            report(expanded.problems, key, invalid, unresolved);
+            if (expanded.ok)
                 values.set(key, expanded.value);
             continue;
         }
         // Unquoted: a '#' preceded by white space starts a comment.
         const comment = /[ \t]#/.exec(rest);
         const raw = (comment === null ? rest : rest.slice(0, comment.index)).trim();
-        const expanded = expand(raw, resolve);
-        if (expanded.error !== undefined)
-            invalid(`${key}: ${expanded.error}`);
-        else
+        const expanded = dotenv_expand(raw, resolve);
+        report(expanded.problems, key, invalid, unresolved);
+        if (expanded.ok)
             values.set(key, expanded.value);
     }
     return { values, findings };
 }
-function findClosingQuote(body, quote) {
-    for (let i = 0; i < body.length; i += 1) {
-        if (quote === '"' && body[i] === '\\') {
+/**
+ * Index of the closing quote in `text` (one line); -1
+ * when the line does not close the value. A backslash escapes the next
+ * character inside double quotes (at the end of a line: the line break).
+ */
+function findClosingQuote(text, quote) {
+    for (let i = 0; i < text.length; i += 1) {
+        if (quote === '"' && text[i] === '\\') {
             i += 1;
             continue;
         }
-        if (body[i] === quote)
+        if (text[i] === quote)
             return i;
     }
     return -1;
@@ -19732,13 +20172,1456 @@ function unescapeDoubleQuoted(raw) {
     });
 }
 // Unset variables expand to '' (compose only warns about them in .env files).
-function expand(raw, lookup) {
+function dotenv_expand(raw, lookup) {
     if (!raw.includes('$'))
-        return { value: raw };
+        return { value: raw, ok: true, problems: [] };
     const result = interpolate(raw, lookup, COMPOSE_SYNTAX);
-    if (result.errors.length > 0)
-        return { value: result.value, error: result.errors.join('; ') };
-    return { value: result.value };
+    return { value: result.value, ok: result.problems.length === 0, problems: result.problems };
+}
+/** Interpolation problems as findings, in words that do not quote the value. */
+function report(problems, key, invalid, unresolved) {
+    for (const problem of problems) {
+        switch (problem.kind) {
+            case 'withheld':
+                unresolved(`the value of ${key} uses ${problem.name ?? 'a variable'}, which is ${WITHHELD_REASON}; ${key} is not set`);
+                break;
+            case 'required':
+                unresolved(`the value of ${key} requires ${problem.name ?? 'a variable'}, which is not set; ${key} is not set`);
+                break;
+            case 'too-deep':
+                invalid(`the value of ${key} nests variables too deeply`);
+                break;
+            case 'syntax':
+                invalid(`the value of ${key} is not valid variable syntax (an unterminated or invalid \${…})`);
+                break;
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./lib/extract/template.js
+/**
+ * `{{NAME}}` templates of compose files and Dockerfiles (`docker-compose.yml.tpl`,
+ * `Dockerfile.template`), as repositories that fill them with a shell script
+ * keep them. Pure: files come in through `readFile`.
+ *
+ * A placeholder `{{NAME}}` (or `{{ NAME }}`) takes the first value found in:
+ * the environment, the `env-file` inputs (later ones winning), the `.env`
+ * beside the template, the `.env` at the scanned root, then the defaults files
+ * (`template-defaults`; by default the `.env.example` beside the template,
+ * then the one at the scanned root). Each rendered template gets a notice
+ * naming where its values came from (names only: values may be secrets); a
+ * value from a defaults file is a notice of its own kind, never silent.
+ *
+ * A placeholder with no value is rendered as a marker (`__image_mirror_unset_NAME__`)
+ * that keeps the YAML or Dockerfile parseable and lines where they are; an image
+ * reference that still holds a marker is an `unresolved-variable` error naming
+ * the placeholder and where values were looked for (see `unsetPlaceholders`),
+ * never an invalid reference. Any other `{{…}}` expression is not ours to
+ * evaluate: a warning, and a marker too.
+ */
+
+
+const TEMPLATE_SUFFIXES = ['.tpl', '.template'];
+/** The path a template renders to (`a/Dockerfile.tpl` → `a/Dockerfile`), or undefined for a file that is not a template. */
+function renderedPath(file) {
+    for (const suffix of TEMPLATE_SUFFIXES) {
+        if (file.endsWith(suffix) && file.length > suffix.length && !file.endsWith(`/${suffix}`))
+            return file.slice(0, -suffix.length);
+    }
+    return undefined;
+}
+function isTemplate(file) {
+    return renderedPath(file) !== undefined;
+}
+const MARK_PREFIX = '__image_mirror_unset_';
+const MARK_SUFFIX = '__';
+const EXPRESSION_MARK = `${MARK_PREFIX}expression${MARK_SUFFIX}`;
+const MARK = /__image_mirror_unset_([A-Za-z_][A-Za-z0-9_]*)__/g;
+const PLACEHOLDER = /\{\{\s*([^{}]*?)\s*\}\}/g;
+const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** Placeholders without a value that a rendered text (an image reference) still holds; 'expression' for a `{{…}}` that is not a name. */
+function unsetPlaceholders(text) {
+    return [...new Set([...text.matchAll(MARK)].map(match => match[1]))];
+}
+/**
+ * Renders templates once each, remembering what it found: the notices and
+ * warnings of `findings()` are per template, whoever asked for it first.
+ */
+class TemplateRenderer {
+    options;
+    rendered = new Map();
+    dotenvs = new Map();
+    found = [];
+    constructor(options) {
+        this.options = options;
+    }
+    /** readFile that renders templates: what the compose loader and the Dockerfile scan read. */
+    readFile = (file) => {
+        if (!isTemplate(file))
+            return this.options.readFile(file);
+        return this.render(file)?.text;
+    };
+    /** Notices (where values came from) and warnings (expressions that are not placeholders) of the templates rendered so far. */
+    findings() {
+        return [...this.found];
+    }
+    /** Placeholders with no value in the templates rendered so far: the caller decides how much each matters. */
+    unresolved() {
+        const out = [];
+        for (const [file, rendered] of this.rendered) {
+            if (rendered === undefined)
+                continue;
+            for (const [name, lines] of rendered.unresolved)
+                out.push({ file, name, lines, lookedIn: rendered.lookedIn });
+        }
+        return out;
+    }
+    /** Where values for the templates in `file`'s directory were looked for, for messages about a reference that kept a marker. */
+    lookedIn(file) {
+        return this.render(file)?.lookedIn ?? this.sourcesFor(file).map(source => source.label);
+    }
+    render(file) {
+        if (this.rendered.has(file))
+            return this.rendered.get(file);
+        const text = this.options.readFile(file);
+        const renders = renderedPath(file);
+        if (text === undefined || renders === undefined) {
+            this.rendered.set(file, undefined);
+            return undefined;
+        }
+        const sources = this.sourcesFor(file);
+        const lookedIn = sources.map(source => source.label);
+        const unresolved = new Map();
+        const used = new Map();
+        const lineStarts = computeLineStarts(text);
+        const lineAt = (offset) => {
+            let low = 0;
+            let high = lineStarts.length - 1;
+            while (low < high) {
+                const mid = (low + high + 1) >> 1;
+                if (lineStarts[mid] <= offset)
+                    low = mid;
+                else
+                    high = mid - 1;
+            }
+            return low + 1;
+        };
+        const output = text.replace(PLACEHOLDER, (whole, inner, offset) => {
+            const line = lineAt(offset);
+            if (!NAME.test(inner)) {
+                this.found.push({
+                    kind: 'unresolved-variable',
+                    severity: 'warning',
+                    message: `Template expression ${whole} in ${file}:${line} is not a {{NAME}} placeholder; it was not evaluated`,
+                    file,
+                    line,
+                    suggestion: 'Use {{NAME}} placeholders filled from .env files, or commit the rendered file'
+                });
+                return EXPRESSION_MARK;
+            }
+            const source = sources.find(candidate => candidate.values.has(inner));
+            if (source === undefined) {
+                unresolved.set(inner, [...(unresolved.get(inner) ?? []), line]);
+                return `${MARK_PREFIX}${inner}${MARK_SUFFIX}`;
+            }
+            if (!used.has(inner))
+                used.set(inner, source);
+            return source.values.get(inner);
+        });
+        if (used.size > 0) {
+            const bySource = new Map();
+            for (const [name, source] of used)
+                bySource.set(source, [...(bySource.get(source) ?? []), `{{${name}}}`]);
+            const parts = [...bySource].map(([source, names]) => `${names.join(', ')} from ${source.label}`);
+            const defaults = [...bySource.keys()].filter(source => source.isDefault);
+            this.found.push({
+                kind: 'scan-note',
+                severity: 'notice',
+                message: `${file} was rendered with ${parts.join('; ')}${defaults.length > 0 ? ` (${defaults.map(source => source.label).join(', ')} hold${defaults.length === 1 ? 's' : ''} documented defaults, not the values of a deployment)` : ''}`,
+                file,
+                line: 1,
+                ...(defaults.length > 0 && { suggestion: `Set the values in the environment, an env-file input or ${external_node_path_namespaceObject.posix.join(external_node_path_namespaceObject.posix.dirname(file), '.env')} to choose them` })
+            });
+        }
+        const result = { text: output, renders, unresolved, lookedIn };
+        this.rendered.set(file, result);
+        return result;
+    }
+    sourcesFor(file) {
+        const dir = external_node_path_namespaceObject.posix.dirname(file);
+        const sources = [{ label: 'the environment', values: new Map(Object.entries(this.options.env)), isDefault: false }];
+        const add = (candidate, isDefault) => {
+            const normalised = external_node_path_namespaceObject.posix.normalize(candidate);
+            if (sources.some(source => source.label === normalised))
+                return;
+            const values = this.dotenv(normalised);
+            if (values !== undefined)
+                sources.push({ label: normalised, values, isDefault });
+        };
+        // env-file inputs: later ones win, so they are looked at first.
+        for (const envFile of [...this.options.envFiles].reverse())
+            add(envFile, false);
+        add(external_node_path_namespaceObject.posix.join(dir, '.env'), false);
+        add('.env', false);
+        if (this.options.templateDefaults !== undefined) {
+            for (const defaults of [...this.options.templateDefaults].reverse())
+                add(defaults, true);
+        }
+        else {
+            add(external_node_path_namespaceObject.posix.join(dir, '.env.example'), true);
+            add('.env.example', true);
+        }
+        return sources;
+    }
+    dotenv(file) {
+        if (this.dotenvs.has(file))
+            return this.dotenvs.get(file);
+        const text = this.options.readFile(file);
+        const env = this.options.env;
+        const values = text === undefined ? undefined : parseDotenv(text, file, name => (Object.hasOwn(env, name) ? env[name] : undefined)).values;
+        this.dotenvs.set(file, values);
+        return values;
+    }
+}
+function computeLineStarts(text) {
+    const starts = [0];
+    for (let i = 0; i < text.length; i += 1)
+        if (text[i] === '\n')
+            starts.push(i + 1);
+    return starts;
+}
+
+;// CONCATENATED MODULE: ./lib/discover/discover.js
+/**
+ * Finds the compose files and Dockerfiles under the scanned directory. Never
+ * enters .git or node_modules, follows symlinks to directories once (a loop is
+ * a finding, not a hang) and only while they stay inside the scanned directory
+ * (one that leads out is a finding, not read), and reports what it cannot read
+ * instead of failing.
+ */
+
+
+
+
+
+const DEFAULT_COMPOSE_PATTERNS = [
+    'compose.yaml',
+    'compose.yml',
+    'docker-compose.yaml',
+    'docker-compose.yml',
+    'compose.*.yaml',
+    'compose.*.yml',
+    'docker-compose.*.yaml',
+    'docker-compose.*.yml'
+];
+const DEFAULT_DOCKERFILE_PATTERNS = ['Dockerfile', 'Dockerfile.*', '*.Dockerfile', '*.dockerfile', 'Containerfile', 'Containerfile.*'];
+/** Never descended into, whatever the patterns say. */
+const SKIPPED_DIRECTORIES = new Set(['.git', 'node_modules']);
+/** Files that match the Dockerfile patterns by name but are not Dockerfiles. */
+const NOT_DOCKERFILES = compileGlob('*.dockerignore');
+/** The literal entry that stands for the default patterns in a `compose-files`/`dockerfiles` list. */
+const DEFAULTS_ENTRY = 'defaults';
+function discoverFiles(root, options) {
+    const compose = withTemplates(compilePatterns(options.composePatterns, DEFAULT_COMPOSE_PATTERNS));
+    const dockerfiles = withTemplates(compilePatterns(options.dockerfilePatterns, DEFAULT_DOCKERFILE_PATTERNS));
+    const exclude = options.exclude.map(compileGlob);
+    const result = { composeFiles: [], dockerfiles: [], findings: [] };
+    const visitedDirectories = new Set();
+    // Symbolic links are followed only while they stay under the scanned root (DESIGN.md, trust boundaries).
+    let realRoot = external_node_path_namespaceObject.resolve(root);
+    try {
+        realRoot = external_node_fs_namespaceObject.realpathSync(root);
+    }
+    catch {
+        // Reported by the walk below, which cannot read it either.
+    }
+    const walk = (absolute, relative) => {
+        let real;
+        let entries;
+        try {
+            real = external_node_fs_namespaceObject.realpathSync(absolute);
+            entries = external_node_fs_namespaceObject.readdirSync(absolute, { withFileTypes: true });
+        }
+        catch (error) {
+            result.findings.push(unreadable(relative || '.', error));
+            return;
+        }
+        if (visitedDirectories.has(real)) {
+            result.findings.push({
+                kind: 'invalid-file',
+                severity: 'warning',
+                message: `Skipped ${relative}: a symbolic link leads back to a directory already scanned (${external_node_path_namespaceObject.relative(root, real) || '.'})`,
+                file: relative
+            });
+            return;
+        }
+        visitedDirectories.add(real);
+        entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+        for (const entry of entries) {
+            const childRelative = relative === '' ? entry.name : `${relative}/${entry.name}`;
+            const childAbsolute = external_node_path_namespaceObject.join(absolute, entry.name);
+            if (matchesAny(exclude, childRelative))
+                continue;
+            let isDirectory = entry.isDirectory();
+            let isFile = entry.isFile();
+            if (entry.isSymbolicLink()) {
+                try {
+                    const stat = external_node_fs_namespaceObject.statSync(childAbsolute);
+                    isDirectory = stat.isDirectory();
+                    isFile = stat.isFile();
+                    const wanted = isDirectory ? !SKIPPED_DIRECTORIES.has(entry.name) : matchesAny(compose, childRelative) || matchesAny(dockerfiles, childRelative);
+                    const target = wanted ? external_node_fs_namespaceObject.realpathSync(childAbsolute) : undefined;
+                    if (target !== undefined && !isWithin(realRoot, target)) {
+                        result.findings.push({
+                            kind: 'invalid-file',
+                            severity: 'warning',
+                            message: `Skipped ${childRelative}: it is a symbolic link to ${target}, outside the scanned directory; it was not read`,
+                            file: childRelative,
+                            suggestion: 'Only files inside the scanned directory are read: copy what it links to into the repository, or scan the directory it lives in'
+                        });
+                        continue;
+                    }
+                }
+                catch (error) {
+                    // A dangling link matters only when it has a name we would have read.
+                    if (matchesAny(compose, childRelative) || matchesAny(dockerfiles, childRelative)) {
+                        result.findings.push(unreadable(childRelative, error));
+                    }
+                    continue;
+                }
+            }
+            if (isDirectory) {
+                if (!SKIPPED_DIRECTORIES.has(entry.name))
+                    walk(childAbsolute, childRelative);
+            }
+            else if (isFile) {
+                if (matchesAny(compose, childRelative))
+                    result.composeFiles.push(childRelative);
+                else if (matchesAny(dockerfiles, childRelative) && !NOT_DOCKERFILES.matches(childRelative))
+                    result.dockerfiles.push(childRelative);
+            }
+        }
+    };
+    walk(root, '');
+    result.composeFiles.sort();
+    result.dockerfiles.sort();
+    return result;
+}
+function compilePatterns(patterns, defaults) {
+    const expanded = patterns.length === 0 ? defaults : patterns.flatMap(pattern => (pattern === DEFAULTS_ENTRY ? defaults : [pattern]));
+    return expanded.map(compileGlob);
+}
+function unreadable(file, error) {
+    const reason = error instanceof Error && 'code' in error ? String(error.code) : String(error);
+    return {
+        kind: 'invalid-file',
+        severity: 'warning',
+        message: `Could not read ${file} (${reason}); it was not scanned`,
+        file
+    };
+}
+/**
+ * Each pattern also matches its template variants (`*.tpl`, `*.template`):
+ * `docker-compose.yml.tpl` for `docker-compose.yml`, `Dockerfile.web.tpl` for `Dockerfile.*`.
+ */
+function withTemplates(matchers) {
+    const templates = matchers.map(matcher => ({
+        pattern: `${matcher.pattern}.{tpl,template}`,
+        matches: (relativePath) => {
+            const rendered = renderedPath(relativePath);
+            return rendered !== undefined && matcher.matches(rendered);
+        }
+    }));
+    return [...matchers, ...templates];
+}
+/**
+ * Groups compose files into the projects `docker compose` would load: per
+ * directory, the base file plus its `.override` file, and each other variant
+ * (`docker-compose.prod.yml`) merged on top of the base, so a variant that only
+ * changes a tag is read as docker compose -f base -f variant reads it.
+ * Templates form projects of their own, by the names they render to, so a
+ * rendered file and its template are two projects (compared for staleness).
+ */
+function groupComposeProjects(composeFiles) {
+    const byDirectory = new Map();
+    for (const file of composeFiles) {
+        const group = `${external_node_path_namespaceObject.posix.dirname(file)}\0${renderedPath(file) === undefined ? '' : 'template'}`;
+        byDirectory.set(group, [...(byDirectory.get(group) ?? []), file]);
+    }
+    const projects = [];
+    for (const files of byDirectory.values()) {
+        const name = (file) => external_node_path_namespaceObject.posix.basename(renderedPath(file) ?? file);
+        const base = files.find(file => /^(?:docker-)?compose\.ya?ml$/.test(name(file)));
+        const override = files.find(file => base !== undefined && /^(?:docker-)?compose\.override\.ya?ml$/.test(name(file)));
+        const variants = files.filter(file => file !== base && file !== override);
+        if (base === undefined) {
+            for (const file of files)
+                projects.push([file]);
+            continue;
+        }
+        projects.push(override === undefined ? [base] : [base, override]);
+        for (const variant of variants)
+            projects.push([base, variant]);
+    }
+    return projects;
+}
+
+// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
+var dist = __nccwpck_require__(8815);
+;// CONCATENATED MODULE: ./lib/extract/compose-yaml.js
+/**
+ * A compose file's YAML as compose reads it, without losing where things are
+ * written: aliases followed to their anchors and `<<` merge keys applied
+ * (single and list form), while every value stays the parsed node it came
+ * from, so callers can ask for its line or source range.
+ *
+ * Bounded work on hostile input (the repository is untrusted): parsing is
+ * linear in the number of keys (the `yaml` package's own duplicate-key check
+ * compares every key with every earlier one), aliases resolve through one
+ * index per document instead of a document walk each, and merge keys expand
+ * at most `MAX_MERGED_ENTRIES` entries per document and `MAX_MERGE_DEPTH`
+ * levels deep; a limit hit is a problem reported like any other, never a
+ * stack overflow or a hang.
+ */
+
+/**
+ * Parses compose YAML. Duplicate keys in a mapping are errors in `doc.errors`
+ * (code DUPLICATE_KEY, at the second key), as the `yaml` package reports them,
+ * but found in linear time. A parser that runs out of stack on absurd nesting
+ * reports it in `doc.errors` too (the `yaml` package catches it).
+ */
+function parseComposeYaml(text) {
+    const lineCounter = new LineCounter();
+    const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: false });
+    if (doc.errors.length === 0)
+        doc.errors.push(...duplicateKeyErrors(doc));
+    return { doc, lineCounter };
+}
+/** The most nodes a document is walked for (duplicate keys, anchors); far above any real compose file's. */
+const MAX_WALKED_NODES = 10_000_000;
+/** Duplicate scalar keys in every mapping of the document, without recursion and in linear time. */
+function duplicateKeyErrors(doc) {
+    const errors = [];
+    walk(doc, node => {
+        if (!isMap(node))
+            return;
+        const seen = new Set();
+        for (const pair of node.items) {
+            const key = pair.key;
+            // A plain `<<` may repeat (merge keys); collections as keys are compared by identity, so never equal.
+            if (!isScalar(key) || isMergeKey(key))
+                continue;
+            const id = `${typeof key.value}:${String(key.value)}`;
+            if (seen.has(id)) {
+                const at = key.range?.[0] ?? 0;
+                errors.push(new YAMLParseError([at, at + 1], 'DUPLICATE_KEY', 'Map keys must be unique'));
+            }
+            else
+                seen.add(id);
+        }
+    });
+    return errors;
+}
+/** Visits every node of the document once, in document order, without recursion. */
+function walk(doc, visit) {
+    const stack = [doc.contents];
+    for (let count = 0; stack.length > 0 && count < MAX_WALKED_NODES; count += 1) {
+        const node = stack.pop();
+        if (node === null || node === undefined || typeof node !== 'object')
+            continue;
+        visit(node);
+        if ((0,dist/* isMap */.jh)(node)) {
+            for (let i = node.items.length - 1; i >= 0; i -= 1) {
+                const pair = node.items[i];
+                stack.push(pair?.value, pair?.key);
+            }
+        }
+        else if ((0,dist/* isSeq */.oP)(node)) {
+            for (let i = node.items.length - 1; i >= 0; i -= 1)
+                stack.push(node.items[i]);
+        }
+    }
+}
+const entriesCache = new WeakMap();
+const aliasIndex = new WeakMap();
+const mergeBudget = new WeakMap();
+// Alias chains longer than this are treated as broken; YAML itself cannot nest deeper than the document.
+const MAX_ALIAS_HOPS = 64;
+/** Entries `<<` merge keys may copy per document: a real compose file copies a few thousand at most. */
+const MAX_MERGED_ENTRIES = 1_000_000;
+/** Mappings merged into mappings merged into …: deeper is a problem, not a stack overflow. */
+const MAX_MERGE_DEPTH = 64;
+/** Follows aliases to the anchored node. */
+function deref(node, doc) {
+    let current = node;
+    for (let hops = 0; (0,dist/* isAlias */.Vj)(current); hops += 1) {
+        if (hops >= MAX_ALIAS_HOPS)
+            return null;
+        current = aliasTargets(doc).get(current) ?? null;
+    }
+    return (current ?? null);
+}
+/**
+ * Every alias of the document with the node it refers to: the last node with
+ * that anchor before the alias, in document order (YAML's rule, and what
+ * Alias.resolve finds, but with one walk of the document rather than one per alias).
+ */
+function aliasTargets(doc) {
+    const cached = aliasIndex.get(doc);
+    if (cached !== undefined)
+        return cached;
+    const targets = new Map();
+    const anchors = new Map();
+    walk(doc, node => {
+        if ((0,dist/* isAlias */.Vj)(node))
+            targets.set(node, anchors.get(node.source) ?? null);
+        else if (((0,dist/* isScalar */.jn)(node) || (0,dist/* isCollection */.P3)(node)) && node.anchor !== undefined)
+            anchors.set(node.anchor, node);
+    });
+    aliasIndex.set(doc, targets);
+    return targets;
+}
+/** True for `<<` written as a plain scalar: a quoted '<<' is an ordinary key. */
+function isMergeKey(node) {
+    return (0,dist/* isScalar */.jn)(node) && node.value === '<<' && node.type === 'PLAIN';
+}
+/**
+ * The entries of a mapping with merge keys applied the way YAML 1.1 (and
+ * compose) defines them: keys written in the mapping win over merged ones, and
+ * among merged mappings the earlier one in a `<<: [*a, *b]` list wins.
+ * Returns undefined when `node` is not a mapping. `problem` hears about merge
+ * values that are not mappings.
+ */
+function mapEntries(node, doc, problem = () => { }, visiting = new Set()) {
+    const map = deref(node, doc);
+    if (!(0,dist/* isMap */.jh)(map))
+        return undefined;
+    let budget = mergeBudget.get(doc);
+    if (budget === undefined)
+        mergeBudget.set(doc, (budget = { used: 0, reported: false }));
+    // Memoised per mapping: merge keys that reuse anchors (`<<: [*a, *a]` nested
+    // level after level) would otherwise take exponential time.
+    let cache = entriesCache.get(doc);
+    if (cache === undefined)
+        entriesCache.set(doc, (cache = new WeakMap()));
+    const cached = cache.get(map);
+    if (cached !== undefined)
+        return cached;
+    if (visiting.has(map)) {
+        problem('merge key includes the mapping it is part of', map);
+        return new Map();
+    }
+    if (visiting.size >= MAX_MERGE_DEPTH) {
+        problem(`merge keys (<<) nest more than ${MAX_MERGE_DEPTH} mappings deep; the deeper ones are not merged`, map);
+        return new Map();
+    }
+    visiting.add(map);
+    const merged = new Map();
+    const written = new Map();
+    for (const pair of map.items) {
+        if (isMergeKey(pair.key)) {
+            const target = deref(pair.value, doc);
+            const sources = (0,dist/* isSeq */.oP)(target) ? target.items : [pair.value];
+            for (const source of sources) {
+                const entries = mapEntries(source, doc, problem, visiting);
+                if (entries === undefined) {
+                    problem('a merge key (<<) must refer to a mapping or a list of mappings', (pair.value ?? pair.key));
+                    continue;
+                }
+                if (budget.used + entries.size > MAX_MERGED_ENTRIES) {
+                    // Anchors reused through merge keys, level after level: the billion laughs of YAML.
+                    if (!budget.reported)
+                        problem(`merge keys (<<) copy more than ${MAX_MERGED_ENTRIES} entries in this file; the rest are not merged`, map);
+                    budget.reported = true;
+                    continue;
+                }
+                budget.used += entries.size;
+                for (const [key, entry] of entries)
+                    if (!merged.has(key))
+                        merged.set(key, { ...entry, merged: true });
+            }
+            continue;
+        }
+        if (!(0,dist/* isScalar */.jn)(pair.key) || pair.key.value === null || typeof pair.key.value === 'object')
+            continue;
+        const key = String(pair.key.value);
+        written.set(key, { key, keyNode: pair.key, value: (pair.value ?? null), merged: false });
+    }
+    visiting.delete(map);
+    for (const [key, entry] of written)
+        merged.set(key, entry);
+    cache.set(map, merged);
+    return merged;
+}
+/** 1-based line where the node starts. */
+function lineOf(node, lineCounter, fallback = 1) {
+    const start = node?.range?.[0];
+    return start === undefined ? fallback : lineCounter.linePos(start).line;
+}
+
+;// CONCATENATED MODULE: ./lib/extract/compose-draft.js
+/**
+ * Compose services as written in one file ("drafts"): values not yet
+ * interpolated, each keeping its file, line and the scope it resolves in, so
+ * that overrides, `extends` and `include` can be merged first and only the
+ * winning values interpolated (as `docker compose config` does).
+ */
+
+
+/** `!reset` in an override file: the value is removed from the merged service. */
+const RESET = Symbol('reset');
+/** The build keys read as one string. */
+const BUILD_SCALARS = ['context', 'dockerfile', 'dockerfile_inline', 'target', 'network', 'shm_size'];
+/** The build keys read as a mapping (or a `- K=V` list). */
+const BUILD_MAPS = ['args', 'labels', 'additional_contexts'];
+/** The build keys read as a list of strings. */
+const BUILD_LISTS = ['platforms', 'cache_from', 'cache_to', 'extra_hosts', 'tags', 'ssh', 'secrets'];
+function present(field) {
+    return field === RESET ? undefined : field;
+}
+function emptyBuild(origin, scope) {
+    return { origin, scope, replace: false, scalars: new Map(), maps: new Map(), lists: new Map(), otherKeys: new Set() };
+}
+// ---------------------------------------------------------------------------
+// Merging (override files, extends, includes): compose's rules.
+function mergeServices(base, over) {
+    const merged = { name: over.name, origin: over.origin };
+    const image = over.image ?? base.image;
+    const platform = over.platform ?? base.platform;
+    const build = mergeBuild(base.build, over.build);
+    if (image !== undefined)
+        merged.image = image;
+    if (platform !== undefined)
+        merged.platform = platform;
+    if (build !== undefined)
+        merged.build = build;
+    return merged;
+}
+/** Scalars replaced, mappings merged key by key, lists appended without duplicates. */
+function mergeBuild(base, over) {
+    if (over === undefined)
+        return base;
+    if (over === RESET || base === undefined || base === RESET || over.replace)
+        return over;
+    const merged = {
+        ...emptyBuild(over.origin, over.scope),
+        scalars: new Map([...base.scalars, ...over.scalars]),
+        otherKeys: new Set([...base.otherKeys, ...over.otherKeys])
+    };
+    // dockerfile and dockerfile_inline exclude each other: the override's choice wins.
+    if (over.scalars.has('dockerfile_inline') && !over.scalars.has('dockerfile'))
+        merged.scalars.delete('dockerfile');
+    if (over.scalars.has('dockerfile') && !over.scalars.has('dockerfile_inline'))
+        merged.scalars.delete('dockerfile_inline');
+    for (const key of BUILD_MAPS) {
+        const values = new Map([...(base.maps.get(key) ?? []), ...(over.maps.get(key) ?? [])]);
+        if (values.size > 0)
+            merged.maps.set(key, values);
+    }
+    for (const key of BUILD_LISTS) {
+        const b = base.lists.get(key);
+        const o = over.lists.get(key);
+        if (o === RESET)
+            merged.lists.set(key, RESET);
+        else if (o === undefined || b === undefined || b === RESET) {
+            const value = o ?? b;
+            if (value !== undefined)
+                merged.lists.set(key, value);
+        }
+        else {
+            const seen = new Set(b.map(item => item.text));
+            merged.lists.set(key, [...b, ...o.filter(item => !seen.has(item.text))]);
+        }
+    }
+    return merged;
+}
+// ---------------------------------------------------------------------------
+// Reading one service mapping.
+class DraftReader {
+    parsed;
+    scope;
+    report;
+    constructor(parsed, scope, report) {
+        this.parsed = parsed;
+        this.scope = scope;
+        this.report = report;
+    }
+    at(node, fallback) {
+        return { file: this.parsed.file, line: lineOf(node, this.parsed.lineCounter, fallback) };
+    }
+    /**
+     * A service mapping. `legacy` is a version 1 file, where `dockerfile` is a
+     * key of the service itself.
+     */
+    service(name, entry, problem, legacy = false) {
+        const { doc, lineCounter, file } = this.parsed;
+        const draft = { name, origin: { file, line: lineOf(entry.keyNode, lineCounter) } };
+        const fields = mapEntries(entry.value, doc, problem) ?? new Map();
+        const image = fields.get('image');
+        if (image !== undefined)
+            draft.image = this.field(image);
+        const platform = fields.get('platform');
+        if (platform !== undefined)
+            draft.platform = this.field(platform);
+        const build = fields.get('build');
+        if (build !== undefined) {
+            const node = deref(build.value, doc);
+            const origin = { file, line: lineOf(build.keyNode, lineCounter) };
+            if (node?.tag === '!reset')
+                draft.build = RESET;
+            else if ((0,dist/* isMap */.jh)(node))
+                draft.build = this.build(node, origin, name, problem);
+            else if ((0,dist/* isScalar */.jn)(node) && node.value !== null) {
+                const spec = emptyBuild(origin, this.scope);
+                spec.scalars.set('context', this.rawValue(build));
+                draft.build = spec;
+            }
+            else {
+                this.report(`'build' of service '${name}' must be a path or a mapping; it was ignored`, origin);
+            }
+        }
+        const legacyDockerfile = legacy ? fields.get('dockerfile') : undefined;
+        if (legacyDockerfile !== undefined && draft.build !== undefined && draft.build !== RESET && !draft.build.scalars.has('dockerfile')) {
+            draft.build.scalars.set('dockerfile', this.field(legacyDockerfile));
+        }
+        const extended = fields.get('extends');
+        if (extended !== undefined) {
+            const node = deref(extended.value, doc);
+            if ((0,dist/* isMap */.jh)(node)) {
+                const extendsFields = mapEntries(node, doc, problem) ?? new Map();
+                const service = extendsFields.get('service');
+                const fromFile = extendsFields.get('file');
+                if (service === undefined) {
+                    problem(`'extends' of service '${name}' has no 'service'; it was ignored`, node);
+                }
+                else {
+                    draft.extends = { service: this.rawValue(service), ...(fromFile !== undefined && { file: this.rawValue(fromFile) }) };
+                }
+            }
+            else if ((0,dist/* isScalar */.jn)(node) && node.value !== null) {
+                draft.extends = { service: this.rawValue(extended) };
+            }
+            else {
+                problem(`'extends' of service '${name}' must be a service name or a mapping; it was ignored`, node ?? entry.keyNode);
+            }
+        }
+        return draft;
+    }
+    build(node, origin, service, problem) {
+        const { doc } = this.parsed;
+        const spec = { ...emptyBuild(origin, this.scope), replace: node.tag === '!override' };
+        const fields = mapEntries(node, doc, problem) ?? new Map();
+        for (const [key, entry] of fields) {
+            if (BUILD_SCALARS.includes(key))
+                spec.scalars.set(key, this.field(entry));
+            else if (BUILD_MAPS.includes(key))
+                spec.maps.set(key, this.keyValues(entry, key, service));
+            else if (BUILD_LISTS.includes(key)) {
+                const list = this.list(entry, key, service);
+                if (list !== undefined)
+                    spec.lists.set(key, list);
+            }
+            else
+                spec.otherKeys.add(key);
+        }
+        return spec;
+    }
+    /** `K: v` mapping (`K:` with no value: the environment's value) or `- K=v` list (`- K`: the environment's). */
+    keyValues(entry, key, service) {
+        const values = new Map();
+        const { doc, lineCounter } = this.parsed;
+        const node = deref(entry.value, doc);
+        if (node?.tag === '!reset')
+            return values;
+        const entries = mapEntries(node, doc);
+        if (entries !== undefined) {
+            for (const [name, value] of entries)
+                values.set(name, this.field(value));
+            return values;
+        }
+        if ((0,dist/* isSeq */.oP)(node)) {
+            for (const item of node.items) {
+                const itemNode = deref(item, doc);
+                const origin = this.at(itemNode, lineOf(node, lineCounter));
+                if (!(0,dist/* isScalar */.jn)(itemNode) || itemNode.value === null || typeof itemNode.value === 'object') {
+                    this.report(`${key} of service '${service}' must be KEY=value; the entry was ignored`, origin);
+                    continue;
+                }
+                const text = typeof itemNode.value === 'string' ? itemNode.value : (itemNode.source ?? String(itemNode.value));
+                const equals = text.indexOf('=');
+                const name = equals < 0 ? text : text.slice(0, equals);
+                const value = equals < 0 ? null : text.slice(equals + 1);
+                values.set(name, { text: value, isString: true, isCollection: false, origin, scope: this.scope });
+            }
+            return values;
+        }
+        if (node === null || ((0,dist/* isScalar */.jn)(node) && node.value === null))
+            return values;
+        this.report(`'${key}' of service '${service}' must be a mapping or a list; it was ignored`, this.at(node));
+        return values;
+    }
+    /** A list of strings; a mapping (extra_hosts, ssh) becomes `key=value` items; secrets in the long form give their `source`. */
+    list(entry, key, service) {
+        const { doc } = this.parsed;
+        const node = deref(entry.value, doc);
+        if (node?.tag === '!reset')
+            return RESET;
+        if (node === null || ((0,dist/* isScalar */.jn)(node) && node.value === null))
+            return [];
+        const asMap = mapEntries(node, doc);
+        if (asMap !== undefined && (key === 'extra_hosts' || key === 'ssh')) {
+            return [...asMap.values()].map(value => {
+                const raw = this.rawValue(value);
+                return { ...raw, text: raw.text === null ? value.key : `${value.key}=${raw.text}`, isString: true, isCollection: false };
+            });
+        }
+        if ((0,dist/* isScalar */.jn)(node))
+            return [this.rawValue(entry)];
+        if (!(0,dist/* isSeq */.oP)(node)) {
+            this.report(`'${key}' of service '${service}' must be a list; it was ignored`, this.at(node));
+            return undefined;
+        }
+        const items = [];
+        for (const item of node.items) {
+            const itemNode = deref(item, doc);
+            const itemEntry = { key, keyNode: entry.keyNode, value: item, merged: false };
+            if (key === 'secrets' && (0,dist/* isMap */.jh)(itemNode)) {
+                const source = mapEntries(itemNode, doc)?.get('source');
+                if (source !== undefined)
+                    items.push(this.rawValue(source));
+                continue;
+            }
+            const raw = this.rawValue(itemEntry);
+            if (raw.isCollection) {
+                this.report(`an entry of '${key}' of service '${service}' must be a string; it was ignored`, raw.origin);
+                continue;
+            }
+            if (raw.text !== null)
+                items.push(raw);
+        }
+        return items;
+    }
+    field(entry) {
+        const node = deref(entry.value, this.parsed.doc);
+        if (node?.tag === '!reset')
+            return RESET;
+        return this.rawValue(entry);
+    }
+    rawValue(entry) {
+        const node = deref(entry.value, this.parsed.doc);
+        // An empty value (`image:`) has no range worth reporting: use the key's line.
+        const keyLine = lineOf(entry.keyNode, this.parsed.lineCounter);
+        const line = node === null || ((0,dist/* isScalar */.jn)(node) && node.value === null) ? keyLine : lineOf(node, this.parsed.lineCounter, keyLine);
+        const origin = { file: this.parsed.file, line };
+        if ((0,dist/* isScalar */.jn)(node) && node.value !== null && typeof node.value !== 'object') {
+            const isString = typeof node.value === 'string';
+            return {
+                text: isString ? node.value : (node.source ?? String(node.value)),
+                isString,
+                isCollection: false,
+                origin,
+                scope: this.scope,
+                ...(node.type === 'BLOCK_LITERAL' && { literalBlock: true })
+            };
+        }
+        return { text: null, isString: false, isCollection: node !== null && !(0,dist/* isScalar */.jn)(node), origin, scope: this.scope };
+    }
+}
+
+;// CONCATENATED MODULE: ./lib/extract/compose-service.js
+/**
+ * From merged drafts to what callers see: each value interpolated the way
+ * compose does it (an unset variable is the empty string, with compose's
+ * warning; `${VAR:?message}` and syntax errors are errors), every `build:`
+ * key read, paths resolved against the scanned root.
+ */
+
+
+
+
+/** Collects findings and interpolates values, for the loader and the resolver alike. */
+class ValueResolver {
+    findings = [];
+    report(kind, severity, message, where, suggestion) {
+        this.findings.push({
+            kind,
+            severity,
+            message: message.charAt(0).toUpperCase() + message.slice(1),
+            ...(where.file !== undefined && { file: where.file }),
+            ...(where.line !== undefined && { line: where.line }),
+            ...(suggestion !== undefined && { suggestion })
+        });
+    }
+    /**
+     * Interpolates one value as compose does: an unset variable becomes '' with
+     * compose's warning. For an image (`image: true`), an empty or invalid
+     * result is an error instead, and undefined is returned.
+     */
+    text(value, what, options = {}) {
+        if (value.isCollection) {
+            this.report('invalid-file', 'error', `${what} must be a string`, value.origin);
+            return undefined;
+        }
+        if (value.text === null)
+            return '';
+        if (!value.text.includes('$'))
+            return value.text;
+        const result = interpolate(value.text, value.scope.lookup, COMPOSE_SYNTAX);
+        if (result.errors.length > 0) {
+            for (const error of result.errors) {
+                const syntax = /^(unterminated '\$\{'|invalid variable name|unsupported modifier)/.test(error);
+                this.report(syntax ? 'invalid-file' : 'unresolved-variable', 'error', `Cannot resolve ${what}: ${error}`, value.origin);
+            }
+            return undefined;
+        }
+        if (result.missing.length === 0)
+            return result.value;
+        const names = result.missing.map(name => `"${name}"`).join(', ');
+        const suggestion = `Set ${result.missing[0]} in the environment or in an env file, or give it a default: \${${result.missing[0]}:-value}`;
+        if (options.image === true && (result.value.trim() === '' || 'error' in tryParseReference(result.value))) {
+            this.report('unresolved-variable', 'error', `The ${names} variable${result.missing.length > 1 ? 's are' : ' is'} not set: as a blank string, ${what} ('${value.text}') is '${result.value}', which is not an image reference`, value.origin, suggestion);
+            return undefined;
+        }
+        this.report('unresolved-variable', 'warning', `The ${names} variable${result.missing.length > 1 ? 's are' : ' is'} not set. Defaulting to a blank string (in ${what}: '${value.text}' is '${result.value}')`, value.origin, suggestion);
+        return result.value;
+    }
+}
+/** A merged draft → what callers see. Undefined when the service cannot be used (already reported). */
+function resolveService(draft, values) {
+    const service = { name: draft.name };
+    let failed = false;
+    const image = present(draft.image);
+    if (image !== undefined) {
+        const what = `the image of service '${draft.name}'`;
+        if (image.isCollection || (!image.isString && image.text !== null)) {
+            values.report('invalid-reference', 'error', `${what} must be a string`, image.origin);
+            failed = true;
+        }
+        else if (image.text === null || image.text.trim() === '') {
+            values.report('invalid-reference', 'error', `${what} is empty`, image.origin);
+            failed = true;
+        }
+        else {
+            const text = values.text(image, what, { image: true });
+            if (text === undefined)
+                failed = true;
+            else
+                service.image = { text, origin: image.origin };
+        }
+    }
+    const build = draft.build === RESET ? undefined : draft.build;
+    if (build !== undefined) {
+        const resolved = resolveBuild(build, draft.name, values);
+        if (resolved === undefined)
+            failed = true;
+        else
+            service.build = resolved;
+    }
+    const platform = present(draft.platform);
+    if (platform !== undefined) {
+        const text = values.text(platform, `the platform of service '${draft.name}'`);
+        if (text !== undefined && text !== '')
+            service.platform = text;
+    }
+    // A service whose image or build cannot be worked out is left out: keeping
+    // half of it would turn a built image into one pulled from a registry.
+    if (failed)
+        return undefined;
+    if (service.image === undefined && service.build === undefined) {
+        values.report('invalid-file', 'warning', `Service '${draft.name}' has neither an image nor a build section`, draft.origin);
+    }
+    return service;
+}
+const LIST_FIELDS = {
+    platforms: 'platforms',
+    cache_from: 'cacheFrom',
+    cache_to: 'cacheTo',
+    extra_hosts: 'extraHosts',
+    tags: 'tags',
+    ssh: 'ssh',
+    secrets: 'secrets'
+};
+function resolveBuild(build, service, values) {
+    const scalar = (key) => present(build.scalars.get(key));
+    const context = scalar('context');
+    const contextText = context === undefined ? '.' : values.text(context, `the build context of service '${service}'`);
+    const dockerfile = scalar('dockerfile');
+    const dockerfileText = dockerfile === undefined ? 'Dockerfile' : values.text(dockerfile, `the dockerfile of service '${service}'`);
+    const targetValue = scalar('target');
+    const target = targetValue === undefined ? undefined : values.text(targetValue, `the build target of service '${service}'`);
+    if (contextText === undefined || dockerfileText === undefined || (targetValue !== undefined && target === undefined))
+        return undefined;
+    const keyValues = (key) => {
+        const out = [];
+        const origins = [];
+        for (const [name, field] of build.maps.get(key) ?? []) {
+            const value = present(field);
+            if (value === undefined)
+                continue;
+            if (value.text === null && !value.isCollection) {
+                // `K:` or `- K`: the value comes from the environment (for args, else the Dockerfile's default applies).
+                const fromEnvironment = value.scope.lookup(name);
+                if (fromEnvironment !== undefined)
+                    out.push([name, fromEnvironment]);
+                continue;
+            }
+            const text = values.text(value, `${key === 'args' ? 'build arg' : key} ${name} of service '${service}'`);
+            if (text === undefined)
+                continue;
+            out.push([name, text]);
+            origins.push([name, value.origin]);
+        }
+        return { values: out, origins };
+    };
+    const result = {
+        context: contextText,
+        dockerfile: dockerfileText,
+        args: Object.fromEntries(keyValues('args').values),
+        origin: build.origin,
+        ...(target !== undefined && target !== '' && { target })
+    };
+    const labels = keyValues('labels').values;
+    if (labels.length > 0)
+        result.labels = Object.fromEntries(labels);
+    for (const key of ['network', 'shm_size']) {
+        const value = scalar(key);
+        const text = value === undefined ? undefined : values.text(value, `build ${key} of service '${service}'`);
+        if (text === undefined || text === '')
+            continue;
+        if (key === 'network')
+            result.network = text;
+        else
+            result.shmSize = text;
+    }
+    for (const key of BUILD_LISTS) {
+        const list = build.lists.get(key);
+        if (list === undefined || list === RESET)
+            continue;
+        const items = list.flatMap(item => {
+            const text = values.text(item, `build ${key} of service '${service}'`);
+            return text === undefined || text === '' ? [] : [text];
+        });
+        if (items.length > 0)
+            result[LIST_FIELDS[key]] = items;
+    }
+    if (build.otherKeys.size > 0)
+        result.otherKeys = [...build.otherKeys].sort();
+    const inline = scalar('dockerfile_inline');
+    if (isRemote(contextText)) {
+        values.report('invalid-file', 'warning', `Service '${service}' builds from the remote context ${contextText}; its Dockerfile is not scanned`, context?.origin ?? build.origin);
+        return { ...result, notScanned: 'remote-context' };
+    }
+    const workingDir = context?.scope.workingDir ?? build.scope.workingDir;
+    result.context = withoutTrailingSlash(external_node_path_namespaceObject.posix.isAbsolute(contextText) ? external_node_path_namespaceObject.posix.normalize(contextText) : external_node_path_namespaceObject.posix.join(workingDir, contextText));
+    const contexts = keyValues('additional_contexts');
+    if (contexts.values.length > 0) {
+        result.additionalContexts = Object.fromEntries(contexts.values.map(([name, value]) => [name, resolveContextPath(value, build.scope.workingDir)]));
+        result.additionalContextOrigins = Object.fromEntries(contexts.origins);
+    }
+    result.dockerfile = external_node_path_namespaceObject.posix.isAbsolute(dockerfileText) ? external_node_path_namespaceObject.posix.normalize(dockerfileText) : external_node_path_namespaceObject.posix.join(result.context, dockerfileText);
+    if (inline !== undefined) {
+        const text = values.text(inline, `dockerfile_inline of service '${service}'`);
+        if (text === undefined)
+            return undefined;
+        const origin = inline.origin;
+        const block = inline.literalBlock === true;
+        result.inline = { text, originOf: line => ({ file: origin.file, line: block ? origin.line + line : origin.line }) };
+        result.dockerfile = '';
+        if (isOutsideRoot(result.context)) {
+            values.report('invalid-file', 'warning', `Service '${service}' builds in ${result.context}, outside the scanned directory`, context?.origin ?? build.origin);
+            return { ...result, notScanned: 'outside-root' };
+        }
+        return result;
+    }
+    if (isOutsideRoot(result.context) || isOutsideRoot(result.dockerfile)) {
+        values.report('invalid-file', 'warning', `Service '${service}' builds from ${result.dockerfile}, outside the scanned directory; it is not scanned`, (isOutsideRoot(result.context) ? context?.origin : dockerfile?.origin) ?? build.origin);
+        return { ...result, notScanned: 'outside-root' };
+    }
+    return result;
+}
+/** An additional context that is a local path is resolved like `context`; images, services and URLs stay as written. */
+function resolveContextPath(value, workingDir) {
+    if (value.includes('://') || value.startsWith('service:') || isRemote(value))
+        return value;
+    return withoutTrailingSlash(external_node_path_namespaceObject.posix.isAbsolute(value) ? external_node_path_namespaceObject.posix.normalize(value) : external_node_path_namespaceObject.posix.join(workingDir, value));
+}
+function isRemote(context) {
+    return /^(?:https?:\/\/|git@|git:\/\/|ssh:\/\/|github\.com\/|oci:\/\/)/.test(context);
+}
+function isOutsideRoot(relative) {
+    return relative === '..' || relative.startsWith('../') || external_node_path_namespaceObject.posix.isAbsolute(relative);
+}
+function withoutTrailingSlash(dir) {
+    return dir.length > 1 && dir.endsWith('/') ? dir.slice(0, -1) : dir;
+}
+
+;// CONCATENATED MODULE: ./lib/extract/compose-loader.js
+/**
+ * Compose files → merged service drafts: parsing (each file once), the env
+ * files each scope reads, top-level `include`, `extends` (same file or
+ * `file:`), the legacy version 1 layout and the project name. `include` and
+ * `extends` are memoised per file and scope and depth-limited: a limit hit is
+ * a finding, never a stack overflow.
+ */
+
+
+
+
+
+
+/** Deeper `include` nesting than this is a finding (compose has no limit; real projects use two or three levels). */
+const MAX_INCLUDE_DEPTH = 16;
+/** Longer `extends` chains than this are a finding. */
+const MAX_EXTENDS_DEPTH = 32;
+/** Top-level keys of a compose file that are not services, in the legacy layout too. */
+const TOP_LEVEL_KEYS = new Set(['version', 'name', 'include', 'services', 'networks', 'volumes', 'secrets', 'configs', 'models']);
+class ComposeLoader {
+    options;
+    values = new ValueResolver();
+    /** Compose files read, in the order first read. */
+    files = [];
+    /** The text of each compose file read. */
+    texts = new Map();
+    parsed = new Map();
+    environments = new Map();
+    scopeIds = new WeakMap();
+    loadedFiles = new Map();
+    drafts = new Map();
+    extended = new Map();
+    /** How many `extends` chains were cut short so far. */
+    cutChains = 0;
+    constructor(options) {
+        this.options = options;
+    }
+    /**
+     * A lookup over the process environment, then `options.envFiles`, then the
+     * given env files (an optional `.env`, or an include's `env_file`).
+     */
+    environment(files) {
+        const key = files.map(f => f.file).join('\0');
+        const cached = this.environments.get(key);
+        if (cached !== undefined)
+            return cached;
+        const env = this.options.env;
+        const fromProcess = name => (Object.hasOwn(env, name) ? env[name] : undefined);
+        const values = new Map();
+        const all = [...files, ...this.options.envFiles.map(file => ({ file: normalisePath(file), required: true, origin: undefined }))];
+        for (const { file, required, origin } of all) {
+            const text = this.options.readFile(file);
+            if (text === undefined) {
+                if (required) {
+                    this.values.report(origin === undefined ? 'invalid-config' : 'invalid-file', 'error', `Env file ${file} does not exist or cannot be read`, origin ?? { file });
+                }
+                continue;
+            }
+            const parsed = parseDotenv(text, file, name => fromProcess(name) ?? values.get(name));
+            this.values.findings.push(...parsed.findings);
+            for (const [name, value] of parsed.values)
+                values.set(name, value);
+        }
+        const lookup = name => fromProcess(name) ?? values.get(name);
+        this.environments.set(key, lookup);
+        this.scopeIds.set(lookup, this.environments.size);
+        return lookup;
+    }
+    scopeKey(file, scope) {
+        return `${file}\0${scope.workingDir}\0${this.scopeIds.get(scope.lookup) ?? 0}`;
+    }
+    parse(file) {
+        const cached = this.parsed.get(file);
+        if (cached !== undefined)
+            return cached;
+        const text = this.options.readFile(file);
+        if (text === undefined) {
+            this.parsed.set(file, 'unreadable');
+            return 'unreadable';
+        }
+        if (!this.files.includes(file))
+            this.files.push(file);
+        this.texts.set(file, text);
+        const lineCounter = new dist/* LineCounter */.HN();
+        const doc = (0,dist/* parseDocument */.Tp)(text, { lineCounter, prettyErrors: false });
+        const error = doc.errors[0];
+        if (error !== undefined) {
+            const line = error.linePos?.[0].line ?? lineCounter.linePos(error.pos[0]).line;
+            const more = doc.errors.length > 1 ? ` (and ${doc.errors.length - 1} more YAML error${doc.errors.length > 2 ? 's' : ''})` : '';
+            this.values.report('invalid-file', 'error', `Invalid YAML: ${firstLine(error.message)}${more}; the file was not scanned`, { file, line });
+            this.parsed.set(file, 'invalid');
+            return 'invalid';
+        }
+        const parsed = { file, doc, lineCounter, text };
+        this.parsed.set(file, parsed);
+        return parsed;
+    }
+    /**
+     * One file with its includes loaded and its `extends` resolved. Undefined
+     * when it cannot be read (the caller reports that where it is referenced);
+     * an empty result when it is invalid (already reported).
+     */
+    loadFile(file, scope, stack) {
+        const key = this.scopeKey(file, scope);
+        if (this.loadedFiles.has(key))
+            return this.loadedFiles.get(key);
+        const raw = this.readDrafts(file, scope, stack);
+        let result;
+        if (raw !== undefined) {
+            const services = new Map();
+            for (const [name, draft] of raw.services)
+                services.set(name, this.resolveExtends(draft, raw.services, scope, [`${file}#${name}`]));
+            result = { services, ...(raw.name !== undefined && { name: raw.name }) };
+        }
+        this.loadedFiles.set(key, result);
+        return result;
+    }
+    /** The services of one file as written (plus what its includes bring), `extends` not yet applied. */
+    readDrafts(file, scope, stack) {
+        const key = this.scopeKey(file, scope);
+        if (this.drafts.has(key))
+            return this.drafts.get(key);
+        const result = this.readDraftsOnce(file, scope, stack);
+        this.drafts.set(key, result);
+        return result;
+    }
+    readDraftsOnce(file, scope, stack) {
+        const parsed = this.parse(file);
+        if (parsed === 'unreadable')
+            return undefined;
+        const services = new Map();
+        if (parsed === 'invalid')
+            return { services };
+        const { doc, lineCounter } = parsed;
+        const at = (node, fallback) => ({ file, line: lineOf(node, lineCounter, fallback) });
+        const problem = (message, node) => this.values.report('invalid-file', 'error', message, at(node));
+        const reader = new DraftReader(parsed, scope, (message, origin) => this.values.report('invalid-file', 'error', message, origin));
+        if (doc.contents === null || ((0,dist/* isScalar */.jn)(doc.contents) && doc.contents.value === null))
+            return { services };
+        const top = mapEntries(doc.contents, doc, problem);
+        if (top === undefined) {
+            problem('a compose file must be a mapping at the top level; the file was not scanned', doc.contents);
+            return { services };
+        }
+        const include = top.get('include');
+        if (include !== undefined) {
+            for (const [name, draft] of this.loadIncludes(include, parsed, scope, stack))
+                services.set(name, draft);
+        }
+        const nameEntry = top.get('name');
+        const name = nameEntry === undefined ? undefined : reader.rawValue(nameEntry);
+        const withName = () => ({ services, ...(name !== undefined && { name }) });
+        const servicesEntry = top.get('services');
+        let serviceEntries;
+        let legacy = false;
+        if (servicesEntry === undefined) {
+            // Version 1: services at the top level, no `services:` key.
+            const legacyEntries = [...top].filter(([key, entry]) => !TOP_LEVEL_KEYS.has(key) && !key.startsWith('x-') && looksLikeService(entry, doc));
+            if (legacyEntries.length === 0)
+                return withName();
+            legacy = true;
+            serviceEntries = new Map(legacyEntries);
+            this.values.report('scan-note', 'notice', `legacy version 1 format: ${file} has its services at the top level (no 'services:' key), which current Docker Compose no longer reads; its services were scanned`, at(legacyEntries[0][1].keyNode), "Move the services under a top-level 'services:' key");
+        }
+        else {
+            const servicesNode = deref(servicesEntry.value, doc);
+            if (servicesNode === null || ((0,dist/* isScalar */.jn)(servicesNode) && servicesNode.value === null))
+                return withName();
+            serviceEntries = mapEntries(servicesNode, doc, problem);
+            if (serviceEntries === undefined) {
+                problem("'services' must be a mapping of service names to services; no service of this file was scanned", servicesNode);
+                return withName();
+            }
+        }
+        for (const [serviceName, entry] of serviceEntries) {
+            const node = deref(entry.value, doc);
+            if (!(0,dist/* isMap */.jh)(node)) {
+                const line = lineOf(entry.value ?? entry.keyNode, lineCounter, lineOf(entry.keyNode, lineCounter));
+                this.values.report('invalid-file', 'error', `service '${serviceName}' must be a mapping; it was not scanned`, { file, line });
+                continue;
+            }
+            if (services.has(serviceName)) {
+                this.values.report('invalid-file', 'warning', `Service '${serviceName}' is defined both in ${file} and in a file it includes; the definition in ${file} is used`, at(entry.keyNode));
+            }
+            services.set(serviceName, reader.service(serviceName, entry, problem, legacy));
+        }
+        return withName();
+    }
+    loadIncludes(entry, parsed, scope, stack) {
+        const services = new Map();
+        const { doc, lineCounter, file } = parsed;
+        const reader = new DraftReader(parsed, scope, (message, origin) => this.values.report('invalid-file', 'error', message, origin));
+        const node = deref(entry.value, doc);
+        const at = (n) => ({ file, line: lineOf(n, lineCounter, lineOf(entry.keyNode, lineCounter)) });
+        if (!(0,dist/* isSeq */.oP)(node)) {
+            this.values.report('invalid-file', 'error', `'include' must be a list; nothing was included`, at(node ?? entry.keyNode));
+            return services;
+        }
+        for (const item of node.items) {
+            const itemNode = deref(item, doc);
+            const paths = [];
+            const envFiles = [];
+            let projectDirectory;
+            const itemEntries = mapEntries(itemNode, doc);
+            if (itemEntries !== undefined) {
+                const listOf = (e) => {
+                    if (e === undefined)
+                        return [];
+                    const value = deref(e.value, doc);
+                    if (!(0,dist/* isSeq */.oP)(value))
+                        return [reader.rawValue(e)];
+                    return value.items.map((child, index) => reader.rawValue({ key: String(index), keyNode: e.keyNode, value: child, merged: false }));
+                };
+                paths.push(...listOf(itemEntries.get('path')));
+                envFiles.push(...listOf(itemEntries.get('env_file')));
+                const directory = itemEntries.get('project_directory');
+                if (directory !== undefined)
+                    projectDirectory = reader.rawValue(directory);
+            }
+            else if ((0,dist/* isScalar */.jn)(itemNode)) {
+                paths.push(reader.rawValue({ key: '', keyNode: itemNode, value: itemNode, merged: false }));
+            }
+            if (paths.length === 0) {
+                this.values.report('invalid-file', 'error', `an 'include' entry needs a path; it was ignored`, at(itemNode));
+                continue;
+            }
+            const baseDir = external_node_path_namespaceObject.posix.dirname(file);
+            const resolved = paths.map(p => ({ raw: p, text: this.values.text(p, 'include path') }));
+            if (resolved.some(p => p.text === undefined || p.text === ''))
+                continue;
+            const remote = resolved.find(p => isRemote(p.text));
+            if (remote !== undefined) {
+                this.values.report('invalid-file', 'warning', `remote include ${remote.text} is not scanned`, remote.raw.origin);
+                continue;
+            }
+            const includedFiles = resolved.map(p => ({ ...p, file: external_node_path_namespaceObject.posix.join(baseDir, p.text) }));
+            const directoryText = projectDirectory === undefined ? undefined : this.values.text(projectDirectory, 'include project_directory');
+            const workingDir = directoryText !== undefined ? external_node_path_namespaceObject.posix.join(baseDir, directoryText) : external_node_path_namespaceObject.posix.dirname(includedFiles[0].file);
+            const envSpecs = envFiles.length > 0
+                ? envFiles.flatMap(e => {
+                    const text = this.values.text(e, 'include env_file');
+                    return text === undefined ? [] : [{ file: external_node_path_namespaceObject.posix.join(baseDir, text), required: true, origin: e.origin }];
+                })
+                : [{ file: external_node_path_namespaceObject.posix.join(workingDir, '.env'), required: false }];
+            const lookup = this.environment(envSpecs);
+            for (const included of includedFiles) {
+                if (isOutsideRoot(included.file)) {
+                    this.values.report('invalid-file', 'warning', `included file ${included.text} is outside the scanned directory; it was not scanned`, included.raw.origin);
+                    continue;
+                }
+                if (stack.includes(included.file)) {
+                    this.values.report('invalid-file', 'error', `${included.file} includes itself (${[...stack, included.file].join(' → ')})`, included.raw.origin);
+                    continue;
+                }
+                if (stack.length >= MAX_INCLUDE_DEPTH) {
+                    this.values.report('invalid-file', 'error', `includes nest deeper than ${MAX_INCLUDE_DEPTH} files (${[...stack, included.file].join(' → ')}); ${included.file} was not scanned`, included.raw.origin);
+                    continue;
+                }
+                const loaded = this.loadFile(included.file, { file: included.file, workingDir, lookup }, [...stack, included.file]);
+                if (loaded === undefined) {
+                    this.values.report('invalid-file', 'error', `included file ${included.file} does not exist or cannot be read`, included.raw.origin);
+                    continue;
+                }
+                for (const [name, draft] of loaded.services) {
+                    const existing = services.get(name);
+                    services.set(name, existing === undefined ? draft : mergeServices(existing, draft));
+                }
+            }
+        }
+        return services;
+    }
+    resolveExtends(draft, siblings, scope, chain) {
+        const extended = draft.extends;
+        if (extended === undefined)
+            return draft;
+        const memoKey = `${this.scopeKey(draft.origin.file, scope)}#${draft.name}`;
+        const memo = this.extended.get(memoKey);
+        if (memo !== undefined)
+            return memo;
+        const local = { ...draft };
+        delete local.extends;
+        const cutsBefore = this.cutChains;
+        const result = this.extend(draft, extended, local, siblings, scope, chain);
+        // A chain cut short (a cycle, the depth limit) depends on where it was entered: not memoised.
+        if (this.cutChains === cutsBefore)
+            this.extended.set(memoKey, result);
+        return result;
+    }
+    extend(draft, extended, local, siblings, scope, chain) {
+        const baseName = this.values.text(extended.service, `'extends' of service '${draft.name}'`);
+        if (baseName === undefined || baseName === '')
+            return local;
+        let baseFile = extended.service.origin.file;
+        let baseSiblings = siblings;
+        let baseScope = scope;
+        if (extended.file !== undefined) {
+            const fileText = this.values.text(extended.file, `'extends.file' of service '${draft.name}'`);
+            if (fileText === undefined || fileText === '')
+                return local;
+            baseFile = external_node_path_namespaceObject.posix.join(external_node_path_namespaceObject.posix.dirname(extended.file.origin.file), fileText);
+            if (isOutsideRoot(baseFile)) {
+                this.values.report('invalid-file', 'warning', `Service '${draft.name}' extends a service in ${fileText}, outside the scanned directory; the base service was not scanned`, extended.file.origin);
+                return local;
+            }
+            baseScope = { file: baseFile, workingDir: external_node_path_namespaceObject.posix.dirname(baseFile), lookup: scope.lookup };
+            const loaded = this.readDrafts(baseFile, baseScope, [baseFile]);
+            if (loaded === undefined) {
+                this.values.report('invalid-file', 'error', `Service '${draft.name}' extends a service in ${baseFile}, which does not exist or cannot be read`, extended.file.origin, `Fix 'extends.file' of service '${draft.name}'`);
+                return local;
+            }
+            baseSiblings = loaded.services;
+        }
+        const base = baseSiblings.get(baseName);
+        if (base === undefined) {
+            this.values.report('invalid-file', 'error', `Service '${draft.name}' extends '${baseName}', which is not a service in ${baseFile}`, extended.service.origin);
+            return local;
+        }
+        const key = `${baseFile}#${baseName}`;
+        if (chain.includes(key)) {
+            this.cutChains += 1;
+            this.values.report('invalid-file', 'error', `Service '${draft.name}' extends itself through ${[...chain, key].join(' → ')}`, extended.service.origin);
+            return local;
+        }
+        if (chain.length >= MAX_EXTENDS_DEPTH) {
+            this.cutChains += 1;
+            this.values.report('invalid-file', 'error', `Service '${draft.name}' is at the end of an 'extends' chain longer than ${MAX_EXTENDS_DEPTH} services; '${baseName}' and what it extends were not applied`, extended.service.origin);
+            return local;
+        }
+        return mergeServices(this.resolveExtends(base, baseSiblings, baseScope, [...chain, key]), local);
+    }
+    projectName(nameValue, lookup, projectDirectory) {
+        const fromEnv = normaliseProjectName(lookup('COMPOSE_PROJECT_NAME') ?? '');
+        if (fromEnv !== '')
+            return fromEnv;
+        if (nameValue !== undefined) {
+            const written = this.values.text(nameValue, "the project 'name'");
+            if (written !== undefined) {
+                const normalised = normaliseProjectName(written);
+                if (normalised !== written) {
+                    this.values.report('invalid-file', 'warning', `Project name '${written}' is not a valid compose project name (lowercase letters, digits, '-' and '_'); '${normalised || 'the directory name'}' is used`, nameValue.origin);
+                }
+                if (normalised !== '')
+                    return normalised;
+            }
+        }
+        const directoryName = projectDirectory === '.' ? (this.options.rootDirectoryName ?? '') : external_node_path_namespaceObject.posix.basename(projectDirectory);
+        return normaliseProjectName(directoryName) || 'project';
+    }
+}
+/** A top-level entry of a version 1 file: a mapping with an image or a build. */
+function looksLikeService(entry, doc) {
+    const fields = mapEntries(entry.value, doc);
+    return fields !== undefined && (fields.has('image') || fields.has('build'));
+}
+/** compose-go's NormalizeProjectName: lowercase, only [a-z0-9_-], no leading '_' or '-'. */
+function normaliseProjectName(name) {
+    return name
+        .toLowerCase()
+        .replace(/[^a-z0-9_-]/g, '')
+        .replace(/^[_-]+/, '');
+}
+function normalisePath(file) {
+    return external_node_path_namespaceObject.posix.normalize(file.replace(/\\/g, '/'));
+}
+function firstLine(message) {
+    return message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
 }
 
 ;// CONCATENATED MODULE: ./lib/extract/compose-rewrite.js
@@ -19772,16 +21655,15 @@ function rewriteComposeImages(text, images, file) {
     const error = doc.errors[0];
     if (error !== undefined) {
         const line = error.linePos?.[0].line ?? 1;
-        findings.push({ kind: 'invalid-file', severity: 'error', message: `Invalid YAML: ${firstLine(error.message)}; images were not rewritten`, file, line });
+        findings.push({ kind: 'invalid-file', severity: 'error', message: `Invalid YAML: ${compose_rewrite_firstLine(error.message)}; images were not rewritten`, file, line });
         return unchanged();
     }
     if (!(0,dist/* isMap */.jh)(doc.contents))
         return unchanged();
     const servicesPair = doc.contents.items.find(pair => (0,dist/* isScalar */.jn)(pair.key) && pair.key.value === 'services');
-    if (servicesPair === undefined)
-        return unchanged();
-    const services = servicesPair.value;
-    if (!(0,dist/* isMap */.jh)(services)) {
+    // A legacy version 1 file has its services at the top level; other top-level keys name no image or build.
+    const services = servicesPair === undefined ? doc.contents : servicesPair.value;
+    if (servicesPair !== undefined && !(0,dist/* isMap */.jh)(services)) {
         findings.push({
             kind: 'failed',
             severity: 'error',
@@ -19791,6 +21673,8 @@ function rewriteComposeImages(text, images, file) {
         });
         return unchanged();
     }
+    if (!(0,dist/* isMap */.jh)(services))
+        return unchanged();
     const edits = [];
     const rewritten = new Map();
     for (const pair of services.items) {
@@ -19908,8 +21792,8 @@ function renderScalar(value, indent, inFlow) {
 function verify(output, expected) {
     const doc = (0,dist/* parseDocument */.Tp)(output);
     if (doc.errors.length > 0)
-        return firstLine(doc.errors[0].message);
-    const services = (0,dist/* isMap */.jh)(doc.contents) ? mapEntries(doc.contents.get('services', true), doc) : undefined;
+        return compose_rewrite_firstLine(doc.errors[0].message);
+    const services = (0,dist/* isMap */.jh)(doc.contents) ? mapEntries(doc.contents.has('services') ? doc.contents.get('services', true) : doc.contents, doc) : undefined;
     for (const [name, target] of expected) {
         const image = mapEntries(services?.get(name)?.value, doc)?.get('image');
         const value = deref(image?.value, doc);
@@ -19918,7 +21802,7 @@ function verify(output, expected) {
     }
     return undefined;
 }
-function firstLine(message) {
+function compose_rewrite_firstLine(message) {
     return message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
 }
 
@@ -19929,16 +21813,27 @@ function firstLine(message) {
  * the file and line where it is written. Pure: files come in through
  * `readFile` (paths relative to the scanned root, POSIX separators).
  *
+ * The work is split by responsibility:
+ * - compose-loader.ts: files, env files, `include`, `extends`, the legacy
+ *   version 1 layout and the project name;
+ * - compose-draft.ts: services as written in one file, and how drafts merge;
+ * - compose-service.ts: interpolation and every `build:` key;
+ * - compose-rewrite.ts: the deployment file (images pointed at targets).
+ *
  * What it follows, as `docker compose config` does:
  * - several files merged in order (`-f base -f override`): later scalars win,
- *   `build` mappings merge field by field and `build.args` key by key;
- *   `!reset` removes a value and `!override` replaces a mapping instead of
- *   merging it (compose ≥ 2.24);
+ *   `build` mappings merge field by field (`args`, `labels`,
+ *   `additional_contexts` key by key, lists appended); `!reset` removes a
+ *   value and `!override` replaces a mapping instead of merging it;
  * - YAML anchors, aliases and `<<` merge keys; top-level `x-` fields and every
  *   other top-level key except `name`, `include` and `services` are ignored;
  * - `extends` (same file, or `file:` another one) and top-level `include`;
  * - every profile counts (`profiles` is ignored): a mirror must hold what any
- *   profile may start.
+ *   profile may start;
+ * - an unset variable is the empty string, with compose's warning ("The "X"
+ *   variable is not set. Defaulting to a blank string."); an image that is no
+ *   longer a reference once blanked is an error;
+ * - a version 1 file (services at the top level) is read, with a notice.
  *
  * Choices where compose leaves room:
  * - An image written in an anchor and used through an alias or merge key gets
@@ -19970,16 +21865,18 @@ function firstLine(message) {
 function loadComposeProject(files, options) {
     const loader = new ComposeLoader(options);
     const first = files[0];
-    if (first === undefined)
-        return { name: normaliseProjectName(options.rootDirectoryName ?? '') || 'project', files: [], services: [], findings: [] };
+    if (first === undefined) {
+        return { name: normaliseProjectName(options.rootDirectoryName ?? '') || 'project', inputs: [], files: [], texts: new Map(), services: [], findings: [] };
+    }
     const projectDirectory = external_node_path_namespaceObject.posix.dirname(normalisePath(first));
     const lookup = loader.environment([{ file: external_node_path_namespaceObject.posix.join(projectDirectory, '.env'), required: false }]);
     const merged = new Map();
     let nameValue;
-    for (const file of files.map(normalisePath)) {
+    const inputs = files.map(normalisePath);
+    for (const file of inputs) {
         const loaded = loader.loadFile(file, { file, workingDir: projectDirectory, lookup }, [file]);
         if (loaded === undefined) {
-            loader.report('invalid-file', 'error', `Compose file ${file} does not exist or cannot be read`, { file });
+            loader.values.report('invalid-file', 'error', `Compose file ${file} does not exist or cannot be read`, { file });
             continue;
         }
         if (loaded.name !== undefined)
@@ -19992,581 +21889,15 @@ function loadComposeProject(files, options) {
     const name = loader.projectName(nameValue, lookup, projectDirectory);
     const services = [];
     for (const draft of merged.values()) {
-        const service = loader.resolveService(draft);
+        const service = resolveService(draft, loader.values);
         if (service !== undefined)
             services.push(service);
     }
-    return { name, files: loader.files, services, findings: uniqueFindings(loader.findings) };
+    return { name, inputs, files: loader.files, texts: loader.texts, services, findings: uniqueFindings(loader.values.findings) };
 }
 /** The image `docker compose build` tags a service that has no `image:`: `<project>-<service>`. */
 function defaultServiceImageName(projectName, serviceName) {
     return `${normaliseProjectName(projectName)}-${serviceName}`;
-}
-/** compose-go's NormalizeProjectName: lowercase, only [a-z0-9_-], no leading '_' or '-'. */
-function normaliseProjectName(name) {
-    return name
-        .toLowerCase()
-        .replace(/[^a-z0-9_-]/g, '')
-        .replace(/^[_-]+/, '');
-}
-// ---------------------------------------------------------------------------
-// Drafts: a service as written in one file, values not yet interpolated.
-/** `!reset` in an override file: the value is removed from the merged service. */
-const RESET = Symbol('reset');
-function mergeServices(base, over) {
-    const merged = { name: over.name, origin: over.origin };
-    const image = over.image ?? base.image;
-    const platform = over.platform ?? base.platform;
-    const build = mergeBuild(base.build, over.build);
-    if (image !== undefined)
-        merged.image = image;
-    if (platform !== undefined)
-        merged.platform = platform;
-    if (build !== undefined)
-        merged.build = build;
-    return merged;
-}
-function mergeBuild(base, over) {
-    if (over === undefined)
-        return base;
-    if (over === RESET || base === undefined || base === RESET || over.replace)
-        return over;
-    const merged = { origin: over.origin, scope: over.scope, replace: false, args: new Map([...base.args, ...over.args]) };
-    for (const key of ['context', 'dockerfile', 'dockerfileInline', 'target']) {
-        const value = over[key] ?? base[key];
-        if (value !== undefined)
-            merged[key] = value;
-    }
-    return merged;
-}
-function present(field) {
-    return field === RESET ? undefined : field;
-}
-// ---------------------------------------------------------------------------
-class ComposeLoader {
-    options;
-    findings = [];
-    files = [];
-    parsed = new Map();
-    environments = new Map();
-    constructor(options) {
-        this.options = options;
-    }
-    report(kind, severity, message, where, suggestion) {
-        this.findings.push({
-            kind,
-            severity,
-            message: message.charAt(0).toUpperCase() + message.slice(1),
-            ...(where.file !== undefined && { file: where.file }),
-            ...(where.line !== undefined && { line: where.line }),
-            ...(suggestion !== undefined && { suggestion })
-        });
-    }
-    /**
-     * A lookup over the process environment, then `options.envFiles`, then the
-     * given env files (an optional `.env`, or an include's `env_file`).
-     */
-    environment(files) {
-        const key = files.map(f => f.file).join('\0');
-        const cached = this.environments.get(key);
-        if (cached !== undefined)
-            return cached;
-        const env = this.options.env;
-        const fromProcess = name => (Object.hasOwn(env, name) ? env[name] : undefined);
-        const values = new Map();
-        const all = [...files, ...this.options.envFiles.map(file => ({ file: normalisePath(file), required: true, origin: undefined }))];
-        for (const { file, required, origin } of all) {
-            const text = this.options.readFile(file);
-            if (text === undefined) {
-                if (required) {
-                    this.report(origin === undefined ? 'invalid-config' : 'invalid-file', 'error', `Env file ${file} does not exist or cannot be read`, origin ?? { file });
-                }
-                continue;
-            }
-            const parsed = parseDotenv(text, file, name => fromProcess(name) ?? values.get(name));
-            this.findings.push(...parsed.findings);
-            for (const [name, value] of parsed.values)
-                values.set(name, value);
-        }
-        const lookup = name => fromProcess(name) ?? values.get(name);
-        this.environments.set(key, lookup);
-        return lookup;
-    }
-    parse(file) {
-        const cached = this.parsed.get(file);
-        if (cached !== undefined)
-            return cached;
-        const text = this.options.readFile(file);
-        if (text === undefined) {
-            this.parsed.set(file, 'unreadable');
-            return 'unreadable';
-        }
-        if (!this.files.includes(file))
-            this.files.push(file);
-        const lineCounter = new dist/* LineCounter */.HN();
-        const doc = (0,dist/* parseDocument */.Tp)(text, { lineCounter, prettyErrors: false });
-        const error = doc.errors[0];
-        if (error !== undefined) {
-            const line = error.linePos?.[0].line ?? lineCounter.linePos(error.pos[0]).line;
-            const more = doc.errors.length > 1 ? ` (and ${doc.errors.length - 1} more YAML error${doc.errors.length > 2 ? 's' : ''})` : '';
-            this.report('invalid-file', 'error', `Invalid YAML: ${compose_firstLine(error.message)}${more}; the file was not scanned`, { file, line });
-            this.parsed.set(file, 'invalid');
-            return 'invalid';
-        }
-        const parsed = { file, doc, lineCounter };
-        this.parsed.set(file, parsed);
-        return parsed;
-    }
-    /**
-     * One file with its includes loaded and its `extends` resolved. Undefined
-     * when it cannot be read (the caller reports that where it is referenced);
-     * an empty result when it is invalid (already reported).
-     */
-    loadFile(file, scope, stack) {
-        const raw = this.readDrafts(file, scope, stack);
-        if (raw === undefined)
-            return undefined;
-        const services = new Map();
-        for (const [name, draft] of raw.services) {
-            services.set(name, draft.extends === undefined ? draft : this.resolveExtends(draft, raw.services, scope, [`${file}#${name}`]));
-        }
-        return { services, ...(raw.name !== undefined && { name: raw.name }) };
-    }
-    /** The services of one file as written (plus what its includes bring), `extends` not yet applied. */
-    readDrafts(file, scope, stack) {
-        const parsed = this.parse(file);
-        if (parsed === 'unreadable')
-            return undefined;
-        const services = new Map();
-        if (parsed === 'invalid')
-            return { services };
-        const { doc, lineCounter } = parsed;
-        const at = (node, fallback) => ({ file, line: lineOf(node, lineCounter, fallback) });
-        const problem = (message, node) => this.report('invalid-file', 'error', message, at(node));
-        if (doc.contents === null || ((0,dist/* isScalar */.jn)(doc.contents) && doc.contents.value === null))
-            return { services };
-        const top = mapEntries(doc.contents, doc, problem);
-        if (top === undefined) {
-            problem('a compose file must be a mapping at the top level; the file was not scanned', doc.contents);
-            return { services };
-        }
-        const include = top.get('include');
-        if (include !== undefined) {
-            for (const [name, draft] of this.loadIncludes(include, parsed, scope, stack))
-                services.set(name, draft);
-        }
-        const nameEntry = top.get('name');
-        const name = nameEntry === undefined ? undefined : this.rawValue(nameEntry, parsed, scope);
-        const servicesEntry = top.get('services');
-        const servicesNode = servicesEntry === undefined ? null : deref(servicesEntry.value, doc);
-        if (servicesEntry === undefined || servicesNode === null || ((0,dist/* isScalar */.jn)(servicesNode) && servicesNode.value === null)) {
-            return { services, ...(name !== undefined && { name }) };
-        }
-        const serviceEntries = mapEntries(servicesNode, doc, problem);
-        if (serviceEntries === undefined) {
-            problem("'services' must be a mapping of service names to services; no service of this file was scanned", servicesNode);
-            return { services, ...(name !== undefined && { name }) };
-        }
-        for (const [serviceName, entry] of serviceEntries) {
-            const node = deref(entry.value, doc);
-            if (!(0,dist/* isMap */.jh)(node)) {
-                const line = lineOf(entry.value ?? entry.keyNode, lineCounter, lineOf(entry.keyNode, lineCounter));
-                this.report('invalid-file', 'error', `service '${serviceName}' must be a mapping; it was not scanned`, { file, line });
-                continue;
-            }
-            if (services.has(serviceName)) {
-                this.report('invalid-file', 'warning', `Service '${serviceName}' is defined both in ${file} and in a file it includes; the definition in ${file} is used`, at(entry.keyNode));
-            }
-            services.set(serviceName, this.serviceDraft(serviceName, entry, parsed, scope, problem));
-        }
-        return { services, ...(name !== undefined && { name }) };
-    }
-    serviceDraft(name, entry, parsed, scope, problem) {
-        const { doc, lineCounter, file } = parsed;
-        const draft = { name, origin: { file, line: lineOf(entry.keyNode, lineCounter) } };
-        const fields = mapEntries(entry.value, doc, problem) ?? new Map();
-        const image = fields.get('image');
-        if (image !== undefined)
-            draft.image = this.field(image, parsed, scope);
-        const platform = fields.get('platform');
-        if (platform !== undefined)
-            draft.platform = this.field(platform, parsed, scope);
-        const build = fields.get('build');
-        if (build !== undefined) {
-            const node = deref(build.value, doc);
-            const origin = { file, line: lineOf(build.keyNode, lineCounter) };
-            if (node?.tag === '!reset')
-                draft.build = RESET;
-            else if ((0,dist/* isMap */.jh)(node)) {
-                const buildFields = mapEntries(node, doc, problem) ?? new Map();
-                const spec = { origin, scope, replace: node.tag === '!override', args: this.buildArgs(buildFields.get('args'), parsed, scope, name) };
-                const names = { context: 'context', dockerfile: 'dockerfile', dockerfileInline: 'dockerfile_inline', target: 'target' };
-                for (const [key, written] of Object.entries(names)) {
-                    const value = buildFields.get(written);
-                    if (value !== undefined)
-                        spec[key] = this.field(value, parsed, scope);
-                }
-                draft.build = spec;
-            }
-            else if ((0,dist/* isScalar */.jn)(node) && node.value !== null) {
-                draft.build = { origin, scope, replace: false, context: this.rawValue(build, parsed, scope), args: new Map() };
-            }
-            else {
-                this.report('invalid-file', 'error', `'build' of service '${name}' must be a path or a mapping; it was ignored`, origin);
-            }
-        }
-        const extended = fields.get('extends');
-        if (extended !== undefined) {
-            const node = deref(extended.value, doc);
-            if ((0,dist/* isMap */.jh)(node)) {
-                const extendsFields = mapEntries(node, doc, problem) ?? new Map();
-                const service = extendsFields.get('service');
-                const fromFile = extendsFields.get('file');
-                if (service === undefined) {
-                    problem(`'extends' of service '${name}' has no 'service'; it was ignored`, node);
-                }
-                else {
-                    draft.extends = {
-                        service: this.rawValue(service, parsed, scope),
-                        ...(fromFile !== undefined && { file: this.rawValue(fromFile, parsed, scope) })
-                    };
-                }
-            }
-            else if ((0,dist/* isScalar */.jn)(node) && node.value !== null) {
-                draft.extends = { service: this.rawValue(extended, parsed, scope) };
-            }
-            else {
-                problem(`'extends' of service '${name}' must be a service name or a mapping; it was ignored`, node ?? entry.keyNode);
-            }
-        }
-        return draft;
-    }
-    /** `args` as a mapping (`K: v`, `K:` for the environment's value) or a list (`- K=v`, `- K`). */
-    buildArgs(entry, parsed, scope, service) {
-        const args = new Map();
-        if (entry === undefined)
-            return args;
-        const { doc, lineCounter, file } = parsed;
-        const node = deref(entry.value, doc);
-        const entries = mapEntries(node, doc);
-        if (entries !== undefined) {
-            for (const [key, value] of entries)
-                args.set(key, this.field(value, parsed, scope));
-            return args;
-        }
-        if ((0,dist/* isSeq */.oP)(node)) {
-            for (const item of node.items) {
-                const itemNode = deref(item, doc);
-                const origin = { file, line: lineOf(itemNode, lineCounter, lineOf(node, lineCounter)) };
-                if (!(0,dist/* isScalar */.jn)(itemNode) || itemNode.value === null || typeof itemNode.value === 'object') {
-                    this.report('invalid-file', 'error', `build arg of service '${service}' must be KEY=value; it was ignored`, origin);
-                    continue;
-                }
-                const text = typeof itemNode.value === 'string' ? itemNode.value : (itemNode.source ?? String(itemNode.value));
-                const equals = text.indexOf('=');
-                const key = equals < 0 ? text : text.slice(0, equals);
-                const value = equals < 0 ? null : text.slice(equals + 1);
-                args.set(key, { text: value, isString: true, isCollection: false, origin, scope });
-            }
-            return args;
-        }
-        if (node === null || ((0,dist/* isScalar */.jn)(node) && node.value === null))
-            return args;
-        const line = lineOf(node, lineCounter);
-        this.report('invalid-file', 'error', `'args' of service '${service}' must be a mapping or a list; they were ignored`, { file, line });
-        return args;
-    }
-    field(entry, parsed, scope) {
-        const node = deref(entry.value, parsed.doc);
-        if (node?.tag === '!reset')
-            return RESET;
-        return this.rawValue(entry, parsed, scope);
-    }
-    rawValue(entry, parsed, scope) {
-        const node = deref(entry.value, parsed.doc);
-        // An empty value (`image:`) has no range worth reporting: use the key's line.
-        const keyLine = lineOf(entry.keyNode, parsed.lineCounter);
-        const line = node === null || ((0,dist/* isScalar */.jn)(node) && node.value === null) ? keyLine : lineOf(node, parsed.lineCounter, keyLine);
-        const origin = { file: parsed.file, line };
-        if ((0,dist/* isScalar */.jn)(node) && node.value !== null && typeof node.value !== 'object') {
-            const isString = typeof node.value === 'string';
-            return { text: isString ? node.value : (node.source ?? String(node.value)), isString, isCollection: false, origin, scope };
-        }
-        return { text: null, isString: false, isCollection: node !== null && !(0,dist/* isScalar */.jn)(node), origin, scope };
-    }
-    loadIncludes(entry, parsed, scope, stack) {
-        const services = new Map();
-        const { doc, lineCounter, file } = parsed;
-        const node = deref(entry.value, doc);
-        const at = (n) => ({ file, line: lineOf(n, lineCounter, lineOf(entry.keyNode, lineCounter)) });
-        if (!(0,dist/* isSeq */.oP)(node)) {
-            const origin = at(node ?? entry.keyNode);
-            this.report('invalid-file', 'error', `'include' must be a list; nothing was included`, origin);
-            return services;
-        }
-        for (const item of node.items) {
-            const itemNode = deref(item, doc);
-            const paths = [];
-            const envFiles = [];
-            let projectDirectory;
-            const itemEntries = mapEntries(itemNode, doc);
-            if (itemEntries !== undefined) {
-                const listOf = (e) => {
-                    if (e === undefined)
-                        return [];
-                    const value = deref(e.value, doc);
-                    if (!(0,dist/* isSeq */.oP)(value))
-                        return [this.rawValue(e, parsed, scope)];
-                    return value.items.map((child, index) => this.rawValue({ key: String(index), keyNode: e.keyNode, value: child, merged: false }, parsed, scope));
-                };
-                paths.push(...listOf(itemEntries.get('path')));
-                envFiles.push(...listOf(itemEntries.get('env_file')));
-                const directory = itemEntries.get('project_directory');
-                if (directory !== undefined)
-                    projectDirectory = this.rawValue(directory, parsed, scope);
-            }
-            else if ((0,dist/* isScalar */.jn)(itemNode)) {
-                paths.push(this.rawValue({ key: '', keyNode: itemNode, value: itemNode, merged: false }, parsed, scope));
-            }
-            if (paths.length === 0) {
-                const origin = at(itemNode);
-                this.report('invalid-file', 'error', `an 'include' entry needs a path; it was ignored`, origin);
-                continue;
-            }
-            const baseDir = external_node_path_namespaceObject.posix.dirname(file);
-            const resolved = paths.map(p => ({ raw: p, text: this.text(p, 'include path') }));
-            if (resolved.some(p => p.text === undefined))
-                continue;
-            const remote = resolved.find(p => isRemote(p.text));
-            if (remote !== undefined) {
-                this.report('invalid-file', 'warning', `remote include ${remote.text} is not scanned`, remote.raw.origin);
-                continue;
-            }
-            const includedFiles = resolved.map(p => ({ ...p, file: external_node_path_namespaceObject.posix.join(baseDir, p.text) }));
-            const directoryText = projectDirectory === undefined ? undefined : this.text(projectDirectory, 'include project_directory');
-            const workingDir = directoryText !== undefined ? external_node_path_namespaceObject.posix.join(baseDir, directoryText) : external_node_path_namespaceObject.posix.dirname(includedFiles[0].file);
-            const envSpecs = envFiles.length > 0
-                ? envFiles.flatMap(e => {
-                    const text = this.text(e, 'include env_file');
-                    return text === undefined ? [] : [{ file: external_node_path_namespaceObject.posix.join(baseDir, text), required: true, origin: e.origin }];
-                })
-                : [{ file: external_node_path_namespaceObject.posix.join(workingDir, '.env'), required: false }];
-            const lookup = this.environment(envSpecs);
-            for (const included of includedFiles) {
-                if (isOutsideRoot(included.file)) {
-                    this.report('invalid-file', 'warning', `included file ${included.text} is outside the scanned directory; it was not scanned`, included.raw.origin);
-                    continue;
-                }
-                if (stack.includes(included.file)) {
-                    this.report('invalid-file', 'error', `${included.file} includes itself (${[...stack, included.file].join(' → ')})`, included.raw.origin);
-                    continue;
-                }
-                const loaded = this.loadFile(included.file, { file: included.file, workingDir, lookup }, [...stack, included.file]);
-                if (loaded === undefined) {
-                    this.report('invalid-file', 'error', `included file ${included.file} does not exist or cannot be read`, included.raw.origin);
-                    continue;
-                }
-                for (const [name, draft] of loaded.services) {
-                    const existing = services.get(name);
-                    services.set(name, existing === undefined ? draft : mergeServices(existing, draft));
-                }
-            }
-        }
-        return services;
-    }
-    resolveExtends(draft, siblings, scope, chain) {
-        const extended = draft.extends;
-        if (extended === undefined)
-            return draft;
-        const local = { ...draft };
-        delete local.extends;
-        const baseName = this.text(extended.service, `'extends' of service '${draft.name}'`);
-        if (baseName === undefined)
-            return local;
-        let baseFile = extended.service.origin.file;
-        let baseSiblings = siblings;
-        let baseScope = scope;
-        if (extended.file !== undefined) {
-            const fileText = this.text(extended.file, `'extends.file' of service '${draft.name}'`);
-            if (fileText === undefined)
-                return local;
-            baseFile = external_node_path_namespaceObject.posix.join(external_node_path_namespaceObject.posix.dirname(extended.file.origin.file), fileText);
-            if (isOutsideRoot(baseFile)) {
-                this.report('invalid-file', 'warning', `Service '${draft.name}' extends a service in ${fileText}, outside the scanned directory; the base service was not scanned`, extended.file.origin);
-                return local;
-            }
-            baseScope = { file: baseFile, workingDir: external_node_path_namespaceObject.posix.dirname(baseFile), lookup: scope.lookup };
-            const loaded = this.readDrafts(baseFile, baseScope, [baseFile]);
-            if (loaded === undefined) {
-                this.report('invalid-file', 'error', `Service '${draft.name}' extends a service in ${baseFile}, which does not exist or cannot be read`, extended.file.origin, `Fix 'extends.file' of service '${draft.name}'`);
-                return local;
-            }
-            baseSiblings = loaded.services;
-        }
-        const base = baseSiblings.get(baseName);
-        if (base === undefined) {
-            this.report('invalid-file', 'error', `Service '${draft.name}' extends '${baseName}', which is not a service in ${baseFile}`, extended.service.origin);
-            return local;
-        }
-        const key = `${baseFile}#${baseName}`;
-        if (chain.includes(key)) {
-            this.report('invalid-file', 'error', `Service '${draft.name}' extends itself through ${[...chain, key].join(' → ')}`, extended.service.origin);
-            return local;
-        }
-        return mergeServices(this.resolveExtends(base, baseSiblings, baseScope, [...chain, key]), local);
-    }
-    projectName(nameValue, lookup, projectDirectory) {
-        const fromEnv = normaliseProjectName(lookup('COMPOSE_PROJECT_NAME') ?? '');
-        if (fromEnv !== '')
-            return fromEnv;
-        if (nameValue !== undefined) {
-            const written = this.text(nameValue, "the project 'name'");
-            if (written !== undefined) {
-                const normalised = normaliseProjectName(written);
-                if (normalised !== written) {
-                    this.report('invalid-file', 'warning', `Project name '${written}' is not a valid compose project name (lowercase letters, digits, '-' and '_'); '${normalised || 'the directory name'}' is used`, nameValue.origin);
-                }
-                if (normalised !== '')
-                    return normalised;
-            }
-        }
-        const directoryName = projectDirectory === '.' ? (this.options.rootDirectoryName ?? '') : external_node_path_namespaceObject.posix.basename(projectDirectory);
-        return normaliseProjectName(directoryName) || 'project';
-    }
-    /** A merged draft → what callers see. Undefined when the service cannot be used (already reported). */
-    resolveService(draft) {
-        const service = { name: draft.name };
-        let failed = false;
-        const image = present(draft.image);
-        if (image !== undefined) {
-            const what = `the image of service '${draft.name}'`;
-            if (image.isCollection || (!image.isString && image.text !== null)) {
-                this.report('invalid-reference', 'error', `${what} must be a string`, image.origin);
-                failed = true;
-            }
-            else if (image.text === null || image.text.trim() === '') {
-                this.report('invalid-reference', 'error', `${what} is empty`, image.origin);
-                failed = true;
-            }
-            else {
-                const text = this.text(image, what);
-                if (text === undefined)
-                    failed = true;
-                else
-                    service.image = { text, origin: image.origin };
-            }
-        }
-        const build = draft.build === RESET ? undefined : draft.build;
-        if (build !== undefined) {
-            const resolved = this.resolveBuild(build, draft.name);
-            if (resolved === undefined)
-                failed = true;
-            else
-                service.build = resolved;
-        }
-        const platform = present(draft.platform);
-        if (platform !== undefined) {
-            const text = this.text(platform, `the platform of service '${draft.name}'`);
-            if (text !== undefined && text !== '')
-                service.platform = text;
-        }
-        // A service whose image or build cannot be worked out is left out: keeping
-        // half of it would turn a built image into one pulled from a registry.
-        if (failed)
-            return undefined;
-        if (service.image === undefined && service.build === undefined) {
-            this.report('invalid-file', 'warning', `Service '${draft.name}' has neither an image nor a build section`, draft.origin);
-        }
-        return service;
-    }
-    resolveBuild(build, service) {
-        const context = present(build.context);
-        const contextText = context === undefined ? '.' : this.text(context, `the build context of service '${service}'`);
-        const dockerfile = present(build.dockerfile);
-        const dockerfileText = dockerfile === undefined ? 'Dockerfile' : this.text(dockerfile, `the dockerfile of service '${service}'`);
-        const targetValue = present(build.target);
-        const target = targetValue === undefined ? undefined : this.text(targetValue, `the build target of service '${service}'`);
-        if (contextText === undefined || dockerfileText === undefined || (targetValue !== undefined && target === undefined))
-            return undefined;
-        const args = [];
-        for (const [name, field] of build.args) {
-            const value = present(field);
-            if (value === undefined)
-                continue;
-            if (value.text === null && !value.isCollection) {
-                // `K:` or `- K`: the value comes from the environment, or the Dockerfile's default applies.
-                const fromEnvironment = value.scope.lookup(name);
-                if (fromEnvironment !== undefined)
-                    args.push([name, fromEnvironment]);
-                continue;
-            }
-            const text = this.text(value, `build arg ${name} of service '${service}'`);
-            if (text !== undefined)
-                args.push([name, text]);
-        }
-        const result = {
-            context: contextText,
-            dockerfile: dockerfileText,
-            args: Object.fromEntries(args),
-            origin: build.origin,
-            ...(target !== undefined && target !== '' && { target })
-        };
-        const inline = present(build.dockerfileInline);
-        if (isRemote(contextText)) {
-            this.report('invalid-file', 'warning', `Service '${service}' builds from the remote context ${contextText}; its Dockerfile is not scanned`, context?.origin ?? build.origin);
-            return { ...result, notScanned: 'remote-context' };
-        }
-        const workingDir = context?.scope.workingDir ?? build.scope.workingDir;
-        result.context = withoutTrailingSlash(external_node_path_namespaceObject.posix.isAbsolute(contextText) ? external_node_path_namespaceObject.posix.normalize(contextText) : external_node_path_namespaceObject.posix.join(workingDir, contextText));
-        if (inline !== undefined) {
-            this.report('invalid-file', 'warning', `Service '${service}' builds from dockerfile_inline, which is not scanned`, inline.origin);
-            return { ...result, dockerfile: '', notScanned: 'dockerfile-inline' };
-        }
-        result.dockerfile = external_node_path_namespaceObject.posix.isAbsolute(dockerfileText) ? external_node_path_namespaceObject.posix.normalize(dockerfileText) : external_node_path_namespaceObject.posix.join(result.context, dockerfileText);
-        if (isOutsideRoot(result.context) || isOutsideRoot(result.dockerfile)) {
-            this.report('invalid-file', 'warning', `Service '${service}' builds from ${result.dockerfile}, outside the scanned directory; it is not scanned`, (isOutsideRoot(result.context) ? context?.origin : dockerfile?.origin) ?? build.origin);
-            return { ...result, notScanned: 'outside-root' };
-        }
-        return result;
-    }
-    /** Interpolates one value, reporting why when it cannot be resolved. */
-    text(value, what) {
-        if (value.isCollection) {
-            this.report('invalid-file', 'error', `${what} must be a string`, value.origin);
-            return undefined;
-        }
-        if (value.text === null)
-            return '';
-        if (!value.text.includes('$'))
-            return value.text;
-        const result = interpolate(value.text, value.scope.lookup, COMPOSE_SYNTAX);
-        let resolved = true;
-        for (const error of result.errors) {
-            resolved = false;
-            const syntax = /^(unterminated '\$\{'|invalid variable name|unsupported modifier)/.test(error);
-            this.report(syntax ? 'invalid-file' : 'unresolved-variable', 'error', `Cannot resolve ${what}: ${error}`, value.origin);
-        }
-        for (const name of result.missing) {
-            resolved = false;
-            this.report('unresolved-variable', 'error', `Variable ${name} in ${what} ('${value.text}') has no value`, value.origin, `Set ${name} in the environment or in an env file, or give it a default: \${${name}:-value}`);
-        }
-        return resolved ? result.value : undefined;
-    }
-}
-function isRemote(context) {
-    return /^(?:https?:\/\/|git@|git:\/\/|ssh:\/\/|github\.com\/|oci:\/\/)/.test(context);
-}
-function isOutsideRoot(relative) {
-    return relative === '..' || relative.startsWith('../') || external_node_path_namespaceObject.posix.isAbsolute(relative);
-}
-function withoutTrailingSlash(dir) {
-    return dir.length > 1 && dir.endsWith('/') ? dir.slice(0, -1) : dir;
-}
-function normalisePath(file) {
-    return external_node_path_namespaceObject.posix.normalize(file.replace(/\\/g, '/'));
-}
-function compose_firstLine(message) {
-    return message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
 }
 function uniqueFindings(findings) {
     const seen = new Set();
@@ -20583,13 +21914,31 @@ function uniqueFindings(findings) {
 var main = __nccwpck_require__(8390);
 ;// CONCATENATED MODULE: ./lib/extract/dockerfile.js
 /**
- * Dockerfile extraction (pure: text in, references with origins out).
+ * Dockerfile extraction (pure: text in, references with origins out), after
+ * what BuildKit does with the file:
+ *
+ * - Every stage counts: an image named in any stage is returned, whether or
+ *   not the build target reaches it (CI builds the file without a target,
+ *   other jobs build other targets). `targetNeeds` says which of them the
+ *   target stage and the stages it depends on pull.
+ * - `FROM` is substituted with the ARGs declared before the first FROM,
+ *   overridden by build args; an undeclared or empty ARG becomes the empty
+ *   string, as BuildKit does, with a warning (an error when what is left is
+ *   not an image reference).
+ * - `FROM x` names an earlier stage when one is called x; `COPY --from` and
+ *   `RUN --mount from` name any stage of the file (BuildKit resolves them over
+ *   the whole file); a stage naming itself is a finding, not an image.
+ * - Named contexts (compose `build.additional_contexts`) win over images of
+ *   the same name: `docker-image://ref` is that image, `service:name` is that
+ *   compose service's image, a path or URL is no image at all. A context
+ *   called like a stage replaces the stage.
+ * - A `# syntax=` parser directive names the BuildKit frontend image, which a
+ *   BuildKit build pulls: returned with `frontend: true`.
  *
  * dockerfile-ast gives the structure and source ranges (continuations, the
- * `# escape=` directive, flags); variable substitution is ours, because what
- * BuildKit substitutes into `FROM` is narrower than what a shell would: only
- * ARGs declared before the first FROM, overridden by build args.
+ * `# escape=` directive, flags); variable substitution is ours.
  */
+
 
 
 /** ARGs BuildKit defines in the global scope; they may appear in `--platform` but name no image. */
@@ -20603,32 +21952,53 @@ const PLATFORM_ARGS = new Set([
     'TARGETARCH',
     'TARGETVARIANT'
 ]);
+/** Reads a compose `additional_contexts` value as BuildKit does. */
+function classifyContext(value) {
+    if (value.startsWith('docker-image://'))
+        return { kind: 'image', reference: value.slice('docker-image://'.length) };
+    if (value.startsWith('service:'))
+        return { kind: 'service', service: value.slice('service:'.length) };
+    return { kind: 'other' };
+}
 function extractDockerfile(text, options) {
     const analysis = analyseDockerfile(text, options);
     const wanted = stagesToBuild(analysis, options);
-    const findings = [...analysis.findings, ...wanted.findings];
-    const references = analysis.occurrences
-        .filter(occurrence => wanted.stages.has(occurrence.stage))
-        .map(occurrence => ({
+    const references = analysis.occurrences.map(occurrence => ({
         kind: 'base',
         text: occurrence.text,
         origin: occurrence.origin,
         source: occurrence.source,
-        ...(occurrence.platform !== undefined && { platform: occurrence.platform })
+        ...(occurrence.platform !== undefined && { platform: occurrence.platform }),
+        ...(occurrence.frontend === true && { frontend: true })
     }));
-    return { references, findings };
+    const needed = analysis.occurrences.filter(occurrence => occurrence.stage < 0 || wanted.stages.has(occurrence.stage));
+    const services = new Set();
+    for (const index of wanted.stages)
+        for (const service of analysis.stages[index]?.services ?? [])
+            services.add(service);
+    return {
+        references,
+        findings: [...analysis.findings, ...wanted.findings],
+        targetNeeds: [...new Set(needed.map(occurrence => occurrence.text))],
+        serviceContexts: [...services].sort()
+    };
 }
 /**
  * Rewrites every image the Dockerfile names (FROM, COPY --from, RUN --mount
- * from) to what `rewrite` returns for its substituted text; undefined keeps the
- * original. Used to build against mirrored bases: the result names only the
- * target registry, and everything else in the file is left as written.
+ * from, the syntax directive's frontend) to what `rewrite` returns for its
+ * substituted text; undefined keeps the original. Used to build against
+ * mirrored bases: the result names only the target registry, and everything
+ * else in the file is left as written. An image that comes from a named
+ * context is not in the text, so it is not rewritten here (the build rewrites
+ * the context).
  */
 function rewriteDockerfileImages(text, rewrite, options) {
     const analysis = analyseDockerfile(text, options);
     let out = '';
     let cursor = 0;
-    for (const occurrence of [...analysis.occurrences].sort((a, b) => a.start - b.start)) {
+    for (const occurrence of [...analysis.occurrences].filter(o => o.end > o.start).sort((a, b) => a.start - b.start)) {
+        if (occurrence.start < cursor)
+            continue;
         const replacement = rewrite(occurrence.text);
         if (replacement === undefined)
             continue;
@@ -20637,50 +22007,88 @@ function rewriteDockerfileImages(text, rewrite, options) {
     }
     return { text: out + text.slice(cursor), findings: analysis.findings };
 }
+/** The name BuildKit looks a named context up by: the image name, normalised (`alpine` = `alpine:latest`). */
+function contextKey(name) {
+    const parsed = tryParseReference(name);
+    return 'ref' in parsed ? formatReference(parsed.ref) : name.toLowerCase();
+}
 function analyseDockerfile(text, options) {
     const { file } = options;
     const findings = [];
     const occurrences = [];
     const stages = [];
-    const lineStarts = computeLineStarts(text);
+    const lineStarts = dockerfile_computeLineStarts(text);
     const offsetOf = (position) => (lineStarts[position.line] ?? text.length) + position.character;
+    const at = (line) => options.originOf?.(line) ?? { file, line };
+    const where = (line) => {
+        const origin = at(line);
+        return `${origin.file}:${origin.line}`;
+    };
+    const finding = (kind, severity, message, line, suggestion) => {
+        findings.push({ kind, severity, message, ...at(line), ...(suggestion !== undefined && { suggestion }) });
+    };
     let dockerfile;
     try {
         dockerfile = main.DockerfileParser.parse(text);
     }
     catch (error) {
-        findings.push({ kind: 'invalid-file', severity: 'error', message: `Could not parse ${file}: ${String(error)}`, file });
+        findings.push({ kind: 'invalid-file', severity: 'error', message: `Could not parse ${file}: ${String(error)}`, ...at(1) });
         return { occurrences, stages, findings };
     }
     const syntax = dockerfileSyntax(dockerfile.getEscapeCharacter());
     const buildArgs = options.buildArgs ?? {};
+    const contexts = new Map();
+    for (const [name, value] of Object.entries(options.contexts ?? {}))
+        contexts.set(contextKey(name), classifyContext(value));
+    // The frontend a BuildKit build pulls before it reads anything else.
+    for (const directive of dockerfile.getDirectives()) {
+        if (directive.getName().toLowerCase() !== 'syntax')
+            continue;
+        const value = directive.getValue().trim();
+        if (value === '')
+            continue;
+        const range = directive.getValueRange();
+        const line = directive.getRange().start.line + 1;
+        occurrences.push({ source: 'from', text: value, origin: at(line), start: offsetOf(range.start), end: offsetOf(range.end), stage: -1, frontend: true });
+    }
+    // Every stage name, for COPY --from and RUN --mount from, which may name a later stage.
+    const allStageNames = new Map();
+    dockerfile.getFROMs().forEach((from, index) => {
+        const name = from.getBuildStage();
+        if (name !== null && name !== undefined && !allStageNames.has(name.toLowerCase()))
+            allStageNames.set(name.toLowerCase(), index);
+    });
+    const stageCount = dockerfile.getFROMs().length;
     // Global scope: ARGs before the first FROM, then build args for the declared ones.
     const globalArgs = new Map();
     const stageArgs = new Map();
     let seenFrom = false;
     const lookupIn = (scope) => name => scope.get(name);
+    /**
+     * Substitutes like BuildKit: an unset variable becomes ''. A result that is
+     * still an image reference is kept with a warning; otherwise an error and undefined.
+     */
     const resolve = (raw, line, what, scope) => {
         const result = interpolate(raw, lookupIn(scope), syntax);
-        const origin = { file, line };
         if (result.errors.length > 0) {
-            findings.push({
-                kind: 'unresolved-variable',
-                severity: 'error',
-                message: `${what} '${raw}' in ${file}:${line}: ${result.errors.join('; ')}`,
-                ...origin
-            });
+            finding('unresolved-variable', 'error', `${what} '${raw}' in ${where(line)}: ${result.errors.join('; ')}`, line);
             return undefined;
         }
-        if (result.missing.length > 0) {
-            const names = result.missing.map(name => `\${${name}}`).join(', ');
-            findings.push({
-                kind: 'unresolved-variable',
-                severity: 'error',
-                message: `${what} '${raw}' in ${file}:${line} uses ${names} with no value: declare it with a default (ARG ${result.missing[0]}=…) before the first FROM, or pass it as a build arg`,
-                ...origin
-            });
+        if (result.missing.length === 0) {
+            if (result.value.trim() !== '' || raw.trim() === '')
+                return result.value;
+            finding('unresolved-variable', 'error', `${what} '${raw}' in ${where(line)} is empty once its variables are substituted`, line, 'Give the ARG a non-empty default or pass it as a build arg');
             return undefined;
         }
+        const names = result.missing.map(name => `\${${name}}`).join(', ');
+        const declare = `declare it with a default (ARG ${result.missing[0]}=…) before the first FROM, or pass it as a build arg`;
+        const lower = result.value.toLowerCase();
+        const usable = result.value !== '' && (lower === 'scratch' || allStageNames.has(lower) || 'ref' in tryParseReference(result.value));
+        if (!usable) {
+            finding('unresolved-variable', 'error', `${what} '${raw}' in ${where(line)} uses ${names} with no value; as an empty string it gives '${result.value}', which is not an image reference`, line, `Give ${result.missing[0]} a value: ${declare}`);
+            return undefined;
+        }
+        finding('unresolved-variable', 'warning', `${what} '${raw}' in ${where(line)} uses ${names}, which is not set: it is an empty string, as in docker build, giving '${result.value}'`, line, `If that is not the image you mean, ${declare}`);
         return result.value;
     };
     const declareArgs = (instruction, scope, inherited) => {
@@ -20699,48 +22107,61 @@ function analyseDockerfile(text, options) {
             scope.set(name, resolved);
         }
     };
-    const stageIndexByName = (name) => {
+    const earlierStageByName = (name) => {
         const lower = name.toLowerCase();
         for (let i = stages.length - 1; i >= 0; i -= 1)
             if (stages[i]?.name === lower)
                 return i;
         return undefined;
     };
-    /** COPY --from / RUN --mount from: a stage name, a stage index, or an image. */
-    const classifyFrom = (value, range, lineNo, source) => {
+    /** An image name as BuildKit sees it: a named context when one is called so, else the image. */
+    const imageOrContext = (resolved, source, range, line, stage, platform) => {
+        const context = contexts.get(contextKey(resolved));
+        if (context?.kind === 'service') {
+            stages[stage]?.services.add(context.service);
+            return;
+        }
+        if (context?.kind === 'other')
+            return;
+        if (context === undefined && resolved.toLowerCase() === 'scratch')
+            return;
+        const text = context?.kind === 'image' ? context.reference : resolved;
+        // An image from a context is not written in the file: nothing to rewrite in place.
+        const span = context === undefined ? range : { start: range.start, end: range.start };
+        occurrences.push({ source, text, origin: at(line), ...(platform !== undefined && { platform }), ...span, stage });
+    };
+    /** COPY --from / RUN --mount from: a stage name, a stage index, a named context or an image. */
+    const classifyFrom = (value, range, line, source) => {
         const current = stages.length - 1;
+        const what = source === 'copy-from' ? 'COPY --from' : 'RUN --mount from';
         const scope = new Map([...globalArgs, ...stageArgs]);
-        const resolved = resolve(value, lineNo, source === 'copy-from' ? 'COPY --from' : 'RUN --mount from', scope);
+        const resolved = resolve(value, line, what, scope);
         if (resolved === undefined)
             return;
+        const selfReference = () => finding('invalid-reference', 'error', `${what}=${value} in ${where(line)} names the stage it is part of (${stages[current]?.name ?? `stage ${current}`}); docker reports a circular dependency`, line, 'Copy from an earlier stage, or name the image instead');
         if (/^\d+$/.test(resolved)) {
             const index = Number(resolved);
-            if (index >= current) {
-                findings.push({
-                    kind: 'invalid-reference',
-                    severity: 'error',
-                    message: `${file}:${lineNo} refers to stage ${index}, but only stages 0 to ${current - 1} come before it`,
-                    file,
-                    line: lineNo,
-                    suggestion: 'Use the name or index of an earlier stage (FROM … AS name)'
-                });
+            if (index >= stageCount) {
+                finding('invalid-reference', 'error', `${where(line)} refers to stage ${index}, but the file has stages 0 to ${stageCount - 1}`, line, 'Use the name or index of a stage (FROM … AS name)');
                 return;
             }
+            if (index === current)
+                return selfReference();
             stages[current]?.dependsOn.add(index);
             return;
         }
-        const stageIndex = stageIndexByName(resolved);
-        if (stageIndex !== undefined && stageIndex < current) {
+        const stageIndex = allStageNames.get(resolved.toLowerCase());
+        if (stageIndex !== undefined) {
+            if (stageIndex === current)
+                return selfReference();
             stages[current]?.dependsOn.add(stageIndex);
             return;
         }
-        if (resolved.toLowerCase() === 'scratch')
-            return;
-        occurrences.push({ source, text: resolved, origin: { file, line: lineNo }, start: range.start, end: range.end, stage: current });
+        imageOrContext(resolved, source, range, line, current);
     };
     for (const instruction of dockerfile.getInstructions()) {
         const keyword = instruction.getKeyword();
-        const lineNo = instruction.getRange().start.line + 1;
+        const line = instruction.getRange().start.line + 1;
         if (keyword === 'ARG') {
             if (!seenFrom)
                 declareArgs(instruction, globalArgs);
@@ -20754,42 +22175,35 @@ function analyseDockerfile(text, options) {
             const args = instruction.getArguments();
             const flags = getFlags(instruction);
             const imageArgument = args[0];
-            const stage = { dependsOn: new Set() };
-            const alias = parseAlias(args, file, lineNo, findings);
+            const stage = { dependsOn: new Set(), services: new Set() };
+            const alias = parseAlias(args, where(line), at(line), findings);
             if (alias !== undefined)
                 stage.name = alias.toLowerCase();
+            const index = stages.length;
             if (imageArgument === undefined) {
-                findings.push({
-                    kind: 'invalid-reference',
-                    severity: 'error',
-                    message: `FROM without an image in ${file}:${lineNo}`,
-                    file,
-                    line: lineNo,
-                    suggestion: 'Write FROM <image>[:tag] [AS <name>]'
-                });
+                finding('invalid-reference', 'error', `FROM without an image in ${where(line)}`, line, 'Write FROM <image>[:tag] [AS <name>]');
                 stages.push(stage);
                 continue;
             }
-            // Stage names are resolved against earlier stages before this one is added.
-            const resolved = resolve(imageArgument.getValue(), lineNo, 'FROM', globalArgs);
-            const platform = platformOf(flags, globalArgs, syntax);
-            if (resolved !== undefined) {
-                const earlier = stageIndexByName(resolved);
-                if (earlier !== undefined)
-                    stage.dependsOn.add(earlier);
-                else if (resolved.toLowerCase() !== 'scratch') {
-                    const range = argumentOffsets(imageArgument, offsetOf);
-                    occurrences.push({
-                        source: 'from',
-                        text: resolved,
-                        origin: { file, line: lineNo },
-                        ...(platform !== undefined && { platform }),
-                        ...range,
-                        stage: stages.length
-                    });
-                }
+            const range = argumentOffsets(imageArgument, offsetOf);
+            // A named context called like the stage replaces the whole stage.
+            const replacing = stage.name === undefined ? undefined : contexts.get(contextKey(stage.name));
+            if (replacing !== undefined) {
+                stages.push(stage);
+                imageOrContext(stage.name, 'from', { start: range.start, end: range.start }, line, index);
+                continue;
             }
+            // Stage names are resolved against earlier stages before this one is added.
+            const resolved = resolve(imageArgument.getValue(), line, 'FROM', globalArgs);
+            const platform = platformOf(flags, globalArgs, syntax);
             stages.push(stage);
+            if (resolved !== undefined) {
+                const earlier = earlierStageByName(resolved);
+                if (earlier !== undefined && earlier < index)
+                    stage.dependsOn.add(earlier);
+                else
+                    imageOrContext(resolved, 'from', range, line, index, platform);
+            }
             continue;
         }
         if (!seenFrom)
@@ -20801,10 +22215,10 @@ function analyseDockerfile(text, options) {
                 const value = flag.getValue();
                 const valueRange = flag.getValueRange();
                 if (value === null || value === '' || valueRange === null) {
-                    findings.push({ kind: 'invalid-reference', severity: 'error', message: `${keyword} --from without a value in ${file}:${lineNo}`, file, line: lineNo });
+                    finding('invalid-reference', 'error', `${keyword} --from without a value in ${where(line)}`, line);
                     continue;
                 }
-                classifyFrom(value, { start: offsetOf(valueRange.start), end: offsetOf(valueRange.end) }, lineNo, 'copy-from');
+                classifyFrom(value, { start: offsetOf(valueRange.start), end: offsetOf(valueRange.end) }, line, 'copy-from');
             }
         }
         else if (keyword === 'RUN') {
@@ -20816,23 +22230,17 @@ function analyseDockerfile(text, options) {
                     const valueRange = option.getValueRange();
                     if (option.getName().toLowerCase() !== 'from' || value === null || valueRange === null)
                         continue;
-                    classifyFrom(value, { start: offsetOf(valueRange.start), end: offsetOf(valueRange.end) }, lineNo, 'mount-from');
+                    classifyFrom(value, { start: offsetOf(valueRange.start), end: offsetOf(valueRange.end) }, line, 'mount-from');
                 }
             }
         }
     }
     if (stages.length === 0 && findings.length === 0) {
-        findings.push({
-            kind: 'invalid-file',
-            severity: 'warning',
-            message: `${file} has no FROM instruction, so it names no base image`,
-            file,
-            line: 1
-        });
+        finding('invalid-file', 'warning', `${file} has no FROM instruction, so it names no base image`, 1);
     }
     return { occurrences, stages, findings };
 }
-/** The stages a build runs: the target and what it depends on; every stage when there is no target. */
+/** The stages a build of the target runs: it and what it depends on; every stage when there is no target. */
 function stagesToBuild(analysis, options) {
     const all = new Set(analysis.stages.map((_, index) => index));
     if (options.target === undefined)
@@ -20848,7 +22256,7 @@ function stagesToBuild(analysis, options) {
                     kind: 'invalid-reference',
                     severity: 'error',
                     message: `Build target '${options.target}' is not a stage of ${options.file} (stages: ${names.length > 0 ? names.join(', ') : 'none named'}); every stage was scanned`,
-                    file: options.file
+                    ...(options.originOf?.(1) ?? { file: options.file })
                 }
             ]
         };
@@ -20865,7 +22273,7 @@ function stagesToBuild(analysis, options) {
     }
     return { stages: wanted, findings: [] };
 }
-function parseAlias(args, file, line, findings) {
+function parseAlias(args, where, origin, findings) {
     if (args.length <= 1)
         return undefined;
     const keyword = args[1]?.getValue();
@@ -20875,12 +22283,11 @@ function parseAlias(args, file, line, findings) {
     findings.push({
         kind: 'invalid-reference',
         severity: 'warning',
-        message: `Unexpected text after the image in FROM at ${file}:${line}: '${args
+        message: `Unexpected text after the image in FROM at ${where}: '${args
             .slice(1)
             .map(arg => arg.getValue())
             .join(' ')}' (expected AS <name>)`,
-        file,
-        line
+        ...origin
     });
     return undefined;
 }
@@ -20903,7 +22310,7 @@ function argumentOffsets(argument, offsetOf) {
     const range = argument.getRange();
     return { start: offsetOf(range.start), end: offsetOf(range.end) };
 }
-function computeLineStarts(text) {
+function dockerfile_computeLineStarts(text) {
     const starts = [0];
     for (let i = 0; i < text.length; i += 1)
         if (text[i] === '\n')
@@ -20915,26 +22322,48 @@ function computeLineStarts(text) {
 /**
  * From discovered files to the deduplicated, sorted inventory: loads each
  * compose project, scans the Dockerfile of every service that is built (with
- * that service's build args and target), scans the remaining Dockerfiles with
- * their defaults, normalises every reference and merges duplicates.
+ * that service's build args, target and named contexts; `dockerfile_inline`
+ * too), scans the remaining Dockerfiles with their defaults, normalises every
+ * reference and merges duplicates.
+ *
+ * Templates (`*.tpl`, `*.template`) are read rendered (see template.ts); a
+ * compose build whose Dockerfile exists only as a template builds from the
+ * template rendered in memory; a rendered file beside its template is scanned
+ * too, and a notice says when the two name different images (stale).
+ *
  * File reading comes in through `readFile`, so this stage stays testable
- * over in-memory trees.
+ * over in-memory trees. The loaded compose projects are returned, so the
+ * deployment compose writer does not load them again.
  */
 
 
 
 
+
 function buildInventory(input) {
+    const templates = new TemplateRenderer({
+        env: input.env,
+        envFiles: input.envFiles,
+        readFile: input.readFile,
+        ...(input.templateDefaults !== undefined && { templateDefaults: input.templateDefaults })
+    });
+    const read = templates.readFile;
+    const composeOptions = { ...input, readFile: read };
     const references = [];
     const findings = [];
     const scannedFiles = new Set();
     const dockerfilesBuiltByCompose = new Set();
-    // One Dockerfile built with the same args by several projects is scanned once.
-    const scannedBuilds = new Set();
+    const projects = [];
+    // One Dockerfile built with the same args, target and contexts by several services is scanned once.
+    const scannedBuilds = new Map();
+    /** Each build spec with the texts of the images it needs, normalised once everything is read. */
+    const needsOf = [];
     for (const files of input.composeProjects) {
-        const project = loadComposeProject(files, input);
+        const project = loadComposeProject(files, composeOptions);
+        projects.push(project);
         project.files.forEach(file => scannedFiles.add(file));
         findings.push(...project.findings);
+        const imageOfService = new Map(project.services.map(service => [service.name, service.image?.text ?? (service.build !== undefined ? defaultServiceImageName(project.name, service.name) : undefined)]));
         for (const service of project.services) {
             if (service.build === undefined) {
                 if (service.image !== undefined) {
@@ -20949,53 +22378,90 @@ function buildInventory(input) {
                 }
                 continue;
             }
-            const build = {
-                context: service.build.context,
-                dockerfile: service.build.dockerfile,
-                args: service.build.args,
-                ...(service.build.target !== undefined && { target: service.build.target })
-            };
+            const spec = buildSpecOf(service.build);
             references.push({
                 kind: 'service',
                 text: service.image?.text ?? defaultServiceImageName(project.name, service.name),
                 origin: service.image?.origin ?? service.build.origin,
                 source: 'compose-build',
                 service: service.name,
-                build,
+                build: spec,
                 ...(service.platform !== undefined && { platform: service.platform })
             });
-            dockerfilesBuiltByCompose.add(build.dockerfile);
-            const buildKey = JSON.stringify([build.dockerfile, build.target ?? '', Object.entries(build.args).sort()]);
-            // Remote contexts and dockerfile_inline were reported by the compose stage; there is no file to read.
-            if (service.build.notScanned !== undefined || scannedBuilds.has(buildKey))
+            // Named contexts that are images: mirrored like any base image, whether or not the Dockerfile can be read.
+            const contextImages = {};
+            for (const [name, value] of Object.entries(service.build.additionalContexts ?? {})) {
+                const context = classifyContext(value);
+                const text = context.kind === 'image' ? context.reference : context.kind === 'service' ? imageOfService.get(context.service) : undefined;
+                if (context.kind === 'service' && text === undefined) {
+                    findings.push({
+                        kind: 'invalid-reference',
+                        severity: 'error',
+                        message: `Build context '${name}' of service '${service.name}' names service '${context.service}', which the project does not define or which has no image`,
+                        ...(service.build.additionalContextOrigins?.[name] ?? service.build.origin)
+                    });
+                }
+                if (text === undefined)
+                    continue;
+                if (context.kind === 'image') {
+                    references.push({ kind: 'base', text, origin: service.build.additionalContextOrigins?.[name] ?? service.build.origin, source: 'compose-image', service: service.name });
+                }
+                const parsed = tryParseReference(text);
+                if ('ref' in parsed)
+                    contextImages[name] = formatReference(parsed.ref);
+            }
+            if (Object.keys(contextImages).length > 0)
+                spec.contextImages = contextImages;
+            // Remote contexts were reported by the compose stage; there is no file to read.
+            if (service.build.notScanned !== undefined)
                 continue;
-            scannedBuilds.add(buildKey);
-            const text = input.readFile(build.dockerfile);
-            if (text === undefined) {
+            const dockerfile = dockerfileOf(service.build, read);
+            if (dockerfile === undefined) {
                 findings.push({
                     kind: 'invalid-file',
                     severity: 'error',
-                    message: `Service '${service.name}' builds from ${build.dockerfile}, which does not exist or cannot be read`,
+                    message: `Service '${service.name}' builds from ${service.build.dockerfile}, which does not exist or cannot be read`,
                     file: service.build.origin.file,
                     line: service.build.origin.line,
                     suggestion: `Fix build.context/build.dockerfile of service '${service.name}'`
                 });
                 continue;
             }
-            scannedFiles.add(build.dockerfile);
-            const scan = extractDockerfile(text, {
-                file: build.dockerfile,
-                buildArgs: build.args,
-                ...(build.target !== undefined && { target: build.target })
-            });
-            references.push(...scan.references);
-            findings.push(...scan.findings);
+            if (dockerfile.template !== undefined) {
+                spec.template = dockerfile.template;
+                spec.dockerfileInline = dockerfile.text;
+            }
+            if (dockerfile.file !== undefined) {
+                dockerfilesBuiltByCompose.add(dockerfile.file);
+                scannedFiles.add(dockerfile.file);
+            }
+            const label = dockerfile.file ?? service.build.origin.file;
+            const buildKey = JSON.stringify([
+                dockerfile.file ?? `${service.build.origin.file}#${service.name}`,
+                spec.target ?? '',
+                Object.entries(spec.args).sort(),
+                Object.entries(service.build.additionalContexts ?? {}).sort()
+            ]);
+            let scan = scannedBuilds.get(buildKey);
+            if (scan === undefined) {
+                scan = extractDockerfile(dockerfile.text, {
+                    file: label,
+                    buildArgs: spec.args,
+                    ...(spec.target !== undefined && { target: spec.target }),
+                    ...(service.build.additionalContexts !== undefined && { contexts: service.build.additionalContexts }),
+                    ...(service.build.inline !== undefined && { originOf: service.build.inline.originOf })
+                });
+                scannedBuilds.set(buildKey, scan);
+                references.push(...scan.references);
+                findings.push(...scan.findings);
+            }
+            needsOf.push({ spec, texts: scan.targetNeeds });
         }
     }
     for (const file of input.dockerfiles) {
         if (dockerfilesBuiltByCompose.has(file))
             continue;
-        const text = input.readFile(file);
+        const text = read(file);
         if (text === undefined) {
             findings.push({ kind: 'invalid-file', severity: 'warning', message: `Could not read ${file}; it was not scanned`, file });
             continue;
@@ -21005,12 +22471,140 @@ function buildInventory(input) {
         references.push(...scan.references);
         findings.push(...scan.findings);
     }
-    const normalised = normaliseReferences(references);
+    findings.push(...staleRenderedFiles(input, projects, read));
+    // References that kept a template placeholder with no value are errors, never invalid references.
+    const kept = [];
+    const namedInErrors = new Set();
+    for (const reference of references) {
+        const unset = unsetPlaceholders(reference.text);
+        if (unset.length === 0) {
+            kept.push(reference);
+            continue;
+        }
+        unset.forEach(name => namedInErrors.add(name));
+        const names = unset.map(name => (name === 'expression' ? 'a template expression' : `{{${name}}}`)).join(', ');
+        findings.push({
+            kind: 'unresolved-variable',
+            severity: 'error',
+            message: `The image at ${reference.origin.file}:${reference.origin.line}${reference.service !== undefined ? ` (service '${reference.service}')` : ''} uses ${names}, which has no value (looked in ${templates.lookedIn(reference.origin.file).join(', ')}); it is not in the inventory`,
+            file: reference.origin.file,
+            line: reference.origin.line,
+            suggestion: `Set ${unset[0] === 'expression' ? 'the value' : unset[0]} in the environment, an env-file input, .env, or the template-defaults file (.env.example)`
+        });
+    }
+    findings.push(...templates.findings());
+    for (const { file, name, lines, lookedIn } of templates.unresolved()) {
+        if (namedInErrors.has(name))
+            continue;
+        findings.push({
+            kind: 'unresolved-variable',
+            severity: 'warning',
+            message: `Placeholder {{${name}}} in ${file} has no value (looked in ${lookedIn.join(', ')}); it names no image, so the inventory is complete`,
+            file,
+            line: lines[0],
+            suggestion: `Set ${name} in the environment, an env-file input, .env or the template-defaults file`
+        });
+    }
+    const normalised = normaliseReferences(kept);
+    for (const { spec, texts } of needsOf) {
+        const sources = texts.flatMap(text => {
+            const parsed = tryParseReference(text);
+            return 'ref' in parsed ? [formatReference(parsed.ref)] : [];
+        });
+        spec.needs = [...new Set(sources)].sort();
+    }
     return {
         images: normalised.images,
         findings: [...findings, ...normalised.findings],
-        files: [...scannedFiles].sort()
+        files: [...scannedFiles].sort(),
+        projects
     };
+}
+/** Every key of a compose build, as the plan carries it. */
+function buildSpecOf(build) {
+    const spec = {
+        context: build.context,
+        dockerfile: build.dockerfile,
+        args: build.args,
+        ...(build.target !== undefined && { target: build.target }),
+        ...(build.inline !== undefined && { dockerfileInline: build.inline.text })
+    };
+    const copied = ['platforms', 'secrets', 'ssh', 'additionalContexts', 'cacheFrom', 'cacheTo', 'labels', 'network', 'extraHosts', 'shmSize', 'tags', 'otherKeys'];
+    for (const key of copied) {
+        const value = build[key];
+        if (value !== undefined)
+            spec[key] = value;
+    }
+    return spec;
+}
+/**
+ * The Dockerfile text a compose build uses: `dockerfile_inline`; the file;
+ * when the file does not exist but its template does, the template rendered
+ * in memory; a template named directly, rendered.
+ */
+function dockerfileOf(build, read) {
+    if (build.inline !== undefined)
+        return { text: build.inline.text };
+    const text = read(build.dockerfile);
+    if (text !== undefined)
+        return { text, file: build.dockerfile, ...(isTemplate(build.dockerfile) && { template: build.dockerfile }) };
+    for (const suffix of TEMPLATE_SUFFIXES) {
+        const template = `${build.dockerfile}${suffix}`;
+        const rendered = read(template);
+        if (rendered !== undefined)
+            return { text: rendered, file: template, template };
+    }
+    return undefined;
+}
+/** A rendered file beside its template that names other images than the template renders to: a notice, the rendered file is stale. */
+function staleRenderedFiles(input, projects, read) {
+    const findings = [];
+    const notice = (rendered, template, renderedImages, templateImages, origin) => {
+        const only = (a, b) => a.filter(item => !b.includes(item));
+        const stale = only(renderedImages, templateImages);
+        const fresh = only(templateImages, renderedImages);
+        findings.push({
+            kind: 'scan-note',
+            severity: 'notice',
+            message: `${rendered} is stale: it names ${stale.length > 0 ? stale.join(', ') : 'fewer images'} where its template ${template} renders ${fresh.length > 0 ? fresh.join(', ') : 'fewer images'}; both are in the inventory`,
+            ...origin,
+            suggestion: `Render ${rendered} again from ${template}, or delete it if the template is what is built`
+        });
+    };
+    const imagesOfDockerfile = (text, file) => [...new Set(extractDockerfile(text, { file }).references.map(reference => normalisedText(reference.text)))].sort();
+    const dockerfiles = new Set(input.dockerfiles);
+    for (const template of input.dockerfiles) {
+        const rendered = renderedPath(template);
+        if (rendered === undefined || !dockerfiles.has(rendered))
+            continue;
+        const renderedText = input.readFile(rendered);
+        const templateText = read(template);
+        if (renderedText === undefined || templateText === undefined)
+            continue;
+        const a = imagesOfDockerfile(renderedText, rendered);
+        const b = imagesOfDockerfile(templateText, template);
+        if (JSON.stringify(a) !== JSON.stringify(b))
+            notice(rendered, template, a, b, { file: rendered, line: 1 });
+    }
+    const byFirstFile = new Map(projects.filter(project => project.inputs.length > 0).map(project => [project.inputs.join('\0'), project]));
+    for (const project of projects) {
+        const rendered = project.inputs.map(file => renderedPath(file));
+        if (rendered.length === 0 || rendered.some(file => file === undefined))
+            continue;
+        const twin = byFirstFile.get(rendered.join('\0'));
+        if (twin === undefined)
+            continue;
+        const images = (p) => [...new Set(p.services.flatMap(service => (service.image !== undefined ? [`${service.name}=${normalisedText(service.image.text)}`] : [])))].sort();
+        const a = images(twin);
+        const b = images(project);
+        if (JSON.stringify(a) !== JSON.stringify(b))
+            notice(twin.inputs[0], project.inputs[0], a, b, { file: twin.inputs[0], line: 1 });
+    }
+    return findings;
+}
+function normalisedText(text) {
+    const parsed = tryParseReference(text);
+    return 'ref' in parsed ? formatReference(parsed.ref) : text;
 }
 /**
  * Parses every reference, merges the ones that name the same image, and sorts
@@ -21042,7 +22636,8 @@ function normaliseReferences(references) {
                 ref: parsed.ref,
                 origins: [reference.origin],
                 ...(reference.build !== undefined && { build: reference.build }),
-                ...(reference.platform !== undefined && { platforms: [reference.platform] })
+                ...(reference.platform !== undefined && { platforms: [reference.platform] }),
+                ...(reference.frontend === true && { frontend: true })
             });
             continue;
         }
@@ -21053,6 +22648,8 @@ function normaliseReferences(references) {
             existing.build = reference.build;
         if (reference.platform !== undefined)
             existing.platforms = [...new Set([...(existing.platforms ?? []), reference.platform])];
+        if (reference.frontend !== true)
+            delete existing.frontend;
     }
     const images = [...bySource.values()];
     for (const image of images)
@@ -21067,10 +22664,10 @@ function uniqueOrigins(origins) {
     return [...seen.values()].sort((a, b) => (a.file !== b.file ? (a.file < b.file ? -1 : 1) : a.line - b.line));
 }
 /** A readFile over the real file system, confined to reading (never throwing). */
-function fileReader(root, fs) {
+function inventory_fileReader(root, fs) {
     return relativePath => {
         try {
-            return fs.readFileSync(external_node_path_namespaceObject.resolve(root, relativePath), 'utf8');
+            return fs.readFileSync(path.resolve(root, relativePath), 'utf8');
         }
         catch {
             return undefined;
@@ -21085,221 +22682,333 @@ var semver = __nccwpck_require__(2088);
  * The one place inputs are read and validated. The action reads them with
  * core.getInput, the CLI from its flags; both go through `buildSettings`, so an
  * invalid value is rejected the same way, by name, before any work starts.
+ *
+ * `readInputs` parses every input of the table in src/inputs.ts by its kind
+ * (defaults come from the table, nowhere else); `buildSettings` adds the checks
+ * that span inputs or look at the file system and shapes the result.
  */
 
 
 
-const MODES = ['plan', 'check', 'mirror', 'build', 'verify', 'all'];
-const LAYOUTS = ['preserve', 'library', 'flat'];
-const ENGINES = ['docker', 'registry'];
-const PULL_POLICIES = ['missing', 'always', 'never'];
-const VERIFY_SOURCES = ['registry', 'local'];
-const FINDING_KINDS = [
-    'invalid-file',
-    'unresolved-variable',
-    'invalid-reference',
-    'invalid-config',
-    'unmapped',
-    'excluded',
-    'collision',
-    'tag-policy',
-    'version-drift',
-    'missing',
-    'failed'
-];
-/** Everything but the version-drift and excluded notices fails the run unless `fail-on` says otherwise. */
-const DEFAULT_FAIL_ON = FINDING_KINDS.filter(kind => kind !== 'version-drift' && kind !== 'excluded');
+
+
+
+
+
+/** The mapping file used when `config` is not given, at the workspace root (else under the scanned path). */
 const DEFAULT_CONFIG_FILE = '.github/image-mirror.yml';
+/** The report's file name when `report-path` is not given. */
+const DEFAULT_REPORT_NAME = 'image-mirror-report.json';
 class InputError extends Error {
-    constructor(message) {
+    input;
+    constructor(message, 
+    /** The input at fault, when there is one. */
+    input) {
         super(message);
+        this.input = input;
         this.name = 'InputError';
     }
 }
 function buildSettings(read, context) {
-    const text = (name) => read(name).trim();
-    const optional = (name) => text(name) || undefined;
-    const list = (name) => read(name)
-        .split(/[\n,]/)
-        .map(item => item.trim())
-        .filter(item => item !== '' && !item.startsWith('#'));
-    const oneOf = (name, allowed, fallback) => {
-        const value = text(name) || fallback;
-        if (!allowed.includes(value)) {
-            throw new InputError(`Invalid ${name} '${value}': expected ${describeChoices(allowed)}`);
-        }
-        return value;
-    };
-    const bool = (name, fallback) => {
-        const value = text(name).toLowerCase();
-        if (value === '')
-            return fallback;
-        if (['true', 'yes', 'on', '1'].includes(value))
-            return true;
-        if (['false', 'no', 'off', '0'].includes(value))
-            return false;
-        throw new InputError(`Invalid ${name} '${read(name).trim()}': expected true or false`);
-    };
-    const integer = (name, fallback, min, max) => {
-        const value = text(name);
-        if (value === '')
-            return fallback;
-        if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) {
-            throw new InputError(`Invalid ${name} '${value}': expected a whole number from ${min} to ${max}`);
-        }
-        return Number(value);
-    };
-    const resolvePath = (base, value) => external_node_path_namespaceObject.resolve(base, value);
-    const root = resolvePath(context.workspace, text('path') || '.');
-    if (!isDirectory(root))
-        throw new InputError(`Invalid path '${text('path') || '.'}': ${root} is not a directory`);
-    const mode = oneOf('mode', MODES, 'all');
-    const registry = parseRegistryInput(optional('registry'));
-    const tag = optional('tag');
-    if (tag !== undefined && !/^[\w][\w.-]{0,127}$/.test(tag)) {
-        throw new InputError(`Invalid tag '${tag}': a tag is letters, digits, '_', '.' and '-', at most 128 characters, not starting with '.' or '-'`);
+    const input = readInputs(read, context);
+    const workspace = external_node_path_namespaceObject.resolve(context.workspace);
+    const outputRoots = [...new Set([workspace, external_node_path_namespaceObject.resolve(context.tempDir)])];
+    const mode = input.mode;
+    if (input.registry === undefined && mode !== 'plan') {
+        throw new InputError(`Input 'registry' is required for mode '${mode}' (for example registry: harbor.example.com/project)`, 'registry');
     }
-    if (registry === undefined && mode !== 'plan') {
-        throw new InputError(`Input 'registry' is required for mode '${mode}' (for example registry: harbor.example.com/project)`);
-    }
-    const flatSeparator = read('flat-separator') === '' ? undefined : read('flat-separator');
-    if (flatSeparator !== undefined && !/^(?:[._]|__|-+)$/.test(flatSeparator)) {
-        throw new InputError(`Invalid flat-separator '${flatSeparator}': expected one of '-', '_', '.', '__'`);
-    }
-    const configInput = optional('config');
-    let configFile;
-    if (configInput !== undefined) {
-        configFile = resolvePath(root, configInput);
-        if (!external_node_fs_namespaceObject.existsSync(configFile))
-            throw new InputError(`Invalid config '${configInput}': ${configFile} does not exist`);
-    }
-    else if (external_node_fs_namespaceObject.existsSync(external_node_path_namespaceObject.join(root, DEFAULT_CONFIG_FILE))) {
-        configFile = external_node_path_namespaceObject.join(root, DEFAULT_CONFIG_FILE);
-    }
-    const strictText = text('strict');
-    const strict = strictText === '' ? undefined : bool('strict', false);
-    const failOn = parseFailOn(list('fail-on'));
-    const envFiles = list('env-file').map(file => {
-        const absolute = resolvePath(root, file);
-        if (!external_node_fs_namespaceObject.existsSync(absolute))
-            throw new InputError(`Invalid env-file '${file}': ${absolute} does not exist`);
-        return absolute;
-    });
-    const composeOutputText = optional('compose-output');
-    const reportText = optional('report-path');
+    const registry = input.registry === undefined ? undefined : registryTarget(input.registry);
+    const configFile = input.config ?? defaultConfigFile(workspace, input.path);
     const credentials = (userInput, passwordInput) => {
-        const username = text(userInput);
-        const password = read(passwordInput);
-        if (password !== '')
-            context.maskSecret(password);
+        const username = input[userInput] ?? '';
+        const password = input[passwordInput] ?? '';
         if (username === '' && password === '')
             return undefined;
         if (username === '' || password === '') {
-            throw new InputError(`Inputs '${userInput}' and '${passwordInput}' go together: give both or neither`);
+            throw new InputError(`Inputs '${userInput}' and '${passwordInput}' go together: give both or neither`, username === '' ? userInput : passwordInput);
         }
         return { username, password };
     };
     const targetCredentials = credentials('username', 'password');
     const sourceCredentials = credentials('source-username', 'source-password');
-    const caText = optional('ca-file');
-    const caFile = caText === undefined ? undefined : resolvePath(context.workspace, caText);
-    if (caFile !== undefined && !external_node_fs_namespaceObject.existsSync(caFile))
-        throw new InputError(`Invalid ca-file '${caText}': ${caFile} does not exist`);
-    const registryMirror = optional('registry-mirror');
-    if (registryMirror !== undefined && !/^https?:\/\/[^\s/]+\/?$/.test(registryMirror)) {
-        throw new InputError(`Invalid registry-mirror '${registryMirror}': expected a URL such as https://mirror.example.com`);
-    }
-    const platforms = list('platforms');
-    for (const platform of platforms) {
-        if (!/^[a-z0-9]+\/[a-z0-9_]+(?:\/[a-z0-9]+)?$/.test(platform)) {
-            throw new InputError(`Invalid platforms entry '${platform}': expected os/arch[/variant], e.g. linux/arm64`);
-        }
-    }
-    const shards = integer('shards', 1, 1, 256);
-    const shardText = optional('shard');
     let shard;
-    if (shardText !== undefined) {
-        const match = /^(\d+)\/(\d+)$/.exec(shardText);
-        const index = Number(match?.[1]);
-        const count = Number(match?.[2]);
-        if (match === null || index < 1 || count < 1 || index > count) {
-            throw new InputError(`Invalid shard '${shardText}': expected i/n with 1 <= i <= n, e.g. 2/4`);
-        }
+    if (input.shard !== undefined) {
+        const [index, count] = input.shard.split('/').map(Number);
         shard = { index, count };
     }
-    const env = {};
-    for (const [key, value] of Object.entries(context.env))
-        if (value !== undefined)
-            env[key] = value;
+    // Interpolation never sees the inputs, the runner's tokens or a variable holding a credential (DESIGN.md, trust boundaries).
+    const { env } = interpolationEnvironment(context.env, [targetCredentials?.password, sourceCredentials?.password]);
     return {
-        root,
+        workspace,
+        root: input.path,
+        outputRoots,
         mode,
         ...(registry && { registry }),
-        ...(tag !== undefined && { tag }),
-        layout: oneOf('layout', LAYOUTS, 'preserve'),
-        layoutFromInput: text('layout') !== '',
-        ...(flatSeparator !== undefined && { flatSeparator }),
+        ...(input.tag !== undefined && { tag: input.tag }),
+        layout: input.layout,
+        layoutFromInput: read('layout').trim() !== '',
+        ...(input['flat-separator'] !== undefined && { flatSeparator: input['flat-separator'] }),
         ...(configFile !== undefined && { configFile }),
-        ...(strict !== undefined && { strict }),
-        composeFiles: list('compose-files'),
-        dockerfiles: list('dockerfiles'),
-        exclude: list('exclude'),
-        envFiles,
-        failOn,
-        ...(composeOutputText !== undefined && { composeOutput: resolvePath(context.workspace, composeOutputText) }),
-        reportPath: resolvePath(context.workspace, reportText ?? external_node_path_namespaceObject.join(context.tempDir, 'image-mirror-report.json')),
-        engine: oneOf('engine', ENGINES, 'docker'),
-        pull: oneOf('pull', PULL_POLICIES, 'missing'),
-        push: bool('push', true),
-        useMirroredBases: bool('use-mirrored-bases', true),
-        verifyFrom: oneOf('verify-from', VERIFY_SOURCES, 'registry'),
-        dryRun: bool('dry-run', false),
+        ...(input.strict !== undefined && { strict: input.strict }),
+        composeFiles: input['compose-files'],
+        dockerfiles: input.dockerfiles,
+        exclude: input.exclude,
+        envFiles: input['env-file'],
+        ...(input['template-defaults'].length > 0 && { templateDefaults: input['template-defaults'] }),
+        failOn: failOnKinds(input['fail-on']),
+        ...(input['compose-output'] !== undefined && { composeOutput: input['compose-output'] }),
+        reportPath: input['report-path'] ?? defaultReportPath(context),
+        engine: input.engine,
+        pull: input.pull,
+        push: input.push,
+        useMirroredBases: input['use-mirrored-bases'],
+        ...(input['build-network'] !== undefined && { buildNetwork: input['build-network'] }),
+        verifyFrom: input['verify-from'],
+        dryRun: input['dry-run'],
         ...(targetCredentials && { targetCredentials }),
         ...(sourceCredentials && { sourceCredentials }),
-        concurrency: integer('concurrency', 4, 1, 64),
-        buildConcurrency: integer('build-concurrency', 1, 1, 16),
-        retries: integer('retries', 3, 0, 10),
-        ...(registryMirror !== undefined && { registryMirror: registryMirror.replace(/\/$/, '') }),
-        insecureRegistries: list('insecure-registries'),
-        ...(caFile !== undefined && { caFile }),
-        platforms,
-        copyReferrers: bool('copy-referrers', false),
+        concurrency: input.concurrency,
+        buildConcurrency: input['build-concurrency'],
+        retries: input.retries,
+        ...(input['registry-mirror'] !== undefined && { registryMirror: input['registry-mirror'].replace(/\/$/, '') }),
+        insecureRegistries: input['insecure-registries'],
+        ...(input['ca-file'] !== undefined && { caFile: input['ca-file'] }),
+        platforms: input.platforms,
+        copyReferrers: input['copy-referrers'],
         ...(shard && { shard }),
-        shards,
+        shards: input.shards,
         env
     };
 }
-function parseRegistryInput(value) {
+/**
+ * Parses every input of the table by its kind, in table order, and checks path
+ * inputs against the file system. Secrets are masked first, before anything
+ * can echo them; an error never echoes a secret or a password given in a URL.
+ */
+function readInputs(read, context) {
+    const specs = INPUT_SPECS;
+    for (const spec of specs) {
+        const raw = read(spec.name);
+        if (spec.kind === 'secret' && raw !== '')
+            context.maskSecret(raw);
+        else if (raw !== '')
+            for (const secret of passwordsInUserInfo(raw))
+                context.maskSecret(secret);
+    }
+    const workspace = external_node_path_namespaceObject.resolve(context.workspace);
+    const values = {};
+    for (const spec of specs)
+        values[spec.name] = parseInput(spec, read(spec.name), workspace);
+    // Path checks need the scanned path, so they come once every value has parsed.
+    const root = values.path;
+    for (const spec of specs) {
+        const rule = spec.kind === 'path' || spec.kind === 'list' ? spec.path : undefined;
+        if (rule === undefined)
+            continue;
+        const written = spec.kind === 'list' ? splitList(read(spec.name)) : [read(spec.name).trim() || (spec.default ?? '')];
+        const absolute = spec.kind === 'list' ? values[spec.name] : [values[spec.name]];
+        absolute.forEach((file, index) => {
+            if (file === undefined)
+                return;
+            const problem = pathProblem(rule, file, { workspace, root, outputRoots: [workspace, external_node_path_namespaceObject.resolve(context.tempDir)] });
+            if (problem !== undefined)
+                throw invalid(spec, written[index] ?? file, problem, spec.kind === 'list' ? 'entry' : 'value');
+        });
+    }
+    return values;
+}
+/**
+ * Where the report goes when the inputs were rejected: the report-path input
+ * when it is itself valid, else the default; undefined when neither can be
+ * written. The run still ends with a report saying what was wrong.
+ */
+function reportPathAfterError(read, context) {
+    const workspace = external_node_path_namespaceObject.resolve(context.workspace);
+    const written = read('report-path').trim();
+    const roots = { workspace, root: workspace, outputRoots: [workspace, external_node_path_namespaceObject.resolve(context.tempDir)] };
+    const rule = { base: 'workspace', expect: 'output-file' };
+    if (written !== '') {
+        const file = external_node_path_namespaceObject.resolve(workspace, written);
+        if (pathProblem(rule, file, roots) === undefined)
+            return file;
+    }
+    const fallback = defaultReportPath(context);
+    return pathProblem(rule, fallback, roots) === undefined ? fallback : undefined;
+}
+/**
+ * Splits a list input: one entry per line, and on commas outside `{…}` and
+ * `[…]`, so brace globs (`**\/{docs,tools}/**`) stay whole. Entries are trimmed;
+ * empty entries and entries starting with '#' are dropped.
+ */
+function splitList(text) {
+    const entries = [];
+    for (const line of text.split(/\r?\n/)) {
+        let depth = 0;
+        let inClass = false;
+        let current = '';
+        for (const ch of line) {
+            if (inClass) {
+                if (ch === ']')
+                    inClass = false;
+            }
+            else if (ch === '[')
+                inClass = true;
+            else if (ch === '{')
+                depth += 1;
+            else if (ch === '}' && depth > 0)
+                depth -= 1;
+            else if (ch === ',' && depth === 0) {
+                entries.push(current);
+                current = '';
+                continue;
+            }
+            current += ch;
+        }
+        entries.push(current);
+    }
+    return entries.map(entry => entry.trim()).filter(entry => entry !== '' && !entry.startsWith('#'));
+}
+function parseInput(spec, raw, workspace) {
+    if (spec.kind === 'secret')
+        return raw === '' ? undefined : raw;
+    if (spec.kind === 'list') {
+        const given = splitList(raw);
+        const items = given.length === 0 && spec.default !== undefined ? splitList(spec.default) : given;
+        for (const item of items) {
+            const problem = spec.choices !== undefined && !spec.choices.includes(item)
+                ? `expected ${describeChoices(spec.choices)}`
+                : spec.glob === true
+                    ? globProblem(item)
+                    : spec.validate?.(item);
+            if (problem !== undefined)
+                throw invalid(spec, item, problem, 'entry');
+        }
+        return spec.path === undefined ? items : items.map(item => external_node_path_namespaceObject.resolve(workspace, item));
+    }
+    const text = raw.trim();
+    const value = text !== '' ? text : (spec.default ?? (spec.kind === 'choice' ? spec.fallback : undefined));
     if (value === undefined)
         return undefined;
-    try {
-        const { registry, namespace } = parseRegistryTarget(value);
-        return { text: namespace === '' ? registry : `${registry}/${namespace}`, registry, namespace };
-    }
-    catch (error) {
-        if (error instanceof ReferenceFormatError)
-            throw new InputError(`Invalid registry '${value}': ${error.reason}`);
-        throw error;
-    }
-}
-function parseFailOn(items) {
-    if (items.length === 0)
-        return [...DEFAULT_FAIL_ON];
-    if (items.length === 1 && items[0] === 'none')
-        return [];
-    const kinds = [];
-    for (const item of items) {
-        if (item === 'all')
-            return [...FINDING_KINDS];
-        if (!FINDING_KINDS.includes(item)) {
-            throw new InputError(`Invalid fail-on entry '${item}': expected none, all, or a list of ${FINDING_KINDS.join(', ')}`);
+    switch (spec.kind) {
+        case 'string': {
+            const problem = spec.validate?.(value);
+            if (problem !== undefined)
+                throw invalid(spec, value, problem);
+            return value;
         }
-        kinds.push(item);
+        case 'path':
+            return external_node_path_namespaceObject.resolve(workspace, value);
+        case 'choice':
+            if (!spec.choices.includes(value))
+                throw invalid(spec, value, `expected ${describeChoices(spec.choices)}`);
+            return value;
+        case 'boolean': {
+            const lower = value.toLowerCase();
+            if (TRUE_WORDS.includes(lower))
+                return true;
+            if (FALSE_WORDS.includes(lower))
+                return false;
+            throw invalid(spec, value, 'expected true or false');
+        }
+        case 'integer': {
+            if (!/^\d+$/.test(value) || Number(value) < spec.min || Number(value) > spec.max) {
+                throw invalid(spec, value, `expected a whole number from ${spec.min} to ${spec.max}`);
+            }
+            return Number(value);
+        }
     }
-    return kinds;
 }
-function describeChoices(values) {
-    return values.length <= 2 ? values.join(' or ') : `${values.slice(0, -1).join(', ')} or ${values[values.length - 1]}`;
+function pathProblem(rule, file, roots) {
+    switch (rule.expect) {
+        case 'directory':
+            return isDirectory(file) ? undefined : `${file} is not a directory`;
+        case 'any-file':
+        case 'file': {
+            let stat;
+            try {
+                stat = external_node_fs_namespaceObject.statSync(file);
+            }
+            catch {
+                return `${file} does not exist`;
+            }
+            if (!stat.isFile())
+                return `${file} is not a regular file`;
+            if (rule.expect === 'file') {
+                const real = external_node_fs_namespaceObject.realpathSync(file);
+                const inside = [roots.workspace, roots.root].some(dir => isInside(real, settings_realpathOr(dir)));
+                if (!inside)
+                    return `${file} resolves to ${real}, outside the workspace (${roots.workspace})`;
+            }
+            return undefined;
+        }
+        case 'output-file':
+            return outputPathProblem(file, { allowedRoots: roots.outputRoots, expect: 'file' });
+        case 'output':
+            return outputPathProblem(file, { allowedRoots: roots.outputRoots, expect: 'file-or-directory' });
+    }
+}
+function invalid(spec, value, reason, what = 'value') {
+    const name = what === 'entry' ? `${spec.name} entry` : spec.name;
+    // A secret's value is never echoed; neither is a password given as user:password@host.
+    const shown = spec.kind === 'secret' ? '***' : quoteForMessage(redactUserInfo(value));
+    return new InputError(`Invalid ${name} '${shown}': ${reason}`, spec.name);
+}
+/** `user:secret@host` → `user:***@host`; scheme and path kept. */
+function redactUserInfo(value) {
+    if (!hasUserInfo(value))
+        return value;
+    return value.replace(/^((?:[a-z][a-z0-9+.-]*:\/\/)?)([^/@]*)@/i, (_match, scheme, userInfo) => {
+        const colon = userInfo.indexOf(':');
+        return `${scheme}${colon < 0 ? '***' : `${userInfo.slice(0, colon)}:***`}@`;
+    });
+}
+/** The password of every `user:password@host` in a value (a username alone, as in `me@example.com`, is no secret). */
+function passwordsInUserInfo(value) {
+    const secrets = [];
+    for (const line of value.split(/[\n,]/)) {
+        const secret = /^\s*(?:[a-z][a-z0-9+.-]*:\/\/)?[^/@\s:]*:([^/@\s]+)@/i.exec(line)?.[1];
+        if (secret !== undefined)
+            secrets.push(secret);
+    }
+    return secrets;
+}
+/** Values are echoed in one line: control characters escaped, long values shortened. */
+function quoteForMessage(value) {
+    // eslint-disable-next-line no-control-regex
+    const escaped = value.replace(/[\u0000-\u001f\u007f]/g, ch => `\\x${ch.charCodeAt(0).toString(16).padStart(2, '0')}`);
+    return escaped.length > 200 ? `${escaped.slice(0, 200)}…` : escaped;
+}
+function registryTarget(value) {
+    // Validated by the table (src/inputs.ts), so this parse cannot fail.
+    const { registry, namespace } = parseRegistryTarget(value);
+    return { text: namespace === '' ? registry : `${registry}/${namespace}`, registry, namespace };
+}
+function failOnKinds(items) {
+    const words = items.filter(item => FAIL_ON_WORDS.includes(item));
+    if (words.length > 0 && items.length > 1) {
+        throw new InputError(`Invalid fail-on '${items.join(', ')}': ${words[0]} stands alone, without finding kinds`, 'fail-on');
+    }
+    if (words[0] === 'none')
+        return [];
+    if (words[0] === 'all')
+        return [...FINDING_KINDS];
+    return items;
+}
+/** `.github/image-mirror.yml` at the workspace root, else under the scanned path; checked like a `config` input. */
+function defaultConfigFile(workspace, root) {
+    for (const dir of [workspace, root]) {
+        const file = external_node_path_namespaceObject.join(dir, DEFAULT_CONFIG_FILE);
+        if (!external_node_fs_namespaceObject.existsSync(file))
+            continue;
+        const problem = pathProblem({ base: 'workspace', expect: 'file' }, file, { workspace, root, outputRoots: [] });
+        if (problem !== undefined)
+            throw new InputError(`Invalid mapping file ${external_node_path_namespaceObject.relative(workspace, file) || file}: ${problem}`, 'config');
+        return file;
+    }
+    return undefined;
+}
+function defaultReportPath(context) {
+    return external_node_path_namespaceObject.resolve(context.reportDir ?? context.tempDir, DEFAULT_REPORT_NAME);
 }
 function isDirectory(dir) {
     try {
@@ -21307,6 +23016,18 @@ function isDirectory(dir) {
     }
     catch {
         return false;
+    }
+}
+function isInside(file, dir) {
+    const relative = external_node_path_namespaceObject.relative(dir, file);
+    return relative === '' || (relative !== '..' && !relative.startsWith(`..${external_node_path_namespaceObject.sep}`) && !external_node_path_namespaceObject.isAbsolute(relative));
+}
+function settings_realpathOr(dir) {
+    try {
+        return external_node_fs_namespaceObject.realpathSync(dir);
+    }
+    catch {
+        return external_node_path_namespaceObject.resolve(dir);
     }
 }
 
@@ -21889,11 +23610,9 @@ function mapInventory(inventory, options) {
     const mappings = inventory.images.map(image => mapReference(image.ref, image.kind, options));
     const images = inventory.images.map((image, index) => {
         const mapping = mappings[index];
-        if (mapping.status === 'excluded')
-            return { ...image, target: null, excluded: true };
         if (mapping.status !== 'mapped')
-            return { ...image, target: null };
-        return { ...image, target: formatReference(mapping.target), targetRef: mapping.target };
+            return { ...image, mapping: mapping.status, target: null };
+        return { ...image, mapping: 'mapped', target: formatReference(mapping.target), targetRef: mapping.target };
     });
     inventory.images.forEach((image, index) => {
         const mapping = mappings[index];
@@ -21906,11 +23625,14 @@ function mapInventory(inventory, options) {
             });
         }
         else if (mapping.status === 'unmapped') {
+            const why = options.config === undefined
+                ? `has no rule: strict mapping requires one, and there is no mapping file (${configFile})`
+                : `has no rule in ${configFile}, and strict mapping requires one`;
             findings.push({
                 ...located(image),
                 kind: 'unmapped',
                 severity: 'error',
-                message: `${familiarName(image.ref)} has no rule in ${configFile}, and strict mapping requires one (the layout would give ${formatReference(mapping.proposed.ref)})${alsoAt(image)}`,
+                message: `${familiarName(image.ref)} ${why} (the layout would give ${formatReference(mapping.proposed.ref)})${alsoAt(image)}`,
                 suggestion: suggestedRule(image.ref, mapping.proposed.relativePath)
             });
         }
@@ -21925,7 +23647,10 @@ function mapInventory(inventory, options) {
             });
         }
     });
-    findings.push(...findCollisions(images, effective, options));
+    if (effective.strict && options.config === undefined && mappings.some(mapping => mapping.status === 'unmapped')) {
+        findings.push(strictWithoutFile(inventory.images, mappings, effective, configFile));
+    }
+    findings.push(...findCollisions(images, inventory.images, mappings, effective, options));
     if (options.config !== undefined)
         findings.push(...checkTagPolicy(inventory.images, mappings, options.config, configFile));
     findings.push(...findVersionDrift(inventory.images));
@@ -22027,9 +23752,34 @@ function formatValidated(ref) {
 function suggestedRule(ref, relativePath) {
     return (0,dist/* stringify */.As)([{ source: ruleSourceText(ref), target: relativePath }]).trimEnd();
 }
+// ---------------------------------------------------------------- strict without a mapping file
+/**
+ * `strict: true` (the input) with no mapping file: one finding that says so
+ * and shows a starter file with a rule for every base image, where the layout
+ * would send it, so the check passes once the file is committed.
+ */
+function strictWithoutFile(images, mappings, effective, configFile) {
+    const rules = new Map();
+    images.forEach((image, index) => {
+        const mapping = mappings[index];
+        if (mapping.status !== 'unmapped')
+            return;
+        const source = ruleSourceText(image.ref);
+        if (!rules.has(source))
+            rules.set(source, { source, target: mapping.proposed.relativePath });
+    });
+    const starter = (0,dist/* stringify */.As)({ strict: true, layout: effective.layout, rules: [...rules.values()] }).trimEnd();
+    return {
+        kind: 'invalid-config',
+        severity: 'error',
+        message: `strict: true needs a mapping file with a rule for each base image, and there is none (${configFile}), so ${rules.size === 1 ? 'its one repository is' : `all ${rules.size} repositories are`} unmapped`,
+        suggestion: `Create ${configFile}; this starter file maps each image where the layout would, for you to adjust:\n${starter}`
+    };
+}
 // ---------------------------------------------------------------- collisions
-function findCollisions(images, effective, options) {
+function findCollisions(images, inventory, mappings, effective, options) {
     const findings = [];
+    const mappingOf = new Map(images.map((image, index) => [image, mappings[index]]));
     const byTarget = groupBy(images.filter(image => image.target !== null), image => image.target);
     const collided = new Set();
     for (const [target, group] of byTarget) {
@@ -22041,15 +23791,11 @@ function findCollisions(images, effective, options) {
             kind: 'collision',
             severity: 'error',
             message: `${group.length} different images map to ${target}, so each push would overwrite the other: ${group.map(describeWithOrigin).join('; ')}. None of them is mirrored until they map apart`,
-            suggestion: collisionSuggestion(group.slice(1), effective, options)
+            suggestion: collisionSuggestion(group, inventory, mappingOf, effective, options)
         });
     }
-    for (const image of collided) {
-        image.target = null;
-        delete image.targetRef;
-    }
     // Different source repositories sharing one target repository: no tag clashes today, but the next one will.
-    const byRepository = groupBy(images.filter(image => image.targetRef !== undefined), image => repositoryName(image.targetRef));
+    const byRepository = groupBy(images.filter(image => image.targetRef !== undefined && !collided.has(image)), image => repositoryName(image.targetRef));
     for (const [repository, group] of byRepository) {
         const sources = new Set(group.map(image => repositoryName(image.ref)));
         if (sources.size < 2)
@@ -22059,23 +23805,135 @@ function findCollisions(images, effective, options) {
             kind: 'collision',
             severity: 'error',
             message: `${sources.size} different repositories map to ${repository}: ${group.map(describeWithOrigin).join('; ')}. Their tags do not clash yet, but one repository cannot hold two images' histories`,
-            suggestion: collisionSuggestion(group.filter(image => repositoryName(image.ref) !== repositoryName(group[0].ref)), effective, options)
+            suggestion: collisionSuggestion(group, inventory, mappingOf, effective, options)
         });
+    }
+    for (const image of collided) {
+        image.mapping = 'collision';
+        image.target = null;
+        delete image.targetRef;
     }
     return findings;
 }
-function collisionSuggestion(images, effective, options) {
-    const rules = new Map();
-    for (const image of images) {
-        const components = repositoryPath(image.ref);
-        const path = isOfficialImage(image.ref) ? components.slice(1) : components;
-        // Under flat only one level is allowed, so the distinct name joins the whole path.
-        const target = effective.layout === 'flat' ? path.join(effective.flatSeparator ?? '-') : path.join('/');
-        const source = ruleSourceText(image.ref);
-        rules.set(source, { source, target });
-    }
+/**
+ * Rules that give every image of a colliding group its own target, checked
+ * by mapping the whole inventory again with them: the suggestion is only made
+ * of rules that resolve the collision without causing another. One image keeps
+ * the contested name (a service image, else a Docker Hub official image, else
+ * the shortest name); each other repository gets a rule with a longer name
+ * (`bitnami-redis` under flat, the registry's name in front when that is not
+ * enough), and two tags of one repository sent to one tag get a rule per image
+ * that keeps the source tag.
+ */
+function collisionSuggestion(group, inventory, mappingOf, effective, options) {
     const file = options.configFile ?? options.config?.file ?? DEFAULT_CONFIG_FILE;
-    return `Give each image its own target with a rule in ${file} (rules:), e.g.\n${(0,dist/* stringify */.As)([...rules.values()]).trimEnd()}`;
+    const ranked = [...group].sort((a, b) => keepRank(a) - keepRank(b) || familiarName(a.ref).length - familiarName(b.ref).length);
+    const kept = ranked[0];
+    const chosen = [];
+    const resolved = new Set([kept]);
+    for (const image of ranked.slice(1)) {
+        // One rule per repository covers its other images of the group too.
+        if (resolved.has(image))
+            continue;
+        const sameRepository = repositoryName(image.ref) === repositoryName(kept.ref);
+        const members = sameRepository ? [image] : ranked.filter(other => repositoryName(other.ref) === repositoryName(image.ref));
+        const pick = candidateRules(image, sameRepository, mappingOf.get(image), effective, options).find(candidate => members.every(member => resolvesFor(member, [...chosen.map(entry => entry.rule), candidate.rule], inventory, options)));
+        if (pick === undefined) {
+            return `Give each image its own target with a rule in ${file} (rules:), e.g. target: <a name no other image uses> for ${familiarName(image.ref)}`;
+        }
+        chosen.push(pick);
+        members.forEach(member => resolved.add(member));
+    }
+    const rules = chosen.map(entry => entry.yaml);
+    if (options.config === undefined) {
+        return `Give each image its own target: create ${file} with these rules:\n${(0,dist/* stringify */.As)({ rules }).trimEnd()}`;
+    }
+    return `Give each image its own target: add these rules under rules: in ${file}:\n${(0,dist/* stringify */.As)(rules).trimEnd()}`;
+}
+/** Lower keeps its name: service images (the project names them), then official images, then the rest. */
+function keepRank(image) {
+    if (image.kind === 'service')
+        return 0;
+    return isOfficialImage(image.ref) ? 1 : 2;
+}
+function candidateRules(image, sameRepository, mapping, effective, options) {
+    const current = mapping?.status === 'mapped' ? mapping : undefined;
+    const existing = current?.rule;
+    const make = (source, target, keepTags) => {
+        const parsedSource = parseSourcePattern(source);
+        const parsedTarget = parseTargetPattern(target);
+        if ('error' in parsedSource || 'error' in parsedTarget || parsedTarget.pattern.absolute)
+            return undefined;
+        const tag = keepTags && parsedTarget.pattern.tag === undefined ? existing?.tag : undefined;
+        const tags = keepTags && parsedTarget.pattern.tag === undefined ? existing?.tags : undefined;
+        return {
+            yaml: { source, target, ...(tag !== undefined && { tag }), ...(tags !== undefined && { tags }) },
+            rule: {
+                line: 0,
+                sourceText: source,
+                source: parsedSource.pattern,
+                target: parsedTarget.pattern,
+                exclude: false,
+                ...(tag !== undefined && { tag }),
+                ...(tags !== undefined && { tags })
+            }
+        };
+    };
+    const candidates = [];
+    if (sameRepository) {
+        // Two tags of one repository on one tag: this image keeps its own tag.
+        const where = current === undefined ? undefined : relativeTo(current.target, options.registry);
+        const tag = image.ref.tag ?? digestTag(image.ref);
+        if (where !== undefined && isValidTag(tag))
+            candidates.push(make(familiarName(image.ref), `${where}:${tag}`, false));
+    }
+    else {
+        const separator = effective.layout === 'flat' ? (effective.flatSeparator ?? '-') : '/';
+        const components = repositoryPath(image.ref);
+        const path = effective.layout === 'library' || !isOfficialImage(image.ref) ? components : components.slice(1);
+        const host = image.ref.registry === 'docker.io' ? [] : [image.ref.registry.split(/[.:]/)[0].toLowerCase()];
+        const wholeHost = image.ref.registry.toLowerCase().replace(/[^a-z0-9]+/g, '-');
+        const names = [path.join(separator), [...host, ...path].join(separator), [wholeHost, ...path].join(separator), `${path.join(separator)}${separator === '/' ? '-' : separator}2`];
+        // An image-level rule of the file beats a repository rule, so the suggestion must be one too.
+        const source = existing?.source.kind === 'image' ? familiarName(image.ref) : ruleSourceText(image.ref);
+        for (const name of [...new Set(names)])
+            candidates.push(make(source, name, true));
+    }
+    return candidates.filter((candidate) => candidate !== undefined);
+}
+/** The target's path below the registry input, or undefined when it lies elsewhere. */
+function relativeTo(target, registry) {
+    if (target.registry !== registry.registry)
+        return undefined;
+    if (registry.namespace === '')
+        return target.repository;
+    return target.repository.startsWith(`${registry.namespace}/`) ? target.repository.slice(registry.namespace.length + 1) : undefined;
+}
+/** With the extra rules, does `image` get a target of its own (no other source on it, no other repository sharing it)? */
+function resolvesFor(image, extra, inventory, options) {
+    const base = options.config ?? { ...emptyMappingConfig(options.configFile ?? DEFAULT_CONFIG_FILE) };
+    const config = { ...base, rules: [...base.rules, ...extra] };
+    const targetOf = (candidate) => {
+        const mapped = mapReference(candidate.ref, candidate.kind, { ...options, config });
+        return mapped.status === 'mapped' ? mapped.target : undefined;
+    };
+    const own = targetOf(image);
+    if (own === undefined)
+        return false;
+    const ownTarget = formatReference(own);
+    const ownRepository = repositoryName(own);
+    for (const other of inventory) {
+        if (other.source === image.source)
+            continue;
+        const target = targetOf(other);
+        if (target === undefined)
+            continue;
+        if (formatReference(target) === ownTarget)
+            return false;
+        if (repositoryName(target) === ownRepository && repositoryName(other.ref) !== repositoryName(image.ref))
+            return false;
+    }
+    return true;
 }
 // ---------------------------------------------------------------- tag policy
 function checkTagPolicy(images, mappings, config, configFile) {
@@ -22218,24 +24076,206 @@ function matrixOutput(images, count) {
     return JSON.stringify({ shard: names });
 }
 
+;// CONCATENATED MODULE: ./lib/plan/jobs.js
+/**
+ * The plan stage: turns the WHOLE plan into typed jobs (DESIGN.md, "Jobs are
+ * derived from the whole plan"). Pure apart from reading Dockerfiles through
+ * the reader it is given. A build is always pointed at the targets of every
+ * mirrored base image, whichever shard copies them; a shard is a filter over
+ * the jobs afterwards (`selectJobs`), never over the plan they came from.
+ */
+
+
+
+function planJobs(plan, options) {
+    const set = { mirror: [], build: [], verify: [], blocked: [], findings: [] };
+    const baseTargets = new Map();
+    for (const image of plan.images)
+        if (image.kind === 'base' && image.mapping === 'mapped' && image.target !== null)
+            baseTargets.set(image.source, targetOf(image));
+    for (const image of plan.images) {
+        if (image.mapping !== 'mapped' || image.target === null)
+            continue;
+        const target = targetOf(image);
+        if (image.kind === 'base') {
+            if (image.source === image.target) {
+                // Already under the target: copying it onto itself could only rewrite it (a platform filter would).
+                set.findings.push({
+                    kind: 'excluded',
+                    severity: options.platforms.length > 0 ? 'warning' : 'notice',
+                    message: `${familiarName(image.ref)} is already in the target registry; it is verified, never copied onto itself${options.platforms.length > 0 ? ' (copying it with platforms would overwrite it with fewer platforms)' : ''}`,
+                    image: image.source,
+                    ...(image.origins[0] !== undefined && { file: image.origins[0].file, line: image.origins[0].line })
+                });
+            }
+            else {
+                set.mirror.push({ kind: 'mirror', image: image.source, source: image.ref, target });
+            }
+        }
+        else {
+            const job = buildJob(image, target, baseTargets, options);
+            if ('failure' in job)
+                set.blocked.push(job);
+            else
+                set.build.push(job);
+        }
+        set.verify.push({ kind: 'verify', image: image.source, target, source: image.ref, imageKind: image.kind });
+    }
+    return set;
+}
+/** The jobs a mode runs, for the images of one shard (all when `images` is undefined). */
+function selectJobs(jobs, mode, images) {
+    const phases = phasesOf(mode);
+    const inShard = (job) => images === undefined || images.has(job.image);
+    return {
+        mirror: phases.includes('mirror') ? jobs.mirror.filter(inShard) : [],
+        build: phases.includes('build') ? jobs.build.filter(inShard) : [],
+        verify: phases.includes('verify') ? jobs.verify.filter(inShard) : [],
+        blocked: jobs.blocked.filter(job => inShard(job) && phases.includes(job.phase)),
+        findings: jobs.findings.filter(finding => finding.image === undefined || images === undefined || images.has(finding.image))
+    };
+}
+function phasesOf(mode) {
+    switch (mode) {
+        case 'mirror':
+            return ['mirror'];
+        case 'build':
+            return ['build', 'push'];
+        case 'verify':
+            return ['verify'];
+        case 'all':
+            return ['mirror', 'build', 'push', 'verify'];
+        default:
+            return [];
+    }
+}
+function targetOf(image) {
+    return image.targetRef ?? parseReference(image.target);
+}
+function buildJob(image, target, baseTargets, options) {
+    const blocked = (message) => ({ image: image.source, phase: 'build', failure: { kind: 'unsupported', side: 'local', phase: 'build', message } });
+    const spec = image.build;
+    if (spec === undefined)
+        return blocked(`${familiarName(target)} has no build section (context and Dockerfile)`);
+    const context = external_node_path_namespaceObject.resolve(options.root, spec.context);
+    const dockerfilePath = external_node_path_namespaceObject.resolve(options.root, spec.dockerfile);
+    let dockerfile;
+    let realContext;
+    try {
+        realContext = options.readFile(context).realPath;
+    }
+    catch {
+        realContext = context;
+    }
+    if (!jobs_isInside(realContext, options.workspace))
+        return blocked(`the build context ${spec.context} is outside the workspace; it is not built`);
+    try {
+        dockerfile = options.readFile(dockerfilePath);
+    }
+    catch (error) {
+        return blocked(`could not read ${spec.dockerfile}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    if (!jobs_isInside(dockerfile.realPath, options.workspace))
+        return blocked(`${spec.dockerfile} is outside the workspace; it is not built`);
+    let text = dockerfile.text;
+    const pullsFrom = new Set();
+    if (options.useMirroredBases && baseTargets.size > 0) {
+        text = rewriteDockerfileImages(dockerfile.text, reference => {
+            const parsed = tryParseReference(reference);
+            if (!('ref' in parsed))
+                return undefined;
+            const mirrored = baseTargets.get(formatReference(parsed.ref));
+            if (mirrored === undefined)
+                return undefined;
+            pullsFrom.add(mirrored.registry);
+            return familiarName(mirrored);
+        }, { file: spec.dockerfile, buildArgs: spec.args, ...(spec.target !== undefined && { target: spec.target }) }).text;
+    }
+    return {
+        kind: 'build',
+        image: image.source,
+        target,
+        dockerfilePath: spec.dockerfile,
+        command: {
+            context,
+            dockerfile: text,
+            tags: [target],
+            ...(spec.target !== undefined && { target: spec.target }),
+            args: spec.args,
+            ...((spec.network ?? options.buildNetwork) !== undefined && { network: (spec.network ?? options.buildNetwork) })
+        },
+        pullsFrom: [...pullsFrom].sort(),
+        push: options.push
+    };
+}
+function jobs_isInside(file, directory) {
+    const relative = external_node_path_namespaceObject.relative(directory, file);
+    return relative === '' || (!relative.startsWith('..') && !external_node_path_namespaceObject.isAbsolute(relative));
+}
+
 ;// CONCATENATED MODULE: ./lib/report/report.js
+/**
+ * The JSON report: the one contract every consumer reads (the CLI's --json,
+ * the `report` output file, the job summary, the annotations, the action
+ * outputs). Pure: built from the plan, the execution results and the fail-on
+ * setting.
+ *
+ * - Every path in it (origins, finding files, paths inside messages) is
+ *   relative to the repository root: extraction works relative to the scanned
+ *   `path`, and `pathPrefix` (that path, from the repository root) is put in
+ *   front here, once.
+ * - A failure that concerns the whole run (credentials refused, a registry
+ *   unreachable: one kind, side and host on several images) is one finding
+ *   that counts the images it affected, not one finding per image.
+ * - Build-arg values never enter the report (they may be secrets): names only.
+ * - `nextSteps` says what to do, grouped ("15 base images missing: run
+ *   `mode: mirror`"); text in backticks is code.
+ */
+
+
 const REPORT_VERSION = 1;
+/** Failure kinds that, seen on several images with one side and host, are one problem of the run. */
+const RUN_WIDE = new Set(['unauthorized', 'denied', 'unreachable', 'rate-limited', 'cancelled', 'unsupported']);
 function buildReport(input) {
+    const prefix = normalizePrefix(input.pathPrefix);
+    const relocate = relocator(prefix, [
+        ...input.files,
+        ...input.images.flatMap(image => image.origins.map(origin => origin.file)),
+        ...input.findings.flatMap(finding => (finding.file === undefined ? [] : [finding.file])),
+        ...(input.configFile !== undefined ? [input.configFile] : [])
+    ]);
     const resultBySource = new Map((input.results ?? []).map(result => [result.image.source, result]));
     const images = input.images.map(image => {
         const result = resultBySource.get(image.source);
+        const digest = result === undefined ? undefined : targetDigest(result.phases);
         return {
             kind: image.kind,
             source: image.source,
             target: image.target,
             status: result?.status ?? plannedStatus(image, input.registry !== undefined),
-            origins: image.origins,
+            origins: image.origins.map(origin => ({ file: relocate.file(origin.file), line: origin.line })),
             ...(image.platforms !== undefined && { platforms: image.platforms }),
-            ...(image.build !== undefined && { build: image.build }),
+            ...(image.build !== undefined && {
+                build: {
+                    context: relocate.file(image.build.context),
+                    dockerfile: relocate.file(image.build.dockerfile),
+                    ...(image.build.target !== undefined && { target: image.build.target }),
+                    args: Object.keys(image.build.args)
+                }
+            }),
+            ...(digest !== undefined && { digest }),
             ...(result !== undefined && { phases: result.phases })
         };
     });
-    const findings = [...input.findings, ...resultFindings(input.results ?? [])].map(finding => classify(finding, input.failOn));
+    const findings = [...input.findings, ...resultFindings(input.results ?? [], input.registry)].map(finding => {
+        const classified = classify(finding, input.failOn);
+        if (classified.file !== undefined)
+            classified.file = relocate.file(classified.file);
+        classified.message = relocate.text(classified.message);
+        if (classified.suggestion !== undefined)
+            classified.suggestion = relocate.text(classified.suggestion);
+        return classified;
+    });
     findings.sort(compareFindings);
     const byStatus = {};
     for (const image of images)
@@ -22250,27 +24290,82 @@ function buildReport(input) {
         notices: findings.filter(finding => finding.severity === 'notice').length,
         byStatus
     };
-    const ok = counts.errors === 0;
-    return {
+    const report = {
         version: REPORT_VERSION,
         mode: input.mode,
         registry: input.registry ?? null,
         tag: input.tag ?? null,
         dryRun: input.dryRun,
+        path: prefix,
         verdict: verdictOf(input.mode, counts, images, input.dryRun),
-        ok,
+        ok: counts.errors === 0,
         counts,
+        nextSteps: [],
         images,
         findings,
-        files: input.files,
+        files: input.files.map(file => relocate.file(file)),
         ...(input.registries !== undefined && { registries: input.registries })
     };
+    report.nextSteps = nextStepsOf(report);
+    return report;
 }
+/** A reference as people write it: `postgres:15`, not `docker.io/library/postgres:15`. */
+function report_displayName(reference) {
+    const parsed = tryParseReference(reference);
+    if (!('ref' in parsed))
+        return reference;
+    // A repository without a tag (version-drift names one) stays without: no `:latest` added.
+    const tagWritten = /:[\w][\w.-]*$/.test(reference.split('/').at(-1).split('@')[0]) || reference.includes('@');
+    return familiarName(tagWritten ? parsed.ref : { registry: parsed.ref.registry, repository: parsed.ref.repository });
+}
+function report_plural(count, word, many = `${word}s`) {
+    return `${count} ${count === 1 ? word : many}`;
+}
+// ---------------------------------------------------------------- paths
+function normalizePrefix(prefix) {
+    if (prefix === undefined)
+        return '';
+    const posix = external_node_path_namespaceObject.posix.normalize(prefix.split(external_node_path_namespaceObject.sep).join('/')).replace(/\/+$/, '');
+    return posix === '.' || posix.startsWith('../') || posix === '..' ? '' : posix;
+}
+/**
+ * Puts the prefix in front of a path, and of the known paths where they stand
+ * in a message (`in docker-compose.yml:4`, `(src/Dockerfile:3)`). A path is
+ * rewritten in text only where it stands alone, and only if it names a
+ * directory or an extension, or a line follows it (a bare `Dockerfile` in
+ * prose is a word, not a path).
+ */
+function relocator(prefix, known) {
+    const file = (name) => (prefix === '' ? name : external_node_path_namespaceObject.posix.normalize(`${prefix}/${name}`));
+    if (prefix === '')
+        return { file, text: text => text };
+    const names = [...new Set(known)].filter(name => name !== '').sort((a, b) => b.length - a.length);
+    if (names.length === 0)
+        return { file, text: text => text };
+    const escaped = names.map(name => name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|');
+    const pattern = new RegExp(`(^|[\\s('"\`,;])(${escaped})(?=(:\\d)|$|[\\s)'"\`,;:]|\\.(?:\\s|$))`, 'g');
+    return {
+        file,
+        text: text => text.replace(pattern, (match, before, name, line) => line !== undefined || /[/.]/.test(name) ? `${before}${file(name)}` : match)
+    };
+}
+// ---------------------------------------------------------------- images
 function plannedStatus(image, mapped) {
-    if (image.excluded === true)
+    if (image.mapping === 'excluded')
         return 'skipped';
-    return image.target === null && mapped ? 'unmapped' : 'planned';
+    return image.mapping !== 'mapped' && mapped ? 'unmapped' : 'planned';
 }
+/** The digest at the target: push (not build: that is a local image ID), then mirror, then verify. */
+function targetDigest(phases) {
+    const usable = (phase) => phase !== undefined && phase.status !== 'failed' && phase.status !== 'planned' && phase.status !== 'missing' ? phase.digest : undefined;
+    for (const name of ['push', 'mirror', 'verify']) {
+        const digest = usable(phases.find(phase => phase.phase === name));
+        if (digest !== undefined)
+            return digest;
+    }
+    return undefined;
+}
+// ---------------------------------------------------------------- findings
 /**
  * `fail-on` decides what is an error: a finding of a listed kind is an error
  * (a notice such as version-drift included, when asked for), one of an
@@ -22285,27 +24380,88 @@ function classify(finding, failOn) {
         severity = 'warning';
     return { ...finding, severity, failsRun: severity === 'error' };
 }
-/** Missing and failed images become findings, so fail-on treats them like any other problem. */
-function resultFindings(results) {
+/**
+ * Missing and failed images become findings, so fail-on treats them like any
+ * other problem. A failure of one kind, side and host on several images
+ * (credentials refused, a registry down) is one finding for the run.
+ */
+function resultFindings(results, registry) {
     const findings = [];
+    const runWide = new Map();
+    const single = [];
     for (const result of results) {
         if (result.status !== 'missing' && result.status !== 'failed')
             continue;
         const phase = [...result.phases].reverse().find(candidate => candidate.status === result.status);
+        const failure = phase?.failure;
+        if (result.status === 'failed' && failure !== undefined && RUN_WIDE.has(failure.kind)) {
+            const key = `${failure.kind}\u0000${failure.side}\u0000${failure.host ?? ''}`;
+            runWide.set(key, [...(runWide.get(key) ?? []), { result, phase }]);
+        }
+        else
+            single.push({ result, phase });
+    }
+    for (const group of runWide.values()) {
+        if (group.length === 1)
+            single.push(group[0]);
+        else
+            findings.push(runWideFinding(group));
+    }
+    for (const { result, phase } of single) {
         const name = result.image.target ?? result.image.source;
         const origin = result.image.origins[0];
         findings.push({
-            kind: result.status,
+            kind: result.status === 'missing' ? 'missing' : 'failed',
             severity: 'error',
-            message: result.status === 'missing'
-                ? `${name} is missing${phase?.error !== undefined ? `: ${phase.error}` : ''}`
-                : `${phase?.phase ?? 'processing'} of ${name} failed: ${phase?.error ?? 'unknown error'}`,
+            message: result.status === 'missing' ? missingMessage(name, phase, registry) : failedMessage(result, phase),
             image: result.image.source,
             ...(origin !== undefined && { file: origin.file, line: origin.line }),
             ...(phase?.suggestion !== undefined && { suggestion: phase.suggestion })
         });
     }
     return findings;
+}
+function missingMessage(target, phase, registry) {
+    const where = registry ?? hostOf(target) ?? 'the registry';
+    const detail = phase?.failure?.message ?? phase?.error;
+    const extra = detail === undefined || detail.includes(target) || /^(manifest unknown|not found|missing)$/i.test(detail) ? '' : ` (${detail})`;
+    return `${report_displayName(target)} is not in ${where}${extra}`;
+}
+function failedMessage(result, phase) {
+    const detail = phase?.failure?.message ?? phase?.error ?? 'unknown error';
+    const names = [result.image.target, result.image.source].filter((name) => name !== null);
+    // The failure's own message usually names the image already ("push x: unauthorized"); say it once.
+    if (names.some(name => detail.includes(name) || detail.includes(report_displayName(name))))
+        return detail;
+    return `${phase?.phase ?? 'processing'} of ${report_displayName(names[0])} failed: ${detail}`;
+}
+function hostOf(reference) {
+    const parsed = tryParseReference(reference);
+    return 'ref' in parsed ? parsed.ref.registry : undefined;
+}
+const PHASE_VERBS = { mirror: 'mirrored', build: 'built', push: 'pushed', verify: 'verified' };
+function runWideFinding(group) {
+    const failure = group[0].phase.failure;
+    const where = failure.host ?? (failure.side === 'local' ? 'this machine' : `the ${failure.side} registry`);
+    const phases = [...new Set(group.map(problem => problem.phase?.phase ?? 'processing'))];
+    const verbs = phases.map(phase => PHASE_VERBS[phase] ?? phase).join(' or ');
+    const count = report_plural(group.length, 'image');
+    const what = {
+        unauthorized: `${where} refused the credentials`,
+        denied: `${where} denied access`,
+        unreachable: `${where} could not be reached`,
+        'rate-limited': `${where} rate-limited the run`,
+        cancelled: 'The run was cancelled',
+        unsupported: `${where} cannot do what was asked`
+    };
+    const suggestion = group.map(problem => problem.phase?.suggestion).find(value => value !== undefined);
+    return {
+        kind: 'failed',
+        severity: 'error',
+        message: `${what[failure.kind] ?? failure.message}: ${count} not ${verbs} (${failure.message})`,
+        affected: group.map(problem => report_displayName(problem.result.image.target ?? problem.result.image.source)),
+        ...(suggestion !== undefined && { suggestion })
+    };
 }
 const SEVERITY_ORDER = { error: 0, warning: 1, notice: 2 };
 function compareFindings(a, b) {
@@ -22314,21 +24470,20 @@ function compareFindings(a, b) {
         (a.line ?? 0) - (b.line ?? 0) ||
         a.message.localeCompare(b.message));
 }
-function plural(count, word) {
-    return `${count} ${word}${count === 1 ? '' : 's'}`;
-}
+// ---------------------------------------------------------------- verdict and next steps
 function verdictOf(mode, counts, images, dryRun) {
     const status = (name) => counts.byStatus[name] ?? 0;
     // What was done shows in the phases: under mode all an image mirrored and then verified ends 'verified'.
     const reached = (name) => images.filter(image => image.phases?.some(phase => phase.status === name)).length;
-    const problems = counts.errors === 0 ? 'no problems' : plural(counts.errors, 'problem');
-    const inventory = `${plural(counts.images, 'image')} (${counts.base} base, ${counts.service} service)`;
+    const problems = counts.errors === 0 ? 'no problems' : report_plural(counts.errors, 'problem');
+    const inventory = `${report_plural(counts.images, 'image')} (${counts.base} base, ${counts.service} service)`;
     if (mode === 'plan')
         return `${inventory}, ${problems}`;
     if (mode === 'check') {
         return counts.errors === 0 ? `Check passed: ${inventory} mapped` : `Check failed: ${problems} in ${inventory}`;
     }
-    const prefix = dryRun ? 'Dry run: ' : '';
+    if (dryRun)
+        return dryRunVerdict(images, counts, problems);
     const verified = status('verified');
     const expected = counts.images - status('unmapped') - status('skipped');
     const done = [];
@@ -22348,8 +24503,94 @@ function verdictOf(mode, counts, images, dryRun) {
         done.push(`${status('unmapped')} unmapped`);
     if (status('skipped') > 0)
         done.push(`${status('skipped')} skipped`);
-    const head = mode === 'verify' || mode === 'all' ? `${verified}/${expected} images verified` : `${plural(counts.images, 'image')}`;
-    return `${prefix}${head}${done.length > 0 ? ` (${done.join(', ')})` : ''}${counts.errors > 0 ? `, ${problems}` : ''}`;
+    const head = mode === 'verify' || mode === 'all' ? `${verified}/${expected} images verified` : `${report_plural(counts.images, 'image')}`;
+    return `${head}${done.length > 0 ? ` (${done.join(', ')})` : ''}${counts.errors > 0 ? `, ${problems}` : ''}`;
+}
+/** "Dry run: would mirror 15 base images, build and push 5 service images and verify 20 images; nothing was changed". */
+function dryRunVerdict(images, counts, problems) {
+    const would = (phase) => images.filter(image => image.phases?.some(p => p.phase === phase && p.status === 'planned')).length;
+    const parts = [];
+    if (would('mirror') > 0)
+        parts.push(`mirror ${report_plural(would('mirror'), 'base image')}`);
+    if (would('build') > 0)
+        parts.push(`${would('push') > 0 ? 'build and push' : 'build'} ${report_plural(would('build'), 'service image')}`);
+    else if (would('push') > 0)
+        parts.push(`push ${report_plural(would('push'), 'service image')}`);
+    if (would('verify') > 0)
+        parts.push(`verify ${report_plural(would('verify'), 'image')}`);
+    const what = parts.length === 0 ? 'nothing to do' : `would ${report_joinAnd(parts)}`;
+    return `Dry run: ${what}${counts.errors > 0 ? `; ${problems}` : ''}`;
+}
+function report_joinAnd(parts) {
+    if (parts.length <= 1)
+        return parts.join('');
+    return `${parts.slice(0, -1).join(', ')} and ${parts.at(-1)}`;
+}
+/** What to do next, grouped: one line per kind of problem, counted. */
+function nextStepsOf(report) {
+    const steps = [];
+    const registry = report.registry === null ? 'the registry' : `\`${report.registry}\``;
+    const errors = report.findings.filter(finding => finding.failsRun);
+    const ofKind = (kind) => errors.filter(finding => finding.kind === kind);
+    const count = (findings, word, many) => report_plural(findings.length, word, many);
+    for (const finding of ofKind('failed').filter(candidate => candidate.affected !== undefined)) {
+        steps.push(`${finding.message.replace(/ \(.*\)$/, '')}.${finding.suggestion !== undefined ? ` ${report_firstLine(finding.suggestion)}` : ''}`);
+    }
+    const missing = report.images.filter(image => image.status === 'missing');
+    const missingBase = missing.filter(image => image.kind === 'base');
+    const missingService = missing.filter(image => image.kind === 'service');
+    if (missingBase.length > 0) {
+        steps.push(`${report_plural(missingBase.length, 'base image')} missing from ${registry}: run \`mode: mirror\` (or \`mode: all\`) to copy ${missingBase.length === 1 ? 'it' : 'them'}.`);
+    }
+    if (missingService.length > 0) {
+        const tag = report.tag === null ? '' : ` with \`tag: ${report.tag}\``;
+        steps.push(`${report_plural(missingService.length, 'service image')} missing from ${registry}: run \`mode: build\`${tag} to build and push ${missingService.length === 1 ? 'it' : 'them'}.`);
+    }
+    const failed = ofKind('failed').filter(candidate => candidate.affected === undefined);
+    if (failed.length > 0)
+        steps.push(`${count(failed, 'image')} failed: each error and its fix is under Failed images below; fix them and run again.`);
+    const mapping = [
+        ['invalid-config', 'mapping file or input error'],
+        ['unmapped', 'image has no mapping rule'],
+        ['collision', 'target collision'],
+        ['tag-policy', 'tag policy violation'],
+        ['invalid-file', 'file could not be read'],
+        ['unresolved-variable', 'unresolved variable'],
+        ['invalid-reference', 'invalid image reference'],
+        ['version-drift', 'image has several versions in use'],
+        ['excluded', 'excluded image']
+    ];
+    const fixes = {
+        'invalid-config': 'fix the file or input it names',
+        unmapped: 'add the suggested rules to the mapping file',
+        collision: 'add the suggested rules so each image gets its own target',
+        'tag-policy': 'pin the tags as suggested, or change the policy',
+        'invalid-file': 'fix the file',
+        'unresolved-variable': 'set the variable in an env file, or give it a default',
+        'invalid-reference': 'fix the reference',
+        'version-drift': 'settle on one version each',
+        excluded: 'remove the exclude rule or the reference'
+    };
+    for (const [kind, noun] of mapping) {
+        const found = ofKind(kind);
+        if (found.length === 0)
+            continue;
+        const [word, ...rest] = noun.split(' ');
+        const phrase = rest[0] === 'has' || rest[0] === 'could'
+            ? `${count(found, word)} ${found.length === 1 ? rest.join(' ') : rest.join(' ').replace(/^has /, 'have ')}`
+            : `${count(found, noun)}`;
+        steps.push(`${capitalize(phrase)}: ${fixes[kind]}.`);
+    }
+    if (report.dryRun && report.ok)
+        steps.push('Nothing was changed: run again without `dry-run: true` to do it.');
+    return steps;
+}
+function report_firstLine(text) {
+    const line = text.split('\n')[0].trim();
+    return /[.:!?]$/.test(line) ? line : `${line}.`;
+}
+function capitalize(text) {
+    return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 ;// CONCATENATED MODULE: ./lib/deploy/compose-output.js
@@ -22360,7 +24601,13 @@ function verdictOf(mode, counts, images, dryRun) {
  * project: an image that cannot be resolved or has no target stops that
  * project's files from being written, with a finding, rather than leaving a
  * half-mapped file.
+ *
+ * It works on the compose projects the inventory loaded (never loading them
+ * again), so it reads exactly what was scanned: a template
+ * (`docker-compose.yml.tpl`) is written rendered, placeholders filled and
+ * nothing else changed, under the name it renders to.
  */
+
 
 
 
@@ -22370,8 +24617,10 @@ function renderDeploymentCompose(input) {
     const targetBySource = new Map(input.plan.images.map(image => [image.source, image.target]));
     const files = new Map();
     const findings = [];
-    for (const projectFiles of input.composeProjects) {
-        const project = loadComposeProject(projectFiles, input);
+    for (const project of input.projects) {
+        const first = project.inputs[0];
+        if (first === undefined)
+            continue;
         const images = new Map();
         const problems = [];
         for (const service of project.services) {
@@ -22385,7 +24634,7 @@ function renderDeploymentCompose(input) {
                 problems.push({
                     kind: 'unmapped',
                     severity: 'error',
-                    message: `compose-output: ${projectFiles[0]} was not written because service '${service.name}' (${text}) has no target image`,
+                    message: `compose-output: ${first} was not written because service '${service.name}' (${text}) has no target image`,
                     ...(origin !== undefined && { file: origin.file, line: origin.line }),
                     suggestion: 'Map the image (see the unmapped and invalid-reference findings), then run again'
                 });
@@ -22397,23 +24646,23 @@ function renderDeploymentCompose(input) {
             problems.push({
                 kind: 'invalid-file',
                 severity: 'error',
-                message: `compose-output: ${projectFiles[0]} was not written because it has errors (see the other findings)`,
-                file: projectFiles[0]
+                message: `compose-output: ${first} was not written because it has errors (see the other findings)`,
+                file: first
             });
         }
         if (problems.length > 0) {
             findings.push(...problems);
             continue;
         }
-        for (const file of projectFiles) {
+        for (const file of project.inputs) {
             if (files.has(file))
                 continue;
-            const text = input.readFile(file);
+            const text = project.texts.get(file);
             if (text === undefined)
                 continue;
             const rewritten = rewriteComposeImages(text, images, file);
             findings.push(...rewritten.findings);
-            files.set(file, { from: file, text: rewritten.text });
+            files.set(file, { from: file, name: renderedPath(file) ?? file, text: rewritten.text });
         }
     }
     return { files: [...files.values()], findings };
@@ -22423,7 +24672,7 @@ function writeDeploymentCompose(input) {
     const { files, findings } = renderDeploymentCompose(input);
     const paths = [];
     for (const file of files) {
-        const destination = files.length === 1 ? input.output : external_node_path_namespaceObject.join(input.output, file.from);
+        const destination = files.length === 1 ? input.output : external_node_path_namespaceObject.join(input.output, file.name);
         external_node_fs_namespaceObject.mkdirSync(external_node_path_namespaceObject.dirname(destination), { recursive: true });
         external_node_fs_namespaceObject.writeFileSync(destination, file.text);
         paths.push(destination);
@@ -22431,28 +24680,67 @@ function writeDeploymentCompose(input) {
     return { paths, findings };
 }
 
+;// CONCATENATED MODULE: ./lib/engine/port.js
+/** A failure an engine knows the kind and side of. */
+class EngineFailure extends Error {
+    kind;
+    side;
+    details;
+    constructor(kind, side, message, details = {}) {
+        super(message);
+        this.kind = kind;
+        this.side = side;
+        this.details = details;
+        this.name = 'EngineFailure';
+    }
+}
+/** A context that records nowhere and cannot be cancelled, for callers outside the execute stage (benchmarks). */
+function detachedContext() {
+    return { signal: new AbortController().signal, record: () => undefined };
+}
+
 ;// CONCATENATED MODULE: ./lib/engine/retry.js
 /**
  * Retries with exponential backoff and full jitter, shared by both engines.
  * Only what the caller classifies as transient is retried; every loop is
- * bounded by `attempts`.
+ * bounded by `attempts`, and an AbortSignal ends the wait between attempts at
+ * once (no attempt starts after it fired).
  */
 const DEFAULT_RETRY = { attempts: 4, baseDelayMs: 500, maxDelayMs: 15000 };
 async function withRetry(operation, policy, hooks) {
-    const sleep = hooks.sleep ?? ((ms) => new Promise(resolve => setTimeout(resolve, ms)));
+    const sleep = hooks.sleep ?? abortableSleep;
     const random = hooks.random ?? Math.random;
     for (let attempt = 1;; attempt += 1) {
+        hooks.signal?.throwIfAborted();
         try {
             return await operation(attempt);
         }
         catch (error) {
-            if (attempt >= policy.attempts || !hooks.isTransient(error))
+            if (attempt >= policy.attempts || !hooks.isTransient(error) || hooks.signal?.aborted)
                 throw error;
             const delay = backoffDelay(attempt, policy, random, hooks.retryAfterMs?.(error));
             hooks.onRetry?.(error, attempt, delay);
-            await sleep(delay);
+            await sleep(delay, hooks.signal);
         }
     }
+}
+/** Waits `ms`, or rejects with the signal's reason as soon as it aborts. */
+function abortableSleep(ms, signal) {
+    return new Promise((resolve, reject) => {
+        if (signal?.aborted) {
+            reject(signal.reason);
+            return;
+        }
+        const onAbort = () => {
+            clearTimeout(timer);
+            reject(signal?.reason);
+        };
+        const timer = setTimeout(() => {
+            signal?.removeEventListener('abort', onAbort);
+            resolve();
+        }, ms);
+        signal?.addEventListener('abort', onAbort, { once: true });
+    });
 }
 /** Full jitter: a random wait in [0, min(max, base·2^(attempt-1))], unless the server named one. */
 function backoffDelay(attempt, policy, random, serverDelayMs) {
@@ -22462,1153 +24750,165 @@ function backoffDelay(attempt, policy, random, serverDelayMs) {
     return Math.round(random() * ceiling);
 }
 
-;// CONCATENATED MODULE: external "string_decoder"
-const external_string_decoder_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("string_decoder");
-;// CONCATENATED MODULE: external "os"
-const external_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
-;// CONCATENATED MODULE: external "events"
-const external_events_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("events");
-;// CONCATENATED MODULE: external "child_process"
-const external_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("child_process");
-;// CONCATENATED MODULE: external "path"
-const external_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("path");
-;// CONCATENATED MODULE: external "assert"
-const external_assert_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("assert");
-;// CONCATENATED MODULE: external "fs"
-const external_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("fs");
-;// CONCATENATED MODULE: ./node_modules/@actions/io/lib/io-util.js
-var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-const { chmod, copyFile, lstat, mkdir, open: io_util_open, readdir, rename, rm, rmdir, stat, symlink, unlink } = external_fs_namespaceObject.promises;
-// export const {open} = 'fs'
-const IS_WINDOWS = process.platform === 'win32';
+;// CONCATENATED MODULE: ./lib/engine/registry/endpoint.js
 /**
- * Custom implementation of readlink to ensure Windows junctions
- * maintain trailing backslash for backward compatibility with Node.js < 24
- *
- * In Node.js 20, Windows junctions (directory symlinks) always returned paths
- * with trailing backslashes. Node.js 24 removed this behavior, which breaks
- * code that relied on this format for path operations.
- *
- * This implementation restores the Node 20 behavior by adding a trailing
- * backslash to all junction results on Windows.
+ * Where a registry name is served: `docker.io` by `https://registry-1.docker.io`,
+ * Docker Hub reads optionally by a `registry-mirror`, loopback and
+ * `insecure-registries` hosts over plain HTTP. Like docker, registries on a
+ * loopback address (127.0.0.0/8, localhost, [::1]) default to plain HTTP, so a
+ * local test registry needs no TLS set-up.
  */
-function readlink(fsPath) {
-    return __awaiter(this, void 0, void 0, function* () {
-        const result = yield fs.promises.readlink(fsPath);
-        // On Windows, restore Node 20 behavior: add trailing backslash to all results
-        // since junctions on Windows are always directory links
-        if (IS_WINDOWS && !result.endsWith('\\')) {
-            return `${result}\\`;
-        }
-        return result;
-    });
+
+const DOCKER_HUB_HOST = 'registry-1.docker.io';
+/** The key docker login stores Docker Hub credentials under in config.json. */
+const DOCKER_HUB_CONFIG_KEY = 'https://index.docker.io/v1/';
+function resolveEndpoint(registry, purpose, options) {
+    if (registry === DOCKER_HUB && purpose === 'read' && options.registryMirror) {
+        const mirror = new URL(options.registryMirror);
+        return { registry, origin: mirror.origin, host: mirror.host, credentialKey: mirror.host };
+    }
+    const host = registry === DOCKER_HUB ? DOCKER_HUB_HOST : registry;
+    const scheme = isPlainHttp(host, options.insecureRegistries) ? 'http' : 'https';
+    return { registry, origin: `${scheme}://${host}`, host, credentialKey: registry };
 }
-// See https://github.com/nodejs/node/blob/d0153aee367422d0858105abec186da4dff0a0c5/deps/uv/include/uv/win.h#L691
-const UV_FS_O_EXLOCK = 0x10000000;
-const READONLY = external_fs_namespaceObject.constants.O_RDONLY;
-function exists(fsPath) {
-    return __awaiter(this, void 0, void 0, function* () {
-        try {
-            yield stat(fsPath);
-        }
-        catch (err) {
-            if (err.code === 'ENOENT') {
-                return false;
-            }
-            throw err;
-        }
+function isPlainHttp(host, insecure) {
+    if (isLoopbackHost(host))
         return true;
+    const name = hostname(host);
+    return insecure.some(entry => {
+        const bare = entry.replace(/^https?:\/\//, '').replace(/\/+$/, '');
+        return bare === host || bare === name;
     });
 }
-function io_util_isDirectory(fsPath_1) {
-    return __awaiter(this, arguments, void 0, function* (fsPath, useStat = false) {
-        const stats = useStat ? yield stat(fsPath) : yield lstat(fsPath);
-        return stats.isDirectory();
-    });
+/** `127.0.0.1:5000` → `127.0.0.1`; `[::1]:5000` → `[::1]`. */
+function hostname(host) {
+    if (host.startsWith('['))
+        return host.slice(0, host.indexOf(']') + 1);
+    const colon = host.lastIndexOf(':');
+    return colon >= 0 ? host.slice(0, colon) : host;
 }
-/**
- * On OSX/Linux, true if path starts with '/'. On Windows, true for paths like:
- * \, \hello, \\hello\share, C:, and C:\hello (and corresponding alternate separator cases).
- */
-function isRooted(p) {
-    p = normalizeSeparators(p);
-    if (!p) {
-        throw new Error('isRooted() parameter "p" cannot be empty');
-    }
-    if (IS_WINDOWS) {
-        return (p.startsWith('\\') || /^[A-Z]:/i.test(p) // e.g. \ or \hello or \\hello
-        ); // e.g. C: or C:\hello
-    }
-    return p.startsWith('/');
+function isLoopbackHost(host) {
+    const name = hostname(host).toLowerCase();
+    return name === 'localhost' || name === '[::1]' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(name);
 }
-/**
- * Best effort attempt to determine whether a file exists and is executable.
- * @param filePath    file path to check
- * @param extensions  additional file extensions to try
- * @return if file exists and is executable, returns the file path. otherwise empty string.
- */
-function tryGetExecutablePath(filePath, extensions) {
-    return __awaiter(this, void 0, void 0, function* () {
-        let stats = undefined;
-        try {
-            // test file exists
-            stats = yield stat(filePath);
-        }
-        catch (err) {
-            if (err.code !== 'ENOENT') {
-                // eslint-disable-next-line no-console
-                console.log(`Unexpected error attempting to determine if executable file exists '${filePath}': ${err}`);
-            }
-        }
-        if (stats && stats.isFile()) {
-            if (IS_WINDOWS) {
-                // on Windows, test for valid extension
-                const upperExt = external_path_namespaceObject.extname(filePath).toUpperCase();
-                if (extensions.some(validExt => validExt.toUpperCase() === upperExt)) {
-                    return filePath;
-                }
-            }
-            else {
-                if (isUnixExecutable(stats)) {
-                    return filePath;
-                }
-            }
-        }
-        // try each extension
-        const originalFilePath = filePath;
-        for (const extension of extensions) {
-            filePath = originalFilePath + extension;
-            stats = undefined;
-            try {
-                stats = yield stat(filePath);
-            }
-            catch (err) {
-                if (err.code !== 'ENOENT') {
-                    // eslint-disable-next-line no-console
-                    console.log(`Unexpected error attempting to determine if executable file exists '${filePath}': ${err}`);
-                }
-            }
-            if (stats && stats.isFile()) {
-                if (IS_WINDOWS) {
-                    // preserve the case of the actual file (since an extension was appended)
-                    try {
-                        const directory = external_path_namespaceObject.dirname(filePath);
-                        const upperName = external_path_namespaceObject.basename(filePath).toUpperCase();
-                        for (const actualName of yield readdir(directory)) {
-                            if (upperName === actualName.toUpperCase()) {
-                                filePath = external_path_namespaceObject.join(directory, actualName);
-                                break;
-                            }
-                        }
-                    }
-                    catch (err) {
-                        // eslint-disable-next-line no-console
-                        console.log(`Unexpected error attempting to determine the actual case of the file '${filePath}': ${err}`);
-                    }
-                    return filePath;
-                }
-                else {
-                    if (isUnixExecutable(stats)) {
-                        return filePath;
-                    }
-                }
-            }
-        }
-        return '';
-    });
-}
-function normalizeSeparators(p) {
-    p = p || '';
-    if (IS_WINDOWS) {
-        // convert slashes on Windows
-        p = p.replace(/\//g, '\\');
-        // remove redundant slashes
-        return p.replace(/\\\\+/g, '\\');
-    }
-    // remove redundant slashes
-    return p.replace(/\/\/+/g, '/');
-}
-// on Mac/Linux, test the execute bit
-//     R   W  X  R  W X R W X
-//   256 128 64 32 16 8 4 2 1
-function isUnixExecutable(stats) {
-    return ((stats.mode & 1) > 0 ||
-        ((stats.mode & 8) > 0 &&
-            process.getgid !== undefined &&
-            stats.gid === process.getgid()) ||
-        ((stats.mode & 64) > 0 &&
-            process.getuid !== undefined &&
-            stats.uid === process.getuid()));
-}
-// Get the path of cmd.exe in windows
-function getCmdPath() {
-    var _a;
-    return (_a = process.env['COMSPEC']) !== null && _a !== void 0 ? _a : `cmd.exe`;
-}
-//# sourceMappingURL=io-util.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/io/lib/io.js
-var io_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
 
-
-
+;// CONCATENATED MODULE: external "node:child_process"
+const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
+;// CONCATENATED MODULE: ./lib/engine/docker/commands.js
 /**
- * Copies a file or folder.
- * Based off of shelljs - https://github.com/shelljs/shelljs/blob/9237f66c52e5daa40458f94f9565e18e8132f5a6/src/cp.js
+ * Every docker operation the engine runs, as data (STYLE.md, "Commands as
+ * data", after build-push-action's getArgs): a typed function per operation
+ * builds the argument list, the stdin and the extra environment; one edge
+ * (cli.ts) runs them. Unit tests check the lists without docker.
  *
- * @param     source    source path
- * @param     dest      destination path
- * @param     options   optional. See CopyOptions.
+ * What is printed (`display`) is exactly what runs, with two deliberate
+ * differences that keep secrets out: a password travels on stdin
+ * (`--password-stdin`), and build-arg values travel in the environment of the
+ * docker process (`--build-arg NAME`, which docker reads from there), so
+ * neither appears in an argument list, a log or a report.
  */
-function cp(source_1, dest_1) {
-    return io_awaiter(this, arguments, void 0, function* (source, dest, options = {}) {
-        const { force, recursive, copySourceDirectory } = readCopyOptions(options);
-        const destStat = (yield ioUtil.exists(dest)) ? yield ioUtil.stat(dest) : null;
-        // Dest is an existing file, but not forcing
-        if (destStat && destStat.isFile() && !force) {
-            return;
-        }
-        // If dest is an existing directory, should copy inside.
-        const newDest = destStat && destStat.isDirectory() && copySourceDirectory
-            ? path.join(dest, path.basename(source))
-            : dest;
-        if (!(yield ioUtil.exists(source))) {
-            throw new Error(`no such file or directory: ${source}`);
-        }
-        const sourceStat = yield ioUtil.stat(source);
-        if (sourceStat.isDirectory()) {
-            if (!recursive) {
-                throw new Error(`Failed to copy. ${source} is a directory, but tried to copy without recursive flag.`);
-            }
-            else {
-                yield cpDirRecursive(source, newDest, 0, force);
-            }
+
+function pullCommand(ref) {
+    return { args: ['pull', familiarName(ref)] };
+}
+function tagCommand(from, to) {
+    return { args: ['tag', familiarName(from), familiarName(to)] };
+}
+function pushCommand(ref) {
+    return { args: ['push', familiarName(ref)] };
+}
+function loginCommand(host, username, password) {
+    return { args: ['login', '--username', username, '--password-stdin', host], input: password };
+}
+function logoutCommand(host) {
+    return { args: ['logout', host] };
+}
+/** `{{.Id}} {{json .RepoDigests}}` of a local image. */
+function inspectImageCommand(name) {
+    return { args: ['image', 'inspect', '--format', '{{.Id}} {{json .RepoDigests}}', name] };
+}
+function listImagesCommand() {
+    return { args: ['images', '--format', '{{.Repository}}:{{.Tag}}'] };
+}
+function manifestInspectCommand(ref, insecure) {
+    return { args: ['manifest', 'inspect', ...(insecure ? ['--insecure'] : []), '--verbose', familiarName(ref)] };
+}
+function serverPlatformCommand() {
+    return { args: ['version', '--format', '{{.Server.Os}}/{{.Server.Arch}}'] };
+}
+/**
+ * Names docker itself reads from its environment: a build arg with such a name
+ * cannot travel in the environment without changing how docker runs.
+ */
+const RESERVED_ENVIRONMENT = /^(?:PATH|HOME|USER|TMPDIR|SHELL|DOCKER_\w*|BUILDKIT_\w*|BUILDX_\w*|HTTPS?_PROXY|NO_PROXY|https?_proxy|no_proxy|SSL_CERT_\w*|XDG_\w*|LD_\w*|GCONV_PATH|GLIBC_TUNABLES|MALLOC_\w*|HOSTALIASES|LOCALDOMAIN|RES_OPTIONS|RESOLV_\w*|NLSPATH|TZDIR|GODEBUG|GOGC|GOMAXPROCS|GOMEMLIMIT|GOTRACEBACK)$/;
+function buildCommand(options) {
+    const args = ['build', '-f', '-'];
+    for (const tag of options.tags)
+        args.push('-t', familiarName(tag));
+    if (options.target !== undefined)
+        args.push('--target', options.target);
+    if (options.network !== undefined)
+        args.push('--network', options.network);
+    if (options.platform !== undefined)
+        args.push('--platform', options.platform);
+    for (const [name, value] of Object.entries(options.labels ?? {}))
+        args.push('--label', `${name}=${value}`);
+    for (const host of options.extraHosts ?? [])
+        args.push('--add-host', host);
+    if (options.shmSize !== undefined)
+        args.push('--shm-size', options.shmSize);
+    for (const source of options.cacheFrom ?? [])
+        args.push('--cache-from', source);
+    const env = {};
+    for (const [name, value] of Object.entries(options.args)) {
+        if (RESERVED_ENVIRONMENT.test(name)) {
+            // Rare: an arg named like docker's own variables goes on the command line (and is elided in display).
+            args.push('--build-arg', `${name}=${value}`);
         }
         else {
-            if (path.relative(source, newDest) === '') {
-                // a file cannot be copied to itself
-                throw new Error(`'${newDest}' and '${source}' are the same file`);
-            }
-            yield io_copyFile(source, newDest, force);
+            args.push('--build-arg', name);
+            env[name] = value;
         }
-    });
+    }
+    args.push(options.context);
+    return { args, input: options.dockerfile, ...(Object.keys(env).length > 0 && { env }), streamOutput: true };
 }
 /**
- * Moves a path.
- *
- * @param     source    source path
- * @param     dest      destination path
- * @param     options   optional. See MoveOptions.
+ * The command as a person reads it: shell-quoted where needed, a value given
+ * inline to --build-arg elided (`NAME=…`), stdin shown as a redirection.
  */
-function mv(source_1, dest_1) {
-    return io_awaiter(this, arguments, void 0, function* (source, dest, options = {}) {
-        if (yield ioUtil.exists(dest)) {
-            let destExists = true;
-            if (yield ioUtil.isDirectory(dest)) {
-                // If dest is directory copy src into dest
-                dest = path.join(dest, path.basename(source));
-                destExists = yield ioUtil.exists(dest);
-            }
-            if (destExists) {
-                if (options.force == null || options.force) {
-                    yield rmRF(dest);
-                }
-                else {
-                    throw new Error('Destination already exists');
-                }
-            }
-        }
-        yield mkdirP(path.dirname(dest));
-        yield ioUtil.rename(source, dest);
-    });
+function displayCommand(command) {
+    const shown = [];
+    for (let i = 0; i < command.args.length; i += 1) {
+        const arg = command.args[i];
+        const previous = command.args[i - 1];
+        shown.push(previous === '--build-arg' && arg.includes('=') ? `${arg.slice(0, arg.indexOf('='))}=…` : arg);
+    }
+    let line = formatDockerCommand(shown);
+    if (command.args[0] === 'build' && command.input !== undefined)
+        line += ' < Dockerfile';
+    return line;
 }
-/**
- * Remove a path recursively with force
- *
- * @param inputPath path to remove
- */
-function rmRF(inputPath) {
-    return io_awaiter(this, void 0, void 0, function* () {
-        if (ioUtil.IS_WINDOWS) {
-            // Check for invalid characters
-            // https://docs.microsoft.com/en-us/windows/win32/fileio/naming-a-file
-            if (/[*"<>|]/.test(inputPath)) {
-                throw new Error('File path must not contain `*`, `"`, `<`, `>` or `|` on Windows');
-            }
-        }
-        try {
-            // note if path does not exist, error is silent
-            yield ioUtil.rm(inputPath, {
-                force: true,
-                maxRetries: 3,
-                recursive: true,
-                retryDelay: 300
-            });
-        }
-        catch (err) {
-            throw new Error(`File was unable to be removed ${err}`);
-        }
-    });
+/** `docker pull postgres:15-alpine`, with arguments holding spaces or quotes shell-quoted. */
+function formatDockerCommand(args) {
+    return ['docker', ...args].map(quoteArgument).join(' ');
 }
-/**
- * Make a directory.  Creates the full path with folders in between
- * Will throw if it fails
- *
- * @param   fsPath        path to create
- * @returns Promise<void>
- */
-function mkdirP(fsPath) {
-    return io_awaiter(this, void 0, void 0, function* () {
-        ok(fsPath, 'a path argument must be provided');
-        yield ioUtil.mkdir(fsPath, { recursive: true });
-    });
+function quoteArgument(argument) {
+    return /^[\w@%+=:,./…-]+$/.test(argument) ? argument : `'${argument.replace(/'/g, `'\\''`)}'`;
 }
-/**
- * Returns path of a tool had the tool actually been invoked.  Resolves via paths.
- * If you check and the tool does not exist, it will throw.
- *
- * @param     tool              name of the tool
- * @param     check             whether to check if tool exists
- * @returns   Promise<string>   path to tool
- */
-function which(tool, check) {
-    return io_awaiter(this, void 0, void 0, function* () {
-        if (!tool) {
-            throw new Error("parameter 'tool' is required");
-        }
-        // recursive when check=true
-        if (check) {
-            const result = yield which(tool, false);
-            if (!result) {
-                if (IS_WINDOWS) {
-                    throw new Error(`Unable to locate executable file: ${tool}. Please verify either the file path exists or the file can be found within a directory specified by the PATH environment variable. Also verify the file has a valid extension for an executable file.`);
-                }
-                else {
-                    throw new Error(`Unable to locate executable file: ${tool}. Please verify either the file path exists or the file can be found within a directory specified by the PATH environment variable. Also check the file mode to verify the file is executable.`);
-                }
-            }
-            return result;
-        }
-        const matches = yield findInPath(tool);
-        if (matches && matches.length > 0) {
-            return matches[0];
-        }
-        return '';
-    });
-}
-/**
- * Returns a list of all occurrences of the given tool on the system path.
- *
- * @returns   Promise<string[]>  the paths of the tool
- */
-function findInPath(tool) {
-    return io_awaiter(this, void 0, void 0, function* () {
-        if (!tool) {
-            throw new Error("parameter 'tool' is required");
-        }
-        // build the list of extensions to try
-        const extensions = [];
-        if (IS_WINDOWS && process.env['PATHEXT']) {
-            for (const extension of process.env['PATHEXT'].split(external_path_namespaceObject.delimiter)) {
-                if (extension) {
-                    extensions.push(extension);
-                }
-            }
-        }
-        // if it's rooted, return it if exists. otherwise return empty.
-        if (isRooted(tool)) {
-            const filePath = yield tryGetExecutablePath(tool, extensions);
-            if (filePath) {
-                return [filePath];
-            }
-            return [];
-        }
-        // if any path separators, return empty
-        if (tool.includes(external_path_namespaceObject.sep)) {
-            return [];
-        }
-        // build the list of directories
-        //
-        // Note, technically "where" checks the current directory on Windows. From a toolkit perspective,
-        // it feels like we should not do this. Checking the current directory seems like more of a use
-        // case of a shell, and the which() function exposed by the toolkit should strive for consistency
-        // across platforms.
-        const directories = [];
-        if (process.env.PATH) {
-            for (const p of process.env.PATH.split(external_path_namespaceObject.delimiter)) {
-                if (p) {
-                    directories.push(p);
-                }
-            }
-        }
-        // find all matches
-        const matches = [];
-        for (const directory of directories) {
-            const filePath = yield tryGetExecutablePath(external_path_namespaceObject.join(directory, tool), extensions);
-            if (filePath) {
-                matches.push(filePath);
-            }
-        }
-        return matches;
-    });
-}
-function readCopyOptions(options) {
-    const force = options.force == null ? true : options.force;
-    const recursive = Boolean(options.recursive);
-    const copySourceDirectory = options.copySourceDirectory == null
-        ? true
-        : Boolean(options.copySourceDirectory);
-    return { force, recursive, copySourceDirectory };
-}
-function cpDirRecursive(sourceDir, destDir, currentDepth, force) {
-    return io_awaiter(this, void 0, void 0, function* () {
-        // Ensure there is not a run away recursive copy
-        if (currentDepth >= 255)
-            return;
-        currentDepth++;
-        yield mkdirP(destDir);
-        const files = yield ioUtil.readdir(sourceDir);
-        for (const fileName of files) {
-            const srcFile = `${sourceDir}/${fileName}`;
-            const destFile = `${destDir}/${fileName}`;
-            const srcFileStat = yield ioUtil.lstat(srcFile);
-            if (srcFileStat.isDirectory()) {
-                // Recurse
-                yield cpDirRecursive(srcFile, destFile, currentDepth, force);
-            }
-            else {
-                yield io_copyFile(srcFile, destFile, force);
-            }
-        }
-        // Change the mode for the newly created directory
-        yield ioUtil.chmod(destDir, (yield ioUtil.stat(sourceDir)).mode);
-    });
-}
-// Buffered file copy
-function io_copyFile(srcFile, destFile, force) {
-    return io_awaiter(this, void 0, void 0, function* () {
-        if ((yield ioUtil.lstat(srcFile)).isSymbolicLink()) {
-            // unlink/re-link it
-            try {
-                yield ioUtil.lstat(destFile);
-                yield ioUtil.unlink(destFile);
-            }
-            catch (e) {
-                // Try to override file permission
-                if (e.code === 'EPERM') {
-                    yield ioUtil.chmod(destFile, '0666');
-                    yield ioUtil.unlink(destFile);
-                }
-                // other errors = it doesn't exist, no work to do
-            }
-            // Copy over symlink
-            const symlinkFull = yield ioUtil.readlink(srcFile);
-            yield ioUtil.symlink(symlinkFull, destFile, ioUtil.IS_WINDOWS ? 'junction' : null);
-        }
-        else if (!(yield ioUtil.exists(destFile)) || force) {
-            yield ioUtil.copyFile(srcFile, destFile);
-        }
-    });
-}
-//# sourceMappingURL=io.js.map
-;// CONCATENATED MODULE: external "timers"
-const external_timers_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("timers");
-;// CONCATENATED MODULE: ./node_modules/@actions/exec/lib/toolrunner.js
-var toolrunner_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
 
-
-
-
-
-
-
-/* eslint-disable @typescript-eslint/unbound-method */
-const toolrunner_IS_WINDOWS = process.platform === 'win32';
-/*
- * Class for running command line tools. Handles quoting and arg parsing in a platform agnostic way.
- */
-class ToolRunner extends external_events_namespaceObject.EventEmitter {
-    constructor(toolPath, args, options) {
-        super();
-        if (!toolPath) {
-            throw new Error("Parameter 'toolPath' cannot be null or empty.");
-        }
-        this.toolPath = toolPath;
-        this.args = args || [];
-        this.options = options || {};
-    }
-    _debug(message) {
-        if (this.options.listeners && this.options.listeners.debug) {
-            this.options.listeners.debug(message);
-        }
-    }
-    _getCommandString(options, noPrefix) {
-        const toolPath = this._getSpawnFileName();
-        const args = this._getSpawnArgs(options);
-        let cmd = noPrefix ? '' : '[command]'; // omit prefix when piped to a second tool
-        if (toolrunner_IS_WINDOWS) {
-            // Windows + cmd file
-            if (this._isCmdFile()) {
-                cmd += toolPath;
-                for (const a of args) {
-                    cmd += ` ${a}`;
-                }
-            }
-            // Windows + verbatim
-            else if (options.windowsVerbatimArguments) {
-                cmd += `"${toolPath}"`;
-                for (const a of args) {
-                    cmd += ` ${a}`;
-                }
-            }
-            // Windows (regular)
-            else {
-                cmd += this._windowsQuoteCmdArg(toolPath);
-                for (const a of args) {
-                    cmd += ` ${this._windowsQuoteCmdArg(a)}`;
-                }
-            }
-        }
-        else {
-            // OSX/Linux - this can likely be improved with some form of quoting.
-            // creating processes on Unix is fundamentally different than Windows.
-            // on Unix, execvp() takes an arg array.
-            cmd += toolPath;
-            for (const a of args) {
-                cmd += ` ${a}`;
-            }
-        }
-        return cmd;
-    }
-    _processLineBuffer(data, strBuffer, onLine) {
-        try {
-            let s = strBuffer + data.toString();
-            let n = s.indexOf(external_os_namespaceObject.EOL);
-            while (n > -1) {
-                const line = s.substring(0, n);
-                onLine(line);
-                // the rest of the string ...
-                s = s.substring(n + external_os_namespaceObject.EOL.length);
-                n = s.indexOf(external_os_namespaceObject.EOL);
-            }
-            return s;
-        }
-        catch (err) {
-            // streaming lines to console is best effort.  Don't fail a build.
-            this._debug(`error processing line. Failed with error ${err}`);
-            return '';
-        }
-    }
-    _getSpawnFileName() {
-        if (toolrunner_IS_WINDOWS) {
-            if (this._isCmdFile()) {
-                return process.env['COMSPEC'] || 'cmd.exe';
-            }
-        }
-        return this.toolPath;
-    }
-    _getSpawnArgs(options) {
-        if (toolrunner_IS_WINDOWS) {
-            if (this._isCmdFile()) {
-                let argline = `/D /S /C "${this._windowsQuoteCmdArg(this.toolPath)}`;
-                for (const a of this.args) {
-                    argline += ' ';
-                    argline += options.windowsVerbatimArguments
-                        ? a
-                        : this._windowsQuoteCmdArg(a);
-                }
-                argline += '"';
-                return [argline];
-            }
-        }
-        return this.args;
-    }
-    _endsWith(str, end) {
-        return str.endsWith(end);
-    }
-    _isCmdFile() {
-        const upperToolPath = this.toolPath.toUpperCase();
-        return (this._endsWith(upperToolPath, '.CMD') ||
-            this._endsWith(upperToolPath, '.BAT'));
-    }
-    _windowsQuoteCmdArg(arg) {
-        // for .exe, apply the normal quoting rules that libuv applies
-        if (!this._isCmdFile()) {
-            return this._uvQuoteCmdArg(arg);
-        }
-        // otherwise apply quoting rules specific to the cmd.exe command line parser.
-        // the libuv rules are generic and are not designed specifically for cmd.exe
-        // command line parser.
-        //
-        // for a detailed description of the cmd.exe command line parser, refer to
-        // http://stackoverflow.com/questions/4094699/how-does-the-windows-command-interpreter-cmd-exe-parse-scripts/7970912#7970912
-        // need quotes for empty arg
-        if (!arg) {
-            return '""';
-        }
-        // determine whether the arg needs to be quoted
-        const cmdSpecialChars = [
-            ' ',
-            '\t',
-            '&',
-            '(',
-            ')',
-            '[',
-            ']',
-            '{',
-            '}',
-            '^',
-            '=',
-            ';',
-            '!',
-            "'",
-            '+',
-            ',',
-            '`',
-            '~',
-            '|',
-            '<',
-            '>',
-            '"'
-        ];
-        let needsQuotes = false;
-        for (const char of arg) {
-            if (cmdSpecialChars.some(x => x === char)) {
-                needsQuotes = true;
-                break;
-            }
-        }
-        // short-circuit if quotes not needed
-        if (!needsQuotes) {
-            return arg;
-        }
-        // the following quoting rules are very similar to the rules that by libuv applies.
-        //
-        // 1) wrap the string in quotes
-        //
-        // 2) double-up quotes - i.e. " => ""
-        //
-        //    this is different from the libuv quoting rules. libuv replaces " with \", which unfortunately
-        //    doesn't work well with a cmd.exe command line.
-        //
-        //    note, replacing " with "" also works well if the arg is passed to a downstream .NET console app.
-        //    for example, the command line:
-        //          foo.exe "myarg:""my val"""
-        //    is parsed by a .NET console app into an arg array:
-        //          [ "myarg:\"my val\"" ]
-        //    which is the same end result when applying libuv quoting rules. although the actual
-        //    command line from libuv quoting rules would look like:
-        //          foo.exe "myarg:\"my val\""
-        //
-        // 3) double-up slashes that precede a quote,
-        //    e.g.  hello \world    => "hello \world"
-        //          hello\"world    => "hello\\""world"
-        //          hello\\"world   => "hello\\\\""world"
-        //          hello world\    => "hello world\\"
-        //
-        //    technically this is not required for a cmd.exe command line, or the batch argument parser.
-        //    the reasons for including this as a .cmd quoting rule are:
-        //
-        //    a) this is optimized for the scenario where the argument is passed from the .cmd file to an
-        //       external program. many programs (e.g. .NET console apps) rely on the slash-doubling rule.
-        //
-        //    b) it's what we've been doing previously (by deferring to node default behavior) and we
-        //       haven't heard any complaints about that aspect.
-        //
-        // note, a weakness of the quoting rules chosen here, is that % is not escaped. in fact, % cannot be
-        // escaped when used on the command line directly - even though within a .cmd file % can be escaped
-        // by using %%.
-        //
-        // the saving grace is, on the command line, %var% is left as-is if var is not defined. this contrasts
-        // the line parsing rules within a .cmd file, where if var is not defined it is replaced with nothing.
-        //
-        // one option that was explored was replacing % with ^% - i.e. %var% => ^%var^%. this hack would
-        // often work, since it is unlikely that var^ would exist, and the ^ character is removed when the
-        // variable is used. the problem, however, is that ^ is not removed when %* is used to pass the args
-        // to an external program.
-        //
-        // an unexplored potential solution for the % escaping problem, is to create a wrapper .cmd file.
-        // % can be escaped within a .cmd file.
-        let reverse = '"';
-        let quoteHit = true;
-        for (let i = arg.length; i > 0; i--) {
-            // walk the string in reverse
-            reverse += arg[i - 1];
-            if (quoteHit && arg[i - 1] === '\\') {
-                reverse += '\\'; // double the slash
-            }
-            else if (arg[i - 1] === '"') {
-                quoteHit = true;
-                reverse += '"'; // double the quote
-            }
-            else {
-                quoteHit = false;
-            }
-        }
-        reverse += '"';
-        return reverse.split('').reverse().join('');
-    }
-    _uvQuoteCmdArg(arg) {
-        // Tool runner wraps child_process.spawn() and needs to apply the same quoting as
-        // Node in certain cases where the undocumented spawn option windowsVerbatimArguments
-        // is used.
-        //
-        // Since this function is a port of quote_cmd_arg from Node 4.x (technically, lib UV,
-        // see https://github.com/nodejs/node/blob/v4.x/deps/uv/src/win/process.c for details),
-        // pasting copyright notice from Node within this function:
-        //
-        //      Copyright Joyent, Inc. and other Node contributors. All rights reserved.
-        //
-        //      Permission is hereby granted, free of charge, to any person obtaining a copy
-        //      of this software and associated documentation files (the "Software"), to
-        //      deal in the Software without restriction, including without limitation the
-        //      rights to use, copy, modify, merge, publish, distribute, sublicense, and/or
-        //      sell copies of the Software, and to permit persons to whom the Software is
-        //      furnished to do so, subject to the following conditions:
-        //
-        //      The above copyright notice and this permission notice shall be included in
-        //      all copies or substantial portions of the Software.
-        //
-        //      THE SOFTWARE IS PROVIDED "AS IS", WITHOUT WARRANTY OF ANY KIND, EXPRESS OR
-        //      IMPLIED, INCLUDING BUT NOT LIMITED TO THE WARRANTIES OF MERCHANTABILITY,
-        //      FITNESS FOR A PARTICULAR PURPOSE AND NONINFRINGEMENT. IN NO EVENT SHALL THE
-        //      AUTHORS OR COPYRIGHT HOLDERS BE LIABLE FOR ANY CLAIM, DAMAGES OR OTHER
-        //      LIABILITY, WHETHER IN AN ACTION OF CONTRACT, TORT OR OTHERWISE, ARISING
-        //      FROM, OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS
-        //      IN THE SOFTWARE.
-        if (!arg) {
-            // Need double quotation for empty argument
-            return '""';
-        }
-        if (!arg.includes(' ') && !arg.includes('\t') && !arg.includes('"')) {
-            // No quotation needed
-            return arg;
-        }
-        if (!arg.includes('"') && !arg.includes('\\')) {
-            // No embedded double quotes or backslashes, so I can just wrap
-            // quote marks around the whole thing.
-            return `"${arg}"`;
-        }
-        // Expected input/output:
-        //   input : hello"world
-        //   output: "hello\"world"
-        //   input : hello""world
-        //   output: "hello\"\"world"
-        //   input : hello\world
-        //   output: hello\world
-        //   input : hello\\world
-        //   output: hello\\world
-        //   input : hello\"world
-        //   output: "hello\\\"world"
-        //   input : hello\\"world
-        //   output: "hello\\\\\"world"
-        //   input : hello world\
-        //   output: "hello world\\" - note the comment in libuv actually reads "hello world\"
-        //                             but it appears the comment is wrong, it should be "hello world\\"
-        let reverse = '"';
-        let quoteHit = true;
-        for (let i = arg.length; i > 0; i--) {
-            // walk the string in reverse
-            reverse += arg[i - 1];
-            if (quoteHit && arg[i - 1] === '\\') {
-                reverse += '\\';
-            }
-            else if (arg[i - 1] === '"') {
-                quoteHit = true;
-                reverse += '\\';
-            }
-            else {
-                quoteHit = false;
-            }
-        }
-        reverse += '"';
-        return reverse.split('').reverse().join('');
-    }
-    _cloneExecOptions(options) {
-        options = options || {};
-        const result = {
-            cwd: options.cwd || process.cwd(),
-            env: options.env || process.env,
-            silent: options.silent || false,
-            windowsVerbatimArguments: options.windowsVerbatimArguments || false,
-            failOnStdErr: options.failOnStdErr || false,
-            ignoreReturnCode: options.ignoreReturnCode || false,
-            delay: options.delay || 10000
-        };
-        result.outStream = options.outStream || process.stdout;
-        result.errStream = options.errStream || process.stderr;
-        return result;
-    }
-    _getSpawnOptions(options, toolPath) {
-        options = options || {};
-        const result = {};
-        result.cwd = options.cwd;
-        result.env = options.env;
-        result['windowsVerbatimArguments'] =
-            options.windowsVerbatimArguments || this._isCmdFile();
-        if (options.windowsVerbatimArguments) {
-            result.argv0 = `"${toolPath}"`;
-        }
-        return result;
-    }
-    /**
-     * Exec a tool.
-     * Output will be streamed to the live console.
-     * Returns promise with return code
-     *
-     * @param     tool     path to tool to exec
-     * @param     options  optional exec options.  See ExecOptions
-     * @returns   number
-     */
-    exec() {
-        return toolrunner_awaiter(this, void 0, void 0, function* () {
-            // root the tool path if it is unrooted and contains relative pathing
-            if (!isRooted(this.toolPath) &&
-                (this.toolPath.includes('/') ||
-                    (toolrunner_IS_WINDOWS && this.toolPath.includes('\\')))) {
-                // prefer options.cwd if it is specified, however options.cwd may also need to be rooted
-                this.toolPath = external_path_namespaceObject.resolve(process.cwd(), this.options.cwd || process.cwd(), this.toolPath);
-            }
-            // if the tool is only a file name, then resolve it from the PATH
-            // otherwise verify it exists (add extension on Windows if necessary)
-            this.toolPath = yield which(this.toolPath, true);
-            return new Promise((resolve, reject) => toolrunner_awaiter(this, void 0, void 0, function* () {
-                this._debug(`exec tool: ${this.toolPath}`);
-                this._debug('arguments:');
-                for (const arg of this.args) {
-                    this._debug(`   ${arg}`);
-                }
-                const optionsNonNull = this._cloneExecOptions(this.options);
-                if (!optionsNonNull.silent && optionsNonNull.outStream) {
-                    optionsNonNull.outStream.write(this._getCommandString(optionsNonNull) + external_os_namespaceObject.EOL);
-                }
-                const state = new ExecState(optionsNonNull, this.toolPath);
-                state.on('debug', (message) => {
-                    this._debug(message);
-                });
-                if (this.options.cwd && !(yield exists(this.options.cwd))) {
-                    return reject(new Error(`The cwd: ${this.options.cwd} does not exist!`));
-                }
-                const fileName = this._getSpawnFileName();
-                const cp = external_child_process_namespaceObject.spawn(fileName, this._getSpawnArgs(optionsNonNull), this._getSpawnOptions(this.options, fileName));
-                let stdbuffer = '';
-                if (cp.stdout) {
-                    cp.stdout.on('data', (data) => {
-                        if (this.options.listeners && this.options.listeners.stdout) {
-                            this.options.listeners.stdout(data);
-                        }
-                        if (!optionsNonNull.silent && optionsNonNull.outStream) {
-                            optionsNonNull.outStream.write(data);
-                        }
-                        stdbuffer = this._processLineBuffer(data, stdbuffer, (line) => {
-                            if (this.options.listeners && this.options.listeners.stdline) {
-                                this.options.listeners.stdline(line);
-                            }
-                        });
-                    });
-                }
-                let errbuffer = '';
-                if (cp.stderr) {
-                    cp.stderr.on('data', (data) => {
-                        state.processStderr = true;
-                        if (this.options.listeners && this.options.listeners.stderr) {
-                            this.options.listeners.stderr(data);
-                        }
-                        if (!optionsNonNull.silent &&
-                            optionsNonNull.errStream &&
-                            optionsNonNull.outStream) {
-                            const s = optionsNonNull.failOnStdErr
-                                ? optionsNonNull.errStream
-                                : optionsNonNull.outStream;
-                            s.write(data);
-                        }
-                        errbuffer = this._processLineBuffer(data, errbuffer, (line) => {
-                            if (this.options.listeners && this.options.listeners.errline) {
-                                this.options.listeners.errline(line);
-                            }
-                        });
-                    });
-                }
-                cp.on('error', (err) => {
-                    state.processError = err.message;
-                    state.processExited = true;
-                    state.processClosed = true;
-                    state.CheckComplete();
-                });
-                cp.on('exit', (code) => {
-                    state.processExitCode = code;
-                    state.processExited = true;
-                    this._debug(`Exit code ${code} received from tool '${this.toolPath}'`);
-                    state.CheckComplete();
-                });
-                cp.on('close', (code) => {
-                    state.processExitCode = code;
-                    state.processExited = true;
-                    state.processClosed = true;
-                    this._debug(`STDIO streams have closed for tool '${this.toolPath}'`);
-                    state.CheckComplete();
-                });
-                state.on('done', (error, exitCode) => {
-                    if (stdbuffer.length > 0) {
-                        this.emit('stdline', stdbuffer);
-                    }
-                    if (errbuffer.length > 0) {
-                        this.emit('errline', errbuffer);
-                    }
-                    cp.removeAllListeners();
-                    if (error) {
-                        reject(error);
-                    }
-                    else {
-                        resolve(exitCode);
-                    }
-                });
-                if (this.options.input) {
-                    if (!cp.stdin) {
-                        throw new Error('child process missing stdin');
-                    }
-                    cp.stdin.end(this.options.input);
-                }
-            }));
-        });
-    }
-}
-/**
- * Convert an arg string to an array of args. Handles escaping
- *
- * @param    argString   string of arguments
- * @returns  string[]    array of arguments
- */
-function argStringToArray(argString) {
-    const args = [];
-    let inQuotes = false;
-    let escaped = false;
-    let arg = '';
-    function append(c) {
-        // we only escape double quotes.
-        if (escaped && c !== '"') {
-            arg += '\\';
-        }
-        arg += c;
-        escaped = false;
-    }
-    for (let i = 0; i < argString.length; i++) {
-        const c = argString.charAt(i);
-        if (c === '"') {
-            if (!escaped) {
-                inQuotes = !inQuotes;
-            }
-            else {
-                append(c);
-            }
-            continue;
-        }
-        if (c === '\\' && escaped) {
-            append(c);
-            continue;
-        }
-        if (c === '\\' && inQuotes) {
-            escaped = true;
-            continue;
-        }
-        if (c === ' ' && !inQuotes) {
-            if (arg.length > 0) {
-                args.push(arg);
-                arg = '';
-            }
-            continue;
-        }
-        append(c);
-    }
-    if (arg.length > 0) {
-        args.push(arg.trim());
-    }
-    return args;
-}
-class ExecState extends external_events_namespaceObject.EventEmitter {
-    constructor(options, toolPath) {
-        super();
-        this.processClosed = false; // tracks whether the process has exited and stdio is closed
-        this.processError = '';
-        this.processExitCode = 0;
-        this.processExited = false; // tracks whether the process has exited
-        this.processStderr = false; // tracks whether stderr was written to
-        this.delay = 10000; // 10 seconds
-        this.done = false;
-        this.timeout = null;
-        if (!toolPath) {
-            throw new Error('toolPath must not be empty');
-        }
-        this.options = options;
-        this.toolPath = toolPath;
-        if (options.delay) {
-            this.delay = options.delay;
-        }
-    }
-    CheckComplete() {
-        if (this.done) {
-            return;
-        }
-        if (this.processClosed) {
-            this._setResult();
-        }
-        else if (this.processExited) {
-            this.timeout = (0,external_timers_namespaceObject.setTimeout)(ExecState.HandleTimeout, this.delay, this);
-        }
-    }
-    _debug(message) {
-        this.emit('debug', message);
-    }
-    _setResult() {
-        // determine whether there is an error
-        let error;
-        if (this.processExited) {
-            if (this.processError) {
-                error = new Error(`There was an error when attempting to execute the process '${this.toolPath}'. This may indicate the process failed to start. Error: ${this.processError}`);
-            }
-            else if (this.processExitCode !== 0 && !this.options.ignoreReturnCode) {
-                error = new Error(`The process '${this.toolPath}' failed with exit code ${this.processExitCode}`);
-            }
-            else if (this.processStderr && this.options.failOnStdErr) {
-                error = new Error(`The process '${this.toolPath}' failed because one or more lines were written to the STDERR stream`);
-            }
-        }
-        // clear the timeout
-        if (this.timeout) {
-            clearTimeout(this.timeout);
-            this.timeout = null;
-        }
-        this.done = true;
-        this.emit('done', error, this.processExitCode);
-    }
-    static HandleTimeout(state) {
-        if (state.done) {
-            return;
-        }
-        if (!state.processClosed && state.processExited) {
-            const message = `The STDIO streams did not close within ${state.delay / 1000} seconds of the exit event from process '${state.toolPath}'. This may indicate a child process inherited the STDIO streams and has not yet exited.`;
-            state._debug(message);
-        }
-        state._setResult();
-    }
-}
-//# sourceMappingURL=toolrunner.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/exec/lib/exec.js
-var exec_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-/**
- * Exec a command.
- * Output will be streamed to the live console.
- * Returns promise with return code
- *
- * @param     commandLine        command to execute (can include additional args). Must be correctly escaped.
- * @param     args               optional arguments for tool. Escaping is handled by the lib.
- * @param     options            optional exec options.  See ExecOptions
- * @returns   Promise<number>    exit code
- */
-function exec(commandLine, args, options) {
-    return exec_awaiter(this, void 0, void 0, function* () {
-        const commandArgs = argStringToArray(commandLine);
-        if (commandArgs.length === 0) {
-            throw new Error(`Parameter 'commandLine' cannot be null or empty.`);
-        }
-        // Path to tool to execute should be first arg
-        const toolPath = commandArgs[0];
-        args = commandArgs.slice(1).concat(args || []);
-        const runner = new ToolRunner(toolPath, args, options);
-        return runner.exec();
-    });
-}
-/**
- * Exec a command and get the output.
- * Output will be streamed to the live console.
- * Returns promise with the exit code and collected stdout and stderr
- *
- * @param     commandLine           command to execute (can include additional args). Must be correctly escaped.
- * @param     args                  optional arguments for tool. Escaping is handled by the lib.
- * @param     options               optional exec options.  See ExecOptions
- * @returns   Promise<ExecOutput>   exit code, stdout, and stderr
- */
-function getExecOutput(commandLine, args, options) {
-    return exec_awaiter(this, void 0, void 0, function* () {
-        var _a, _b;
-        let stdout = '';
-        let stderr = '';
-        //Using string decoder covers the case where a mult-byte character is split
-        const stdoutDecoder = new external_string_decoder_namespaceObject.StringDecoder('utf8');
-        const stderrDecoder = new external_string_decoder_namespaceObject.StringDecoder('utf8');
-        const originalStdoutListener = (_a = options === null || options === void 0 ? void 0 : options.listeners) === null || _a === void 0 ? void 0 : _a.stdout;
-        const originalStdErrListener = (_b = options === null || options === void 0 ? void 0 : options.listeners) === null || _b === void 0 ? void 0 : _b.stderr;
-        const stdErrListener = (data) => {
-            stderr += stderrDecoder.write(data);
-            if (originalStdErrListener) {
-                originalStdErrListener(data);
-            }
-        };
-        const stdOutListener = (data) => {
-            stdout += stdoutDecoder.write(data);
-            if (originalStdoutListener) {
-                originalStdoutListener(data);
-            }
-        };
-        const listeners = Object.assign(Object.assign({}, options === null || options === void 0 ? void 0 : options.listeners), { stdout: stdOutListener, stderr: stdErrListener });
-        const exitCode = yield exec(commandLine, args, Object.assign(Object.assign({}, options), { listeners }));
-        //flush any remaining characters
-        stdout += stdoutDecoder.end();
-        stderr += stderrDecoder.end();
-        return {
-            exitCode,
-            stdout,
-            stderr
-        };
-    });
-}
-//# sourceMappingURL=exec.js.map
 ;// CONCATENATED MODULE: ./lib/engine/docker/cli.js
 /**
- * The one wrapper around the docker CLI (STYLE.md, "One wrapper per external
- * tool"). Every docker call goes through `DockerCli.run`, which turns a
- * non-zero exit into a DockerCommandError carrying docker's stderr. Passwords
- * only ever travel through stdin (`docker login --password-stdin`), so the
- * recorded arguments never hold a secret.
+ * The one edge that runs docker (STYLE.md, "One wrapper per external tool").
+ * Every command is built as data in commands.ts; `DockerCli.run` runs it and
+ * turns a non-zero exit into a DockerCommandError carrying docker's output.
+ * Passwords only travel on stdin and build-arg values in the environment, so
+ * an argument list never holds a secret.
  *
- * Dry run: nothing is executed; each command is recorded (and reported through
- * `onCommand`) and answered with an empty success.
+ * Spawned directly (not through @actions/exec) so an AbortSignal can stop a
+ * running build or push, and a build's output can be streamed line by line.
  */
+
 
 class DockerCommandError extends Error {
     args;
@@ -23618,7 +24918,7 @@ class DockerCommandError extends Error {
     constructor(
     /** The arguments after `docker`; never a secret. */
     args, exitCode, stderr, stdout) {
-        super(`${formatDockerCommand(args)} failed (exit ${exitCode}): ${summarizeDockerError(stderr, stdout)}`);
+        super(`${displayCommand({ args: [...args] })} failed (exit ${exitCode}): ${summarizeDockerError(stderr, stdout)}`);
         this.args = args;
         this.exitCode = exitCode;
         this.stderr = stderr;
@@ -23634,50 +24934,95 @@ class DockerCommandError extends Error {
         return [this.stderr.trim(), this.stdout.trim()].filter(part => part !== '').join('\n');
     }
 }
+/** Output kept per stream: the end, where docker's error is. */
+const OUTPUT_LIMIT = 1024 * 1024;
 class DockerCli {
-    /** Every command line run (or, in a dry run, that would have run), in order. */
-    commands = [];
-    dryRun;
     env;
     binary;
-    onCommand;
     constructor(options = {}) {
-        this.dryRun = options.dryRun ?? false;
         this.binary = options.binary ?? 'docker';
-        this.onCommand = options.onCommand;
-        this.env = options.env === undefined ? undefined : mergeEnv(process.env, options.env);
+        this.env = mergeEnv(process.env, options.env ?? {});
     }
-    /** Runs `docker ...args`; throws DockerCommandError on a non-zero exit. */
-    async run(args, options = {}) {
-        const commandLine = formatDockerCommand(args);
-        this.commands.push(commandLine);
-        this.onCommand?.(commandLine);
-        if (this.dryRun)
-            return { stdout: '', stderr: '', exitCode: 0 };
-        const output = await getExecOutput(this.binary, [...args], {
-            ignoreReturnCode: true,
-            silent: true,
-            ...(options.input !== undefined && { input: Buffer.from(options.input) }),
-            ...(this.env !== undefined && { env: this.env })
+    /** Runs one command; throws DockerCommandError on a non-zero exit. */
+    run(command, options = {}) {
+        return new Promise((resolve, reject) => {
+            if (options.signal?.aborted) {
+                reject(new DockerCommandError(command.args, -1, `cancelled before ${displayCommand(command)} started`, ''));
+                return;
+            }
+            const child = (0,external_node_child_process_namespaceObject.spawn)(this.binary, command.args, {
+                env: command.env === undefined ? this.env : { ...this.env, ...command.env },
+                stdio: ['pipe', 'pipe', 'pipe'],
+                ...(options.signal !== undefined && { signal: options.signal })
+            });
+            const stdout = new BoundedText(OUTPUT_LIMIT, options.onLine);
+            const stderr = new BoundedText(OUTPUT_LIMIT, options.onLine);
+            child.stdout.on('data', (chunk) => stdout.push(chunk));
+            child.stderr.on('data', (chunk) => stderr.push(chunk));
+            child.stdin.on('error', () => undefined);
+            child.stdin.end(command.input ?? '');
+            let failed;
+            child.on('error', error => {
+                failed = error;
+            });
+            child.on('close', (code, signal) => {
+                stdout.flush();
+                stderr.flush();
+                if (failed !== undefined && failed.code === 'ENOENT') {
+                    reject(new DockerNotFoundError(this.binary));
+                    return;
+                }
+                const exitCode = code ?? -1;
+                const aborted = options.signal?.aborted === true;
+                if (exitCode === 0 && !aborted)
+                    resolve({ stdout: stdout.text, stderr: stderr.text, exitCode });
+                else
+                    reject(new DockerCommandError(command.args, exitCode, aborted ? `cancelled (${signal ?? 'aborted'})\n${stderr.text}` : stderr.text, stdout.text));
+            });
         });
-        if (output.exitCode !== 0)
-            throw new DockerCommandError(args, output.exitCode, output.stderr, output.stdout);
-        return output;
-    }
-    /** `docker login --username U --password-stdin host`: the password goes through stdin only. */
-    async login(host, credentials) {
-        await this.run(['login', '--username', credentials.username, '--password-stdin', host], { input: credentials.password });
-    }
-    async logout(host) {
-        await this.run(['logout', host]);
     }
 }
-/** `docker pull postgres:15-alpine`, with arguments holding spaces or quotes shell-quoted. */
-function formatDockerCommand(args) {
-    return ['docker', ...args].map(quoteArgument).join(' ');
+/** The docker binary is not installed on this machine. */
+class DockerNotFoundError extends Error {
+    binary;
+    constructor(binary) {
+        super(`${binary} was not found on PATH`);
+        this.binary = binary;
+        this.name = 'DockerNotFoundError';
+    }
 }
-function quoteArgument(argument) {
-    return /^[\w@%+=:,./-]+$/.test(argument) ? argument : `'${argument.replace(/'/g, `'\\''`)}'`;
+/** Keeps the last `limit` bytes of a stream and hands complete lines to a listener. */
+class BoundedText {
+    limit;
+    onLine;
+    chunks = [];
+    length = 0;
+    partial = '';
+    constructor(limit, onLine) {
+        this.limit = limit;
+        this.onLine = onLine;
+    }
+    push(chunk) {
+        const text = chunk.toString('utf8');
+        this.chunks.push(text);
+        this.length += text.length;
+        while (this.length > this.limit && this.chunks.length > 1)
+            this.length -= this.chunks.shift().length;
+        if (this.onLine !== undefined) {
+            const lines = (this.partial + text).split(/\r?\n/);
+            this.partial = lines.pop() ?? '';
+            for (const line of lines)
+                this.onLine(line);
+        }
+    }
+    flush() {
+        if (this.onLine !== undefined && this.partial !== '')
+            this.onLine(this.partial);
+        this.partial = '';
+    }
+    get text() {
+        return this.chunks.join('');
+    }
 }
 function mergeEnv(base, overrides) {
     const env = {};
@@ -23725,388 +25070,60 @@ function isTransientDockerFailure(error) {
     return classifyDockerFailure(error) === 'transient';
 }
 
-;// CONCATENATED MODULE: ./lib/engine/docker/engine.js
+;// CONCATENATED MODULE: ./lib/engine/docker/failures.js
+
+
+/** Failure logs keep the end of docker's output, where the error is. */
+const LOG_LIMIT = 8000;
+function dockerFailure(error, side, what, options = {}) {
+    if (error instanceof EngineFailure)
+        return error;
+    const host = options.host !== undefined ? { host: options.host } : {};
+    if (error instanceof DockerNotFoundError) {
+        return new EngineFailure('unsupported', 'local', `${what} failed: ${error.message}`, { cause: error });
+    }
+    if (!(error instanceof DockerCommandError)) {
+        return new EngineFailure('other', side, `${what} failed: ${error instanceof Error ? error.message : String(error)}`, { ...host, cause: error });
+    }
+    const log = error.output.slice(-LOG_LIMIT);
+    const kind = error.exitCode === -1 && /^cancelled/.test(error.stderr) ? 'cancelled' : kindOf(error, options.build === true);
+    return new EngineFailure(kind, side, `${what} failed: ${error.reason}`, { ...host, ...(log !== '' && { log }), cause: error });
+}
+function kindOf(error, build) {
+    const text = `${error.stderr}\n${error.stdout}`;
+    if (/toomanyrequests|too many requests|rate limit/i.test(text))
+        return 'rate-limited';
+    const kind = classifyDockerFailure(error);
+    if (build)
+        return 'build-failed';
+    if (kind === 'unauthorized')
+        return /denied|forbidden/i.test(text) && !/unauthorized|authentication required|no basic auth/i.test(text) ? 'denied' : 'unauthorized';
+    if (kind === 'not-found')
+        return 'not-found';
+    if (kind === 'transient')
+        return 'unreachable';
+    return 'other';
+}
+
+;// CONCATENATED MODULE: ./lib/engine/docker/local.js
 /**
- * The docker engine: mirrors base images (pull, tag, push), builds and pushes
- * service images, and verifies targets, all through the docker CLI (cli.ts).
- *
- * Re-runs are cheap: before pulling or pushing, the image config digest of the
- * target (a manifest lookup, no pull) is compared with the source's (the local
- * image ID, or a manifest lookup of the source); equal digests mean the target
- * already holds the image, reported 'already-present' with no pull and no push.
- *
- * Never throws for a per-image problem: each call ends in a PhaseResult, with
- * a one-line error, docker's output in `log` and a suggestion when it failed.
- * Dry run: every command that would run is recorded and returned in `log`,
- * nothing runs, and the status stays 'planned'.
+ * The local daemon's images: one image by name, and the facts that explain a
+ * missing target (a tag with another structure, the source being local).
  */
 
 
 
-
-
-
-
-const engine_DOCKER_HUB = 'docker.io';
-/** Failure logs keep the end of docker's output, where the error is. */
-const LOG_LIMIT = 8000;
-/** The options a DockerEngine needs from the settings and the plan. */
-function dockerEngineOptions(settings, plan) {
-    const baseTargets = new Map();
-    for (const image of plan.images)
-        if (image.kind === 'base' && image.target !== null)
-            baseTargets.set(image.source, image.target);
-    return {
-        pull: settings.pull,
-        push: settings.push,
-        verifyFrom: settings.verifyFrom,
-        dryRun: settings.dryRun,
-        ...(settings.targetCredentials && { targetCredentials: settings.targetCredentials }),
-        ...(settings.registry && { targetRegistry: settings.registry.registry }),
-        ...(settings.sourceCredentials && { sourceCredentials: settings.sourceCredentials }),
-        insecureRegistries: settings.insecureRegistries,
-        ...(settings.registryMirror !== undefined && { registryMirror: settings.registryMirror }),
-        retry: { ...DEFAULT_RETRY, attempts: settings.retries + 1 },
-        root: settings.root,
-        baseTargets,
-        useMirroredBases: settings.useMirroredBases
-    };
-}
-class DockerEngine {
-    name = 'docker';
+class LocalImages {
     cli;
-    options;
-    pullPolicy;
-    pushToTarget;
-    retryPolicy;
-    logins = new Map();
-    loggedIn = new Set();
-    pulls = new Map();
-    platform;
-    constructor(options = {}) {
-        this.options = options;
-        this.cli =
-            options.cli ??
-                new DockerCli({
-                    ...(options.env && { env: options.env }),
-                    ...(options.dryRun !== undefined && { dryRun: options.dryRun }),
-                    ...(options.onCommand && { onCommand: options.onCommand })
-                });
-        this.pullPolicy = options.pull ?? 'missing';
-        this.pushToTarget = options.push ?? true;
-        this.retryPolicy = options.retry ?? DEFAULT_RETRY;
+    constructor(cli) {
+        this.cli = cli;
     }
-    get dryRun() {
-        return this.cli.dryRun;
-    }
-    async mirror(source, target) {
-        const started = Date.now();
-        const sourceName = familiarName(source);
-        const targetName = familiarName(target);
-        if (this.dryRun) {
-            return this.planned('mirror', started, async () => {
-                if (this.pullPolicy !== 'never') {
-                    await this.loginFor(source, 'source');
-                    await this.cli.run(['pull', sourceName]);
-                }
-                await this.cli.run(['tag', sourceName, targetName]);
-                if (this.pushToTarget) {
-                    await this.loginFor(target, 'target');
-                    await this.cli.run(['push', targetName]);
-                }
-            });
-        }
-        let step = `look up ${sourceName} in the local daemon`;
+    /** The image by name, or undefined when the daemon has no such image. */
+    async inspect(name, context) {
+        const command = inspectImageCommand(name);
+        context.record(displayCommand(command));
         try {
-            let local = this.pullPolicy === 'always' ? undefined : await this.localImage(sourceName);
-            if (this.pullPolicy === 'never' && local === undefined) {
-                return {
-                    phase: 'mirror',
-                    status: 'failed',
-                    durationMs: Date.now() - started,
-                    error: `${sourceName} is not in the local docker daemon and pull is 'never'`,
-                    suggestion: `Load it first (docker pull ${sourceName}, or docker load -i <archive>), or run with pull: missing`
-                };
-            }
-            if (this.pushToTarget) {
-                step = `log in to ${target.registry}`;
-                await this.loginFor(target, 'target');
-                step = `look up ${targetName} in ${target.registry}`;
-                const present = await this.targetManifest(target);
-                if (present?.configDigest !== undefined) {
-                    const sourceConfig = local?.id ?? (await this.sourceConfigDigest(source));
-                    if (sourceConfig === present.configDigest) {
-                        return {
-                            phase: 'mirror',
-                            status: 'already-present',
-                            durationMs: Date.now() - started,
-                            digest: present.digest,
-                            ...(present.size !== undefined && { size: present.size }),
-                            ...(present.platforms && { platforms: present.platforms })
-                        };
-                    }
-                }
-            }
-            if (local === undefined) {
-                step = `pull ${sourceName}`;
-                await this.loginFor(source, 'source');
-                try {
-                    await this.pullOnce(sourceName);
-                }
-                catch (error) {
-                    throw await this.explainPullFailure(source, error);
-                }
-                local = await this.localImage(sourceName);
-            }
-            step = `tag ${sourceName} as ${targetName}`;
-            await this.cli.run(['tag', sourceName, targetName]);
-            if (!this.pushToTarget) {
-                return { phase: 'mirror', status: 'mirrored', durationMs: Date.now() - started, ...(local && { digest: local.id }) };
-            }
-            step = `push ${targetName}`;
-            const digest = await this.pushImage(targetName);
-            return { phase: 'mirror', status: 'mirrored', durationMs: Date.now() - started, ...(digest !== undefined && { digest }) };
-        }
-        catch (error) {
-            return this.failed('mirror', started, step, error, { source, target });
-        }
-    }
-    async verify(target, context = {}) {
-        const started = Date.now();
-        const targetName = familiarName(target);
-        const fromLocal = this.options.verifyFrom === 'local';
-        if (this.dryRun) {
-            return this.planned('verify', started, async () => {
-                if (fromLocal) {
-                    await this.cli.run(['image', 'inspect', targetName]);
-                }
-                else {
-                    await this.loginFor(target, 'target');
-                    await this.cli.run(this.manifestArgs(target));
-                }
-            });
-        }
-        let step = `look up ${targetName}`;
-        try {
-            if (fromLocal) {
-                const local = await this.localImage(targetName);
-                if (local !== undefined) {
-                    return { phase: 'verify', status: 'verified', durationMs: Date.now() - started, digest: this.repoDigestFor(local, target) ?? local.id };
-                }
-                return {
-                    phase: 'verify',
-                    status: 'missing',
-                    durationMs: Date.now() - started,
-                    error: `${targetName} is not in the local docker daemon`,
-                    suggestion: await this.localMissingSuggestion(target, context)
-                };
-            }
-            step = `log in to ${target.registry}`;
-            await this.loginFor(target, 'target');
-            step = `look up ${targetName} in ${target.registry}`;
-            const present = await this.targetManifest(target);
-            if (present !== undefined) {
-                return {
-                    phase: 'verify',
-                    status: 'verified',
-                    durationMs: Date.now() - started,
-                    digest: present.digest,
-                    ...(present.size !== undefined && { size: present.size }),
-                    ...(present.platforms && { platforms: present.platforms })
-                };
-            }
-            return {
-                phase: 'verify',
-                status: 'missing',
-                durationMs: Date.now() - started,
-                error: `${targetName} is not in ${target.registry}`,
-                suggestion: await this.registryMissingSuggestion(target, context)
-            };
-        }
-        catch (error) {
-            return this.failed('verify', started, step, error, { target });
-        }
-    }
-    async build(image, target) {
-        const started = Date.now();
-        const targetName = familiarName(target);
-        const spec = image.build;
-        if (spec === undefined) {
-            return {
-                phase: 'build',
-                status: 'failed',
-                durationMs: 0,
-                error: `${image.source} has no build section (context and Dockerfile)`,
-                suggestion: 'Give the compose service a build: section, or map the image as a base image'
-            };
-        }
-        const root = this.options.root ?? process.cwd();
-        const contextDir = external_node_path_namespaceObject.resolve(root, spec.context);
-        let dockerfile = external_node_path_namespaceObject.resolve(root, spec.dockerfile);
-        let tempDir;
-        let step = `read ${spec.dockerfile}`;
-        try {
-            const baseTargets = this.options.baseTargets;
-            if ((this.options.useMirroredBases ?? true) && baseTargets !== undefined && baseTargets.size > 0) {
-                const original = external_node_fs_namespaceObject.readFileSync(dockerfile, 'utf8');
-                const rewritten = rewriteDockerfileImages(original, text => mirroredBase(text, baseTargets), {
-                    file: spec.dockerfile,
-                    buildArgs: spec.args,
-                    ...(spec.target !== undefined && { target: spec.target })
-                });
-                if (rewritten.text !== original) {
-                    // The temporary Dockerfile lives outside the context; docker sends it along, the context stays as it is.
-                    tempDir = external_node_fs_namespaceObject.mkdtempSync(external_node_path_namespaceObject.join(external_node_os_namespaceObject.tmpdir(), 'image-mirror-build-'));
-                    dockerfile = external_node_path_namespaceObject.join(tempDir, 'Dockerfile');
-                    external_node_fs_namespaceObject.writeFileSync(dockerfile, rewritten.text);
-                }
-                // The build pulls mirrored bases from the target registry.
-                step = `log in to ${target.registry}`;
-                await this.loginFor(target, 'target');
-            }
-            const args = ['build', '--network=host', '-f', dockerfile, '-t', targetName];
-            if (spec.target !== undefined)
-                args.push('--target', spec.target);
-            for (const [name, value] of Object.entries(spec.args))
-                args.push('--build-arg', `${name}=${value}`);
-            args.push(contextDir);
-            step = `build ${targetName}`;
-            if (this.dryRun)
-                return await this.planned('build', started, async () => void (await this.cli.run(args)));
-            await this.retry(step, () => this.cli.run(args));
-            const built = await this.localImage(targetName);
-            return { phase: 'build', status: 'built', durationMs: Date.now() - started, ...(built && { digest: built.id }) };
-        }
-        catch (error) {
-            return this.failed('build', started, step, error, { target });
-        }
-        finally {
-            if (tempDir !== undefined)
-                external_node_fs_namespaceObject.rmSync(tempDir, { recursive: true, force: true });
-        }
-    }
-    async push(target) {
-        const started = Date.now();
-        const targetName = familiarName(target);
-        if (this.dryRun) {
-            return this.planned('push', started, async () => {
-                await this.loginFor(target, 'target');
-                await this.cli.run(['push', targetName]);
-            });
-        }
-        let step = `log in to ${target.registry}`;
-        try {
-            await this.loginFor(target, 'target');
-            step = `push ${targetName}`;
-            const digest = await this.pushImage(targetName);
-            return { phase: 'push', status: 'pushed', durationMs: Date.now() - started, ...(digest !== undefined && { digest }) };
-        }
-        catch (error) {
-            return this.failed('push', started, step, error, { target });
-        }
-    }
-    /** Logs out of exactly the registries this engine logged in to. */
-    async close() {
-        for (const host of this.loggedIn) {
-            try {
-                await this.cli.logout(host);
-            }
-            catch {
-                // A failed logout leaves nothing to report per image; the credentials file is the runner's.
-            }
-        }
-        this.loggedIn.clear();
-        this.logins.clear();
-    }
-    // --- docker operations -------------------------------------------------
-    retry(what, operation) {
-        return withRetry(operation, this.retryPolicy, {
-            isTransient: isTransientDockerFailure,
-            onRetry: (error, attempt, delayMs) => {
-                const reason = error instanceof DockerCommandError ? error.reason : String(error);
-                this.options.onRetry?.(`${what}: attempt ${attempt} failed (${reason}); retrying in ${delayMs} ms`);
-            },
-            ...(this.options.sleep && { sleep: this.options.sleep })
-        });
-    }
-    /** Logs in once per registry when this engine holds credentials for it; a failed login is remembered, not repeated. */
-    async loginFor(ref, role) {
-        let credentials;
-        if (role === 'target') {
-            const forRegistry = this.options.targetRegistry === undefined || this.options.targetRegistry === ref.registry;
-            credentials = forRegistry ? this.options.targetCredentials : undefined;
-        }
-        else if (ref.registry === engine_DOCKER_HUB) {
-            credentials = this.options.sourceCredentials;
-        }
-        else if (this.options.targetRegistry === ref.registry) {
-            credentials = this.options.targetCredentials;
-        }
-        if (credentials === undefined)
-            return;
-        const host = ref.registry;
-        let login = this.logins.get(host);
-        if (login === undefined) {
-            const given = credentials;
-            login = this.retry(`log in to ${host}`, () => this.cli.login(host, given)).then(() => {
-                this.loggedIn.add(host);
-            });
-            // Callers await it; this only keeps an early rejection from being reported as unhandled.
-            login.catch(() => undefined);
-            this.logins.set(host, login);
-        }
-        try {
-            await login;
-        }
-        catch (error) {
-            throw new LoginError(host, error);
-        }
-    }
-    pullOnce(name) {
-        let pull = this.pulls.get(name);
-        if (pull === undefined) {
-            pull = this.retry(`pull ${name}`, () => this.cli.run(['pull', name])).then(() => undefined);
-            pull.catch(() => undefined);
-            this.pulls.set(name, pull);
-            // A failed pull may be retried by a later call; a finished one stays shared.
-            pull.catch(() => this.pulls.delete(name));
-        }
-        return pull;
-    }
-    /**
-     * When docker's mirror has no such image, docker falls back to Docker Hub and
-     * reports that attempt's error; say what the mirror said instead.
-     */
-    async explainPullFailure(source, error) {
-        const mirror = this.options.registryMirror;
-        if (source.registry !== engine_DOCKER_HUB || mirror === undefined || classifyDockerFailure(error) === 'not-found')
-            return error;
-        let mirrorHost;
-        try {
-            mirrorHost = new URL(mirror).host;
-        }
-        catch {
-            return error;
-        }
-        try {
-            await this.manifest(withParts(source, { registry: mirrorHost }));
-            return error;
-        }
-        catch (lookupError) {
-            return classifyDockerFailure(lookupError) === 'not-found' && error instanceof DockerCommandError
-                ? new MirrorMissError(mirrorHost, error)
-                : error;
-        }
-    }
-    /** Pushes and returns the manifest digest docker reports. */
-    async pushImage(name) {
-        const result = await this.retry(`push ${name}`, () => this.cli.run(['push', name]));
-        const match = /digest: (sha256:[a-f0-9]{64})/.exec(result.stdout);
-        return match?.[1];
-    }
-    async localImage(name) {
-        try {
-            const result = await this.cli.run(['image', 'inspect', '--format', '{{.Id}} {{json .RepoDigests}}', name]);
+            const result = await this.cli.run(command, { signal: context.signal });
             const line = result.stdout.trim();
             const space = line.indexOf(' ');
             const id = space < 0 ? line : line.slice(0, space);
@@ -24135,47 +25152,71 @@ class DockerEngine {
         }
         return undefined;
     }
-    manifestArgs(ref) {
-        const args = ['manifest', 'inspect'];
-        if (this.isInsecure(ref.registry))
-            args.push('--insecure');
-        args.push('--verbose', familiarName(ref));
-        return args;
+    /** A fact about the local daemon that explains why `target` is missing, with the command that fixes it. */
+    async missingHint(target, context) {
+        const targetName = familiarName(target);
+        const lastComponent = repositoryPath(target).at(-1);
+        const local = await this.tags(context);
+        const sameNameAndTag = local.filter(ref => repositoryPath(ref).at(-1) === lastComponent && ref.tag === target.tag);
+        // Prefer a wrongly structured tag in the same registry: that is the usual mistake.
+        sameNameAndTag.sort((a, b) => Number(b.registry === target.registry) - Number(a.registry === target.registry));
+        const wrong = sameNameAndTag[0];
+        if (wrong !== undefined)
+            return `A tag with another structure is local: docker tag ${familiarName(wrong)} ${targetName}`;
+        const sameName = local.find(ref => repositoryPath(ref).at(-1) === lastComponent && ref.registry === target.registry);
+        if (sameName !== undefined)
+            return `Only ${familiarName(sameName)} is local; if it is the same image: docker tag ${familiarName(sameName)} ${targetName}`;
+        return undefined;
     }
-    /** The target's manifest for the runner's platform; undefined when the registry does not have it. */
-    async targetManifest(ref) {
-        try {
-            return await this.retry(`look up ${familiarName(ref)}`, () => this.manifest(ref));
-        }
-        catch (error) {
-            if (classifyDockerFailure(error) === 'not-found')
-                return undefined;
-            throw error;
-        }
+    async has(name, context) {
+        return (await this.inspect(name, context).catch(() => undefined)) !== undefined;
     }
-    /** The source's config digest by a manifest lookup (through the Docker Hub mirror when there is one); undefined when unknown. */
-    async sourceConfigDigest(source) {
-        let lookup = source;
-        const mirror = this.options.registryMirror;
-        if (source.registry === engine_DOCKER_HUB && mirror !== undefined) {
-            try {
-                lookup = withParts(source, { registry: new URL(mirror).host });
-            }
-            catch {
-                return undefined;
-            }
+    async tags(context) {
+        const command = listImagesCommand();
+        context.record(displayCommand(command));
+        const result = await this.cli.run(command, { signal: context.signal });
+        const refs = [];
+        for (const line of result.stdout.split('\n')) {
+            const text = line.trim();
+            if (text === '' || text.includes('<none>'))
+                continue;
+            const parsed = tryParseReference(text);
+            if ('ref' in parsed)
+                refs.push(parsed.ref);
         }
+        return refs;
+    }
+}
+
+;// CONCATENATED MODULE: ./lib/engine/docker/manifests.js
+/**
+ * `docker manifest inspect --verbose`: the manifest of an image in a registry
+ * for the daemon's platform, without pulling it.
+ */
+
+
+class ManifestLookup {
+    cli;
+    isInsecure;
+    platform;
+    constructor(cli, isInsecure) {
+        this.cli = cli;
+        this.isInsecure = isInsecure;
+    }
+    command(ref) {
+        return manifestInspectCommand(ref, this.isInsecure(ref.registry));
+    }
+    async inspect(ref, context) {
+        const command = this.command(ref);
+        context.record(displayCommand(command));
+        const result = await this.cli.run(command, { signal: context.signal });
+        let parsed;
         try {
-            return (await this.manifest(lookup)).configDigest;
+            parsed = JSON.parse(result.stdout);
         }
         catch {
-            // Unknown source state only costs a pull.
-            return undefined;
+            throw new Error(`unexpected output of ${displayCommand(command)}`);
         }
-    }
-    async manifest(ref) {
-        const result = await this.cli.run(this.manifestArgs(ref));
-        const parsed = JSON.parse(result.stdout);
         const entries = (Array.isArray(parsed) ? parsed : [parsed]);
         const platforms = entries
             .map(entry => entry.Descriptor?.platform)
@@ -24183,13 +25224,13 @@ class DockerEngine {
             .map(platform => `${platform.os}/${platform.architecture}${platform.variant ? `/${platform.variant}` : ''}`);
         let chosen = entries[0];
         if (entries.length > 1) {
-            const runner = await this.runnerPlatform();
-            chosen = entries.find(entry => `${entry.Descriptor?.platform?.os}/${entry.Descriptor?.platform?.architecture}` === runner) ?? chosen;
+            const daemon = await this.daemonPlatform();
+            chosen = entries.find(entry => `${entry.Descriptor?.platform?.os}/${entry.Descriptor?.platform?.architecture}` === daemon) ?? chosen;
         }
         const manifest = chosen?.SchemaV2Manifest ?? chosen?.OCIManifest;
         const digest = chosen?.Descriptor?.digest;
         if (digest === undefined)
-            throw new Error(`unexpected output of ${formatDockerCommand(this.manifestArgs(ref))}`);
+            throw new Error(`unexpected output of ${displayCommand(command)} for ${familiarName(ref)}`);
         const size = manifest?.config?.size !== undefined && manifest.layers !== undefined
             ? manifest.layers.reduce((total, layer) => total + (layer.size ?? 0), manifest.config.size)
             : undefined;
@@ -24200,17 +25241,331 @@ class DockerEngine {
             ...(platforms.length > 0 && { platforms })
         };
     }
-    runnerPlatform() {
+    daemonPlatform() {
         this.platform ??= this.cli
-            .run(['version', '--format', '{{.Server.Os}}/{{.Server.Arch}}'])
+            .run(serverPlatformCommand())
             .then(result => result.stdout.trim())
             .catch(() => 'linux/amd64');
         return this.platform;
     }
+}
+
+;// CONCATENATED MODULE: ./lib/engine/docker/engine.js
+
+
+
+
+
+
+
+
+
+class DockerEngine {
+    options;
+    name = 'docker';
+    cli;
+    pullPolicy;
+    pushToTarget;
+    retryPolicy;
+    credentials;
+    logins = new Map();
+    loggedIn = new Set();
+    pulls = new Map();
+    local;
+    manifests;
+    constructor(options = {}) {
+        this.options = options;
+        this.cli = options.cli ?? new DockerCli({ ...(options.env && { env: options.env }) });
+        this.pullPolicy = options.pull ?? 'missing';
+        this.pushToTarget = options.push ?? true;
+        this.retryPolicy = options.retry ?? DEFAULT_RETRY;
+        this.credentials = options.credentials ?? new Map();
+        this.local = new LocalImages(this.cli);
+        this.manifests = new ManifestLookup(this.cli, host => this.isInsecure(host));
+    }
+    // --- copy -------------------------------------------------------------
+    async prepareCopy(source, target, context) {
+        const sourceName = familiarName(source);
+        const local = this.pullPolicy === 'always' ? undefined : await this.read(() => this.local.inspect(sourceName, context), 'local', `look up ${sourceName} in the local docker daemon`);
+        if (this.pullPolicy === 'never' && local === undefined) {
+            throw new EngineFailure('not-local', 'local', `${sourceName} is not in the local docker daemon and pull is 'never'`);
+        }
+        if (this.pushToTarget) {
+            await this.login(target.registry, 'target', context);
+            const present = await this.targetManifest(target, context);
+            if (present?.configDigest !== undefined) {
+                const done = {
+                    status: 'already-present',
+                    digest: present.digest,
+                    ...(present.size !== undefined && { size: present.size }),
+                    ...(present.platforms && { platforms: present.platforms })
+                };
+                if (local?.id === present.configDigest)
+                    return { source, target, done, steps: [] };
+                // The local image differs (or there is none): the target is still current when it matches the source registry.
+                const upstream = await this.sourceConfigDigest(source, context);
+                if (upstream === present.configDigest) {
+                    if (local !== undefined && this.pullPolicy === 'missing') {
+                        throw new EngineFailure('stale-local', 'local', `the local ${sourceName} (${local.id.slice(0, 19)}) differs from ${sourceName} in its registry, which ${familiarName(target)} already holds; not pushed over it`);
+                    }
+                    return { source, target, done, steps: [] };
+                }
+            }
+        }
+        const steps = [];
+        if (local === undefined) {
+            if (this.credentials.has(source.registry))
+                steps.push({ kind: 'login', host: source.registry });
+            steps.push({ kind: 'pull', ref: source });
+        }
+        steps.push({ kind: 'tag', from: source, to: target });
+        if (this.pushToTarget) {
+            if (this.credentials.has(target.registry))
+                steps.push({ kind: 'login', host: target.registry });
+            steps.push({ kind: 'push', ref: target });
+        }
+        const state = { steps, ...(local !== undefined && { localId: local.id }) };
+        return { source, target, steps: steps.map(step => this.describe(step)), state };
+    }
+    async copy(prepared, context) {
+        if (prepared.done !== undefined)
+            return prepared.done;
+        const state = prepared.state;
+        let digest = state.localId;
+        for (const step of state.steps) {
+            if (step.kind === 'login')
+                await this.login(step.host, step.host === prepared.target.registry ? 'target' : 'source', context);
+            else if (step.kind === 'pull')
+                await this.pullOnce(step.ref, context);
+            else if (step.kind === 'tag')
+                await this.run(tagCommand(step.from, step.to), 'local', context);
+            else
+                digest = await this.pushImage(step.ref, context);
+        }
+        return { status: 'mirrored', ...(digest !== undefined && { digest }) };
+    }
+    // --- lookups ------------------------------------------------------------
+    describeLookup(target) {
+        return [displayCommand(this.manifests.command(target))];
+    }
+    async lookup(target, context) {
+        await this.login(target.registry, 'target', context);
+        const present = await this.targetManifest(target, context);
+        if (present === undefined) {
+            const local = await this.local.inspect(familiarName(target), context).catch(() => undefined);
+            return { status: 'missing', ...(local !== undefined && { hint: `It is in the local daemon but not pushed: docker push ${familiarName(target)}` }) };
+        }
+        return {
+            status: 'verified',
+            digest: present.digest,
+            ...(present.size !== undefined && { size: present.size }),
+            ...(present.platforms && { platforms: present.platforms })
+        };
+    }
+    /** Looks targets up in the local daemon only (`verify-from: local`): no network. */
+    localLookup() {
+        return {
+            describeLookup: target => [displayCommand({ args: ['image', 'inspect', familiarName(target)] })],
+            lookup: async (target, context) => {
+                const name = familiarName(target);
+                const found = await this.read(() => this.local.inspect(name, context), 'local', `look up ${name} in the local docker daemon`);
+                if (found !== undefined)
+                    return { status: 'verified', digest: this.local.repoDigestFor(found, target) ?? found.id };
+                const hint = await this.local.missingHint(target, context).catch(() => undefined);
+                return { status: 'missing', ...(hint !== undefined && { hint }) };
+            }
+        };
+    }
+    // --- build and push -----------------------------------------------------
+    describeBuild(request) {
+        return [...request.pullsFrom.filter(host => this.credentials.has(host)).map(host => this.describe({ kind: 'login', host })), displayCommand(buildCommand(request.command))];
+    }
+    async build(request, context) {
+        // The build pulls mirrored bases from the target registry.
+        for (const host of request.pullsFrom)
+            await this.login(host, 'target', context);
+        const command = buildCommand(request.command);
+        context.record(displayCommand(command));
+        try {
+            await this.cli.run(command, { signal: context.signal, ...(context.output !== undefined && { onLine: context.output }) });
+        }
+        catch (error) {
+            throw dockerFailure(error, 'local', `build ${familiarName(request.command.tags[0])}`, { build: true });
+        }
+        const built = await this.local.inspect(familiarName(request.command.tags[0]), context).catch(() => undefined);
+        return { ...(built !== undefined && { imageId: built.id }) };
+    }
+    describePush(target) {
+        return [...(this.credentials.has(target.registry) ? [this.describe({ kind: 'login', host: target.registry })] : []), displayCommand(pushCommand(target))];
+    }
+    async push(target, context) {
+        await this.login(target.registry, 'target', context);
+        const digest = await this.pushImage(target, context);
+        return { ...(digest !== undefined && { digest }) };
+    }
+    /** Logs out of exactly the registries this engine logged in to. */
+    async close() {
+        for (const host of this.loggedIn) {
+            try {
+                await this.cli.run(logoutCommand(host));
+            }
+            catch {
+                // A failed logout leaves nothing to report per image.
+            }
+        }
+        this.loggedIn.clear();
+        this.logins.clear();
+    }
+    // --- docker operations --------------------------------------------------
+    describe(step) {
+        switch (step.kind) {
+            case 'login':
+                return displayCommand(loginCommand(step.host, this.credentials.get(step.host)?.username ?? '', ''));
+            case 'pull':
+                return displayCommand(pullCommand(step.ref));
+            case 'tag':
+                return displayCommand(tagCommand(step.from, step.to));
+            case 'push':
+                return displayCommand(pushCommand(step.ref));
+        }
+    }
+    async run(command, side, context, host) {
+        context.record(displayCommand(command));
+        try {
+            return (await this.retry(displayCommand(command), () => this.cli.run(command, { signal: context.signal }), context)).stdout;
+        }
+        catch (error) {
+            throw dockerFailure(error, side, displayCommand(command).replace(/^docker /, ''), host !== undefined ? { host } : {});
+        }
+    }
+    /** A read whose failure is typed with the side it reads from. */
+    async read(operation, side, what) {
+        try {
+            return await operation();
+        }
+        catch (error) {
+            throw dockerFailure(error, side, what);
+        }
+    }
+    retry(what, operation, context) {
+        return withRetry(operation, this.retryPolicy, {
+            isTransient: error => !context.signal.aborted && isTransientDockerFailure(error),
+            onRetry: (error, attempt, delayMs) => {
+                const reason = error instanceof DockerCommandError ? error.reason : String(error);
+                this.options.onRetry?.(`${what}: attempt ${attempt} failed (${reason}); retrying in ${delayMs} ms`);
+            },
+            ...(this.options.sleep && { sleep: this.options.sleep })
+        });
+    }
+    /** Logs in once per host this engine holds credentials for; a failed login is remembered, not repeated. */
+    async login(host, side, context) {
+        const credentials = this.credentials.get(host);
+        if (credentials === undefined)
+            return;
+        let login = this.logins.get(host);
+        if (login === undefined) {
+            const command = loginCommand(host, credentials.username, credentials.password);
+            context.record(displayCommand(command));
+            login = this.retry(`docker login ${host}`, () => this.cli.run(command), context).then(() => {
+                this.loggedIn.add(host);
+            });
+            // Callers await it; this only keeps an early rejection from being reported as unhandled.
+            login.catch(() => undefined);
+            this.logins.set(host, login);
+        }
+        try {
+            await login;
+        }
+        catch (error) {
+            const failure = dockerFailure(error, side, `docker login to ${host}`, { host });
+            throw classifyDockerFailure(error) === 'unauthorized' ? new EngineFailure('unauthorized', side, failure.message, { ...failure.details, host }) : failure;
+        }
+    }
+    pullOnce(ref, context) {
+        const name = familiarName(ref);
+        let pull = this.pulls.get(name);
+        if (pull === undefined) {
+            pull = this.run(pullCommand(ref), 'source', context, ref.registry).then(() => undefined);
+            pull.catch(() => undefined);
+            this.pulls.set(name, pull);
+            // A failed pull may be retried by a later call; a finished one stays shared.
+            pull.catch(() => this.pulls.delete(name));
+        }
+        else {
+            context.record(`${displayCommand(pullCommand(ref))} (shared with another image of this run)`);
+        }
+        return pull.catch(async (error) => {
+            throw await this.explainPullFailure(ref, error, context);
+        });
+    }
+    /**
+     * When docker's registry mirror has no such image, docker falls back to Docker
+     * Hub and reports that attempt's error; say what the mirror said instead.
+     */
+    async explainPullFailure(source, error, context) {
+        const mirror = this.options.registryMirror;
+        if (source.registry !== DOCKER_HUB || mirror === undefined || !(error instanceof EngineFailure) || error.kind === 'not-found')
+            return error;
+        let mirrorHost;
+        try {
+            mirrorHost = new URL(mirror).host;
+        }
+        catch {
+            return error;
+        }
+        try {
+            await this.manifests.inspect(withParts(source, { registry: mirrorHost }), context);
+            return error;
+        }
+        catch (lookupError) {
+            if (classifyDockerFailure(lookupError) !== 'not-found')
+                return error;
+            return new EngineFailure('not-found', 'source', `${familiarName(source)} is not in the registry mirror ${mirrorHost}, and docker's fallback failed: ${error.message}`, {
+                host: mirrorHost,
+                ...(error.details.log !== undefined && { log: error.details.log })
+            });
+        }
+    }
+    /** Pushes and returns the manifest digest docker reports. */
+    async pushImage(ref, context) {
+        const stdout = await this.run(pushCommand(ref), 'target', context, ref.registry);
+        return /digest: (sha256:[a-f0-9]{64})/.exec(stdout)?.[1];
+    }
+    /** The target's manifest for the daemon's platform; undefined when the registry does not have it. */
+    async targetManifest(ref, context) {
+        try {
+            return await this.retry(`look up ${familiarName(ref)}`, () => this.manifests.inspect(ref, context), context);
+        }
+        catch (error) {
+            if (classifyDockerFailure(error) === 'not-found')
+                return undefined;
+            throw dockerFailure(error, 'target', `look up ${familiarName(ref)} in ${ref.registry}`, { host: ref.registry });
+        }
+    }
+    /** The source's config digest by a manifest lookup (through the Docker Hub mirror when there is one); undefined when unknown. */
+    async sourceConfigDigest(source, context) {
+        let lookup = source;
+        const mirror = this.options.registryMirror;
+        if (source.registry === DOCKER_HUB && mirror !== undefined) {
+            try {
+                lookup = withParts(source, { registry: new URL(mirror).host });
+            }
+            catch {
+                return undefined;
+            }
+        }
+        try {
+            return (await this.manifests.inspect(lookup, context)).configDigest;
+        }
+        catch {
+            // An unknown source state only costs a pull.
+            return undefined;
+        }
+    }
     isInsecure(host) {
-        if (/^(?:localhost|127(?:\.\d{1,3}){3}|\[::1\])(?::\d+)?$/.test(host))
+        if (isLoopbackHost(host))
             return true;
-        if ((this.options.insecureRegistries ?? []).includes(host))
+        if ((this.options.insecureRegistries ?? []).some(entry => entry === host || entry === hostname(host)))
             return true;
         const mirror = this.options.registryMirror;
         if (mirror !== undefined && mirror.startsWith('http://')) {
@@ -24223,141 +25578,6 @@ class DockerEngine {
         }
         return false;
     }
-    // --- suggestions -------------------------------------------------------
-    async localMissingSuggestion(target, context) {
-        const targetName = familiarName(target);
-        const lastComponent = repositoryPath(target).at(-1);
-        const local = await this.localTags();
-        const sameNameAndTag = local.filter(ref => repositoryPath(ref).at(-1) === lastComponent && ref.tag === target.tag);
-        // Prefer a wrongly structured tag in the same registry: that is the usual mistake.
-        sameNameAndTag.sort((a, b) => Number(b.registry === target.registry) - Number(a.registry === target.registry));
-        const wrong = sameNameAndTag[0];
-        if (wrong !== undefined)
-            return `A tag with another structure is local: docker tag ${familiarName(wrong)} ${targetName}`;
-        if (context.source !== undefined && (await this.localImage(familiarName(context.source))) !== undefined) {
-            return `The source is local: docker tag ${familiarName(context.source)} ${targetName} (or run mode: mirror with pull: never)`;
-        }
-        const sameName = local.find(ref => repositoryPath(ref).at(-1) === lastComponent && ref.registry === target.registry);
-        if (sameName !== undefined) {
-            return `Only ${familiarName(sameName)} is local; if it is the same image: docker tag ${familiarName(sameName)} ${targetName}`;
-        }
-        if (context.kind === 'service')
-            return `Build it: run mode: build (the image is built as ${targetName})`;
-        const pull = context.source !== undefined ? `docker pull ${familiarName(context.source)}` : 'pull the source image';
-        return `Not in the local daemon: ${pull} or docker load it, then run mode: mirror with pull: never`;
-    }
-    async registryMissingSuggestion(target, context) {
-        const targetName = familiarName(target);
-        try {
-            if ((await this.localImage(targetName)) !== undefined)
-                return `It is in the local daemon but not pushed: docker push ${targetName}`;
-        }
-        catch {
-            // The daemon is not needed for a registry verification; fall through to the generic advice.
-        }
-        if (context.kind === 'service')
-            return `Build and push it: run mode: build with push: true`;
-        const source = context.source !== undefined ? ` (copies ${familiarName(context.source)})` : '';
-        return `Mirror it: run mode: mirror${source}`;
-    }
-    async localTags() {
-        const result = await this.cli.run(['images', '--format', '{{.Repository}}:{{.Tag}}']);
-        const refs = [];
-        for (const line of result.stdout.split('\n')) {
-            const text = line.trim();
-            if (text === '' || text.includes('<none>'))
-                continue;
-            const parsed = tryParseReference(text);
-            if ('ref' in parsed)
-                refs.push(parsed.ref);
-        }
-        return refs;
-    }
-    // --- results -----------------------------------------------------------
-    async planned(phase, started, record) {
-        const before = this.cli.commands.length;
-        await record();
-        return {
-            phase,
-            status: 'planned',
-            durationMs: Date.now() - started,
-            log: `dry run, would run:\n${this.cli.commands.slice(before).join('\n')}`
-        };
-    }
-    failed(phase, started, step, error, images) {
-        const cause = error instanceof LoginError || error instanceof MirrorMissError ? error.cause : error;
-        const reason = error instanceof MirrorMissError ? error.message : cause instanceof DockerCommandError ? cause.reason : cause instanceof Error ? cause.message : String(cause);
-        const log = cause instanceof DockerCommandError ? cause.output.slice(-LOG_LIMIT) : undefined;
-        const suggestion = error instanceof MirrorMissError && images.source !== undefined
-            ? notFoundSuggestion(images.source)
-            : suggestFix(phase, step, cause, images, error instanceof LoginError, this.retryPolicy.attempts);
-        return {
-            phase,
-            status: 'failed',
-            durationMs: Date.now() - started,
-            error: `${step} failed: ${reason}`,
-            ...(log !== undefined && log !== '' && { log }),
-            ...(suggestion !== undefined && { suggestion })
-        };
-    }
-}
-/** A Docker Hub image the registry mirror does not have, after docker's own fallback failed too. */
-class MirrorMissError extends Error {
-    mirrorHost;
-    cause;
-    constructor(mirrorHost, cause) {
-        super(`not in the registry mirror ${mirrorHost}, and docker's fallback failed: ${cause.reason}`);
-        this.mirrorHost = mirrorHost;
-        this.cause = cause;
-        this.name = 'MirrorMissError';
-    }
-}
-class LoginError extends Error {
-    host;
-    cause;
-    constructor(host, cause) {
-        super(`docker login to ${host} failed`);
-        this.host = host;
-        this.cause = cause;
-        this.name = 'LoginError';
-    }
-}
-function suggestFix(phase, step, error, images, duringLogin, attempts) {
-    if (!(error instanceof DockerCommandError)) {
-        if (error instanceof Error && /ENOENT/.test(error.message))
-            return 'Install docker on the runner, or use engine: registry';
-        return undefined;
-    }
-    const kind = classifyDockerFailure(error);
-    const target = images.target;
-    const source = images.source;
-    const pulling = step.startsWith('pull ');
-    if (kind === 'unauthorized') {
-        if (duringLogin)
-            return `Check the username and password (or source-username/source-password for Docker Hub) for ${step.replace(/^log in to /, '')}`;
-        if (pulling && source !== undefined) {
-            return `Log in to ${source.registry} (inputs source-username/source-password for Docker Hub) or check that ${familiarName(source)} is public`;
-        }
-        if (target !== undefined)
-            return `Check that the credentials for ${target.registry} (inputs username/password) may push to ${repositoryName(target)}`;
-    }
-    if (kind === 'not-found' && pulling && source !== undefined)
-        return notFoundSuggestion(source);
-    if (kind === 'transient')
-        return `The registry did not answer after ${attempts} attempts: check that it is reachable, then run again`;
-    if (phase === 'build')
-        return 'Fix the build error shown in the log (docker build output)';
-    return undefined;
-}
-function notFoundSuggestion(source) {
-    return `${familiarName(source)} does not exist where docker looked: check its name and tag; an image that cannot be pulled here can be loaded (docker load) and mirrored with pull: missing or never`;
-}
-/** A resolved FROM/COPY --from/--mount reference → its mirrored target, when the plan mirrors it. */
-function mirroredBase(text, baseTargets) {
-    const parsed = tryParseReference(text);
-    if (!('ref' in parsed))
-        return undefined;
-    return baseTargets.get(formatReference(parsed.ref));
 }
 
 ;// CONCATENATED MODULE: external "node:crypto"
@@ -24365,17 +25585,18 @@ const external_node_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(im
 ;// CONCATENATED MODULE: external "node:stream"
 const external_node_stream_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream");
 ;// CONCATENATED MODULE: ./lib/engine/registry/errors.js
-/**
- * The one error type of the registry engine: an HTTP exchange that went wrong,
- * carrying what the report needs in one line (method, where, HTTP status, the
- * registry's error code) and whether a retry can help.
- */
+
 class RegistryError extends Error {
     details;
+    /** Set by the client that made the request (or the check that refused its bytes); first one wins. */
+    side;
+    host;
     constructor(message, details) {
-        super(message);
+        super(message, details.cause !== undefined ? { cause: details.cause } : undefined);
         this.details = details;
         this.name = 'RegistryError';
+        this.side = details.side;
+        this.host = details.host;
     }
     get status() {
         return this.details.status;
@@ -24383,7 +25604,15 @@ class RegistryError extends Error {
     get code() {
         return this.details.code;
     }
+    /** Records where this happened unless an earlier step already did. */
+    onSide(side, host) {
+        this.side ??= side;
+        this.host ??= host;
+        return this;
+    }
 }
+/** Codes of checks on what a registry sent: the bytes or names cannot be trusted. */
+const INTEGRITY_CODES = new Set(['DIGEST_MISMATCH', 'SIZE_MISMATCH', 'DIGEST_INVALID', 'MANIFEST_INVALID', 'MANIFEST_TOO_BIG', 'REDIRECT_REFUSED']);
 /** Network-level failures (reset, refused, timeout, TLS) that a retry may cure. */
 const TRANSIENT_NETWORK_CODES = new Set([
     'ECONNRESET',
@@ -24395,7 +25624,8 @@ const TRANSIENT_NETWORK_CODES = new Set([
     'ENETUNREACH',
     'EHOSTUNREACH',
     'UND_ERR_SOCKET',
-    'ERR_STREAM_PREMATURE_CLOSE'
+    'ERR_STREAM_PREMATURE_CLOSE',
+    'DEADLINE'
 ]);
 function isTransient(error) {
     if (error instanceof RegistryError)
@@ -24408,6 +25638,26 @@ function isTransient(error) {
 function retryAfterOf(error) {
     return error instanceof RegistryError ? error.details.retryAfterMs : undefined;
 }
+function cancelledError(host) {
+    return new RegistryError(`request to ${host} cancelled`, { code: 'CANCELLED', transient: false, host });
+}
+function deadlineError(host, deadlineMs) {
+    return new RegistryError(`no complete answer from ${host} within the deadline of ${deadlineMs} ms`, { code: 'DEADLINE', transient: true, network: true, host });
+}
+/** Wraps a socket-level error (reset, refused, TLS) of a request. */
+function networkError(what, error, side, host) {
+    if (error instanceof RegistryError)
+        return error.onSide(side, host);
+    const code = error?.code;
+    return new RegistryError(`${what}: ${describeError(error)}`, {
+        ...(typeof code === 'string' && { code }),
+        transient: isTransient(error),
+        network: true,
+        side,
+        host,
+        cause: error
+    });
+}
 /** `Retry-After` is seconds or an HTTP date. */
 function parseRetryAfter(value, now = Date.now()) {
     if (value === undefined || value.trim() === '')
@@ -24417,21 +25667,43 @@ function parseRetryAfter(value, now = Date.now()) {
     const date = Date.parse(value);
     return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
-/** The first `errors[].code` and message of a distribution error body, if it is one. */
+/**
+ * The first `errors[].code` and message of a distribution error body, if it is one.
+ * A registry is untrusted: the code must look like one, and the message is made one bounded line.
+ */
 function parseErrorBody(body) {
     try {
         const parsed = JSON.parse(body);
-        const first = parsed.errors?.[0];
-        if (!first)
+        const first = Array.isArray(parsed.errors) ? parsed.errors[0] : undefined;
+        if (!first || typeof first !== 'object')
             return {};
         return {
-            ...(typeof first.code === 'string' && { code: first.code }),
-            ...(typeof first.message === 'string' && { message: first.message })
+            ...(typeof first.code === 'string' && /^[A-Z][A-Z0-9_]{0,63}$/.test(first.code) && { code: first.code }),
+            ...(typeof first.message === 'string' && { message: oneLine(first.message) })
         };
     }
     catch {
         return {};
     }
+}
+/**
+ * Text from a registry made safe to sit inside one line of ours: control
+ * characters (CR and LF included, which would start a new log line and with it
+ * a workflow command) are written as escapes, and the length is bounded.
+ * Neutralising `::` and `##[` for the runner is the log edge's job.
+ */
+function oneLine(text, max = 300) {
+    // eslint-disable-next-line no-control-regex
+    const escaped = text.replace(/[\u0000-\u001f\u007f\u0085\u2028\u2029]/g, char => {
+        if (char === '\r')
+            return '\\r';
+        if (char === '\n')
+            return '\\n';
+        if (char === '\t')
+            return '\\t';
+        return `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`;
+    });
+    return escaped.length > max ? `${escaped.slice(0, max)}…` : escaped;
 }
 /** What the registry would have said, for HEAD responses that carry no body. */
 function codeForStatus(status, kind) {
@@ -24453,6 +25725,43 @@ function describeError(error) {
     }
     return String(error);
 }
+/** The failure kind of a registry error, from its status, code or nature; never from its text. */
+function failureKind(error) {
+    const { status, code } = error;
+    if (code === 'CANCELLED')
+        return 'cancelled';
+    if (code !== undefined && INTEGRITY_CODES.has(code))
+        return 'integrity';
+    if (code === 'UNSUPPORTED' || code === 'PLATFORM_UNKNOWN')
+        return 'unsupported';
+    if (status === 401 || code === 'UNAUTHORIZED')
+        return 'unauthorized';
+    if (status === 403 || code === 'DENIED')
+        return 'denied';
+    if (status === 404 || code === 'MANIFEST_UNKNOWN' || code === 'NAME_UNKNOWN' || code === 'BLOB_UNKNOWN')
+        return 'not-found';
+    if (status === 429 || code === 'TOOMANYREQUESTS' || code === 'RATE_LIMIT_STOP')
+        return 'rate-limited';
+    if (error.details.network || (status !== undefined && (status >= 500 || status === 408)))
+        return 'unreachable';
+    return 'other';
+}
+/**
+ * Any error of a registry operation as the port's EngineFailure. A cancelled
+ * context wins over whatever the cancellation made a request throw.
+ */
+function engineFailure(error, signal) {
+    if (error instanceof EngineFailure)
+        return error;
+    const registryError = error instanceof RegistryError ? error : undefined;
+    const side = registryError?.side ?? 'local';
+    const host = registryError?.host;
+    const message = oneLine(describeError(error), 2000);
+    const details = { ...(host !== undefined && { host }), ...(registryError?.details.body !== undefined && { log: registryError.details.body }), cause: error };
+    if (signal.aborted)
+        return new EngineFailure('cancelled', side, registryError?.code === 'CANCELLED' ? message : `cancelled: ${message}`, details);
+    return new EngineFailure(registryError ? failureKind(registryError) : 'other', side, message, details);
+}
 
 ;// CONCATENATED MODULE: external "node:http"
 const external_node_http_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http");
@@ -24465,7 +25774,13 @@ const external_node_https_namespaceObject = __WEBPACK_EXTERNAL_createRequire(imp
  * source socket while it waits for a target socket can never deadlock when
  * source and target are the same registry). Bodies stream both ways, so
  * backpressure holds from the source registry to the target one.
+ *
+ * Every exchange is bounded three ways: an inactivity timeout on the socket,
+ * an overall deadline that covers the response body too (a server that drips
+ * one byte a second never trips the inactivity timeout), and the caller's
+ * AbortSignal, which ends the request and its body at once.
  */
+
 
 
 
@@ -24493,20 +25808,53 @@ class Agents {
         this.agents.clear();
     }
 }
-/** Sends the request and resolves with the response head; the body is the caller's to consume. */
+/**
+ * Sends the request and resolves with the response head; the body is the
+ * caller's to consume (or destroy). The deadline and the signal keep guarding
+ * the body until it has been read or dropped.
+ */
 function exchange(request) {
     return new Promise((resolve, reject) => {
+        const host = request.url.host;
+        if (request.signal?.aborted) {
+            reject(cancelledError(host));
+            return;
+        }
+        if (request.url.protocol !== 'http:' && request.url.protocol !== 'https:') {
+            reject(new Error(`refusing a ${request.url.protocol} URL`));
+            return;
+        }
         const send = request.url.protocol === 'https:' ? external_node_https_namespaceObject.request : external_node_http_namespaceObject.request;
         const req = send(request.url, { method: request.method, headers: request.headers, agent: request.agent });
-        req.setTimeout(request.timeoutMs, () => {
-            const error = Object.assign(new Error(`no response from ${request.url.host} within ${request.timeoutMs} ms`), { code: 'ETIMEDOUT' });
+        let response;
+        const fail = (error) => {
             req.destroy(error);
+            response?.destroy(error);
+        };
+        const deadline = setTimeout(() => fail(deadlineError(host, request.deadlineMs)), request.deadlineMs);
+        // Never keeps the process alive by itself; the socket does while it is in use.
+        deadline.unref();
+        const onAbort = () => fail(cancelledError(host));
+        request.signal?.addEventListener('abort', onAbort, { once: true });
+        const finish = () => {
+            clearTimeout(deadline);
+            request.signal?.removeEventListener('abort', onAbort);
+        };
+        req.setTimeout(request.timeoutMs, () => {
+            const error = Object.assign(new Error(`no response from ${host} within ${request.timeoutMs} ms`), { code: 'ETIMEDOUT' });
+            fail(error);
         });
-        req.once('error', reject);
-        req.once('response', response => {
-            // The inactivity timeout keeps guarding the body while it streams.
-            response.once('error', () => undefined);
-            resolve(response);
+        req.once('error', error => {
+            if (response === undefined)
+                finish();
+            reject(error);
+        });
+        req.once('response', message => {
+            response = message;
+            // The inactivity timeout, the deadline and the signal keep guarding the body while it streams.
+            message.once('error', () => undefined);
+            message.once('close', finish);
+            resolve(message);
         });
         const body = request.body;
         if (body === undefined)
@@ -24521,16 +25869,28 @@ function exchange(request) {
         }
     });
 }
-/** Reads a (small) body whole; `limit` bounds what is kept of error bodies. */
-async function readBody(response, limit = 16 * 1024 * 1024) {
+/**
+ * Reads a (small) body, never more than `limit` bytes: past it the response is
+ * dropped (its socket closed) and `tooBig` says whether that is an error
+ * (manifests) or the kept prefix is enough (error bodies).
+ */
+async function readBody(response, limit, tooBig) {
     const parts = [];
     let length = 0;
     for await (const chunk of response) {
-        if (length < limit)
-            parts.push(chunk);
+        const room = limit - length;
+        if (chunk.length > room) {
+            if (room > 0)
+                parts.push(chunk.subarray(0, room));
+            response.destroy();
+            if (tooBig)
+                throw tooBig();
+            break;
+        }
+        parts.push(chunk);
         length += chunk.length;
     }
-    return Buffer.concat(parts).subarray(0, limit);
+    return Buffer.concat(parts);
 }
 /** Drops a body we do not need, so the socket goes back to the pool. */
 function discard(response) {
@@ -24542,8 +25902,12 @@ function discard(response) {
 
 
 
-
 const MAX_REDIRECTS = 5;
+const DEFAULT_MAX_BODY = 16 * 1024 * 1024;
+/** What is read of an error body; the report keeps 2000 characters of it. */
+const ERROR_BODY_LIMIT = 64 * 1024;
+/** Query parameters we write ourselves and show in the log; a registry's own (`_state`, signatures) are left out. */
+const SHOWN_QUERY = ['mount', 'from', 'digest'];
 class RegistryClient {
     endpoint;
     options;
@@ -24554,6 +25918,10 @@ class RegistryClient {
     get host() {
         return this.endpoint.host;
     }
+    /** Reads serve the source of a copy; writes and lookups the target. */
+    get side() {
+        return this.options.purpose === 'read' ? 'source' : 'target';
+    }
     /** Bytes of a streamed request body, counted by whoever streams it. */
     countSent(bytes) {
         this.options.stats.bytesSent += bytes;
@@ -24561,45 +25929,86 @@ class RegistryClient {
     url(path) {
         return path instanceof URL ? path : new URL(path, this.endpoint.origin);
     }
-    async request(request) {
+    /** `METHOD host/path?ours` as the log shows a request. */
+    describe(method, path) {
+        return `${method} ${describeUrl(this.url(path))}`;
+    }
+    async request(request, context) {
         const replayable = request.body === undefined || Buffer.isBuffer(request.body);
         const policy = replayable && request.retry !== false ? this.options.retry : { ...this.options.retry, attempts: 1 };
-        return withRetry(() => this.attempt(request), policy, {
-            isTransient: isTransient,
-            retryAfterMs: retryAfterOf,
-            ...(this.options.onRetry && { onRetry: this.options.onRetry })
-        });
+        try {
+            return await withRetry(() => this.attempt(request, context), policy, {
+                isTransient: isTransient,
+                retryAfterMs: retryAfterOf,
+                signal: context.signal,
+                ...(this.options.onRetry && { onRetry: this.options.onRetry })
+            });
+        }
+        catch (error) {
+            if (context.signal.aborted)
+                throw cancelledError(this.host).onSide(this.side, this.host);
+            throw error;
+        }
     }
-    async attempt(request) {
+    async attempt(request, context) {
         const url = this.url(request.path);
-        let authorization = await this.options.auth.headerFor(this.endpoint, request.scopes);
-        let response = await this.send(request, url, authorization);
-        if (response.status === 401) {
-            discard(response.message);
-            const bodyConsumed = request.body !== undefined && !Buffer.isBuffer(request.body);
-            authorization = await this.options.auth.answer(this.endpoint, header(response.message.headers['www-authenticate']), request.scopes);
-            if (bodyConsumed) {
-                throw new RegistryError(`${request.method} ${url.pathname}: HTTP 401 UNAUTHORIZED on a streamed upload`, { status: 401, code: 'UNAUTHORIZED', transient: true });
+        const what = `${request.method} ${url.host}${url.pathname}`;
+        try {
+            let authorization = await this.options.auth.headerFor(this.endpoint, request.scopes, context.signal);
+            let response = await this.send(request, url, authorization, context);
+            if (response.status === 401) {
+                discard(response.message);
+                const bodyConsumed = request.body !== undefined && !Buffer.isBuffer(request.body);
+                authorization = await this.options.auth.answer(this.endpoint, header(response.message.headers['www-authenticate']), request.scopes, context.signal);
+                if (bodyConsumed) {
+                    throw new RegistryError(`${what}: HTTP 401 UNAUTHORIZED on a streamed upload`, { status: 401, code: 'UNAUTHORIZED', transient: true });
+                }
+                response = await this.send(request, url, authorization, context);
             }
-            response = await this.send(request, url, authorization);
+            else if (authorization === undefined && response.status < 400) {
+                this.options.auth.noteAnonymous(this.endpoint);
+            }
+            const { message } = response;
+            const status = message.statusCode ?? 0;
+            if (!request.expect.includes(status))
+                throw await this.failure(request, response.url, message);
+            let result;
+            if (request.stream) {
+                result = { status, headers: message.headers, body: Buffer.alloc(0), stream: this.counted(message, what), url: response.url };
+            }
+            else if (request.method === 'HEAD') {
+                // A HEAD answer must still be consumed, or its socket never returns to the pool.
+                discard(message);
+                result = { status, headers: message.headers, body: Buffer.alloc(0), url: response.url };
+            }
+            else {
+                const body = await this.readLimited(request, message, what);
+                result = { status, headers: message.headers, body, url: response.url };
+            }
+            request.verify?.(result);
+            return result;
         }
-        else if (authorization === undefined && response.status < 400) {
-            this.options.auth.noteAnonymous(this.endpoint);
+        catch (error) {
+            if (context.signal.aborted)
+                throw cancelledError(this.host).onSide(this.side, this.host);
+            throw networkError(what, error, this.side, url.host);
         }
-        const { message } = response;
-        if (!request.expect.includes(message.statusCode ?? 0))
-            throw await this.failure(request, response.url, message);
-        if (request.stream)
-            return { status: message.statusCode ?? 0, headers: message.headers, body: Buffer.alloc(0), stream: this.counted(message), url: response.url };
-        // A HEAD answer must still be consumed, or its socket never returns to the pool.
-        if (request.method === 'HEAD')
-            discard(message);
-        const body = request.method === 'HEAD' ? Buffer.alloc(0) : await readBody(message);
+    }
+    async readLimited(request, message, what) {
+        const limit = request.maxBodyBytes ?? DEFAULT_MAX_BODY;
+        const code = request.kind === 'manifest' ? 'MANIFEST_TOO_BIG' : 'BODY_TOO_BIG';
+        const tooBig = () => new RegistryError(`${what}: the answer is larger than ${limit} bytes`, { code, transient: false });
+        const announced = Number.parseInt(header(message.headers['content-length']) ?? '', 10);
+        if (Number.isFinite(announced) && announced > limit) {
+            message.destroy();
+            throw tooBig();
+        }
+        const body = await readBody(message, limit, tooBig);
         this.options.stats.bytesReceived += body.length;
-        return { status: message.statusCode ?? 0, headers: message.headers, body, url: response.url };
+        return body;
     }
     /** One exchange plus redirects; Authorization only goes to this registry's origin. */
-    async send(request, url, authorization) {
+    async send(request, url, authorization, context) {
         let current = url;
         for (let hop = 0;; hop += 1) {
             const headers = { ...request.headers };
@@ -24611,20 +26020,39 @@ class RegistryClient {
             this.options.stats.requests += 1;
             if (Buffer.isBuffer(body))
                 this.options.stats.bytesSent += body.length;
-            const message = await exchange({
-                method: request.method,
-                url: current,
-                headers,
-                ...(body !== undefined && { body }),
-                agent: this.options.agents.for(current, this.options.purpose),
-                timeoutMs: this.options.timeoutMs
-            });
+            if (request.method !== 'HEAD')
+                context.record?.(`${request.method} ${describeUrl(current)}`);
+            let message;
+            try {
+                message = await exchange({
+                    method: request.method,
+                    url: current,
+                    headers,
+                    ...(body !== undefined && { body }),
+                    agent: this.options.agents.for(current, this.options.purpose),
+                    timeoutMs: this.options.timeoutMs,
+                    deadlineMs: this.options.deadlineMs,
+                    signal: context.signal
+                });
+            }
+            catch (error) {
+                throw networkError(`${request.method} ${current.host}${current.pathname}`, error, this.side, current.host);
+            }
             this.noteRateLimit(message.headers);
             const status = message.statusCode ?? 0;
             const location = header(message.headers.location);
             if (request.followRedirects && [301, 302, 303, 307, 308].includes(status) && location && hop < MAX_REDIRECTS) {
                 discard(message);
-                current = new URL(location, current);
+                const next = redirectTarget(location, current);
+                if (!next) {
+                    throw new RegistryError(`${request.method} ${current.host}${current.pathname}: refused a redirect to '${oneLine(location, 200)}' (only http(s), never from https to http)`, {
+                        code: 'REDIRECT_REFUSED',
+                        transient: false,
+                        side: this.side,
+                        host: current.host
+                    });
+                }
+                current = next;
                 continue;
             }
             return { status, message, url: current };
@@ -24632,9 +26060,11 @@ class RegistryClient {
     }
     async failure(request, url, message) {
         const status = message.statusCode ?? 0;
-        const text = request.method === 'HEAD' ? '' : (await readBody(message, 64 * 1024)).toString('utf8');
+        let text = '';
         if (request.method === 'HEAD')
             discard(message);
+        else
+            text = (await readBody(message, ERROR_BODY_LIMIT)).toString('utf8');
         const parsed = parseErrorBody(text);
         const code = parsed.code ?? codeForStatus(status, request.kind ?? 'other');
         const reason = parsed.message ? `: ${parsed.message}` : '';
@@ -24644,11 +26074,17 @@ class RegistryClient {
             ...(code !== undefined && { code }),
             transient: status === 429 || status >= 500 || status === 408,
             ...(retryAfterMs !== undefined && { retryAfterMs }),
-            ...(text && { body: text.slice(0, 2000) })
+            ...(text && { body: text.slice(0, 2000) }),
+            side: this.side,
+            host: url.host
         });
     }
-    /** Counts bytes as they stream past without breaking backpressure. */
-    counted(message) {
+    /**
+     * Counts bytes as they stream past without breaking backpressure. An error of
+     * the body is tagged with this side, so a request that streams it elsewhere
+     * (the PUT to the target) fails with the side the fault was on.
+     */
+    counted(message, what) {
         const stats = this.options.stats;
         const counter = new external_node_stream_namespaceObject.Transform({
             transform(chunk, _encoding, done) {
@@ -24656,7 +26092,14 @@ class RegistryClient {
                 done(null, chunk);
             }
         });
-        (0,external_node_stream_namespaceObject.pipeline)(message, counter, () => undefined);
+        message.on('error', error => counter.destroy(networkError(what, error, this.side, this.host)));
+        message.on('aborted', () => counter.destroy(networkError(what, Object.assign(new Error('the connection closed before the body ended'), { code: 'ECONNRESET' }), this.side, this.host)));
+        // Whoever drops the stream early frees the socket.
+        counter.on('close', () => {
+            if (!message.complete)
+                message.destroy();
+        });
+        message.pipe(counter);
         return counter;
     }
     noteRateLimit(headers) {
@@ -24671,6 +26114,26 @@ class RegistryClient {
 function header(value) {
     return Array.isArray(value) ? value[0] : value;
 }
+/** Where a redirect may go: http(s) only, and never from https down to plain http. */
+function redirectTarget(location, from) {
+    let next;
+    try {
+        next = new URL(location, from);
+    }
+    catch {
+        return undefined;
+    }
+    if (next.protocol !== 'http:' && next.protocol !== 'https:')
+        return undefined;
+    if (from.protocol === 'https:' && next.protocol === 'http:')
+        return undefined;
+    return next;
+}
+/** `host/path` plus only the query parameters we wrote; never userinfo or a registry's signed query. */
+function describeUrl(url) {
+    const shown = SHOWN_QUERY.flatMap(name => url.searchParams.getAll(name).map(value => `${name}=${value}`));
+    return `${url.host}${url.pathname}${shown.length > 0 ? `?${shown.join('&')}` : ''}`;
+}
 
 ;// CONCATENATED MODULE: ./lib/engine/registry/blob.js
 /**
@@ -24678,14 +26141,27 @@ function header(value) {
  * a cross-repository mount when the blob is in another repository of the
  * target registry (pushed or seen this run, or the source itself when source
  * and target are one registry), else an upload streamed from the source. The
- * sha256 of what streams past is checked before the upload is committed, so a
+ * digest of what streams past is checked before the upload is committed, so a
  * truncated or corrupted transfer never becomes a blob in the target.
+ *
+ * Like go-containerregistry's remote.Write: a mount that fails in any way
+ * (401, 403, 404, 5xx, a registry without mounts) falls back to a plain
+ * upload; the upload is retried as one unit (new session, new download) and
+ * its own requests are not retried, so a failing registry sees at most
+ * `retries + 1` sessions per blob; a session left open by a failure or a
+ * cancellation is deleted, best effort.
  */
 
 
 
 
 
+/** A chunk size a registry may demand; above it we refuse rather than buffer. */
+const MAX_CHUNK = 256 * 1024 * 1024;
+/** Deleting a session left behind gets this long, whatever happened to the copy's own signal. */
+const CLEANUP_TIMEOUT_MS = 10_000;
+/** A copy another image started and a cancellation ended is waited for again at most this often before we start our own. */
+const SHARED_ROUNDS = 3;
 function pullScope(repository) {
     return `repository:${repository}:pull`;
 }
@@ -24699,31 +26175,42 @@ class BlobMover {
     byRegistry = new Map();
     /** Repositories of a target registry known to hold a digest: `registry@digest` → repositories. */
     locations = new Map();
-    /** Counters for the report and tests. */
-    counts = { heads: 0, mounts: 0, mountsDeclined: 0, uploads: 0, chunks: 0 };
+    counts = { heads: 0, mounts: 0, mountsDeclined: 0, mountsFailed: 0, uploads: 0, chunks: 0 };
     constructor(registries, options) {
         this.registries = registries;
         this.options = options;
     }
     /** Makes `descriptor` present in `target`, moving its bytes at most once per run. */
-    async copy(source, target, descriptor) {
+    async copy(source, target, descriptor, context) {
         const key = `${target.registry}/${target.repository}@${descriptor.digest}`;
-        const running = this.byRepository.get(key);
-        if (running) {
-            await running;
-            return 'shared';
+        for (let round = 0; round < SHARED_ROUNDS; round += 1) {
+            const running = this.byRepository.get(key);
+            if (!running)
+                break;
+            try {
+                await untilAborted(running, context.signal, target.registry);
+                return 'shared';
+            }
+            catch (error) {
+                // Another image's cancellation is not ours: try again (it removed itself from the map).
+                if (context.signal.aborted || !isCancellation(error))
+                    throw error;
+            }
         }
-        const attempt = this.copyOnce(source, target, descriptor);
+        const attempt = this.copyOnce(source, target, descriptor, context);
         this.byRepository.set(key, attempt);
         // A failed copy may be tried again by a later image.
-        attempt.catch(() => this.byRepository.delete(key));
+        attempt.catch(() => {
+            if (this.byRepository.get(key) === attempt)
+                this.byRepository.delete(key);
+        });
         return attempt;
     }
-    async copyOnce(source, target, descriptor) {
+    async copyOnce(source, target, descriptor, context) {
         const destination = this.registries.client(target.registry, 'write');
         const blobPath = `/v2/${target.repository}/blobs/${descriptor.digest}`;
         this.counts.heads += 1;
-        const head = await destination.request({ method: 'HEAD', path: blobPath, scopes: [pushScope(target.repository)], expect: [200, 404], kind: 'blob' });
+        const head = await destination.request({ method: 'HEAD', path: blobPath, scopes: [pushScope(target.repository)], expect: [200, 404], kind: 'blob' }, context);
         if (head.status === 200) {
             this.remember(target, descriptor.digest);
             return 'present';
@@ -24734,34 +26221,51 @@ class BlobMover {
         let finished;
         const done = new Promise(resolve => (finished = resolve));
         if (elsewhere && elsewhere.repository !== target.repository)
-            await elsewhere.done;
+            await untilAborted(elsewhere.done, context.signal, target.registry);
         else
             this.byRegistry.set(registryKey, { repository: target.repository, done });
         try {
-            let session;
+            let declined;
             for (const from of this.mountCandidates(source, target, destination, descriptor.digest)) {
                 this.counts.mounts += 1;
-                const mount = await destination.request({
-                    method: 'POST',
-                    path: `/v2/${target.repository}/blobs/uploads/?mount=${encodeURIComponent(descriptor.digest)}&from=${encodeURIComponent(from)}`,
-                    scopes: [pushScope(target.repository), pullScope(from)],
-                    expect: [201, 202]
-                });
-                if (mount.status === 201) {
-                    this.remember(target, descriptor.digest);
-                    return 'mounted';
+                try {
+                    const mount = await destination.request({
+                        method: 'POST',
+                        path: `/v2/${target.repository}/blobs/uploads/?mount=${encodeURIComponent(descriptor.digest)}&from=${encodeURIComponent(from)}`,
+                        scopes: [pushScope(target.repository), pullScope(from)],
+                        expect: [201, 202],
+                        // The fallback is the retry.
+                        retry: false
+                    }, context);
+                    if (mount.status === 201) {
+                        this.remember(target, descriptor.digest);
+                        return 'mounted';
+                    }
+                    // 202: declined, but the answer is an upload session we can use.
+                    this.counts.mountsDeclined += 1;
+                    const location = header(mount.headers.location);
+                    if (location)
+                        declined = { location: new URL(location, destination.endpoint.origin), minChunk: 0 };
                 }
-                // 202: declined, but the answer is an upload session we can use.
-                this.counts.mountsDeclined += 1;
-                const location = header(mount.headers.location);
-                if (location)
-                    session = new URL(location, destination.endpoint.origin);
+                catch (error) {
+                    if (context.signal.aborted)
+                        throw error;
+                    // Any refusal of a mount (no pull right on `from`, a registry without mounts, a 5xx) means: upload instead.
+                    this.counts.mountsFailed += 1;
+                }
                 break;
             }
+            // The unit of retry: a fresh session and a fresh download each time.
             await withRetry(async (attempt) => {
-                const start = attempt === 1 && session ? { location: session, minChunk: 0 } : await this.startUpload(destination, target);
-                await this.upload(source, target, destination, descriptor, start.location, start.minChunk);
-            }, this.options.retry, { isTransient: isTransient, retryAfterMs: retryAfterOf });
+                const session = attempt === 1 && declined ? declined : await this.startUpload(destination, target, context);
+                try {
+                    await this.upload(source, target, destination, descriptor, session, context);
+                }
+                catch (error) {
+                    await this.cancelSession(destination, target, session, context);
+                    throw error;
+                }
+            }, this.options.retry, { isTransient: isTransient, retryAfterMs: retryAfterOf, signal: context.signal });
             this.counts.uploads += 1;
             this.remember(target, descriptor.digest);
             return 'uploaded';
@@ -24787,15 +26291,25 @@ class BlobMover {
         }
         repositories.add(target.repository);
     }
-    async startUpload(destination, target) {
-        const started = await destination.request({ method: 'POST', path: `/v2/${target.repository}/blobs/uploads/`, scopes: [pushScope(target.repository)], expect: [202] });
+    async startUpload(destination, target, context) {
+        const started = await destination.request({ method: 'POST', path: `/v2/${target.repository}/blobs/uploads/`, scopes: [pushScope(target.repository)], expect: [202], retry: false }, context);
         const location = header(started.headers.location);
         if (!location)
-            throw new RegistryError(`POST ${destination.host}/v2/${target.repository}/blobs/uploads/: no Location in the answer`, { transient: false });
+            throw new RegistryError(`POST ${destination.host}/v2/${target.repository}/blobs/uploads/: no Location in the answer`, { transient: false, side: 'target', host: destination.host });
         const minChunk = Number.parseInt(header(started.headers['oci-chunk-min-length']) ?? '0', 10);
-        return { location: new URL(location, destination.endpoint.origin), minChunk: Number.isFinite(minChunk) ? minChunk : 0 };
+        return { location: new URL(location, destination.endpoint.origin), minChunk: Number.isFinite(minChunk) && minChunk > 0 ? minChunk : 0 };
     }
-    async upload(source, target, destination, descriptor, location, minChunk) {
+    /** Deletes an upload session a failure left open; best effort, and never with the copy's (perhaps aborted) signal. */
+    async cancelSession(destination, target, session, context) {
+        const cleanup = { signal: AbortSignal.timeout(CLEANUP_TIMEOUT_MS), ...(context.record && { record: context.record }) };
+        try {
+            await destination.request({ method: 'DELETE', path: session.location, scopes: [pushScope(target.repository)], expect: [200, 202, 204, 404], retry: false }, cleanup);
+        }
+        catch {
+            // The registry expires abandoned sessions itself; nothing more to do.
+        }
+    }
+    async upload(source, target, destination, descriptor, session, context) {
         const origin = this.registries.client(source.registry, 'read');
         const download = await origin.request({
             method: 'GET',
@@ -24804,24 +26318,34 @@ class BlobMover {
             expect: [200],
             stream: true,
             followRedirects: true,
-            kind: 'blob'
-        });
+            kind: 'blob',
+            retry: false
+        }, context);
         const stream = download.stream;
         try {
-            if (descriptor.size > this.options.chunkThreshold || minChunk > 0) {
-                await this.uploadChunks(stream, target, destination, descriptor, location, Math.max(this.options.chunkSize, minChunk));
+            if (session.minChunk > MAX_CHUNK) {
+                throw new RegistryError(`${destination.host} asks for upload chunks of at least ${session.minChunk} bytes, more than ${MAX_CHUNK} this engine buffers`, {
+                    code: 'UNSUPPORTED',
+                    transient: false,
+                    side: 'target',
+                    host: destination.host
+                });
+            }
+            if (descriptor.size > this.options.chunkThreshold || session.minChunk > 0) {
+                await this.uploadChunks(stream, origin.host, target, destination, descriptor, session, Math.max(this.options.chunkSize, session.minChunk), context);
             }
             else {
-                const gate = new DigestGate(descriptor);
+                const gate = new DigestGate(descriptor, origin.host);
                 (0,external_node_stream_namespaceObject.pipeline)(stream, gate, () => undefined);
                 await destination.request({
                     method: 'PUT',
-                    path: withDigest(location, descriptor.digest),
+                    path: withDigest(session.location, descriptor.digest),
                     headers: { 'content-type': 'application/octet-stream', 'content-length': String(descriptor.size) },
                     body: gate,
                     scopes: [pushScope(target.repository)],
-                    expect: [201]
-                });
+                    expect: [201],
+                    retry: false
+                }, context);
                 destination.countSent(gate.bytes);
             }
         }
@@ -24829,9 +26353,8 @@ class BlobMover {
             stream.destroy();
         }
     }
-    async uploadChunks(stream, target, destination, descriptor, start, chunkSize) {
-        const hash = (0,external_node_crypto_namespaceObject.createHash)('sha256');
-        let location = start;
+    async uploadChunks(stream, sourceHost, target, destination, descriptor, session, chunkSize, context) {
+        const hash = hashFor(descriptor.digest);
         let offset = 0;
         let pending = [];
         let pendingLength = 0;
@@ -24839,7 +26362,7 @@ class BlobMover {
             this.counts.chunks += 1;
             const answer = await destination.request({
                 method: 'PATCH',
-                path: location,
+                path: session.location,
                 headers: {
                     'content-type': 'application/octet-stream',
                     'content-range': `${offset}-${offset + chunk.length - 1}`
@@ -24848,14 +26371,16 @@ class BlobMover {
                 scopes: [pushScope(target.repository)],
                 expect: [202],
                 retry: false
-            });
+            }, context);
             offset += chunk.length;
             const next = header(answer.headers.location);
             if (next)
-                location = new URL(next, destination.endpoint.origin);
+                session.location = new URL(next, destination.endpoint.origin);
         };
         for await (const piece of stream) {
             hash.update(piece);
+            if (offset + pendingLength + piece.length > descriptor.size)
+                checkTransfer(descriptor, offset + pendingLength + piece.length, undefined, sourceHost);
             pending.push(piece);
             pendingLength += piece.length;
             while (pendingLength >= chunkSize) {
@@ -24867,54 +26392,97 @@ class BlobMover {
         }
         if (pendingLength > 0)
             await send(Buffer.concat(pending));
-        checkTransfer(descriptor, offset, `sha256:${hash.digest('hex')}`);
+        checkTransfer(descriptor, offset, `${algorithmOf(descriptor.digest)}:${hash.digest('hex')}`, sourceHost);
         await destination.request({
             method: 'PUT',
-            path: withDigest(location, descriptor.digest),
+            path: withDigest(session.location, descriptor.digest),
             headers: { 'content-type': 'application/octet-stream' },
             body: Buffer.alloc(0),
             scopes: [pushScope(target.repository)],
             expect: [201],
             retry: false
-        });
+        }, context);
     }
 }
 /** `…/uploads/<id>?_state=…` + `&digest=sha256:…`, keeping the registry's query as it wrote it. */
 function withDigest(location, digest) {
     return new URL(`${location.href}${location.search ? '&' : '?'}digest=${encodeURIComponent(digest)}`);
 }
-function checkTransfer(descriptor, size, digest) {
-    if (size !== descriptor.size) {
-        throw new RegistryError(`blob ${descriptor.digest}: received ${size} bytes, expected ${descriptor.size}`, { code: 'SIZE_MISMATCH', transient: true });
+function algorithmOf(digest) {
+    return digest.slice(0, digest.indexOf(':'));
+}
+function hashFor(digest) {
+    return (0,external_node_crypto_namespaceObject.createHash)(algorithmOf(digest));
+}
+/** Bytes that do not match their descriptor came from the source: an integrity failure on that side. */
+function checkTransfer(descriptor, size, digest, sourceHost) {
+    if (digest === undefined ? size > descriptor.size : size !== descriptor.size) {
+        throw new RegistryError(`blob ${descriptor.digest}: received ${digest === undefined ? 'more than' : size} bytes, expected ${descriptor.size}`, {
+            code: 'SIZE_MISMATCH',
+            transient: true,
+            side: 'source',
+            host: sourceHost
+        });
     }
-    if (digest !== descriptor.digest) {
-        throw new RegistryError(`blob ${descriptor.digest}: the bytes received hash to ${digest}`, { code: 'DIGEST_MISMATCH', transient: true });
+    if (digest !== undefined && digest !== descriptor.digest) {
+        throw new RegistryError(`blob ${descriptor.digest}: the bytes received hash to ${digest}`, { code: 'DIGEST_MISMATCH', transient: true, side: 'source', host: sourceHost });
     }
+}
+function isCancellation(error) {
+    return error instanceof RegistryError && error.code === 'CANCELLED';
+}
+/** Waits for a shared promise, or stops waiting (with a cancellation) when this caller's signal aborts. */
+function untilAborted(promise, signal, host) {
+    if (signal.aborted)
+        return Promise.reject(cancelledError(host));
+    return new Promise((resolve, reject) => {
+        const onAbort = () => reject(cancelledError(host));
+        signal.addEventListener('abort', onAbort, { once: true });
+        promise.then(value => {
+            signal.removeEventListener('abort', onAbort);
+            resolve(value);
+        }, (error) => {
+            signal.removeEventListener('abort', onAbort);
+            reject(error);
+        });
+    });
 }
 /**
  * Passes bytes through while hashing them and holds back the last piece until
  * the digest is known: on a mismatch the upload body never completes, so the
- * registry cannot commit it.
+ * registry cannot commit it. More bytes than announced fail at once.
  */
 class DigestGate extends external_node_stream_namespaceObject.Transform {
     descriptor;
-    hash = (0,external_node_crypto_namespaceObject.createHash)('sha256');
+    sourceHost;
+    hash;
     held;
     bytes = 0;
-    constructor(descriptor) {
+    constructor(descriptor, sourceHost) {
         super();
         this.descriptor = descriptor;
+        this.sourceHost = sourceHost;
+        this.hash = hashFor(descriptor.digest);
     }
     _transform(chunk, _encoding, done) {
         this.hash.update(chunk);
         this.bytes += chunk.length;
+        if (this.bytes > this.descriptor.size) {
+            try {
+                checkTransfer(this.descriptor, this.bytes, undefined, this.sourceHost);
+            }
+            catch (error) {
+                done(error);
+                return;
+            }
+        }
         const previous = this.held;
         this.held = chunk;
         done(null, previous);
     }
     _flush(done) {
         try {
-            checkTransfer(this.descriptor, this.bytes, `sha256:${this.hash.digest('hex')}`);
+            checkTransfer(this.descriptor, this.bytes, `${algorithmOf(this.descriptor.digest)}:${this.hash.digest('hex')}`, this.sourceHost);
         }
         catch (error) {
             done(error);
@@ -24924,55 +26492,44 @@ class DigestGate extends external_node_stream_namespaceObject.Transform {
     }
 }
 
-;// CONCATENATED MODULE: ./lib/engine/pool.js
-/** Bounded concurrency: runs `worker` over `items` with at most `limit` in flight, results in input order. */
-async function mapConcurrent(items, limit, worker) {
-    const results = new Array(items.length);
-    let next = 0;
-    const lanes = Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, async () => {
-        while (next < items.length) {
-            const index = next;
-            next += 1;
-            results[index] = await worker(items[index], index);
-        }
-    });
-    await Promise.all(lanes);
-    return results;
-}
-/** A semaphore for sharing one limit across several call sites (e.g. per registry). */
-class Semaphore {
-    limit;
-    active = 0;
-    waiting = [];
-    constructor(limit) {
-        this.limit = limit;
-    }
-    async run(task) {
-        // A released slot is handed straight to the next waiter, so the limit holds.
-        if (this.active >= this.limit)
-            await new Promise(resolve => this.waiting.push(resolve));
-        else
-            this.active += 1;
-        try {
-            return await task();
-        }
-        finally {
-            const next = this.waiting.shift();
-            if (next)
-                next();
-            else
-                this.active -= 1;
-        }
-    }
-}
-
 ;// CONCATENATED MODULE: ./lib/engine/registry/manifest.js
 /**
  * Manifests and indexes as the distribution API carries them. Bytes are kept
- * exactly as received, because the digest is the sha256 of those bytes.
+ * exactly as received, because the digest is the hash of those bytes.
+ *
+ * A registry is untrusted input: every digest it names (in a header, a
+ * descriptor of a manifest or index, a subject, a referrer) is checked against
+ * the OCI digest grammar here, before anything puts it in a URL or compares it,
+ * so `../../other/repo/manifests/x` can never become a request path.
  */
 
 
+/** Distribution refuses manifests above 4 MiB; so do we, before reading past it. */
+const MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
+/** Registered algorithms and the length of their lowercase hex encoding (OCI image-spec, descriptor.md). */
+const DIGEST_ALGORITHMS = { sha256: 64, sha384: 96, sha512: 128 };
+/** `algorithm:encoded` with a registered algorithm and its exact lowercase hex length. */
+function isDigest(value) {
+    if (typeof value !== 'string')
+        return false;
+    const match = /^([a-z0-9]+(?:[+._-][a-z0-9]+)*):([a-f0-9]+)$/.exec(value);
+    if (!match)
+        return false;
+    const length = DIGEST_ALGORITHMS[match[1]];
+    return length !== undefined && match[2].length === length;
+}
+/** The digest, or a refusal naming where the bad one came from. */
+function checkDigest(value, where) {
+    if (isDigest(value))
+        return value;
+    const shown = typeof value === 'string' ? `'${oneLine(value, 100)}'` : typeof value;
+    throw new RegistryError(`${where}: ${shown} is not a valid digest (algorithm:hex, e.g. sha256 with 64 lowercase hex digits)`, { code: 'DIGEST_INVALID', transient: false });
+}
+/** The digest of `bytes` with the algorithm of `like` (sha256 when none is given). */
+function digestOf(bytes, like) {
+    const algorithm = like?.slice(0, like.indexOf(':')) ?? 'sha256';
+    return `${algorithm}:${(0,external_node_crypto_namespaceObject.createHash)(algorithm).update(bytes).digest('hex')}`;
+}
 const MEDIA_TYPES = {
     dockerManifest: 'application/vnd.docker.distribution.manifest.v2+json',
     dockerManifestList: 'application/vnd.docker.distribution.manifest.list.v2+json',
@@ -24981,19 +26538,25 @@ const MEDIA_TYPES = {
 };
 const MANIFEST_ACCEPT = [MEDIA_TYPES.ociIndex, MEDIA_TYPES.dockerManifestList, MEDIA_TYPES.ociManifest, MEDIA_TYPES.dockerManifest].join(', ');
 function sha256Digest(bytes) {
-    return `sha256:${(0,external_node_crypto_namespaceObject.createHash)('sha256').update(bytes).digest('hex')}`;
+    return digestOf(bytes);
 }
 function isIndexType(mediaType) {
     return mediaType === MEDIA_TYPES.ociIndex || mediaType === MEDIA_TYPES.dockerManifestList;
 }
 /** Parses manifest bytes; the media type is the response's Content-Type, or the document's own. */
 function parseManifest(bytes, contentType, where) {
+    if (bytes.length > MAX_MANIFEST_BYTES) {
+        throw new RegistryError(`${where}: the manifest is larger than ${MAX_MANIFEST_BYTES} bytes`, { code: 'MANIFEST_TOO_BIG', transient: false });
+    }
     let document;
     try {
         document = JSON.parse(bytes.toString('utf8'));
     }
     catch {
         throw new RegistryError(`${where}: the manifest is not JSON`, { code: 'MANIFEST_INVALID', transient: false });
+    }
+    if (typeof document !== 'object' || document === null || Array.isArray(document)) {
+        throw new RegistryError(`${where}: the manifest is not a JSON object`, { code: 'MANIFEST_INVALID', transient: false });
     }
     const declared = typeof document.mediaType === 'string' ? document.mediaType : undefined;
     const header = contentType?.split(';')[0]?.trim();
@@ -25002,19 +26565,35 @@ function parseManifest(bytes, contentType, where) {
     mediaType ??= Array.isArray(document.manifests) ? MEDIA_TYPES.ociIndex : MEDIA_TYPES.ociManifest;
     if (document.schemaVersion === 1 || mediaType.startsWith('application/vnd.docker.distribution.manifest.v1')) {
         throw new RegistryError(`${where}: Docker schema 1 manifests are not supported (re-push the image with a current docker)`, {
-            code: 'MANIFEST_INVALID',
+            code: 'UNSUPPORTED',
             transient: false
         });
     }
-    const manifests = isIndexType(mediaType) ? descriptors(document.manifests) : [];
-    const blobs = isIndexType(mediaType) ? [] : [...descriptors(document.config === undefined ? [] : [document.config]), ...descriptors(document.layers)];
-    const subject = descriptors(document.subject === undefined ? [] : [document.subject])[0];
+    const index = isIndexType(mediaType);
+    const manifests = index ? descriptors(document.manifests, `${where} manifests`) : [];
+    const blobs = index ? [] : [...descriptors(document.config === undefined ? [] : [document.config], `${where} config`), ...descriptors(document.layers ?? [], `${where} layers`)];
+    const subject = descriptors(document.subject === undefined ? [] : [document.subject], `${where} subject`)[0];
     return { bytes, mediaType, digest: sha256Digest(bytes), manifests, blobs, ...(subject && { subject }), document };
 }
-function descriptors(value) {
+/** Every descriptor must name a valid digest, a size and a media type: one bad entry refuses the whole manifest. */
+function descriptors(value, where) {
     if (!Array.isArray(value))
-        return [];
-    return value.filter((item) => typeof item === 'object' && item !== null && typeof item.digest === 'string');
+        throw new RegistryError(`${where}: not a list of descriptors`, { code: 'MANIFEST_INVALID', transient: false });
+    return value.map((item, position) => {
+        if (typeof item !== 'object' || item === null)
+            throw new RegistryError(`${where}[${position}]: not a descriptor`, { code: 'MANIFEST_INVALID', transient: false });
+        const descriptor = item;
+        checkDigest(descriptor.digest, `${where}[${position}]`);
+        if (typeof descriptor.size !== 'number' || !Number.isSafeInteger(descriptor.size) || descriptor.size < 0) {
+            throw new RegistryError(`${where}[${position}]: the size is not a non-negative integer`, { code: 'MANIFEST_INVALID', transient: false });
+        }
+        if (typeof descriptor.mediaType !== 'string')
+            throw new RegistryError(`${where}[${position}]: no media type`, { code: 'MANIFEST_INVALID', transient: false });
+        if (descriptor.urls !== undefined && !(Array.isArray(descriptor.urls) && descriptor.urls.every(url => typeof url === 'string'))) {
+            throw new RegistryError(`${where}[${position}]: urls is not a list of strings`, { code: 'MANIFEST_INVALID', transient: false });
+        }
+        return item;
+    });
 }
 function formatPlatform(platform) {
     if (!platform?.os || !platform.architecture)
@@ -25046,28 +26625,41 @@ function filterIndex(index, platforms) {
 
 ;// CONCATENATED MODULE: ./lib/engine/registry/copy.js
 /**
- * Copies one image registry to registry. A re-run is cheap: HEAD the target
- * manifest first and compare digests, touching the source only with a HEAD
- * (none at all when the source is pinned by digest). Otherwise everything an
- * index or manifest references is made present first (children by digest,
- * blobs through BlobMover), and the manifest is pushed last with its exact
- * bytes and media type, so digests are preserved and a failed copy never
- * leaves a tag pointing at an incomplete image.
+ * Copies one image registry to registry, in two halves.
+ *
+ * `prepare` only reads: a HEAD of the target manifest and (unless the source
+ * is pinned by digest) a HEAD of the source, never a manifest GET (Docker Hub
+ * counts those) and nothing that writes. When the digests match, the copy is
+ * already done; otherwise it says, as request lines, what `copy` will do, and
+ * carries what it learned so `copy` does not ask again.
+ *
+ * `copy` fetches the source manifest by the digest prepare saw, makes
+ * everything it references present first (children by digest, blobs through
+ * BlobMover), and pushes the manifest last with its exact bytes and media
+ * type, so digests are preserved and a failed copy never leaves a tag pointing
+ * at an incomplete image. Work inside one image runs as an errgroup: bounded,
+ * and the first failure cancels its siblings before the error is thrown.
  */
 
 
 
 
 
-/** Thrown before a Docker Hub manifest GET that would run the pull quota out. */
-class RateLimitStop extends Error {
-    host;
-    remaining;
-    constructor(host, remaining) {
-        super(`stopped before running out of the pull quota of ${host} (ratelimit-remaining: ${remaining})`);
-        this.host = host;
-        this.remaining = remaining;
-        this.name = 'RateLimitStop';
+/** What prepare learned, handed to copy so it does not repeat the HEADs. */
+class CopyState {
+    targetDigest;
+    sourceDigest;
+    referrersOnly;
+    constructor(
+    /** The target's digest now, or undefined when the target is absent. */
+    targetDigest, 
+    /** The source's digest (pinned, or from its HEAD); undefined when its registry did not say. */
+    sourceDigest, 
+    /** The target already holds the source: only referrers are left to copy. */
+    referrersOnly) {
+        this.targetDigest = targetDigest;
+        this.sourceDigest = sourceDigest;
+        this.referrersOnly = referrersOnly;
     }
 }
 class ImageCopier {
@@ -25079,36 +26671,59 @@ class ImageCopier {
         this.blobs = blobs;
         this.options = options;
     }
-    async copy(source, target) {
-        const route = { source, target, from: this.registries.client(source.registry, 'read'), to: this.registries.client(target.registry, 'write') };
-        const targetSelector = selector(target);
-        const present = await this.head(route.to, target.repository, targetSelector, pushScope(target.repository));
-        if (present && this.options.platforms.length === 0) {
-            const sourceDigest = source.digest ?? (await this.head(route.from, source.repository, selector(source), pullScope(source.repository)))?.digest;
-            if (sourceDigest === present.digest) {
-                const outcome = alreadyPresent(present.digest, present.mediaType);
-                // Signatures may have been attached since the last run.
-                if (this.options.copyReferrers)
-                    outcome.referrers = await this.referrersOnly(route, present.digest);
-                return outcome;
+    async prepare(source, target, context) {
+        const route = this.route(source, target);
+        const present = await this.head(route.to, target.repository, selector(target), pushScope(target.repository), context, target.registry !== DOCKER_HUB);
+        let sourceHead = source.digest !== undefined ? { digest: source.digest } : undefined;
+        const filtering = this.options.platforms.length > 0;
+        if (present && !filtering) {
+            sourceHead ??= await this.head(route.from, source.repository, selector(source), pullScope(source.repository), context, false);
+            if (sourceHead === undefined)
+                throw notFound(route.from, source);
+            if (sourceHead.digest !== undefined && sourceHead.digest === present.digest) {
+                if (this.options.copyReferrers) {
+                    // Signatures may have been attached since the last run.
+                    return { steps: [this.referrersStep(route, present.digest)], state: new CopyState(present.digest, sourceHead.digest, true) };
+                }
+                return { done: alreadyPresent(present.digest, present.mediaType), steps: [], state: new CopyState(present.digest, sourceHead.digest, false) };
             }
         }
-        const original = await this.fetch(route.from, source.repository, source.digest ?? selector(source), source.digest);
+        if (sourceHead === undefined && source.digest === undefined) {
+            sourceHead = await this.head(route.from, source.repository, selector(source), pullScope(source.repository), context, false);
+            if (sourceHead === undefined)
+                throw notFound(route.from, source);
+        }
+        const sourceDigest = sourceHead?.digest;
+        return { steps: this.copySteps(route, source, target, sourceDigest, sourceHead?.mediaType, present), state: new CopyState(present?.digest, sourceDigest, false) };
+    }
+    async copy(source, target, state, context) {
+        const route = this.route(source, target);
+        if (state.referrersOnly && state.targetDigest !== undefined) {
+            const tally = newTally();
+            await this.copyReferrers(route, state.targetDigest, tally, context);
+            return { ...alreadyPresent(state.targetDigest, undefined), referrers: tally.referrers };
+        }
+        const original = await this.fetch(route.from, source.repository, state.sourceDigest ?? selector(source), state.sourceDigest, context);
         let top = original;
         if (isIndexType(original.mediaType) && this.options.platforms.length > 0) {
             top = filterIndex(original, this.options.platforms);
             if (top.manifests.length === 0) {
                 const offered = original.manifests.map(child => formatPlatform(child.platform)).filter(Boolean).join(', ');
-                throw new RegistryError(`none of the platforms ${this.options.platforms.join(', ')} is in the index (it has ${offered})`, { code: 'PLATFORM_UNKNOWN', transient: false });
+                throw new RegistryError(`none of the platforms ${this.options.platforms.join(', ')} is in the index of ${formatReference(source)} (it has ${oneLine(offered, 500)})`, {
+                    code: 'PLATFORM_UNKNOWN',
+                    transient: false,
+                    side: 'source',
+                    host: route.from.host
+                });
             }
         }
-        if (present?.digest === top.digest)
+        if (state.targetDigest === top.digest)
             return alreadyPresent(top.digest, top.mediaType);
-        const tally = { size: 0, transferred: 0, skipped: 0, platforms: new Set(), referrers: 0 };
-        await this.copyContent(route, top, tally);
-        await this.put(route.to, target.repository, targetSelector, top);
+        const tally = newTally();
+        await this.copyContent(route, top, tally, context);
+        await this.put(route.to, target.repository, selector(target), top, context);
         if (this.options.copyReferrers)
-            await this.copyReferrers(route, original.digest, tally);
+            await this.copyReferrers(route, original.digest, tally, context);
         return {
             status: 'mirrored',
             digest: top.digest,
@@ -25120,62 +26735,115 @@ class ImageCopier {
             referrers: tally.referrers
         };
     }
-    /** The digest a manifest has in a repository, or undefined when it is not there. */
-    async head(client, repository, reference, scope) {
+    /** The target's manifest digest, or undefined when it is absent: one HEAD. */
+    async lookup(target, context) {
+        const to = this.registries.client(target.registry, 'write');
+        return this.head(to, target.repository, selector(target), pushScope(target.repository), context, target.registry !== DOCKER_HUB);
+    }
+    describeLookup(target) {
+        return [this.registries.client(target.registry, 'write').describe('HEAD', `/v2/${target.repository}/manifests/${selector(target)}`)];
+    }
+    route(source, target) {
+        return { source, target, from: this.registries.client(source.registry, 'read'), to: this.registries.client(target.registry, 'write') };
+    }
+    copySteps(route, source, target, sourceDigest, mediaType, present) {
+        const what = sourceDigest ?? formatReference(source);
+        const into = `${route.to.host}/${target.repository}`;
+        const blobs = '(HEAD, mount from another repository or upload)';
+        const steps = [route.from.describe('GET', `/v2/${source.repository}/manifests/${sourceDigest ?? selector(source)}`)];
+        if (this.options.platforms.length > 0) {
+            steps.push(`keep only ${this.options.platforms.join(', ')} of an index (its digest changes); nothing more when ${formatReference(target)} already holds that`);
+        }
+        if (mediaType !== undefined && isIndexType(mediaType)) {
+            steps.push(`copy each platform manifest of ${what} into ${into} (HEAD, GET and PUT by digest) with its blobs ${blobs}`);
+        }
+        else if (mediaType !== undefined) {
+            steps.push(`copy blobs of ${what} into ${into} ${blobs}`);
+        }
+        else {
+            steps.push(`copy the platform manifests and blobs of ${what} into ${into} ${blobs}`);
+        }
+        const replacing = present?.digest !== undefined ? ` (replacing ${present.digest})` : present ? ' (replacing what is there)' : '';
+        steps.push(`${route.to.describe('PUT', `/v2/${target.repository}/manifests/${selector(target)}`)}${replacing}`);
+        if (this.options.copyReferrers)
+            steps.push(this.referrersStep(route, what));
+        return steps;
+    }
+    referrersStep(route, subject) {
+        return `copy referrers of ${subject} into ${route.to.host}/${route.target.repository} (${route.from.describe('GET', `/v2/${route.source.repository}/referrers/${subject}`)}, or the sha256-<hex> tag)`;
+    }
+    /**
+     * A manifest's digest and media type as a HEAD gives them, or undefined when
+     * it is absent. A registry that sends no digest on HEAD: the manifest is
+     * fetched and hashed when `allowGet` (never on the source in prepare).
+     */
+    async head(client, repository, reference, scope, context, allowGet) {
+        const where = `${client.host}/${repository}:${reference}`;
         const answer = await client.request({
             method: 'HEAD',
             path: `/v2/${repository}/manifests/${reference}`,
             headers: { accept: MANIFEST_ACCEPT },
             scopes: [scope],
             expect: [200, 404],
-            kind: 'manifest'
-        });
+            kind: 'manifest',
+            verify: response => {
+                const digest = header(response.headers['docker-content-digest']);
+                if (digest !== undefined)
+                    checkDigest(digest, `${where} Docker-Content-Digest`);
+            }
+        }, context);
         if (answer.status === 404)
             return undefined;
         const digest = header(answer.headers['docker-content-digest']);
         const mediaType = header(answer.headers['content-type']);
         if (digest)
             return { digest, ...(mediaType !== undefined && { mediaType }) };
-        // A registry that does not send the digest on HEAD: hash the manifest instead.
-        const manifest = await this.fetch(client, repository, reference, undefined, scope);
+        if (!allowGet)
+            return { ...(mediaType !== undefined && { mediaType }) };
+        const manifest = await this.fetch(client, repository, reference, undefined, context, scope);
         return { digest: manifest.digest, mediaType: manifest.mediaType };
     }
-    async fetch(client, repository, reference, expectedDigest, scope = pullScope(repository)) {
+    /** GETs a manifest (4 MiB at most) and checks it against the digest expected and the one announced; a mismatch is retried like a failed request. */
+    async fetch(client, repository, reference, expectedDigest, context, scope = pullScope(repository)) {
         const remaining = this.registries.rateLimitRemaining(client.host);
-        if (remaining !== undefined && remaining <= this.options.rateLimitReserve)
-            throw new RateLimitStop(client.host, remaining);
-        const answer = await client.request({
+        if (remaining !== undefined && remaining <= this.options.rateLimitReserve) {
+            throw new RegistryError(`stopped before running out of the pull quota of ${client.host} (ratelimit-remaining: ${remaining})`, {
+                code: 'RATE_LIMIT_STOP',
+                transient: false,
+                side: client.side,
+                host: client.host
+            });
+        }
+        const where = `${client.host}/${repository}:${reference}`;
+        let manifest;
+        await client.request({
             method: 'GET',
             path: `/v2/${repository}/manifests/${reference}`,
             headers: { accept: MANIFEST_ACCEPT },
             scopes: [scope],
             expect: [200],
-            kind: 'manifest'
-        });
-        const where = `${client.host}/${repository}:${reference}`;
-        const manifest = parseManifest(answer.body, header(answer.headers['content-type']), where);
-        const announced = header(answer.headers['docker-content-digest']);
-        for (const expected of [expectedDigest, announced]) {
-            if (expected !== undefined && expected.startsWith('sha256:') && expected !== manifest.digest) {
-                throw new RegistryError(`${where}: the manifest received hashes to ${manifest.digest}, expected ${expected}`, { code: 'DIGEST_MISMATCH', transient: true });
+            kind: 'manifest',
+            maxBodyBytes: MAX_MANIFEST_BYTES,
+            verify: answer => {
+                manifest = checkedManifest(answer, where, expectedDigest);
             }
-        }
+        }, context);
         return manifest;
     }
     /** Makes everything `manifest` references present in the target: children first, then blobs. */
-    async copyContent(route, manifest, tally) {
+    async copyContent(route, manifest, tally, context) {
         if (isIndexType(manifest.mediaType)) {
-            await mapConcurrent(manifest.manifests, this.options.concurrency, async (child) => {
+            await inGroup(manifest.manifests, this.options.concurrency, context, async (child, inner) => {
                 const platform = formatPlatform(child.platform);
                 if (platform && platform !== 'unknown/unknown')
-                    tally.platforms.add(platform);
-                await this.copyChild(route, child, tally);
+                    tally.platforms.add(oneLine(platform, 100));
+                await this.copyChild(route, child, tally, inner);
             });
             return;
         }
         const blobs = manifest.blobs.filter(blob => !isForeign(blob));
-        await mapConcurrent(blobs, this.options.concurrency, async (blob) => {
-            const outcome = await this.blobs.copy(route.source, route.target, blob);
+        await inGroup(blobs, this.options.concurrency, context, async (blob, inner) => {
+            const outcome = await this.blobs.copy(route.source, route.target, blob, inner);
             tally.size += blob.size;
             if (outcome === 'uploaded')
                 tally.transferred += blob.size;
@@ -25184,92 +26852,166 @@ class ImageCopier {
         });
     }
     /** A manifest by digest: present means its blobs are too, since manifests are pushed last. */
-    async copyChild(route, child, tally) {
-        const there = await this.head(route.to, route.target.repository, child.digest, pushScope(route.target.repository));
+    async copyChild(route, child, tally, context) {
+        const there = await this.head(route.to, route.target.repository, child.digest, pushScope(route.target.repository), context, true);
         if (there) {
             tally.skipped += child.size;
             return;
         }
-        const manifest = await this.fetch(route.from, route.source.repository, child.digest, child.digest);
-        await this.copyContent(route, manifest, tally);
-        await this.put(route.to, route.target.repository, child.digest, manifest);
+        const manifest = await this.fetch(route.from, route.source.repository, child.digest, child.digest, context);
+        await this.copyContent(route, manifest, tally, context);
+        await this.put(route.to, route.target.repository, child.digest, manifest, context);
     }
-    async put(client, repository, reference, manifest) {
-        const answer = await client.request({
+    async put(client, repository, reference, manifest, context) {
+        const where = `PUT ${client.host}/v2/${repository}/manifests/${reference}`;
+        await client.request({
             method: 'PUT',
             path: `/v2/${repository}/manifests/${reference}`,
             headers: { 'content-type': manifest.mediaType },
             body: manifest.bytes,
             scopes: [pushScope(repository)],
             expect: [201],
-            kind: 'manifest'
-        });
-        const stored = header(answer.headers['docker-content-digest']);
-        if (stored !== undefined && stored !== manifest.digest) {
-            throw new RegistryError(`PUT ${client.host}/v2/${repository}/manifests/${reference}: the registry stored ${stored}, expected ${manifest.digest}`, {
-                code: 'DIGEST_MISMATCH',
-                transient: false
-            });
-        }
-    }
-    async referrersOnly(route, subject) {
-        const tally = { size: 0, transferred: 0, skipped: 0, platforms: new Set(), referrers: 0 };
-        await this.copyReferrers(route, subject, tally);
-        return tally.referrers;
+            kind: 'manifest',
+            verify: answer => {
+                const stored = header(answer.headers['docker-content-digest']);
+                if (stored !== undefined && stored !== manifest.digest) {
+                    throw new RegistryError(`${where}: the registry stored ${oneLine(stored, 150)}, expected ${manifest.digest}`, { code: 'DIGEST_MISMATCH', transient: false });
+                }
+            }
+        }, context);
     }
     /**
      * Referrers of the image (OCI 1.1): through the referrers API when the source
      * has it, else through the `sha256-<hex>` tag schema; the target gets the
      * fallback tag when it has no referrers API of its own.
      */
-    async copyReferrers(route, subject, tally) {
+    async copyReferrers(route, subject, tally, context) {
         const listed = await route.from.request({
             method: 'GET',
             path: `/v2/${route.source.repository}/referrers/${subject}`,
             headers: { accept: MEDIA_TYPES.ociIndex },
             scopes: [pullScope(route.source.repository)],
-            expect: [200, 400, 404, 405]
-        });
+            expect: [200, 400, 404, 405],
+            maxBodyBytes: MAX_MANIFEST_BYTES,
+            verify: answer => {
+                if (answer.status === 200 && isOciIndex(answer))
+                    parseManifest(answer.body, MEDIA_TYPES.ociIndex, `${route.from.host}/${route.source.repository} referrers of ${subject}`);
+            }
+        }, context);
         const fallbackTag = subject.replace(':', '-');
-        if (listed.status === 200 && (header(listed.headers['content-type']) ?? '').includes(MEDIA_TYPES.ociIndex)) {
+        if (listed.status === 200 && isOciIndex(listed)) {
             const index = parseManifest(listed.body, MEDIA_TYPES.ociIndex, `${route.from.host}/${route.source.repository} referrers of ${subject}`);
             for (const referrer of index.manifests)
-                await this.copyChild(route, referrer, tally);
+                await this.copyChild(route, referrer, tally, context);
             tally.referrers += index.manifests.length;
             const targetHasApi = await route.to.request({
                 method: 'GET',
                 path: `/v2/${route.target.repository}/referrers/${subject}`,
                 headers: { accept: MEDIA_TYPES.ociIndex },
                 scopes: [pushScope(route.target.repository)],
-                expect: [200, 400, 404, 405]
-            });
+                expect: [200, 400, 404, 405],
+                maxBodyBytes: MAX_MANIFEST_BYTES
+            }, context);
             if (targetHasApi.status !== 200 && index.manifests.length > 0) {
                 const bytes = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: MEDIA_TYPES.ociIndex, manifests: index.manifests }));
-                await this.put(route.to, route.target.repository, fallbackTag, { ...index, bytes, digest: sha256Digest(bytes) });
+                await this.put(route.to, route.target.repository, fallbackTag, { ...index, bytes, digest: sha256Digest(bytes) }, context);
             }
             return;
         }
-        const tagged = await this.head(route.from, route.source.repository, fallbackTag, pullScope(route.source.repository));
+        const tagged = await this.head(route.from, route.source.repository, fallbackTag, pullScope(route.source.repository), context, true);
         if (!tagged)
             return;
-        const index = await this.fetch(route.from, route.source.repository, fallbackTag, tagged.digest);
-        const inTarget = await this.head(route.to, route.target.repository, fallbackTag, pushScope(route.target.repository));
+        const index = await this.fetch(route.from, route.source.repository, fallbackTag, tagged.digest, context);
+        const inTarget = await this.head(route.to, route.target.repository, fallbackTag, pushScope(route.target.repository), context, true);
         if (inTarget?.digest === index.digest)
             return;
-        await this.copyContent(route, index, tally);
-        await this.put(route.to, route.target.repository, fallbackTag, index);
+        await this.copyContent(route, index, tally, context);
+        await this.put(route.to, route.target.repository, fallbackTag, index, context);
         tally.referrers += index.manifests.length;
     }
+}
+/** Parses a manifest answer and checks its bytes against the digest asked for and the one the registry announced. */
+function checkedManifest(answer, where, expectedDigest) {
+    const manifest = parseManifest(answer.body, header(answer.headers['content-type']), where);
+    const announced = header(answer.headers['docker-content-digest']);
+    if (announced !== undefined)
+        checkDigest(announced, `${where} Docker-Content-Digest`);
+    for (const expected of [expectedDigest, announced]) {
+        if (expected === undefined)
+            continue;
+        const actual = expected.startsWith('sha256:') ? manifest.digest : digestOf(manifest.bytes, expected);
+        if (actual !== expected) {
+            throw new RegistryError(`${where}: the manifest received hashes to ${actual}, expected ${expected}`, { code: 'DIGEST_MISMATCH', transient: true });
+        }
+    }
+    return manifest;
+}
+function isOciIndex(answer) {
+    return (header(answer.headers['content-type']) ?? '').includes(MEDIA_TYPES.ociIndex);
+}
+/**
+ * errgroup: runs `worker` over `items`, at most `limit` at once; the first
+ * failure aborts the others (their requests end at once) and is thrown once
+ * every worker has stopped, so nothing of this image runs after it failed.
+ */
+async function inGroup(items, limit, context, worker) {
+    const controller = new AbortController();
+    const forward = () => controller.abort(context.signal.reason);
+    if (context.signal.aborted)
+        forward();
+    else
+        context.signal.addEventListener('abort', forward, { once: true });
+    const inner = { signal: controller.signal, ...(context.record && { record: context.record }) };
+    let failed;
+    let next = 0;
+    const lanes = Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, async () => {
+        while (next < items.length && failed === undefined && !controller.signal.aborted) {
+            const item = items[next];
+            next += 1;
+            try {
+                await worker(item, inner);
+            }
+            catch (error) {
+                if (failed === undefined) {
+                    failed = { error };
+                    controller.abort();
+                }
+            }
+        }
+    });
+    try {
+        await Promise.all(lanes);
+    }
+    finally {
+        context.signal.removeEventListener('abort', forward);
+    }
+    if (failed)
+        throw failed.error;
+    // Aborted from outside before any item failed: nothing may pass for done.
+    context.signal.throwIfAborted();
 }
 function selector(ref) {
     // The tag names what to update in the target; a digest-only reference is copied by digest.
     return ref.tag ?? ref.digest;
 }
+function newTally() {
+    return { size: 0, transferred: 0, skipped: 0, platforms: new Set(), referrers: 0 };
+}
 function alreadyPresent(digest, mediaType) {
     return { status: 'already-present', digest, ...(mediaType !== undefined && { mediaType }), bytesTransferred: 0, bytesSkipped: 0, referrers: 0 };
 }
+function notFound(client, ref) {
+    return new RegistryError(`HEAD ${client.host}/v2/${ref.repository}/manifests/${selector(ref)}: HTTP 404 MANIFEST_UNKNOWN`, {
+        status: 404,
+        code: 'MANIFEST_UNKNOWN',
+        transient: false,
+        side: client.side,
+        host: client.host
+    });
+}
 
 ;// CONCATENATED MODULE: ./lib/engine/registry/auth.js
+
 
 /** Parses `Bearer realm="https://auth",service="registry",scope="repository:a:pull"`. */
 function parseChallenge(header) {
@@ -25298,27 +27040,29 @@ class Authenticator {
         this.now = now;
     }
     /** The Authorization header to send up front, when this host's scheme is known. */
-    async headerFor(endpoint, scopes) {
+    async headerFor(endpoint, scopes, signal) {
         const scheme = this.schemes.get(endpoint.host);
         if (!scheme || scheme.kind === 'none')
             return undefined;
         if (scheme.kind === 'basic') {
-            const creds = await this.credentials.lookup(endpoint.credentialKey);
+            const creds = await this.lookup(endpoint, endpoint.credentialKey);
             return creds ? basicHeader(creds) : undefined;
         }
-        return (await this.token(endpoint, scheme, scopes, false)).header;
+        return (await abortable(this.token(endpoint, scheme, scopes, false), signal, endpoint.host)).header;
     }
     /** Answers a 401 challenge; a stale token for these scopes is replaced. */
-    async answer(endpoint, header, scopes) {
+    async answer(endpoint, header, scopes, signal) {
         const challenge = parseChallenge(header ?? '');
-        const creds = await this.credentials.lookup(endpoint.credentialKey);
         if (challenge.scheme === 'basic') {
             this.schemes.set(endpoint.host, { kind: 'basic' });
+            const creds = await this.lookup(endpoint, endpoint.credentialKey);
             if (!creds)
                 throw unauthorized(endpoint, 'the registry requires a login and no credentials were found');
             return basicHeader(creds);
         }
         if (challenge.scheme === 'bearer' && challenge.params.realm) {
+            if (realmUrl(challenge.params.realm) === undefined)
+                throw unauthorized(endpoint, `the token realm '${oneLine(challenge.params.realm, 200)}' is not an http(s) URL`);
             const scheme = {
                 kind: 'bearer',
                 realm: challenge.params.realm,
@@ -25326,9 +27070,9 @@ class Authenticator {
             };
             this.schemes.set(endpoint.host, scheme);
             const wanted = scopes.length > 0 ? scopes : challenge.params.scope ? challenge.params.scope.split(' ') : [];
-            return (await this.token(endpoint, scheme, wanted, true)).header;
+            return (await abortable(this.token(endpoint, scheme, wanted, true), signal, endpoint.host)).header;
         }
-        throw unauthorized(endpoint, `unsupported authentication challenge '${header ?? ''}'`);
+        throw unauthorized(endpoint, `unsupported authentication challenge '${oneLine(header ?? '', 200)}'`);
     }
     /** Marks a host as needing no authentication (it answered without a challenge). */
     noteAnonymous(endpoint) {
@@ -25347,12 +27091,13 @@ class Authenticator {
         return fresh;
     }
     async requestToken(endpoint, scheme, scopes) {
-        const url = new URL(scheme.realm);
+        const url = realmUrl(scheme.realm);
         if (scheme.service !== undefined)
             url.searchParams.set('service', scheme.service);
         for (const scope of scopes)
             url.searchParams.append('scope', scope);
-        const creds = await this.credentials.lookup(endpoint.credentialKey);
+        const key = realmCredentialKey(endpoint, url);
+        const creds = key === undefined ? undefined : await this.lookup(endpoint, key);
         const started = this.now();
         const response = await this.fetchToken(url, creds ? basicHeader(creds) : undefined);
         if (response.status === 401 || response.status === 403) {
@@ -25365,14 +27110,73 @@ class Authenticator {
                 body: response.body.toString('utf8').slice(0, 2000)
             });
         }
-        const parsed = JSON.parse(response.body.toString('utf8'));
-        const token = parsed.token ?? parsed.access_token;
-        if (!token)
-            throw new RegistryError(`the token service ${url.origin} answered without a token`, { transient: false });
+        let parsed;
+        try {
+            parsed = JSON.parse(response.body.toString('utf8'));
+        }
+        catch {
+            throw new RegistryError(`the token service ${url.origin} answered something other than JSON`, { transient: false });
+        }
+        const token = typeof parsed.token === 'string' ? parsed.token : typeof parsed.access_token === 'string' ? parsed.access_token : undefined;
+        if (!token || /[\r\n]/.test(token))
+            throw new RegistryError(`the token service ${url.origin} answered without a usable token`, { transient: false });
         // 60 s is the spec's default lifetime when expires_in is missing.
         const lifetime = (typeof parsed.expires_in === 'number' && parsed.expires_in > 0 ? parsed.expires_in : 60) * 1000;
         return { header: `Bearer ${token}`, expiresAt: started + lifetime };
     }
+    /** A credential lookup whose failure (a broken helper, an unreadable config) is an authentication failure of this registry. */
+    async lookup(endpoint, key) {
+        try {
+            return await this.credentials.lookup(key);
+        }
+        catch (error) {
+            throw unauthorized(endpoint, describeError(error));
+        }
+    }
+}
+function realmUrl(realm) {
+    try {
+        const url = new URL(realm);
+        return url.protocol === 'https:' || url.protocol === 'http:' ? url : undefined;
+    }
+    catch {
+        return undefined;
+    }
+}
+/**
+ * Whose credentials a token request to `realm` may carry, as a credential key:
+ * the registry's own when the realm is the registry's (same host name, or
+ * Docker Hub's auth service), those given for the realm's host otherwise;
+ * none over plain http unless the registry itself is reached over plain http.
+ */
+function realmCredentialKey(endpoint, realm) {
+    const registryIsPlainHttp = endpoint.origin.startsWith('http:');
+    if (realm.protocol !== 'https:' && !(realm.protocol === 'http:' && registryIsPlainHttp))
+        return undefined;
+    return sameRegistry(endpoint.host, realm.host) ? endpoint.credentialKey : realm.host;
+}
+/** Known token services that belong to a registry on another host name. */
+const OWN_REALMS = { [DOCKER_HUB_HOST]: 'auth.docker.io' };
+function sameRegistry(registryHost, realmHost) {
+    const registryName = hostname(registryHost).toLowerCase();
+    const realmName = hostname(realmHost).toLowerCase();
+    return registryName === realmName || OWN_REALMS[registryName] === realmName;
+}
+/** A shared promise (a token several requests wait for) that this caller stops waiting for when its signal aborts. */
+function abortable(promise, signal, host) {
+    if (signal.aborted)
+        return Promise.reject(cancelledError(host));
+    return new Promise((resolve, reject) => {
+        const onAbort = () => reject(cancelledError(host));
+        signal.addEventListener('abort', onAbort, { once: true });
+        promise.then(value => {
+            signal.removeEventListener('abort', onAbort);
+            resolve(value);
+        }, (error) => {
+            signal.removeEventListener('abort', onAbort);
+            reject(error);
+        });
+    });
 }
 function basicHeader(creds) {
     return `Basic ${Buffer.from(`${creds.username}:${creds.password}`).toString('base64')}`;
@@ -25381,58 +27185,15 @@ function unauthorized(endpoint, reason) {
     return new RegistryError(`${endpoint.host}: HTTP 401 UNAUTHORIZED: ${reason}`, { status: 401, code: 'UNAUTHORIZED', transient: false });
 }
 
-;// CONCATENATED MODULE: external "node:child_process"
-const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
-;// CONCATENATED MODULE: ./lib/engine/registry/endpoint.js
-/**
- * Where a registry name is served: `docker.io` by `https://registry-1.docker.io`,
- * Docker Hub reads optionally by a `registry-mirror`, loopback and
- * `insecure-registries` hosts over plain HTTP. Like docker, registries on a
- * loopback address (127.0.0.0/8, localhost, [::1]) default to plain HTTP, so a
- * local test registry needs no TLS set-up.
- */
-
-const DOCKER_HUB_HOST = 'registry-1.docker.io';
-/** The key docker login stores Docker Hub credentials under in config.json. */
-const DOCKER_HUB_CONFIG_KEY = 'https://index.docker.io/v1/';
-function resolveEndpoint(registry, purpose, options) {
-    if (registry === DOCKER_HUB && purpose === 'read' && options.registryMirror) {
-        const mirror = new URL(options.registryMirror);
-        return { registry, origin: mirror.origin, host: mirror.host, credentialKey: mirror.host };
-    }
-    const host = registry === DOCKER_HUB ? DOCKER_HUB_HOST : registry;
-    const scheme = isPlainHttp(host, options.insecureRegistries) ? 'http' : 'https';
-    return { registry, origin: `${scheme}://${host}`, host, credentialKey: registry };
-}
-function isPlainHttp(host, insecure) {
-    if (isLoopbackHost(host))
-        return true;
-    const name = hostname(host);
-    return insecure.some(entry => {
-        const bare = entry.replace(/^https?:\/\//, '').replace(/\/+$/, '');
-        return bare === host || bare === name;
-    });
-}
-/** `127.0.0.1:5000` → `127.0.0.1`; `[::1]:5000` → `[::1]`. */
-function hostname(host) {
-    if (host.startsWith('['))
-        return host.slice(0, host.indexOf(']') + 1);
-    const colon = host.lastIndexOf(':');
-    return colon >= 0 ? host.slice(0, colon) : host;
-}
-function isLoopbackHost(host) {
-    const name = hostname(host).toLowerCase();
-    return name === 'localhost' || name === '[::1]' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(name);
-}
-
 ;// CONCATENATED MODULE: ./lib/engine/registry/credentials.js
 /**
- * Where credentials come from, in order: the action inputs (target credentials
- * for the target registry, source credentials for the source registry), then
- * docker's config.json (`credHelpers[host]`, `auths[host].auth`, `credsStore`,
- * through `docker-credential-<name> get`), so `docker/login-action` before this
- * step just works. Credentials are keyed by registry, and the client only ever
- * sends them to that registry (or the token realm it names).
+ * Where credentials come from, in order: the explicit map the caller built
+ * (registry name → credentials; the caller decides which input goes to which
+ * host), then docker's config.json (`credHelpers[host]`, `auths[host].auth`,
+ * `credsStore`, through `docker-credential-<name> get`), so
+ * `docker/login-action` before this step just works. Credentials are keyed by
+ * registry, and the client only ever sends them to that registry (or the token
+ * realm that is that registry's own: see auth.ts).
  */
 
 
@@ -25570,8 +27331,10 @@ class Registries {
                 url,
                 headers: authorization ? { authorization } : {},
                 agent: this.agents.for(url, 'read'),
-                timeoutMs: options.timeoutMs
+                timeoutMs: options.timeoutMs,
+                deadlineMs: options.deadlineMs
             });
+            // A token answer is small; a larger one is cut short and fails to parse.
             const body = await readBody(response, 1024 * 1024);
             stats.bytesReceived += body.length;
             return { status: response.statusCode ?? 0, body };
@@ -25589,6 +27352,7 @@ class Registries {
                 purpose,
                 retry: this.options.retry,
                 timeoutMs: this.options.timeoutMs,
+                deadlineMs: this.options.deadlineMs,
                 stats: this.statsFor(endpoint.host),
                 onRateLimit: remaining => this.rateLimits.set(endpoint.host, remaining),
                 ...(onRetry && { onRetry: (error, attempt, delayMs) => onRetry(endpoint.host, error, attempt, delayMs) })
@@ -25605,9 +27369,6 @@ class Registries {
     stats() {
         return Object.fromEntries([...this.statsByHost].map(([host, stats]) => [host, { ...stats }]));
     }
-    rateLimitsByHost() {
-        return Object.fromEntries(this.rateLimits);
-    }
     close() {
         this.agents.destroy();
     }
@@ -25622,6 +27383,13 @@ class Registries {
 }
 
 ;// CONCATENATED MODULE: ./lib/engine/registry/engine.js
+/**
+ * `engine: registry`: copies images registry to registry over the OCI
+ * distribution API, every platform of an index included, and looks targets up
+ * with one HEAD. Implements the CopyPort: `prepareCopy` only reads, `copy`
+ * performs what it prepared; a per-image problem is thrown as an
+ * EngineFailure whose kind and side come from the request that failed.
+ */
 
 
 
@@ -25632,7 +27400,6 @@ const MiB = 1024 * 1024;
 class RegistryEngine {
     options;
     name = 'registry';
-    explicit = new Map();
     registries;
     blobs;
     copier;
@@ -25640,14 +27407,15 @@ class RegistryEngine {
         this.options = options;
         const retry = { attempts: options.retries + 1, baseDelayMs: options.retryBaseDelayMs ?? 500, maxDelayMs: options.retryMaxDelayMs ?? 15000 };
         this.registries = new Registries({
-            credentials: this.explicit,
+            credentials: options.credentials ?? new Map(),
             ...(options.dockerConfigDir !== undefined && { dockerConfigDir: options.dockerConfigDir }),
             ...(options.caFile !== undefined && { caFile: options.caFile }),
             ...(options.registryMirror !== undefined && { registryMirror: options.registryMirror }),
             insecureRegistries: options.insecureRegistries,
             concurrency: options.concurrency,
             retry,
-            timeoutMs: options.timeoutMs ?? 60000
+            timeoutMs: options.timeoutMs ?? 60_000,
+            deadlineMs: options.deadlineMs ?? 10 * 60_000
         });
         this.blobs = new BlobMover(this.registries, { chunkSize: options.chunkSize ?? 16 * MiB, chunkThreshold: options.chunkThreshold ?? 64 * MiB, retry });
         this.copier = new ImageCopier(this.registries, this.blobs, {
@@ -25657,242 +27425,351 @@ class RegistryEngine {
             rateLimitReserve: options.rateLimitReserve ?? 2
         });
     }
-    async mirror(source, target) {
-        const started = Date.now();
+    async prepareCopy(source, target, context) {
+        if (sameImage(source, target) && this.options.platforms.length > 0) {
+            // Filtering platforms would overwrite the source with a new index.
+            throw new EngineFailure('unsupported', 'target', `${formatReference(target)} is its own source: copying only ${this.options.platforms.join(', ')} would overwrite it`, {
+                host: target.registry
+            });
+        }
         try {
-            this.noteCredentials(source, target);
-            const outcome = await this.copier.copy(source, target);
-            return {
-                phase: 'mirror',
-                status: outcome.status,
-                durationMs: Date.now() - started,
-                digest: outcome.digest,
-                ...(outcome.size !== undefined && { size: outcome.size }),
-                ...(outcome.platforms && { platforms: outcome.platforms }),
-                bytesTransferred: outcome.bytesTransferred,
-                bytesSkipped: outcome.bytesSkipped
-            };
+            const prepared = await this.copier.prepare(source, target, context);
+            return { source, target, steps: prepared.steps, state: prepared.state, ...(prepared.done && { done: outcome(prepared.done) }) };
         }
         catch (error) {
-            return failure('mirror', error, started, source, target);
+            throw engineFailure(error, context.signal);
         }
     }
-    async verify(target) {
-        const started = Date.now();
+    async copy(prepared, context) {
+        if (prepared.done)
+            return prepared.done;
+        if (!(prepared.state instanceof CopyState)) {
+            throw new EngineFailure('other', 'local', `the copy of ${formatReference(prepared.source)} was not prepared by the registry engine`);
+        }
         try {
-            this.noteCredentials(undefined, target);
-            const client = this.registries.client(target.registry, 'write');
-            const found = await this.copier.head(client, target.repository, target.tag ?? target.digest, pushScope(target.repository));
-            if (found)
-                return { phase: 'verify', status: 'verified', durationMs: Date.now() - started, digest: found.digest };
-            return {
-                phase: 'verify',
-                status: 'missing',
-                durationMs: Date.now() - started,
-                error: `${formatReference(target)} is not in the target registry`,
-                suggestion: `Mirror it first (mode: mirror), or push ${formatReference(target)}`
-            };
+            return outcome(await this.copier.copy(prepared.source, prepared.target, prepared.state, context));
         }
         catch (error) {
-            return failure('verify', error, started, undefined, target);
+            throw engineFailure(error, context.signal);
+        }
+    }
+    describeLookup(target) {
+        return this.copier.describeLookup(target);
+    }
+    async lookup(target, context) {
+        try {
+            const found = await this.copier.lookup(target, context);
+            if (!found)
+                return { status: 'missing' };
+            return { status: 'verified', ...(found.digest !== undefined && { digest: found.digest }) };
+        }
+        catch (error) {
+            throw engineFailure(error, context.signal);
         }
     }
     /** Requests and bytes per host contacted (registries and token services), for the job summary. */
     stats() {
         return this.registries.stats();
     }
-    /** Docker Hub's last `ratelimit-remaining` per host that sent one. */
-    rateLimits() {
-        return this.registries.rateLimitsByHost();
-    }
-    /** How blobs were moved this run: HEADs, mount attempts, declined mounts, uploads, chunks. */
+    /** How blobs were moved this run (HEADs, mounts tried, declined and failed, uploads, chunks), for benchmarks and tests. */
     blobCounts() {
         return { ...this.blobs.counts };
     }
     async close() {
         this.registries.close();
     }
-    // Explicit credentials belong to a registry: the target's to the target, the source's to the source.
-    noteCredentials(source, target) {
-        if (source && this.options.sourceCredentials && !this.explicit.has(source.registry) && source.registry !== target.registry) {
-            this.explicit.set(source.registry, this.options.sourceCredentials);
-        }
-        if (this.options.targetCredentials && !this.explicit.has(target.registry))
-            this.explicit.set(target.registry, this.options.targetCredentials);
-    }
 }
-function failure(phase, error, started, source, target) {
-    const durationMs = Date.now() - started;
-    if (error instanceof RateLimitStop) {
-        return {
-            phase,
-            status: 'skipped',
-            durationMs,
-            error: error.message,
-            suggestion: 'Left for the next run: Docker Hub restores the quota over 6 hours; log in (docker/login-action) for a larger quota, or set registry-mirror'
-        };
-    }
-    const message = describeError(error).split('\n')[0];
-    const log = error instanceof RegistryError ? error.details.body : undefined;
+function outcome(result) {
     return {
-        phase,
-        status: 'failed',
-        durationMs,
-        error: message,
-        ...(log !== undefined && { log }),
-        suggestion: suggestionFor(error, source, target)
+        status: result.status,
+        digest: result.digest,
+        ...(result.size !== undefined && { size: result.size }),
+        ...(result.platforms && { platforms: result.platforms }),
+        bytesTransferred: result.bytesTransferred,
+        bytesSkipped: result.bytesSkipped
     };
 }
-function suggestionFor(error, source, target) {
-    const message = error instanceof Error ? error.message : String(error);
-    const onSource = source !== undefined && message.includes(`/v2/${source.repository}/`) && !message.includes(`/v2/${target.repository}/`);
-    const registry = onSource && source ? source.registry : target.registry;
-    const status = error instanceof RegistryError ? error.status : undefined;
-    const code = error instanceof RegistryError ? error.code : error?.code;
-    if (status === 401 || code === 'UNAUTHORIZED') {
-        return onSource
-            ? `Check the credentials for ${registry}: the source-username/source-password inputs, or docker login ${registry} before this step`
-            : `Check the credentials for ${registry}: the target-username/target-password inputs, or docker login ${registry} before this step`;
+function sameImage(source, target) {
+    return source.registry === target.registry && source.repository === target.repository && (source.tag ?? source.digest) === (target.tag ?? target.digest);
+}
+
+;// CONCATENATED MODULE: ./lib/report/advice.js
+
+function adviseFailure(failure, context) {
+    const host = failure.host ?? (failure.side === 'target' ? context.target?.registry : context.source?.registry);
+    const source = context.source !== undefined ? familiarName(context.source) : undefined;
+    const target = context.target !== undefined ? familiarName(context.target) : undefined;
+    switch (failure.kind) {
+        case 'unauthorized':
+            return failure.side === 'source'
+                ? `Log in to ${host}: the source-username and source-password inputs (Docker Hub), or docker/login-action before this step; check that ${source ?? 'the image'} exists and may be pulled`
+                : `Check the credentials for ${host}: the username and password inputs, or docker/login-action before this step`;
+        case 'denied':
+            return failure.side === 'source'
+                ? `The account may not pull from ${host}; use one with pull permission (source-username/source-password)`
+                : `The account may not push to ${host}${target !== undefined ? ` (${target})` : ''}: grant it push permission on the project, or use another account (username/password)`;
+        case 'not-found':
+            if (failure.phase === 'verify')
+                return missingAdvice(failure, context);
+            if (failure.side === 'source') {
+                return `${source ?? 'The image'} does not exist where it was looked for: check its name and tag; an image that cannot be pulled here can be loaded (docker load) and mirrored with pull: never`;
+            }
+            return undefined;
+        case 'unreachable':
+            return `${host ?? 'The registry'} did not answer after ${context.attempts} attempt${context.attempts === 1 ? '' : 's'}: check that it is reachable from the runner (proxy, DNS, firewall), then run again; raise retries for a flaky network`;
+        case 'rate-limited':
+            return `Left for the next run: Docker Hub restores the pull quota over 6 hours; log in (source-username/source-password) for a larger quota, or set registry-mirror`;
+        case 'integrity':
+            return `The registry sent content that does not match its digest; nothing was written for this image. Retry, and if it persists, report it to the registry's operators`;
+        case 'build-failed':
+            return `Fix the build error shown in the log; the build ran against the mirrored base images (use-mirrored-bases: false builds against the public ones)`;
+        case 'not-local':
+            return `Load it first (docker pull ${source ?? '<image>'}, or docker load -i <archive>), or run with pull: missing`;
+        case 'stale-local':
+            return `The target is already current; remove or re-pull the local copy (docker pull ${source ?? '<image>'}), or run with pull: always`;
+        case 'unsupported':
+            return failure.phase === 'build' ? undefined : `Install docker on the runner, or use engine: registry`;
+        case 'cancelled':
+            return 'The run was cancelled before this image finished; run again';
+        case 'other':
+            return undefined;
     }
-    if (status === 403 || code === 'DENIED')
-        return `The account has no ${onSource ? 'pull' : 'push'} permission on ${registry}; grant it, or use another account`;
-    if (code === 'MANIFEST_UNKNOWN' && source && onSource)
-        return `Check that ${formatReference(source)} exists (skopeo inspect docker://${formatReference(source)})`;
-    if (code === 'NAME_UNKNOWN')
-        return `Create the repository or project for ${formatReference(target)} in ${target.registry}, or fix the mapping`;
-    if (status === 429 || code === 'TOOMANYREQUESTS')
-        return `${registry} is rate limiting: re-run later, log in for a larger quota, or lower concurrency`;
-    if (status !== undefined && status >= 500)
-        return `${registry} failed (HTTP ${status}); re-run later, or raise retries`;
-    if (code === 'DIGEST_MISMATCH' || code === 'SIZE_MISMATCH')
-        return 'The bytes received did not match their digest; re-run, and check any proxy in between';
-    if (typeof code === 'string' && /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS/.test(code)) {
-        return `The TLS certificate of ${registry} is not trusted: pass its CA with ca-file, or list it in insecure-registries`;
+}
+function missingAdvice(failure, context) {
+    if (failure.hint !== undefined)
+        return failure.hint;
+    const source = context.source !== undefined ? familiarName(context.source) : undefined;
+    const target = context.target !== undefined ? familiarName(context.target) : 'its target';
+    if (context.verifyFrom === 'local') {
+        if (context.imageKind === 'service')
+            return `Build it: run mode: build (the image is built as ${target})`;
+        return `Not in the local daemon: docker pull ${source ?? '<image>'} or docker load it, then run mode: mirror with pull: never`;
     }
-    if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
-        return `Cannot reach ${registry}: check the address; a plain-HTTP registry belongs in insecure-registries`;
+    if (context.imageKind === 'service')
+        return 'Build and push it: run mode: build with push: true';
+    return `Mirror it: run mode: mirror${source !== undefined ? ` (copies ${source})` : ''}`;
+}
+
+;// CONCATENATED MODULE: ./lib/engine/pool.js
+/** Bounded concurrency: runs `worker` over `items` with at most `limit` in flight, results in input order. */
+async function mapConcurrent(items, limit, worker) {
+    const results = new Array(items.length);
+    let next = 0;
+    const lanes = Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, async () => {
+        while (next < items.length) {
+            const index = next;
+            next += 1;
+            results[index] = await worker(items[index], index);
+        }
+    });
+    await Promise.all(lanes);
+    return results;
+}
+/** A semaphore for sharing one limit across several call sites (e.g. per registry). */
+class Semaphore {
+    limit;
+    active = 0;
+    waiting = [];
+    constructor(limit) {
+        this.limit = limit;
     }
-    if (code === 'EPROTO' || /wrong version number/i.test(message))
-        return `${registry} does not speak HTTPS: list it in insecure-registries`;
-    return `Re-run to retry; if it persists, check ${registry} and the network between`;
+    async run(task) {
+        // A released slot is handed straight to the next waiter, so the limit holds.
+        if (this.active >= this.limit)
+            await new Promise(resolve => this.waiting.push(resolve));
+        else
+            this.active += 1;
+        try {
+            return await task();
+        }
+        finally {
+            const next = this.waiting.shift();
+            if (next)
+                next();
+            else
+                this.active -= 1;
+        }
+    }
 }
 
 ;// CONCATENATED MODULE: ./lib/execute/execute.js
 
 
-function executeOptionsFromSettings(settings) {
-    return { mode: settings.mode, push: settings.push, concurrency: settings.concurrency, buildConcurrency: settings.buildConcurrency };
-}
-async function executePlan(plan, options, engines, progress) {
-    const unmappedSources = new Set(plan.findings.filter(finding => finding.kind === 'unmapped' && finding.image !== undefined).map(finding => finding.image));
-    const states = plan.images.map(image => ({ image, target: targetOf(image), phases: [] }));
-    const modePhases = phasesOf(options.mode);
-    if (modePhases.includes('mirror')) {
-        const jobs = states.filter(state => state.image.kind === 'base' && state.target !== undefined);
-        // Identical source → target pairs are mirrored once and share the result.
-        const byPair = new Map();
-        for (const job of jobs) {
-            const key = `${job.image.source}\u0000${job.image.target}`;
-            byPair.set(key, [...(byPair.get(key) ?? []), job]);
-        }
-        const pairs = [...byPair.values()];
-        await progress.group(`Mirror ${pairs.length} base image${execute_plural(pairs.length)}`, async () => {
-            const counter = progressCounter(pairs.length, progress);
-            await mapConcurrent(pairs, options.concurrency, async (group) => {
-                const first = group[0];
-                const result = await engines.mirror.mirror(first.image.ref, first.target);
-                counter(result, familiarName(first.image.ref));
-                for (const job of group)
-                    job.phases.push(result);
+
+async function executeJobs(jobs, options, engines, progress) {
+    const results = new Map();
+    const add = (image, result) => {
+        results.set(image, [...(results.get(image) ?? []), result]);
+    };
+    const signal = options.signal ?? new AbortController().signal;
+    for (const blocked of jobs.blocked)
+        add(blocked.image, failedResult(blocked.failure.phase, 0, blocked.failure, []));
+    if (jobs.mirror.length > 0) {
+        await progress.group(`Mirror ${count(jobs.mirror.length, 'base image')}`, async () => {
+            const report = reporter(jobs.mirror.length, progress, options.dryRun);
+            await mapConcurrent(jobs.mirror, options.concurrency, async (job) => {
+                const result = await mirror(job, engines.copy, options.dryRun, signal);
+                add(job.image, result);
+                report(result, familiarName(job.source));
             });
         });
     }
-    if (modePhases.includes('build')) {
-        const jobs = states.filter(state => state.image.kind === 'service' && state.target !== undefined);
-        const push = options.push ?? true;
-        await progress.group(`Build ${jobs.length} service image${execute_plural(jobs.length)}${push ? ' and push them' : ''}`, async () => {
-            const buildEngine = engines.build;
-            const steps = jobs.length * (push ? 2 : 1);
-            const counter = progressCounter(steps, progress);
-            if (buildEngine === undefined) {
-                for (const job of jobs) {
-                    const skipped = { phase: 'build', status: 'skipped', durationMs: 0, error: `the ${engines.mirror.name} engine cannot build images; use engine: docker` };
-                    job.phases.push(skipped);
-                    counter(skipped, familiarName(job.target));
-                }
-                return;
-            }
-            const builds = new Semaphore(options.buildConcurrency);
-            const pushes = new Semaphore(options.concurrency);
-            await Promise.all(jobs.map(async (job) => {
-                const target = job.target;
-                const built = await builds.run(() => buildEngine.build(job.image, target));
-                job.phases.push(built);
-                counter(built, familiarName(target));
-                if (!push)
+    const builds = jobs.build.filter(job => !hasFailed(results.get(job.image)));
+    if (builds.length > 0) {
+        const pushes = builds.filter(job => job.push).length;
+        const title = `Build ${count(builds.length, 'service image')}${pushes > 0 ? ` and push ${pushes === 1 ? 'it' : 'them'}` : ''}`;
+        await progress.group(title, async () => {
+            const report = reporter(builds.length + pushes, progress, options.dryRun);
+            const buildSlots = new Semaphore(options.buildConcurrency);
+            const pushSlots = new Semaphore(options.concurrency);
+            await Promise.all(builds.map(async (job) => {
+                const built = await buildSlots.run(() => build(job, engines.build, options.dryRun, signal, progress));
+                add(job.image, built);
+                report(built, familiarName(job.target));
+                if (!job.push)
                     return;
-                if (built.status !== 'built' && built.status !== 'planned') {
-                    const skipped = { phase: 'push', status: 'skipped', durationMs: 0, error: 'not pushed: the build failed' };
-                    job.phases.push(skipped);
-                    counter(skipped, familiarName(target));
-                    return;
-                }
-                const pushed = await pushes.run(() => buildEngine.push(target));
-                job.phases.push(pushed);
-                counter(pushed, familiarName(target));
+                const pushed = built.status === 'failed' || built.status === 'skipped'
+                    ? { phase: 'push', status: 'skipped', durationMs: 0, error: `not pushed: the build ${built.status === 'failed' ? 'failed' : 'was skipped'}` }
+                    : await pushSlots.run(() => push(job, engines.build, options.dryRun, signal));
+                add(job.image, pushed);
+                report(pushed, familiarName(job.target));
             }));
         });
     }
-    if (modePhases.includes('verify')) {
-        const jobs = states.filter(state => state.target !== undefined);
-        const verifier = engines.verify ?? engines.mirror;
-        const verify = verifier.verify.bind(verifier);
-        await progress.group(`Verify ${jobs.length} image${execute_plural(jobs.length)}`, async () => {
-            const counter = progressCounter(jobs.length, progress);
-            await mapConcurrent(jobs, options.concurrency, async (job) => {
-                const target = job.target;
-                const earlier = job.phases.find(phase => phase.status === 'failed');
+    if (jobs.verify.length > 0) {
+        await progress.group(`Verify ${count(jobs.verify.length, 'image')}`, async () => {
+            const report = reporter(jobs.verify.length, progress, options.dryRun);
+            await mapConcurrent(jobs.verify, options.concurrency, async (job) => {
+                const earlier = (results.get(job.image) ?? []).find(phase => phase.status === 'failed');
                 const result = earlier !== undefined
                     ? { phase: 'verify', status: 'skipped', durationMs: 0, error: `not verified: the ${earlier.phase} failed` }
-                    : await verify(target, { source: job.image.ref, kind: job.image.kind });
-                job.phases.push(result);
-                counter(result, familiarName(target));
+                    : await execute_verify(job, engines.lookup, options.dryRun, signal);
+                add(job.image, result);
+                report(result, familiarName(job.target));
             });
         });
     }
-    return states.map(state => ({
-        image: state.image,
-        status: finalStatus(state.image, state.phases, state.target !== undefined, unmappedSources),
-        phases: state.phases
-    }));
+    return results;
 }
-function phasesOf(mode) {
-    switch (mode) {
-        case 'mirror':
-            return ['mirror'];
-        case 'build':
-            return ['build'];
-        case 'verify':
-            return ['verify'];
-        case 'all':
-            return ['mirror', 'build', 'verify'];
-        default:
-            return [];
+async function mirror(job, engine, dryRun, signal) {
+    const { context, commands } = operationContext(signal);
+    const started = Date.now();
+    if (engine === undefined)
+        return unsupported('mirror', 'no engine here can copy images');
+    try {
+        const prepared = await engine.prepareCopy(job.source, job.target, context);
+        if (prepared.done === undefined && dryRun) {
+            return { phase: 'mirror', status: 'planned', durationMs: Date.now() - started, commands: prepared.steps };
+        }
+        const outcome = await engine.copy(prepared, context);
+        return {
+            phase: 'mirror',
+            status: outcome.status,
+            durationMs: Date.now() - started,
+            ...(outcome.digest !== undefined && { digest: outcome.digest }),
+            ...(outcome.size !== undefined && { size: outcome.size }),
+            ...(outcome.platforms !== undefined && { platforms: outcome.platforms }),
+            ...(outcome.bytesTransferred !== undefined && { bytesTransferred: outcome.bytesTransferred }),
+            ...(outcome.bytesSkipped !== undefined && { bytesSkipped: outcome.bytesSkipped }),
+            ...(commands.length > 0 && { commands })
+        };
+    }
+    catch (error) {
+        return failedResult('mirror', Date.now() - started, failureOf(error, 'mirror'), commands, logOf(error));
     }
 }
-function targetOf(image) {
-    if (image.target === null)
-        return undefined;
-    return image.targetRef ?? parseReference(image.target);
+async function build(job, engine, dryRun, signal, progress) {
+    if (engine === undefined)
+        return unsupported('build', 'only the docker engine builds images, and docker is not available to this run');
+    const request = { command: job.command, pullsFrom: job.pullsFrom };
+    if (dryRun)
+        return { phase: 'build', status: 'planned', durationMs: 0, commands: engine.describeBuild(request) };
+    const { context, commands } = operationContext(signal, line => progress.info(`    ${line}`));
+    const started = Date.now();
+    try {
+        const built = await engine.build(request, context);
+        return { phase: 'build', status: 'built', durationMs: Date.now() - started, ...(built.imageId !== undefined && { digest: built.imageId }), commands };
+    }
+    catch (error) {
+        return failedResult('build', Date.now() - started, failureOf(error, 'build'), commands, logOf(error));
+    }
 }
-/** The first failure, else the last phase's status. */
-function finalStatus(image, phases, hasTarget, unmappedSources) {
-    if (!hasTarget)
-        return unmappedSources.has(image.source) ? 'unmapped' : 'skipped';
-    const failure = phases.find(phase => phase.status === 'failed');
-    if (failure !== undefined)
-        return 'failed';
-    return phases[phases.length - 1]?.status ?? 'skipped';
+async function push(job, engine, dryRun, signal) {
+    if (dryRun)
+        return { phase: 'push', status: 'planned', durationMs: 0, commands: engine.describePush(job.target) };
+    const { context, commands } = operationContext(signal);
+    const started = Date.now();
+    try {
+        const pushed = await engine.push(job.target, context);
+        return { phase: 'push', status: 'pushed', durationMs: Date.now() - started, ...(pushed.digest !== undefined && { digest: pushed.digest }), commands };
+    }
+    catch (error) {
+        return failedResult('push', Date.now() - started, failureOf(error, 'push'), commands, logOf(error));
+    }
+}
+async function execute_verify(job, engine, dryRun, signal) {
+    if (engine === undefined)
+        return unsupported('verify', 'no engine here can look images up');
+    if (dryRun)
+        return { phase: 'verify', status: 'planned', durationMs: 0, commands: engine.describeLookup(job.target) };
+    const { context, commands } = operationContext(signal);
+    const started = Date.now();
+    try {
+        const found = await engine.lookup(job.target, context);
+        if (found.status === 'verified') {
+            return {
+                phase: 'verify',
+                status: 'verified',
+                durationMs: Date.now() - started,
+                ...(found.digest !== undefined && { digest: found.digest }),
+                ...(found.size !== undefined && { size: found.size }),
+                ...(found.platforms !== undefined && { platforms: found.platforms })
+            };
+        }
+        const failure = {
+            kind: 'not-found',
+            side: 'target',
+            phase: 'verify',
+            host: job.target.registry,
+            message: `not in ${job.target.registry}`,
+            ...(found.hint !== undefined && { hint: found.hint })
+        };
+        return { phase: 'verify', status: 'missing', durationMs: Date.now() - started, error: failure.message, failure };
+    }
+    catch (error) {
+        return failedResult('verify', Date.now() - started, failureOf(error, 'verify'), commands, logOf(error));
+    }
+}
+function operationContext(signal, output) {
+    const commands = [];
+    return { context: { signal, record: line => commands.push(line), ...(output !== undefined && { output }) }, commands };
+}
+/** Any error becomes a typed failure; an engine that threw something untyped is 'other' on this machine. */
+function failureOf(error, phase) {
+    if (error instanceof EngineFailure) {
+        return { kind: error.kind, side: error.side, phase, message: error.message, ...(error.details.host !== undefined && { host: error.details.host }) };
+    }
+    return { kind: 'other', side: 'local', phase, message: error instanceof Error ? error.message : String(error) };
+}
+function logOf(error) {
+    return error instanceof EngineFailure ? error.details.log : undefined;
+}
+function failedResult(phase, durationMs, failure, commands, log) {
+    return {
+        phase,
+        status: 'failed',
+        durationMs,
+        error: failure.message,
+        failure,
+        ...(commands.length > 0 && { commands }),
+        ...(log !== undefined && log !== '' && { log })
+    };
+}
+function unsupported(phase, message) {
+    return { phase, status: 'skipped', durationMs: 0, error: message };
+}
+function hasFailed(phases) {
+    return (phases ?? []).some(phase => phase.status === 'failed');
 }
 const VERBS = {
     planned: 'would',
@@ -25906,39 +27783,64 @@ const VERBS = {
     failed: 'failed',
     skipped: 'skipped'
 };
-/** `[7/15] mirrored postgres:15-alpine in 3.2s`, one line per finished step, in completion order. */
-function progressCounter(total, progress) {
+/**
+ * `[7/15] mirrored postgres:15-alpine in 3.2s`, one line per finished step in
+ * completion order; below it, this step's own commands when they matter (a
+ * dry run, a failure).
+ */
+function reporter(total, progress, dryRun) {
     let done = 0;
     return (result, name) => {
         done += 1;
         const verb = result.status === 'planned' ? `would ${result.phase}` : result.status === 'failed' ? `failed to ${result.phase}` : VERBS[result.status];
-        let line = `[${done}/${total}] ${verb} ${name} in ${(result.durationMs / 1000).toFixed(1)}s`;
-        if (result.error !== undefined)
+        let line = `[${done}/${total}] ${verb} ${name}`;
+        if (result.status !== 'planned')
+            line += ` in ${(result.durationMs / 1000).toFixed(1)}s`;
+        if (result.error !== undefined && result.status !== 'planned')
             line += `: ${result.error}`;
         progress.info(line);
-        if (result.suggestion !== undefined)
-            progress.info(`    suggestion: ${result.suggestion}`);
-        // A dry run lists the commands it would have run.
-        if (result.status === 'planned' && result.log !== undefined) {
-            for (const command of result.log.split('\n').slice(1))
+        if (dryRun || result.status === 'failed')
+            for (const command of result.commands ?? [])
                 progress.info(`    ${command}`);
-        }
     };
 }
-function execute_plural(count) {
-    return count === 1 ? '' : 's';
+function count(n, noun) {
+    return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }
 
 ;// CONCATENATED MODULE: ./lib/execute/run.js
 
 
 
-async function executeSettings(plan, settings, progress) {
-    const docker = new DockerEngine({ ...dockerEngineOptions(settings, plan), onRetry: message => progress.info(message) });
+
+
+/**
+ * Credentials by host, each only where it belongs: the target's to the
+ * `registry` host, the source's to Docker Hub (and to the registry mirror that
+ * stands in for it).
+ */
+function credentialsByHost(settings) {
+    const byHost = new Map();
+    if (settings.sourceCredentials !== undefined)
+        byHost.set(DOCKER_HUB, settings.sourceCredentials);
+    if (settings.targetCredentials !== undefined && settings.registry !== undefined)
+        byHost.set(settings.registry.registry, settings.targetCredentials);
+    return byHost;
+}
+async function executeSettings(plan, jobs, settings, progress, signal) {
+    const credentials = credentialsByHost(settings);
+    const docker = new DockerEngine({
+        pull: settings.pull,
+        push: settings.push,
+        credentials,
+        insecureRegistries: settings.insecureRegistries,
+        ...(settings.registryMirror !== undefined && { registryMirror: settings.registryMirror }),
+        retry: { attempts: settings.retries + 1, baseDelayMs: 500, maxDelayMs: 15000 },
+        onRetry: message => progress.info(message)
+    });
     const registry = settings.engine === 'registry'
         ? new RegistryEngine({
-            ...(settings.targetCredentials !== undefined && { targetCredentials: settings.targetCredentials }),
-            ...(settings.sourceCredentials !== undefined && { sourceCredentials: settings.sourceCredentials }),
+            credentials,
             ...(settings.registryMirror !== undefined && { registryMirror: settings.registryMirror }),
             ...(settings.caFile !== undefined && { caFile: settings.caFile }),
             insecureRegistries: settings.insecureRegistries,
@@ -25948,15 +27850,48 @@ async function executeSettings(plan, settings, progress) {
             copyReferrers: settings.copyReferrers
         })
         : undefined;
-    const mirror = registry ?? docker;
-    const verify = settings.verifyFrom === 'local' ? docker : mirror;
+    const engines = {
+        copy: registry ?? docker,
+        build: docker,
+        lookup: settings.verifyFrom === 'local' ? docker.localLookup() : (registry ?? docker)
+    };
     try {
-        const results = await executePlan(plan, executeOptionsFromSettings(settings), { mirror, build: docker, verify }, progress);
+        const phases = await executeJobs(jobs, { dryRun: settings.dryRun, concurrency: settings.concurrency, buildConcurrency: settings.buildConcurrency, ...(signal !== undefined && { signal }) }, engines, progress);
+        const results = imageResults(plan.images, phases, {
+            engine: settings.engine,
+            attempts: settings.retries + 1,
+            verifyFrom: settings.verifyFrom
+        });
         return { results, ...(registry !== undefined && { registries: registry.stats() }) };
     }
     finally {
         await Promise.allSettled([docker.close(), ...(registry !== undefined ? [registry.close()] : [])]);
     }
+}
+/** One result per plan image: its phases with advice, and the status that sums them up. */
+function imageResults(images, phases, context) {
+    return images.map(image => {
+        const advised = (phases.get(image.source) ?? []).map(phase => {
+            if (phase.failure === undefined || phase.suggestion !== undefined)
+                return phase;
+            const suggestion = adviseFailure(phase.failure, {
+                imageKind: image.kind,
+                source: image.ref,
+                ...(image.targetRef !== undefined && { target: image.targetRef }),
+                ...context
+            });
+            return suggestion === undefined ? phase : { ...phase, suggestion };
+        });
+        return { image, status: finalStatus(image, advised), phases: advised };
+    });
+}
+/** Unmapped and excluded images were never attempted; otherwise the first failure, else the last phase's status. */
+function finalStatus(image, phases) {
+    if (image.mapping !== 'mapped')
+        return image.mapping === 'excluded' ? 'skipped' : 'unmapped';
+    if (phases.some(phase => phase.status === 'failed'))
+        return 'failed';
+    return phases[phases.length - 1]?.status ?? 'skipped';
 }
 
 ;// CONCATENATED MODULE: ./lib/pipeline.js
@@ -25976,10 +27911,14 @@ async function executeSettings(plan, settings, progress) {
 
 
 
-async function runPipeline(settings, progress) {
+
+
+async function runPipeline(settings, progress, signal) {
     const outputs = {};
+    // Repository files are read only inside the root (env-file inputs excepted), as regular files under a size cap.
+    const reader = confinedReader(settings.root, { allowedOutside: [...settings.envFiles, ...(settings.templateDefaults ?? [])] });
     const compose = {
-        readFile: fileReader(settings.root, external_node_fs_namespaceObject_0),
+        readFile: reader.readFile,
         env: settings.env,
         envFiles: settings.envFiles.map(file => external_node_path_namespaceObject.relative(settings.root, file).split(external_node_path_namespaceObject.sep).join('/')),
         rootDirectoryName: external_node_path_namespaceObject.basename(settings.root)
@@ -25990,51 +27929,71 @@ async function runPipeline(settings, progress) {
             dockerfilePatterns: settings.dockerfiles,
             exclude: settings.exclude
         });
+        if (discovery.composeFiles.length === 0 && discovery.dockerfiles.length === 0)
+            discovery.findings.push(nothingToScan(settings));
         const projects = groupComposeProjects(discovery.composeFiles);
-        const found = buildInventory({ ...compose, composeProjects: projects, dockerfiles: discovery.dockerfiles });
-        const result = { ...found, findings: [...discovery.findings, ...found.findings] };
+        const { projects: loadedProjects, ...found } = buildInventory({
+            ...compose,
+            composeProjects: projects,
+            dockerfiles: discovery.dockerfiles,
+            ...(settings.templateDefaults !== undefined && { templateDefaults: settings.templateDefaults.map(file => external_node_path_namespaceObject.relative(settings.root, file).split(external_node_path_namespaceObject.sep).join('/')) })
+        });
+        const result = { ...found, findings: [...discovery.findings, ...reader.findings(), ...found.findings] };
         progress.info(`${result.files.length} files scanned: ${result.images.filter(image => image.kind === 'base').length} base images, ${result.images.filter(image => image.kind === 'service').length} service images, ${result.findings.length} findings`);
-        return { inventory: result, composeProjects: projects };
+        return { inventory: result, composeProjects: loadedProjects };
     });
-    const fullPlan = planFor(inventory, settings);
-    let plan = fullPlan;
-    if (settings.shard !== undefined) {
-        const { index, count } = settings.shard;
-        plan = { ...plan, images: selectShard(plan.images, index, count) };
-        progress.info(`Shard ${index}/${count}: ${plan.images.length} images`);
-    }
+    const plan = planFor(inventory, settings);
+    // Shard membership only filters jobs: builds are always derived from the whole plan.
+    const shardImages = settings.shard === undefined ? undefined : new Set(selectShard(plan.images, settings.shard.index, settings.shard.count).map(image => image.source));
+    if (settings.shard !== undefined)
+        progress.info(`Shard ${settings.shard.index}/${settings.shard.count}: ${pipeline_count(shardImages?.size ?? 0, 'image')}`);
     if (settings.mode === 'plan')
         outputs.matrix = matrixOutput(plan.images, settings.shards);
+    const shownImages = shardImages === undefined ? plan.images : plan.images.filter(image => shardImages.has(image.source));
     const findings = [...plan.findings];
     if (settings.composeOutput !== undefined && settings.registry !== undefined) {
         // Every service of the deployment, whichever shard this job handles.
-        const written = writeDeploymentCompose({ ...compose, plan: fullPlan, composeProjects, output: settings.composeOutput });
+        // The projects the inventory loaded: compose-output never loads them again.
+        const written = writeDeploymentCompose({ plan, projects: composeProjects, output: settings.composeOutput });
         findings.push(...written.findings);
         if (written.paths.length > 0)
             outputs['compose-file'] = written.paths.join('\n');
     }
     let execution;
     if (settings.mode !== 'plan' && settings.mode !== 'check') {
-        execution = await executeSettings(plan, settings, progress);
+        const jobs = selectJobs(planJobs(plan, {
+            root: settings.root,
+            workspace: settings.workspace,
+            useMirroredBases: settings.useMirroredBases,
+            push: settings.push,
+            ...(settings.buildNetwork !== undefined && { buildNetwork: settings.buildNetwork }),
+            platforms: settings.platforms,
+            readFile: readWorkspaceFile
+        }), settings.mode, shardImages);
+        findings.push(...jobs.findings);
+        execution = await executeSettings({ ...plan, images: shownImages }, jobs, settings, progress, signal);
     }
     const report = buildReport({
         mode: settings.mode,
         ...(settings.registry !== undefined && { registry: settings.registry.text }),
         ...(settings.tag !== undefined && { tag: settings.tag }),
         dryRun: settings.dryRun,
-        images: plan.images,
+        images: shownImages,
         findings,
         files: plan.files,
         ...(execution !== undefined && { results: execution.results }),
         ...(execution?.registries !== undefined && { registries: execution.registries }),
-        failOn: settings.failOn
+        failOn: settings.failOn,
+        // Report paths are relative to the repository root, not to the scanned path.
+        pathPrefix: external_node_path_namespaceObject.relative(settings.workspace, settings.root).split(external_node_path_namespaceObject.sep).join('/'),
+        ...(settings.configFile !== undefined && { configFile: displayPath(settings, settings.configFile) })
     });
     return { report, outputs };
 }
 /** Without a registry (mode plan) the inventory is the plan, with no targets. */
 function planFor(inventory, settings) {
     if (settings.registry === undefined) {
-        return { images: inventory.images.map(image => ({ ...image, target: null })), findings: inventory.findings, files: inventory.files };
+        return { images: inventory.images.map(image => ({ ...image, mapping: 'unmapped', target: null })), findings: inventory.findings, files: inventory.files };
     }
     const loaded = settings.configFile === undefined ? undefined : loadMappingConfig(settings.configFile, displayPath(settings, settings.configFile));
     const plan = mapInventory({ ...inventory, findings: [...inventory.findings, ...(loaded?.findings ?? [])] }, {
@@ -26049,138 +28008,312 @@ function planFor(inventory, settings) {
     });
     return plan;
 }
+/** No compose file and no Dockerfile: an error, not a green "0/0 images verified" (a job without actions/checkout). */
+function nothingToScan(settings) {
+    const where = external_node_path_namespaceObject.relative(settings.workspace, settings.root).split(external_node_path_namespaceObject.sep).join('/') || '.';
+    return {
+        kind: 'invalid-config',
+        severity: 'error',
+        message: `Nothing to scan: no compose file and no Dockerfile under '${where}'${settings.composeFiles.length + settings.dockerfiles.length > 0 ? ` matching the compose-files/dockerfiles patterns` : ''}`,
+        suggestion: "Check out the repository first (actions/checkout), or point 'path' (and 'compose-files'/'dockerfiles') at the files to scan"
+    };
+}
 function displayPath(settings, absolute) {
     return external_node_path_namespaceObject.relative(settings.root, absolute).split(external_node_path_namespaceObject.sep).join('/');
 }
+/** Reads a file for the plan stage, resolving symlinks so confinement checks see where it really is. */
+function readWorkspaceFile(absolutePath) {
+    const realPath = external_node_fs_namespaceObject.realpathSync(absolutePath);
+    return { realPath, text: external_node_fs_namespaceObject.statSync(realPath).isFile() ? external_node_fs_namespaceObject.readFileSync(realPath, 'utf8') : '' };
+}
+function pipeline_count(n, noun) {
+    return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}
+
+;// CONCATENATED MODULE: ./lib/report/neutralize.js
+/**
+ * Text from a repository, a registry or docker, made safe to print in a
+ * GitHub Actions log. The runner reads every line a step prints (stdout and
+ * stderr) for workflow commands: a line whose first non-blank characters are
+ * `::` (`::error::`, `::add-mask::`, `::stop-commands::`), and the older `##[`
+ * form anywhere in a line. It splits lines on carriage returns as well as on
+ * newlines, so `\r::error::x` inside one "line" is a command too.
+ *
+ * - `safeLine` keeps one line one line: carriage returns, newlines and other
+ *   control characters become visible escapes (`\r`, `\n`, `\x1b`), a leading
+ *   `::` and every `##[` get a zero-width space between their characters, which
+ *   the runner does not read as a command and a reader does not see.
+ * - `untrustedBlock` prints many lines verbatim (docker output, a dry run's
+ *   commands) between `::stop-commands::<token>` and `::<token>::`, with a
+ *   random token the text cannot contain, so nothing in between is a command;
+ *   each line still gets `safeLine`'s treatment of `##[` and control characters,
+ *   which the log viewer would otherwise render.
+ */
+
+const ZERO_WIDTH_SPACE = '\u200b';
+/** Control characters but tab, as visible escapes: `\r`, `\n`, `\x1b`. */
+function escapeControls(text) {
+    // eslint-disable-next-line no-control-regex
+    return text.replace(/[\u0000-\u0008\u000a-\u001f\u007f\u0085\u2028\u2029]/g, char => {
+        if (char === '\r')
+            return '\\r';
+        if (char === '\n')
+            return '\\n';
+        const code = char.charCodeAt(0);
+        return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
+    });
+}
+function breakCommands(line) {
+    let result = line.split('##[').join(`##${ZERO_WIDTH_SPACE}[`);
+    const leading = /^(\s*)::/.exec(result);
+    if (leading !== null)
+        result = `${leading[1]}:${ZERO_WIDTH_SPACE}:${result.slice(leading[0].length)}`;
+    return result;
+}
+/** One line of untrusted text, safe to print: no workflow command, no line break. */
+function safeLine(text) {
+    return breakCommands(escapeControls(text));
+}
+/**
+ * Many lines of untrusted text, safe to print as they are: the lines between
+ * stop-commands markers. Returns the text to print (several lines, no trailing newline).
+ * @param token for tests; by default 128 random bits.
+ */
+function untrustedBlock(text, token) {
+    let marker = token ?? randomBytes(16).toString('hex');
+    // A token the text contains would end the block early; a random one never does, but a given one might.
+    while (text.includes(marker))
+        marker = randomBytes(16).toString('hex');
+    const lines = text.split(/\r\n|\r|\n/).map(line => breakCommands(escapeControls(line)));
+    return [`::stop-commands::${marker}`, ...lines, `::${marker}::`].join('\n');
+}
+/** Prints text through `write` (one call per line): one line as `safeLine`, several as an `untrustedBlock`. */
+function printUntrusted(text, write) {
+    if (/[\r\n]/.test(text.replace(/[\r\n]+$/, '')))
+        write(untrustedBlock(text.replace(/[\r\n]+$/, '')));
+    else
+        write(safeLine(text.replace(/[\r\n]+$/, '')));
+}
 
 ;// CONCATENATED MODULE: ./lib/report/summary.js
-/** Rows per table before the rest is left to the JSON report. */
-const MAX_TABLE_ROWS = 300;
+
+/** Rows shown before a list is collapsed in <details>. */
+const COLLAPSE_AFTER = 10;
+/** Rows per table at most; the JSON report has the rest. */
+const MAX_TABLE_ROWS = 200;
+const MAX_SUMMARY_BYTES = (/* unused pure expression or super */ null && (512 * 1024));
+const MAX_LOGS = 10;
 const MAX_LOG_CHARS = 4000;
+const MAX_COMMAND_LINES = 400;
 const FINDING_TITLES = {
     'invalid-file': 'Files that could not be read',
     'unresolved-variable': 'Unresolved variables',
     'invalid-reference': 'Invalid image references',
-    'invalid-config': 'Mapping file errors',
+    'invalid-config': 'Mapping file and input errors',
     unmapped: 'Unmapped images',
     excluded: 'Excluded by the mapping file',
     collision: 'Target collisions',
     'tag-policy': 'Tag policy',
     'version-drift': 'Several versions of one image',
     missing: 'Missing images',
-    failed: 'Failed images'
+    failed: 'Failed images',
+    'scan-note': 'How files were read'
 };
+/** Finding kinds in the order a reader fixes them. */
+const KIND_ORDER = (/* unused pure expression or super */ null && (['failed', 'missing', 'invalid-config', 'unmapped', 'collision', 'tag-policy', 'invalid-file', 'unresolved-variable', 'invalid-reference', 'version-drift', 'excluded', 'scan-note']));
 function escapeHtml(text) {
-    return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+    return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
 }
-const code = (text) => `<code>${escapeHtml(text)}</code>`;
-function renderSummary(report, summary) {
-    const icon = report.ok ? '✅' : '❌';
-    summary.addHeading('image-mirror', 2);
-    summary.addRaw(`<p><strong>${icon} ${escapeHtml(report.verdict)}</strong></p>`, true);
-    const context = [`mode <code>${escapeHtml(report.mode)}</code>`];
-    if (report.registry !== null)
-        context.push(`registry ${code(report.registry)}`);
-    if (report.tag !== null)
-        context.push(`tag ${code(report.tag)}`);
-    context.push(`${report.files.length} files scanned`);
-    summary.addRaw(`<p>${context.join(' · ')}</p>`, true);
-    renderFindings(report.findings, summary);
-    renderImages('Base images', report.images.filter(image => image.kind === 'base'), summary);
-    renderImages('Service images', report.images.filter(image => image.kind === 'service'), summary);
-    renderFailures(report.images, summary);
-    renderTraffic(report, summary);
-    return summary;
+/** Escaped text for a cell or paragraph: newlines become <br>, so no blank line reaches the Markdown parser. */
+function cellText(text) {
+    return escapeHtml(text.replace(/\r\n?/g, '\n')).replace(/\n/g, '<br>');
 }
-function renderFindings(findings, summary) {
-    if (findings.length === 0)
-        return;
-    const byKind = new Map();
-    for (const finding of findings)
-        byKind.set(finding.kind, [...(byKind.get(finding.kind) ?? []), finding]);
-    for (const [kind, group] of byKind) {
-        summary.addHeading(`${FINDING_TITLES[kind]} (${group.length})`, 3);
-        const rows = [
-            [
-                { data: 'Severity', header: true },
-                { data: 'Where', header: true },
-                { data: 'Problem', header: true },
-                { data: 'Suggested fix', header: true }
-            ]
-        ];
-        for (const finding of group.slice(0, MAX_TABLE_ROWS)) {
-            const where = finding.file !== undefined ? `${finding.file}${finding.line !== undefined ? `:${finding.line}` : ''}` : '';
-            rows.push([
-                severityLabel(finding),
-                where === '' ? '' : code(where),
-                escapeHtml(finding.message),
-                finding.suggestion === undefined ? '' : `<pre>${escapeHtml(finding.suggestion)}</pre>`
-            ]);
-        }
-        summary.addTable(rows);
-        noteCut(group.length, summary);
+/** Escaped text for <pre>: newlines kept as entities, so the HTML stays on one line. */
+function preText(text) {
+    return escapeHtml(text.replace(/\r\n?/g, '\n')).replace(/\n/g, '&#10;');
+}
+const summary_code = (text) => `<code>${cellText(text)}</code>`;
+/** Prose where `backticks` mark code: escaped, code spans as <code>. */
+function proseHtml(text) {
+    return text
+        .split(/(`[^`\n]+`)/)
+        .map(part => (part.length > 2 && part.startsWith('`') && part.endsWith('`') ? summary_code(part.slice(1, -1)) : cellText(part)))
+        .join('');
+}
+/**
+ * A suggestion as HTML: prose as wrapped text; code as a block. The code is a
+ * YAML list (`- source: …`) when the suggestion starts with one, or the lines
+ * after a prose line that ends with ':' ("Add these rules under rules: in x.yml:").
+ */
+function suggestionHtml(text) {
+    const { prose, code: block } = splitSuggestion(text);
+    const parts = [];
+    if (prose !== '')
+        parts.push(proseHtml(prose));
+    if (block !== '')
+        parts.push(`<pre><code>${preText(block)}</code></pre>`);
+    return parts.join('');
+}
+function splitSuggestion(text) {
+    const lines = text.replace(/\s+$/, '').split('\n');
+    if (lines[0]?.startsWith('- ') === true)
+        return { prose: '', code: lines.join('\n') };
+    const intro = lines.findIndex((line, index) => index < lines.length - 1 && /:\s*$/.test(line));
+    if (intro < 0)
+        return { prose: lines.join('\n'), code: '' };
+    return { prose: lines.slice(0, intro + 1).join('\n'), code: lines.slice(intro + 1).join('\n') };
+}
+function renderSummary(report, options = {}) {
+    const links = validLinks(options.links);
+    const sections = [];
+    sections.push(headerHtml(report));
+    if (report.nextSteps.length > 0)
+        sections.push(`<h3>What to do next</h3>\n<ul>${report.nextSteps.map(step => `<li>${proseHtml(step)}</li>`).join('')}</ul>`);
+    for (const kind of KIND_ORDER) {
+        const group = report.findings.filter(finding => finding.kind === kind);
+        if (group.length > 0)
+            sections.push(findingsHtml(kind, group, report, links));
     }
+    sections.push(imagesHtml('Base images', report.images.filter(image => image.kind === 'base'), report, links));
+    sections.push(imagesHtml('Service images', report.images.filter(image => image.kind === 'service'), report, links));
+    sections.push(commandsHtml(report.images));
+    sections.push(logsHtml(report.images));
+    sections.push(trafficHtml(report));
+    return withinBudget(sections.filter(section => section !== ''), options.maxBytes ?? MAX_SUMMARY_BYTES);
+}
+function withinBudget(sections, maxBytes) {
+    const note = (left) => `<p><em>${plural(left, 'section')} of this summary ${left === 1 ? 'was' : 'were'} left out to keep it under GitHub's size limit: the JSON report (the <code>report</code> output) has everything.</em></p>`;
+    const kept = [];
+    let bytes = Buffer.byteLength(note(sections.length)) + 1;
+    for (const [index, section] of sections.entries()) {
+        const size = Buffer.byteLength(section) + 1;
+        if (bytes + size > maxBytes) {
+            kept.push(note(sections.length - index));
+            break;
+        }
+        kept.push(section);
+        bytes += size;
+    }
+    return `${kept.join('\n')}\n`;
+}
+// ---------------------------------------------------------------- header
+function headerHtml(report) {
+    const icon = !report.ok ? '❌' : report.dryRun ? '📝' : '✅';
+    const context = [`image-mirror, mode ${summary_code(report.mode)}${report.dryRun ? ' (dry run)' : ''}`];
+    if (report.registry !== null)
+        context.push(`registry ${summary_code(report.registry)}`);
+    if (report.tag !== null)
+        context.push(`tag ${summary_code(report.tag)}`);
+    context.push(`${plural(report.files.length, 'file')} scanned${report.path !== '' ? ` in ${summary_code(report.path)}` : ''}`);
+    const images = `${plural(report.counts.images, 'image')} (${report.counts.base} base, ${report.counts.service} service)`;
+    context.push(images);
+    return `<h2>${icon} ${cellText(report.verdict)}</h2>\n<p>${context.join(' · ')}</p>`;
+}
+// ---------------------------------------------------------------- findings
+function findingsHtml(kind, group, report, links) {
+    const title = kind === 'missing' && report.registry !== null ? `Missing from ${summary_code(report.registry)}` : escapeHtml(FINDING_TITLES[kind]);
+    const parts = [`<h3>${title} (${group.length})</h3>`];
+    const suggestions = new Set(group.map(finding => finding.suggestion ?? ''));
+    const shared = suggestions.size === 1 && group.length > 1 ? group[0].suggestion : undefined;
+    if (shared !== undefined)
+        parts.push(`<div><strong>Fix:</strong> ${suggestionHtml(shared)}</div>`);
+    const runWide = group.filter(finding => finding.affected !== undefined);
+    for (const finding of runWide)
+        parts.push(runWideHtml(finding, shared === undefined));
+    const rows = group.filter(finding => finding.affected === undefined);
+    if (rows.length === 0)
+        return parts.join('\n');
+    // The image and where it is referenced share the first column, so the prose columns get the width.
+    const hasWhere = rows.some(finding => finding.file !== undefined || finding.image !== undefined);
+    const hasFix = shared === undefined && rows.some(finding => finding.suggestion !== undefined);
+    const severities = new Set(rows.map(finding => finding.severity));
+    const headers = [
+        ...(severities.size > 1 ? ['Level'] : []),
+        ...(hasWhere ? ['Where'] : []),
+        kind === 'missing' ? 'Detail' : 'Problem',
+        ...(hasFix ? ['Fix'] : [])
+    ];
+    const body = rows.map(finding => [
+        ...(severities.size > 1 ? [severityLabel(finding)] : []),
+        ...(hasWhere ? [whereHtml(finding, links)] : []),
+        cellText(finding.message),
+        ...(hasFix ? [finding.suggestion === undefined ? '' : suggestionHtml(finding.suggestion)] : [])
+    ]);
+    parts.push(tableHtml(headers, body, plural(rows.length, FINDING_NOUNS[kind][0], FINDING_NOUNS[kind][1])));
+    return parts.join('\n');
+}
+const FINDING_NOUNS = {
+    'invalid-file': ['file', 'files'],
+    'unresolved-variable': ['variable', 'variables'],
+    'invalid-reference': ['reference', 'references'],
+    'invalid-config': ['error', 'errors'],
+    unmapped: ['unmapped image', 'unmapped images'],
+    excluded: ['excluded image', 'excluded images'],
+    collision: ['collision', 'collisions'],
+    'tag-policy': ['violation', 'violations'],
+    'version-drift': ['image', 'images'],
+    missing: ['missing image', 'missing images'],
+    failed: ['failed image', 'failed images'],
+    'scan-note': ['note', 'notes']
+};
+function whereHtml(finding, links) {
+    const parts = [];
+    if (finding.image !== undefined)
+        parts.push(summary_code(displayName(finding.image)));
+    if (finding.file !== undefined)
+        parts.push(locationHtml({ file: finding.file, line: finding.line ?? 0 }, links));
+    return parts.join('<br>');
+}
+/** One problem of the whole run: what, the fix, and the images it affected (collapsed when many). */
+function runWideHtml(finding, withFix) {
+    const affected = finding.affected ?? [];
+    const list = affected.map(name => summary_code(name)).join(', ');
+    const images = affected.length > COLLAPSE_AFTER ? `<details><summary>${plural(affected.length, 'image')} affected</summary><p>${list}</p></details>` : `<p>Affected: ${list}</p>`;
+    const fix = withFix && finding.suggestion !== undefined ? `<div><strong>Fix:</strong> ${suggestionHtml(finding.suggestion)}</div>` : '';
+    return `<p>${severityLabel(finding)} ${cellText(finding.message)}</p>${fix}${images}`;
 }
 function severityLabel(finding) {
     if (finding.severity === 'error')
-        return '❌ error';
+        return '❌';
     if (finding.severity === 'warning')
-        return '⚠️ warning';
-    return 'ℹ️ notice';
+        return '⚠️';
+    return 'ℹ️';
 }
-function renderImages(title, images, summary) {
+// ---------------------------------------------------------------- images
+function imagesHtml(title, images, report, links) {
     if (images.length === 0)
-        return;
-    summary.addHeading(`${title} (${images.length})`, 3);
-    const executed = images.some(image => image.phases !== undefined && image.phases.length > 0);
-    const header = ['Source', 'Target', 'Status', ...(executed ? ['Digest', 'Size', 'Time'] : []), 'Referenced in'];
-    const rows = [header.map(data => ({ data, header: true }))];
-    for (const image of images.slice(0, MAX_TABLE_ROWS)) {
-        const last = image.phases?.at(-1);
-        const digest = image.phases?.map(phase => phase.digest).find(value => value !== undefined);
-        const size = image.phases?.map(phase => phase.size).find(value => value !== undefined);
+        return '';
+    const executed = images.some(image => (image.phases?.length ?? 0) > 0);
+    const digests = images.some(image => image.digest !== undefined);
+    const mapped = report.registry !== null;
+    // Source and target share a column (the target below the source), so the table fits the panel.
+    const headers = [mapped ? 'Image → target' : 'Image', ...(mapped || executed ? ['Status'] : []), ...(digests ? ['Digest'] : []), 'Referenced in'];
+    const rows = images.map(image => {
         const time = image.phases?.reduce((total, phase) => total + phase.durationMs, 0);
-        rows.push([
-            code(image.source),
-            image.target === null ? '—' : code(image.target),
-            escapeHtml(statusLabel(image)),
-            ...(executed
-                ? [digest === undefined ? '' : code(digest.slice(0, 19)), size === undefined ? '' : formatBytes(size), time === undefined || last === undefined ? '' : formatDuration(time)]
-                : []),
-            escapeHtml(formatOrigins(image.origins))
-        ]);
-    }
-    summary.addTable(rows);
-    noteCut(images.length, summary);
+        const target = image.target === null ? '<br>→ —' : `<br>→ ${summary_code(shortTarget(image.target, report.registry ?? ''))}`;
+        return [
+            `${summary_code(displayName(image.source))}${mapped ? target : ''}`,
+            ...(mapped || executed ? [`${escapeHtml(statusLabel(image))}${executed && time !== undefined && time > 0 ? `<br>${formatDuration(time)}` : ''}`] : []),
+            ...(digests ? [image.digest === undefined ? '' : summary_code(shortDigest(image.digest))] : []),
+            originsHtml(image.origins, links)
+        ];
+    });
+    const note = mapped ? `<p>Targets are below ${summary_code(report.registry)}.${digests ? ' Full digests: the <code>digests</code> output.' : ''}</p>` : '';
+    return `<h3>${escapeHtml(title)} (${images.length})</h3>\n${note}${tableHtml(headers, rows, plural(images.length, 'image'))}`;
 }
-function renderFailures(images, summary) {
-    const failed = images.filter(image => image.phases?.some(phase => phase.log !== undefined && (phase.status === 'failed' || phase.status === 'missing')));
-    if (failed.length === 0)
-        return;
-    summary.addHeading('Failure details', 3);
-    for (const image of failed.slice(0, MAX_TABLE_ROWS)) {
-        for (const phase of image.phases ?? []) {
-            if (phase.log === undefined || (phase.status !== 'failed' && phase.status !== 'missing'))
-                continue;
-            const log = phase.log.length > MAX_LOG_CHARS ? `${phase.log.slice(0, MAX_LOG_CHARS)}\n… (cut; the JSON report has all of it)` : phase.log;
-            summary.addDetails(escapeHtml(`${phase.phase} ${image.target ?? image.source}: ${phase.error ?? phase.status}`), `<pre>${escapeHtml(log)}</pre>`);
-        }
-    }
+/** The target below the registry input, which the summary names once: `library/postgres:15`. */
+function shortTarget(target, registry) {
+    return target.startsWith(`${registry}/`) ? target.slice(registry.length + 1) : target;
 }
-function renderTraffic(report, summary) {
-    const hosts = Object.entries(report.registries ?? {});
-    if (hosts.length === 0)
-        return;
-    summary.addHeading('Registry traffic', 3);
-    const transferred = report.images.reduce((total, image) => total + (image.phases ?? []).reduce((sum, phase) => sum + (phase.bytesTransferred ?? 0), 0), 0);
-    const skipped = report.images.reduce((total, image) => total + (image.phases ?? []).reduce((sum, phase) => sum + (phase.bytesSkipped ?? 0), 0), 0);
-    summary.addRaw(`<p>${formatBytes(transferred)} copied, ${formatBytes(skipped)} already present or mounted.</p>`, true);
-    const rows = [['Registry', 'Requests', 'Received', 'Sent'].map(data => ({ data, header: true }))];
-    for (const [host, traffic] of hosts)
-        rows.push([code(host), String(traffic.requests), formatBytes(traffic.bytesReceived), formatBytes(traffic.bytesSent)]);
-    summary.addTable(rows);
+function shortDigest(digest) {
+    const [algorithm, hex] = digest.split(':');
+    return hex === undefined ? digest : `${algorithm}:${hex.slice(0, 12)}`;
 }
 function statusLabel(image) {
+    if (image.status === 'planned' && (image.phases?.length ?? 0) > 0) {
+        const phases = image.phases.filter(phase => phase.status === 'planned').map(phase => phase.phase);
+        return `would ${joinAnd(phases)}`;
+    }
     const labels = {
         verified: '✅ verified',
         mirrored: '✅ mirrored',
@@ -26193,11 +28326,85 @@ function statusLabel(image) {
         unmapped: '❌ unmapped',
         skipped: '⏭️ skipped'
     };
-    return labels[image.status] ?? image.status;
+    const failedPhase = image.status === 'failed' ? image.phases?.find(phase => phase.status === 'failed')?.phase : undefined;
+    return failedPhase !== undefined ? `❌ ${failedPhase} failed` : (labels[image.status] ?? image.status);
 }
-function noteCut(total, summary) {
-    if (total > MAX_TABLE_ROWS)
-        summary.addRaw(`<p>… and ${total - MAX_TABLE_ROWS} more: see the JSON report.</p>`, true);
+// ---------------------------------------------------------------- commands, logs, traffic
+/** A dry run's commands (or a real run's, when the engines recorded them), collapsed per phase. */
+function commandsHtml(images) {
+    const byPhase = new Map();
+    const dryRun = images.some(image => image.phases?.some(phase => phase.status === 'planned'));
+    if (!dryRun)
+        return '';
+    for (const image of images) {
+        for (const phase of image.phases ?? []) {
+            if (phase.commands === undefined || phase.commands.length === 0)
+                continue;
+            byPhase.set(phase.phase, [...(byPhase.get(phase.phase) ?? []), `# ${displayName(image.target ?? image.source)}`, ...phase.commands]);
+        }
+    }
+    if (byPhase.size === 0)
+        return '';
+    const parts = ['<h3>Commands the run would make</h3>'];
+    for (const [phase, lines] of byPhase) {
+        const commands = lines.filter(line => !line.startsWith('# ')).length;
+        const shown = lines.length > MAX_COMMAND_LINES ? [...lines.slice(0, MAX_COMMAND_LINES), `# … ${lines.length - MAX_COMMAND_LINES} more lines: see the JSON report`] : lines;
+        parts.push(`<details><summary>${escapeHtml(summary_capitalize(phase))}: ${plural(commands, 'command')}</summary><pre><code>${preText(shown.join('\n'))}</code></pre></details>`);
+    }
+    return parts.join('\n');
+}
+function logsHtml(images) {
+    const logs = [];
+    for (const image of images) {
+        for (const phase of image.phases ?? []) {
+            if (phase.log === undefined || (phase.status !== 'failed' && phase.status !== 'missing'))
+                continue;
+            const log = phase.log.length > MAX_LOG_CHARS ? `${phase.log.slice(0, MAX_LOG_CHARS)}\n… (cut; the JSON report has all of it)` : phase.log;
+            logs.push(`<details><summary>${escapeHtml(`${phase.phase} ${displayName(image.target ?? image.source)}`)}</summary><pre>${preText(log)}</pre></details>`);
+        }
+    }
+    if (logs.length === 0)
+        return '';
+    const more = logs.length > MAX_LOGS ? `<p>… and ${logs.length - MAX_LOGS} more in the JSON report.</p>` : '';
+    return `<h3>Tool output of the failures (${logs.length})</h3>\n${logs.slice(0, MAX_LOGS).join('\n')}${more}`;
+}
+function trafficHtml(report) {
+    const hosts = Object.entries(report.registries ?? {});
+    if (hosts.length === 0)
+        return '';
+    const sum = (pick) => report.images.reduce((total, image) => total + (image.phases ?? []).reduce((inner, phase) => inner + (pick(phase) ?? 0), 0), 0);
+    const rows = hosts.map(([host, traffic]) => [summary_code(host), String(traffic.requests), formatBytes(traffic.bytesReceived), formatBytes(traffic.bytesSent)]);
+    return `<h3>Registry traffic</h3>\n<p>${formatBytes(sum(phase => phase.bytesTransferred))} copied, ${formatBytes(sum(phase => phase.bytesSkipped))} already present or mounted.</p>${tableHtml(['Registry', 'Requests', 'Received', 'Sent'], rows, plural(rows.length, 'registry', 'registries'))}`;
+}
+// ---------------------------------------------------------------- building blocks
+/** A table; over COLLAPSE_AFTER rows it is collapsed in <details> labelled with `what` ("20 missing images"). */
+function tableHtml(headers, rows, what) {
+    const shown = rows.slice(0, MAX_TABLE_ROWS);
+    const head = `<tr>${headers.map(header => `<th>${escapeHtml(header)}</th>`).join('')}</tr>`;
+    const body = shown.map(row => `<tr>${row.map(cell => `<td>${cell}</td>`).join('')}</tr>`).join('');
+    const cut = rows.length > MAX_TABLE_ROWS ? `<p>… and ${rows.length - MAX_TABLE_ROWS} more: see the JSON report.</p>` : '';
+    const table = `<table>${head}${body}</table>${cut}`;
+    return rows.length > COLLAPSE_AFTER ? `<details><summary>Show all ${escapeHtml(what)}</summary>${table}</details>` : table;
+}
+function originsHtml(origins, links, limit = 2) {
+    const shown = origins.slice(0, limit).map(origin => locationHtml(origin, links));
+    return origins.length > limit ? `${shown.join('<br>')}<br>+${origins.length - limit} more` : shown.join('<br>');
+}
+function locationHtml(origin, links) {
+    const text = escapeHtml(origin.line > 0 ? `${origin.file}:${origin.line}` : origin.file);
+    if (links === undefined || origin.file.startsWith('../') || origin.file.startsWith('/'))
+        return text;
+    const href = `${links.serverUrl}/${links.repository}/blob/${links.sha}/${origin.file.split('/').map(encodeURIComponent).join('/')}${origin.line > 0 ? `#L${origin.line}` : ''}`;
+    return `<a href="${escapeHtml(href)}">${text}</a>`;
+}
+function validLinks(links) {
+    if (links === undefined)
+        return undefined;
+    const ok = /^https?:\/\/[A-Za-z0-9.-]+(?::\d+)?(?:\/[\w.~-]+)*$/.test(links.serverUrl) && /^[\w.-]+\/[\w.-]+$/.test(links.repository) && /^[0-9a-f]{7,64}$/i.test(links.sha);
+    return ok ? { ...links, serverUrl: links.serverUrl.replace(/\/+$/, '') } : undefined;
+}
+function summary_capitalize(text) {
+    return text.charAt(0).toUpperCase() + text.slice(1);
 }
 function formatOrigins(origins, limit = 3) {
     const shown = origins.slice(0, limit).map(origin => `${origin.file}:${origin.line}`);
@@ -26221,41 +28428,242 @@ function formatDuration(ms) {
 
 ;// CONCATENATED MODULE: ./lib/report/text.js
 
-function renderText(report) {
-    const lines = [`${report.ok ? 'OK' : 'FAILED'}: ${report.verdict}`, ''];
+
+
+const text_KIND_ORDER = ['failed', 'missing', 'invalid-config', 'unmapped', 'collision', 'tag-policy', 'invalid-file', 'unresolved-variable', 'invalid-reference', 'version-drift', 'excluded', 'scan-note'];
+function renderText(report, options = {}) {
+    const verbose = options.verbose === true;
+    const lines = [];
+    const cut = (items) => verbose || items.length <= COLLAPSE_AFTER
+        ? { shown: items, more: undefined }
+        : { shown: items.slice(0, COLLAPSE_AFTER), more: `  … ${items.length - COLLAPSE_AFTER} more (--verbose shows all)` };
+    lines.push(`${report.ok ? (report.dryRun ? 'DRY RUN' : 'OK') : 'FAILED'}: ${report.verdict}`);
+    const context = [`mode ${report.mode}`];
+    if (report.registry !== null)
+        context.push(`registry ${report.registry}`);
+    if (report.tag !== null)
+        context.push(`tag ${report.tag}`);
+    context.push(`${report_plural(report.files.length, 'file')} scanned${report.path !== '' ? ` in ${report.path}` : ''}`);
+    lines.push(context.join(' · '), '');
+    if (report.nextSteps.length > 0) {
+        lines.push('What to do next:');
+        for (const step of report.nextSteps)
+            lines.push(`  - ${step}`);
+        lines.push('');
+    }
+    for (const kind of text_KIND_ORDER) {
+        const group = report.findings.filter(finding => finding.kind === kind);
+        if (group.length === 0)
+            continue;
+        lines.push(`${FINDING_TITLES[kind]} (${group.length}):`);
+        const suggestions = new Set(group.map(finding => finding.suggestion ?? ''));
+        const shared = suggestions.size === 1 && group.length > 1 ? group[0].suggestion : undefined;
+        if (shared !== undefined)
+            lines.push(...suggestionLines(shared, '  Fix: '));
+        const { shown, more } = cut(group);
+        for (const finding of shown)
+            lines.push(...findingLines(finding, shared === undefined, verbose));
+        if (more !== undefined)
+            lines.push(more);
+        lines.push('');
+    }
     const section = (title, images) => {
         if (images.length === 0)
             return;
         lines.push(`${title} (${images.length}):`);
-        const width = Math.max(...images.map(image => image.source.length));
-        for (const image of images) {
+        const { shown, more } = cut(images);
+        const width = Math.max(...shown.map(image => report_displayName(image.source).length));
+        for (const image of shown) {
             const target = image.target === null ? '' : ` -> ${image.target}`;
-            lines.push(`  ${image.source.padEnd(width)}${target}  [${image.status}]  ${formatOrigins(image.origins)}`);
+            const digest = image.digest === undefined ? '' : `  ${image.digest}`;
+            lines.push(`  ${report_displayName(image.source).padEnd(width)}${target}  [${statusText(image)}]${digest}  ${formatOrigins(image.origins)}`);
         }
+        if (more !== undefined)
+            lines.push(more);
         lines.push('');
     };
     section('Base images', report.images.filter(image => image.kind === 'base'));
     section('Service images', report.images.filter(image => image.kind === 'service'));
-    if (report.findings.length > 0) {
-        lines.push(`Findings (${report.findings.length}):`);
-        for (const finding of report.findings) {
-            const where = finding.file === undefined ? '' : `${finding.file}${finding.line === undefined ? '' : `:${finding.line}`}: `;
-            lines.push(`  ${finding.severity}: ${where}${finding.message} [${finding.kind}]`);
-            if (finding.suggestion !== undefined)
-                lines.push(...finding.suggestion.split('\n').map(line => `      ${line}`));
+    const commands = report.images.flatMap(image => (image.phases ?? []).filter(phase => phase.status === 'planned').flatMap(phase => (phase.commands ?? []).map(command => ({ image, phase, command }))));
+    if (commands.length > 0) {
+        if (verbose) {
+            lines.push(`Commands the run would make (${commands.length}):`);
+            for (const { command } of commands)
+                lines.push(`  ${command}`);
         }
+        else
+            lines.push(`${report_plural(commands.length, 'command')} would run (--verbose lists them).`);
         lines.push('');
     }
+    // Every line may carry a repository's or a registry's text.
+    return lines
+        .flatMap(line => line.split('\n'))
+        .map(line => safeLine(line))
+        .join('\n');
+}
+function findingLines(finding, withFix, verbose) {
+    const where = finding.file === undefined ? '' : `${finding.file}${finding.line === undefined ? '' : `:${finding.line}`}: `;
+    const level = finding.severity === 'error' ? 'error' : finding.severity;
+    const lines = [`  ${level}: ${where}${finding.message}`];
+    if (withFix && finding.suggestion !== undefined)
+        lines.push(...suggestionLines(finding.suggestion, '      fix: '));
+    if (finding.affected !== undefined) {
+        const shown = verbose || finding.affected.length <= COLLAPSE_AFTER ? finding.affected : finding.affected.slice(0, COLLAPSE_AFTER);
+        const more = shown.length < finding.affected.length ? `, … ${finding.affected.length - shown.length} more (--verbose shows all)` : '';
+        lines.push(`      images: ${shown.join(', ')}${more}`);
+    }
+    return lines;
+}
+/** Prose on the first line after the label, code indented below it. */
+function suggestionLines(suggestion, label) {
+    const { prose, code } = splitSuggestion(suggestion);
+    const indent = ' '.repeat(label.length);
+    const lines = prose === '' ? [`${label.trimEnd()}`] : prose.split('\n').map((line, index) => `${index === 0 ? label : indent}${line}`);
+    if (code !== '')
+        lines.push(...code.split('\n').map(line => `${indent}  ${line}`));
+    return lines;
+}
+function statusText(image) {
+    if (image.status === 'planned' && (image.phases?.length ?? 0) > 0) {
+        return `would ${image.phases.filter((phase) => phase.status === 'planned').map(phase => phase.phase).join(', ')}`;
+    }
+    return image.status;
+}
+
+;// CONCATENATED MODULE: ./lib/cli/arguments.js
+/**
+ * The CLI's flags, generated from the input table in src/inputs.ts: parsing
+ * (`--name value`, `--name=value`, bare boolean flags, repeatable list flags)
+ * and --help. Pure: no file system, no environment.
+ */
+
+/** Options of the CLI itself, not inputs of the action. */
+const CLI_OPTIONS = [
+    { name: 'json', description: 'Print the JSON report on stdout instead of the text report.' },
+    { name: 'help', description: 'Print this help.' }
+];
+class UsageError extends Error {
+    constructor(message) {
+        super(message);
+        this.name = 'UsageError';
+    }
+}
+const BOOLEAN_WORDS = [...TRUE_WORDS, ...FALSE_WORDS];
+/**
+ * Parses `--name value`, `--name=value`, and for boolean inputs a bare `--name`
+ * (true) or `--name true|false`. A list input may be repeated (each value adds
+ * entries); any other input given twice is a usage error, as is an unknown
+ * option, a missing value or a stray argument.
+ */
+function parseArguments(argv) {
+    const known = new Map(INPUT_SPECS.map(input => [input.name, input]));
+    const inputs = new Map();
+    let json = false;
+    let help = false;
+    for (let i = 0; i < argv.length; i += 1) {
+        const arg = argv[i];
+        if (arg === '--json')
+            json = true;
+        else if (arg === '--help' || arg === '-h')
+            help = true;
+        else if (arg.startsWith('--') && arg.length > 2) {
+            const eq = arg.indexOf('=');
+            const name = arg.slice(2, eq < 0 ? undefined : eq);
+            const spec = known.get(name);
+            if (spec === undefined)
+                throw new UsageError(`Unknown option '--${name}' (see --help)`);
+            const next = argv[i + 1];
+            let value;
+            if (eq >= 0)
+                value = arg.slice(eq + 1);
+            else if (spec.kind === 'boolean') {
+                // `--dry-run` alone means true; a following true/false word is its value.
+                if (next !== undefined && BOOLEAN_WORDS.includes(next.toLowerCase())) {
+                    value = next;
+                    i += 1;
+                }
+                else
+                    value = 'true';
+            }
+            else {
+                if (next === undefined || (next.startsWith('--') && next.length > 2)) {
+                    throw new UsageError(`Option '--${name}' needs a value${next === undefined ? '' : ` (write --${name}=${next} if that is the value)`}`);
+                }
+                value = next;
+                i += 1;
+            }
+            if (inputs.has(name)) {
+                if (spec.kind !== 'list')
+                    throw new UsageError(`Option '--${name}' is given more than once; it takes one value`);
+                inputs.set(name, `${inputs.get(name)}\n${value}`);
+            }
+            else
+                inputs.set(name, value);
+        }
+        else
+            throw new UsageError(`Unexpected argument '${arg}' (options are --name value; see --help)`);
+    }
+    return { inputs, json, help };
+}
+/** The environment variable that stands for an input: IMAGE_MIRROR_REPORT_PATH for report-path. */
+function environmentName(input) {
+    return `IMAGE_MIRROR_${input.toUpperCase().replace(/-/g, '_')}`;
+}
+function usage() {
+    const lines = [
+        'Usage: image-mirror [--json] --mode <mode> --registry <host/namespace> [options]',
+        '',
+        'Options (each also read from IMAGE_MIRROR_<NAME>, e.g. IMAGE_MIRROR_PASSWORD; a flag wins over the variable):'
+    ];
+    for (const input of INPUT_SPECS) {
+        const notes = [];
+        if (input.default !== undefined)
+            notes.push(`default: ${input.default}`);
+        if (input.kind === 'choice' && input.fallback !== undefined)
+            notes.push(`default: ${input.fallback}`);
+        if (input.kind === 'list')
+            notes.push('repeatable');
+        if (input.kind === 'secret')
+            notes.push(`prefer ${environmentName(input.name)}: a command line is visible to other users`);
+        lines.push(`  --${input.name}${valueHint(input)}${notes.length > 0 ? `  (${notes.join('; ')})` : ''}`, `      ${input.description}`);
+    }
+    for (const option of CLI_OPTIONS)
+        lines.push(`  --${option.name}`, `      ${option.description}`);
+    lines.push('', 'Exit status: 0 no problems, 1 problems found (see the report), 2 bad usage or input.');
     return lines.join('\n');
+}
+function valueHint(input) {
+    switch (input.kind) {
+        case 'boolean':
+            return ' [true|false]';
+        case 'choice':
+            return ` <${input.choices.join('|')}>`;
+        case 'integer':
+            return ` <${input.min}-${input.max}>`;
+        case 'list':
+            return input.glob === true ? ' <glob>' : input.path !== undefined ? ' <file>' : input.choices !== undefined ? ' <kind>' : ' <value>';
+        case 'path':
+            return input.path.expect === 'directory' ? ' <dir>' : ' <path>';
+        case 'secret':
+            return ' <secret>';
+        case 'string':
+            return ' <value>';
+    }
 }
 
 ;// CONCATENATED MODULE: ./lib/cli/program.js
 /**
  * The CLI front end: the action's inputs as flags (`--registry`, `--mode`, …),
  * or as IMAGE_MIRROR_<INPUT> environment variables (for secrets, which do not
- * belong on a command line). Logs go to stderr; stdout gets the report (text,
- * or JSON with --json). Exit codes: 0 ok, 1 problems found, 2 bad usage or input.
+ * belong on a command line). Flags, their values and --help come from the
+ * input table in src/inputs.ts. Logs go to stderr; stdout gets the report
+ * (text, or JSON with --json). Exit codes: 0 ok, 1 problems found, 2 bad usage
+ * or input (the report is still written, saying what was wrong).
  */
+
+
+
+
 
 
 
@@ -26266,82 +28674,64 @@ function renderText(report) {
 const EXIT_OK = 0;
 const EXIT_PROBLEMS = 1;
 const EXIT_USAGE = 2;
-class UsageError extends Error {
-}
-function parseArguments(argv) {
-    const known = new Map(INPUTS.map(input => [input.name, input]));
-    const inputs = new Map();
-    let json = false;
-    let help = false;
-    for (let i = 0; i < argv.length; i += 1) {
-        const arg = argv[i];
-        if (arg === '--json')
-            json = true;
-        else if (arg === '--help' || arg === '-h')
-            help = true;
-        else if (arg.startsWith('--')) {
-            const eq = arg.indexOf('=');
-            const name = arg.slice(2, eq < 0 ? undefined : eq);
-            const spec = known.get(name);
-            if (spec === undefined)
-                throw new UsageError(`Unknown option '--${name}' (see --help)`);
-            let value;
-            if (eq >= 0)
-                value = arg.slice(eq + 1);
-            else if (spec.flag === true && (argv[i + 1] === undefined || argv[i + 1]?.startsWith('--') === true))
-                value = 'true';
-            else {
-                const next = argv[i + 1];
-                if (next === undefined)
-                    throw new UsageError(`Option '--${name}' needs a value`);
-                value = next;
-                i += 1;
-            }
-            // Repeating a list option adds to it, as a multi-line input would.
-            inputs.set(name, inputs.has(name) ? `${inputs.get(name)}\n${value}` : value);
-        }
-        else
-            throw new UsageError(`Unexpected argument '${arg}' (options are --name value; see --help)`);
-    }
-    return { inputs, json, help };
-}
-function usage() {
-    const lines = ['Usage: image-mirror [--json] --mode <mode> --registry <host/namespace> [options]', '', 'Options (each also read from IMAGE_MIRROR_<NAME>, e.g. IMAGE_MIRROR_PASSWORD):'];
-    for (const input of INPUTS) {
-        const value = input.flag === true ? '' : ' <value>';
-        lines.push(`  --${input.name}${value}${input.default !== undefined ? ` (default: ${input.default})` : ''}`, `      ${input.description}`);
-    }
-    lines.push('  --json', '      Print the JSON report on stdout instead of the text report.');
-    return lines.join('\n');
-}
-async function program_main(argv, env) {
+const processIo = () => ({
+    stdout: text => process.stdout.write(text),
+    stderr: text => process.stderr.write(text),
+    cwd: process.cwd(),
+    tempDir: external_node_os_namespaceObject.tmpdir()
+});
+async function program_main(argv, env, io = processIo()) {
     let args;
     try {
         args = parseArguments(argv);
     }
     catch (error) {
-        process.stderr.write(`image-mirror: ${error.message}\n`);
+        io.stderr(`image-mirror: ${error.message}\n`);
         return EXIT_USAGE;
     }
     if (args.help) {
-        process.stdout.write(`${usage()}\n`);
+        io.stdout(`${usage()}\n`);
         return EXIT_OK;
     }
-    const read = (name) => args.inputs.get(name) ?? env[`IMAGE_MIRROR_${name.toUpperCase().replace(/-/g, '_')}`] ?? '';
+    for (const input of INPUT_SPECS) {
+        if (input.kind === 'secret' && args.inputs.has(input.name)) {
+            io.stderr(`image-mirror: warning: --${input.name} on the command line is visible to other users of this machine; prefer ${environmentName(input.name)}\n`);
+        }
+    }
+    const read = name => args.inputs.get(name) ?? env[environmentName(name)] ?? '';
+    const context = {
+        workspace: io.cwd,
+        tempDir: io.tempDir,
+        // A new directory per run, so two runs never share (or race for) the default report.
+        ...(read('report-path').trim() === '' && { reportDir: external_node_fs_namespaceObject.mkdtempSync(external_node_path_namespaceObject.join(io.tempDir, 'image-mirror-')) }),
+        env,
+        maskSecret: () => undefined
+    };
+    const allowedRoots = [io.cwd, io.tempDir];
     let settings;
     try {
-        settings = buildSettings(read, { workspace: process.cwd(), tempDir: external_node_os_namespaceObject.tmpdir(), env, maskSecret: () => undefined });
+        settings = buildSettings(read, context);
     }
     catch (error) {
-        if (error instanceof InputError) {
-            process.stderr.write(`image-mirror: ${error.message}\n`);
-            return EXIT_USAGE;
+        if (!(error instanceof InputError))
+            throw error;
+        io.stderr(`image-mirror: ${error.message}\n`);
+        // The report-path input may be what was wrong: then the report goes to a new directory of its own.
+        const reportPath = reportPathAfterError(read, { ...context, reportDir: context.reportDir ?? external_node_fs_namespaceObject.mkdtempSync(external_node_path_namespaceObject.join(io.tempDir, 'image-mirror-')) });
+        if (reportPath !== undefined) {
+            const mode = read('mode').trim();
+            const report = inputErrorReport(error, MODES.includes(mode) ? mode : 'all');
+            try {
+                writeOutputFile(reportPath, `${JSON.stringify(report, null, 2)}\n`, { allowedRoots });
+                io.stderr(`image-mirror: report written to ${reportPath}\n`);
+            }
+            catch (writeError) {
+                io.stderr(`image-mirror: ${writeError.message}\n`);
+            }
         }
-        throw error;
+        return EXIT_USAGE;
     }
-    const log = (line) => {
-        process.stderr.write(`${line}\n`);
-    };
+    const log = (line) => io.stderr(`${line}\n`);
     const { report } = await runPipeline(settings, {
         group: async (name, fn) => {
             log(`== ${name}`);
@@ -26349,14 +28739,45 @@ async function program_main(argv, env) {
         },
         info: log
     });
-    external_node_fs_namespaceObject.mkdirSync(external_node_path_namespaceObject.dirname(settings.reportPath), { recursive: true });
-    external_node_fs_namespaceObject.writeFileSync(settings.reportPath, `${JSON.stringify(report, null, 2)}\n`);
-    process.stdout.write(args.json ? `${JSON.stringify(report, null, 2)}\n` : `${renderText(report)}\n`);
+    io.stdout(args.json ? `${JSON.stringify(report, null, 2)}\n` : `${renderText(report)}\n`);
+    try {
+        writeOutputFile(settings.reportPath, `${JSON.stringify(report, null, 2)}\n`, { allowedRoots: settings.outputRoots });
+        log(`Report: ${settings.reportPath}`);
+    }
+    catch (error) {
+        io.stderr(`image-mirror: ${error.message}\n`);
+        return EXIT_USAGE;
+    }
     return report.ok ? EXIT_OK : EXIT_PROBLEMS;
+}
+/** The report of a run stopped by an invalid input: no images, one finding saying what to fix. */
+function inputErrorReport(error, mode) {
+    const report = buildReport({
+        mode,
+        dryRun: false,
+        images: [],
+        findings: [
+            {
+                kind: 'invalid-config',
+                severity: 'error',
+                message: error.message,
+                suggestion: error.input !== undefined ? `Fix the input '${error.input}' (see --help or action.yml) and run again` : 'Fix the inputs and run again'
+            }
+        ],
+        files: [],
+        failOn: FINDING_KINDS
+    });
+    return { ...report, ok: false, verdict: `Invalid input: ${error.message}` };
 }
 
 ;// CONCATENATED MODULE: ./lib/cli.js
-/** The CLI's entry (package.json bin): everything happens in main(). */
+/**
+ * The CLI's entry (package.json bin): everything happens in main().
+ * The shebang passes `--` before the script: Node 20 reads `--env-file` (and applies the
+ * NODE_OPTIONS in that file) wherever it appears on its command line, even after the
+ * script, unless a `--` comes first (nodejs/node#54232). `env -S` splits the arguments
+ * (GNU coreutils, macOS, FreeBSD; npm's Windows shims drop the -S).
+ */
 
 program_main(process.argv.slice(2), process.env).then(code => {
     process.exitCode = code;

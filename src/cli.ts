@@ -1,5 +1,11 @@
-#!/usr/bin/env node
-/** The CLI's entry (package.json bin): everything happens in main(). */
+#!/usr/bin/env -S node --
+/**
+ * The CLI's entry (package.json bin): everything happens in main().
+ * The shebang passes `--` before the script: Node 20 reads `--env-file` (and applies the
+ * NODE_OPTIONS in that file) wherever it appears on its command line, even after the
+ * script, unless a `--` comes first (nodejs/node#54232). `env -S` splits the arguments
+ * (GNU coreutils, macOS, FreeBSD; npm's Windows shims drop the -S).
+ */
 import { EXIT_USAGE, main } from './cli/program.js'
 
 main(process.argv.slice(2), process.env).then(

@@ -30,10 +30,11 @@ export const FINDING_KINDS: readonly FindingKind[] = [
   'tag-policy',
   'version-drift',
   'missing',
-  'failed'
+  'failed',
+  'scan-note'
 ]
-/** Everything but the version-drift and excluded notices fails the run unless `fail-on` says otherwise. */
-export const DEFAULT_FAIL_ON: readonly FindingKind[] = FINDING_KINDS.filter(kind => kind !== 'version-drift' && kind !== 'excluded')
+/** Everything but the version-drift, excluded and scan-note notices fails the run unless `fail-on` says otherwise. */
+export const DEFAULT_FAIL_ON: readonly FindingKind[] = FINDING_KINDS.filter(kind => kind !== 'version-drift' && kind !== 'excluded' && kind !== 'scan-note')
 
 /** The two words `fail-on` takes besides finding kinds. */
 export const FAIL_ON_WORDS = ['none', 'all'] as const
@@ -180,7 +181,8 @@ export const INPUTS = [
   { name: 'dockerfiles', kind: 'list', glob: true, description: "Glob patterns of Dockerfiles, relative to path (newline or comma separated; commas inside {…} belong to the pattern). Replaces the defaults; the entry 'defaults' keeps them." },
   { name: 'exclude', kind: 'list', glob: true, description: 'Glob patterns of paths not to scan, relative to path, e.g. **/{docs,tools}/**.' },
   { name: 'env-file', kind: 'list', path: { base: 'workspace', expect: 'file' }, description: 'Extra .env files for compose interpolation, relative to the workspace, read after the .env beside each compose file.' },
-  { name: 'fail-on', kind: 'list', choices: [...FAIL_ON_WORDS, ...FINDING_KINDS], default: DEFAULT_FAIL_ON.join(', '), description: 'Finding kinds that fail the run: none, all, or a list of finding kinds.' },
+  { name: 'template-defaults', kind: 'list', path: { base: 'workspace', expect: 'file' }, description: 'Files of documented defaults (KEY=value) for {{NAME}} placeholders of *.tpl/*.template compose files and Dockerfiles, relative to the workspace, read after the environment, env-file and .env; each value taken from them is a notice. Default: .env.example beside the template, then at path, when it exists.' },
+  { name: 'fail-on', kind: 'list', choices: [...FAIL_ON_WORDS, ...FINDING_KINDS], default: DEFAULT_FAIL_ON.join(', '), description: `Finding kinds that fail the run: none, all, or a list of ${FINDING_KINDS.join(', ')}.` },
   { name: 'compose-output', kind: 'path', path: { base: 'workspace', expect: 'output' }, description: 'Write each scanned compose file, rewritten so every image points at the registry, to this path (a directory when there are several). Inside the workspace or the temp directory.' },
   { name: 'report-path', kind: 'path', path: { base: 'workspace', expect: 'output-file' }, description: 'Where to write the JSON report, inside the workspace or the temp directory. Default: image-mirror-report.json in RUNNER_TEMP (the action), or in a new directory under the system temp directory (the CLI).' },
   { name: 'engine', kind: 'choice', choices: ENGINES, default: 'docker', description: 'How images are copied: docker (pull, tag, push through the docker CLI) or registry (registry to registry over the OCI distribution API, all platforms).' },
@@ -237,6 +239,16 @@ export const OUTPUTS: readonly OutputSpec[] = [
   { name: 'verified', description: 'JSON array of target images verified present.' },
   { name: 'missing', description: 'JSON array of target images not present.' },
   { name: 'failed', description: 'JSON array of images that failed, target (or source when unmapped).' },
+  {
+    name: 'digests',
+    description:
+      'JSON object: target image -> manifest digest at the target (pushed, copied or verified; never a local image ID), e.g. {"harbor.example.com/aihpc/app:v1": "sha256:…"}. Sign each: echo \'${{ steps.mirror.outputs.digests }}\' | jq -r \'to_entries[] | "\\(.key | sub(":[^:/]+$"; ""))@\\(.value)"\' | xargs -n1 cosign sign --yes'
+  },
+  {
+    name: 'targets',
+    description:
+      'Every target image of the run, one per line, for shell consumers: echo "${{ steps.mirror.outputs.targets }}" | while read -r image; do docker pull "$image"; done'
+  },
   { name: 'report', description: 'Path of the JSON report.' },
   { name: 'compose-file', description: 'Path of the generated deployment compose file, when compose-output is set.' },
   { name: 'matrix', description: 'mode plan: JSON for strategy.matrix, {"shard": ["1/n", …]} balanced by image count.' }

@@ -1,16 +1,23 @@
 /**
  * The GitHub Action front end: read the inputs into Settings, run the
- * pipeline, hand the report to the runner (outputs, annotations, job summary,
- * report file) and set the exit status. No parsing, docker or markdown here.
+ * pipeline, hand the report to the runner (report file, outputs, annotations,
+ * job summary) and set the exit status. No parsing, docker or markdown here.
+ *
+ * Order matters to what GitHub shows: annotations from findings (at most 9 per
+ * level), then the summary, and the failure message last, so it is never the
+ * 11th annotation GitHub drops. Every progress line may carry a repository's
+ * or a registry's text, so it is printed neutralised (report/neutralize.ts).
  */
 import * as core from '@actions/core'
-import * as fs from 'node:fs'
 import * as os from 'node:os'
-import * as path from 'node:path'
+import { writeOutputFile } from './output-files.js'
+import type { ProgressSink } from './execute/run.js'
 import { runPipeline } from './pipeline.js'
-import { selectAnnotations } from './report/annotations.js'
+import { failureMessage, selectAnnotations } from './report/annotations.js'
+import { printUntrusted, safeLine } from './report/neutralize.js'
 import { reportOutputs } from './report/outputs.js'
-import { renderSummary } from './report/summary.js'
+import type { Report } from './report/report.js'
+import { renderSummary, type SummaryLinks } from './report/summary.js'
 import { buildSettings, InputError, type Settings } from './settings.js'
 
 export async function run(): Promise<void> {
@@ -28,28 +35,68 @@ export async function run(): Promise<void> {
     return
   }
 
+  // A cancelled job sends SIGTERM: stop the work in flight, and still report what was done.
+  const cancel = new AbortController()
+  const onSignal = (): void => cancel.abort()
+  process.once('SIGTERM', onSignal)
+  process.once('SIGINT', onSignal)
   try {
-    const { report, outputs } = await runPipeline(settings, { group: (name, fn) => core.group(name, fn), info: line => core.info(line) })
-    fs.mkdirSync(path.dirname(settings.reportPath), { recursive: true })
-    fs.writeFileSync(settings.reportPath, `${JSON.stringify(report, null, 2)}\n`)
-    for (const [name, value] of Object.entries({ ...reportOutputs(report, settings.reportPath), ...outputs })) core.setOutput(name, value)
-
-    const scanned = path.relative(workspace, settings.root)
-    for (const annotation of selectAnnotations(report, scanned.startsWith('..') ? '' : scanned)) {
-      const properties = {
-        title: annotation.title,
-        ...(annotation.file !== undefined && { file: annotation.file }),
-        ...(annotation.startLine !== undefined && { startLine: annotation.startLine })
-      }
-      if (annotation.level === 'error') core.error(annotation.message, properties)
-      else if (annotation.level === 'warning') core.warning(annotation.message, properties)
-      else core.notice(annotation.message, properties)
+    const { report, outputs } = await runPipeline(settings, actionProgress(), cancel.signal)
+    try {
+      writeOutputFile(settings.reportPath, `${JSON.stringify(report, null, 2)}\n`, { allowedRoots: settings.outputRoots })
+    } catch (error) {
+      core.warning(`The JSON report was not written: ${error instanceof Error ? error.message : String(error)}`)
     }
-
-    if (process.env.GITHUB_STEP_SUMMARY) await renderSummary(report, core.summary).write()
-    core.info(report.verdict)
-    if (!report.ok) core.setFailed(`${report.verdict} (see the job summary)`)
+    await publish(report, { ...reportOutputs(report, settings.reportPath), ...outputs })
   } catch (error) {
     core.setFailed(`image-mirror stopped unexpectedly: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`)
+  } finally {
+    process.removeListener('SIGTERM', onSignal)
+    process.removeListener('SIGINT', onSignal)
+  }
+}
+
+/** Progress into the log: a group per phase, every line neutralised (it may carry a repository's or a registry's text). */
+export function actionProgress(): ProgressSink {
+  return {
+    group: async (name, fn) => core.group(safeLine(name), fn),
+    info: line => printUntrusted(line, text => core.info(text))
+  }
+}
+
+/**
+ * Hands a report to the runner: outputs, annotations, the job summary, the
+ * verdict, and the failure message last (GITHUB_STEP_SUMMARY, GITHUB_SERVER_URL,
+ * GITHUB_REPOSITORY and GITHUB_SHA come from `env`).
+ */
+export async function publish(report: Report, outputs: Record<string, string>, env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  for (const [name, value] of Object.entries(outputs)) core.setOutput(name, value)
+  annotate(report)
+  await writeSummary(report, env)
+  core.info(safeLine(report.verdict))
+  if (!report.ok) core.setFailed(failureMessage(report))
+}
+
+function annotate(report: Report): void {
+  for (const annotation of selectAnnotations(report)) {
+    const properties = {
+      title: annotation.title,
+      ...(annotation.file !== undefined && { file: annotation.file }),
+      ...(annotation.startLine !== undefined && { startLine: annotation.startLine })
+    }
+    if (annotation.level === 'error') core.error(annotation.message, properties)
+    else if (annotation.level === 'warning') core.warning(annotation.message, properties)
+    else core.notice(annotation.message, properties)
+  }
+}
+
+async function writeSummary(report: Report, env: NodeJS.ProcessEnv): Promise<void> {
+  if (!env.GITHUB_STEP_SUMMARY) return
+  const { GITHUB_SERVER_URL: serverUrl, GITHUB_REPOSITORY: repository, GITHUB_SHA: sha } = env
+  const links: SummaryLinks | undefined = serverUrl && repository && sha ? { serverUrl, repository, sha } : undefined
+  try {
+    await core.summary.addRaw(renderSummary(report, { ...(links !== undefined && { links }) })).write()
+  } catch (error) {
+    core.warning(`The job summary was not written: ${error instanceof Error ? error.message : String(error)}`)
   }
 }

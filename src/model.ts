@@ -36,6 +36,12 @@ export type FindingKind =
   | 'missing'
   /** Mirroring, building, pushing or verifying an image failed. */
   | 'failed'
+  /**
+   * How a file was read, worth knowing but not a problem (a notice): a template
+   * value taken from a defaults file such as .env.example, a rendered file older
+   * than its template, a compose file in the legacy version 1 format.
+   */
+  | 'scan-note'
 
 export interface Finding {
   kind: FindingKind

@@ -7,7 +7,8 @@
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { discoverFiles, groupComposeProjects } from './discover/discover.js'
-import { buildInventory, fileReader } from './extract/inventory.js'
+import { buildInventory } from './extract/inventory.js'
+import { confinedReader } from './extract/files.js'
 import type { ComposeLoadOptions } from './extract/compose.js'
 import type { Finding, Inventory, Plan } from './model.js'
 import { mapInventory } from './map/mapping.js'
@@ -28,8 +29,10 @@ export interface PipelineResult {
 export async function runPipeline(settings: Settings, progress: ProgressSink, signal?: AbortSignal): Promise<PipelineResult> {
   const outputs: Record<string, string> = {}
 
+  // Repository files are read only inside the root (env-file inputs excepted), as regular files under a size cap.
+  const reader = confinedReader(settings.root, { allowedOutside: [...settings.envFiles, ...(settings.templateDefaults ?? [])] })
   const compose: ComposeLoadOptions = {
-    readFile: fileReader(settings.root, fs),
+    readFile: reader.readFile,
     env: settings.env,
     envFiles: settings.envFiles.map(file => path.relative(settings.root, file).split(path.sep).join('/')),
     rootDirectoryName: path.basename(settings.root)
@@ -40,15 +43,21 @@ export async function runPipeline(settings: Settings, progress: ProgressSink, si
       dockerfilePatterns: settings.dockerfiles,
       exclude: settings.exclude
     })
+    if (discovery.composeFiles.length === 0 && discovery.dockerfiles.length === 0) discovery.findings.push(nothingToScan(settings))
     const projects = groupComposeProjects(discovery.composeFiles)
-    const found = buildInventory({ ...compose, composeProjects: projects, dockerfiles: discovery.dockerfiles })
-    const result: Inventory = { ...found, findings: [...discovery.findings, ...found.findings] }
+    const { projects: loadedProjects, ...found } = buildInventory({
+      ...compose,
+      composeProjects: projects,
+      dockerfiles: discovery.dockerfiles,
+      ...(settings.templateDefaults !== undefined && { templateDefaults: settings.templateDefaults.map(file => path.relative(settings.root, file).split(path.sep).join('/')) })
+    })
+    const result: Inventory = { ...found, findings: [...discovery.findings, ...reader.findings(), ...found.findings] }
     progress.info(
       `${result.files.length} files scanned: ${result.images.filter(image => image.kind === 'base').length} base images, ${
         result.images.filter(image => image.kind === 'service').length
       } service images, ${result.findings.length} findings`
     )
-    return { inventory: result, composeProjects: projects }
+    return { inventory: result, composeProjects: loadedProjects }
   })
 
   const plan = planFor(inventory, settings)
@@ -62,7 +71,8 @@ export async function runPipeline(settings: Settings, progress: ProgressSink, si
   const findings: Finding[] = [...plan.findings]
   if (settings.composeOutput !== undefined && settings.registry !== undefined) {
     // Every service of the deployment, whichever shard this job handles.
-    const written = writeDeploymentCompose({ ...compose, plan, composeProjects, output: settings.composeOutput })
+    // The projects the inventory loaded: compose-output never loads them again.
+    const written = writeDeploymentCompose({ plan, projects: composeProjects, output: settings.composeOutput, allowedRoots: settings.outputRoots })
     findings.push(...written.findings)
     if (written.paths.length > 0) outputs['compose-file'] = written.paths.join('\n')
   }
@@ -96,7 +106,10 @@ export async function runPipeline(settings: Settings, progress: ProgressSink, si
     files: plan.files,
     ...(execution !== undefined && { results: execution.results }),
     ...(execution?.registries !== undefined && { registries: execution.registries }),
-    failOn: settings.failOn
+    failOn: settings.failOn,
+    // Report paths are relative to the repository root, not to the scanned path.
+    pathPrefix: path.relative(settings.workspace, settings.root).split(path.sep).join('/'),
+    ...(settings.configFile !== undefined && { configFile: displayPath(settings, settings.configFile) })
   })
   return { report, outputs }
 }
@@ -121,6 +134,19 @@ function planFor(inventory: Inventory, settings: Settings): Plan {
     }
   )
   return plan
+}
+
+/** No compose file and no Dockerfile: an error, not a green "0/0 images verified" (a job without actions/checkout). */
+function nothingToScan(settings: Settings): Finding {
+  const where = path.relative(settings.workspace, settings.root).split(path.sep).join('/') || '.'
+  return {
+    kind: 'invalid-config',
+    severity: 'error',
+    message: `Nothing to scan: no compose file and no Dockerfile under '${where}'${
+      settings.composeFiles.length + settings.dockerfiles.length > 0 ? ` matching the compose-files/dockerfiles patterns` : ''
+    }`,
+    suggestion: "Check out the repository first (actions/checkout), or point 'path' (and 'compose-files'/'dockerfiles') at the files to scan"
+  }
 }
 
 function displayPath(settings: Settings, absolute: string): string {

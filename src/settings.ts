@@ -31,6 +31,7 @@ import {
 } from './inputs.js'
 import { globProblem } from './discover/glob.js'
 import { outputPathProblem } from './output-files.js'
+import { interpolationEnvironment } from './extract/interpolate.js'
 
 export {
   DEFAULT_FAIL_ON,
@@ -82,6 +83,8 @@ export interface Settings {
   exclude: string[]
   /** Absolute paths of extra .env files, read in order (inside the workspace or the scanned path). */
   envFiles: string[]
+  /** Absolute paths of the template-defaults files; undefined: `.env.example` beside each template, then at the scanned root. */
+  templateDefaults?: string[]
   failOn: FindingKind[]
   /** Absolute path for the generated deployment compose file (or directory). */
   composeOutput?: string
@@ -183,8 +186,8 @@ export function buildSettings(read: InputReader, context: SettingsContext): Sett
     shard = { index, count }
   }
 
-  const env: Record<string, string> = {}
-  for (const [key, value] of Object.entries(context.env)) if (value !== undefined) env[key] = value
+  // Interpolation never sees the inputs, the runner's tokens or a variable holding a credential (DESIGN.md, trust boundaries).
+  const { env } = interpolationEnvironment(context.env, [targetCredentials?.password, sourceCredentials?.password])
 
   return {
     workspace,
@@ -202,6 +205,7 @@ export function buildSettings(read: InputReader, context: SettingsContext): Sett
     dockerfiles: input.dockerfiles,
     exclude: input.exclude,
     envFiles: input['env-file'],
+    ...(input['template-defaults'].length > 0 && { templateDefaults: input['template-defaults'] }),
     failOn: failOnKinds(input['fail-on']),
     ...(input['compose-output'] !== undefined && { composeOutput: input['compose-output'] }),
     reportPath: input['report-path'] ?? defaultReportPath(context),
@@ -254,7 +258,7 @@ export function readInputs(read: InputReader, context: SettingsContext): InputVa
     absolute.forEach((file, index) => {
       if (file === undefined) return
       const problem = pathProblem(rule, file, { workspace, root, outputRoots: [workspace, path.resolve(context.tempDir)] })
-      if (problem !== undefined) throw invalid(spec, written[index] ?? file, problem)
+      if (problem !== undefined) throw invalid(spec, written[index] ?? file, problem, spec.kind === 'list' ? 'entry' : 'value')
     })
   }
   return values as InputValues

@@ -14,6 +14,8 @@ import { promisify } from 'node:util'
 import { mapConcurrent } from '../../src/engine/pool.js'
 import { familiarName, parseReference, type ImageReference } from '../../src/reference.js'
 import { freePort, requireBinary, stopProcess, type TestRegistry } from './registry.js'
+import { DockerCli, type DockerCommandResult, type RunOptions } from '../../src/engine/docker/cli.js'
+import { displayCommand, type DockerCommand } from '../../src/engine/docker/commands.js'
 
 const execFileAsync = promisify(execFile)
 
@@ -207,4 +209,42 @@ async function ensureBusyboxBase(dockerd: TestDockerd): Promise<void> {
   } finally {
     fs.rmSync(context, { recursive: true, force: true })
   }
+}
+
+/**
+ * The real DockerCli, keeping the line of every command it really ran (not
+ * only those an engine recorded), so a test can say what reached docker.
+ */
+export class RecordingDockerCli extends DockerCli {
+  readonly ran: string[] = []
+
+  override run(command: DockerCommand, options?: RunOptions): Promise<DockerCommandResult> {
+    this.ran.push(displayCommand(command))
+    return super.run(command, options)
+  }
+}
+
+/** Every image of the daemon, intermediate ones included, as `ID repo:tag`, sorted: equal lists mean nothing was pulled, built, tagged or removed. */
+export async function daemonImages(dockerd: TestDockerd): Promise<string[]> {
+  const out = await dockerd.docker(['images', '-a', '--no-trunc', '--format', '{{.ID}} {{.Repository}}:{{.Tag}}'])
+  return out
+    .split('\n')
+    .map(line => line.trim())
+    .filter(line => line !== '')
+    .sort()
+}
+
+/** Whether the daemon has an image by this name. */
+export async function isLocal(dockerd: TestDockerd, name: string): Promise<boolean> {
+  try {
+    await dockerd.docker(['image', 'inspect', name])
+    return true
+  } catch {
+    return false
+  }
+}
+
+/** `os/arch` of the daemon, as manifests name platforms. */
+export async function daemonPlatform(dockerd: TestDockerd): Promise<string> {
+  return (await dockerd.docker(['version', '--format', '{{.Server.Os}}/{{.Server.Arch}}'])).trim()
 }

@@ -1,95 +1,94 @@
 /**
  * The CLI front end: the action's inputs as flags (`--registry`, `--mode`, …),
  * or as IMAGE_MIRROR_<INPUT> environment variables (for secrets, which do not
- * belong on a command line). Logs go to stderr; stdout gets the report (text,
- * or JSON with --json). Exit codes: 0 ok, 1 problems found, 2 bad usage or input.
+ * belong on a command line). Flags, their values and --help come from the
+ * input table in src/inputs.ts. Logs go to stderr; stdout gets the report
+ * (text, or JSON with --json). Exit codes: 0 ok, 1 problems found, 2 bad usage
+ * or input (the report is still written, saying what was wrong).
  */
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
-import { INPUTS } from '../inputs.js'
+import { FINDING_KINDS, INPUT_SPECS, MODES } from '../inputs.js'
+import { writeOutputFile } from '../output-files.js'
 import { runPipeline } from '../pipeline.js'
+import { buildReport, type Report } from '../report/report.js'
 import { renderText } from '../report/text.js'
-import { buildSettings, InputError } from '../settings.js'
+import { buildSettings, InputError, reportPathAfterError, type InputReader, type SettingsContext } from '../settings.js'
+import { environmentName, parseArguments, usage, type CliArguments } from './arguments.js'
+
+export { environmentName, parseArguments, usage, UsageError, type CliArguments } from './arguments.js'
 
 export const EXIT_OK = 0
 export const EXIT_PROBLEMS = 1
 export const EXIT_USAGE = 2
 
-export interface CliArguments {
-  inputs: Map<string, string>
-  json: boolean
-  help: boolean
+export interface CliIo {
+  stdout: (text: string) => void
+  stderr: (text: string) => void
+  /** The workspace: input paths resolve against it; the report may be written under it. */
+  cwd: string
+  /** The system temp directory. */
+  tempDir: string
 }
 
-export class UsageError extends Error {}
+const processIo = (): CliIo => ({
+  stdout: text => process.stdout.write(text),
+  stderr: text => process.stderr.write(text),
+  cwd: process.cwd(),
+  tempDir: os.tmpdir()
+})
 
-export function parseArguments(argv: readonly string[]): CliArguments {
-  const known = new Map(INPUTS.map(input => [input.name, input]))
-  const inputs = new Map<string, string>()
-  let json = false
-  let help = false
-  for (let i = 0; i < argv.length; i += 1) {
-    const arg = argv[i] as string
-    if (arg === '--json') json = true
-    else if (arg === '--help' || arg === '-h') help = true
-    else if (arg.startsWith('--')) {
-      const eq = arg.indexOf('=')
-      const name = arg.slice(2, eq < 0 ? undefined : eq)
-      const spec = known.get(name)
-      if (spec === undefined) throw new UsageError(`Unknown option '--${name}' (see --help)`)
-      let value: string
-      if (eq >= 0) value = arg.slice(eq + 1)
-      else if (spec.flag === true && (argv[i + 1] === undefined || argv[i + 1]?.startsWith('--') === true)) value = 'true'
-      else {
-        const next = argv[i + 1]
-        if (next === undefined) throw new UsageError(`Option '--${name}' needs a value`)
-        value = next
-        i += 1
-      }
-      // Repeating a list option adds to it, as a multi-line input would.
-      inputs.set(name, inputs.has(name) ? `${inputs.get(name)}\n${value}` : value)
-    } else throw new UsageError(`Unexpected argument '${arg}' (options are --name value; see --help)`)
-  }
-  return { inputs, json, help }
-}
-
-export function usage(): string {
-  const lines = ['Usage: image-mirror [--json] --mode <mode> --registry <host/namespace> [options]', '', 'Options (each also read from IMAGE_MIRROR_<NAME>, e.g. IMAGE_MIRROR_PASSWORD):']
-  for (const input of INPUTS) {
-    const value = input.flag === true ? '' : ' <value>'
-    lines.push(`  --${input.name}${value}${input.default !== undefined ? ` (default: ${input.default})` : ''}`, `      ${input.description}`)
-  }
-  lines.push('  --json', '      Print the JSON report on stdout instead of the text report.')
-  return lines.join('\n')
-}
-
-export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<number> {
+export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, io: CliIo = processIo()): Promise<number> {
   let args: CliArguments
   try {
     args = parseArguments(argv)
   } catch (error) {
-    process.stderr.write(`image-mirror: ${(error as Error).message}\n`)
+    io.stderr(`image-mirror: ${(error as Error).message}\n`)
     return EXIT_USAGE
   }
   if (args.help) {
-    process.stdout.write(`${usage()}\n`)
+    io.stdout(`${usage()}\n`)
     return EXIT_OK
   }
-  const read = (name: string): string => args.inputs.get(name) ?? env[`IMAGE_MIRROR_${name.toUpperCase().replace(/-/g, '_')}`] ?? ''
+  for (const input of INPUT_SPECS) {
+    if (input.kind === 'secret' && args.inputs.has(input.name)) {
+      io.stderr(`image-mirror: warning: --${input.name} on the command line is visible to other users of this machine; prefer ${environmentName(input.name)}\n`)
+    }
+  }
+  const read: InputReader = name => args.inputs.get(name) ?? env[environmentName(name)] ?? ''
+  const context: SettingsContext = {
+    workspace: io.cwd,
+    tempDir: io.tempDir,
+    // A new directory per run, so two runs never share (or race for) the default report.
+    ...(read('report-path').trim() === '' && { reportDir: fs.mkdtempSync(path.join(io.tempDir, 'image-mirror-')) }),
+    env,
+    maskSecret: () => undefined
+  }
+  const allowedRoots = [io.cwd, io.tempDir]
+
   let settings
   try {
-    settings = buildSettings(read, { workspace: process.cwd(), tempDir: os.tmpdir(), env, maskSecret: () => undefined })
+    settings = buildSettings(read, context)
   } catch (error) {
-    if (error instanceof InputError) {
-      process.stderr.write(`image-mirror: ${error.message}\n`)
-      return EXIT_USAGE
+    if (!(error instanceof InputError)) throw error
+    io.stderr(`image-mirror: ${error.message}\n`)
+    // The report-path input may be what was wrong: then the report goes to a new directory of its own.
+    const reportPath = reportPathAfterError(read, { ...context, reportDir: context.reportDir ?? fs.mkdtempSync(path.join(io.tempDir, 'image-mirror-')) })
+    if (reportPath !== undefined) {
+      const mode = read('mode').trim()
+      const report = inputErrorReport(error, (MODES as readonly string[]).includes(mode) ? mode : 'all')
+      try {
+        writeOutputFile(reportPath, `${JSON.stringify(report, null, 2)}\n`, { allowedRoots })
+        io.stderr(`image-mirror: report written to ${reportPath}\n`)
+      } catch (writeError) {
+        io.stderr(`image-mirror: ${(writeError as Error).message}\n`)
+      }
     }
-    throw error
+    return EXIT_USAGE
   }
-  const log = (line: string): void => {
-    process.stderr.write(`${line}\n`)
-  }
+
+  const log = (line: string): void => io.stderr(`${line}\n`)
   const { report } = await runPipeline(settings, {
     group: async (name, fn) => {
       log(`== ${name}`)
@@ -97,8 +96,34 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
     },
     info: log
   })
-  fs.mkdirSync(path.dirname(settings.reportPath), { recursive: true })
-  fs.writeFileSync(settings.reportPath, `${JSON.stringify(report, null, 2)}\n`)
-  process.stdout.write(args.json ? `${JSON.stringify(report, null, 2)}\n` : `${renderText(report)}\n`)
+  io.stdout(args.json ? `${JSON.stringify(report, null, 2)}\n` : `${renderText(report)}\n`)
+  try {
+    writeOutputFile(settings.reportPath, `${JSON.stringify(report, null, 2)}\n`, { allowedRoots: settings.outputRoots })
+    log(`Report: ${settings.reportPath}`)
+  } catch (error) {
+    io.stderr(`image-mirror: ${(error as Error).message}\n`)
+    return EXIT_USAGE
+  }
   return report.ok ? EXIT_OK : EXIT_PROBLEMS
 }
+
+/** The report of a run stopped by an invalid input: no images, one finding saying what to fix. */
+export function inputErrorReport(error: InputError, mode: string): Report {
+  const report = buildReport({
+    mode,
+    dryRun: false,
+    images: [],
+    findings: [
+      {
+        kind: 'invalid-config',
+        severity: 'error',
+        message: error.message,
+        suggestion: error.input !== undefined ? `Fix the input '${error.input}' (see --help or action.yml) and run again` : 'Fix the inputs and run again'
+      }
+    ],
+    files: [],
+    failOn: FINDING_KINDS
+  })
+  return { ...report, ok: false, verdict: `Invalid input: ${error.message}` }
+}
+

@@ -5,17 +5,23 @@
  * project: an image that cannot be resolved or has no target stops that
  * project's files from being written, with a finding, rather than leaving a
  * half-mapped file.
+ *
+ * It works on the compose projects the inventory loaded (never loading them
+ * again), so it reads exactly what was scanned: a template
+ * (`docker-compose.yml.tpl`) is written rendered, placeholders filled and
+ * nothing else changed, under the name it renders to.
  */
-import * as fs from 'node:fs'
 import * as path from 'node:path'
-import { defaultServiceImageName, loadComposeProject, rewriteComposeImages, type ComposeLoadOptions } from '../extract/compose.js'
+import { OutputPathError, writeOutputFile } from '../output-files.js'
+import { defaultServiceImageName, rewriteComposeImages, type ComposeProject } from '../extract/compose.js'
+import { renderedPath } from '../extract/template.js'
 import type { Finding, Plan } from '../model.js'
 import { formatReference, tryParseReference } from '../reference.js'
 
-/** The compose options are the inventory's, so both read the same projects the same way. */
-export interface DeploymentComposeInput extends ComposeLoadOptions {
+export interface DeploymentComposeInput {
   plan: Plan
-  composeProjects: string[][]
+  /** The projects as the inventory loaded them (`buildInventory(...).projects`). */
+  projects: readonly ComposeProject[]
   /** Absolute output path: the file itself when one compose file is written, else a directory. */
   output: string
 }
@@ -23,6 +29,8 @@ export interface DeploymentComposeInput extends ComposeLoadOptions {
 export interface DeploymentComposeFile {
   /** The compose file it was made from, relative to the scanned root. */
   from: string
+  /** Where it goes under an output directory: `from`, or the path a template renders to. */
+  name: string
   text: string
 }
 
@@ -31,8 +39,9 @@ export function renderDeploymentCompose(input: Omit<DeploymentComposeInput, 'out
   const targetBySource = new Map(input.plan.images.map(image => [image.source, image.target]))
   const files = new Map<string, DeploymentComposeFile>()
   const findings: Finding[] = []
-  for (const projectFiles of input.composeProjects) {
-    const project = loadComposeProject(projectFiles, input)
+  for (const project of input.projects) {
+    const first = project.inputs[0]
+    if (first === undefined) continue
     const images = new Map<string, string>()
     const problems: Finding[] = []
     for (const service of project.services) {
@@ -45,7 +54,7 @@ export function renderDeploymentCompose(input: Omit<DeploymentComposeInput, 'out
         problems.push({
           kind: 'unmapped',
           severity: 'error',
-          message: `compose-output: ${projectFiles[0]} was not written because service '${service.name}' (${text}) has no target image`,
+          message: `compose-output: ${first} was not written because service '${service.name}' (${text}) has no target image`,
           ...(origin !== undefined && { file: origin.file, line: origin.line }),
           suggestion: 'Map the image (see the unmapped and invalid-reference findings), then run again'
         })
@@ -57,35 +66,40 @@ export function renderDeploymentCompose(input: Omit<DeploymentComposeInput, 'out
       problems.push({
         kind: 'invalid-file',
         severity: 'error',
-        message: `compose-output: ${projectFiles[0]} was not written because it has errors (see the other findings)`,
-        file: projectFiles[0] as string
+        message: `compose-output: ${first} was not written because it has errors (see the other findings)`,
+        file: first
       })
     }
     if (problems.length > 0) {
       findings.push(...problems)
       continue
     }
-    for (const file of projectFiles) {
+    for (const file of project.inputs) {
       if (files.has(file)) continue
-      const text = input.readFile(file)
+      const text = project.texts.get(file)
       if (text === undefined) continue
       const rewritten = rewriteComposeImages(text, images, file)
       findings.push(...rewritten.findings)
-      files.set(file, { from: file, text: rewritten.text })
+      files.set(file, { from: file, name: renderedPath(file) ?? file, text: rewritten.text })
     }
   }
   return { files: [...files.values()], findings }
 }
 
 /** Writes the rendered files; returns the paths written. */
-export function writeDeploymentCompose(input: DeploymentComposeInput): { paths: string[]; findings: Finding[] } {
+export function writeDeploymentCompose(input: DeploymentComposeInput & { allowedRoots: readonly string[] }): { paths: string[]; findings: Finding[] } {
   const { files, findings } = renderDeploymentCompose(input)
   const paths: string[] = []
   for (const file of files) {
-    const destination = files.length === 1 ? input.output : path.join(input.output, file.from)
-    fs.mkdirSync(path.dirname(destination), { recursive: true })
-    fs.writeFileSync(destination, file.text)
-    paths.push(destination)
+    const destination = files.length === 1 ? input.output : path.join(input.output, file.name)
+    try {
+      // Never through a symlink, never outside the workspace or the temp directory.
+      writeOutputFile(destination, file.text, { allowedRoots: input.allowedRoots })
+      paths.push(destination)
+    } catch (error) {
+      if (!(error instanceof OutputPathError)) throw error
+      findings.push({ kind: 'invalid-config', severity: 'error', message: `compose-output: ${error.message}` })
+    }
   }
   return { paths, findings }
 }

@@ -1,12 +1,16 @@
 /**
  * Finds the compose files and Dockerfiles under the scanned directory. Never
  * enters .git or node_modules, follows symlinks to directories once (a loop is
- * a finding, not a hang), and reports what it cannot read instead of failing.
+ * a finding, not a hang) and only while they stay inside the scanned directory
+ * (one that leads out is a finding, not read), and reports what it cannot read
+ * instead of failing.
  */
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 import type { Finding } from '../model.js'
+import { isWithin } from '../extract/files.js'
 import { compileGlob, matchesAny, type GlobMatcher } from './glob.js'
+import { renderedPath } from '../extract/template.js'
 
 export const DEFAULT_COMPOSE_PATTERNS = [
   'compose.yaml',
@@ -45,11 +49,18 @@ export interface Discovery {
 }
 
 export function discoverFiles(root: string, options: DiscoverOptions): Discovery {
-  const compose = compilePatterns(options.composePatterns, DEFAULT_COMPOSE_PATTERNS)
-  const dockerfiles = compilePatterns(options.dockerfilePatterns, DEFAULT_DOCKERFILE_PATTERNS)
+  const compose = withTemplates(compilePatterns(options.composePatterns, DEFAULT_COMPOSE_PATTERNS))
+  const dockerfiles = withTemplates(compilePatterns(options.dockerfilePatterns, DEFAULT_DOCKERFILE_PATTERNS))
   const exclude = options.exclude.map(compileGlob)
   const result: Discovery = { composeFiles: [], dockerfiles: [], findings: [] }
   const visitedDirectories = new Set<string>()
+  // Symbolic links are followed only while they stay under the scanned root (DESIGN.md, trust boundaries).
+  let realRoot = path.resolve(root)
+  try {
+    realRoot = fs.realpathSync(root)
+  } catch {
+    // Reported by the walk below, which cannot read it either.
+  }
 
   const walk = (absolute: string, relative: string): void => {
     let real: string
@@ -83,6 +94,18 @@ export function discoverFiles(root: string, options: DiscoverOptions): Discovery
           const stat = fs.statSync(childAbsolute)
           isDirectory = stat.isDirectory()
           isFile = stat.isFile()
+          const wanted = isDirectory ? !SKIPPED_DIRECTORIES.has(entry.name) : matchesAny(compose, childRelative) || matchesAny(dockerfiles, childRelative)
+          const target = wanted ? fs.realpathSync(childAbsolute) : undefined
+          if (target !== undefined && !isWithin(realRoot, target)) {
+            result.findings.push({
+              kind: 'invalid-file',
+              severity: 'warning',
+              message: `Skipped ${childRelative}: it is a symbolic link to ${target}, outside the scanned directory; it was not read`,
+              file: childRelative,
+              suggestion: 'Only files inside the scanned directory are read: copy what it links to into the repository, or scan the directory it lives in'
+            })
+            continue
+          }
         } catch (error) {
           // A dangling link matters only when it has a name we would have read.
           if (matchesAny(compose, childRelative) || matchesAny(dockerfiles, childRelative)) {
@@ -122,20 +145,37 @@ function unreadable(file: string, error: unknown): Finding {
 }
 
 /**
+ * Each pattern also matches its template variants (`*.tpl`, `*.template`):
+ * `docker-compose.yml.tpl` for `docker-compose.yml`, `Dockerfile.web.tpl` for `Dockerfile.*`.
+ */
+function withTemplates(matchers: GlobMatcher[]): GlobMatcher[] {
+  const templates = matchers.map(matcher => ({
+    pattern: `${matcher.pattern}.{tpl,template}`,
+    matches: (relativePath: string): boolean => {
+      const rendered = renderedPath(relativePath)
+      return rendered !== undefined && matcher.matches(rendered)
+    }
+  }))
+  return [...matchers, ...templates]
+}
+
+/**
  * Groups compose files into the projects `docker compose` would load: per
  * directory, the base file plus its `.override` file, and each other variant
  * (`docker-compose.prod.yml`) merged on top of the base, so a variant that only
  * changes a tag is read as docker compose -f base -f variant reads it.
+ * Templates form projects of their own, by the names they render to, so a
+ * rendered file and its template are two projects (compared for staleness).
  */
 export function groupComposeProjects(composeFiles: string[]): string[][] {
   const byDirectory = new Map<string, string[]>()
   for (const file of composeFiles) {
-    const dir = path.posix.dirname(file)
-    byDirectory.set(dir, [...(byDirectory.get(dir) ?? []), file])
+    const group = `${path.posix.dirname(file)}\0${renderedPath(file) === undefined ? '' : 'template'}`
+    byDirectory.set(group, [...(byDirectory.get(group) ?? []), file])
   }
   const projects: string[][] = []
   for (const files of byDirectory.values()) {
-    const name = (file: string): string => path.posix.basename(file)
+    const name = (file: string): string => path.posix.basename(renderedPath(file) ?? file)
     const base = files.find(file => /^(?:docker-)?compose\.ya?ml$/.test(name(file)))
     const override = files.find(file => base !== undefined && /^(?:docker-)?compose\.override\.ya?ml$/.test(name(file)))
     const variants = files.filter(file => file !== base && file !== override)

@@ -1,15 +1,26 @@
-/** Bounded concurrency: runs `worker` over `items` with at most `limit` in flight, results in input order. */
+/**
+ * Bounded concurrency: runs `worker` over `items` with at most `limit` in
+ * flight, results in input order. A failing item never stops the others: every
+ * lane runs to the end, then the first error (if any) is thrown, so no result
+ * is lost while work is still running.
+ */
 export async function mapConcurrent<T, R>(items: readonly T[], limit: number, worker: (item: T, index: number) => Promise<R>): Promise<R[]> {
   const results = new Array<R>(items.length)
+  const errors: unknown[] = []
   let next = 0
   const lanes = Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, async () => {
     while (next < items.length) {
       const index = next
       next += 1
-      results[index] = await worker(items[index] as T, index)
+      try {
+        results[index] = await worker(items[index] as T, index)
+      } catch (error) {
+        errors.push(error)
+      }
     }
   })
   await Promise.all(lanes)
+  if (errors.length > 0) throw errors[0]
   return results
 }
 

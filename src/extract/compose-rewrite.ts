@@ -41,9 +41,9 @@ export function rewriteComposeImages(text: string, images: ReadonlyMap<string, s
   }
   if (!isMap(doc.contents)) return unchanged()
   const servicesPair = doc.contents.items.find(pair => isScalar(pair.key) && pair.key.value === 'services')
-  if (servicesPair === undefined) return unchanged()
-  const services = servicesPair.value
-  if (!isMap(services)) {
+  // A legacy version 1 file has its services at the top level; other top-level keys name no image or build.
+  const services = servicesPair === undefined ? doc.contents : servicesPair.value
+  if (servicesPair !== undefined && !isMap(services)) {
     findings.push({
       kind: 'failed',
       severity: 'error',
@@ -53,6 +53,7 @@ export function rewriteComposeImages(text: string, images: ReadonlyMap<string, s
     })
     return unchanged()
   }
+  if (!isMap(services)) return unchanged()
 
   const edits: Edit[] = []
   const rewritten = new Map<string, string>()
@@ -164,7 +165,7 @@ function renderScalar(value: string, indent: number, inFlow: boolean): string {
 function verify(output: string, expected: ReadonlyMap<string, string>): string | undefined {
   const doc = parseDocument(output)
   if (doc.errors.length > 0) return firstLine((doc.errors[0] as Error).message)
-  const services = isMap(doc.contents) ? mapEntries(doc.contents.get('services', true), doc) : undefined
+  const services = isMap(doc.contents) ? mapEntries(doc.contents.has('services') ? doc.contents.get('services', true) : doc.contents, doc) : undefined
   for (const [name, target] of expected) {
     const image = mapEntries(services?.get(name)?.value, doc)?.get('image')
     const value = deref(image?.value, doc)

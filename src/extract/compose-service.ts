@@ -136,9 +136,15 @@ export function resolveService(draft: ServiceDraft, values: ValueResolver): Comp
       values.report('invalid-reference', 'error', `${what} is empty`, image.origin)
       failed = true
     } else {
-      const text = values.text(image, what, { image: true })
+      // With a build, an image that interpolates to nothing is no image: compose tags the build `<project>-<service>`.
+      const hasBuild = draft.build !== undefined && draft.build !== RESET
+      const text = values.text(image, what, { image: !hasBuild })
       if (text === undefined) failed = true
-      else service.image = { text, origin: image.origin }
+      else if (text.trim() !== '') service.image = { text, origin: image.origin }
+      else if (!hasBuild) {
+        values.report('invalid-reference', 'error', `${what} is empty once its variables are substituted`, image.origin)
+        failed = true
+      }
     }
   }
 

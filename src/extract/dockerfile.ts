@@ -223,7 +223,11 @@ function analyseDockerfile(text: string, options: DockerfileOptions): Analysis {
       finding('unresolved-variable', 'error', `${what} '${raw}' in ${where(line)}: ${result.errors.join('; ')}`, line)
       return undefined
     }
-    if (result.missing.length === 0) return result.value
+    if (result.missing.length === 0) {
+      if (result.value.trim() !== '' || raw.trim() === '') return result.value
+      finding('unresolved-variable', 'error', `${what} '${raw}' in ${where(line)} is empty once its variables are substituted`, line, 'Give the ARG a non-empty default or pass it as a build arg')
+      return undefined
+    }
     const names = result.missing.map(name => `\${${name}}`).join(', ')
     const declare = `declare it with a default (ARG ${result.missing[0]}=…) before the first FROM, or pass it as a build arg`
     const lower = result.value.toLowerCase()

@@ -70,25 +70,29 @@ export function parseDotenv(text: string, file: string, lookup: Lookup): Dotenv 
 
     const quote = rest[0]
     if (quote === "'" || quote === '"') {
-      // Quoted values may continue over the following lines; the search resumes where it stopped.
-      let body = rest.slice(1)
-      let close = findClosingQuote(body, quote, 0)
-      while (close.index < 0 && index + 1 < lines.length) {
+      // Quoted values may continue over the following lines: each line is searched once, and joined once.
+      const parts = [rest.slice(1)]
+      let closeInLine = findClosingQuote(parts[0] as string, quote)
+      while (closeInLine < 0 && index + 1 < lines.length) {
         index += 1
-        body += '\n' + (lines[index] as string)
-        close = findClosingQuote(body, quote, close.resume)
+        const line = lines[index] as string
+        parts.push(line)
+        // A backslash that ended the previous line escaped the line break, so each line is searched from its start.
+        closeInLine = findClosingQuote(line, quote)
       }
-      if (close.index < 0) {
+      if (closeInLine < 0) {
         // As before: the rest of the file is the unclosed value, and is not used.
         invalid(`the ${quote === '"' ? 'double' : 'single'} quote of ${key} is never closed`)
         continue
       }
-      const after = body.slice(close.index + 1).trim()
+      const body = parts.join('\n')
+      const close = body.length - (parts[parts.length - 1] as string).length + closeInLine
+      const after = body.slice(close + 1).trim()
       if (after !== '' && !after.startsWith('#')) {
         invalid(`unexpected text after the quoted value of ${key}`)
         continue
       }
-      const raw = body.slice(0, close.index)
+      const raw = body.slice(0, close)
       if (quote === "'") {
         values.set(key, raw)
         continue
@@ -110,20 +114,19 @@ export function parseDotenv(text: string, file: string, lookup: Lookup): Dotenv 
 }
 
 /**
- * Index of the closing quote in `body`, searching from `from`; -1 when there is
- * none yet, with `resume` where the search continues once more text is added
- * (on a trailing backslash inside double quotes, which escapes what follows).
+ * Index of the closing quote in `text` (one line); -1
+ * when the line does not close the value. A backslash escapes the next
+ * character inside double quotes (at the end of a line: the line break).
  */
-function findClosingQuote(body: string, quote: string, from: number): { index: number; resume: number } {
-  for (let i = from; i < body.length; i += 1) {
-    if (quote === '"' && body[i] === '\\') {
-      if (i + 1 >= body.length) return { index: -1, resume: i }
+function findClosingQuote(text: string, quote: string): number {
+  for (let i = 0; i < text.length; i += 1) {
+    if (quote === '"' && text[i] === '\\') {
       i += 1
       continue
     }
-    if (body[i] === quote) return { index: i, resume: i }
+    if (text[i] === quote) return i
   }
-  return { index: -1, resume: body.length }
+  return -1
 }
 
 // `\$` survives as `$$` so that the expansion below leaves a literal dollar.

@@ -163,7 +163,8 @@ function describeType(stat: fs.Stats): string {
   return 'not a regular file'
 }
 
+// Duck-typed: errors from node:fs may come from another realm (a test runner's vm context).
 function code(error: unknown): string {
-  if (error instanceof Error && 'code' in error) return String((error as NodeJS.ErrnoException).code)
-  return error instanceof Error ? error.message : String(error)
+  if (typeof error === 'object' && error !== null && 'code' in error) return String((error as NodeJS.ErrnoException).code)
+  return typeof error === 'object' && error !== null && 'message' in error ? String((error as Error).message) : String(error)
 }

@@ -29,7 +29,18 @@ import {
   ReferenceFormatError,
   type ImageReference
 } from '../reference.js'
-import { isValidTag, resolveTargetPattern, ruleSourceText, type AllowedRange, type MappingConfig, type MappingRule, type SourcePattern } from './config.js'
+import {
+  emptyMappingConfig,
+  isValidTag,
+  parseSourcePattern,
+  parseTargetPattern,
+  resolveTargetPattern,
+  ruleSourceText,
+  type AllowedRange,
+  type MappingConfig,
+  type MappingRule,
+  type SourcePattern
+} from './config.js'
 import { DEFAULT_CONFIG_FILE } from '../settings.js'
 
 export interface MappingOptions {
@@ -128,11 +139,15 @@ export function mapInventory(inventory: Inventory, options: MappingOptions): Pla
         message: `${familiarName(image.ref)} is excluded by the rule at ${configFile}:${mapping.rule.line} (source: ${mapping.rule.sourceText}); it will not be mirrored${alsoAt(image)}`
       })
     } else if (mapping.status === 'unmapped') {
+      const why =
+        options.config === undefined
+          ? `has no rule: strict mapping requires one, and there is no mapping file (${configFile})`
+          : `has no rule in ${configFile}, and strict mapping requires one`
       findings.push({
         ...located(image),
         kind: 'unmapped',
         severity: 'error',
-        message: `${familiarName(image.ref)} has no rule in ${configFile}, and strict mapping requires one (the layout would give ${formatReference(mapping.proposed.ref)})${alsoAt(image)}`,
+        message: `${familiarName(image.ref)} ${why} (the layout would give ${formatReference(mapping.proposed.ref)})${alsoAt(image)}`,
         suggestion: suggestedRule(image.ref, mapping.proposed.relativePath)
       })
     } else if (mapping.status === 'invalid') {
@@ -147,7 +162,10 @@ export function mapInventory(inventory: Inventory, options: MappingOptions): Pla
     }
   })
 
-  findings.push(...findCollisions(images, effective, options))
+  if (effective.strict && options.config === undefined && mappings.some(mapping => mapping.status === 'unmapped')) {
+    findings.push(strictWithoutFile(inventory.images, mappings, effective, configFile))
+  }
+  findings.push(...findCollisions(images, inventory.images, mappings, effective, options))
   if (options.config !== undefined) findings.push(...checkTagPolicy(inventory.images, mappings, options.config, configFile))
   findings.push(...findVersionDrift(inventory.images))
   return { images, findings: [...inventory.findings, ...findings], files: inventory.files }
@@ -249,10 +267,35 @@ function suggestedRule(ref: ImageReference, relativePath: string): string {
   return stringify([{ source: ruleSourceText(ref), target: relativePath }]).trimEnd()
 }
 
+// ---------------------------------------------------------------- strict without a mapping file
+
+/**
+ * `strict: true` (the input) with no mapping file: one finding that says so
+ * and shows a starter file with a rule for every base image, where the layout
+ * would send it, so the check passes once the file is committed.
+ */
+function strictWithoutFile(images: InventoryImage[], mappings: ReferenceMapping[], effective: EffectiveOptions, configFile: string): Finding {
+  const rules = new Map<string, { source: string; target: string }>()
+  images.forEach((image, index) => {
+    const mapping = mappings[index]!
+    if (mapping.status !== 'unmapped') return
+    const source = ruleSourceText(image.ref)
+    if (!rules.has(source)) rules.set(source, { source, target: mapping.proposed.relativePath })
+  })
+  const starter = stringify({ strict: true, layout: effective.layout, rules: [...rules.values()] }).trimEnd()
+  return {
+    kind: 'invalid-config',
+    severity: 'error',
+    message: `strict: true needs a mapping file with a rule for each base image, and there is none (${configFile}), so ${rules.size === 1 ? 'its one repository is' : `all ${rules.size} repositories are`} unmapped`,
+    suggestion: `Create ${configFile}; this starter file maps each image where the layout would, for you to adjust:\n${starter}`
+  }
+}
+
 // ---------------------------------------------------------------- collisions
 
-function findCollisions(images: PlannedImage[], effective: EffectiveOptions, options: MappingOptions): Finding[] {
+function findCollisions(images: PlannedImage[], inventory: InventoryImage[], mappings: ReferenceMapping[], effective: EffectiveOptions, options: MappingOptions): Finding[] {
   const findings: Finding[] = []
+  const mappingOf = new Map(images.map((image, index) => [image, mappings[index]!]))
   const byTarget = groupBy(
     images.filter(image => image.target !== null),
     image => image.target!
@@ -266,18 +309,13 @@ function findCollisions(images: PlannedImage[], effective: EffectiveOptions, opt
       kind: 'collision',
       severity: 'error',
       message: `${group.length} different images map to ${target}, so each push would overwrite the other: ${group.map(describeWithOrigin).join('; ')}. None of them is mirrored until they map apart`,
-      suggestion: collisionSuggestion(group.slice(1), effective, options)
+      suggestion: collisionSuggestion(group, inventory, mappingOf, effective, options)
     })
-  }
-  for (const image of collided) {
-    image.mapping = 'collision'
-    image.target = null
-    delete image.targetRef
   }
 
   // Different source repositories sharing one target repository: no tag clashes today, but the next one will.
   const byRepository = groupBy(
-    images.filter(image => image.targetRef !== undefined),
+    images.filter(image => image.targetRef !== undefined && !collided.has(image)),
     image => repositoryName(image.targetRef!)
   )
   for (const [repository, group] of byRepository) {
@@ -288,28 +326,171 @@ function findCollisions(images: PlannedImage[], effective: EffectiveOptions, opt
       kind: 'collision',
       severity: 'error',
       message: `${sources.size} different repositories map to ${repository}: ${group.map(describeWithOrigin).join('; ')}. Their tags do not clash yet, but one repository cannot hold two images' histories`,
-      suggestion: collisionSuggestion(
-        group.filter(image => repositoryName(image.ref) !== repositoryName(group[0]!.ref)),
-        effective,
-        options
-      )
+      suggestion: collisionSuggestion(group, inventory, mappingOf, effective, options)
     })
+  }
+  for (const image of collided) {
+    image.mapping = 'collision'
+    image.target = null
+    delete image.targetRef
   }
   return findings
 }
 
-function collisionSuggestion(images: InventoryImage[], effective: EffectiveOptions, options: MappingOptions): string {
-  const rules = new Map<string, { source: string; target: string }>()
-  for (const image of images) {
-    const components = repositoryPath(image.ref)
-    const path = isOfficialImage(image.ref) ? components.slice(1) : components
-    // Under flat only one level is allowed, so the distinct name joins the whole path.
-    const target = effective.layout === 'flat' ? path.join(effective.flatSeparator ?? '-') : path.join('/')
-    const source = ruleSourceText(image.ref)
-    rules.set(source, { source, target })
-  }
+interface SuggestedRule {
+  source: string
+  target: string
+  tag?: string
+  tags?: Record<string, string>
+}
+
+/**
+ * Rules that give every image of a colliding group its own target, checked
+ * by mapping the whole inventory again with them: the suggestion is only made
+ * of rules that resolve the collision without causing another. One image keeps
+ * the contested name (a service image, else a Docker Hub official image, else
+ * the shortest name); each other repository gets a rule with a longer name
+ * (`bitnami-redis` under flat, the registry's name in front when that is not
+ * enough), and two tags of one repository sent to one tag get a rule per image
+ * that keeps the source tag.
+ */
+function collisionSuggestion(
+  group: PlannedImage[],
+  inventory: InventoryImage[],
+  mappingOf: Map<PlannedImage, ReferenceMapping>,
+  effective: EffectiveOptions,
+  options: MappingOptions
+): string {
   const file = options.configFile ?? options.config?.file ?? DEFAULT_CONFIG_FILE
-  return `Give each image its own target with a rule in ${file} (rules:), e.g.\n${stringify([...rules.values()]).trimEnd()}`
+  const ranked = [...group].sort((a, b) => keepRank(a) - keepRank(b) || familiarName(a.ref).length - familiarName(b.ref).length)
+  const kept = ranked[0]!
+  const chosen: Array<{ yaml: SuggestedRule; rule: MappingRule }> = []
+  // Rules of the file that an added rule cannot outrank (an image rule): changed in place instead.
+  const changed: Array<{ from: MappingRule; to: { yaml: SuggestedRule; rule: MappingRule } }> = []
+  const rulesNow = (): { extra: MappingRule[]; dropped: MappingRule[] } => ({
+    extra: [...chosen.map(entry => entry.rule), ...changed.map(entry => entry.to.rule)],
+    dropped: changed.map(entry => entry.from)
+  })
+  const resolved = new Set<PlannedImage>([kept])
+  for (const image of ranked.slice(1)) {
+    if (resolved.has(image)) continue
+    const existing = (() => {
+      const mapping = mappingOf.get(image)
+      return mapping?.status === 'mapped' ? mapping.rule : undefined
+    })()
+    const sameRepository = repositoryName(image.ref) === repositoryName(kept.ref)
+    // A repository rule covers the group's other images of that repository, unless the file already has one for it (equal rank: the first wins), then one per image.
+    const perImage = sameRepository || existing?.source.kind === 'repository' || existing?.source.kind === 'image'
+    const members = perImage ? [image] : ranked.filter(other => repositoryName(other.ref) === repositoryName(image.ref))
+    const candidates = candidateRules(image, sameRepository, perImage, mappingOf.get(image), effective, options)
+    const works = (candidate: { rule: MappingRule }, drop: MappingRule[] = []): boolean => {
+      const now = rulesNow()
+      return members.every(member => resolvesFor(member, [...now.extra, candidate.rule], [...now.dropped, ...drop], inventory, options))
+    }
+    if (existing?.source.kind === 'image') {
+      const pick = candidates.find(candidate => works(candidate, [existing]))
+      if (pick === undefined) return fallbackSuggestion(file, image)
+      changed.push({ from: existing, to: pick })
+    } else {
+      const pick = candidates.find(candidate => works(candidate))
+      if (pick === undefined) return fallbackSuggestion(file, image)
+      chosen.push(pick)
+    }
+    members.forEach(member => resolved.add(member))
+  }
+  const lines = changed.map(({ from, to }) => `Change the rule at ${file}:${from.line} (source: ${from.sourceText}) to target: ${to.yaml.target}.`)
+  const rules = chosen.map(entry => entry.yaml)
+  if (rules.length === 0) return `Give each image its own target. ${lines.join(' ')}`
+  const intro = lines.length > 0 ? `Give each image its own target. ${lines.join(' ')} Then` : 'Give each image its own target:'
+  if (options.config === undefined) return `${intro} create ${file} with these rules:\n${stringify({ rules }).trimEnd()}`
+  return `${intro} add these rules under rules: in ${file}:\n${stringify(rules).trimEnd()}`
+}
+
+function fallbackSuggestion(file: string, image: InventoryImage): string {
+  return `Give each image its own target with a rule in ${file} (rules:), e.g. target: <a name no other image uses> for ${familiarName(image.ref)}`
+}
+
+/** Lower keeps its name: service images (the project names them), then official images, then the rest. */
+function keepRank(image: InventoryImage): number {
+  if (image.kind === 'service') return 0
+  return isOfficialImage(image.ref) ? 1 : 2
+}
+
+function candidateRules(
+  image: InventoryImage,
+  sameRepository: boolean,
+  perImage: boolean,
+  mapping: ReferenceMapping | undefined,
+  effective: EffectiveOptions,
+  options: MappingOptions
+): Array<{ yaml: SuggestedRule; rule: MappingRule }> {
+  const current = mapping?.status === 'mapped' ? mapping : undefined
+  const existing = current?.rule
+  const make = (source: string, target: string, keepTags: boolean): { yaml: SuggestedRule; rule: MappingRule } | undefined => {
+    const parsedSource = parseSourcePattern(source)
+    const parsedTarget = parseTargetPattern(target)
+    if ('error' in parsedSource || 'error' in parsedTarget || parsedTarget.pattern.absolute) return undefined
+    const tag = keepTags && parsedTarget.pattern.tag === undefined ? existing?.tag : undefined
+    const tags = keepTags && parsedTarget.pattern.tag === undefined ? existing?.tags : undefined
+    return {
+      yaml: { source, target, ...(tag !== undefined && { tag }), ...(tags !== undefined && { tags }) },
+      rule: {
+        line: 0,
+        sourceText: source,
+        source: parsedSource.pattern,
+        target: parsedTarget.pattern,
+        exclude: false,
+        ...(tag !== undefined && { tag }),
+        ...(tags !== undefined && { tags })
+      }
+    }
+  }
+  const candidates: Array<{ yaml: SuggestedRule; rule: MappingRule } | undefined> = []
+  if (sameRepository) {
+    // Two tags of one repository on one tag: this image keeps its own tag.
+    const where = current === undefined ? undefined : relativeTo(current.target, options.registry)
+    const tag = image.ref.tag ?? digestTag(image.ref)
+    if (where !== undefined && isValidTag(tag)) candidates.push(make(familiarName(image.ref), `${where}:${tag}`, false))
+  } else {
+    const separator = effective.layout === 'flat' ? (effective.flatSeparator ?? '-') : '/'
+    const components = repositoryPath(image.ref)
+    const path = effective.layout === 'library' || !isOfficialImage(image.ref) ? components : components.slice(1)
+    const host = image.ref.registry === 'docker.io' ? [] : [image.ref.registry.split(/[.:]/)[0]!.toLowerCase()]
+    const wholeHost = image.ref.registry.toLowerCase().replace(/[^a-z0-9]+/g, '-')
+    const names = [path.join(separator), [...host, ...path].join(separator), [wholeHost, ...path].join(separator), `${path.join(separator)}${separator === '/' ? '-' : separator}2`]
+    const source = perImage ? familiarName(image.ref) : ruleSourceText(image.ref)
+    for (const name of [...new Set(names)]) candidates.push(make(source, name, true))
+  }
+  return candidates.filter((candidate): candidate is { yaml: SuggestedRule; rule: MappingRule } => candidate !== undefined)
+}
+
+/** The target's path below the registry input, or undefined when it lies elsewhere. */
+function relativeTo(target: ImageReference, registry: { registry: string; namespace: string }): string | undefined {
+  if (target.registry !== registry.registry) return undefined
+  if (registry.namespace === '') return target.repository
+  return target.repository.startsWith(`${registry.namespace}/`) ? target.repository.slice(registry.namespace.length + 1) : undefined
+}
+
+/** With the extra rules, does `image` get a target of its own (no other source on it, no other repository sharing it)? */
+function resolvesFor(image: InventoryImage, extra: MappingRule[], dropped: MappingRule[], inventory: InventoryImage[], options: MappingOptions): boolean {
+  const base = options.config ?? { ...emptyMappingConfig(options.configFile ?? DEFAULT_CONFIG_FILE) }
+  const config: MappingConfig = { ...base, rules: [...base.rules.filter(rule => !dropped.includes(rule)), ...extra] }
+  const targetOf = (candidate: InventoryImage): ImageReference | undefined => {
+    const mapped = mapReference(candidate.ref, candidate.kind, { ...options, config })
+    return mapped.status === 'mapped' ? mapped.target : undefined
+  }
+  const own = targetOf(image)
+  if (own === undefined) return false
+  const ownTarget = formatReference(own)
+  const ownRepository = repositoryName(own)
+  for (const other of inventory) {
+    if (other.source === image.source) continue
+    const target = targetOf(other)
+    if (target === undefined) continue
+    if (formatReference(target) === ownTarget) return false
+    if (repositoryName(target) === ownRepository && repositoryName(other.ref) !== repositoryName(image.ref)) return false
+  }
+  return true
 }
 
 // ---------------------------------------------------------------- tag policy

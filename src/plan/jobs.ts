@@ -35,6 +35,8 @@ export interface BuildJob {
   pullsFrom: string[]
   /** Push after a successful build. */
   push: boolean
+  /** Compose build keys this build does not honour (the plan stage reports them). */
+  ignoredKeys: string[]
 }
 
 /** Check that one target exists. */
@@ -107,7 +109,18 @@ export function planJobs(plan: Plan, options: PlanJobsOptions): JobSet {
     } else {
       const job = buildJob(image, target, baseTargets, options)
       if ('failure' in job) set.blocked.push(job)
-      else set.build.push(job)
+      else {
+        set.build.push(job)
+        if (job.ignoredKeys.length > 0) {
+          set.findings.push({
+            kind: 'scan-note',
+            severity: 'warning',
+            message: `${familiarName(target)}: the build ignores the compose build key${job.ignoredKeys.length === 1 ? '' : 's'} ${job.ignoredKeys.join(', ')} (docker build of one image cannot honour ${job.ignoredKeys.length === 1 ? 'it' : 'them'})`,
+            image: image.source,
+            ...(image.origins[0] !== undefined && { file: image.origins[0].file, line: image.origins[0].line })
+          })
+        }
+      }
     }
     set.verify.push({ kind: 'verify', image: image.source, target, source: image.ref, imageKind: image.kind })
   }
@@ -152,8 +165,6 @@ function buildJob(image: PlannedImage, target: ImageReference, baseTargets: Read
   if (spec === undefined) return blocked(`${familiarName(target)} has no build section (context and Dockerfile)`)
 
   const context = path.resolve(options.root, spec.context)
-  const dockerfilePath = path.resolve(options.root, spec.dockerfile)
-  let dockerfile: { realPath: string; text: string }
   let realContext: string
   try {
     realContext = options.readFile(context).realPath
@@ -161,18 +172,26 @@ function buildJob(image: PlannedImage, target: ImageReference, baseTargets: Read
     realContext = context
   }
   if (!isInside(realContext, options.workspace)) return blocked(`the build context ${spec.context} is outside the workspace; it is not built`)
-  try {
-    dockerfile = options.readFile(dockerfilePath)
-  } catch (error) {
-    return blocked(`could not read ${spec.dockerfile}: ${error instanceof Error ? error.message : String(error)}`)
+  let original: string
+  if (spec.dockerfileInline !== undefined) {
+    // compose dockerfile_inline, or a template rendered in memory.
+    original = spec.dockerfileInline
+  } else {
+    let dockerfile: { realPath: string; text: string }
+    try {
+      dockerfile = options.readFile(path.resolve(options.root, spec.dockerfile))
+    } catch (error) {
+      return blocked(`could not read ${spec.dockerfile}: ${error instanceof Error ? error.message : String(error)}`)
+    }
+    if (!isInside(dockerfile.realPath, options.workspace)) return blocked(`${spec.dockerfile} is outside the workspace; it is not built`)
+    original = dockerfile.text
   }
-  if (!isInside(dockerfile.realPath, options.workspace)) return blocked(`${spec.dockerfile} is outside the workspace; it is not built`)
 
-  let text = dockerfile.text
+  let text = original
   const pullsFrom = new Set<string>()
   if (options.useMirroredBases && baseTargets.size > 0) {
     text = rewriteDockerfileImages(
-      dockerfile.text,
+      original,
       reference => {
         const parsed = tryParseReference(reference)
         if (!('ref' in parsed)) return undefined
@@ -184,6 +203,7 @@ function buildJob(image: PlannedImage, target: ImageReference, baseTargets: Read
       { file: spec.dockerfile, buildArgs: spec.args, ...(spec.target !== undefined && { target: spec.target }) }
     ).text
   }
+  const network = spec.network ?? options.buildNetwork
   return {
     kind: 'build',
     image: image.source,
@@ -195,11 +215,30 @@ function buildJob(image: PlannedImage, target: ImageReference, baseTargets: Read
       tags: [target],
       ...(spec.target !== undefined && { target: spec.target }),
       args: spec.args,
-      ...(options.buildNetwork !== undefined && { network: options.buildNetwork })
+      ...(network !== undefined && { network }),
+      ...(spec.labels !== undefined && { labels: spec.labels }),
+      ...(spec.extraHosts !== undefined && { extraHosts: spec.extraHosts }),
+      ...(spec.shmSize !== undefined && { shmSize: spec.shmSize }),
+      ...(spec.cacheFrom !== undefined && { cacheFrom: spec.cacheFrom }),
+      ...(spec.platforms?.length === 1 && { platform: spec.platforms[0] as string })
     },
     pullsFrom: [...pullsFrom].sort(),
-    push: options.push
+    push: options.push,
+    ignoredKeys: ignoredBuildKeys(spec)
   }
+}
+
+/** Compose build keys a plain `docker build` of one image cannot honour: said, never silently dropped. */
+function ignoredBuildKeys(spec: NonNullable<PlannedImage['build']>): string[] {
+  const ignored: string[] = []
+  if ((spec.platforms?.length ?? 0) > 1) ignored.push('platforms (more than one)')
+  if ((spec.secrets?.length ?? 0) > 0) ignored.push('secrets')
+  if ((spec.ssh?.length ?? 0) > 0) ignored.push('ssh')
+  if (Object.keys(spec.additionalContexts ?? {}).length > 0) ignored.push('additional_contexts')
+  if ((spec.cacheTo?.length ?? 0) > 0) ignored.push('cache_to')
+  if ((spec.tags?.length ?? 0) > 0) ignored.push('tags')
+  ignored.push(...(spec.otherKeys ?? []))
+  return ignored
 }
 
 function isInside(file: string, directory: string): boolean {

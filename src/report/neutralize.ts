@@ -31,8 +31,13 @@ function escapeControls(text: string): string {
   })
 }
 
+/** `##[group]` and its kind are read anywhere in a line, inside a stop-commands block too (the log viewer renders them). */
+function breakLegacyCommands(line: string): string {
+  return line.split('##[').join(`##${ZERO_WIDTH_SPACE}[`)
+}
+
 function breakCommands(line: string): string {
-  let result = line.split('##[').join(`##${ZERO_WIDTH_SPACE}[`)
+  let result = breakLegacyCommands(line)
   const leading = /^(\s*)::/.exec(result)
   if (leading !== null) result = `${leading[1]}:${ZERO_WIDTH_SPACE}:${result.slice(leading[0].length)}`
   return result
@@ -52,7 +57,7 @@ export function untrustedBlock(text: string, token?: string): string {
   let marker = token ?? randomBytes(16).toString('hex')
   // A token the text contains would end the block early; a random one never does, but a given one might.
   while (text.includes(marker)) marker = randomBytes(16).toString('hex')
-  const lines = text.split(/\r\n|\r|\n/).map(line => breakCommands(escapeControls(line)))
+  const lines = text.split(/\r\n|\r|\n/).map(line => breakLegacyCommands(escapeControls(line)))
   return [`::stop-commands::${marker}`, ...lines, `::${marker}::`].join('\n')
 }
 

@@ -11,7 +11,7 @@ export function reportOutputs(report: Report, reportPath: string): Record<string
   const { images } = report
   return {
     verdict: report.verdict,
-    images: JSON.stringify(images.map(({ kind, source, target, status, origins }) => ({ kind, source, target, status, origins }))),
+    images: JSON.stringify(images.map(({ kind, source, target, status, origins, digest }) => ({ kind, source, target, status, origins, ...(digest !== undefined && { digest }) }))),
     'image-count': String(report.counts.images),
     'base-count': String(report.counts.base),
     'service-count': String(report.counts.service),
@@ -23,6 +23,27 @@ export function reportOutputs(report: Report, reportPath: string): Record<string
     verified: names(images.filter(image => image.status === 'verified')),
     missing: names(images.filter(image => image.status === 'missing')),
     failed: names(images.filter(image => image.status === 'failed')),
+    digests: JSON.stringify(digestsOf(report)),
+    targets: targetsOf(report).join('\n'),
     report: reportPath
   }
+}
+
+/**
+ * Target → manifest digest of every image whose digest at the target this run
+ * learned (pushed, copied, found by verify), for `cosign sign` or
+ * `actions/attest-build-provenance`. A failed image has none.
+ */
+export function digestsOf(report: Report): Record<string, string> {
+  const digests: Record<string, string> = {}
+  for (const image of report.images) {
+    if (image.target === null || image.digest === undefined || image.status === 'failed' || image.status === 'missing') continue
+    digests[image.target] = image.digest
+  }
+  return digests
+}
+
+/** Every target of the run, once each, in report order (sorted by source). */
+export function targetsOf(report: Report): string[] {
+  return [...new Set(report.images.map(image => image.target).filter((target): target is string => target !== null))]
 }

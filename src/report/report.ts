@@ -18,7 +18,6 @@
 import * as path from 'node:path'
 import type { Failure, Finding, FindingKind, ImageKind, ImageResult, ImageStatus, Origin, PhaseResult, PlannedImage, Severity } from '../model.js'
 import { familiarName, tryParseReference } from '../reference.js'
-import { DEFAULT_CONFIG_FILE } from '../settings.js'
 
 export const REPORT_VERSION = 1
 
@@ -107,6 +106,8 @@ export interface ReportInput {
    * every path of the report.
    */
   pathPrefix?: string
+  /** The mapping file used, relative to the scanned path as mapping names it, so messages that name it get the prefix too. */
+  configFile?: string
 }
 
 /** Failure kinds that, seen on several images with one side and host, are one problem of the run. */
@@ -118,7 +119,7 @@ export function buildReport(input: ReportInput): Report {
     ...input.files,
     ...input.images.flatMap(image => image.origins.map(origin => origin.file)),
     ...input.findings.flatMap(finding => (finding.file === undefined ? [] : [finding.file])),
-    DEFAULT_CONFIG_FILE
+    ...(input.configFile !== undefined ? [input.configFile] : [])
   ])
   const resultBySource = new Map((input.results ?? []).map(result => [result.image.source, result]))
   const images: ReportImage[] = input.images.map(image => {
@@ -188,7 +189,10 @@ export function buildReport(input: ReportInput): Report {
 /** A reference as people write it: `postgres:15`, not `docker.io/library/postgres:15`. */
 export function displayName(reference: string): string {
   const parsed = tryParseReference(reference)
-  return 'ref' in parsed ? familiarName(parsed.ref) : reference
+  if (!('ref' in parsed)) return reference
+  // A repository without a tag (version-drift names one) stays without: no `:latest` added.
+  const tagWritten = /:[\w][\w.-]*$/.test(reference.split('/').at(-1)!.split('@')[0]!) || reference.includes('@')
+  return familiarName(tagWritten ? parsed.ref : { registry: parsed.ref.registry, repository: parsed.ref.repository })
 }
 
 export function plural(count: number, word: string, many = `${word}s`): string {
@@ -290,9 +294,9 @@ function resultFindings(results: ImageResult[], registry: string | undefined): A
     const name = result.image.target ?? result.image.source
     const origin = result.image.origins[0]
     findings.push({
-      kind: result.status,
+      kind: result.status === 'missing' ? 'missing' : 'failed',
       severity: 'error',
-      message: result.status === 'missing' ? missingMessage(name, phase, registry) : failedMessage(name, phase),
+      message: result.status === 'missing' ? missingMessage(name, phase, registry) : failedMessage(result, phase),
       image: result.image.source,
       ...(origin !== undefined && { file: origin.file, line: origin.line }),
       ...(phase?.suggestion !== undefined && { suggestion: phase.suggestion })
@@ -308,11 +312,12 @@ function missingMessage(target: string, phase: PhaseResult | undefined, registry
   return `${displayName(target)} is not in ${where}${extra}`
 }
 
-function failedMessage(target: string, phase: PhaseResult | undefined): string {
+function failedMessage(result: ImageResult, phase: PhaseResult | undefined): string {
   const detail = phase?.failure?.message ?? phase?.error ?? 'unknown error'
-  const name = displayName(target)
-  if (detail.includes(target) || detail.includes(name)) return detail
-  return `${phase?.phase ?? 'processing'} of ${name} failed: ${detail}`
+  const names = [result.image.target, result.image.source].filter((name): name is string => name !== null)
+  // The failure's own message usually names the image already ("push x: unauthorized"); say it once.
+  if (names.some(name => detail.includes(name) || detail.includes(displayName(name)))) return detail
+  return `${phase?.phase ?? 'processing'} of ${displayName(names[0]!)} failed: ${detail}`
 }
 
 function hostOf(reference: string): string | undefined {

@@ -57,11 +57,12 @@ export const FINDING_TITLES: Record<FindingKind, string> = {
   'tag-policy': 'Tag policy',
   'version-drift': 'Several versions of one image',
   missing: 'Missing images',
-  failed: 'Failed images'
+  failed: 'Failed images',
+  'scan-note': 'How files were read'
 }
 
 /** Finding kinds in the order a reader fixes them. */
-const KIND_ORDER: FindingKind[] = ['failed', 'missing', 'invalid-config', 'unmapped', 'collision', 'tag-policy', 'invalid-file', 'unresolved-variable', 'invalid-reference', 'version-drift', 'excluded']
+const KIND_ORDER: FindingKind[] = ['failed', 'missing', 'invalid-config', 'unmapped', 'collision', 'tag-policy', 'invalid-file', 'unresolved-variable', 'invalid-reference', 'version-drift', 'excluded', 'scan-note']
 
 export function escapeHtml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;')
@@ -168,25 +169,23 @@ function findingsHtml(kind: FindingKind, group: ReportFinding[], report: Report,
   if (shared !== undefined) parts.push(`<div><strong>Fix:</strong> ${suggestionHtml(shared)}</div>`)
 
   const runWide = group.filter(finding => finding.affected !== undefined)
-  for (const finding of runWide) parts.push(runWideHtml(finding, shared === undefined))
+  for (const finding of runWide) parts.push(runWideHtml(finding, shared === undefined, report.registry))
   const rows = group.filter(finding => finding.affected === undefined)
   if (rows.length === 0) return parts.join('\n')
 
-  const hasWhere = rows.some(finding => finding.file !== undefined)
-  const hasImage = rows.some(finding => finding.image !== undefined)
+  // The image and where it is referenced share the first column, so the prose columns get the width.
+  const hasWhere = rows.some(finding => finding.file !== undefined || finding.image !== undefined)
   const hasFix = shared === undefined && rows.some(finding => finding.suggestion !== undefined)
   const severities = new Set(rows.map(finding => finding.severity))
   const headers = [
     ...(severities.size > 1 ? ['Level'] : []),
     ...(hasWhere ? ['Where'] : []),
-    ...(hasImage ? ['Image'] : []),
     kind === 'missing' ? 'Detail' : 'Problem',
     ...(hasFix ? ['Fix'] : [])
   ]
   const body = rows.map(finding => [
     ...(severities.size > 1 ? [severityLabel(finding)] : []),
-    ...(hasWhere ? [finding.file === undefined ? '' : locationHtml({ file: finding.file, line: finding.line ?? 0 }, links)] : []),
-    ...(hasImage ? [finding.image === undefined ? '' : code(displayName(finding.image))] : []),
+    ...(hasWhere ? [whereHtml(finding, links)] : []),
     cellText(finding.message),
     ...(hasFix ? [finding.suggestion === undefined ? '' : suggestionHtml(finding.suggestion)] : [])
   ])
@@ -205,14 +204,23 @@ const FINDING_NOUNS: Record<FindingKind, [string, string]> = {
   'tag-policy': ['violation', 'violations'],
   'version-drift': ['image', 'images'],
   missing: ['missing image', 'missing images'],
-  failed: ['failed image', 'failed images']
+  failed: ['failed image', 'failed images'],
+  'scan-note': ['note', 'notes']
+}
+
+function whereHtml(finding: ReportFinding, links: SummaryLinks | undefined): string {
+  const parts: string[] = []
+  if (finding.image !== undefined) parts.push(code(displayName(finding.image)))
+  if (finding.file !== undefined) parts.push(locationHtml({ file: finding.file, line: finding.line ?? 0 }, links))
+  return parts.join('<br>')
 }
 
 /** One problem of the whole run: what, the fix, and the images it affected (collapsed when many). */
-function runWideHtml(finding: ReportFinding, withFix: boolean): string {
+function runWideHtml(finding: ReportFinding, withFix: boolean, registry: string | null): string {
   const affected = finding.affected ?? []
-  const list = affected.map(name => code(name)).join(', ')
-  const images = affected.length > COLLAPSE_AFTER ? `<details><summary>${plural(affected.length, 'image')} affected</summary><p>${list}</p></details>` : `<p>Affected: ${list}</p>`
+  const list = affected.map(name => code(registry === null ? name : shortTarget(name, registry))).join(', ')
+  const below = registry === null ? '' : ` (below ${code(registry)})`
+  const images = affected.length > COLLAPSE_AFTER ? `<details><summary>${plural(affected.length, 'image')} affected</summary><p>${list}${below}</p></details>` : `<p>Affected${below}: ${list}</p>`
   const fix = withFix && finding.suggestion !== undefined ? `<div><strong>Fix:</strong> ${suggestionHtml(finding.suggestion)}</div>` : ''
   return `<p>${severityLabel(finding)} ${cellText(finding.message)}</p>${fix}${images}`
 }
@@ -229,19 +237,20 @@ function imagesHtml(title: string, images: ReportImage[], report: Report, links:
   if (images.length === 0) return ''
   const executed = images.some(image => (image.phases?.length ?? 0) > 0)
   const digests = images.some(image => image.digest !== undefined)
-  const headers = ['Image', ...(report.registry !== null ? ['Target'] : []), 'Status', ...(digests ? ['Digest'] : []), ...(executed ? ['Time'] : []), 'Referenced in']
+  const mapped = report.registry !== null
+  // Source and target share a column (the target below the source), so the table fits the panel.
+  const headers = [mapped ? 'Image → target' : 'Image', ...(mapped || executed ? ['Status'] : []), ...(digests ? ['Digest'] : []), 'Referenced in']
   const rows = images.map(image => {
-    const time = image.phases?.reduce((total, phase) => total + phase.durationMs, 0)
+    const time = image.status === 'planned' ? undefined : image.phases?.reduce((total, phase) => total + phase.durationMs, 0)
+    const target = image.target === null ? '<br>→ —' : `<br>→ ${code(shortTarget(image.target, report.registry ?? ''))}`
     return [
-      code(displayName(image.source)),
-      ...(report.registry !== null ? [image.target === null ? '—' : code(shortTarget(image.target, report.registry))] : []),
-      escapeHtml(statusLabel(image)),
+      `${code(displayName(image.source))}${mapped ? target : ''}`,
+      ...(mapped || executed ? [`${escapeHtml(statusLabel(image))}${executed && time !== undefined && time > 0 ? `<br>${formatDuration(time)}` : ''}`] : []),
       ...(digests ? [image.digest === undefined ? '' : code(shortDigest(image.digest))] : []),
-      ...(executed ? [time === undefined || image.phases?.length === 0 ? '' : formatDuration(time)] : []),
       originsHtml(image.origins, links)
     ]
   })
-  const note = report.registry !== null ? `<p>Targets are below ${code(report.registry)}.${digests ? ' Full digests: the <code>digests</code> output.' : ''}</p>` : ''
+  const note = mapped ? `<p>Targets are below ${code(report.registry!)}.${digests ? ' Full digests: the <code>digests</code> output.' : ''}</p>` : ''
   return `<h3>${escapeHtml(title)} (${images.length})</h3>\n${note}${tableHtml(headers, rows, plural(images.length, 'image'))}`
 }
 
@@ -291,7 +300,8 @@ function commandsHtml(images: ReportImage[]): string {
   }
   if (byPhase.size === 0) return ''
   const parts = ['<h3>Commands the run would make</h3>']
-  for (const [phase, lines] of byPhase) {
+  const order: PhaseResult['phase'][] = ['mirror', 'build', 'push', 'verify']
+  for (const [phase, lines] of [...byPhase].sort(([a], [b]) => order.indexOf(a) - order.indexOf(b))) {
     const commands = lines.filter(line => !line.startsWith('# ')).length
     const shown = lines.length > MAX_COMMAND_LINES ? [...lines.slice(0, MAX_COMMAND_LINES), `# … ${lines.length - MAX_COMMAND_LINES} more lines: see the JSON report`] : lines
     parts.push(`<details><summary>${escapeHtml(capitalize(phase))}: ${plural(commands, 'command')}</summary><pre><code>${preText(shown.join('\n'))}</code></pre></details>`)

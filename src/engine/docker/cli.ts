@@ -97,7 +97,7 @@ export class DockerCli {
         const exitCode = code ?? -1
         const aborted = options.signal?.aborted === true
         if (exitCode === 0 && !aborted) resolve({ stdout: stdout.text, stderr: stderr.text, exitCode })
-        else reject(new DockerCommandError(command.args, exitCode, aborted ? `cancelled (${signal ?? 'aborted'})\n${stderr.text}` : stderr.text, stdout.text))
+        else reject(new DockerCommandError(command.args, aborted ? -1 : exitCode, aborted ? `cancelled (${signal ?? 'aborted'})\n${stderr.text}` : stderr.text, stdout.text))
       })
     })
   }
@@ -153,6 +153,7 @@ function mergeEnv(base: NodeJS.ProcessEnv, overrides: NodeJS.ProcessEnv): Record
 /** The line of docker's output that explains the failure, without docker's boilerplate prefix. */
 export function summarizeDockerError(stderr: string, stdout = ''): string {
   const lines = stderr
+    .replace(/^DEPRECATED:.*(?:\r?\n[ \t]+\S.*)*/gm, '')
     .split(/\r?\n/)
     .map(line => line.trim())
     .filter(line => line !== '' && !/^(WARNING!|Configure a credential helper|https:\/\/docs\.docker\.com|DEPRECATED:|Install the buildx|The push refers to)/.test(line))

@@ -80,7 +80,7 @@ export interface BuildCommandOptions {
  * Names docker itself reads from its environment: a build arg with such a name
  * cannot travel in the environment without changing how docker runs.
  */
-const RESERVED_ENVIRONMENT = /^(?:PATH|HOME|USER|TMPDIR|SHELL|DOCKER_\w*|BUILDKIT_\w*|BUILDX_\w*|HTTPS?_PROXY|NO_PROXY|https?_proxy|no_proxy|SSL_CERT_\w*|XDG_\w*)$/
+const RESERVED_ENVIRONMENT = /^(?:PATH|HOME|USER|TMPDIR|SHELL|DOCKER_\w*|BUILDKIT_\w*|BUILDX_\w*|HTTPS?_PROXY|NO_PROXY|https?_proxy|no_proxy|SSL_CERT_\w*|XDG_\w*|LD_\w*|GCONV_PATH|GLIBC_TUNABLES|MALLOC_\w*|HOSTALIASES|LOCALDOMAIN|RES_OPTIONS|RESOLV_\w*|NLSPATH|TZDIR|GODEBUG|GOGC|GOMAXPROCS|GOMEMLIMIT|GOTRACEBACK)$/
 
 export function buildCommand(options: BuildCommandOptions): DockerCommand {
   const args = ['build', '-f', '-']

@@ -149,7 +149,7 @@ export class DockerEngine implements CopyPort, BuildPort {
     const present = await this.targetManifest(target, context)
     if (present === undefined) {
       const local = await this.local.inspect(familiarName(target), context).catch(() => undefined)
-      return { status: 'missing', ...(local !== undefined && { hint: `it is in the local daemon but not pushed: docker push ${familiarName(target)}` }) }
+      return { status: 'missing', ...(local !== undefined && { hint: `It is in the local daemon but not pushed: docker push ${familiarName(target)}` }) }
     }
     return {
       status: 'verified',
@@ -279,7 +279,7 @@ export class DockerEngine implements CopyPort, BuildPort {
       await login
     } catch (error) {
       const failure = dockerFailure(error, side, `docker login to ${host}`, { host })
-      throw classifyDockerFailure(error) === 'unauthorized' ? new EngineFailure('unauthorized', side, failure.message, { host, cause: error }) : failure
+      throw classifyDockerFailure(error) === 'unauthorized' ? new EngineFailure('unauthorized', side, failure.message, { ...failure.details, host }) : failure
     }
   }
 

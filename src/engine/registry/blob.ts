@@ -3,15 +3,22 @@
  * a cross-repository mount when the blob is in another repository of the
  * target registry (pushed or seen this run, or the source itself when source
  * and target are one registry), else an upload streamed from the source. The
- * sha256 of what streams past is checked before the upload is committed, so a
+ * digest of what streams past is checked before the upload is committed, so a
  * truncated or corrupted transfer never becomes a blob in the target.
+ *
+ * Like go-containerregistry's remote.Write: a mount that fails in any way
+ * (401, 403, 404, 5xx, a registry without mounts) falls back to a plain
+ * upload; the upload is retried as one unit (new session, new download) and
+ * its own requests are not retried, so a failing registry sees at most
+ * `retries + 1` sessions per blob; a session left open by a failure or a
+ * cancellation is deleted, best effort.
  */
-import { createHash } from 'node:crypto'
+import { createHash, type Hash } from 'node:crypto'
 import { pipeline, Transform, type Readable, type TransformCallback } from 'node:stream'
 import type { ImageReference } from '../../reference.js'
 import { withRetry, type RetryPolicy } from '../retry.js'
-import { header, type RegistryClient } from './client.js'
-import { isTransient, RegistryError, retryAfterOf } from './errors.js'
+import { header, type RegistryClient, type RequestContext } from './client.js'
+import { cancelledError, isTransient, RegistryError, retryAfterOf } from './errors.js'
 import type { Descriptor } from './manifest.js'
 import type { Registries } from './registries.js'
 
@@ -22,11 +29,34 @@ export interface BlobOptions {
   chunkThreshold: number
   /** Size of each PATCH when uploading in chunks (raised to the registry's OCI-Chunk-Min-Length). */
   chunkSize: number
+  /** Attempts of one blob upload as a whole. */
   retry: RetryPolicy
 }
 
 /** present: already there; mounted: linked from another repository; uploaded: bytes sent; shared: another image of this run moved it. */
 export type BlobOutcome = 'present' | 'mounted' | 'uploaded' | 'shared'
+
+/** How blobs were moved this run. */
+export interface BlobCounts {
+  heads: number
+  /** Mount requests sent. */
+  mounts: number
+  /** Mounts the registry answered with an upload session instead (202). */
+  mountsDeclined: number
+  /** Mounts that failed (any error) and fell back to an upload. */
+  mountsFailed: number
+  /** Blobs uploaded (each counted once, however many attempts it took). */
+  uploads: number
+  /** PATCH requests of chunked uploads. */
+  chunks: number
+}
+
+/** A chunk size a registry may demand; above it we refuse rather than buffer. */
+const MAX_CHUNK = 256 * 1024 * 1024
+/** Deleting a session left behind gets this long, whatever happened to the copy's own signal. */
+const CLEANUP_TIMEOUT_MS = 10_000
+/** A copy another image started and a cancellation ended is waited for again at most this often before we start our own. */
+const SHARED_ROUNDS = 3
 
 export function pullScope(repository: string): string {
   return `repository:${repository}:pull`
@@ -36,13 +66,18 @@ export function pushScope(repository: string): string {
   return `repository:${repository}:pull,push`
 }
 
+/** An open upload session; the location moves with each chunk. */
+interface Session {
+  location: URL
+  minChunk: number
+}
+
 export class BlobMover {
   private readonly byRepository = new Map<string, Promise<BlobOutcome>>()
   private readonly byRegistry = new Map<string, { repository: string; done: Promise<unknown> }>()
   /** Repositories of a target registry known to hold a digest: `registry@digest` → repositories. */
   private readonly locations = new Map<string, Set<string>>()
-  /** Counters for the report and tests. */
-  readonly counts = { heads: 0, mounts: 0, mountsDeclined: 0, uploads: 0, chunks: 0 }
+  readonly counts: BlobCounts = { heads: 0, mounts: 0, mountsDeclined: 0, mountsFailed: 0, uploads: 0, chunks: 0 }
 
   constructor(
     private readonly registries: Registries,
@@ -50,25 +85,33 @@ export class BlobMover {
   ) {}
 
   /** Makes `descriptor` present in `target`, moving its bytes at most once per run. */
-  async copy(source: Repository, target: Repository, descriptor: Descriptor): Promise<BlobOutcome> {
+  async copy(source: Repository, target: Repository, descriptor: Descriptor, context: RequestContext): Promise<BlobOutcome> {
     const key = `${target.registry}/${target.repository}@${descriptor.digest}`
-    const running = this.byRepository.get(key)
-    if (running) {
-      await running
-      return 'shared'
+    for (let round = 0; round < SHARED_ROUNDS; round += 1) {
+      const running = this.byRepository.get(key)
+      if (!running) break
+      try {
+        await untilAborted(running, context.signal, target.registry)
+        return 'shared'
+      } catch (error) {
+        // Another image's cancellation is not ours: try again (it removed itself from the map).
+        if (context.signal.aborted || !isCancellation(error)) throw error
+      }
     }
-    const attempt = this.copyOnce(source, target, descriptor)
+    const attempt = this.copyOnce(source, target, descriptor, context)
     this.byRepository.set(key, attempt)
     // A failed copy may be tried again by a later image.
-    attempt.catch(() => this.byRepository.delete(key))
+    attempt.catch(() => {
+      if (this.byRepository.get(key) === attempt) this.byRepository.delete(key)
+    })
     return attempt
   }
 
-  private async copyOnce(source: Repository, target: Repository, descriptor: Descriptor): Promise<BlobOutcome> {
+  private async copyOnce(source: Repository, target: Repository, descriptor: Descriptor, context: RequestContext): Promise<BlobOutcome> {
     const destination = this.registries.client(target.registry, 'write')
     const blobPath = `/v2/${target.repository}/blobs/${descriptor.digest}`
     this.counts.heads += 1
-    const head = await destination.request({ method: 'HEAD', path: blobPath, scopes: [pushScope(target.repository)], expect: [200, 404], kind: 'blob' })
+    const head = await destination.request({ method: 'HEAD', path: blobPath, scopes: [pushScope(target.repository)], expect: [200, 404], kind: 'blob' }, context)
     if (head.status === 200) {
       this.remember(target, descriptor.digest)
       return 'present'
@@ -79,35 +122,52 @@ export class BlobMover {
     const elsewhere = this.byRegistry.get(registryKey)
     let finished!: () => void
     const done = new Promise<void>(resolve => (finished = resolve))
-    if (elsewhere && elsewhere.repository !== target.repository) await elsewhere.done
+    if (elsewhere && elsewhere.repository !== target.repository) await untilAborted(elsewhere.done, context.signal, target.registry)
     else this.byRegistry.set(registryKey, { repository: target.repository, done })
     try {
-      let session: URL | undefined
+      let declined: Session | undefined
       for (const from of this.mountCandidates(source, target, destination, descriptor.digest)) {
         this.counts.mounts += 1
-        const mount = await destination.request({
-          method: 'POST',
-          path: `/v2/${target.repository}/blobs/uploads/?mount=${encodeURIComponent(descriptor.digest)}&from=${encodeURIComponent(from)}`,
-          scopes: [pushScope(target.repository), pullScope(from)],
-          expect: [201, 202]
-        })
-        if (mount.status === 201) {
-          this.remember(target, descriptor.digest)
-          return 'mounted'
+        try {
+          const mount = await destination.request(
+            {
+              method: 'POST',
+              path: `/v2/${target.repository}/blobs/uploads/?mount=${encodeURIComponent(descriptor.digest)}&from=${encodeURIComponent(from)}`,
+              scopes: [pushScope(target.repository), pullScope(from)],
+              expect: [201, 202],
+              // The fallback is the retry.
+              retry: false
+            },
+            context
+          )
+          if (mount.status === 201) {
+            this.remember(target, descriptor.digest)
+            return 'mounted'
+          }
+          // 202: declined, but the answer is an upload session we can use.
+          this.counts.mountsDeclined += 1
+          const location = header(mount.headers.location)
+          if (location) declined = { location: new URL(location, destination.endpoint.origin), minChunk: 0 }
+        } catch (error) {
+          if (context.signal.aborted) throw error
+          // Any refusal of a mount (no pull right on `from`, a registry without mounts, a 5xx) means: upload instead.
+          this.counts.mountsFailed += 1
         }
-        // 202: declined, but the answer is an upload session we can use.
-        this.counts.mountsDeclined += 1
-        const location = header(mount.headers.location)
-        if (location) session = new URL(location, destination.endpoint.origin)
         break
       }
+      // The unit of retry: a fresh session and a fresh download each time.
       await withRetry(
         async attempt => {
-          const start = attempt === 1 && session ? { location: session, minChunk: 0 } : await this.startUpload(destination, target)
-          await this.upload(source, target, destination, descriptor, start.location, start.minChunk)
+          const session = attempt === 1 && declined ? declined : await this.startUpload(destination, target, context)
+          try {
+            await this.upload(source, target, destination, descriptor, session, context)
+          } catch (error) {
+            await this.cancelSession(destination, target, session, context)
+            throw error
+          }
         },
         this.options.retry,
-        { isTransient, retryAfterMs: retryAfterOf }
+        { isTransient, retryAfterMs: retryAfterOf, signal: context.signal }
       )
       this.counts.uploads += 1
       this.remember(target, descriptor.digest)
@@ -136,40 +196,68 @@ export class BlobMover {
     repositories.add(target.repository)
   }
 
-  private async startUpload(destination: RegistryClient, target: Repository): Promise<{ location: URL; minChunk: number }> {
-    const started = await destination.request({ method: 'POST', path: `/v2/${target.repository}/blobs/uploads/`, scopes: [pushScope(target.repository)], expect: [202] })
+  private async startUpload(destination: RegistryClient, target: Repository, context: RequestContext): Promise<Session> {
+    const started = await destination.request({ method: 'POST', path: `/v2/${target.repository}/blobs/uploads/`, scopes: [pushScope(target.repository)], expect: [202], retry: false }, context)
     const location = header(started.headers.location)
-    if (!location) throw new RegistryError(`POST ${destination.host}/v2/${target.repository}/blobs/uploads/: no Location in the answer`, { transient: false })
+    if (!location) throw new RegistryError(`POST ${destination.host}/v2/${target.repository}/blobs/uploads/: no Location in the answer`, { transient: false, side: 'target', host: destination.host })
     const minChunk = Number.parseInt(header(started.headers['oci-chunk-min-length']) ?? '0', 10)
-    return { location: new URL(location, destination.endpoint.origin), minChunk: Number.isFinite(minChunk) ? minChunk : 0 }
+    return { location: new URL(location, destination.endpoint.origin), minChunk: Number.isFinite(minChunk) && minChunk > 0 ? minChunk : 0 }
   }
 
-  private async upload(source: Repository, target: Repository, destination: RegistryClient, descriptor: Descriptor, location: URL, minChunk: number): Promise<void> {
+  /** Deletes an upload session a failure left open; best effort, and never with the copy's (perhaps aborted) signal. */
+  private async cancelSession(destination: RegistryClient, target: Repository, session: Session, context: RequestContext): Promise<void> {
+    const cleanup: RequestContext = { signal: AbortSignal.timeout(CLEANUP_TIMEOUT_MS), ...(context.record && { record: context.record }) }
+    try {
+      await destination.request({ method: 'DELETE', path: session.location, scopes: [pushScope(target.repository)], expect: [200, 202, 204, 404], retry: false }, cleanup)
+    } catch {
+      // The registry expires abandoned sessions itself; nothing more to do.
+    }
+  }
+
+  private async upload(source: Repository, target: Repository, destination: RegistryClient, descriptor: Descriptor, session: Session, context: RequestContext): Promise<void> {
     const origin = this.registries.client(source.registry, 'read')
-    const download = await origin.request({
-      method: 'GET',
-      path: `/v2/${source.repository}/blobs/${descriptor.digest}`,
-      scopes: [pullScope(source.repository)],
-      expect: [200],
-      stream: true,
-      followRedirects: true,
-      kind: 'blob'
-    })
+    const download = await origin.request(
+      {
+        method: 'GET',
+        path: `/v2/${source.repository}/blobs/${descriptor.digest}`,
+        scopes: [pullScope(source.repository)],
+        expect: [200],
+        stream: true,
+        followRedirects: true,
+        kind: 'blob',
+        retry: false,
+        transferBytes: descriptor.size
+      },
+      context
+    )
     const stream = download.stream as Readable
     try {
-      if (descriptor.size > this.options.chunkThreshold || minChunk > 0) {
-        await this.uploadChunks(stream, target, destination, descriptor, location, Math.max(this.options.chunkSize, minChunk))
-      } else {
-        const gate = new DigestGate(descriptor)
-        pipeline(stream, gate, () => undefined)
-        await destination.request({
-          method: 'PUT',
-          path: withDigest(location, descriptor.digest),
-          headers: { 'content-type': 'application/octet-stream', 'content-length': String(descriptor.size) },
-          body: gate,
-          scopes: [pushScope(target.repository)],
-          expect: [201]
+      if (session.minChunk > MAX_CHUNK) {
+        throw new RegistryError(`${destination.host} asks for upload chunks of at least ${session.minChunk} bytes, more than ${MAX_CHUNK} this engine buffers`, {
+          code: 'UNSUPPORTED',
+          transient: false,
+          side: 'target',
+          host: destination.host
         })
+      }
+      if (descriptor.size > this.options.chunkThreshold || session.minChunk > 0) {
+        await this.uploadChunks(stream, origin.host, target, destination, descriptor, session, Math.max(this.options.chunkSize, session.minChunk), context)
+      } else {
+        const gate = new DigestGate(descriptor, origin.host)
+        pipeline(stream, gate, () => undefined)
+        await destination.request(
+          {
+            method: 'PUT',
+            path: withDigest(session.location, descriptor.digest),
+            headers: { 'content-type': 'application/octet-stream', 'content-length': String(descriptor.size) },
+            body: gate,
+            scopes: [pushScope(target.repository)],
+            expect: [201],
+            retry: false,
+            transferBytes: descriptor.size
+          },
+          context
+        )
         destination.countSent(gate.bytes)
       }
     } finally {
@@ -177,32 +265,36 @@ export class BlobMover {
     }
   }
 
-  private async uploadChunks(stream: Readable, target: Repository, destination: RegistryClient, descriptor: Descriptor, start: URL, chunkSize: number): Promise<void> {
-    const hash = createHash('sha256')
-    let location = start
+  private async uploadChunks(stream: Readable, sourceHost: string, target: Repository, destination: RegistryClient, descriptor: Descriptor, session: Session, chunkSize: number, context: RequestContext): Promise<void> {
+    const hash = hashFor(descriptor.digest)
     let offset = 0
     let pending: Buffer[] = []
     let pendingLength = 0
     const send = async (chunk: Buffer): Promise<void> => {
       this.counts.chunks += 1
-      const answer = await destination.request({
-        method: 'PATCH',
-        path: location,
-        headers: {
-          'content-type': 'application/octet-stream',
-          'content-range': `${offset}-${offset + chunk.length - 1}`
+      const answer = await destination.request(
+        {
+          method: 'PATCH',
+          path: session.location,
+          headers: {
+            'content-type': 'application/octet-stream',
+            'content-range': `${offset}-${offset + chunk.length - 1}`
+          },
+          body: chunk,
+          scopes: [pushScope(target.repository)],
+          expect: [202],
+          retry: false,
+          transferBytes: chunk.length
         },
-        body: chunk,
-        scopes: [pushScope(target.repository)],
-        expect: [202],
-        retry: false
-      })
+        context
+      )
       offset += chunk.length
       const next = header(answer.headers.location)
-      if (next) location = new URL(next, destination.endpoint.origin)
+      if (next) session.location = new URL(next, destination.endpoint.origin)
     }
     for await (const piece of stream as AsyncIterable<Buffer>) {
       hash.update(piece)
+      if (offset + pendingLength + piece.length > descriptor.size) checkTransfer(descriptor, offset + pendingLength + piece.length, undefined, sourceHost)
       pending.push(piece)
       pendingLength += piece.length
       while (pendingLength >= chunkSize) {
@@ -213,16 +305,19 @@ export class BlobMover {
       }
     }
     if (pendingLength > 0) await send(Buffer.concat(pending))
-    checkTransfer(descriptor, offset, `sha256:${hash.digest('hex')}`)
-    await destination.request({
-      method: 'PUT',
-      path: withDigest(location, descriptor.digest),
-      headers: { 'content-type': 'application/octet-stream' },
-      body: Buffer.alloc(0),
-      scopes: [pushScope(target.repository)],
-      expect: [201],
-      retry: false
-    })
+    checkTransfer(descriptor, offset, `${algorithmOf(descriptor.digest)}:${hash.digest('hex')}`, sourceHost)
+    await destination.request(
+      {
+        method: 'PUT',
+        path: withDigest(session.location, descriptor.digest),
+        headers: { 'content-type': 'application/octet-stream' },
+        body: Buffer.alloc(0),
+        scopes: [pushScope(target.repository)],
+        expect: [201],
+        retry: false
+      },
+      context
+    )
   }
 }
 
@@ -231,32 +326,81 @@ function withDigest(location: URL, digest: string): URL {
   return new URL(`${location.href}${location.search ? '&' : '?'}digest=${encodeURIComponent(digest)}`)
 }
 
-function checkTransfer(descriptor: Descriptor, size: number, digest: string): void {
-  if (size !== descriptor.size) {
-    throw new RegistryError(`blob ${descriptor.digest}: received ${size} bytes, expected ${descriptor.size}`, { code: 'SIZE_MISMATCH', transient: true })
+function algorithmOf(digest: string): string {
+  return digest.slice(0, digest.indexOf(':'))
+}
+
+function hashFor(digest: string): Hash {
+  return createHash(algorithmOf(digest))
+}
+
+/** Bytes that do not match their descriptor came from the source: an integrity failure on that side. */
+function checkTransfer(descriptor: Descriptor, size: number, digest: string | undefined, sourceHost: string): void {
+  if (digest === undefined ? size > descriptor.size : size !== descriptor.size) {
+    throw new RegistryError(`blob ${descriptor.digest}: received ${digest === undefined ? 'more than' : size} bytes, expected ${descriptor.size}`, {
+      code: 'SIZE_MISMATCH',
+      transient: true,
+      side: 'source',
+      host: sourceHost
+    })
   }
-  if (digest !== descriptor.digest) {
-    throw new RegistryError(`blob ${descriptor.digest}: the bytes received hash to ${digest}`, { code: 'DIGEST_MISMATCH', transient: true })
+  if (digest !== undefined && digest !== descriptor.digest) {
+    throw new RegistryError(`blob ${descriptor.digest}: the bytes received hash to ${digest}`, { code: 'DIGEST_MISMATCH', transient: true, side: 'source', host: sourceHost })
   }
+}
+
+function isCancellation(error: unknown): boolean {
+  return error instanceof RegistryError && error.code === 'CANCELLED'
+}
+
+/** Waits for a shared promise, or stops waiting (with a cancellation) when this caller's signal aborts. */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal, host: string): Promise<T> {
+  if (signal.aborted) return Promise.reject(cancelledError(host))
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(cancelledError(host))
+    signal.addEventListener('abort', onAbort, { once: true })
+    promise.then(
+      value => {
+        signal.removeEventListener('abort', onAbort)
+        resolve(value)
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort)
+        reject(error)
+      }
+    )
+  })
 }
 
 /**
  * Passes bytes through while hashing them and holds back the last piece until
  * the digest is known: on a mismatch the upload body never completes, so the
- * registry cannot commit it.
+ * registry cannot commit it. More bytes than announced fail at once.
  */
 export class DigestGate extends Transform {
-  private readonly hash = createHash('sha256')
+  private readonly hash: Hash
   private held: Buffer | undefined
   bytes = 0
 
-  constructor(private readonly descriptor: Descriptor) {
+  constructor(
+    private readonly descriptor: Descriptor,
+    private readonly sourceHost: string
+  ) {
     super()
+    this.hash = hashFor(descriptor.digest)
   }
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
     this.hash.update(chunk)
     this.bytes += chunk.length
+    if (this.bytes > this.descriptor.size) {
+      try {
+        checkTransfer(this.descriptor, this.bytes, undefined, this.sourceHost)
+      } catch (error) {
+        done(error as Error)
+        return
+      }
+    }
     const previous = this.held
     this.held = chunk
     done(null, previous)
@@ -264,7 +408,7 @@ export class DigestGate extends Transform {
 
   override _flush(done: TransformCallback): void {
     try {
-      checkTransfer(this.descriptor, this.bytes, `sha256:${this.hash.digest('hex')}`)
+      checkTransfer(this.descriptor, this.bytes, `${algorithmOf(this.descriptor.digest)}:${this.hash.digest('hex')}`, this.sourceHost)
     } catch (error) {
       done(error as Error)
       return

@@ -57,6 +57,8 @@ export interface RegistryRequest {
   maxBodyBytes?: number
   /** Checks an answer inside the attempt, so a corrupt answer is retried like a failed request. */
   verify?: (response: RegistryResponse) => void
+  /** Bytes this request moves (a blob), which lengthens its deadline: see `deadlineFor`. */
+  transferBytes?: number
 }
 
 export interface RegistryResponse {
@@ -85,6 +87,8 @@ export interface ClientOptions {
 }
 
 const MAX_REDIRECTS = 5
+/** The slowest transfer a deadline allows for a blob: 256 KiB/s on top of the base deadline. */
+const FLOOR_BYTES_PER_MS = 256
 const DEFAULT_MAX_BODY = 16 * 1024 * 1024
 /** What is read of an error body; the report keeps 2000 characters of it. */
 const ERROR_BODY_LIMIT = 64 * 1024
@@ -209,7 +213,7 @@ export class RegistryClient {
           ...(body !== undefined && { body }),
           agent: this.options.agents.for(current, this.options.purpose),
           timeoutMs: this.options.timeoutMs,
-          deadlineMs: this.options.deadlineMs,
+          deadlineMs: deadlineFor(this.options.deadlineMs, request.transferBytes),
           signal: context.signal
         })
       } catch (error) {
@@ -285,6 +289,16 @@ export class RegistryClient {
     const remaining = Number.parseInt(value, 10)
     if (Number.isFinite(remaining)) this.options.onRateLimit(remaining)
   }
+}
+
+/**
+ * The deadline of one exchange: the base deadline, plus for a blob the time it
+ * takes at a floor throughput, so a multi-GiB layer on a slow link is not cut
+ * off while a dripping server is still bounded.
+ */
+export function deadlineFor(baseMs: number, transferBytes: number | undefined): number {
+  // Capped at a day (and so below setTimeout's 2^31 ms limit) whatever size a manifest claims.
+  return Math.min(baseMs + Math.ceil((transferBytes ?? 0) / FLOOR_BYTES_PER_MS), 24 * 60 * 60 * 1000)
 }
 
 export function header(value: string | string[] | undefined): string | undefined {

@@ -1,0 +1,301 @@
+/**
+ * The plan stage: the WHOLE plan becomes typed jobs, and a shard or a mode is
+ * only a filter over them (issue 8). Pure apart from reading Dockerfiles from
+ * a temporary workspace, so no docker and no registry.
+ */
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals'
+import * as fs from 'node:fs'
+import * as os from 'node:os'
+import * as path from 'node:path'
+import type { MappingOutcome, Plan, PlannedImage } from '../src/model.js'
+import { planJobs, selectJobs, type JobSet, type PlanJobsOptions } from '../src/plan/jobs.js'
+import { familiarName } from '../src/reference.js'
+import type { Mode } from '../src/settings.js'
+import { plannedImage } from './harness/registry-api.js'
+
+const REGISTRY = 'harbor.example.com/aihpc'
+
+let workspace: string
+let outside: string
+
+/** Reads like the pipeline does: symlinks resolved, so confinement sees where a file really is. */
+function readWorkspaceFile(absolutePath: string): { realPath: string; text: string } {
+  const realPath = fs.realpathSync(absolutePath)
+  return { realPath, text: fs.statSync(realPath).isFile() ? fs.readFileSync(realPath, 'utf8') : '' }
+}
+
+function options(overrides: Partial<PlanJobsOptions> = {}): PlanJobsOptions {
+  return { root: workspace, workspace, useMirroredBases: true, push: true, platforms: [], readFile: readWorkspaceFile, ...overrides }
+}
+
+function write(relative: string, text: string): void {
+  fs.mkdirSync(path.dirname(path.join(workspace, relative)), { recursive: true })
+  fs.writeFileSync(path.join(workspace, relative), text)
+}
+
+function withMapping(image: PlannedImage, mapping: MappingOutcome): PlannedImage {
+  const { targetRef: _unused, ...rest } = image
+  return { ...rest, mapping, target: null }
+}
+
+function plan(images: PlannedImage[]): Plan {
+  return { images, findings: [], files: [] }
+}
+
+beforeAll(() => {
+  workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'im-jobs-ws-'))
+  outside = fs.mkdtempSync(path.join(os.tmpdir(), 'im-jobs-outside-'))
+  write('api/Dockerfile', 'FROM golang:1.24-alpine AS build\nRUN go build\nFROM postgres:15-alpine\nCOPY --from=build /app /app\n')
+  write('web/Dockerfile', 'ARG NODE=node:20-alpine\nFROM ${NODE}\nRUN npm ci\n')
+  fs.writeFileSync(path.join(outside, 'Dockerfile'), 'FROM postgres:15-alpine\n')
+})
+
+afterAll(() => {
+  fs.rmSync(workspace, { recursive: true, force: true })
+  fs.rmSync(outside, { recursive: true, force: true })
+})
+
+/** Two bases and one service built from both: the shape of issue 8's shard bug. */
+function twoBasesOneService(): Plan {
+  return plan([
+    plannedImage('base', 'golang:1.24-alpine', `${REGISTRY}/library/golang:1.24-alpine`),
+    plannedImage('base', 'postgres:15-alpine', `${REGISTRY}/library/postgres:15-alpine`),
+    plannedImage('service', 'aihpc/api:v1', `${REGISTRY}/api:v1`, { context: 'api', dockerfile: 'api/Dockerfile', args: { MODE: 'prod' } })
+  ])
+}
+
+describe('planJobs', () => {
+  test('derives a mirror job per mapped base, a build job per service and a verify job per mapped image', () => {
+    const jobs = planJobs(twoBasesOneService(), options())
+
+    expect(jobs.mirror.map(job => [familiarName(job.source), familiarName(job.target)])).toEqual([
+      ['golang:1.24-alpine', `${REGISTRY}/library/golang:1.24-alpine`],
+      ['postgres:15-alpine', `${REGISTRY}/library/postgres:15-alpine`]
+    ])
+    expect(jobs.build).toHaveLength(1)
+    expect(jobs.build[0]).toMatchObject({ kind: 'build', image: 'docker.io/aihpc/api:v1', dockerfilePath: 'api/Dockerfile', pullsFrom: ['harbor.example.com'], push: true })
+    expect(jobs.build[0]!.command).toMatchObject({ context: path.join(workspace, 'api'), args: { MODE: 'prod' } })
+    expect(jobs.build[0]!.command.tags.map(familiarName)).toEqual([`${REGISTRY}/api:v1`])
+    expect(jobs.verify.map(job => familiarName(job.target))).toEqual([`${REGISTRY}/library/golang:1.24-alpine`, `${REGISTRY}/library/postgres:15-alpine`, `${REGISTRY}/api:v1`])
+    expect(jobs.blocked).toEqual([])
+    expect(jobs.findings).toEqual([])
+  })
+
+  test('a build is rewritten against the mirrored targets of every base it uses, every stage included, and the file on disk is untouched', () => {
+    const [build] = planJobs(twoBasesOneService(), options()).build
+    expect(build!.command.dockerfile).toBe(
+      `FROM ${REGISTRY}/library/golang:1.24-alpine AS build\nRUN go build\nFROM ${REGISTRY}/library/postgres:15-alpine\nCOPY --from=build /app /app\n`
+    )
+    expect(fs.readFileSync(path.join(workspace, 'api/Dockerfile'), 'utf8')).toContain('FROM golang:1.24-alpine AS build')
+  })
+
+  test('a base named through an ARG default is rewritten where the FROM uses it', () => {
+    const jobs = planJobs(
+      plan([
+        plannedImage('base', 'node:20-alpine', `${REGISTRY}/library/node:20-alpine`),
+        plannedImage('service', 'aihpc/web:v1', `${REGISTRY}/web:v1`, { context: 'web', dockerfile: 'web/Dockerfile', args: {} })
+      ]),
+      options()
+    )
+    expect(jobs.build[0]!.command.dockerfile).toBe(`ARG NODE=node:20-alpine\nFROM ${REGISTRY}/library/node:20-alpine\nRUN npm ci\n`)
+  })
+
+  test('use-mirrored-bases false keeps the Dockerfile as written and pulls from nowhere in particular', () => {
+    const [build] = planJobs(twoBasesOneService(), options({ useMirroredBases: false })).build
+    expect(build!.command.dockerfile).toBe(fs.readFileSync(path.join(workspace, 'api/Dockerfile'), 'utf8'))
+    expect(build!.pullsFrom).toEqual([])
+  })
+
+  test('an excluded, unmapped, collision or invalid image gets no job of any kind, and its base is not rewritten into builds', () => {
+    const golang = plannedImage('base', 'golang:1.24-alpine', `${REGISTRY}/library/golang:1.24-alpine`)
+    const postgres = plannedImage('base', 'postgres:15-alpine', `${REGISTRY}/library/postgres:15-alpine`)
+    for (const mapping of ['excluded', 'unmapped', 'collision', 'invalid'] as const) {
+      const jobs = planJobs(
+        plan([
+          withMapping(golang, mapping),
+          postgres,
+          plannedImage('service', 'aihpc/api:v1', `${REGISTRY}/api:v1`, { context: 'api', dockerfile: 'api/Dockerfile', args: {} }),
+          withMapping(plannedImage('service', 'aihpc/other:v1', `${REGISTRY}/other:v1`, { context: 'api', dockerfile: 'api/Dockerfile', args: {} }), mapping)
+        ]),
+        options()
+      )
+      const images = [...jobs.mirror, ...jobs.build, ...jobs.verify, ...jobs.blocked].map(job => job.image)
+      expect(images).not.toContain(golang.source)
+      expect(images).not.toContain('docker.io/aihpc/other:v1')
+      expect(jobs.mirror.map(job => job.image)).toEqual([postgres.source])
+      // The unmapped base keeps its public name; the mapped one is rewritten.
+      expect(jobs.build[0]!.command.dockerfile).toContain('FROM golang:1.24-alpine AS build')
+      expect(jobs.build[0]!.command.dockerfile).toContain(`FROM ${REGISTRY}/library/postgres:15-alpine`)
+    }
+  })
+
+  test('a base whose source already is its target is not copied onto itself: no mirror job, a notice, and still a verify job', () => {
+    const target = `${REGISTRY}/library/redis:7-alpine`
+    const jobs = planJobs(plan([plannedImage('base', target, target)]), options())
+    expect(jobs.mirror).toEqual([])
+    expect(jobs.verify.map(job => job.image)).toEqual([`${REGISTRY}/library/redis:7-alpine`])
+    expect(jobs.findings).toEqual([
+      expect.objectContaining({ kind: 'excluded', severity: 'notice', image: `${REGISTRY}/library/redis:7-alpine`, file: 'docker-compose.yml', line: 1 })
+    ])
+    expect(jobs.findings[0]!.message).toMatch(/already in the target registry; it is verified, never copied onto itself$/)
+  })
+
+  test('with a platform filter, a base already at its target is a warning: copying would drop its other platforms', () => {
+    const target = `${REGISTRY}/library/redis:7-alpine`
+    const jobs = planJobs(plan([plannedImage('base', target, target)]), options({ platforms: ['linux/amd64'] }))
+    expect(jobs.mirror).toEqual([])
+    expect(jobs.findings).toEqual([expect.objectContaining({ kind: 'excluded', severity: 'warning' })])
+    expect(jobs.findings[0]!.message).toContain('overwrite it with fewer platforms')
+  })
+
+  test('a build context outside the workspace is blocked, not built', () => {
+    const jobs = planJobs(
+      plan([plannedImage('service', 'aihpc/evil:v1', `${REGISTRY}/evil:v1`, { context: path.relative(workspace, outside), dockerfile: 'api/Dockerfile', args: {} })]),
+      options()
+    )
+    expect(jobs.build).toEqual([])
+    expect(jobs.blocked).toEqual([
+      {
+        image: 'docker.io/aihpc/evil:v1',
+        phase: 'build',
+        failure: { kind: 'unsupported', side: 'local', phase: 'build', message: expect.stringMatching(/outside the workspace; it is not built$/) }
+      }
+    ])
+    // The verify job stays: the report still says whether the image is there.
+    expect(jobs.verify.map(job => job.image)).toEqual(['docker.io/aihpc/evil:v1'])
+  })
+
+  test('a build context that is a symlink pointing outside the workspace is blocked too', () => {
+    fs.symlinkSync(outside, path.join(workspace, 'linked-context'))
+    try {
+      const jobs = planJobs(
+        plan([plannedImage('service', 'aihpc/evil:v1', `${REGISTRY}/evil:v1`, { context: 'linked-context', dockerfile: 'api/Dockerfile', args: {} })]),
+        options()
+      )
+      expect(jobs.build).toEqual([])
+      expect(jobs.blocked.map(job => job.failure.message)).toEqual(['the build context linked-context is outside the workspace; it is not built'])
+    } finally {
+      fs.rmSync(path.join(workspace, 'linked-context'))
+    }
+  })
+
+  test('a Dockerfile that is a symlink pointing outside the workspace is blocked', () => {
+    fs.symlinkSync(path.join(outside, 'Dockerfile'), path.join(workspace, 'api', 'Linked.Dockerfile'))
+    try {
+      const jobs = planJobs(
+        plan([plannedImage('service', 'aihpc/evil:v1', `${REGISTRY}/evil:v1`, { context: 'api', dockerfile: 'api/Linked.Dockerfile', args: {} })]),
+        options()
+      )
+      expect(jobs.build).toEqual([])
+      expect(jobs.blocked.map(job => job.failure.message)).toEqual(['api/Linked.Dockerfile is outside the workspace; it is not built'])
+    } finally {
+      fs.rmSync(path.join(workspace, 'api', 'Linked.Dockerfile'))
+    }
+  })
+
+  test('a missing Dockerfile or build section blocks only that build, with a message naming it', () => {
+    const noBuild = plannedImage('service', 'aihpc/nobuild:v1', `${REGISTRY}/nobuild:v1`)
+    const jobs = planJobs(
+      plan([noBuild, plannedImage('service', 'aihpc/gone:v1', `${REGISTRY}/gone:v1`, { context: 'api', dockerfile: 'api/Gone.Dockerfile', args: {} }), ...twoBasesOneService().images]),
+      options()
+    )
+    expect(jobs.build.map(job => job.image)).toEqual(['docker.io/aihpc/api:v1'])
+    expect(jobs.blocked.map(job => [job.image, job.failure.message])).toEqual([
+      ['docker.io/aihpc/nobuild:v1', `${REGISTRY}/nobuild:v1 has no build section (context and Dockerfile)`],
+      ['docker.io/aihpc/gone:v1', expect.stringMatching(/^could not read api\/Gone\.Dockerfile: /)]
+    ])
+  })
+
+  test('an inline Dockerfile (compose dockerfile_inline, or a rendered template) is built from its text, not from a file', () => {
+    const jobs = planJobs(
+      plan([
+        plannedImage('base', 'postgres:15-alpine', `${REGISTRY}/library/postgres:15-alpine`),
+        plannedImage('service', 'aihpc/inline:v1', `${REGISTRY}/inline:v1`, {
+          context: 'api',
+          // The path it stands for does not exist: the text is in the spec.
+          dockerfile: 'api/Dockerfile.inline',
+          dockerfileInline: 'FROM postgres:15-alpine\nRUN echo inline\n',
+          args: {}
+        })
+      ]),
+      options()
+    )
+    expect(jobs.blocked).toEqual([])
+    expect(jobs.build[0]?.command.dockerfile).toBe(`FROM ${REGISTRY}/library/postgres:15-alpine\nRUN echo inline\n`)
+  })
+
+  test('the network of a build is the compose build.network, else the build-network input, else absent (docker’s default)', () => {
+    const spec = { context: 'api', dockerfile: 'api/Dockerfile', args: {} }
+    const images = [plannedImage('service', 'aihpc/a:v1', `${REGISTRY}/a:v1`, { ...spec, network: 'none' }), plannedImage('service', 'aihpc/b:v1', `${REGISTRY}/b:v1`, spec)]
+    expect(planJobs(plan(images), options({ buildNetwork: 'host' })).build.map(job => job.command.network)).toEqual(['none', 'host'])
+    expect(planJobs(plan(images), options()).build.map(job => job.command.network)).toEqual(['none', undefined])
+  })
+
+  test('push false makes build jobs that are not pushed', () => {
+    expect(planJobs(twoBasesOneService(), options({ push: false })).build.map(job => job.push)).toEqual([false])
+  })
+})
+
+describe('selectJobs', () => {
+  const summary = (jobs: JobSet): Record<string, string[]> => ({
+    mirror: jobs.mirror.map(job => job.image),
+    build: jobs.build.map(job => job.image),
+    verify: jobs.verify.map(job => job.image),
+    blocked: jobs.blocked.map(job => job.image)
+  })
+
+  test('a shard holding only the service still builds against the mirrored targets of both bases, copied by other shards', () => {
+    const whole = planJobs(twoBasesOneService(), options())
+    const shard = selectJobs(whole, 'all', new Set(['docker.io/aihpc/api:v1']))
+
+    expect(summary(shard)).toEqual({ mirror: [], build: ['docker.io/aihpc/api:v1'], verify: ['docker.io/aihpc/api:v1'], blocked: [] })
+    const dockerfile = shard.build[0]!.command.dockerfile
+    expect(dockerfile).toContain(`FROM ${REGISTRY}/library/golang:1.24-alpine AS build`)
+    expect(dockerfile).toContain(`FROM ${REGISTRY}/library/postgres:15-alpine`)
+    expect(dockerfile).not.toMatch(/FROM (golang|postgres):/)
+    expect(shard.build[0]!.pullsFrom).toEqual(['harbor.example.com'])
+  })
+
+  test.each<[Mode, Record<string, string[]>]>([
+    ['plan', { mirror: [], build: [], verify: [], blocked: [] }],
+    ['check', { mirror: [], build: [], verify: [], blocked: [] }],
+    ['mirror', { mirror: ['docker.io/library/golang:1.24-alpine', 'docker.io/library/postgres:15-alpine'], build: [], verify: [], blocked: [] }],
+    ['build', { mirror: [], build: ['docker.io/aihpc/api:v1'], verify: [], blocked: ['docker.io/aihpc/evil:v1'] }],
+    [
+      'verify',
+      {
+        mirror: [],
+        build: [],
+        verify: ['docker.io/library/golang:1.24-alpine', 'docker.io/library/postgres:15-alpine', 'docker.io/aihpc/api:v1', 'docker.io/aihpc/evil:v1'],
+        blocked: []
+      }
+    ],
+    [
+      'all',
+      {
+        mirror: ['docker.io/library/golang:1.24-alpine', 'docker.io/library/postgres:15-alpine'],
+        build: ['docker.io/aihpc/api:v1'],
+        verify: ['docker.io/library/golang:1.24-alpine', 'docker.io/library/postgres:15-alpine', 'docker.io/aihpc/api:v1', 'docker.io/aihpc/evil:v1'],
+        blocked: ['docker.io/aihpc/evil:v1']
+      }
+    ]
+  ])('mode %s selects only its phases’ jobs (a blocked build shows only where builds run)', (mode, expected) => {
+    const whole = planJobs(
+      plan([
+        ...twoBasesOneService().images,
+        plannedImage('service', 'aihpc/evil:v1', `${REGISTRY}/evil:v1`, { context: path.relative(workspace, outside), dockerfile: 'api/Dockerfile', args: {} })
+      ]),
+      options()
+    )
+    expect(summary(selectJobs(whole, mode))).toEqual(expected)
+  })
+
+  test('a shard keeps the findings about its own images and those about no image', () => {
+    const target = `${REGISTRY}/library/redis:7-alpine`
+    const whole = planJobs(plan([plannedImage('base', target, target), ...twoBasesOneService().images]), options())
+    const general = { kind: 'invalid-config' as const, severity: 'error' as const, message: 'about the run' }
+    const withGeneral = { ...whole, findings: [...whole.findings, general] }
+    expect(selectJobs(withGeneral, 'all', new Set(['docker.io/aihpc/api:v1'])).findings).toEqual([general])
+    expect(selectJobs(withGeneral, 'all', new Set([target])).findings.map(finding => finding.kind)).toEqual(['excluded', 'invalid-config'])
+  })
+})

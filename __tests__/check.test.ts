@@ -29,7 +29,7 @@ describe('mode check, the pull-request check', () => {
     const failing = runAction(inputs, { workspace })
     expect(failing.exitCode).toBe(1)
     const annotation = failing.commands.find(command => command.command === 'error' && command.properties.file === 'project/tools/acme/Dockerfile')
-    expect(annotation?.properties).toMatchObject({ line: '2', title: 'image-mirror: unmapped' })
+    expect(annotation?.properties).toMatchObject({ line: '2', title: 'Unmapped image: ghcr.io/acme/tool:1.2' })
     expect(JSON.parse(failing.outputs.unmapped as string)).toEqual(['ghcr.io/acme/tool:1.2'])
     expect(failing.outputs['error-count']).toBe('1')
     expect(failing.summary).toContain('Unmapped images (1)')
@@ -42,6 +42,27 @@ describe('mode check, the pull-request check', () => {
     expect(passing.exitCode).toBe(0)
     expect(passing.outputs.unmapped).toBe('[]')
     expect(passing.outputs.verdict).toBe('Check passed: 21 images (16 base, 5 service) mapped')
+  })
+
+  it('says strict needs a mapping file when there is none, and passes with the starter file it shows', () => {
+    workspaceWithReferenceProject()
+    fs.rmSync(path.join(workspace, 'project', '.github'), { recursive: true })
+    const inputs = { mode: 'check', path: 'project', registry: 'harbor.example.com/aihpc', tag: 'v0.3.5', strict: 'true' }
+    const failing = runAction(inputs, { workspace })
+    expect(failing.exitCode).toBe(1)
+    const findings = JSON.parse(failing.outputs.findings as string) as Array<{ kind: string; message: string; suggestion?: string }>
+    const missingFile = findings.find(finding => finding.kind === 'invalid-config')
+    expect(missingFile?.message).toMatch(/^strict: true needs a mapping file/)
+    expect(findings.filter(finding => finding.kind === 'unmapped').every(finding => !finding.message.includes('no rule in'))).toBe(true)
+    expect(failing.summary).toContain('strict: true needs a mapping file')
+
+    const [intro, ...starter] = (missingFile?.suggestion as string).split('\n')
+    expect(intro).toMatch(/^Create \.github\/image-mirror\.yml/)
+    fs.mkdirSync(path.join(workspace, '.github'))
+    fs.writeFileSync(path.join(workspace, '.github', 'image-mirror.yml'), `${starter.join('\n')}\n`)
+    const passing = runAction(inputs, { workspace })
+    expect(passing.exitCode).toBe(0)
+    expect(passing.outputs.verdict).toBe('Check passed: 20 images (15 base, 5 service) mapped')
   })
 
   it('names the key and line of a mapping file error', () => {

@@ -85,7 +85,8 @@ describe('the reference project, mode all against a real dockerd and registries'
       finding => finding.kind === 'missing'
     )
     expect(missing).toHaveLength(1)
-    expect(missing[0]).toMatchObject({ file: 'docker-compose.yml', line: 21 })
+    // Paths are relative to the repository root, as annotations are.
+    expect(missing[0]).toMatchObject({ file: 'project/docker-compose.yml', line: 21 })
     expect(missing[0]?.suggestion).toBeTruthy()
   })
 

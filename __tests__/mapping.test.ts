@@ -590,6 +590,16 @@ describe('collision suggestions resolve the collision', () => {
     }
   })
 
+  it('says which rule to change when an image rule of the file causes the collision (an added rule could not outrank it)', () => {
+    const images = [image('bitnami/redis:7', 'base', at('a', 1)), image('redis:7', 'base', at('b', 1))]
+    const text = 'rules:\n  - source: bitnami/redis:7\n    target: redis\n'
+    const plan = mapInventory(inventoryOf(images), { registry: HARBOR, layout: 'preserve', config: config(text) })
+    const suggestion = ofKind(plan, 'collision')[0]!.suggestion!
+    expect(suggestion).toBe('Give each image its own target. Change the rule at .github/image-mirror.yml:2 (source: bitnami/redis:7) to target: bitnami/redis.')
+    const fixed = mapInventory(inventoryOf(images), { registry: HARBOR, layout: 'preserve', config: config(text.replace('target: redis', 'target: bitnami/redis')) })
+    expect(ofKind(fixed, 'collision')).toEqual([])
+  })
+
   it('suggests moving bitnami/redis, not the official redis, under flat', () => {
     const plan = mapInventory(inventoryOf([image('bitnami/redis:7', 'base', at('a', 1)), image('redis:7', 'base', at('b', 1))]), { registry: ACR, layout: 'flat' })
     const suggestion = ofKind(plan, 'collision')[0]!.suggestion!

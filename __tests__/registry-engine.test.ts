@@ -189,13 +189,15 @@ describe('RegistryEngine reports', () => {
     const mirror = engine()
     await mirrorWith(mirror, src('app/single:1.0'), dst('verify/single:1.0'))
     destination.reset()
-    const present = await mirror.lookup(dst('verify/single:1.0'), context())
+    const lines: string[] = []
+    const present = await mirror.lookup(dst('verify/single:1.0'), context(lines))
     const absent = await mirror.lookup(dst('verify/absent:1.0'), context())
     await mirror.close()
     expect(present).toEqual({ status: 'verified', digest: images.single?.digest })
     expect(absent).toEqual({ status: 'missing' })
     expect(destination.requests.map(r => `${r.method} ${r.path}`)).toEqual(['HEAD /v2/verify/single/manifests/1.0', 'HEAD /v2/verify/absent/manifests/1.0'])
     expect(mirror.describeLookup(dst('verify/single:1.0'))).toEqual([`HEAD ${destination.host}/v2/verify/single/manifests/1.0`])
+    expect(lines).toEqual(mirror.describeLookup(dst('verify/single:1.0')))
   })
 
   it('fails a missing source tag as not-found on the source, with the HTTP status and registry code, and creates no target tag', async () => {

@@ -430,22 +430,27 @@ describe('cancellation reaches every request', () => {
     const repository = parseReference(to).repository
     const session = destination.requests.find(r => r.method === 'POST' && r.status === 202 && r.path.includes(repository) && !r.path.includes('mount='))
     expect(session).toBeDefined()
+    // The layer's session (and the config's, when a slow machine had not finished it yet) is deleted.
     await waitFor(() => destination.requests.some(r => r.method === 'DELETE' && r.status !== undefined))
     const deleted = destination.requests.filter(r => r.method === 'DELETE')
-    expect(deleted).toHaveLength(1)
-    expect(deleted[0]?.path).toMatch(new RegExp(`^/v2/${repository}/blobs/uploads/[0-9a-f-]+`))
+    expect(deleted.length).toBeGreaterThanOrEqual(1)
+    expect(deleted.every(r => new RegExp(`^/v2/${repository}/blobs/uploads/[0-9a-f-]+`).test(r.path))).toBe(true)
     // 204, or 404 when distribution already dropped the session whose PUT broke off: either way none is left open.
-    expect([204, 404]).toContain(deleted[0]?.status)
+    expect(deleted.every(r => r.status === undefined || [204, 404].includes(r.status))).toBe(true)
     expect(await manifestDigest(target, repository, '1')).toBeUndefined()
   })
 
   it('ends the wait between retries at once when aborted', async () => {
     serveImage(hostile, 'team/busy', '1', [seededBytes('busy', 1000)])
     hostile.on({ method: 'GET', path: /\/manifests\//, handle: (_req, res) => answerError(res, 503, 'UNAVAILABLE', 'come back in a minute') })
-    hostile.on({ method: 'HEAD', path: /\/manifests\//, handle: (_req, res) => {
-      res.writeHead(503, { 'retry-after': '60' })
-      res.end()
-    } })
+    hostile.on({
+      method: 'HEAD',
+      path: /\/manifests\//,
+      handle: (_req, res) => {
+        res.writeHead(503, { 'retry-after': '60' })
+        res.end()
+      }
+    })
     const controller = new AbortController()
     const mirror = engine({ retries: 5, retryMaxDelayMs: 60_000 })
     const preparing = failureOf(mirror.prepareCopy(parseReference(`${hostile.host}/team/busy:1`), parseReference(fresh('busy')), context(controller)))

@@ -44,14 +44,15 @@ describe('YAML of many keys parses in linear time', () => {
   it.each<[string, string, number]>([
     ['a duplicate service', 'services:\n  web:\n    image: a\n  web:\n    image: b\n', 4],
     ['a duplicate key in a service', 'services:\n  web:\n    image: a\n    image: b\n', 4],
-    ['a duplicate key in a flow mapping', 'services: {web: {image: a, image: b}}\n', 1]
+    ['a duplicate key in a flow mapping', 'services: {web: {image: a, image: b}}\n', 1],
+    ['a repeated merge key (go-yaml v3 rejects it too)', 'a: &a {x: 1}\nb: &b {y: 2}\nc:\n  <<: *a\n  <<: *b\n', 5]
   ])('reports %s as compose does', (_name, text, line) => {
     const { doc, lineCounter } = parseComposeYaml(text)
     expect(doc.errors.map(error => [error.code, lineCounter.linePos(error.pos[0]).line])).toEqual([['DUPLICATE_KEY', line]])
   })
 
   it.each<[string, string]>([
-    ['repeated merge keys', 'a: &a {x: 1}\nb: &b {y: 2}\nc:\n  <<: *a\n  <<: *b\n'],
+    ['several merges in one merge key', 'a: &a {x: 1}\nb: &b {y: 2}\nc:\n  <<: [*a, *b]\n  z: 3\n'],
     ['a string and a number that look alike', 'a:\n  1: one\n  "1": string\n'],
     ['the same key in different mappings', 'a: {k: 1}\nb: {k: 2}\n']
   ])('does not report %s', (_name, text) => {

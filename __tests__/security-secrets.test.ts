@@ -13,7 +13,9 @@ import { discoverFiles, groupComposeProjects } from '../src/discover/discover.js
 import { loadComposeProject } from '../src/extract/compose.js'
 import { confinedReader } from '../src/extract/files.js'
 import { buildInventory } from '../src/extract/inventory.js'
+import { runPipeline } from '../src/pipeline.js'
 import { buildSettings, type Settings } from '../src/settings.js'
+import { recordingProgress } from './harness/progress.js'
 
 const PASSWORD = 'Tr0ub4dor-target-password'
 const SOURCE_PASSWORD = 'c0rrect-h0rse-source-password'
@@ -108,8 +110,7 @@ function scan(env: Record<string, string>) {
 describe('the interpolation environment of the settings', () => {
   it('holds no input, no runner token and no variable whose value is a credential', () => {
     expect(masked).toEqual(expect.arrayContaining([PASSWORD, SOURCE_PASSWORD]))
-    expect(Object.keys(settings.env).sort()).toEqual(['ACTIONS_RUNTIME_URL', 'TAG'].filter(name => name === 'TAG'))
-    expectNoSecret(settings.env)
+    expect(settings.env).toEqual({ TAG: '1.2.3' })
   })
 })
 
@@ -121,8 +122,10 @@ describe('a hostile compose file that asks for secrets', () => {
   })
 
   it('gets none of them even when the environment is passed unfiltered', () => {
-    // Defence in depth: compose syntax withholds the names whatever the lookup holds.
-    const project = loadComposeProject(['compose.yml'], { env: runnerEnv({ password: PASSWORD }), envFiles: [], readFile: confinedReader(workspace).readFile })
+    // Defence in depth: compose syntax withholds the names whatever the lookup holds
+    // (a credential under a name of the workflow's own is withheld by the settings, above).
+    const { DEPLOY_REGISTRY_PASSWORD: _renamed, ...env } = runnerEnv({ password: PASSWORD })
+    const project = loadComposeProject(['compose.yml'], { env, envFiles: [], readFile: confinedReader(workspace).readFile })
     const images = project.services.flatMap(service => (service.image === undefined ? [] : [service.image.text]))
     for (const secret of [PASSWORD, RUNTIME_TOKEN, OIDC_TOKEN, GITHUB_TOKEN, CLI_PASSWORD]) expect(JSON.stringify(images)).not.toContain(secret)
     expect(JSON.stringify(project.findings)).not.toContain(PASSWORD)
@@ -160,5 +163,16 @@ describe('a hostile compose file that asks for secrets', () => {
   it('does not expand a secret inside the .env file', () => {
     const inventory = scan(settings.env)
     expect(inventory.findings).toContainEqual(expect.objectContaining({ kind: 'unresolved-variable', file: '.env', line: 1, message: expect.stringContaining('INPUT_PASSWORD, which is withheld') }))
+  })
+})
+
+describe('the whole run', () => {
+  it('plans the hostile repository with no secret in the report, the outputs or the log', async () => {
+    const progress = recordingProgress()
+    const result = await runPipeline(settings, progress)
+    expectNoSecret(result)
+    expectNoSecret(progress.lines)
+    expect(result.report.images.map(image => image.source)).toContain('example.org/x/fine:1.2.3')
+    expect(JSON.stringify(result.report.findings)).toContain('is withheld: it holds a secret of the runner/action')
   })
 })

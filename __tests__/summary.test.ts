@@ -232,6 +232,7 @@ describe('the CLI text report', () => {
     const text = renderText(failing)
     const lines = text.split('\n')
     expect(lines[0]).toBe('FAILED: 0/20 images verified (20 missing), 20 problems')
+    expect(lines).toContain('  - 15 base images missing from harbor.example.com/aihpc: run --mode mirror (or --mode all) to copy them.')
     expect(lines.indexOf('What to do next:')).toBeLessThan(lines.findIndex(line => line.startsWith('Missing images')))
     expect(text).toContain('  … 10 more (--verbose shows all)')
     expect(renderText(failing, { verbose: true })).not.toContain('more (--verbose shows all)')

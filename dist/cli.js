@@ -19163,7 +19163,7 @@ const INPUTS = [
     { name: 'exclude', kind: 'list', glob: true, description: 'Glob patterns of paths not to scan, relative to path, e.g. **/{docs,tools}/**.' },
     { name: 'env-file', kind: 'list', path: { base: 'workspace', expect: 'file' }, description: 'Extra .env files for compose interpolation, relative to the workspace, read after the .env beside each compose file.' },
     { name: 'template-defaults', kind: 'list', path: { base: 'workspace', expect: 'file' }, description: 'Files of documented defaults (KEY=value) for {{NAME}} placeholders of *.tpl/*.template compose files and Dockerfiles, relative to the workspace, read after the environment, env-file and .env; each value taken from them is a notice. Default: .env.example beside the template, then at path, when it exists.' },
-    { name: 'fail-on', kind: 'list', choices: [...FAIL_ON_WORDS, ...FINDING_KINDS], default: DEFAULT_FAIL_ON.join(', '), description: 'Finding kinds that fail the run: none, all, or a list of finding kinds.' },
+    { name: 'fail-on', kind: 'list', choices: [...FAIL_ON_WORDS, ...FINDING_KINDS], default: DEFAULT_FAIL_ON.join(', '), description: `Finding kinds that fail the run: none, all, or a list of ${FINDING_KINDS.join(', ')}.` },
     { name: 'compose-output', kind: 'path', path: { base: 'workspace', expect: 'output' }, description: 'Write each scanned compose file, rewritten so every image points at the registry, to this path (a directory when there are several). Inside the workspace or the temp directory.' },
     { name: 'report-path', kind: 'path', path: { base: 'workspace', expect: 'output-file' }, description: 'Where to write the JSON report, inside the workspace or the temp directory. Default: image-mirror-report.json in RUNNER_TEMP (the action), or in a new directory under the system temp directory (the CLI).' },
     { name: 'engine', kind: 'choice', choices: ENGINES, default: 'docker', description: 'How images are copied: docker (pull, tag, push through the docker CLI) or registry (registry to registry over the OCI distribution API, all platforms).' },
@@ -20589,10 +20589,15 @@ var dist = __nccwpck_require__(8815);
  * (code DUPLICATE_KEY, at the second key), as the `yaml` package reports them,
  * but found in linear time. A parser that runs out of stack on absurd nesting
  * reports it in `doc.errors` too (the `yaml` package catches it).
+ * `keepSourceTokens` keeps the CST on each node, for rewriting in place.
+ *
+ * Alias expansion: nothing here or in the compose stage calls `toJS`, whose
+ * `maxAliasCount` guards the `yaml` package's own expansion; aliases are
+ * followed one node at a time (`deref`) and merges are budgeted (`mapEntries`).
  */
-function parseComposeYaml(text) {
+function parseComposeYaml(text, options = {}) {
     const lineCounter = new LineCounter();
-    const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: false });
+    const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: false, keepSourceTokens: options.keepSourceTokens ?? false });
     if (doc.errors.length === 0)
         doc.errors.push(...duplicateKeyErrors(doc));
     return { doc, lineCounter };
@@ -20608,8 +20613,9 @@ function duplicateKeyErrors(doc) {
         const seen = new Set();
         for (const pair of node.items) {
             const key = pair.key;
-            // A plain `<<` may repeat (merge keys); collections as keys are compared by identity, so never equal.
-            if (!isScalar(key) || isMergeKey(key))
+            // Collections as keys are compared by identity, so never equal. A repeated `<<` is a duplicate too,
+            // as docker compose's YAML parser (go-yaml v3) says: several merges are written `<<: [*a, *b]`.
+            if (!isScalar(key))
                 continue;
             const id = `${typeof key.value}:${String(key.value)}`;
             if (seen.has(id)) {
@@ -21102,11 +21108,17 @@ function resolveService(draft, values) {
             failed = true;
         }
         else {
-            const text = values.text(image, what, { image: true });
+            // With a build, an image that interpolates to nothing is no image: compose tags the build `<project>-<service>`.
+            const hasBuild = draft.build !== undefined && draft.build !== RESET;
+            const text = values.text(image, what, { image: !hasBuild });
             if (text === undefined)
                 failed = true;
-            else
+            else if (text.trim() !== '')
                 service.image = { text, origin: image.origin };
+            else if (!hasBuild) {
+                values.report('invalid-reference', 'error', `${what} is empty once its variables are substituted`, image.origin);
+                failed = true;
+            }
         }
     }
     const build = draft.build === RESET ? undefined : draft.build;
@@ -23830,25 +23842,54 @@ function collisionSuggestion(group, inventory, mappingOf, effective, options) {
     const ranked = [...group].sort((a, b) => keepRank(a) - keepRank(b) || familiarName(a.ref).length - familiarName(b.ref).length);
     const kept = ranked[0];
     const chosen = [];
+    // Rules of the file that an added rule cannot outrank (an image rule): changed in place instead.
+    const changed = [];
+    const rulesNow = () => ({
+        extra: [...chosen.map(entry => entry.rule), ...changed.map(entry => entry.to.rule)],
+        dropped: changed.map(entry => entry.from)
+    });
     const resolved = new Set([kept]);
     for (const image of ranked.slice(1)) {
-        // One rule per repository covers its other images of the group too.
         if (resolved.has(image))
             continue;
+        const existing = (() => {
+            const mapping = mappingOf.get(image);
+            return mapping?.status === 'mapped' ? mapping.rule : undefined;
+        })();
         const sameRepository = repositoryName(image.ref) === repositoryName(kept.ref);
-        const members = sameRepository ? [image] : ranked.filter(other => repositoryName(other.ref) === repositoryName(image.ref));
-        const pick = candidateRules(image, sameRepository, mappingOf.get(image), effective, options).find(candidate => members.every(member => resolvesFor(member, [...chosen.map(entry => entry.rule), candidate.rule], inventory, options)));
-        if (pick === undefined) {
-            return `Give each image its own target with a rule in ${file} (rules:), e.g. target: <a name no other image uses> for ${familiarName(image.ref)}`;
+        // A repository rule covers the group's other images of that repository, unless the file already has one for it (equal rank: the first wins), then one per image.
+        const perImage = sameRepository || existing?.source.kind === 'repository' || existing?.source.kind === 'image';
+        const members = perImage ? [image] : ranked.filter(other => repositoryName(other.ref) === repositoryName(image.ref));
+        const candidates = candidateRules(image, sameRepository, perImage, mappingOf.get(image), effective, options);
+        const works = (candidate, drop = []) => {
+            const now = rulesNow();
+            return members.every(member => resolvesFor(member, [...now.extra, candidate.rule], [...now.dropped, ...drop], inventory, options));
+        };
+        if (existing?.source.kind === 'image') {
+            const pick = candidates.find(candidate => works(candidate, [existing]));
+            if (pick === undefined)
+                return fallbackSuggestion(file, image);
+            changed.push({ from: existing, to: pick });
         }
-        chosen.push(pick);
+        else {
+            const pick = candidates.find(candidate => works(candidate));
+            if (pick === undefined)
+                return fallbackSuggestion(file, image);
+            chosen.push(pick);
+        }
         members.forEach(member => resolved.add(member));
     }
+    const lines = changed.map(({ from, to }) => `Change the rule at ${file}:${from.line} (source: ${from.sourceText}) to target: ${to.yaml.target}.`);
     const rules = chosen.map(entry => entry.yaml);
-    if (options.config === undefined) {
-        return `Give each image its own target: create ${file} with these rules:\n${(0,dist/* stringify */.As)({ rules }).trimEnd()}`;
-    }
-    return `Give each image its own target: add these rules under rules: in ${file}:\n${(0,dist/* stringify */.As)(rules).trimEnd()}`;
+    if (rules.length === 0)
+        return `Give each image its own target. ${lines.join(' ')}`;
+    const intro = lines.length > 0 ? `Give each image its own target. ${lines.join(' ')} Then` : 'Give each image its own target:';
+    if (options.config === undefined)
+        return `${intro} create ${file} with these rules:\n${(0,dist/* stringify */.As)({ rules }).trimEnd()}`;
+    return `${intro} add these rules under rules: in ${file}:\n${(0,dist/* stringify */.As)(rules).trimEnd()}`;
+}
+function fallbackSuggestion(file, image) {
+    return `Give each image its own target with a rule in ${file} (rules:), e.g. target: <a name no other image uses> for ${familiarName(image.ref)}`;
 }
 /** Lower keeps its name: service images (the project names them), then official images, then the rest. */
 function keepRank(image) {
@@ -23856,7 +23897,7 @@ function keepRank(image) {
         return 0;
     return isOfficialImage(image.ref) ? 1 : 2;
 }
-function candidateRules(image, sameRepository, mapping, effective, options) {
+function candidateRules(image, sameRepository, perImage, mapping, effective, options) {
     const current = mapping?.status === 'mapped' ? mapping : undefined;
     const existing = current?.rule;
     const make = (source, target, keepTags) => {
@@ -23894,8 +23935,7 @@ function candidateRules(image, sameRepository, mapping, effective, options) {
         const host = image.ref.registry === 'docker.io' ? [] : [image.ref.registry.split(/[.:]/)[0].toLowerCase()];
         const wholeHost = image.ref.registry.toLowerCase().replace(/[^a-z0-9]+/g, '-');
         const names = [path.join(separator), [...host, ...path].join(separator), [wholeHost, ...path].join(separator), `${path.join(separator)}${separator === '/' ? '-' : separator}2`];
-        // An image-level rule of the file beats a repository rule, so the suggestion must be one too.
-        const source = existing?.source.kind === 'image' ? familiarName(image.ref) : ruleSourceText(image.ref);
+        const source = perImage ? familiarName(image.ref) : ruleSourceText(image.ref);
         for (const name of [...new Set(names)])
             candidates.push(make(source, name, true));
     }
@@ -23910,9 +23950,9 @@ function relativeTo(target, registry) {
     return target.repository.startsWith(`${registry.namespace}/`) ? target.repository.slice(registry.namespace.length + 1) : undefined;
 }
 /** With the extra rules, does `image` get a target of its own (no other source on it, no other repository sharing it)? */
-function resolvesFor(image, extra, inventory, options) {
+function resolvesFor(image, extra, dropped, inventory, options) {
     const base = options.config ?? { ...emptyMappingConfig(options.configFile ?? DEFAULT_CONFIG_FILE) };
-    const config = { ...base, rules: [...base.rules, ...extra] };
+    const config = { ...base, rules: [...base.rules.filter(rule => !dropped.includes(rule)), ...extra] };
     const targetOf = (candidate) => {
         const mapped = mapReference(candidate.ref, candidate.kind, { ...options, config });
         return mapped.status === 'mapped' ? mapped.target : undefined;
@@ -24116,8 +24156,18 @@ function planJobs(plan, options) {
             const job = buildJob(image, target, baseTargets, options);
             if ('failure' in job)
                 set.blocked.push(job);
-            else
+            else {
                 set.build.push(job);
+                if (job.ignoredKeys.length > 0) {
+                    set.findings.push({
+                        kind: 'scan-note',
+                        severity: 'warning',
+                        message: `${familiarName(target)}: the build ignores the compose build key${job.ignoredKeys.length === 1 ? '' : 's'} ${job.ignoredKeys.join(', ')} (docker build of one image cannot honour ${job.ignoredKeys.length === 1 ? 'it' : 'them'})`,
+                        image: image.source,
+                        ...(image.origins[0] !== undefined && { file: image.origins[0].file, line: image.origins[0].line })
+                    });
+                }
+            }
         }
         set.verify.push({ kind: 'verify', image: image.source, target, source: image.ref, imageKind: image.kind });
     }
@@ -24158,8 +24208,6 @@ function buildJob(image, target, baseTargets, options) {
     if (spec === undefined)
         return blocked(`${familiarName(target)} has no build section (context and Dockerfile)`);
     const context = external_node_path_namespaceObject.resolve(options.root, spec.context);
-    const dockerfilePath = external_node_path_namespaceObject.resolve(options.root, spec.dockerfile);
-    let dockerfile;
     let realContext;
     try {
         realContext = options.readFile(context).realPath;
@@ -24169,18 +24217,27 @@ function buildJob(image, target, baseTargets, options) {
     }
     if (!jobs_isInside(realContext, options.workspace))
         return blocked(`the build context ${spec.context} is outside the workspace; it is not built`);
-    try {
-        dockerfile = options.readFile(dockerfilePath);
+    let original;
+    if (spec.dockerfileInline !== undefined) {
+        // compose dockerfile_inline, or a template rendered in memory.
+        original = spec.dockerfileInline;
     }
-    catch (error) {
-        return blocked(`could not read ${spec.dockerfile}: ${error instanceof Error ? error.message : String(error)}`);
+    else {
+        let dockerfile;
+        try {
+            dockerfile = options.readFile(external_node_path_namespaceObject.resolve(options.root, spec.dockerfile));
+        }
+        catch (error) {
+            return blocked(`could not read ${spec.dockerfile}: ${error instanceof Error ? error.message : String(error)}`);
+        }
+        if (!jobs_isInside(dockerfile.realPath, options.workspace))
+            return blocked(`${spec.dockerfile} is outside the workspace; it is not built`);
+        original = dockerfile.text;
     }
-    if (!jobs_isInside(dockerfile.realPath, options.workspace))
-        return blocked(`${spec.dockerfile} is outside the workspace; it is not built`);
-    let text = dockerfile.text;
+    let text = original;
     const pullsFrom = new Set();
     if (options.useMirroredBases && baseTargets.size > 0) {
-        text = rewriteDockerfileImages(dockerfile.text, reference => {
+        text = rewriteDockerfileImages(original, reference => {
             const parsed = tryParseReference(reference);
             if (!('ref' in parsed))
                 return undefined;
@@ -24191,6 +24248,7 @@ function buildJob(image, target, baseTargets, options) {
             return familiarName(mirrored);
         }, { file: spec.dockerfile, buildArgs: spec.args, ...(spec.target !== undefined && { target: spec.target }) }).text;
     }
+    const network = spec.network ?? options.buildNetwork;
     return {
         kind: 'build',
         image: image.source,
@@ -24202,11 +24260,35 @@ function buildJob(image, target, baseTargets, options) {
             tags: [target],
             ...(spec.target !== undefined && { target: spec.target }),
             args: spec.args,
-            ...((spec.network ?? options.buildNetwork) !== undefined && { network: (spec.network ?? options.buildNetwork) })
+            ...(network !== undefined && { network }),
+            ...(spec.labels !== undefined && { labels: spec.labels }),
+            ...(spec.extraHosts !== undefined && { extraHosts: spec.extraHosts }),
+            ...(spec.shmSize !== undefined && { shmSize: spec.shmSize }),
+            ...(spec.cacheFrom !== undefined && { cacheFrom: spec.cacheFrom }),
+            ...(spec.platforms?.length === 1 && { platform: spec.platforms[0] })
         },
         pullsFrom: [...pullsFrom].sort(),
-        push: options.push
+        push: options.push,
+        ignoredKeys: ignoredBuildKeys(spec)
     };
+}
+/** Compose build keys a plain `docker build` of one image cannot honour: said, never silently dropped. */
+function ignoredBuildKeys(spec) {
+    const ignored = [];
+    if ((spec.platforms?.length ?? 0) > 1)
+        ignored.push('platforms (more than one)');
+    if ((spec.secrets?.length ?? 0) > 0)
+        ignored.push('secrets');
+    if ((spec.ssh?.length ?? 0) > 0)
+        ignored.push('ssh');
+    if (Object.keys(spec.additionalContexts ?? {}).length > 0)
+        ignored.push('additional_contexts');
+    if ((spec.cacheTo?.length ?? 0) > 0)
+        ignored.push('cache_to');
+    if ((spec.tags?.length ?? 0) > 0)
+        ignored.push('tags');
+    ignored.push(...(spec.otherKeys ?? []));
+    return ignored;
 }
 function jobs_isInside(file, directory) {
     const relative = external_node_path_namespaceObject.relative(directory, file);
@@ -24425,7 +24507,9 @@ function missingMessage(target, phase, registry) {
     const where = registry ?? hostOf(target) ?? 'the registry';
     const detail = phase?.failure?.message ?? phase?.error;
     const extra = detail === undefined || detail.includes(target) || /^(manifest unknown|not found|missing)$/i.test(detail) ? '' : ` (${detail})`;
-    return `${report_displayName(target)} is not in ${where}${extra}`;
+    // Named below the registry the sentence names: "library/postgres:15 is not in harbor.example.com/aihpc".
+    const name = registry !== undefined && target.startsWith(`${registry}/`) ? target.slice(registry.length + 1) : report_displayName(target);
+    return `${name} is not in ${where}${extra}`;
 }
 function failedMessage(result, phase) {
     const detail = phase?.failure?.message ?? phase?.error ?? 'unknown error';
@@ -24673,9 +24757,16 @@ function writeDeploymentCompose(input) {
     const paths = [];
     for (const file of files) {
         const destination = files.length === 1 ? input.output : external_node_path_namespaceObject.join(input.output, file.name);
-        external_node_fs_namespaceObject.mkdirSync(external_node_path_namespaceObject.dirname(destination), { recursive: true });
-        external_node_fs_namespaceObject.writeFileSync(destination, file.text);
-        paths.push(destination);
+        try {
+            // Never through a symlink, never outside the workspace or the temp directory.
+            writeOutputFile(destination, file.text, { allowedRoots: input.allowedRoots });
+            paths.push(destination);
+        }
+        catch (error) {
+            if (!(error instanceof OutputPathError))
+                throw error;
+            findings.push({ kind: 'invalid-config', severity: 'error', message: `compose-output: ${error.message}` });
+        }
     }
     return { paths, findings };
 }
@@ -24977,7 +25068,7 @@ class DockerCli {
                 if (exitCode === 0 && !aborted)
                     resolve({ stdout: stdout.text, stderr: stderr.text, exitCode });
                 else
-                    reject(new DockerCommandError(command.args, exitCode, aborted ? `cancelled (${signal ?? 'aborted'})\n${stderr.text}` : stderr.text, stdout.text));
+                    reject(new DockerCommandError(command.args, aborted ? -1 : exitCode, aborted ? `cancelled (${signal ?? 'aborted'})\n${stderr.text}` : stderr.text, stdout.text));
             });
         });
     }
@@ -25034,6 +25125,7 @@ function mergeEnv(base, overrides) {
 /** The line of docker's output that explains the failure, without docker's boilerplate prefix. */
 function summarizeDockerError(stderr, stdout = '') {
     const lines = stderr
+        .replace(/^DEPRECATED:.*(?:\r?\n[ \t]+\S.*)*/gm, '')
         .split(/\r?\n/)
         .map(line => line.trim())
         .filter(line => line !== '' && !/^(WARNING!|Configure a credential helper|https:\/\/docs\.docker\.com|DEPRECATED:|Install the buildx|The push refers to)/.test(line));
@@ -25693,7 +25785,6 @@ function parseErrorBody(body) {
  * Neutralising `::` and `##[` for the runner is the log edge's job.
  */
 function oneLine(text, max = 300) {
-    // eslint-disable-next-line no-control-regex
     const escaped = text.replace(/[\u0000-\u001f\u007f\u0085\u2028\u2029]/g, char => {
         if (char === '\r')
             return '\\r';
@@ -25903,6 +25994,8 @@ function discard(response) {
 
 
 const MAX_REDIRECTS = 5;
+/** The slowest transfer a deadline allows for a blob: 256 KiB/s on top of the base deadline. */
+const FLOOR_BYTES_PER_MS = 256;
 const DEFAULT_MAX_BODY = 16 * 1024 * 1024;
 /** What is read of an error body; the report keeps 2000 characters of it. */
 const ERROR_BODY_LIMIT = 64 * 1024;
@@ -26031,7 +26124,7 @@ class RegistryClient {
                     ...(body !== undefined && { body }),
                     agent: this.options.agents.for(current, this.options.purpose),
                     timeoutMs: this.options.timeoutMs,
-                    deadlineMs: this.options.deadlineMs,
+                    deadlineMs: deadlineFor(this.options.deadlineMs, request.transferBytes),
                     signal: context.signal
                 });
             }
@@ -26110,6 +26203,15 @@ class RegistryClient {
         if (Number.isFinite(remaining))
             this.options.onRateLimit(remaining);
     }
+}
+/**
+ * The deadline of one exchange: the base deadline, plus for a blob the time it
+ * takes at a floor throughput, so a multi-GiB layer on a slow link is not cut
+ * off while a dripping server is still bounded.
+ */
+function deadlineFor(baseMs, transferBytes) {
+    // Capped at a day (and so below setTimeout's 2^31 ms limit) whatever size a manifest claims.
+    return Math.min(baseMs + Math.ceil((transferBytes ?? 0) / FLOOR_BYTES_PER_MS), 24 * 60 * 60 * 1000);
 }
 function header(value) {
     return Array.isArray(value) ? value[0] : value;
@@ -26319,7 +26421,8 @@ class BlobMover {
             stream: true,
             followRedirects: true,
             kind: 'blob',
-            retry: false
+            retry: false,
+            transferBytes: descriptor.size
         }, context);
         const stream = download.stream;
         try {
@@ -26344,7 +26447,8 @@ class BlobMover {
                     body: gate,
                     scopes: [pushScope(target.repository)],
                     expect: [201],
-                    retry: false
+                    retry: false,
+                    transferBytes: descriptor.size
                 }, context);
                 destination.countSent(gate.bytes);
             }
@@ -26370,7 +26474,8 @@ class BlobMover {
                 body: chunk,
                 scopes: [pushScope(target.repository)],
                 expect: [202],
-                retry: false
+                retry: false,
+                transferBytes: chunk.length
             }, context);
             offset += chunk.length;
             const next = header(answer.headers.location);
@@ -26492,6 +26597,8 @@ class DigestGate extends external_node_stream_namespaceObject.Transform {
     }
 }
 
+;// CONCATENATED MODULE: external "node:events"
+const external_node_events_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:events");
 ;// CONCATENATED MODULE: ./lib/engine/registry/manifest.js
 /**
  * Manifests and indexes as the distribution API carries them. Bytes are kept
@@ -26645,6 +26752,7 @@ function filterIndex(index, platforms) {
 
 
 
+
 /** What prepare learned, handed to copy so it does not repeat the HEADs. */
 class CopyState {
     targetDigest;
@@ -26738,6 +26846,9 @@ class ImageCopier {
     /** The target's manifest digest, or undefined when it is absent: one HEAD. */
     async lookup(target, context) {
         const to = this.registries.client(target.registry, 'write');
+        // The one request of a lookup is its whole log, as describeLookup announced it.
+        for (const line of this.describeLookup(target))
+            context.record?.(line);
         return this.head(to, target.repository, selector(target), pushScope(target.repository), context, target.registry !== DOCKER_HUB);
     }
     describeLookup(target) {
@@ -26956,6 +27067,8 @@ function isOciIndex(answer) {
  */
 async function inGroup(items, limit, context, worker) {
     const controller = new AbortController();
+    // Every request in flight listens to it, and each removes its listener when done: no leak to warn about.
+    (0,external_node_events_namespaceObject.setMaxListeners)(0, controller.signal);
     const forward = () => controller.abort(context.signal.reason);
     if (context.signal.aborted)
         forward();
@@ -27551,18 +27664,31 @@ function missingAdvice(failure, context) {
 }
 
 ;// CONCATENATED MODULE: ./lib/engine/pool.js
-/** Bounded concurrency: runs `worker` over `items` with at most `limit` in flight, results in input order. */
+/**
+ * Bounded concurrency: runs `worker` over `items` with at most `limit` in
+ * flight, results in input order. A failing item never stops the others: every
+ * lane runs to the end, then the first error (if any) is thrown, so no result
+ * is lost while work is still running.
+ */
 async function mapConcurrent(items, limit, worker) {
     const results = new Array(items.length);
+    const errors = [];
     let next = 0;
     const lanes = Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, async () => {
         while (next < items.length) {
             const index = next;
             next += 1;
-            results[index] = await worker(items[index], index);
+            try {
+                results[index] = await worker(items[index], index);
+            }
+            catch (error) {
+                errors.push(error);
+            }
         }
     });
     await Promise.all(lanes);
+    if (errors.length > 0)
+        throw errors[0];
     return results;
 }
 /** A semaphore for sharing one limit across several call sites (e.g. per registry). */
@@ -27954,7 +28080,7 @@ async function runPipeline(settings, progress, signal) {
     if (settings.composeOutput !== undefined && settings.registry !== undefined) {
         // Every service of the deployment, whichever shard this job handles.
         // The projects the inventory loaded: compose-output never loads them again.
-        const written = writeDeploymentCompose({ plan, projects: composeProjects, output: settings.composeOutput });
+        const written = writeDeploymentCompose({ plan, projects: composeProjects, output: settings.composeOutput, allowedRoots: settings.outputRoots });
         findings.push(...written.findings);
         if (written.paths.length > 0)
             outputs['compose-file'] = written.paths.join('\n');
@@ -28063,8 +28189,12 @@ function escapeControls(text) {
         return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
     });
 }
+/** `##[group]` and its kind are read anywhere in a line, inside a stop-commands block too (the log viewer renders them). */
+function breakLegacyCommands(line) {
+    return line.split('##[').join(`##${ZERO_WIDTH_SPACE}[`);
+}
 function breakCommands(line) {
-    let result = line.split('##[').join(`##${ZERO_WIDTH_SPACE}[`);
+    let result = breakLegacyCommands(line);
     const leading = /^(\s*)::/.exec(result);
     if (leading !== null)
         result = `${leading[1]}:${ZERO_WIDTH_SPACE}:${result.slice(leading[0].length)}`;
@@ -28084,7 +28214,7 @@ function untrustedBlock(text, token) {
     // A token the text contains would end the block early; a random one never does, but a given one might.
     while (text.includes(marker))
         marker = randomBytes(16).toString('hex');
-    const lines = text.split(/\r\n|\r|\n/).map(line => breakCommands(escapeControls(line)));
+    const lines = text.split(/\r\n|\r|\n/).map(line => breakLegacyCommands(escapeControls(line)));
     return [`::stop-commands::${marker}`, ...lines, `::${marker}::`].join('\n');
 }
 /** Prints text through `write` (one call per line): one line as `safeLine`, several as an `untrustedBlock`. */
@@ -28219,7 +28349,7 @@ function findingsHtml(kind, group, report, links) {
         parts.push(`<div><strong>Fix:</strong> ${suggestionHtml(shared)}</div>`);
     const runWide = group.filter(finding => finding.affected !== undefined);
     for (const finding of runWide)
-        parts.push(runWideHtml(finding, shared === undefined));
+        parts.push(runWideHtml(finding, shared === undefined, report.registry));
     const rows = group.filter(finding => finding.affected === undefined);
     if (rows.length === 0)
         return parts.join('\n');
@@ -28227,16 +28357,25 @@ function findingsHtml(kind, group, report, links) {
     const hasWhere = rows.some(finding => finding.file !== undefined || finding.image !== undefined);
     const hasFix = shared === undefined && rows.some(finding => finding.suggestion !== undefined);
     const severities = new Set(rows.map(finding => finding.severity));
+    // A missing image's message only says it is not in the registry the heading names: its target says more.
+    const targets = new Map(report.images.map(image => [image.source, image.target]));
+    const problem = (finding) => {
+        const target = finding.image === undefined ? undefined : targets.get(finding.image);
+        if (kind !== 'missing' || target === undefined || target === null)
+            return cellText(finding.message);
+        const detail = /\(([^()]*)\)$/.exec(finding.message)?.[1];
+        return `${summary_code(shortTarget(target, report.registry ?? ''))}${detail === undefined ? '' : `<br>${cellText(detail)}`}`;
+    };
     const headers = [
         ...(severities.size > 1 ? ['Level'] : []),
         ...(hasWhere ? ['Where'] : []),
-        kind === 'missing' ? 'Detail' : 'Problem',
+        kind === 'missing' ? 'Target' : 'Problem',
         ...(hasFix ? ['Fix'] : [])
     ];
     const body = rows.map(finding => [
         ...(severities.size > 1 ? [severityLabel(finding)] : []),
         ...(hasWhere ? [whereHtml(finding, links)] : []),
-        cellText(finding.message),
+        problem(finding),
         ...(hasFix ? [finding.suggestion === undefined ? '' : suggestionHtml(finding.suggestion)] : [])
     ]);
     parts.push(tableHtml(headers, body, plural(rows.length, FINDING_NOUNS[kind][0], FINDING_NOUNS[kind][1])));
@@ -28265,10 +28404,11 @@ function whereHtml(finding, links) {
     return parts.join('<br>');
 }
 /** One problem of the whole run: what, the fix, and the images it affected (collapsed when many). */
-function runWideHtml(finding, withFix) {
+function runWideHtml(finding, withFix, registry) {
     const affected = finding.affected ?? [];
-    const list = affected.map(name => summary_code(name)).join(', ');
-    const images = affected.length > COLLAPSE_AFTER ? `<details><summary>${plural(affected.length, 'image')} affected</summary><p>${list}</p></details>` : `<p>Affected: ${list}</p>`;
+    const list = affected.map(name => summary_code(registry === null ? name : shortTarget(name, registry))).join(', ');
+    const below = registry === null ? '' : ` (below ${summary_code(registry)})`;
+    const images = affected.length > COLLAPSE_AFTER ? `<details><summary>${plural(affected.length, 'image')} affected</summary><p>${list}${below}</p></details>` : `<p>Affected${below}: ${list}</p>`;
     const fix = withFix && finding.suggestion !== undefined ? `<div><strong>Fix:</strong> ${suggestionHtml(finding.suggestion)}</div>` : '';
     return `<p>${severityLabel(finding)} ${cellText(finding.message)}</p>${fix}${images}`;
 }
@@ -28289,7 +28429,7 @@ function imagesHtml(title, images, report, links) {
     // Source and target share a column (the target below the source), so the table fits the panel.
     const headers = [mapped ? 'Image → target' : 'Image', ...(mapped || executed ? ['Status'] : []), ...(digests ? ['Digest'] : []), 'Referenced in'];
     const rows = images.map(image => {
-        const time = image.phases?.reduce((total, phase) => total + phase.durationMs, 0);
+        const time = image.status === 'planned' ? undefined : image.phases?.reduce((total, phase) => total + phase.durationMs, 0);
         const target = image.target === null ? '<br>→ —' : `<br>→ ${summary_code(shortTarget(image.target, report.registry ?? ''))}`;
         return [
             `${summary_code(displayName(image.source))}${mapped ? target : ''}`,
@@ -28326,6 +28466,9 @@ function statusLabel(image) {
         unmapped: '❌ unmapped',
         skipped: '⏭️ skipped'
     };
+    // Before any run (plan, check), a planned image with a target is simply mapped.
+    if (image.status === 'planned' && image.target !== null)
+        return 'mapped';
     const failedPhase = image.status === 'failed' ? image.phases?.find(phase => phase.status === 'failed')?.phase : undefined;
     return failedPhase !== undefined ? `❌ ${failedPhase} failed` : (labels[image.status] ?? image.status);
 }
@@ -28346,7 +28489,8 @@ function commandsHtml(images) {
     if (byPhase.size === 0)
         return '';
     const parts = ['<h3>Commands the run would make</h3>'];
-    for (const [phase, lines] of byPhase) {
+    const order = ['mirror', 'build', 'push', 'verify'];
+    for (const [phase, lines] of [...byPhase].sort(([a], [b]) => order.indexOf(a) - order.indexOf(b))) {
         const commands = lines.filter(line => !line.startsWith('# ')).length;
         const shown = lines.length > MAX_COMMAND_LINES ? [...lines.slice(0, MAX_COMMAND_LINES), `# … ${lines.length - MAX_COMMAND_LINES} more lines: see the JSON report`] : lines;
         parts.push(`<details><summary>${escapeHtml(summary_capitalize(phase))}: ${plural(commands, 'command')}</summary><pre><code>${preText(shown.join('\n'))}</code></pre></details>`);
@@ -28437,7 +28581,9 @@ function renderText(report, options = {}) {
     const cut = (items) => verbose || items.length <= COLLAPSE_AFTER
         ? { shown: items, more: undefined }
         : { shown: items.slice(0, COLLAPSE_AFTER), more: `  … ${items.length - COLLAPSE_AFTER} more (--verbose shows all)` };
-    lines.push(`${report.ok ? (report.dryRun ? 'DRY RUN' : 'OK') : 'FAILED'}: ${report.verdict}`);
+    // The verdicts of check and dry runs say what they are; the others get OK or FAILED in front.
+    const saysItself = /^(Check|Dry run)\b/.test(report.verdict);
+    lines.push(saysItself ? report.verdict : `${report.ok ? 'OK' : 'FAILED'}: ${report.verdict}`);
     const context = [`mode ${report.mode}`];
     if (report.registry !== null)
         context.push(`registry ${report.registry}`);
@@ -28447,8 +28593,9 @@ function renderText(report, options = {}) {
     lines.push(context.join(' · '), '');
     if (report.nextSteps.length > 0) {
         lines.push('What to do next:');
+        // Inputs as the CLI spells them: `mode: mirror` is --mode mirror here.
         for (const step of report.nextSteps)
-            lines.push(`  - ${step}`);
+            lines.push(`  - ${step.replace(/`([a-z][a-z-]*): ([^`]+)`/g, '--$1 $2').replace(/`([^`]+)`/g, '$1')}`);
         lines.push('');
     }
     for (const kind of text_KIND_ORDER) {
@@ -28527,7 +28674,7 @@ function statusText(image) {
     if (image.status === 'planned' && (image.phases?.length ?? 0) > 0) {
         return `would ${image.phases.filter((phase) => phase.status === 'planned').map(phase => phase.phase).join(', ')}`;
     }
-    return image.status;
+    return image.status === 'planned' && image.target !== null ? 'mapped' : image.status;
 }
 
 ;// CONCATENATED MODULE: ./lib/cli/arguments.js
@@ -28540,6 +28687,7 @@ function statusText(image) {
 /** Options of the CLI itself, not inputs of the action. */
 const CLI_OPTIONS = [
     { name: 'json', description: 'Print the JSON report on stdout instead of the text report.' },
+    { name: 'verbose', description: 'Text report: show every row and every command instead of collapsing long lists.' },
     { name: 'help', description: 'Print this help.' }
 ];
 class UsageError extends Error {
@@ -28559,11 +28707,14 @@ function parseArguments(argv) {
     const known = new Map(INPUT_SPECS.map(input => [input.name, input]));
     const inputs = new Map();
     let json = false;
+    let verbose = false;
     let help = false;
     for (let i = 0; i < argv.length; i += 1) {
         const arg = argv[i];
         if (arg === '--json')
             json = true;
+        else if (arg === '--verbose' || arg === '-v')
+            verbose = true;
         else if (arg === '--help' || arg === '-h')
             help = true;
         else if (arg.startsWith('--') && arg.length > 2) {
@@ -28603,7 +28754,7 @@ function parseArguments(argv) {
         else
             throw new UsageError(`Unexpected argument '${arg}' (options are --name value; see --help)`);
     }
-    return { inputs, json, help };
+    return { inputs, json, verbose, help };
 }
 /** The environment variable that stands for an input: IMAGE_MIRROR_REPORT_PATH for report-path. */
 function environmentName(input) {
@@ -28660,6 +28811,7 @@ function valueHint(input) {
  * (text, or JSON with --json). Exit codes: 0 ok, 1 problems found, 2 bad usage
  * or input (the report is still written, saying what was wrong).
  */
+
 
 
 
@@ -28731,15 +28883,28 @@ async function program_main(argv, env, io = processIo()) {
         }
         return EXIT_USAGE;
     }
-    const log = (line) => io.stderr(`${line}\n`);
-    const { report } = await runPipeline(settings, {
-        group: async (name, fn) => {
-            log(`== ${name}`);
-            return fn();
-        },
-        info: log
-    });
-    io.stdout(args.json ? `${JSON.stringify(report, null, 2)}\n` : `${renderText(report)}\n`);
+    // Lines carry repository, registry and docker text: neutralised, since the CLI may run inside a workflow step.
+    const log = (line) => io.stderr(`${safeLine(line)}\n`);
+    // SIGTERM/SIGINT cancel what is in flight (docker processes, requests, upload sessions); the report is still written.
+    const cancel = new AbortController();
+    const onSignal = () => cancel.abort();
+    process.once('SIGTERM', onSignal);
+    process.once('SIGINT', onSignal);
+    let report;
+    try {
+        report = (await runPipeline(settings, {
+            group: async (name, fn) => {
+                log(`== ${name}`);
+                return fn();
+            },
+            info: log
+        }, cancel.signal)).report;
+    }
+    finally {
+        process.off('SIGTERM', onSignal);
+        process.off('SIGINT', onSignal);
+    }
+    io.stdout(args.json ? `${JSON.stringify(report, null, 2)}\n` : `${renderText(report, { verbose: args.verbose })}\n`);
     try {
         writeOutputFile(settings.reportPath, `${JSON.stringify(report, null, 2)}\n`, { allowedRoots: settings.outputRoots });
         log(`Report: ${settings.reportPath}`);

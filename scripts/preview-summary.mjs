@@ -25,7 +25,7 @@ const BUILD = path.join(ROOT, '.preview-build')
 
 function compile() {
   const tsc = path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc')
-  const files = ['src/report/summary.ts', 'src/report/report.ts'].map(file => path.join(ROOT, file))
+  const files = ['src/report/summary.ts', 'src/report/report.ts', 'src/report/text.ts'].map(file => path.join(ROOT, file))
   const args = [tsc, ...files, '--outDir', BUILD, '--rootDir', ROOT, '--module', 'NodeNext', '--moduleResolution', 'NodeNext', '--target', 'ES2022', '--skipLibCheck', '--types', 'node']
   const result = spawnSync(process.execPath, args, { stdio: 'inherit' })
   if (result.status !== 0) process.exit(result.status ?? 1)

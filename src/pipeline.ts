@@ -156,8 +156,12 @@ function displayPath(settings: Settings, absolute: string): string {
 /** Reads a file for the plan stage, resolving symlinks so confinement checks see where it really is. */
 function readWorkspaceFile(absolutePath: string): { realPath: string; text: string } {
   const realPath = fs.realpathSync(absolutePath)
-  return { realPath, text: fs.statSync(realPath).isFile() ? fs.readFileSync(realPath, 'utf8') : '' }
+  const stat = fs.statSync(realPath)
+  if (stat.isFile() && stat.size > MAX_DOCKERFILE_BYTES) throw new Error(`it is larger than ${MAX_DOCKERFILE_BYTES / 1024 / 1024} MiB`)
+  return { realPath, text: stat.isFile() ? fs.readFileSync(realPath, 'utf8') : '' }
 }
+
+const MAX_DOCKERFILE_BYTES = 4 * 1024 * 1024
 
 function count(n: number, noun: string): string {
   return `${n} ${noun}${n === 1 ? '' : 's'}`

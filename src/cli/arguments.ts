@@ -8,6 +8,7 @@ import { FALSE_WORDS, INPUT_SPECS, TRUE_WORDS, type InputSpec } from '../inputs.
 /** Options of the CLI itself, not inputs of the action. */
 const CLI_OPTIONS = [
   { name: 'json', description: 'Print the JSON report on stdout instead of the text report.' },
+  { name: 'verbose', description: 'Text report: show every row and every command instead of collapsing long lists.' },
   { name: 'help', description: 'Print this help.' }
 ] as const
 
@@ -15,6 +16,7 @@ export interface CliArguments {
   /** Input name → value as given; repeated list flags are joined with newlines, as a multi-line input. */
   inputs: Map<string, string>
   json: boolean
+  verbose: boolean
   help: boolean
 }
 
@@ -37,10 +39,12 @@ export function parseArguments(argv: readonly string[]): CliArguments {
   const known = new Map(INPUT_SPECS.map(input => [input.name, input]))
   const inputs = new Map<string, string>()
   let json = false
+  let verbose = false
   let help = false
   for (let i = 0; i < argv.length; i += 1) {
     const arg = argv[i] as string
     if (arg === '--json') json = true
+    else if (arg === '--verbose' || arg === '-v') verbose = true
     else if (arg === '--help' || arg === '-h') help = true
     else if (arg.startsWith('--') && arg.length > 2) {
       const eq = arg.indexOf('=')
@@ -69,7 +73,7 @@ export function parseArguments(argv: readonly string[]): CliArguments {
       } else inputs.set(name, value)
     } else throw new UsageError(`Unexpected argument '${arg}' (options are --name value; see --help)`)
   }
-  return { inputs, json, help }
+  return { inputs, json, verbose, help }
 }
 
 /** The environment variable that stands for an input: IMAGE_MIRROR_REPORT_PATH for report-path. */

@@ -14,6 +14,7 @@ import { writeOutputFile } from '../output-files.js'
 import { runPipeline } from '../pipeline.js'
 import { buildReport, type Report } from '../report/report.js'
 import { renderText } from '../report/text.js'
+import { safeLine } from '../report/neutralize.js'
 import { buildSettings, InputError, reportPathAfterError, type InputReader, type SettingsContext } from '../settings.js'
 import { environmentName, parseArguments, usage, type CliArguments } from './arguments.js'
 
@@ -88,15 +89,33 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, io: 
     return EXIT_USAGE
   }
 
-  const log = (line: string): void => io.stderr(`${line}\n`)
-  const { report } = await runPipeline(settings, {
-    group: async (name, fn) => {
-      log(`== ${name}`)
-      return fn()
-    },
-    info: log
-  })
-  io.stdout(args.json ? `${JSON.stringify(report, null, 2)}\n` : `${renderText(report)}\n`)
+  // Lines carry repository, registry and docker text: neutralised, since the CLI may run inside a workflow step.
+  const log = (line: string): void => io.stderr(`${safeLine(line)}\n`)
+  // SIGTERM/SIGINT cancel what is in flight (docker processes, requests, upload sessions); the report is still written.
+  const cancel = new AbortController()
+  const onSignal = (): void => cancel.abort()
+  process.once('SIGTERM', onSignal)
+  process.once('SIGINT', onSignal)
+  let report: Report
+  try {
+    report = (
+      await runPipeline(
+        settings,
+        {
+          group: async (name, fn) => {
+            log(`== ${name}`)
+            return fn()
+          },
+          info: log
+        },
+        cancel.signal
+      )
+    ).report
+  } finally {
+    process.off('SIGTERM', onSignal)
+    process.off('SIGINT', onSignal)
+  }
+  io.stdout(args.json ? `${JSON.stringify(report, null, 2)}\n` : `${renderText(report, { verbose: args.verbose })}\n`)
   try {
     writeOutputFile(settings.reportPath, `${JSON.stringify(report, null, 2)}\n`, { allowedRoots: settings.outputRoots })
     log(`Report: ${settings.reportPath}`)

@@ -6,7 +6,8 @@
  * a finding, never a stack overflow.
  */
 import * as path from 'node:path'
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml'
+import { isMap, isScalar, isSeq, type Node } from 'yaml'
+import { parseComposeYaml } from './compose-yaml.js'
 import type { Origin } from '../model.js'
 import { DraftReader, mergeServices, type ParsedFile, type RawValue, type Scope, type ServiceDraft } from './compose-draft.js'
 import { isOutsideRoot, isRemote, ValueResolver } from './compose-service.js'
@@ -100,8 +101,8 @@ export class ComposeLoader {
     }
     if (!this.files.includes(file)) this.files.push(file)
     this.texts.set(file, text)
-    const lineCounter = new LineCounter()
-    const doc = parseDocument(text, { lineCounter, prettyErrors: false })
+    // Linear-time duplicate-key check (the yaml package's own is quadratic in the number of keys).
+    const { doc, lineCounter } = parseComposeYaml(text)
     const error = doc.errors[0]
     if (error !== undefined) {
       const line = error.linePos?.[0].line ?? lineCounter.linePos(error.pos[0]).line

@@ -18,7 +18,8 @@
  * The output is parsed again and checked; if any service's image is not its
  * target, the original text is returned with a 'failed' finding.
  */
-import { CST, isAlias, isMap, isScalar, LineCounter, parseDocument, type Node, type Pair } from 'yaml'
+import { CST, isAlias, isMap, isScalar, type Node, type Pair } from 'yaml'
+import { parseComposeYaml } from './compose-yaml.js'
 import type { Finding } from '../model.js'
 import { deref, isMergeKey, lineOf, mapEntries } from './compose-yaml.js'
 
@@ -31,8 +32,7 @@ interface Edit {
 export function rewriteComposeImages(text: string, images: ReadonlyMap<string, string>, file: string): { text: string; findings: Finding[] } {
   const findings: Finding[] = []
   const unchanged = (): { text: string; findings: Finding[] } => ({ text, findings })
-  const lineCounter = new LineCounter()
-  const doc = parseDocument(text, { lineCounter, keepSourceTokens: true, prettyErrors: false })
+  const { doc, lineCounter } = parseComposeYaml(text, { keepSourceTokens: true })
   const error = doc.errors[0]
   if (error !== undefined) {
     const line = error.linePos?.[0].line ?? 1
@@ -163,7 +163,7 @@ function renderScalar(value: string, indent: number, inFlow: boolean): string {
 
 /** Parses the output again and checks each rewritten service's image. */
 function verify(output: string, expected: ReadonlyMap<string, string>): string | undefined {
-  const doc = parseDocument(output)
+  const { doc } = parseComposeYaml(output)
   if (doc.errors.length > 0) return firstLine((doc.errors[0] as Error).message)
   const services = isMap(doc.contents) ? mapEntries(doc.contents.has('services') ? doc.contents.get('services', true) : doc.contents, doc) : undefined
   for (const [name, target] of expected) {

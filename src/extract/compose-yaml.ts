@@ -24,10 +24,15 @@ export interface ParsedYaml {
  * (code DUPLICATE_KEY, at the second key), as the `yaml` package reports them,
  * but found in linear time. A parser that runs out of stack on absurd nesting
  * reports it in `doc.errors` too (the `yaml` package catches it).
+ * `keepSourceTokens` keeps the CST on each node, for rewriting in place.
+ *
+ * Alias expansion: nothing here or in the compose stage calls `toJS`, whose
+ * `maxAliasCount` guards the `yaml` package's own expansion; aliases are
+ * followed one node at a time (`deref`) and merges are budgeted (`mapEntries`).
  */
-export function parseComposeYaml(text: string): ParsedYaml {
-  const lineCounter = new LineCounter()
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: false })
+export function parseComposeYaml(text: string, options: { keepSourceTokens?: boolean; lineCounter?: LineCounter } = {}): ParsedYaml {
+  const lineCounter = options.lineCounter ?? new LineCounter()
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: false, keepSourceTokens: options.keepSourceTokens ?? false })
   if (doc.errors.length === 0) doc.errors.push(...duplicateKeyErrors(doc))
   return { doc, lineCounter }
 }
@@ -43,8 +48,9 @@ function duplicateKeyErrors(doc: Document): YAMLParseError[] {
     const seen = new Set<string>()
     for (const pair of node.items) {
       const key = pair.key
-      // A plain `<<` may repeat (merge keys); collections as keys are compared by identity, so never equal.
-      if (!isScalar(key) || isMergeKey(key)) continue
+      // Collections as keys are compared by identity, so never equal. A repeated `<<` is a duplicate too,
+      // as docker compose's YAML parser (go-yaml v3) says: several merges are written `<<: [*a, *b]`.
+      if (!isScalar(key)) continue
       const id = `${typeof key.value}:${String(key.value)}`
       if (seen.has(id)) {
         const at = key.range?.[0] ?? 0

@@ -26,9 +26,10 @@
  * the file and the line; the parts that are valid are still returned.
  */
 import * as fs from 'node:fs'
-import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node, type Pair, type YAMLMap } from 'yaml'
+import { isAlias, isMap, isScalar, isSeq, LineCounter, type Document, type Node, type Pair, type YAMLMap } from 'yaml'
 import * as semver from 'semver'
 import type { Finding } from '../model.js'
+import { parseComposeYaml } from '../extract/compose-yaml.js'
 import { LAYOUTS, type Layout } from '../settings.js'
 import { DOCKER_HUB, familiarName, parseReference, repositoryPath, tryParseReference, type ImageReference } from '../reference.js'
 
@@ -97,6 +98,8 @@ const PROBE_DIGEST = `sha256:${'0'.repeat(64)}`
 // A host that cannot clash with a real one, to check relative targets with the reference grammar.
 const PROBE_REGISTRY = 'registry.invalid'
 
+const MAX_MAPPING_FILE_BYTES = 4 * 1024 * 1024
+
 export function emptyMappingConfig(file: string): MappingConfig {
   return { file, rules: [], tagPolicy: { disallowLatest: false, requireDigest: false, allowed: [] } }
 }
@@ -105,6 +108,8 @@ export function emptyMappingConfig(file: string): MappingConfig {
 export function loadMappingConfig(absolutePath: string, displayPath: string): { config: MappingConfig; findings: Finding[] } {
   let text: string
   try {
+    // Settings already confined it to a regular file in the workspace; the cap keeps a hostile one from exhausting memory.
+    if (fs.statSync(absolutePath).size > MAX_MAPPING_FILE_BYTES) throw new Error(`it is larger than ${MAX_MAPPING_FILE_BYTES / 1024 / 1024} MiB`)
     text = fs.readFileSync(absolutePath, 'utf8')
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error)
@@ -134,7 +139,7 @@ class ConfigReader {
     private readonly text: string,
     private readonly file: string
   ) {
-    this.document = parseDocument(text, { lineCounter: this.lineCounter, uniqueKeys: true })
+    this.document = parseComposeYaml(text, { lineCounter: this.lineCounter }).doc
   }
 
   read(): MappingConfig {

@@ -309,7 +309,9 @@ function missingMessage(target: string, phase: PhaseResult | undefined, registry
   const where = registry ?? hostOf(target) ?? 'the registry'
   const detail = phase?.failure?.message ?? phase?.error
   const extra = detail === undefined || detail.includes(target) || /^(manifest unknown|not found|missing)$/i.test(detail) ? '' : ` (${detail})`
-  return `${displayName(target)} is not in ${where}${extra}`
+  // Named below the registry the sentence names: "library/postgres:15 is not in harbor.example.com/aihpc".
+  const name = registry !== undefined && target.startsWith(`${registry}/`) ? target.slice(registry.length + 1) : displayName(target)
+  return `${name} is not in ${where}${extra}`
 }
 
 function failedMessage(result: ImageResult, phase: PhaseResult | undefined): string {

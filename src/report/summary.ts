@@ -177,16 +177,24 @@ function findingsHtml(kind: FindingKind, group: ReportFinding[], report: Report,
   const hasWhere = rows.some(finding => finding.file !== undefined || finding.image !== undefined)
   const hasFix = shared === undefined && rows.some(finding => finding.suggestion !== undefined)
   const severities = new Set(rows.map(finding => finding.severity))
+  // A missing image's message only says it is not in the registry the heading names: its target says more.
+  const targets = new Map(report.images.map(image => [image.source, image.target]))
+  const problem = (finding: ReportFinding): string => {
+    const target = finding.image === undefined ? undefined : targets.get(finding.image)
+    if (kind !== 'missing' || target === undefined || target === null) return cellText(finding.message)
+    const detail = /\(([^()]*)\)$/.exec(finding.message)?.[1]
+    return `${code(shortTarget(target, report.registry ?? ''))}${detail === undefined ? '' : `<br>${cellText(detail)}`}`
+  }
   const headers = [
     ...(severities.size > 1 ? ['Level'] : []),
     ...(hasWhere ? ['Where'] : []),
-    kind === 'missing' ? 'Detail' : 'Problem',
+    kind === 'missing' ? 'Target' : 'Problem',
     ...(hasFix ? ['Fix'] : [])
   ]
   const body = rows.map(finding => [
     ...(severities.size > 1 ? [severityLabel(finding)] : []),
     ...(hasWhere ? [whereHtml(finding, links)] : []),
-    cellText(finding.message),
+    problem(finding),
     ...(hasFix ? [finding.suggestion === undefined ? '' : suggestionHtml(finding.suggestion)] : [])
   ])
   parts.push(tableHtml(headers, body, plural(rows.length, FINDING_NOUNS[kind][0], FINDING_NOUNS[kind][1])))
@@ -281,6 +289,8 @@ function statusLabel(image: ReportImage): string {
     unmapped: '❌ unmapped',
     skipped: '⏭️ skipped'
   }
+  // Before any run (plan, check), a planned image with a target is simply mapped.
+  if (image.status === 'planned' && image.target !== null) return 'mapped'
   const failedPhase = image.status === 'failed' ? image.phases?.find(phase => phase.status === 'failed')?.phase : undefined
   return failedPhase !== undefined ? `❌ ${failedPhase} failed` : (labels[image.status] ?? image.status)
 }

@@ -28,7 +28,9 @@ export function renderText(report: Report, options: TextOptions = {}): string {
       ? { shown: items, more: undefined }
       : { shown: items.slice(0, COLLAPSE_AFTER), more: `  … ${items.length - COLLAPSE_AFTER} more (--verbose shows all)` }
 
-  lines.push(`${report.ok ? (report.dryRun ? 'DRY RUN' : 'OK') : 'FAILED'}: ${report.verdict}`)
+  // The verdicts of check and dry runs say what they are; the others get OK or FAILED in front.
+  const saysItself = /^(Check|Dry run)\b/.test(report.verdict)
+  lines.push(saysItself ? report.verdict : `${report.ok ? 'OK' : 'FAILED'}: ${report.verdict}`)
   const context = [`mode ${report.mode}`]
   if (report.registry !== null) context.push(`registry ${report.registry}`)
   if (report.tag !== null) context.push(`tag ${report.tag}`)
@@ -37,7 +39,8 @@ export function renderText(report: Report, options: TextOptions = {}): string {
 
   if (report.nextSteps.length > 0) {
     lines.push('What to do next:')
-    for (const step of report.nextSteps) lines.push(`  - ${step}`)
+    // Inputs as the CLI spells them: `mode: mirror` is --mode mirror here.
+    for (const step of report.nextSteps) lines.push(`  - ${step.replace(/`([a-z][a-z-]*): ([^`]+)`/g, '--$1 $2').replace(/`([^`]+)`/g, '$1')}`)
     lines.push('')
   }
 
@@ -113,5 +116,5 @@ function statusText(image: ReportImage): string {
   if (image.status === 'planned' && (image.phases?.length ?? 0) > 0) {
     return `would ${image.phases!.filter((phase: PhaseResult) => phase.status === 'planned').map(phase => phase.phase).join(', ')}`
   }
-  return image.status
+  return image.status === 'planned' && image.target !== null ? 'mapped' : image.status
 }

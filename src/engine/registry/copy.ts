@@ -14,6 +14,7 @@
  * at an incomplete image. Work inside one image runs as an errgroup: bounded,
  * and the first failure cancels its siblings before the error is thrown.
  */
+import { setMaxListeners } from 'node:events'
 import { DOCKER_HUB, formatReference, type ImageReference } from '../../reference.js'
 import { header, type RegistryClient, type RegistryResponse, type RequestContext } from './client.js'
 import { oneLine, RegistryError } from './errors.js'
@@ -170,6 +171,8 @@ export class ImageCopier {
   /** The target's manifest digest, or undefined when it is absent: one HEAD. */
   async lookup(target: ImageReference, context: RequestContext): Promise<Head | undefined> {
     const to = this.registries.client(target.registry, 'write')
+    // The one request of a lookup is its whole log, as describeLookup announced it.
+    for (const line of this.describeLookup(target)) context.record?.(line)
     return this.head(to, target.repository, selector(target), pushScope(target.repository), context, target.registry !== DOCKER_HUB)
   }
 
@@ -400,6 +403,8 @@ function isOciIndex(answer: RegistryResponse): boolean {
  */
 async function inGroup<T>(items: readonly T[], limit: number, context: RequestContext, worker: (item: T, context: RequestContext) => Promise<void>): Promise<void> {
   const controller = new AbortController()
+  // Every request in flight listens to it, and each removes its listener when done: no leak to warn about.
+  setMaxListeners(0, controller.signal)
   const forward = (): void => controller.abort(context.signal.reason)
   if (context.signal.aborted) forward()
   else context.signal.addEventListener('abort', forward, { once: true })

@@ -143,7 +143,6 @@ export function parseErrorBody(body: string): { code?: string; message?: string 
  * Neutralising `::` and `##[` for the runner is the log edge's job.
  */
 export function oneLine(text: string, max = 300): string {
-  // eslint-disable-next-line no-control-regex
   const escaped = text.replace(/[\u0000-\u001f\u007f\u0085\u2028\u2029]/g, char => {
     if (char === '\r') return '\\r'
     if (char === '\n') return '\\n'

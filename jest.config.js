@@ -8,8 +8,6 @@ export default {
     '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json', diagnostics: { ignoreCodes: [151002] } }]
   },
   testMatch: ['**/__tests__/**/*.test.ts'],
-  globalSetup: './__tests__/harness/global-setup.ts',
-  globalTeardown: './__tests__/harness/global-teardown.ts',
   testTimeout: 120000,
   maxWorkers: 2
 }

@@ -245,7 +245,7 @@ describe('mapConcurrent', () => {
   // other lanes keep running, so the caller returns before they settle and their results are
   // lost. Passes (as `failing`) while the gap is there; flip to `it` once pool.ts waits for every
   // lane before rejecting.
-  it.failing('settles only after every started worker has settled, even when one fails', async () => {
+  it('settles only after every started worker has settled, even when one fails', async () => {
     const slow = deferred<number>()
     let slowSettled = false
     const run = mapConcurrent([0, 1], 2, async item => {

@@ -41468,7 +41468,7 @@ __webpack_unused_export__ = composer.Composer;
 __webpack_unused_export__ = Document.Document;
 __webpack_unused_export__ = Schema.Schema;
 __webpack_unused_export__ = errors.YAMLError;
-__webpack_unused_export__ = errors.YAMLParseError;
+exports.XT = errors.YAMLParseError;
 __webpack_unused_export__ = errors.YAMLWarning;
 __webpack_unused_export__ = Alias.Alias;
 exports.Vj = identity.isAlias;
@@ -51876,10 +51876,6 @@ function isOfficialImage(ref) {
 function repositoryPath(ref) {
     return ref.repository.split('/');
 }
-/** The reference to pull by: the digest when there is one, else the tag. */
-function referenceSelector(ref) {
-    return ref.digest ?? ref.tag ?? DEFAULT_TAG;
-}
 /** A copy of `ref` with other parts; an undefined tag or digest removes it. */
 function withParts(ref, parts) {
     const merged = { ...ref, ...parts };
@@ -51949,8 +51945,8 @@ var dist = __nccwpck_require__(8815);
  * followed one node at a time (`deref`) and merges are budgeted (`mapEntries`).
  */
 function parseComposeYaml(text, options = {}) {
-    const lineCounter = new LineCounter();
-    const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: false, keepSourceTokens: options.keepSourceTokens ?? false });
+    const lineCounter = options.lineCounter ?? new dist/* LineCounter */.HN();
+    const doc = (0,dist/* parseDocument */.Tp)(text, { lineCounter, prettyErrors: false, uniqueKeys: false, keepSourceTokens: options.keepSourceTokens ?? false });
     if (doc.errors.length === 0)
         doc.errors.push(...duplicateKeyErrors(doc));
     return { doc, lineCounter };
@@ -51961,19 +51957,19 @@ const MAX_WALKED_NODES = 10_000_000;
 function duplicateKeyErrors(doc) {
     const errors = [];
     walk(doc, node => {
-        if (!isMap(node))
+        if (!(0,dist/* isMap */.jh)(node))
             return;
         const seen = new Set();
         for (const pair of node.items) {
             const key = pair.key;
             // Collections as keys are compared by identity, so never equal. A repeated `<<` is a duplicate too,
             // as docker compose's YAML parser (go-yaml v3) says: several merges are written `<<: [*a, *b]`.
-            if (!isScalar(key))
+            if (!(0,dist/* isScalar */.jn)(key))
                 continue;
             const id = `${typeof key.value}:${String(key.value)}`;
             if (seen.has(id)) {
                 const at = key.range?.[0] ?? 0;
-                errors.push(new YAMLParseError([at, at + 1], 'DUPLICATE_KEY', 'Map keys must be unique'));
+                errors.push(new dist/* YAMLParseError */.XT([at, at + 1], 'DUPLICATE_KEY', 'Map keys must be unique'));
             }
             else
                 seen.add(id);
@@ -52634,6 +52630,7 @@ function withoutTrailingSlash(dir) {
 
 
 
+
 /** Deeper `include` nesting than this is a finding (compose has no limit; real projects use two or three levels). */
 const MAX_INCLUDE_DEPTH = 16;
 /** Longer `extends` chains than this are a finding. */
@@ -52704,8 +52701,8 @@ class ComposeLoader {
         if (!this.files.includes(file))
             this.files.push(file);
         this.texts.set(file, text);
-        const lineCounter = new dist/* LineCounter */.HN();
-        const doc = (0,dist/* parseDocument */.Tp)(text, { lineCounter, prettyErrors: false });
+        // Linear-time duplicate-key check (the yaml package's own is quadratic in the number of keys).
+        const { doc, lineCounter } = parseComposeYaml(text);
         const error = doc.errors[0];
         if (error !== undefined) {
             const line = error.linePos?.[0].line ?? lineCounter.linePos(error.pos[0]).line;
@@ -53012,11 +53009,11 @@ function firstLine(message) {
  */
 
 
+
 function rewriteComposeImages(text, images, file) {
     const findings = [];
     const unchanged = () => ({ text, findings });
-    const lineCounter = new dist/* LineCounter */.HN();
-    const doc = (0,dist/* parseDocument */.Tp)(text, { lineCounter, keepSourceTokens: true, prettyErrors: false });
+    const { doc, lineCounter } = parseComposeYaml(text, { keepSourceTokens: true });
     const error = doc.errors[0];
     if (error !== undefined) {
         const line = error.linePos?.[0].line ?? 1;
@@ -53155,7 +53152,7 @@ function renderScalar(value, indent, inFlow) {
 }
 /** Parses the output again and checks each rewritten service's image. */
 function verify(output, expected) {
-    const doc = (0,dist/* parseDocument */.Tp)(output);
+    const { doc } = parseComposeYaml(output);
     if (doc.errors.length > 0)
         return compose_rewrite_firstLine(doc.errors[0].message);
     const services = (0,dist/* isMap */.jh)(doc.contents) ? mapEntries(doc.contents.has('services') ? doc.contents.get('services', true) : doc.contents, doc) : undefined;
@@ -54585,6 +54582,7 @@ function settings_realpathOr(dir) {
 
 
 
+
 const WILDCARD = '*';
 const TEMPLATE_TAG = '{tag}';
 const FLAT_SEPARATOR = /^(?:[._]|__|-+)$/;
@@ -54592,6 +54590,7 @@ const FLAT_SEPARATOR = /^(?:[._]|__|-+)$/;
 const PROBE_DIGEST = `sha256:${'0'.repeat(64)}`;
 // A host that cannot clash with a real one, to check relative targets with the reference grammar.
 const PROBE_REGISTRY = 'registry.invalid';
+const MAX_MAPPING_FILE_BYTES = 4 * 1024 * 1024;
 function emptyMappingConfig(file) {
     return { file, rules: [], tagPolicy: { disallowLatest: false, requireDigest: false, allowed: [] } };
 }
@@ -54599,6 +54598,9 @@ function emptyMappingConfig(file) {
 function loadMappingConfig(absolutePath, displayPath) {
     let text;
     try {
+        // Settings already confined it to a regular file in the workspace; the cap keeps a hostile one from exhausting memory.
+        if (external_node_fs_namespaceObject.statSync(absolutePath).size > MAX_MAPPING_FILE_BYTES)
+            throw new Error(`it is larger than ${MAX_MAPPING_FILE_BYTES / 1024 / 1024} MiB`);
         text = external_node_fs_namespaceObject.readFileSync(absolutePath, 'utf8');
     }
     catch (error) {
@@ -54626,7 +54628,7 @@ class ConfigReader {
     constructor(text, file) {
         this.text = text;
         this.file = file;
-        this.document = (0,dist/* parseDocument */.Tp)(text, { lineCounter: this.lineCounter, uniqueKeys: true });
+        this.document = parseComposeYaml(text, { lineCounter: this.lineCounter }).doc;
     }
     read() {
         const config = emptyMappingConfig(this.file);
@@ -57050,6 +57052,7 @@ class DockerEngine {
     }
     retry(what, operation, context) {
         return withRetry(operation, this.retryPolicy, {
+            signal: context.signal,
             isTransient: error => !context.signal.aborted && isTransientDockerFailure(error),
             onRetry: (error, attempt, delayMs) => {
                 const reason = error instanceof DockerCommandError ? error.reason : String(error);
@@ -59134,7 +59137,7 @@ function adviseFailure(failure, context) {
             if (failure.phase === 'verify')
                 return missingAdvice(failure, context);
             if (failure.side === 'source') {
-                return `${source ?? 'The image'} does not exist where it was looked for: check its name and tag; an image that cannot be pulled here can be loaded (docker load) and mirrored with pull: never`;
+                return `${source ?? 'The image'} does not exist where it was looked for: check its name and tag; an image that cannot be pulled here can be loaded (docker load) and mirrored with ${context.engine === 'docker' ? 'pull: never' : 'engine: docker and pull: never'}`;
             }
             return undefined;
         case 'unreachable':
@@ -59150,7 +59153,11 @@ function adviseFailure(failure, context) {
         case 'stale-local':
             return `The target is already current; remove or re-pull the local copy (docker pull ${source ?? '<image>'}), or run with pull: always`;
         case 'unsupported':
-            return failure.phase === 'build' ? undefined : `Install docker on the runner, or use engine: registry`;
+            if (failure.phase === 'build')
+                return undefined;
+            return context.engine === 'docker'
+                ? 'Install docker on the runner, or use engine: registry'
+                : 'The registry engine cannot copy this image as asked: check the platforms input, or use engine: docker';
         case 'cancelled':
             return 'The run was cancelled before this image finished; run again';
         case 'other':
@@ -59319,7 +59326,9 @@ async function build(job, engine, dryRun, signal, progress) {
     const request = { command: job.command, pullsFrom: job.pullsFrom };
     if (dryRun)
         return { phase: 'build', status: 'planned', durationMs: 0, commands: engine.describeBuild(request) };
-    const { context, commands } = operationContext(signal, line => progress.info(`    ${line}`));
+    // Concurrent builds interleave their output: each line names its image.
+    const name = familiarName(job.target);
+    const { context, commands } = operationContext(signal, line => progress.info(`    ${name} | ${line}`));
     const started = Date.now();
     try {
         const built = await engine.build(request, context);
@@ -59451,8 +59460,8 @@ function count(n, noun) {
 
 /**
  * Credentials by host, each only where it belongs: the target's to the
- * `registry` host, the source's to Docker Hub (and to the registry mirror that
- * stands in for it).
+ * `registry` host, the source's to Docker Hub only (a registry-mirror is
+ * another party's server: it gets no Docker Hub password).
  */
 function credentialsByHost(settings) {
     const byHost = new Map();
@@ -59659,8 +59668,12 @@ function displayPath(settings, absolute) {
 /** Reads a file for the plan stage, resolving symlinks so confinement checks see where it really is. */
 function readWorkspaceFile(absolutePath) {
     const realPath = external_node_fs_namespaceObject.realpathSync(absolutePath);
-    return { realPath, text: external_node_fs_namespaceObject.statSync(realPath).isFile() ? external_node_fs_namespaceObject.readFileSync(realPath, 'utf8') : '' };
+    const stat = external_node_fs_namespaceObject.statSync(realPath);
+    if (stat.isFile() && stat.size > MAX_DOCKERFILE_BYTES)
+        throw new Error(`it is larger than ${MAX_DOCKERFILE_BYTES / 1024 / 1024} MiB`);
+    return { realPath, text: stat.isFile() ? external_node_fs_namespaceObject.readFileSync(realPath, 'utf8') : '' };
 }
+const MAX_DOCKERFILE_BYTES = 4 * 1024 * 1024;
 function pipeline_count(n, noun) {
     return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }

@@ -152,11 +152,6 @@ export function repositoryPath(ref: ImageReference): string[] {
   return ref.repository.split('/')
 }
 
-/** The reference to pull by: the digest when there is one, else the tag. */
-export function referenceSelector(ref: ImageReference): string {
-  return ref.digest ?? ref.tag ?? DEFAULT_TAG
-}
-
 /** A copy of `ref` with other parts; an undefined tag or digest removes it. */
 export function withParts(ref: ImageReference, parts: Partial<ImageReference>): ImageReference {
   const merged = { ...ref, ...parts }

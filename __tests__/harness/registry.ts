@@ -66,7 +66,26 @@ export async function waitForHttp(url: string, timeoutMs: number, accept: (statu
   throw new Error(`${url} did not answer within ${timeoutMs} ms: ${String(lastError)}`)
 }
 
+/**
+ * A free port is only free until someone binds it: another test worker may
+ * take it between freePort() and the registry's bind. Then our registry exits
+ * at once while the other one answers our readiness probe, so a start only
+ * counts when our own process is still alive after the probe; up to five ports
+ * are tried.
+ */
 export async function startRegistry(options: RegistryOptions = {}): Promise<TestRegistry> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await startRegistryOnce(options)
+    } catch (error) {
+      if (!(error instanceof PortTakenError) || options.port !== undefined || attempt >= 5) throw error
+    }
+  }
+}
+
+class PortTakenError extends Error {}
+
+async function startRegistryOnce(options: RegistryOptions): Promise<TestRegistry> {
   const binary = requireBinary('docker-registry', 'docker-registry')
   const dataDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'im-registry-'))
   const port = options.port ?? (await freePort())
@@ -103,9 +122,15 @@ export async function startRegistry(options: RegistryOptions = {}): Promise<Test
   const url = `http://${host}`
   try {
     await waitForHttp(`${url}/v2/`, 15000)
+    // A registry that lost the port race exits right after failing to bind.
+    await new Promise(resolve => setTimeout(resolve, 150))
+    if (child.exitCode !== null || child.signalCode !== null) throw new PortTakenError(`registry on ${host} exited: ${fs.readFileSync(logPath, 'utf8').slice(-500)}`)
   } catch (error) {
     child.kill('SIGTERM')
-    throw new Error(`registry on ${host} did not start: ${String(error)}\n${fs.readFileSync(logPath, 'utf8').slice(-2000)}`)
+    fs.rmSync(configDir, { recursive: true, force: true })
+    if (options.dataDir === undefined) fs.rmSync(dataDir, { recursive: true, force: true })
+    if (error instanceof PortTakenError || /address already in use/.test(safeRead(logPath))) throw new PortTakenError(String(error))
+    throw new Error(`registry on ${host} did not start: ${String(error)}\n${safeRead(logPath).slice(-2000)}`)
   }
   return {
     host,
@@ -118,6 +143,14 @@ export async function startRegistry(options: RegistryOptions = {}): Promise<Test
       fs.rmSync(configDir, { recursive: true, force: true })
       if (options.dataDir === undefined && stopOptions.keepData !== true) fs.rmSync(dataDir, { recursive: true, force: true })
     }
+  }
+}
+
+function safeRead(file: string): string {
+  try {
+    return fs.readFileSync(file, 'utf8')
+  } catch {
+    return ''
   }
 }
 

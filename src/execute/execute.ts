@@ -139,7 +139,9 @@ async function build(job: BuildJob, engine: BuildPort | undefined, dryRun: boole
   if (engine === undefined) return unsupported('build', 'only the docker engine builds images, and docker is not available to this run')
   const request = { command: job.command, pullsFrom: job.pullsFrom }
   if (dryRun) return { phase: 'build', status: 'planned', durationMs: 0, commands: engine.describeBuild(request) }
-  const { context, commands } = operationContext(signal, line => progress.info(`    ${line}`))
+  // Concurrent builds interleave their output: each line names its image.
+  const name = familiarName(job.target)
+  const { context, commands } = operationContext(signal, line => progress.info(`    ${name} | ${line}`))
   const started = Date.now()
   try {
     const built = await engine.build(request, context)

@@ -26,8 +26,8 @@ export interface Execution {
 
 /**
  * Credentials by host, each only where it belongs: the target's to the
- * `registry` host, the source's to Docker Hub (and to the registry mirror that
- * stands in for it).
+ * `registry` host, the source's to Docker Hub only (a registry-mirror is
+ * another party's server: it gets no Docker Hub password).
  */
 export function credentialsByHost(settings: Pick<Settings, 'registry' | 'targetCredentials' | 'sourceCredentials' | 'registryMirror'>): Map<string, Credentials> {
   const byHost = new Map<string, Credentials>()

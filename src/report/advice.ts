@@ -34,7 +34,9 @@ export function adviseFailure(failure: Failure, context: AdviceContext): string 
     case 'not-found':
       if (failure.phase === 'verify') return missingAdvice(failure, context)
       if (failure.side === 'source') {
-        return `${source ?? 'The image'} does not exist where it was looked for: check its name and tag; an image that cannot be pulled here can be loaded (docker load) and mirrored with pull: never`
+        return `${source ?? 'The image'} does not exist where it was looked for: check its name and tag; an image that cannot be pulled here can be loaded (docker load) and mirrored with ${
+          context.engine === 'docker' ? 'pull: never' : 'engine: docker and pull: never'
+        }`
       }
       return undefined
     case 'unreachable':
@@ -50,7 +52,10 @@ export function adviseFailure(failure: Failure, context: AdviceContext): string 
     case 'stale-local':
       return `The target is already current; remove or re-pull the local copy (docker pull ${source ?? '<image>'}), or run with pull: always`
     case 'unsupported':
-      return failure.phase === 'build' ? undefined : `Install docker on the runner, or use engine: registry`
+      if (failure.phase === 'build') return undefined
+      return context.engine === 'docker'
+        ? 'Install docker on the runner, or use engine: registry'
+        : 'The registry engine cannot copy this image as asked: check the platforms input, or use engine: docker'
     case 'cancelled':
       return 'The run was cancelled before this image finished; run again'
     case 'other':

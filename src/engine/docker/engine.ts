@@ -251,6 +251,7 @@ export class DockerEngine implements CopyPort, BuildPort {
 
   private retry<T>(what: string, operation: () => Promise<T>, context: OperationContext): Promise<T> {
     return withRetry(operation, this.retryPolicy, {
+      signal: context.signal,
       isTransient: error => !context.signal.aborted && isTransientDockerFailure(error),
       onRetry: (error, attempt, delayMs) => {
         const reason = error instanceof DockerCommandError ? error.reason : String(error)

@@ -162,8 +162,8 @@ describe('executeJobs with the docker engine', () => {
 
     expect(statuses(results, plan)).toEqual([[], ['build:built', 'push:pushed']])
     // docker's build output is streamed, indented, before the build's own progress line.
-    expect(lines).toContain(`    Successfully tagged ${registry('build')}/api:v1`)
-    expect(lines.indexOf(`    Successfully tagged ${registry('build')}/api:v1`)).toBeLessThan(lines.findIndex(line => line.startsWith('[1/2] built')))
+    expect(lines).toContain(`    ${registry('build')}/api:v1 | Successfully tagged ${registry('build')}/api:v1`)
+    expect(lines.indexOf(`    ${registry('build')}/api:v1 | Successfully tagged ${registry('build')}/api:v1`)).toBeLessThan(lines.findIndex(line => line.startsWith('[1/2] built')))
     expect(lines.filter(line => !line.startsWith('    '))).toEqual([
       '## Build 1 service image and push it',
       expect.stringMatching(new RegExp(`^\\[1/2\\] built ${registry('build').replace(/\./g, '\\.')}/api:v1 in \\d+\\.\\ds$`)),
@@ -313,7 +313,7 @@ describe('executeJobs with the docker engine', () => {
     expect(build).toMatchObject({ status: 'failed', failure: { kind: 'cancelled', side: 'local', phase: 'build' } })
     expect(build!.error).toMatch(/^build \S+\/cancelled\/slow:v1 failed: cancelled/)
     expect(push).toMatchObject({ status: 'skipped' })
-    expect(lines).toContain('    Step 2/2 : RUN sleep 60')
+    expect(lines.some(line => line.endsWith('/cancelled/slow:v1 | Step 2/2 : RUN sleep 60'))).toBe(true)
     expect(Date.now() - started).toBeLessThan(30000)
   })
 })

@@ -59121,6 +59121,8 @@ function sameImage(source, target) {
 ;// CONCATENATED MODULE: ./lib/report/advice.js
 
 function adviseFailure(failure, context) {
+    // Only the docker engine reads `pull`; a registry-engine user is told both inputs.
+    const pull = (policy) => (context.engine === 'docker' ? `pull: ${policy}` : `engine: docker and pull: ${policy}`);
     const host = failure.host ?? (failure.side === 'target' ? context.target?.registry : context.source?.registry);
     const source = context.source !== undefined ? familiarName(context.source) : undefined;
     const target = context.target !== undefined ? familiarName(context.target) : undefined;
@@ -59137,7 +59139,7 @@ function adviseFailure(failure, context) {
             if (failure.phase === 'verify')
                 return missingAdvice(failure, context);
             if (failure.side === 'source') {
-                return `${source ?? 'The image'} does not exist where it was looked for: check its name and tag; an image that cannot be pulled here can be loaded (docker load) and mirrored with ${context.engine === 'docker' ? 'pull: never' : 'engine: docker and pull: never'}`;
+                return `${source ?? 'The image'} does not exist where it was looked for: check its name and tag; an image that cannot be pulled here can be loaded (docker load) and mirrored with ${pull('never')}`;
             }
             return undefined;
         case 'unreachable':
@@ -59149,15 +59151,15 @@ function adviseFailure(failure, context) {
         case 'build-failed':
             return `Fix the build error shown in the log; the build ran against the mirrored base images (use-mirrored-bases: false builds against the public ones)`;
         case 'not-local':
-            return `Load it first (docker pull ${source ?? '<image>'}, or docker load -i <archive>), or run with pull: missing`;
+            return `Load it first (docker pull ${source ?? '<image>'}, or docker load -i <archive>), or run with ${pull('missing')}`;
         case 'stale-local':
-            return `The target is already current; remove or re-pull the local copy (docker pull ${source ?? '<image>'}), or run with pull: always`;
+            return `The target is already current; remove or re-pull the local copy (docker pull ${source ?? '<image>'}), or run with ${pull('always')}`;
         case 'unsupported':
             if (failure.phase === 'build')
                 return undefined;
             return context.engine === 'docker'
                 ? 'Install docker on the runner, or use engine: registry'
-                : 'The registry engine cannot copy this image as asked: check the platforms input, or use engine: docker';
+                : 'The registry engine cannot copy this image with the platforms input as set; change platforms, or use engine: docker';
         case 'cancelled':
             return 'The run was cancelled before this image finished; run again';
         case 'other':
@@ -59172,7 +59174,7 @@ function missingAdvice(failure, context) {
     if (context.verifyFrom === 'local') {
         if (context.imageKind === 'service')
             return `Build it: run mode: build (the image is built as ${target})`;
-        return `Not in the local daemon: docker pull ${source ?? '<image>'} or docker load it, then run mode: mirror with pull: never`;
+        return `Not in the local daemon: docker pull ${source ?? '<image>'} or docker load it, then run mode: mirror with ${context.engine === 'docker' ? 'pull: never' : 'engine: docker and pull: never'}`;
     }
     if (context.imageKind === 'service')
         return 'Build and push it: run mode: build with push: true';

@@ -19,6 +19,8 @@ export interface AdviceContext {
 }
 
 export function adviseFailure(failure: Failure, context: AdviceContext): string | undefined {
+  // Only the docker engine reads `pull`; a registry-engine user is told both inputs.
+  const pull = (policy: string): string => (context.engine === 'docker' ? `pull: ${policy}` : `engine: docker and pull: ${policy}`)
   const host = failure.host ?? (failure.side === 'target' ? context.target?.registry : context.source?.registry)
   const source = context.source !== undefined ? familiarName(context.source) : undefined
   const target = context.target !== undefined ? familiarName(context.target) : undefined
@@ -34,9 +36,7 @@ export function adviseFailure(failure: Failure, context: AdviceContext): string 
     case 'not-found':
       if (failure.phase === 'verify') return missingAdvice(failure, context)
       if (failure.side === 'source') {
-        return `${source ?? 'The image'} does not exist where it was looked for: check its name and tag; an image that cannot be pulled here can be loaded (docker load) and mirrored with ${
-          context.engine === 'docker' ? 'pull: never' : 'engine: docker and pull: never'
-        }`
+        return `${source ?? 'The image'} does not exist where it was looked for: check its name and tag; an image that cannot be pulled here can be loaded (docker load) and mirrored with ${pull('never')}`
       }
       return undefined
     case 'unreachable':
@@ -48,14 +48,14 @@ export function adviseFailure(failure: Failure, context: AdviceContext): string 
     case 'build-failed':
       return `Fix the build error shown in the log; the build ran against the mirrored base images (use-mirrored-bases: false builds against the public ones)`
     case 'not-local':
-      return `Load it first (docker pull ${source ?? '<image>'}, or docker load -i <archive>), or run with pull: missing`
+      return `Load it first (docker pull ${source ?? '<image>'}, or docker load -i <archive>), or run with ${pull('missing')}`
     case 'stale-local':
-      return `The target is already current; remove or re-pull the local copy (docker pull ${source ?? '<image>'}), or run with pull: always`
+      return `The target is already current; remove or re-pull the local copy (docker pull ${source ?? '<image>'}), or run with ${pull('always')}`
     case 'unsupported':
       if (failure.phase === 'build') return undefined
       return context.engine === 'docker'
         ? 'Install docker on the runner, or use engine: registry'
-        : 'The registry engine cannot copy this image as asked: check the platforms input, or use engine: docker'
+        : 'The registry engine cannot copy this image with the platforms input as set; change platforms, or use engine: docker'
     case 'cancelled':
       return 'The run was cancelled before this image finished; run again'
     case 'other':
@@ -69,7 +69,7 @@ function missingAdvice(failure: Failure, context: AdviceContext): string {
   const target = context.target !== undefined ? familiarName(context.target) : 'its target'
   if (context.verifyFrom === 'local') {
     if (context.imageKind === 'service') return `Build it: run mode: build (the image is built as ${target})`
-    return `Not in the local daemon: docker pull ${source ?? '<image>'} or docker load it, then run mode: mirror with pull: never`
+    return `Not in the local daemon: docker pull ${source ?? '<image>'} or docker load it, then run mode: mirror with ${context.engine === 'docker' ? 'pull: never' : 'engine: docker and pull: never'}`
   }
   if (context.imageKind === 'service') return 'Build and push it: run mode: build with push: true'
   return `Mirror it: run mode: mirror${source !== undefined ? ` (copies ${source})` : ''}`

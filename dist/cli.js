@@ -25856,6 +25856,22 @@ function engineFailure(error, signal) {
         return new EngineFailure('cancelled', side, registryError?.code === 'CANCELLED' ? message : `cancelled: ${message}`, details);
     return new EngineFailure(registryError ? failureKind(registryError) : 'other', side, message, details);
 }
+/** Waits for a shared promise, or stops waiting (with a cancellation) when this caller's signal aborts. */
+function untilAborted(promise, signal, host) {
+    if (signal.aborted)
+        return Promise.reject(cancelledError(host));
+    return new Promise((resolve, reject) => {
+        const onAbort = () => reject(cancelledError(host));
+        signal.addEventListener('abort', onAbort, { once: true });
+        promise.then(value => {
+            signal.removeEventListener('abort', onAbort);
+            resolve(value);
+        }, (error) => {
+            signal.removeEventListener('abort', onAbort);
+            reject(error);
+        });
+    });
+}
 
 ;// CONCATENATED MODULE: external "node:http"
 const external_node_http_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http");
@@ -26539,22 +26555,6 @@ function checkTransfer(descriptor, size, digest, sourceHost) {
 function isCancellation(error) {
     return error instanceof RegistryError && error.code === 'CANCELLED';
 }
-/** Waits for a shared promise, or stops waiting (with a cancellation) when this caller's signal aborts. */
-function untilAborted(promise, signal, host) {
-    if (signal.aborted)
-        return Promise.reject(cancelledError(host));
-    return new Promise((resolve, reject) => {
-        const onAbort = () => reject(cancelledError(host));
-        signal.addEventListener('abort', onAbort, { once: true });
-        promise.then(value => {
-            signal.removeEventListener('abort', onAbort);
-            resolve(value);
-        }, (error) => {
-            signal.removeEventListener('abort', onAbort);
-            reject(error);
-        });
-    });
-}
 /**
  * Passes bytes through while hashing them and holds back the last piece until
  * the digest is known: on a mismatch the upload body never completes, so the
@@ -27164,7 +27164,7 @@ class Authenticator {
             const creds = await this.lookup(endpoint, endpoint.credentialKey);
             return creds ? basicHeader(creds) : undefined;
         }
-        return (await abortable(this.token(endpoint, scheme, scopes, false), signal, endpoint.host)).header;
+        return (await untilAborted(this.token(endpoint, scheme, scopes, false), signal, endpoint.host)).header;
     }
     /** Answers a 401 challenge; a stale token for these scopes is replaced. */
     async answer(endpoint, header, scopes, signal) {
@@ -27186,7 +27186,7 @@ class Authenticator {
             };
             this.schemes.set(endpoint.host, scheme);
             const wanted = scopes.length > 0 ? scopes : challenge.params.scope ? challenge.params.scope.split(' ') : [];
-            return (await abortable(this.token(endpoint, scheme, wanted, true), signal, endpoint.host)).header;
+            return (await untilAborted(this.token(endpoint, scheme, wanted, true), signal, endpoint.host)).header;
         }
         throw unauthorized(endpoint, `unsupported authentication challenge '${oneLine(header ?? '', 200)}'`);
     }
@@ -27277,22 +27277,6 @@ function sameRegistry(registryHost, realmHost) {
     const registryName = hostname(registryHost).toLowerCase();
     const realmName = hostname(realmHost).toLowerCase();
     return registryName === realmName || OWN_REALMS[registryName] === realmName;
-}
-/** A shared promise (a token several requests wait for) that this caller stops waiting for when its signal aborts. */
-function abortable(promise, signal, host) {
-    if (signal.aborted)
-        return Promise.reject(cancelledError(host));
-    return new Promise((resolve, reject) => {
-        const onAbort = () => reject(cancelledError(host));
-        signal.addEventListener('abort', onAbort, { once: true });
-        promise.then(value => {
-            signal.removeEventListener('abort', onAbort);
-            resolve(value);
-        }, (error) => {
-            signal.removeEventListener('abort', onAbort);
-            reject(error);
-        });
-    });
 }
 function basicHeader(creds) {
     return `Basic ${Buffer.from(`${creds.username}:${creds.password}`).toString('base64')}`;

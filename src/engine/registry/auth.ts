@@ -15,7 +15,7 @@
 import type { Credentials } from '../port.js'
 import type { CredentialStore } from './credentials.js'
 import { DOCKER_HUB_HOST, hostname, type RegistryEndpoint } from './endpoint.js'
-import { cancelledError, describeError, oneLine, RegistryError } from './errors.js'
+import { describeError, oneLine, RegistryError, untilAborted } from './errors.js'
 
 export interface Challenge {
   scheme: string
@@ -67,7 +67,7 @@ export class Authenticator {
       const creds = await this.lookup(endpoint, endpoint.credentialKey)
       return creds ? basicHeader(creds) : undefined
     }
-    return (await abortable(this.token(endpoint, scheme, scopes, false), signal, endpoint.host)).header
+    return (await untilAborted(this.token(endpoint, scheme, scopes, false), signal, endpoint.host)).header
   }
 
   /** Answers a 401 challenge; a stale token for these scopes is replaced. */
@@ -88,7 +88,7 @@ export class Authenticator {
       }
       this.schemes.set(endpoint.host, scheme)
       const wanted = scopes.length > 0 ? scopes : challenge.params.scope ? challenge.params.scope.split(' ') : []
-      return (await abortable(this.token(endpoint, scheme, wanted, true), signal, endpoint.host)).header
+      return (await untilAborted(this.token(endpoint, scheme, wanted, true), signal, endpoint.host)).header
     }
     throw unauthorized(endpoint, `unsupported authentication challenge '${oneLine(header ?? '', 200)}'`)
   }
@@ -181,24 +181,6 @@ function sameRegistry(registryHost: string, realmHost: string): boolean {
   return registryName === realmName || OWN_REALMS[registryName] === realmName
 }
 
-/** A shared promise (a token several requests wait for) that this caller stops waiting for when its signal aborts. */
-function abortable<T>(promise: Promise<T>, signal: AbortSignal, host: string): Promise<T> {
-  if (signal.aborted) return Promise.reject(cancelledError(host))
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(cancelledError(host))
-    signal.addEventListener('abort', onAbort, { once: true })
-    promise.then(
-      value => {
-        signal.removeEventListener('abort', onAbort)
-        resolve(value)
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort)
-        reject(error)
-      }
-    )
-  })
-}
 
 function basicHeader(creds: Credentials): string {
   return `Basic ${Buffer.from(`${creds.username}:${creds.password}`).toString('base64')}`

@@ -18,7 +18,7 @@ import { pipeline, Transform, type Readable, type TransformCallback } from 'node
 import type { ImageReference } from '../../reference.js'
 import { withRetry, type RetryPolicy } from '../retry.js'
 import { header, type RegistryClient, type RequestContext } from './client.js'
-import { cancelledError, isTransient, RegistryError, retryAfterOf } from './errors.js'
+import { isTransient, RegistryError, retryAfterOf, untilAborted } from './errors.js'
 import type { Descriptor } from './manifest.js'
 import type { Registries } from './registries.js'
 
@@ -353,24 +353,6 @@ function isCancellation(error: unknown): boolean {
   return error instanceof RegistryError && error.code === 'CANCELLED'
 }
 
-/** Waits for a shared promise, or stops waiting (with a cancellation) when this caller's signal aborts. */
-function untilAborted<T>(promise: Promise<T>, signal: AbortSignal, host: string): Promise<T> {
-  if (signal.aborted) return Promise.reject(cancelledError(host))
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(cancelledError(host))
-    signal.addEventListener('abort', onAbort, { once: true })
-    promise.then(
-      value => {
-        signal.removeEventListener('abort', onAbort)
-        resolve(value)
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort)
-        reject(error)
-      }
-    )
-  })
-}
 
 /**
  * Passes bytes through while hashing them and holds back the last piece until

@@ -198,3 +198,22 @@ export function engineFailure(error: unknown, signal: AbortSignal): EngineFailur
   if (signal.aborted) return new EngineFailure('cancelled', side, registryError?.code === 'CANCELLED' ? message : `cancelled: ${message}`, details)
   return new EngineFailure(registryError ? failureKind(registryError) : 'other', side, message, details)
 }
+
+/** Waits for a shared promise, or stops waiting (with a cancellation) when this caller's signal aborts. */
+export function untilAborted<T>(promise: Promise<T>, signal: AbortSignal, host: string): Promise<T> {
+  if (signal.aborted) return Promise.reject(cancelledError(host))
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(cancelledError(host))
+    signal.addEventListener('abort', onAbort, { once: true })
+    promise.then(
+      value => {
+        signal.removeEventListener('abort', onAbort)
+        resolve(value)
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort)
+        reject(error)
+      }
+    )
+  })
+}

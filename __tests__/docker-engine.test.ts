@@ -38,7 +38,9 @@ const SEEDS = {
   absentUpstreamB: 'grafana/grafana:10',
   neverUpstreamStopped: 'quay.io/prometheus/prometheus:v2',
   targetDownA: 'quay.io/coreos/etcd:v3',
-  targetDownB: 'gcr.io/distroless/static:nonroot'
+  targetDownB: 'gcr.io/distroless/static:nonroot',
+  stale: 'traefik:v3',
+  staleImpostor: 'caddy:2'
 } as const
 
 let upstream: TestRegistry
@@ -393,5 +395,27 @@ describe('DockerEngine copies through the port on a real dockerd and real regist
     // Three attempts of the failing call: two retries, no more.
     expect(retries).toHaveLength(2)
     expect(Date.now() - started).toBeLessThan(60000)
+  })
+})
+
+describe('a local image that differs from its source registry (issue 9)', () => {
+  test('is never pushed over a target that already matches the source registry: the copy fails as stale-local and the target keeps its digest', async () => {
+    const { engine: mirror } = engine()
+    const destination = targetRef('stale', 'traefik', 'v3')
+    // The target holds exactly what the source registry serves.
+    await copy(mirror, SEEDS.stale, destination)
+    const before = await manifestDigest(target, 'stale/traefik', 'v3')
+    // The daemon's traefik:v3 is now some other image (a local rebuild, a tampered load).
+    await dockerd.docker(['pull', SEEDS.staleImpostor])
+    await dockerd.docker(['tag', SEEDS.staleImpostor, SEEDS.stale])
+    try {
+      const failure = await failureOf(copy(mirror, SEEDS.stale, destination))
+      expect([failure.kind, failure.side]).toEqual(['stale-local', 'local'])
+      expect(failure.message).toMatch(/differs from traefik:v3 in its registry/)
+      expect(await manifestDigest(target, 'stale/traefik', 'v3')).toBe(before)
+    } finally {
+      await mirror.close()
+      await dockerd.docker(['rmi', SEEDS.stale, SEEDS.staleImpostor]).catch(() => undefined)
+    }
   })
 })

@@ -59569,7 +59569,8 @@ async function runPipeline(settings, progress, signal) {
             ...(settings.templateDefaults !== undefined && { templateDefaults: settings.templateDefaults.map(file => external_node_path_namespaceObject.relative(settings.root, file).split(external_node_path_namespaceObject.sep).join('/')) })
         });
         const result = { ...found, findings: [...discovery.findings, ...reader.findings(), ...found.findings] };
-        progress.info(`${result.files.length} files scanned: ${result.images.filter(image => image.kind === 'base').length} base images, ${result.images.filter(image => image.kind === 'service').length} service images, ${result.findings.length} findings`);
+        const bases = result.images.filter(image => image.kind === 'base').length;
+        progress.info(`${pipeline_count(result.files.length, 'file')} scanned: ${pipeline_count(bases, 'base image')}, ${pipeline_count(result.images.length - bases, 'service image')}, ${pipeline_count(result.findings.length, 'finding')}`);
         return { inventory: result, composeProjects: loadedProjects };
     });
     const plan = planFor(inventory, settings);

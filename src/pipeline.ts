@@ -52,10 +52,9 @@ export async function runPipeline(settings: Settings, progress: ProgressSink, si
       ...(settings.templateDefaults !== undefined && { templateDefaults: settings.templateDefaults.map(file => path.relative(settings.root, file).split(path.sep).join('/')) })
     })
     const result: Inventory = { ...found, findings: [...discovery.findings, ...reader.findings(), ...found.findings] }
+    const bases = result.images.filter(image => image.kind === 'base').length
     progress.info(
-      `${result.files.length} files scanned: ${result.images.filter(image => image.kind === 'base').length} base images, ${
-        result.images.filter(image => image.kind === 'service').length
-      } service images, ${result.findings.length} findings`
+      `${count(result.files.length, 'file')} scanned: ${count(bases, 'base image')}, ${count(result.images.length - bases, 'service image')}, ${count(result.findings.length, 'finding')}`
     )
     return { inventory: result, composeProjects: loadedProjects }
   })

@@ -1,4 +1,4 @@
-// Bundles the action (dist/index.js) and the CLI (dist/cli.js) with @vercel/ncc
+// Bundles the action (dist/index.js, its post step dist/post.js) and the CLI (dist/cli.js) with @vercel/ncc
 // from the tsc output in lib/. With --check, bundles into a temporary directory
 // and fails when the committed dist/ differs, so dist/ always matches src/.
 import ncc from '@vercel/ncc'
@@ -7,7 +7,7 @@ import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
 
-const ENTRIES = { index: 'lib/index.js', cli: 'lib/cli.js' }
+const ENTRIES = { index: 'lib/index.js', post: 'lib/post-entry.js', cli: 'lib/cli.js' }
 const check = process.argv.includes('--check')
 const outDir = check ? fs.mkdtempSync(path.join(os.tmpdir(), 'image-mirror-dist-')) : 'dist'
 

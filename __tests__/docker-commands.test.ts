@@ -6,7 +6,9 @@
 import { describe, expect, test } from '@jest/globals'
 import {
   buildCommand,
+  buildxVersionCommand,
   displayCommand,
+  dockerVersionCommand,
   formatDockerCommand,
   inspectImageCommand,
   loginCommand,
@@ -18,6 +20,7 @@ import {
   type BuildCommandOptions
 } from '../src/engine/docker/commands.js'
 import { parseReference } from '../src/reference.js'
+import type { Builder } from '../src/engine/docker/builder.js'
 
 const ref = parseReference
 
@@ -106,7 +109,7 @@ describe('buildCommand', () => {
 
   test('passes platform, labels, extra hosts, shm size and cache sources as docker spells them', () => {
     const command = buildCommand(
-      build({ platform: 'linux/arm64', labels: { 'org.opencontainers.image.source': 'https://x' }, extraHosts: ['db:127.0.0.1'], shmSize: '256m', cacheFrom: ['harbor.example.com/aihpc/api:cache'] })
+      build({ platforms: ['linux/arm64'], labels: { 'org.opencontainers.image.source': 'https://x' }, extraHosts: ['db:127.0.0.1'], shmSize: '256m', cacheFrom: ['harbor.example.com/aihpc/api:cache'] })
     )
     expect(command.args).toEqual([
       'build',
@@ -126,6 +129,72 @@ describe('buildCommand', () => {
       'harbor.example.com/aihpc/api:cache',
       '/work/repo/api'
     ])
+  })
+})
+
+describe('buildCommand for each builder', () => {
+  const buildx: Builder = { kind: 'buildx', description: 'BuildKit through docker buildx' }
+  const buildkit: Builder = { kind: 'buildkit', description: "the daemon's built-in BuildKit" }
+  const legacy: Builder = { kind: 'legacy', description: 'the legacy builder' }
+
+  test('buildx: docker buildx build on the named builder, plain progress, the Dockerfile on stdin, --load into the local store', () => {
+    const command = buildCommand(build({ builder: { ...buildx, name: 'builder-3f2a' }, args: { GO_VERSION: '1.24' } }))
+    expect(command.args).toEqual(['buildx', 'build', '--builder', 'builder-3f2a', '--progress', 'plain', '-f', '-', '-t', 'harbor.example.com/aihpc/api:v1', '--build-arg', 'GO_VERSION', '--load', '/work/repo/api'])
+    expect(command.env).toEqual({ GO_VERSION: '1.24' })
+    expect(command.input).toContain('FROM harbor.example.com/aihpc/library/golang:1.24-alpine')
+    expect(displayCommand(command)).toBe('docker buildx build --builder builder-3f2a --progress plain -f - -t harbor.example.com/aihpc/api:v1 --build-arg GO_VERSION --load /work/repo/api < Dockerfile')
+  })
+
+  test('buildx: a build that pushes says --push and writes its metadata file; without a name, buildx’s current builder', () => {
+    const command = buildCommand(build({ builder: buildx, push: true }), { metadataFile: '/tmp/m/metadata.json' })
+    expect(command.args).toEqual(['buildx', 'build', '--progress', 'plain', '-f', '-', '-t', 'harbor.example.com/aihpc/api:v1', '--push', '--metadata-file', '/tmp/m/metadata.json', '/work/repo/api'])
+  })
+
+  test('buildx: every compose key it honours, host network with its entitlement, several platforms', () => {
+    const command = buildCommand(
+      build({
+        builder: buildx,
+        push: true,
+        network: 'host',
+        platforms: ['linux/amd64', 'linux/arm64'],
+        shmSize: '1g',
+        cacheFrom: ['type=registry,ref=harbor.example.com/aihpc/api:cache'],
+        cacheTo: ['type=inline'],
+        ssh: ['default'],
+        contexts: { base: 'docker-image://harbor.example.com/aihpc/library/alpine:3.20', assets: '/work/repo/assets' }
+      })
+    )
+    expect(command.args.join(' ')).toBe(
+      'buildx build --progress plain -f - -t harbor.example.com/aihpc/api:v1 --network host --allow network.host --platform linux/amd64,linux/arm64 --shm-size 1g ' +
+        '--cache-from type=registry,ref=harbor.example.com/aihpc/api:cache --cache-to type=inline --ssh default ' +
+        '--build-context base=docker-image://harbor.example.com/aihpc/library/alpine:3.20 --build-context assets=/work/repo/assets --push /work/repo/api'
+    )
+  })
+
+  test('built-in BuildKit: DOCKER_BUILDKIT=1 in the process environment and in the displayed command, the Dockerfile on stdin, args from the environment', () => {
+    const command = buildCommand(build({ builder: buildkit, network: 'host', ssh: ['default'], args: { MODE: 'prod' } }))
+    expect(command.args).toEqual(['build', '--progress', 'plain', '-f', '-', '-t', 'harbor.example.com/aihpc/api:v1', '--network', 'host', '--ssh', 'default', '--build-arg', 'MODE', '/work/repo/api'])
+    expect(command.env).toEqual({ MODE: 'prod', DOCKER_BUILDKIT: '1' })
+    expect(displayCommand(command)).toBe('DOCKER_BUILDKIT=1 docker build --progress plain -f - -t harbor.example.com/aihpc/api:v1 --network host --ssh default --build-arg MODE /work/repo/api < Dockerfile')
+    expect(displayCommand(command)).not.toContain('prod')
+  })
+
+  test('legacy: DOCKER_BUILDKIT=0, so a newer CLI told DOCKER_BUILDKIT=1 elsewhere still builds', () => {
+    const command = buildCommand(build({ builder: legacy }))
+    expect(command.args).toEqual(['build', '-f', '-', '-t', 'harbor.example.com/aihpc/api:v1', '/work/repo/api'])
+    expect(command.env).toEqual({ DOCKER_BUILDKIT: '0' })
+    expect(displayCommand(command)).toBe('DOCKER_BUILDKIT=0 docker build -f - -t harbor.example.com/aihpc/api:v1 /work/repo/api < Dockerfile')
+  })
+
+  test('a build arg named DOCKER_BUILDKIT cannot switch the builder: it goes on the command line, elided', () => {
+    const command = buildCommand(build({ builder: buildkit, args: { DOCKER_BUILDKIT: '0' } }))
+    expect(command.env).toEqual({ DOCKER_BUILDKIT: '1' })
+    expect(displayCommand(command)).toContain('--build-arg DOCKER_BUILDKIT=…')
+  })
+
+  test('the version probes of the builder detection', () => {
+    expect(buildxVersionCommand().args).toEqual(['buildx', 'version'])
+    expect(dockerVersionCommand().args).toEqual(['version', '--format', '{{json .}}'])
   })
 })
 

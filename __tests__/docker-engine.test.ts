@@ -110,7 +110,7 @@ const logouts = (commands: string[]): string[] => commands.filter(command => com
 const escape = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
 
 describe('DockerEngine copies through the port on a real dockerd and real registries', () => {
-  test('mirrors a Docker Hub image through the registry mirror to an authenticated target, then logs out', async () => {
+  test('mirrors a Docker Hub image through the registry mirror to an authenticated target, its login kept in the DOCKER_CONFIG it was given (never logged out)', async () => {
     const destination = targetRef('copy', 'library/postgres', '15-alpine')
     const { engine: docker, cli } = engine()
     const context = recordingContext()
@@ -133,12 +133,12 @@ describe('DockerEngine copies through the port on a real dockerd and real regist
     expect(await manifestDigest(target, 'copy/library/postgres', '15-alpine')).toBe(result.outcome.digest)
     expect(pulls(cli.ran)).toEqual(['docker pull postgres:15-alpine'])
     expect(pushes(cli.ran)).toEqual([`docker push ${formatReference(destination)}`])
-    // One login for the whole copy, the password never shown, and logged out at the end.
+    // One login for the whole copy, the password never shown, and no logout: the caller's private DOCKER_CONFIG is removed instead.
     expect(logins(cli.ran)).toEqual([`docker login --username mirror-bot --password-stdin ${target.host}`])
     expect([...cli.ran, ...context.lines].join('\n')).not.toContain(CREDENTIALS.password)
-    expect(logouts(cli.ran)).toEqual([`docker logout ${target.host}`])
+    expect(logouts(cli.ran)).toEqual([])
     const config = fs.readFileSync(path.join(String(dockerd.env.DOCKER_CONFIG), 'config.json'), 'utf8')
-    expect(config).not.toContain(target.host)
+    expect(config).toContain(target.host)
   })
 
   test('a second copy of the same image is already present: no pull, no tag, no push', async () => {
@@ -162,7 +162,6 @@ describe('DockerEngine copies through the port on a real dockerd and real regist
     expect(result.prepared.steps).toEqual([])
     expect(result.outcome.status).toBe('already-present')
     expect(result.outcome.digest).toBe(await manifestDigest(target, 'second/library/redis', '7-alpine'))
-    expect(result.outcome.size).toBeGreaterThan(0)
     expect([...pulls(cli.ran), ...tags(cli.ran), ...pushes(cli.ran)]).toEqual([])
   })
 
@@ -177,19 +176,21 @@ describe('DockerEngine copies through the port on a real dockerd and real regist
     await dockerd.docker(['rmi', SEEDS.nothingLocal, formatReference(destination)])
 
     const { engine: docker, cli } = engine()
+    const context = recordingContext()
     let result
     try {
-      result = await copy(docker, SEEDS.nothingLocal, destination)
+      result = await copy(docker, SEEDS.nothingLocal, destination, context)
     } finally {
       await docker.close()
     }
 
     expect(result.outcome.status).toBe('already-present')
     expect([...pulls(cli.ran), ...tags(cli.ran), ...pushes(cli.ran)]).toEqual([])
-    // Both sides were looked up by manifest: the target, then the source through the mirror.
-    expect(cli.ran.filter(command => command.startsWith('docker manifest inspect'))).toEqual([
-      `docker manifest inspect --insecure --verbose ${formatReference(destination)}`,
-      `docker manifest inspect --insecure --verbose ${upstream.host}/library/mariadb:11`
+    // Both sides were compared by HEAD requests (no pull quota): the target, then the source through the mirror; no GET, no docker manifest inspect.
+    expect(cli.ran.filter(command => command.startsWith('docker manifest inspect'))).toEqual([])
+    expect(context.lines.filter(line => /^(HEAD|GET) /.test(line))).toEqual([
+      `HEAD ${target.host}/v2/nothing-local/library/mariadb/manifests/11`,
+      `HEAD ${upstream.host}/v2/library/mariadb/manifests/11`
     ])
     expect(await isLocal(dockerd, SEEDS.nothingLocal)).toBe(false)
   })
@@ -276,7 +277,7 @@ describe('DockerEngine copies through the port on a real dockerd and real regist
     }
   })
 
-  test("a wrong target password fails every image 'unauthorized' on the target side after exactly one login attempt and no retries", async () => {
+  test("a wrong target password fails every image 'unauthorized' on the target side at its first request, with no retries and no docker login", async () => {
     const retries: string[] = []
     const { engine: docker, cli } = engine({ credentials: new Map([[target.host, { username: CREDENTIALS.username, password: 'wrong' }]]), onRetry: message => retries.push(message) })
     const jobs = [mirrorJob(SEEDS.wrongPassword, targetRef('wrong-password', 'osixia/openldap', 'stable')), mirrorJob(SEEDS.secondRun, targetRef('wrong-password', 'library/redis', '7-alpine'))]
@@ -290,14 +291,12 @@ describe('DockerEngine copies through the port on a real dockerd and real regist
     for (const job of jobs) {
       const [phase] = results.get(job.image) ?? []
       expect(phase).toMatchObject({ phase: 'mirror', status: 'failed', failure: { kind: 'unauthorized', side: 'target', phase: 'mirror', host: target.host } })
-      expect(phase!.error).toMatch(new RegExp(`^docker login to ${escape(target.host)} failed: .*401 Unauthorized`))
-      // docker's own words are kept for the report.
-      expect(phase!.log).toContain('401 Unauthorized')
+      expect(phase!.error).toMatch(new RegExp(`^HEAD ${escape(target.host)}/v2/wrong-password/.*: HTTP 401`))
       expect(adviseFailure(phase!.failure!, advice('base', formatReference(job.source), job.target))).toBe(
         `Check the credentials for ${target.host}: the username and password inputs, or docker/login-action before this step`
       )
     }
-    expect(logins(cli.ran)).toHaveLength(1)
+    expect(logins(cli.ran)).toHaveLength(0)
     expect(retries).toEqual([])
     expect([...pulls(cli.ran), ...pushes(cli.ran)]).toEqual([])
     // It never logged in, so it logs nothing out.
@@ -390,10 +389,11 @@ describe('DockerEngine copies through the port on a real dockerd and real regist
     expect(jobs.map(job => results.get(job.image)?.map(phase => phase.status))).toEqual([['mirrored'], ['failed']])
     const [failed] = results.get(jobs[1]!.image)!
     expect(failed!.failure).toMatchObject({ kind: 'unreachable', side: 'target', phase: 'mirror', host: flaky.host })
-    expect(failed!.error).toMatch(/connection refused/)
+    expect(failed!.error).toMatch(/connection refused|ECONNREFUSED/)
     expect(adviseFailure(failed!.failure!, advice('base', SEEDS.targetDownB, jobs[1]!.target))).toMatch(new RegExp(`^${escape(flaky.host)} did not answer after 3 attempts: `))
-    // Three attempts of the failing call: two retries, no more.
-    expect(retries).toHaveLength(2)
+    // The target's HEAD is retried by the registry client (attempts from the same policy; its retries are
+    // counted in the registry engine's fault tests), so no docker command was retried here, and the run ends in bounded time.
+    expect(retries).toEqual([])
     expect(Date.now() - started).toBeLessThan(60000)
   })
 })

@@ -5,12 +5,15 @@
  * cannot be pulled here, is loaded into the daemon first, as users do with
  * pull: missing); mode all mirrors them to a target with htpasswd auth, builds
  * the 5 service images against the mirrored bases, pushes and verifies 20/20.
+ * The builds run twice on the same daemon and seeded registries: with BuildKit
+ * (Debian's docker 20.10 CLI, DOCKER_BUILDKIT=1), as GitHub's runners build,
+ * then with the legacy builder (DOCKER_BUILDKIT=0).
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
-import { startDockerd, seedBaseImages, type TestDockerd } from './harness/docker.js'
+import { buildKitEnv, startDockerd, seedBaseImages, type TestDockerd } from './harness/docker.js'
 import { startRegistry, type TestRegistry } from './harness/registry.js'
 import { deleteManifest, manifestDigest } from './harness/registry-api.js'
 import { REFERENCE_BASE_IMAGES, REFERENCE_SERVICE_IMAGES } from './harness/reference-project.js'
@@ -37,10 +40,15 @@ afterAll(async () => {
   if (workspace !== undefined) fs.rmSync(workspace, { recursive: true, force: true })
 })
 
-const action = (inputs: Record<string, string>): ActionRun =>
+const action = (inputs: Record<string, string>, env: NodeJS.ProcessEnv = dockerd.env): ActionRun =>
   runAction(
     { path: 'project', registry: `${target.host}/aihpc`, tag: 'v0.3.5', layout: 'library', 'build-network': 'host', ...inputs },
-    { workspace, env: dockerd.env, timeoutMs: 300000 }
+    { workspace, env, timeoutMs: 300000 }
+  )
+/** The build commands the report recorded, one per service image. */
+const buildCommands = (run: ActionRun): string[] =>
+  ((run.report as { images: Array<{ phases?: Array<{ phase: string; commands?: string[] }> }> }).images ?? []).flatMap(image =>
+    (image.phases ?? []).filter(phase => phase.phase === 'build').flatMap(phase => (phase.commands ?? []).filter(command => / docker (buildx )?build /.test(` ${command.replace(/^DOCKER_BUILDKIT=\d /, '')}`)))
   )
 const targetOf = (source: string): string => {
   const name = source.replace(/^docker\.io\//, '').replace(/^quay\.io\//, '')
@@ -49,10 +57,16 @@ const targetOf = (source: string): string => {
 const allTargets = (): string[] => [...REFERENCE_BASE_IMAGES, ...REFERENCE_SERVICE_IMAGES].map(targetOf).sort()
 
 describe('the reference project, mode all against a real dockerd and registries', () => {
-  it('mirrors 15 base images, builds and pushes 5 service images against them, and verifies 20/20', () => {
-    const run = action({ mode: 'all', username: CREDENTIALS.username, password: CREDENTIALS.password })
+  it('mirrors 15 base images, builds and pushes 5 service images against them with BuildKit, and verifies 20/20', () => {
+    const run = action({ mode: 'all', username: CREDENTIALS.username, password: CREDENTIALS.password }, buildKitEnv(dockerd.env))
     expect(run.exitCode).toBe(0)
     expect(run.outputs.verdict).toMatch(/^20\/20 images verified \(15 mirrored, 5 built, 5 pushed\)$/)
+    expect(run.stdout).toMatch(/^Builder: the daemon's built-in BuildKit \(DOCKER_BUILDKIT=1 docker build, docker CLI 20\.10/m)
+    const builds = buildCommands(run)
+    expect(builds).toHaveLength(5)
+    for (const command of builds) expect(command).toMatch(/^DOCKER_BUILDKIT=1 docker build --progress plain -f - -t \S+ --network host .* < Dockerfile$/)
+    // BuildKit's own progress lines, streamed under the image they belong to.
+    expect(run.stdout).toMatch(new RegExp(`^    ${target.host.replace(/\./g, '\\.')}/aihpc/ai-infra-backend:v0\\.3\\.5 \\| #\\d+ `, 'm'))
     expect(JSON.parse(run.outputs.verified as string).sort()).toEqual(allTargets())
     expect(JSON.parse(run.outputs.built as string)).toHaveLength(5)
     expect(run.outputs.missing).toBe('[]')
@@ -60,6 +74,17 @@ describe('the reference project, mode all against a real dockerd and registries'
     expect(run.stdout.replace(`::add-mask::${CREDENTIALS.password}`, '')).not.toContain(CREDENTIALS.password)
     expect(run.summary).not.toContain(CREDENTIALS.password)
     expect(run.summary).toContain('20/20 images verified')
+  })
+
+  it('builds and pushes the 5 service images again with the legacy builder, the 15 mirrored ones already present', () => {
+    const run = action({ mode: 'all', username: CREDENTIALS.username, password: CREDENTIALS.password })
+    expect(run.exitCode).toBe(0)
+    expect(run.outputs.verdict).toMatch(/^20\/20 images verified \(15 already present, 5 built, 5 pushed\)$/)
+    expect(run.stdout).toMatch(/^Builder: the legacy builder \(DOCKER_BUILDKIT=0 docker build\): DOCKER_BUILDKIT=0 in the environment asks for it$/m)
+    const builds = buildCommands(run)
+    expect(builds).toHaveLength(5)
+    for (const command of builds) expect(command).toMatch(/^DOCKER_BUILDKIT=0 docker build -f - -t \S+ --network host .* < Dockerfile$/)
+    expect(run.stdout).toMatch(new RegExp(`^    ${target.host.replace(/\./g, '\\.')}/aihpc/ai-infra-backend:v0\\.3\\.5 \\| Step 1/`, 'm'))
   })
 
   it('built the service images with their compose build args on the seeded bases', async () => {

@@ -11,6 +11,7 @@ import type { MappingOutcome, Plan, PlannedImage } from '../src/model.js'
 import { planJobs, selectJobs, type JobSet, type PlanJobsOptions } from '../src/plan/jobs.js'
 import { familiarName } from '../src/reference.js'
 import type { Mode } from '../src/settings.js'
+import type { Builder } from '../src/engine/docker/builder.js'
 import { plannedImage } from './harness/registry-api.js'
 
 const REGISTRY = 'harbor.example.com/aihpc'
@@ -233,6 +234,132 @@ describe('planJobs', () => {
 
   test('push false makes build jobs that are not pushed', () => {
     expect(planJobs(twoBasesOneService(), options({ push: false })).build.map(job => job.push)).toEqual([false])
+  })
+})
+
+describe('planJobs for the builder the engine found', () => {
+  const buildx: Builder = { kind: 'buildx', name: 'ci-builder', description: 'BuildKit through docker buildx v0.17.1' }
+  const buildkit: Builder = { kind: 'buildkit', description: "the daemon's built-in BuildKit" }
+  const legacy: Builder = { kind: 'legacy', description: 'the legacy builder' }
+  /** A service whose compose build uses every key the inventory reads. */
+  function everyKey(): Plan {
+    write('keys/Dockerfile', '# syntax=docker/dockerfile:1\nFROM base AS assets\nFROM golang:1.24-alpine\nCOPY --from=assets /a /a\n')
+    fs.mkdirSync(path.join(workspace, 'keys', 'assets'), { recursive: true })
+    return plan([
+      plannedImage('base', 'golang:1.24-alpine', `${REGISTRY}/library/golang:1.24-alpine`),
+      plannedImage('base', 'alpine:3.20', `${REGISTRY}/library/alpine:3.20`),
+      { ...plannedImage('base', 'docker/dockerfile:1', `${REGISTRY}/docker/dockerfile:1`), frontend: true },
+      plannedImage('service', 'aihpc/keys:v1', `${REGISTRY}/keys:v1`, {
+        context: 'keys',
+        dockerfile: 'keys/Dockerfile',
+        args: {},
+        platforms: ['linux/amd64', 'linux/arm64'],
+        secrets: ['npm_token'],
+        ssh: ['default'],
+        additionalContexts: { base: 'docker-image://alpine:3.20', files: 'keys/assets' },
+        contextImages: { base: 'docker.io/library/alpine:3.20' },
+        cacheFrom: ['type=registry,ref=harbor.example.com/aihpc/keys:cache', 'type=local,src=/tmp/cache'],
+        cacheTo: ['type=inline'],
+        labels: { team: 'infra' },
+        extraHosts: ['db:127.0.0.9'],
+        shmSize: '256m',
+        network: 'host',
+        otherKeys: ['privileged']
+      })
+    ])
+  }
+  const jobFor = (builder: Builder | undefined, overrides: Partial<PlanJobsOptions> = {}) => {
+    const jobs = planJobs(everyKey(), options({ ...(builder !== undefined && { builder }), ...overrides }))
+    expect(jobs.blocked).toEqual([])
+    return { job: jobs.build[0]!, findings: jobs.findings }
+  }
+
+  test('buildx honours every key the inventory reads but secrets, with named contexts on the mirrored images and in the workspace, and pushes itself', () => {
+    const { job, findings } = jobFor(buildx)
+    expect(job.ignoredKeys).toEqual(['secrets (their top-level secrets: definitions are not read)', 'privileged'])
+    expect(job.command).toMatchObject({
+      builder: buildx,
+      push: true,
+      platforms: ['linux/amd64', 'linux/arm64'],
+      ssh: ['default'],
+      cacheFrom: ['type=registry,ref=harbor.example.com/aihpc/keys:cache', 'type=local,src=/tmp/cache'],
+      cacheTo: ['type=inline'],
+      shmSize: '256m',
+      network: 'host',
+      labels: { team: 'infra' },
+      extraHosts: ['db:127.0.0.9'],
+      contexts: { base: `docker-image://${REGISTRY}/library/alpine:3.20`, files: path.join(workspace, 'keys', 'assets') }
+    })
+    expect(findings.map(finding => finding.message)).toEqual([
+      `${REGISTRY}/keys:v1: the build ignores the compose build keys secrets (their top-level secrets: definitions are not read), privileged (BuildKit through docker buildx cannot honour them)`
+    ])
+  })
+
+  test('the # syntax= frontend and every FROM name the mirrored targets, and a stage taken from a named context stays a context', () => {
+    const { job } = jobFor(buildx)
+    expect(job.command.dockerfile).toBe(`# syntax=${REGISTRY}/docker/dockerfile:1\nFROM base AS assets\nFROM ${REGISTRY}/library/golang:1.24-alpine\nCOPY --from=assets /a /a\n`)
+    expect(job.pullsFrom).toEqual(['harbor.example.com'])
+  })
+
+  test('buildx building into the local store (push: false) loads, and cannot keep several platforms', () => {
+    const { job } = jobFor(buildx, { push: false })
+    expect(job.command.push).toBeUndefined()
+    expect(job.command.platforms).toBeUndefined()
+    expect(job.ignoredKeys).toContain('platforms (more than one: only a build that pushes can keep them)')
+  })
+
+  test('the built-in BuildKit: secrets aside, no named contexts, cache export, shm size or several platforms; registry cache sources as image names', () => {
+    const { job, findings } = jobFor(buildkit)
+    expect(job.ignoredKeys).toEqual([
+      'additional_contexts',
+      'platforms (more than one)',
+      'cache_from type=local,src=/tmp/cache',
+      'cache_to',
+      'shm_size',
+      'secrets (their top-level secrets: definitions are not read)',
+      'privileged'
+    ])
+    expect(job.command).toMatchObject({ builder: buildkit, ssh: ['default'], cacheFrom: ['harbor.example.com/aihpc/keys:cache'], network: 'host' })
+    expect(job.command.contexts).toBeUndefined()
+    expect(job.command.shmSize).toBeUndefined()
+    expect(job.command.push).toBeUndefined()
+    expect(findings[0]?.message).toContain("(the daemon's built-in BuildKit cannot honour them)")
+  })
+
+  test('the legacy builder (and a plain docker build, when no builder is known) keeps shm size but drops secrets and ssh', () => {
+    for (const builder of [legacy, undefined]) {
+      const { job, findings } = jobFor(builder)
+      expect(job.ignoredKeys).toEqual(['additional_contexts', 'platforms (more than one)', 'cache_from type=local,src=/tmp/cache', 'cache_to', 'ssh', 'secrets', 'privileged'])
+      expect(job.command).toMatchObject({ shmSize: '256m', cacheFrom: ['harbor.example.com/aihpc/keys:cache'] })
+      expect(job.command.ssh).toBeUndefined()
+      expect(findings[0]?.message).toContain('(the legacy builder cannot honour them)')
+    }
+  })
+
+  test('BuildKit builds on default, host or none: a user-defined network is reported and not passed', () => {
+    const spec = { context: 'api', dockerfile: 'api/Dockerfile', args: {}, network: 'ci-net' }
+    const jobs = planJobs(plan([plannedImage('service', 'aihpc/a:v1', `${REGISTRY}/a:v1`, spec)]), options({ builder: buildkit }))
+    expect(jobs.build[0]?.command.network).toBeUndefined()
+    expect(jobs.build[0]?.ignoredKeys).toEqual(['network ci-net (BuildKit builds on default, host or none)'])
+    expect(planJobs(plan([plannedImage('service', 'aihpc/a:v1', `${REGISTRY}/a:v1`, spec)]), options({ builder: legacy })).build[0]?.command.network).toBe('ci-net')
+  })
+
+  test('an ssh key or a named context outside the workspace is never handed to the build', () => {
+    const spec = { context: 'api', dockerfile: 'api/Dockerfile', args: {} }
+    const ssh = planJobs(plan([plannedImage('service', 'aihpc/a:v1', `${REGISTRY}/a:v1`, { ...spec, ssh: [`deploy=${path.join(outside, 'id_rsa')}`, 'default'] })]), options({ builder: buildkit }))
+    expect(ssh.build[0]?.command.ssh).toEqual(['default'])
+    expect(ssh.build[0]?.ignoredKeys).toEqual(['ssh deploy (its key is outside the workspace)'])
+    const contexts = planJobs(plan([plannedImage('service', 'aihpc/a:v1', `${REGISTRY}/a:v1`, { ...spec, additionalContexts: { secrets: outside } })]), options({ builder: buildx }))
+    expect(contexts.build).toEqual([])
+    expect(contexts.blocked[0]?.failure.message).toContain('is outside the workspace')
+  })
+
+  test('a builder input naming a buildx builder where buildx is missing blocks every build, saying why', () => {
+    const problem = 'the builder input names the buildx builder ci-builder, but docker buildx is not installed here'
+    const jobs = planJobs(twoBasesOneService(), options({ builder: { kind: 'legacy', description: 'the legacy builder', problem } }))
+    expect(jobs.build).toEqual([])
+    expect(jobs.blocked).toEqual([{ image: 'docker.io/aihpc/api:v1', phase: 'build', failure: expect.objectContaining({ kind: 'unsupported', message: `${REGISTRY}/api:v1 is not built: ${problem}` }) }])
+    expect(jobs.mirror).toHaveLength(2)
   })
 })
 

@@ -5,7 +5,7 @@ import * as os from 'node:os'
 import * as path from 'node:path'
 import { renderActionYaml } from '../src/action-yaml.js'
 import { DEFAULT_FAIL_ON, FINDING_KINDS, INPUT_SPECS, INPUTS } from '../src/inputs.js'
-import { buildSettings, InputError, readInputs, redactUserInfo, reportPathAfterError, splitList, type Settings, type SettingsContext } from '../src/settings.js'
+import { buildSettings, copyEngine, InputError, readInputs, redactUserInfo, reportPathAfterError, splitList, type Settings, type SettingsContext } from '../src/settings.js'
 
 /**
  * Table tests over a getInput stub, as actions/checkout's input-helper tests
@@ -89,6 +89,7 @@ describe('buildSettings: every input, valid', () => {
     { input: 'push', inputs: { push: 'false' }, expected: s => s.push, equals: false },
     { input: 'use-mirrored-bases', inputs: { 'use-mirrored-bases': 'no' }, expected: s => s.useMirroredBases, equals: false },
     { input: 'build-network', inputs: { 'build-network': 'host' }, expected: s => s.buildNetwork, equals: 'host' },
+    { input: 'builder', inputs: { builder: 'builder-3f2a' }, expected: s => s.builder, equals: 'builder-3f2a' },
     { input: 'verify-from', inputs: { 'verify-from': 'local' }, expected: s => s.verifyFrom, equals: 'local' },
     { input: 'dry-run', inputs: { 'dry-run': 'on' }, expected: s => s.dryRun, equals: true },
     { input: 'username', inputs: { username: 'robot$ci', password: 'p' }, expected: s => s.targetCredentials, equals: { username: 'robot$ci', password: 'p' } },
@@ -145,11 +146,12 @@ describe('buildSettings: every input, invalid, with the exact message', () => {
     { input: 'fail-on', inputs: { 'fail-on': 'none, unmapped' }, message: "Invalid fail-on 'none, unmapped': none stands alone, without finding kinds" },
     { input: 'compose-output', inputs: { 'compose-output': 'linked-report.json' }, message: "Invalid compose-output 'linked-report.json': <ws>/linked-report.json is a symbolic link; refusing to write through it" },
     { input: 'report-path', inputs: { 'report-path': 'reports' }, message: "Invalid report-path 'reports': it is a directory; name a file" },
-    { input: 'engine', inputs: { engine: 'skopeo' }, message: "Invalid engine 'skopeo': expected docker or registry" },
+    { input: 'engine', inputs: { engine: 'skopeo' }, message: "Invalid engine 'skopeo': expected auto, docker or registry" },
     { input: 'pull', inputs: { pull: 'sometimes' }, message: "Invalid pull 'sometimes': expected missing, always or never" },
     { input: 'push', inputs: { push: 'nope' }, message: "Invalid push 'nope': expected true or false" },
     { input: 'use-mirrored-bases', inputs: { 'use-mirrored-bases': '2' }, message: "Invalid use-mirrored-bases '2': expected true or false" },
     { input: 'build-network', inputs: { 'build-network': 'host --privileged' }, message: "Invalid build-network 'host --privileged': expected default, host, none or the name of a docker network" },
+    { input: 'builder', inputs: { builder: 'x --push' }, message: "Invalid builder 'x --push': expected the name of a buildx builder (letters, digits, _ . -)" },
     { input: 'verify-from', inputs: { 'verify-from': 'remote' }, message: "Invalid verify-from 'remote': expected registry or local" },
     { input: 'dry-run', inputs: { 'dry-run': 'yes please' }, message: "Invalid dry-run 'yes please': expected true or false" },
     { input: 'username', inputs: { username: 'u' }, message: "Inputs 'username' and 'password' go together: give both or neither" },
@@ -216,7 +218,7 @@ describe('buildSettings: defaults come from the table', () => {
         envFiles: [],
         failOn: [...DEFAULT_FAIL_ON],
         reportPath: path.join(temp, 'image-mirror-report.json'),
-        engine: 'docker',
+        engine: 'auto',
         pull: 'missing',
         push: true,
         useMirroredBases: true,
@@ -241,8 +243,29 @@ describe('buildSettings: defaults come from the table', () => {
     expect(INPUT_SPECS.find(spec => spec.name === 'build-network')?.default).toBeUndefined()
   })
 
-  it('keeps the docker engine as the default engine', () => {
-    expect(settingsOf({}).engine).toBe('docker')
+  it('makes engine auto the default: copies through the registry engine, docker for the offline retags', () => {
+    expect(settingsOf({}).engine).toBe('auto')
+    expect(copyEngine(settingsOf({}))).toBe('registry')
+    expect(copyEngine(settingsOf({ pull: 'never' }))).toBe('docker')
+    expect(copyEngine(settingsOf({ push: 'false' }))).toBe('docker')
+    expect(copyEngine(settingsOf({ engine: 'docker' }))).toBe('docker')
+    expect(copyEngine(settingsOf({ engine: 'registry', pull: 'never' }))).toBe('registry')
+  })
+
+  it('rejects platforms with an engine that cannot honour it, naming the input', () => {
+    expect(errorOf({ engine: 'docker', platforms: 'linux/arm64' })).toBe(
+      "Invalid platforms 'linux/arm64': engine 'docker' copies the daemon's platform only; use engine 'auto' (the default) or 'registry' with pull and push left as they are, or remove platforms"
+    )
+    expect(errorOf({ pull: 'never', platforms: 'linux/arm64' })).toMatch(/^Invalid platforms 'linux\/arm64': with pull 'never', copies are offline retags/)
+    expect(errorOf({ push: 'false', platforms: 'linux/amd64, linux/arm64' })).toMatch(/^Invalid platforms 'linux\/amd64, linux\/arm64': with push 'false'/)
+    expect(settingsOf({ platforms: 'linux/arm64' }).platforms).toEqual(['linux/arm64'])
+    expect(settingsOf({ engine: 'registry', platforms: 'linux/arm64' }).platforms).toEqual(['linux/arm64'])
+  })
+
+  it("reads the user's docker config directory from DOCKER_CONFIG, else HOME, and never makes a private one itself", () => {
+    expect(settingsOf({}, { env: { DOCKER_CONFIG: '/cfg/docker' } }).userDockerConfig).toBe('/cfg/docker')
+    expect(settingsOf({}, { env: { HOME: '/home/runner' } }).userDockerConfig).toBe('/home/runner/.docker')
+    expect(settingsOf({}).privateDockerConfig).toBeUndefined()
   })
 
   it('reads fail-on none and all', () => {
@@ -402,8 +425,12 @@ describe('action.yml from the table', () => {
     const yaml = renderActionYaml()
     for (const spec of INPUT_SPECS) expect(yaml).toContain(`\n  ${spec.name}:\n`)
     expect(yaml).toContain('  build-network:\n    description: ')
-    expect(yaml).toMatch(/ {2}engine:\n {4}description: .*\n {4}required: false\n {4}default: docker\n/)
+    expect(yaml).toMatch(/ {2}engine:\n {4}description: .*\n {4}required: false\n {4}default: auto\n/)
     expect(yaml).toMatch(/ {2}fail-on:\n {4}description: .*\n {4}required: false\n {4}default: invalid-file, /)
     expect(yaml).toContain('using: node24')
+  })
+
+  it('declares the post step that removes the private docker config, run always', () => {
+    expect(renderActionYaml()).toMatch(/\nruns:\n {2}using: node24\n {2}main: dist\/index.js\n {2}post: dist\/post.js\n {2}post-if: always\(\)\n/)
   })
 })

@@ -10,14 +10,24 @@
  * Contenders, each into its own fresh registry, cold (empty target) then warm
  * (everything present), each in its own process under /usr/bin/time so peak
  * RSS is its own:
+ *   image-mirror  the product: `node dist/cli.js --mode mirror --engine registry` over a compose
+ *                 file naming the 20 images, bundle load, scan, plan and report included
+ *                 (BENCH_CLI=0 skips it; needs `npm run build` first)
  *   engine        RegistryEngine.prepareCopy + copy over all 20 images, 4 at a time (compiled src)
  *   skopeo copy   `skopeo copy --all` per image, one after the other
  *   skopeo sync   `skopeo sync --all --src yaml` of all 20, one process
  *   docker loop   `docker pull; docker tag; docker push` per image through a private dockerd
  *                 (BENCH_DOCKER=0 skips it); RSS is dockerd's high-water mark
- * Floors: cold = unique bytes / one piped GET→PUT blob stream; warm = 20 sequential HEADs.
+ * Rounds: BENCH_ROUNDS (default 3); every round runs every contender once, in
+ * an order rotated each round (interleaved, so a noisy minute hits them all);
+ * the table shows medians of the rounds and the highest peak RSS.
+ * Floors: cold = unique bytes at the target registry's best measured intake
+ * rate (one, then two piped GET→PUT blob streams, best of three each);
+ * warm = 20 sequential manifest HEADs on one keep-alive connection.
  *
- * Run: node node_modules/typescript/bin/tsc -p tsconfig.bench.json && node .bench-build/bench/registry.js
+ * Run: npm run bench:registry   (BENCH_ONLY=engine,image-mirror runs some contenders only;
+ * BENCH_NODE_FLAGS='--cpu-prof' passes flags to the node contenders; BENCH_BASELINE=<other build's
+ * .bench-build/bench/registry.js> adds that build's engine as a contender, for A/B runs)
  */
 import { execFile } from 'node:child_process'
 import * as fs from 'node:fs'
@@ -43,6 +53,13 @@ const MiB = 1024 * 1024
 const UNIQUE_MB = 300
 const SCALE = positiveNumber('BENCH_SCALE', 1)
 const WITH_DOCKER = process.env.BENCH_DOCKER !== '0'
+const WITH_CLI = process.env.BENCH_CLI !== '0'
+const ROUNDS = Math.round(positiveNumber('BENCH_ROUNDS', 3))
+/** Contenders to run (by key); empty: all. */
+const ONLY = (process.env.BENCH_ONLY ?? '').split(',').map(key => key.trim()).filter(Boolean)
+const NODE_FLAGS = (process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean)
+/** The compiled bench/registry.js of another build (e.g. the last commit's), run as an extra engine contender. */
+const BASELINE = process.env.BENCH_BASELINE || undefined
 /** Bounds every contender run, so a hang cannot stall the benchmark forever. */
 const RUN_TIMEOUT_MS = 240000
 /** The engine's concurrency (images at once, and blobs per image); the action's default is 4. */
@@ -182,6 +199,8 @@ interface Seeded {
   /** Bytes of distinct blobs (layers, configs, manifests). */
   uniqueBytes: number
   largestLayer: { repository: string; digest: string; size: number }
+  /** The two largest layers, for the two-stream floor. */
+  largestTwo: Array<{ repository: string; digest: string; size: number }>
   blobCount: number
 }
 
@@ -249,10 +268,9 @@ async function seedSource(registry: TestRegistry, images: BenchImage[]): Promise
       uniqueBytes += bytes.length
     }
   })
-  let largest: SeededLayer | undefined
-  for (const layer of await Promise.all(layers.values())) if (!largest || layer.descriptor.size > largest.descriptor.size) largest = layer
-  const top = largest as SeededLayer
-  return { uniqueBytes, blobCount, largestLayer: { repository: [...top.repositories][0] as string, digest: top.descriptor.digest, size: top.descriptor.size } }
+  const bySize = (await Promise.all(layers.values())).sort((a, b) => b.descriptor.size - a.descriptor.size)
+  const described = (layer: SeededLayer): Seeded['largestLayer'] => ({ repository: [...layer.repositories][0] as string, digest: layer.descriptor.digest, size: layer.descriptor.size })
+  return { uniqueBytes, blobCount, largestLayer: described(bySize[0] as SeededLayer), largestTwo: bySize.slice(0, 2).map(described) }
 }
 
 // ---------------------------------------------------------------- contenders
@@ -272,6 +290,8 @@ interface EngineReport {
   stats: ReturnType<RegistryEngine['stats']>
   blobCounts: ReturnType<RegistryEngine['blobCounts']>
   bytesTransferred: number
+  /** Peaks of process.memoryUsage() sampled every 20 ms, in MiB. */
+  memory: { rss: number; heapUsed: number; heapTotal: number; external: number; arrayBuffers: number }
 }
 
 /** Runs a command under /usr/bin/time, bounded; returns its wall time and peak RSS. */
@@ -291,9 +311,10 @@ async function timed(command: string, args: string[], env: NodeJS.ProcessEnv = p
   }
 }
 
-async function runEngine(source: TestRegistry, target: TestRegistry, images: BenchImage[]): Promise<Run> {
+/** `script`: another build of this bench (BENCH_BASELINE), to compare two versions of the engine in one run. */
+async function runEngine(source: TestRegistry, target: TestRegistry, images: BenchImage[], script = new URL(import.meta.url).pathname): Promise<Run> {
   const pairs = images.map(image => [hostRef(source.host, image), hostRef(target.host, image)])
-  const run = await timed(process.execPath, [new URL(import.meta.url).pathname, 'engine-child', JSON.stringify(pairs)])
+  const run = await timed(process.execPath, [...NODE_FLAGS, script, 'engine-child', JSON.stringify(pairs)])
   const report = JSON.parse(run.stdout) as EngineReport
   if (report.failures.length > 0) throw new Error(`engine: ${report.failures.join('; ')}`)
   return { seconds: run.seconds, maxRssKiB: run.maxRssKiB, details: report }
@@ -302,7 +323,22 @@ async function runEngine(source: TestRegistry, target: TestRegistry, images: Ben
 /** The child side: mirrors every pair with one RegistryEngine, four images at a time, and prints a JSON report. */
 async function engineChild(pairs: Array<[string, string]>): Promise<void> {
   const started = performance.now()
-  const engine = new RegistryEngine({ insecureRegistries: [], concurrency: ENGINE_CONCURRENCY, retries: 3, platforms: [], copyReferrers: false })
+  const memory = { rss: 0, heapUsed: 0, heapTotal: 0, external: 0, arrayBuffers: 0 }
+  const sample = (): void => {
+    const usage = process.memoryUsage()
+    for (const key of Object.keys(memory) as Array<keyof typeof memory>) memory[key] = Math.max(memory[key], Math.round((usage[key] / MiB) * 10) / 10)
+  }
+  const sampler = setInterval(sample, 20)
+  sampler.unref()
+  const blobConcurrency = process.env.BENCH_BLOB_CONCURRENCY ? Number(process.env.BENCH_BLOB_CONCURRENCY) : undefined
+  const engine = new RegistryEngine({
+    insecureRegistries: [],
+    concurrency: ENGINE_CONCURRENCY,
+    ...(blobConcurrency !== undefined && { blobConcurrency }),
+    retries: 3,
+    platforms: [],
+    copyReferrers: false
+  })
   try {
     const results = await mapConcurrent(pairs, ENGINE_CONCURRENCY, async ([source, target]) => {
       const context = detachedContext()
@@ -322,12 +358,38 @@ async function engineChild(pairs: Array<[string, string]>): Promise<void> {
       failures: results.flatMap((result, i) => ('error' in result ? [`${(pairs[i] as [string, string])[0]}: ${result.error}`] : [])),
       stats: engine.stats(),
       blobCounts: engine.blobCounts(),
-      bytesTransferred: results.reduce((sum, result) => sum + (result.bytesTransferred ?? 0), 0)
+      bytesTransferred: results.reduce((sum, result) => sum + (result.bytesTransferred ?? 0), 0),
+      memory
     }
+    sample()
+    clearInterval(sampler)
     process.stdout.write(JSON.stringify(report))
   } finally {
     await engine.close()
   }
+}
+
+/** The product as a user runs it: dist/cli.js over a compose file naming the source images, into the target. */
+async function runCli(source: TestRegistry, target: TestRegistry, images: BenchImage[], workDir: string): Promise<Run> {
+  const project = path.join(workDir, `cli-${source.port}`)
+  if (!fs.existsSync(project)) {
+    fs.mkdirSync(project, { recursive: true })
+    const services = images.map((image, i) => `  s${i}:\n    image: ${hostRef(source.host, image)}`)
+    fs.writeFileSync(path.join(project, 'docker-compose.yml'), `services:\n${services.join('\n')}\n`)
+  }
+  const cli = path.join(process.cwd(), 'dist', 'cli.js')
+  if (!fs.existsSync(cli)) throw new Error('dist/cli.js is missing: run npm run build first (or BENCH_CLI=0)')
+  const report = path.join(workDir, 'cli-report.json')
+  const args = [...NODE_FLAGS, cli, '--json', '--mode', 'mirror', '--engine', 'registry', '--path', project, '--registry', target.host, '--layout', 'preserve', '--concurrency', String(ENGINE_CONCURRENCY), '--report-path', report]
+  const env: NodeJS.ProcessEnv = { ...process.env, GITHUB_WORKSPACE: workDir }
+  for (const name of Object.keys(env)) if (name.startsWith('IMAGE_MIRROR_') || (name.startsWith('GITHUB_') && name !== 'GITHUB_WORKSPACE')) delete env[name]
+  const run = await timed(process.execPath, args, env)
+  const parsed = JSON.parse(run.stdout) as { images?: Array<{ status?: string }> }
+  const statuses: Record<string, number> = {}
+  for (const image of parsed.images ?? []) statuses[image.status ?? '?'] = (statuses[image.status ?? '?'] ?? 0) + 1
+  const good = (statuses.mirrored ?? 0) + (statuses['already-present'] ?? 0) + (statuses.verified ?? 0)
+  if (good !== images.length) throw new Error(`image-mirror CLI: ${JSON.stringify(statuses)}`)
+  return { seconds: run.seconds, maxRssKiB: run.maxRssKiB }
 }
 
 const SKOPEO_TLS = ['--src-tls-verify=false', '--dest-tls-verify=false']
@@ -375,31 +437,35 @@ function dockerdHighWater(dockerd: TestDockerd): number {
 
 // ---------------------------------------------------------------- floors and checks
 
-/** Bytes/s of one blob streamed from a GET on the source straight into a PUT on the target. */
-async function pipedCopyThroughput(source: TestRegistry, target: TestRegistry, blob: Seeded['largestLayer'], attempt: number): Promise<number> {
-  const repository = `floor/copy-${attempt}`
-  const session = await fetch(`${target.url}/v2/${repository}/blobs/uploads/`, { method: 'POST' })
-  await session.arrayBuffer()
-  const location = new URL(session.headers.get('location') as string, target.url)
-  location.searchParams.set('digest', blob.digest)
+/** Bytes/s of `streams` blobs streamed at once, each from a GET on the source straight into a PUT on the target. */
+async function pipedCopyThroughput(source: TestRegistry, target: TestRegistry, blobs: Array<Seeded['largestLayer']>, attempt: string): Promise<number> {
   const agent = new http.Agent({ keepAlive: false })
   const started = performance.now()
-  await new Promise<void>((resolve, reject) => {
-    http
-      .get(`${source.url}/v2/${blob.repository}/blobs/${blob.digest}`, { agent }, download => {
-        if (download.statusCode !== 200) return reject(new Error(`floor GET: HTTP ${download.statusCode}`))
-        const upload = http.request(location, { method: 'PUT', agent, headers: { 'content-type': 'application/octet-stream', 'content-length': String(blob.size) } }, answer => {
-          answer.resume()
-          answer.on('end', () => (answer.statusCode === 201 ? resolve() : reject(new Error(`floor PUT: HTTP ${answer.statusCode}`))))
-        })
-        upload.on('error', reject)
-        download.pipe(upload)
+  await Promise.all(
+    blobs.map(async (blob, i) => {
+      const repository = `floor/copy-${attempt}-${i}`
+      const session = await fetch(`${target.url}/v2/${repository}/blobs/uploads/`, { method: 'POST' })
+      await session.arrayBuffer()
+      const location = new URL(session.headers.get('location') as string, target.url)
+      location.searchParams.set('digest', blob.digest)
+      await new Promise<void>((resolve, reject) => {
+        http
+          .get(`${source.url}/v2/${blob.repository}/blobs/${blob.digest}`, { agent }, download => {
+            if (download.statusCode !== 200) return reject(new Error(`floor GET: HTTP ${download.statusCode}`))
+            const upload = http.request(location, { method: 'PUT', agent, headers: { 'content-type': 'application/octet-stream', 'content-length': String(blob.size) } }, answer => {
+              answer.resume()
+              answer.on('end', () => (answer.statusCode === 201 ? resolve() : reject(new Error(`floor PUT: HTTP ${answer.statusCode}`))))
+            })
+            upload.on('error', reject)
+            download.pipe(upload)
+          })
+          .on('error', reject)
       })
-      .on('error', reject)
-  })
+    })
+  )
   const seconds = (performance.now() - started) / 1000
   agent.destroy()
-  return blob.size / seconds
+  return blobs.reduce((sum, blob) => sum + blob.size, 0) / seconds
 }
 
 async function sequentialHeads(registry: TestRegistry, images: BenchImage[]): Promise<number> {
@@ -439,11 +505,30 @@ async function verifyTarget(label: string, source: TestRegistry, target: TestReg
 
 // ---------------------------------------------------------------- main
 
-interface Row {
+interface Contender {
+  key: string
   name: string
-  cold: Run
-  warm: Run
   note: string
+  targetRepository?: (image: BenchImage) => string
+  run: (target: TestRegistry) => Promise<Run>
+  setup?: () => Promise<void>
+  teardown?: () => Promise<void>
+}
+
+interface Row {
+  contender: Contender
+  cold: Run[]
+  warm: Run[]
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b)
+  const middle = Math.floor(sorted.length / 2)
+  return sorted.length % 2 === 1 ? (sorted[middle] as number) : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2
+}
+
+function loadAverage(): string {
+  return os.loadavg().map(value => value.toFixed(2)).join(' ')
 }
 
 async function main(): Promise<void> {
@@ -474,32 +559,41 @@ async function main(): Promise<void> {
   }
 
   try {
+    const loadAtStart = loadAverage()
     const source = await fresh()
     const seedStart = performance.now()
     const seeded = await seedSource(source, images)
     const log = (line: string): void => void process.stderr.write(`${line}\n`)
-    log(`seeded ${images.length} images (${Object.keys(MULTI_ARCH).length} two-platform), ${seeded.blobCount} blobs, ${(seeded.uniqueBytes / MiB).toFixed(1)} MiB unique, in ${((performance.now() - seedStart) / 1000).toFixed(1)} s`)
+    log(`seeded ${images.length} images (${Object.keys(MULTI_ARCH).length} two-platform), ${seeded.blobCount} blobs, ${(seeded.uniqueBytes / MiB).toFixed(1)} MiB unique, in ${((performance.now() - seedStart) / 1000).toFixed(1)} s; load ${loadAtStart}`)
 
     const floorTarget = await fresh()
-    const throughputs: number[] = []
-    for (let attempt = 1; attempt <= 3; attempt += 1) throughputs.push(await pipedCopyThroughput(source, floorTarget, seeded.largestLayer, attempt))
-    const throughput = Math.max(...throughputs)
+    const oneStream: number[] = []
+    const twoStreams: number[] = []
+    for (let attempt = 1; attempt <= 3; attempt += 1) {
+      oneStream.push(await pipedCopyThroughput(source, floorTarget, [seeded.largestLayer], `one-${attempt}`))
+      twoStreams.push(await pipedCopyThroughput(source, floorTarget, seeded.largestTwo, `two-${attempt}`))
+    }
+    const throughput = Math.max(...oneStream, ...twoStreams)
     const floorCold = seeded.uniqueBytes / throughput
     await sequentialHeads(source, images) // open the connection and warm the registry's caches once
     const headTimes = [await sequentialHeads(source, images), await sequentialHeads(source, images), await sequentialHeads(source, images)]
     const floorWarm = Math.min(...headTimes)
 
-    const rows: Row[] = []
-    const verifications: string[] = []
-    let engineWarm: EngineReport | undefined
-    const contenders: Array<{ name: string; note: string; targetRepository?: (image: BenchImage) => string; run: (target: TestRegistry) => Promise<Run>; setup?: () => Promise<void>; teardown?: () => Promise<void> }> = [
-      { name: `engine: registry (${ENGINE_CONCURRENCY} at a time)`, note: 'child node process', run: target => runEngine(source, target, images) },
-      { name: 'skopeo copy --all, per image', note: 'largest skopeo process', run: target => runSkopeoCopy(source, target, images) },
-      { name: 'skopeo sync --all (yaml)', note: 'one skopeo process', targetRepository: image => image.syncRepository, run: target => runSkopeoSync(source, target, images, workDir) }
+    const contenders: Contender[] = [
+      { key: 'engine', name: `engine: registry (${ENGINE_CONCURRENCY} at a time)`, note: 'child node process', run: target => runEngine(source, target, images) },
+      ...(BASELINE !== undefined
+        ? [{ key: 'baseline', name: 'engine: baseline build', note: 'BENCH_BASELINE child', run: (target: TestRegistry) => runEngine(source, target, images, BASELINE) }]
+        : []),
+      ...(WITH_CLI
+        ? [{ key: 'image-mirror', name: 'image-mirror CLI (dist/cli.js)', note: 'the whole product process', run: (target: TestRegistry) => runCli(source, target, images, workDir) }]
+        : []),
+      { key: 'skopeo-copy', name: 'skopeo copy --all, per image', note: 'largest skopeo process', run: target => runSkopeoCopy(source, target, images) },
+      { key: 'skopeo-sync', name: 'skopeo sync --all (yaml)', note: 'one skopeo process', targetRepository: image => image.syncRepository, run: target => runSkopeoSync(source, target, images, workDir) }
     ]
     if (WITH_DOCKER) {
       let dockerd: TestDockerd | undefined
       contenders.push({
+        key: 'docker',
         name: 'docker pull/tag/push loop',
         note: 'dockerd VmHWM since start',
         setup: async () => {
@@ -507,49 +601,94 @@ async function main(): Promise<void> {
           daemons.push(dockerd)
         },
         run: target => runDockerLoop(dockerd as TestDockerd, source, target, images),
-        teardown: async () => dockerd?.stop()
+        teardown: async () => {
+          await dockerd?.stop()
+          dockerd = undefined
+        }
       })
     }
-    for (const contender of contenders) {
-      log(`running ${contender.name} …`)
-      await contender.setup?.()
-      const target = await fresh()
-      const cold = await contender.run(target)
-      verifications.push(await verifyTarget(contender.name, source, target, images, contender.targetRepository ?? (image => image.repository)))
-      const warm = await contender.run(target)
-      if (contender === contenders[0]) engineWarm = warm.details
-      rows.push({ name: contender.name, cold, warm, note: contender.note })
-      await contender.teardown?.()
-      await target.stop()
-      fs.rmSync(target.dataDir, { recursive: true, force: true })
+    const chosen = ONLY.length === 0 ? contenders : contenders.filter(contender => ONLY.includes(contender.key))
+    if (chosen.length === 0) throw new Error(`BENCH_ONLY='${ONLY.join(',')}': none of ${contenders.map(contender => contender.key).join(', ')}`)
+    const rows: Row[] = chosen.map(contender => ({ contender, cold: [], warm: [] }))
+    const verifications = new Map<string, string>()
+    const loads: string[] = [loadAtStart]
+    let engineWarm: EngineReport | undefined
+    let engineCold: EngineReport | undefined
+    for (let round = 0; round < ROUNDS; round += 1) {
+      // Rotated each round, so no contender always runs first (or right after the docker daemon starts).
+      const order = rows.map((_, i) => rows[(i + round) % rows.length] as Row)
+      for (const row of order) {
+        const { contender } = row
+        log(`round ${round + 1}/${ROUNDS}: ${contender.name} … (load ${loadAverage()})`)
+        await contender.setup?.()
+        const target = await fresh()
+        try {
+          const cold = await contender.run(target)
+          const verified = await verifyTarget(contender.name, source, target, images, contender.targetRepository ?? (image => image.repository))
+          if (!verifications.has(contender.name) || !verified.includes('all 20')) verifications.set(contender.name, verified)
+          const warm = await contender.run(target)
+          row.cold.push(cold)
+          row.warm.push(warm)
+          if (contender.key === 'engine') {
+            engineCold ??= cold.details
+            engineWarm ??= warm.details
+          }
+        } finally {
+          await contender.teardown?.()
+          await target.stop()
+          fs.rmSync(target.dataDir, { recursive: true, force: true })
+        }
+      }
+      loads.push(loadAverage())
     }
 
-    const engineRow = rows[0] as Row
+    const reference = rows[0] as Row
+    const coldOf = (row: Row): number => median(row.cold.map(run => run.seconds))
+    const warmOf = (row: Row): number => median(row.warm.map(run => run.seconds))
+    const rssOf = (row: Row): number => Math.max(...row.cold.map(run => run.maxRssKiB), ...row.warm.map(run => run.maxRssKiB)) / 1024
     const pad = (text: string, width: number): string => text.padEnd(width)
     const num = (value: number, digits = 2): string => value.toFixed(digits).padStart(8)
     const out: string[] = []
-    out.push(`image set: ${images.length} images (15 base + 5 service), ${Object.keys(MULTI_ARCH).length} two-platform indexes, ${seeded.blobCount} distinct blobs, ${(seeded.uniqueBytes / MiB).toFixed(1)} MiB unique (BENCH_SCALE=${SCALE}), ${os.cpus().length} CPUs, node ${process.version}`)
+    out.push(`image set: ${images.length} images (15 base + 5 service), ${Object.keys(MULTI_ARCH).length} two-platform indexes, ${seeded.blobCount} distinct blobs, ${(seeded.uniqueBytes / MiB).toFixed(1)} MiB unique (BENCH_SCALE=${SCALE}), ${os.cpus().length} CPUs, node ${process.version}, ${new Date().toISOString().slice(0, 16)}Z`)
+    out.push(`medians of ${ROUNDS} interleaved rounds; load average (1, 5, 15 min) at the start and after each round: ${loads.join(' | ')}`)
     out.push('')
-    out.push(`${pad('contender', 32)} ${'cold s'.padStart(8)} ${'warm s'.padStart(8)} ${'RSS MiB'.padStart(8)}  ${'cold ×eng'.padStart(9)} ${'warm ×eng'.padStart(9)}  rss measured as`)
+    out.push(`${pad('contender', 32)} ${'cold s'.padStart(8)} ${'warm s'.padStart(8)} ${'RSS MiB'.padStart(8)}  ${`cold ×${reference.contender.key}`.padStart(16)} ${`warm ×${reference.contender.key}`.padStart(16)}  rss measured as`)
     for (const row of rows) {
       out.push(
-        `${pad(row.name, 32)} ${num(row.cold.seconds)} ${num(row.warm.seconds)} ${num(Math.max(row.cold.maxRssKiB, row.warm.maxRssKiB) / 1024, 0)}  ${num(row.cold.seconds / engineRow.cold.seconds).padStart(8)}× ${num(row.warm.seconds / engineRow.warm.seconds).padStart(8)}×  ${row.note}`
+        `${pad(row.contender.name, 32)} ${num(coldOf(row))} ${num(warmOf(row), 3)} ${num(rssOf(row), 0)}  ${num(coldOf(row) / coldOf(reference)).padStart(15)}× ${num(warmOf(row) / warmOf(reference)).padStart(15)}×  ${row.contender.note}`
       )
     }
-    out.push(`${pad('floor', 32)} ${num(floorCold)} ${num(floorWarm, 3)} ${'-'.padStart(8)}  ${num(floorCold / engineRow.cold.seconds).padStart(8)}× ${num(floorWarm / engineRow.warm.seconds).padStart(8)}×`)
+    out.push(`${pad('floor', 32)} ${num(floorCold)} ${num(floorWarm, 3)} ${'-'.padStart(8)}  ${num(floorCold / coldOf(reference)).padStart(15)}× ${num(floorWarm / warmOf(reference)).padStart(15)}×`)
     out.push('')
-    out.push(`floor cold: ${(seeded.uniqueBytes / MiB).toFixed(1)} MiB / ${(throughput / MiB).toFixed(0)} MiB/s (best of 3 piped GET→PUT streams of the largest layer, ${(seeded.largestLayer.size / MiB).toFixed(1)} MiB; ${throughputs.map(t => (t / MiB).toFixed(0)).join(', ')} MiB/s)`)
+    out.push('rounds (cold s / warm s / peak RSS MiB):')
+    for (const row of rows) {
+      out.push(`  ${pad(row.contender.name, 32)} ${row.cold.map((run, i) => `${run.seconds.toFixed(2)} / ${(row.warm[i] as Run).seconds.toFixed(3)} / ${(Math.max(run.maxRssKiB, (row.warm[i] as Run).maxRssKiB) / 1024).toFixed(0)}`).join('   ')}`)
+    }
+    const mbps = (values: number[]): string => values.map(t => (t / MiB).toFixed(0)).join(', ')
+    out.push(`floor cold: ${(seeded.uniqueBytes / MiB).toFixed(1)} MiB / ${(throughput / MiB).toFixed(0)} MiB/s (the target registry's best intake: one piped GET→PUT stream of the largest layer ${mbps(oneStream)} MiB/s; two streams of the two largest ${mbps(twoStreams)} MiB/s)`)
     out.push(`floor warm: 20 sequential manifest HEADs on one keep-alive connection, best of 3: ${(floorWarm * 1000).toFixed(1)} ms (${headTimes.map(t => (t * 1000).toFixed(1)).join(', ')} ms)`)
-    out.push(`engine vs floor: cold ${(engineRow.cold.seconds / floorCold).toFixed(2)}× the floor (goal ≤ 1.5×), warm process ${engineRow.warm.seconds.toFixed(3)} s (goal < 0.3 s)`)
-    const engineCold = engineRow.cold.details as EngineReport
-    out.push(`engine cold in-process: ${(engineCold.inProcessMs / 1000).toFixed(2)} s, ${JSON.stringify(engineCold.statuses)}, ${(engineCold.bytesTransferred / MiB).toFixed(1)} MiB transferred, blobs ${JSON.stringify(engineCold.blobCounts)}`)
+    const sync = rows.find(row => row.contender.key === 'skopeo-sync')
+    for (const row of rows.filter(candidate => candidate.contender.key === 'engine' || candidate.contender.key === 'image-mirror')) {
+      const checks = [
+        `cold ${(coldOf(row) / floorCold).toFixed(2)}× the floor (target ≤ 1.50×: ${coldOf(row) / floorCold <= 1.5 ? 'met' : 'NOT met'})`,
+        ...(sync ? [`${(coldOf(sync) / coldOf(row)).toFixed(2)}× faster than skopeo sync cold (target ≥ 2.00×: ${coldOf(sync) / coldOf(row) >= 2 ? 'met' : 'NOT met'})`] : []),
+        `warm whole process ${warmOf(row).toFixed(3)} s (target ≤ 0.150 s: ${warmOf(row) <= 0.15 ? 'met' : 'NOT met'})`,
+        `peak RSS ${rssOf(row).toFixed(0)} MiB (target ≤ 64 MiB: ${rssOf(row) <= 64 ? 'met' : 'NOT met'})`
+      ]
+      out.push(`${row.contender.key}: ${checks.join('; ')}`)
+    }
+    if (engineCold) {
+      out.push(`engine cold in-process: ${(engineCold.inProcessMs / 1000).toFixed(2)} s, ${JSON.stringify(engineCold.statuses)}, ${(engineCold.bytesTransferred / MiB).toFixed(1)} MiB transferred, blobs ${JSON.stringify(engineCold.blobCounts)}`)
+      out.push(`engine cold memory peaks (MiB, sampled every 20 ms): ${JSON.stringify(engineCold.memory)}`)
+      out.push(`engine cold requests: ${Object.entries(engineCold.stats).map(([host, stat]) => `${host === source.host ? 'source' : 'target'} ${stat.requests} (${(stat.bytesSent / MiB).toFixed(1)} MiB sent, ${(stat.bytesReceived / MiB).toFixed(1)} MiB received)`).join(', ')}`)
+    }
     if (engineWarm) {
       const requests = Object.entries(engineWarm.stats).map(([host, stat]) => `${host === source.host ? 'source' : 'target'} ${stat.requests} requests`)
       out.push(`engine warm in-process: ${(engineWarm.inProcessMs / 1000).toFixed(3)} s, ${JSON.stringify(engineWarm.statuses)}, ${requests.join(', ')}, blobs ${JSON.stringify(engineWarm.blobCounts)}`)
-      out.push(`engine cold requests: ${Object.entries(engineCold.stats).map(([host, stat]) => `${host === source.host ? 'source' : 'target'} ${stat.requests} (${(stat.bytesSent / MiB).toFixed(1)} MiB sent, ${(stat.bytesReceived / MiB).toFixed(1)} MiB received)`).join(', ')}`)
     }
     if (!WITH_DOCKER) out.push('docker loop: skipped (BENCH_DOCKER=0)')
-    out.push(...verifications)
+    if (!WITH_CLI) out.push('image-mirror CLI: skipped (BENCH_CLI=0)')
+    out.push(...verifications.values())
     console.log(out.join('\n'))
   } finally {
     await stopAll()

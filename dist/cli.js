@@ -19067,11 +19067,11 @@ function parseRegistryTarget(text) {
 
 ;// CONCATENATED MODULE: ./lib/inputs.js
 
-const MODES = ['plan', 'check', 'mirror', 'build', 'verify', 'all'];
+const MODES = ['plan', 'check', 'mirror', 'build', 'verify', 'all', 'export', 'import'];
 const LAYOUTS = ['preserve', 'library', 'flat'];
-const ENGINES = ['docker', 'registry'];
+const ENGINES = ['auto', 'docker', 'registry'];
 const PULL_POLICIES = ['missing', 'always', 'never'];
-const VERIFY_SOURCES = ['registry', 'local'];
+const VERIFY_SOURCES = ['registry', 'local', 'bundle'];
 const FINDING_KINDS = [
     'invalid-file',
     'unresolved-variable',
@@ -19145,8 +19145,17 @@ const validShard = value => {
     return match === null || index < 1 || count < 1 || index > count || count > 256 ? 'expected i/n with 1 <= i <= n <= 256, e.g. 2/4' : undefined;
 };
 const validNetwork = value => /^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,127}$/.test(value) ? undefined : 'expected default, host, none or the name of a docker network';
+const validBuilderName = value => (/^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,127}$/.test(value) ? undefined : 'expected the name of a buildx builder (letters, digits, _ . -)');
+const validBundle = value => {
+    if (hasUserInfo(value))
+        return 'credentials do not belong in a bundle URL';
+    if (/^[a-z][a-z0-9+.-]*:\/\//i.test(value) && !/^https?:\/\/[^\s/]+\/\S*\.tar(?:#sha256[=:][a-fA-F0-9]{64})?$/i.test(value))
+        return 'expected a path, or an http(s):// URL of a .tar archive';
+    return undefined;
+};
+const validBaseline = value => (/^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? 'expected a local path to a bundle or its index.json' : undefined);
 const INPUTS = [
-    { name: 'mode', kind: 'choice', choices: MODES, default: 'all', description: 'What to do: plan (inventory only), check (mapping and policy, for pull requests), mirror, build, verify, or all (mirror, build and push, verify).' },
+    { name: 'mode', kind: 'choice', choices: MODES, default: 'all', description: 'What to do: plan (inventory only), check (mapping and policy, for pull requests), mirror, build, verify, all (mirror, build and push, verify), export (every image of the plan into the bundle) or import (the bundle into the registry).' },
     { name: 'registry', kind: 'string', validate: validRegistry, description: 'Target registry host with optional namespace, e.g. harbor.example.com/aihpc. Required for every mode but plan.' },
     { name: 'tag', kind: 'string', validate: validTag, description: "Tag of the repository's own service images, e.g. v0.3.5. Without it, service images keep the tag their compose file gives them." },
     { name: 'path', kind: 'path', path: { base: 'workspace', expect: 'directory' }, default: '.', description: 'Directory to scan, relative to the workspace.' },
@@ -19162,12 +19171,16 @@ const INPUTS = [
     { name: 'fail-on', kind: 'list', choices: [...FAIL_ON_WORDS, ...FINDING_KINDS], default: DEFAULT_FAIL_ON.join(', '), description: `Finding kinds that fail the run: none, all, or a list of ${FINDING_KINDS.join(', ')}.` },
     { name: 'compose-output', kind: 'path', path: { base: 'workspace', expect: 'output' }, description: 'Write each scanned compose file, rewritten so every image points at the registry, to this path (a directory when there are several). Inside the workspace or the temp directory.' },
     { name: 'report-path', kind: 'path', path: { base: 'workspace', expect: 'output-file' }, description: 'Where to write the JSON report, inside the workspace or the temp directory. Default: image-mirror-report.json in RUNNER_TEMP (the action), or in a new directory under the system temp directory (the CLI).' },
-    { name: 'engine', kind: 'choice', choices: ENGINES, default: 'docker', description: 'How images are copied: docker (pull, tag, push through the docker CLI) or registry (registry to registry over the OCI distribution API, all platforms).' },
-    { name: 'pull', kind: 'choice', choices: PULL_POLICIES, default: 'missing', description: 'Docker engine: missing (use local images when present), always, or never (retag local images only, no network).' },
+    { name: 'engine', kind: 'choice', choices: ENGINES, default: 'auto', description: "How images are copied and verified: auto (the registry engine copies and verifies, docker builds, retags offline with pull: never or push: false, and verifies with verify-from: local), registry (registry to registry over the OCI distribution API: every platform, exact digests) or docker (pull, tag, push through the docker CLI: the daemon's platform only)." },
+    { name: 'pull', kind: 'choice', choices: PULL_POLICIES, default: 'missing', description: 'Copies through docker (engine: docker): missing (use local images when present), always, or never (retag local images only, no network; with engine auto, copies then go through docker).' },
     { name: 'push', kind: 'boolean', default: 'true', description: 'Push built service images and mirrored base images. false: build and retag in the local daemon only, no network (the offline retag).' },
     { name: 'use-mirrored-bases', kind: 'boolean', default: 'true', description: 'Build service images against the mirrored base images in the target registry instead of their public sources.' },
     { name: 'build-network', kind: 'string', validate: validNetwork, description: "Network of service image builds (docker build --network) when the compose file's build.network does not name one: default, host, none or a network name. Default: docker's default network." },
-    { name: 'verify-from', kind: 'choice', choices: VERIFY_SOURCES, default: 'registry', description: 'Where verify looks: registry (manifest lookup, no pull) or local (docker image inspect, no network).' },
+    { name: 'builder', kind: 'string', validate: validBuilderName, description: "The buildx builder that builds service images (docker buildx build --builder), e.g. the name docker/setup-buildx-action outputs. Default: buildx's current builder. Without buildx, docker build builds with BuildKit when the docker CLI has it built in (DOCKER_BUILDKIT=1), else with the legacy builder; DOCKER_BUILDKIT=0 in the environment asks for the legacy builder. The log says which one built." },
+    { name: 'verify-from', kind: 'choice', choices: VERIFY_SOURCES, default: 'registry', description: 'Where verify looks: registry (manifest lookup, no pull), local (docker image inspect, no network) or bundle (every blob of the bundle present with its size and digest, offline).' },
+    { name: 'bundle', kind: 'string', validate: validBundle, description: "OCI image layout the images are exported to (mode export) or imported from (mode import, verify-from: bundle): a directory, or one archive when it ends in .tar, inside the workspace or the temp directory. mode import also takes an http(s):// URL of a .tar (downloaded once per digest into the runner's tool cache; the digest comes from a #sha256=<hex> fragment or the .sha256 file beside it)." },
+    { name: 'bundle-baseline', kind: 'string', validate: validBaseline, description: 'mode export: an earlier bundle (directory or .tar) or just its index.json; the new bundle carries only the manifests and blobs the baseline lacks (a delta), and imports on top of it.' },
+    { name: 'cache', kind: 'boolean', default: 'false', description: "mode export: keep the bundle's blob store in the GitHub Actions cache (@actions/cache), keyed by the plan's source digests, so a re-run on a fresh runner fetches only what changed." },
     { name: 'dry-run', kind: 'boolean', default: 'false', description: 'Print every command that would run, run none.' },
     { name: 'username', kind: 'string', description: 'Username for the target registry. Without it, existing docker credentials are used.' },
     { name: 'password', kind: 'secret', description: 'Password or token for the target registry.' },
@@ -19176,10 +19189,10 @@ const INPUTS = [
     { name: 'concurrency', kind: 'integer', min: 1, max: 64, default: '4', description: 'Pulls, pushes and copies in parallel.' },
     { name: 'build-concurrency', kind: 'integer', min: 1, max: 16, default: '1', description: 'Service image builds in parallel.' },
     { name: 'retries', kind: 'integer', min: 0, max: 10, default: '3', description: 'Retries of a transient failure (network, 429, 5xx), with exponential backoff.' },
-    { name: 'registry-mirror', kind: 'string', validate: validRegistryMirror, description: 'URL that serves Docker Hub images (a pull-through cache), used by the registry engine for Docker Hub reads.' },
-    { name: 'insecure-registries', kind: 'list', validate: validInsecureRegistry, description: 'Registries reached over plain HTTP or with an unverified certificate (loopback registries always are).' },
+    { name: 'registry-mirror', kind: 'string', validate: validRegistryMirror, description: "URL that serves Docker Hub images (a pull-through cache), used by the registry engine for Docker Hub reads. Default: the docker daemon's first registry-mirrors entry, when docker is there." },
+    { name: 'insecure-registries', kind: 'list', validate: validInsecureRegistry, description: "Registries reached over plain HTTP or with an unverified certificate (loopback registries always are). Default: the docker daemon's insecure-registries hosts, when docker is there." },
     { name: 'ca-file', kind: 'path', path: { base: 'workspace', expect: 'any-file' }, description: 'PEM file of a private certificate authority for the registries.' },
-    { name: 'platforms', kind: 'list', validate: validPlatform, description: 'Registry engine: copy only these platforms of multi-platform images (changes their digest). Default: all.' },
+    { name: 'platforms', kind: 'list', validate: validPlatform, description: 'Copy only these platforms of multi-platform images (changes their digest); copies through the registry engine only, so not with engine: docker, pull: never or push: false. Default: all.' },
     { name: 'copy-referrers', kind: 'boolean', default: 'false', description: 'Registry engine: also copy OCI referrers (signatures, SBOMs) of each image.' },
     { name: 'shards', kind: 'integer', min: 1, max: 256, default: '1', description: 'mode plan: split the images into this many groups in the matrix output.' },
     { name: 'shard', kind: 'string', validate: validShard, description: 'Handle only part i of n of the images, e.g. 2/4 (from the matrix output of mode plan).' }
@@ -22686,6 +22699,121 @@ function inventory_fileReader(root, fs) {
 
 // EXTERNAL MODULE: ./node_modules/semver/index.js
 var semver = __nccwpck_require__(2088);
+;// CONCATENATED MODULE: ./lib/docker-config.js
+/**
+ * Our own DOCKER_CONFIG: the user's docker config is never modified
+ * (DESIGN.md, trust boundaries). Every docker command we run and the registry
+ * engine read this private directory instead; `docker login` writes there; it
+ * is removed at the end of the run and, for the action, by the post step too,
+ * so a cancelled or killed run leaves no credentials behind.
+ *
+ * It is seeded from the user's directory so existing logins, credential
+ * helpers, contexts, CLI plugins and buildx builders still work: config.json
+ * is copied (byte for byte unless a change below is needed), every other entry
+ * (cli-plugins, buildx, contexts, …) is linked, not copied.
+ *
+ * With a `credsStore` (or `credHelpers`) in the user's config, `docker login`
+ * would store our password in the user's keychain, overwriting the user's own
+ * login for that host; for the hosts we log in to, the copy sets
+ * `credHelpers[host]` to "" (docker's "use the file store"), so our logins
+ * stay in our file.
+ */
+
+
+
+
+/** Every private directory's name starts with this; removal refuses anything else. */
+const PRIVATE_CONFIG_PREFIX = 'image-mirror-docker-';
+/** A file only our private directories hold; removal refuses a directory without it. */
+const MARKER = '.image-mirror-private-config';
+/** The key `docker login docker.io` stores Docker Hub credentials under. */
+const DOCKER_HUB_LOGIN_KEY = 'https://index.docker.io/v1/';
+function createPrivateDockerConfig(options) {
+    const dir = external_node_fs_namespaceObject.mkdtempSync(external_node_path_namespaceObject.join(options.tempDir ?? external_node_os_namespaceObject.tmpdir(), PRIVATE_CONFIG_PREFIX));
+    try {
+        external_node_fs_namespaceObject.chmodSync(dir, 0o700);
+        external_node_fs_namespaceObject.writeFileSync(external_node_path_namespaceObject.join(dir, MARKER), 'Created by image-mirror for its own docker logins; removed at the end of the run.\n', { mode: 0o600 });
+        seed(dir, external_node_path_namespaceObject.resolve(options.userDir), options.loginHosts);
+    }
+    catch (error) {
+        external_node_fs_namespaceObject.rmSync(dir, { recursive: true, force: true });
+        throw error;
+    }
+    return { dir, remove: () => removePrivateDockerConfig(dir) };
+}
+/**
+ * Removes a private directory made by `createPrivateDockerConfig`; anything
+ * else (a path from a tampered state, the user's own directory) is left alone.
+ * Links inside it are removed, never followed. Returns whether it removed it.
+ */
+function removePrivateDockerConfig(dir) {
+    const resolved = external_node_path_namespaceObject.resolve(dir);
+    if (!external_node_path_namespaceObject.basename(resolved).startsWith(PRIVATE_CONFIG_PREFIX))
+        return false;
+    let stat;
+    try {
+        stat = external_node_fs_namespaceObject.lstatSync(resolved);
+    }
+    catch {
+        return false;
+    }
+    if (!stat.isDirectory() || !external_node_fs_namespaceObject.existsSync(external_node_path_namespaceObject.join(resolved, MARKER)))
+        return false;
+    // fs.rmSync never follows symbolic links: the linked user entries stay untouched.
+    external_node_fs_namespaceObject.rmSync(resolved, { recursive: true, force: true });
+    return true;
+}
+function seed(dir, userDir, loginHosts) {
+    let entries;
+    try {
+        entries = external_node_fs_namespaceObject.readdirSync(userDir, { withFileTypes: true });
+    }
+    catch {
+        return; // No docker config yet: ours starts empty.
+    }
+    for (const entry of entries) {
+        const from = external_node_path_namespaceObject.join(userDir, entry.name);
+        if (entry.name === 'config.json') {
+            external_node_fs_namespaceObject.writeFileSync(external_node_path_namespaceObject.join(dir, 'config.json'), seededConfig(external_node_fs_namespaceObject.readFileSync(from), loginHosts), { mode: 0o600 });
+        }
+        else if (entry.name !== MARKER && !entry.name.startsWith('config.json')) {
+            // cli-plugins (buildx), buildx builders, contexts: shared, not copied; docker writes credentials only to config.json.
+            external_node_fs_namespaceObject.symlinkSync(from, external_node_path_namespaceObject.join(dir, entry.name));
+        }
+    }
+}
+/** The user's config.json, with credential helpers bypassed for the hosts we log in to (and unchanged otherwise). */
+function seededConfig(bytes, loginHosts) {
+    let config;
+    try {
+        const parsed = JSON.parse(bytes.toString('utf8'));
+        if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+            return bytes;
+        config = parsed;
+    }
+    catch {
+        return bytes; // docker will say what is wrong with it.
+    }
+    const helpers = typeof config.credHelpers === 'object' && config.credHelpers !== null ? config.credHelpers : undefined;
+    if (typeof config.credsStore !== 'string' && helpers === undefined)
+        return bytes;
+    const bypass = {};
+    for (const host of loginHosts)
+        for (const key of loginKeys(host))
+            bypass[key] = '';
+    if (Object.keys(bypass).length === 0)
+        return bytes;
+    return Buffer.from(`${JSON.stringify({ ...config, credHelpers: { ...helpers, ...bypass } }, null, '\t')}\n`);
+}
+/** The keys `docker login <host>` stores a login under. */
+function loginKeys(host) {
+    return host === DOCKER_HUB ? [DOCKER_HUB_LOGIN_KEY, 'docker.io', 'index.docker.io'] : [host];
+}
+/** The user's docker config directory, as docker finds it. */
+function userDockerConfigDir(env) {
+    return env.DOCKER_CONFIG || external_node_path_namespaceObject.join(env.HOME || external_node_os_namespaceObject.homedir(), '.docker');
+}
+
 ;// CONCATENATED MODULE: ./lib/settings.js
 /**
  * The one place inputs are read and validated. The action reads them with
@@ -22696,6 +22824,7 @@ var semver = __nccwpck_require__(2088);
  * (defaults come from the table, nowhere else); `buildSettings` adds the checks
  * that span inputs or look at the file system and shapes the result.
  */
+
 
 
 
@@ -22740,11 +22869,14 @@ function buildSettings(read, context) {
     };
     const targetCredentials = credentials('username', 'password');
     const sourceCredentials = credentials('source-username', 'source-password');
+    const bundle = bundleSettings(input, outputRoots, context);
     let shard;
     if (input.shard !== undefined) {
         const [index, count] = input.shard.split('/').map(Number);
         shard = { index, count };
     }
+    checkPlatformsEngine(input);
+    const buildkit = parseBuildKitVariable(context.env.DOCKER_BUILDKIT);
     // Interpolation never sees the inputs, the runner's tokens or a variable holding a credential (DESIGN.md, trust boundaries).
     const { env } = interpolationEnvironment(context.env, [targetCredentials?.password, sourceCredentials?.password]);
     return {
@@ -22772,6 +22904,8 @@ function buildSettings(read, context) {
         push: input.push,
         useMirroredBases: input['use-mirrored-bases'],
         ...(input['build-network'] !== undefined && { buildNetwork: input['build-network'] }),
+        ...(input.builder !== undefined && { builder: input.builder }),
+        ...(buildkit !== undefined && { buildkit }),
         verifyFrom: input['verify-from'],
         dryRun: input['dry-run'],
         ...(targetCredentials && { targetCredentials }),
@@ -22784,6 +22918,8 @@ function buildSettings(read, context) {
         ...(input['ca-file'] !== undefined && { caFile: input['ca-file'] }),
         platforms: input.platforms,
         copyReferrers: input['copy-referrers'],
+        ...bundle,
+        userDockerConfig: external_node_path_namespaceObject.resolve(userDockerConfigDir(context.env)),
         ...(shard && { shard }),
         shards: input.shards,
         env
@@ -22992,6 +23128,38 @@ function registryTarget(value) {
     const { registry, namespace } = parseRegistryTarget(value);
     return { text: namespace === '' ? registry : `${registry}/${namespace}`, registry, namespace };
 }
+/**
+ * Which engine copies base images: docker with engine docker, and with engine
+ * auto for the offline retags (pull: never, push: false); else the registry engine.
+ */
+function copyEngine(settings) {
+    if (settings.engine === 'auto')
+        return settings.pull === 'never' || !settings.push ? 'docker' : 'registry';
+    return settings.engine;
+}
+/** `platforms` needs copies through the registry engine: with docker they would silently keep one platform. */
+function checkPlatformsEngine(input) {
+    if (input.platforms.length === 0)
+        return;
+    if (copyEngine(input) === 'registry')
+        return;
+    const why = input.engine === 'docker'
+        ? "engine 'docker' copies the daemon's platform only"
+        : input.pull === 'never'
+            ? "with pull 'never', copies are offline retags in the docker daemon, which keep one platform"
+            : "with push 'false', copies are retags in the docker daemon, which keep one platform";
+    throw new InputError(`Invalid platforms '${input.platforms.join(', ')}': ${why}; use engine 'auto' (the default) or 'registry' with pull and push left as they are, or remove platforms`, 'platforms');
+}
+/** DOCKER_BUILDKIT as docker reads it (Go's ParseBool); undefined when unset or not a boolean. */
+function parseBuildKitVariable(value) {
+    if (value === undefined)
+        return undefined;
+    if (['1', 't', 'T', 'TRUE', 'true', 'True'].includes(value))
+        return true;
+    if (['0', 'f', 'F', 'FALSE', 'false', 'False'].includes(value))
+        return false;
+    return undefined;
+}
 function failOnKinds(items) {
     const words = items.filter(item => FAIL_ON_WORDS.includes(item));
     if (words.length > 0 && items.length > 1) {
@@ -23038,6 +23206,52 @@ function settings_realpathOr(dir) {
     catch {
         return external_node_path_namespaceObject.resolve(dir);
     }
+}
+/** The bundle inputs, checked together with the mode: a path inside the workspace or the temp directory, or a URL for import. */
+function bundleSettings(input, outputRoots, context) {
+    const mode = input.mode;
+    const fromBundle = input['verify-from'] === 'bundle';
+    const toolCacheDir = external_node_path_namespaceObject.resolve(context.env.RUNNER_TOOL_CACHE ?? external_node_path_namespaceObject.join(context.tempDir, 'image-mirror-tool-cache'));
+    const written = input.bundle;
+    if (written === undefined) {
+        if (mode === 'export' || mode === 'import')
+            throw new InputError(`Input 'bundle' is required for mode '${mode}' (a directory, or a file ending in .tar)`, 'bundle');
+        if (fromBundle)
+            throw new InputError("Input 'bundle' is required with verify-from: bundle", 'bundle');
+        return { cache: input.cache, toolCacheDir };
+    }
+    if (mode !== 'export' && mode !== 'import' && !(mode === 'verify' && fromBundle)) {
+        throw new InputError(`Input 'bundle' is used by mode export, mode import and verify-from: bundle, not by mode '${mode}'${mode === 'verify' ? ' with verify-from: ' + input['verify-from'] : ''}`, 'bundle');
+    }
+    if (fromBundle && mode !== 'verify')
+        throw new InputError(`verify-from: bundle checks a bundle with mode verify, not mode '${mode}'`, 'verify-from');
+    const isUrl = /^https?:\/\//i.test(written);
+    if (isUrl && mode === 'export')
+        throw new InputError(`Invalid bundle '${redactUserInfo(written)}': mode export writes a local path, not a URL`, 'bundle');
+    const workspace = external_node_path_namespaceObject.resolve(context.workspace);
+    let bundle = written;
+    if (!isUrl) {
+        bundle = external_node_path_namespaceObject.resolve(workspace, written);
+        const tar = bundle.toLowerCase().endsWith('.tar');
+        const problem = outputPathProblem(bundle, { allowedRoots: outputRoots, expect: mode === 'export' ? (tar ? 'file' : 'directory') : 'file-or-directory' });
+        if (problem !== undefined)
+            throw new InputError(`Invalid bundle '${quoteForMessage(written)}': ${problem}`, 'bundle');
+        if (mode !== 'export' && !external_node_fs_namespaceObject.existsSync(bundle))
+            throw new InputError(`Invalid bundle '${quoteForMessage(written)}': ${bundle} does not exist`, 'bundle');
+    }
+    let bundleBaseline;
+    if (input['bundle-baseline'] !== undefined) {
+        if (mode !== 'export')
+            throw new InputError(`Input 'bundle-baseline' is used by mode export only`, 'bundle-baseline');
+        bundleBaseline = external_node_path_namespaceObject.resolve(workspace, input['bundle-baseline']);
+        const problem = outputPathProblem(bundleBaseline, { allowedRoots: outputRoots, expect: 'file-or-directory' });
+        if (problem !== undefined || !external_node_fs_namespaceObject.existsSync(bundleBaseline)) {
+            throw new InputError(`Invalid bundle-baseline '${quoteForMessage(input['bundle-baseline'])}': ${problem ?? `${bundleBaseline} does not exist`}`, 'bundle-baseline');
+        }
+        if (bundleBaseline === bundle)
+            throw new InputError('Invalid bundle-baseline: it is the bundle being written; name the earlier bundle', 'bundle-baseline');
+    }
+    return { bundle, ...(bundleBaseline !== undefined && { bundleBaseline }), cache: input.cache, toolCacheDir };
 }
 
 ;// CONCATENATED MODULE: ./lib/map/config.js
@@ -24118,661 +24332,6 @@ function matrixOutput(images, count) {
     return JSON.stringify({ shard: names });
 }
 
-;// CONCATENATED MODULE: ./lib/plan/jobs.js
-/**
- * The plan stage: turns the WHOLE plan into typed jobs (DESIGN.md, "Jobs are
- * derived from the whole plan"). Pure apart from reading Dockerfiles through
- * the reader it is given. A build is always pointed at the targets of every
- * mirrored base image, whichever shard copies them; a shard is a filter over
- * the jobs afterwards (`selectJobs`), never over the plan they came from.
- */
-
-
-
-function planJobs(plan, options) {
-    const set = { mirror: [], build: [], verify: [], blocked: [], findings: [] };
-    const baseTargets = new Map();
-    for (const image of plan.images)
-        if (image.kind === 'base' && image.mapping === 'mapped' && image.target !== null)
-            baseTargets.set(image.source, targetOf(image));
-    for (const image of plan.images) {
-        if (image.mapping !== 'mapped' || image.target === null)
-            continue;
-        const target = targetOf(image);
-        if (image.kind === 'base') {
-            if (image.source === image.target) {
-                // Already under the target: copying it onto itself could only rewrite it (a platform filter would).
-                set.findings.push({
-                    kind: 'excluded',
-                    severity: options.platforms.length > 0 ? 'warning' : 'notice',
-                    message: `${familiarName(image.ref)} is already in the target registry; it is verified, never copied onto itself${options.platforms.length > 0 ? ' (copying it with platforms would overwrite it with fewer platforms)' : ''}`,
-                    image: image.source,
-                    ...(image.origins[0] !== undefined && { file: image.origins[0].file, line: image.origins[0].line })
-                });
-            }
-            else {
-                set.mirror.push({ kind: 'mirror', image: image.source, source: image.ref, target });
-            }
-        }
-        else {
-            const job = buildJob(image, target, baseTargets, options);
-            if ('failure' in job)
-                set.blocked.push(job);
-            else {
-                set.build.push(job);
-                if (job.ignoredKeys.length > 0) {
-                    set.findings.push({
-                        kind: 'scan-note',
-                        severity: 'warning',
-                        message: `${familiarName(target)}: the build ignores the compose build key${job.ignoredKeys.length === 1 ? '' : 's'} ${job.ignoredKeys.join(', ')} (docker build of one image cannot honour ${job.ignoredKeys.length === 1 ? 'it' : 'them'})`,
-                        image: image.source,
-                        ...(image.origins[0] !== undefined && { file: image.origins[0].file, line: image.origins[0].line })
-                    });
-                }
-            }
-        }
-        set.verify.push({ kind: 'verify', image: image.source, target, source: image.ref, imageKind: image.kind });
-    }
-    return set;
-}
-/** The jobs a mode runs, for the images of one shard (all when `images` is undefined). */
-function selectJobs(jobs, mode, images) {
-    const phases = phasesOf(mode);
-    const inShard = (job) => images === undefined || images.has(job.image);
-    return {
-        mirror: phases.includes('mirror') ? jobs.mirror.filter(inShard) : [],
-        build: phases.includes('build') ? jobs.build.filter(inShard) : [],
-        verify: phases.includes('verify') ? jobs.verify.filter(inShard) : [],
-        blocked: jobs.blocked.filter(job => inShard(job) && phases.includes(job.phase)),
-        findings: jobs.findings.filter(finding => finding.image === undefined || images === undefined || images.has(finding.image))
-    };
-}
-function phasesOf(mode) {
-    switch (mode) {
-        case 'mirror':
-            return ['mirror'];
-        case 'build':
-            return ['build', 'push'];
-        case 'verify':
-            return ['verify'];
-        case 'all':
-            return ['mirror', 'build', 'push', 'verify'];
-        default:
-            return [];
-    }
-}
-function targetOf(image) {
-    return image.targetRef ?? parseReference(image.target);
-}
-function buildJob(image, target, baseTargets, options) {
-    const blocked = (message) => ({ image: image.source, phase: 'build', failure: { kind: 'unsupported', side: 'local', phase: 'build', message } });
-    const spec = image.build;
-    if (spec === undefined)
-        return blocked(`${familiarName(target)} has no build section (context and Dockerfile)`);
-    const context = external_node_path_namespaceObject.resolve(options.root, spec.context);
-    let realContext;
-    try {
-        realContext = options.readFile(context).realPath;
-    }
-    catch {
-        realContext = context;
-    }
-    if (!jobs_isInside(realContext, options.workspace))
-        return blocked(`the build context ${spec.context} is outside the workspace; it is not built`);
-    let original;
-    if (spec.dockerfileInline !== undefined) {
-        // compose dockerfile_inline, or a template rendered in memory.
-        original = spec.dockerfileInline;
-    }
-    else {
-        let dockerfile;
-        try {
-            dockerfile = options.readFile(external_node_path_namespaceObject.resolve(options.root, spec.dockerfile));
-        }
-        catch (error) {
-            return blocked(`could not read ${spec.dockerfile}: ${error instanceof Error ? error.message : String(error)}`);
-        }
-        if (!jobs_isInside(dockerfile.realPath, options.workspace))
-            return blocked(`${spec.dockerfile} is outside the workspace; it is not built`);
-        original = dockerfile.text;
-    }
-    let text = original;
-    const pullsFrom = new Set();
-    if (options.useMirroredBases && baseTargets.size > 0) {
-        text = rewriteDockerfileImages(original, reference => {
-            const parsed = tryParseReference(reference);
-            if (!('ref' in parsed))
-                return undefined;
-            const mirrored = baseTargets.get(formatReference(parsed.ref));
-            if (mirrored === undefined)
-                return undefined;
-            pullsFrom.add(mirrored.registry);
-            return familiarName(mirrored);
-        }, { file: spec.dockerfile, buildArgs: spec.args, ...(spec.target !== undefined && { target: spec.target }) }).text;
-    }
-    const network = spec.network ?? options.buildNetwork;
-    return {
-        kind: 'build',
-        image: image.source,
-        target,
-        dockerfilePath: spec.dockerfile,
-        command: {
-            context,
-            dockerfile: text,
-            tags: [target],
-            ...(spec.target !== undefined && { target: spec.target }),
-            args: spec.args,
-            ...(network !== undefined && { network }),
-            ...(spec.labels !== undefined && { labels: spec.labels }),
-            ...(spec.extraHosts !== undefined && { extraHosts: spec.extraHosts }),
-            ...(spec.shmSize !== undefined && { shmSize: spec.shmSize }),
-            ...(spec.cacheFrom !== undefined && { cacheFrom: spec.cacheFrom }),
-            ...(spec.platforms?.length === 1 && { platform: spec.platforms[0] })
-        },
-        pullsFrom: [...pullsFrom].sort(),
-        push: options.push,
-        ignoredKeys: ignoredBuildKeys(spec)
-    };
-}
-/** Compose build keys a plain `docker build` of one image cannot honour: said, never silently dropped. */
-function ignoredBuildKeys(spec) {
-    const ignored = [];
-    if ((spec.platforms?.length ?? 0) > 1)
-        ignored.push('platforms (more than one)');
-    if ((spec.secrets?.length ?? 0) > 0)
-        ignored.push('secrets');
-    if ((spec.ssh?.length ?? 0) > 0)
-        ignored.push('ssh');
-    if (Object.keys(spec.additionalContexts ?? {}).length > 0)
-        ignored.push('additional_contexts');
-    if ((spec.cacheTo?.length ?? 0) > 0)
-        ignored.push('cache_to');
-    if ((spec.tags?.length ?? 0) > 0)
-        ignored.push('tags');
-    ignored.push(...(spec.otherKeys ?? []));
-    return ignored;
-}
-function jobs_isInside(file, directory) {
-    const relative = external_node_path_namespaceObject.relative(directory, file);
-    return relative === '' || (!relative.startsWith('..') && !external_node_path_namespaceObject.isAbsolute(relative));
-}
-
-;// CONCATENATED MODULE: ./lib/report/report.js
-/**
- * The JSON report: the one contract every consumer reads (the CLI's --json,
- * the `report` output file, the job summary, the annotations, the action
- * outputs). Pure: built from the plan, the execution results and the fail-on
- * setting.
- *
- * - Every path in it (origins, finding files, paths inside messages) is
- *   relative to the repository root: extraction works relative to the scanned
- *   `path`, and `pathPrefix` (that path, from the repository root) is put in
- *   front here, once.
- * - A failure that concerns the whole run (credentials refused, a registry
- *   unreachable: one kind, side and host on several images) is one finding
- *   that counts the images it affected, not one finding per image.
- * - Build-arg values never enter the report (they may be secrets): names only.
- * - `nextSteps` says what to do, grouped ("15 base images missing: run
- *   `mode: mirror`"); text in backticks is code.
- */
-
-
-const REPORT_VERSION = 1;
-/** Failure kinds that, seen on several images with one side and host, are one problem of the run. */
-const RUN_WIDE = new Set(['unauthorized', 'denied', 'unreachable', 'rate-limited', 'cancelled', 'unsupported']);
-function buildReport(input) {
-    const prefix = normalizePrefix(input.pathPrefix);
-    const relocate = relocator(prefix, [
-        ...input.files,
-        ...input.images.flatMap(image => image.origins.map(origin => origin.file)),
-        ...input.findings.flatMap(finding => (finding.file === undefined ? [] : [finding.file])),
-        ...(input.configFile !== undefined ? [input.configFile] : [])
-    ]);
-    const resultBySource = new Map((input.results ?? []).map(result => [result.image.source, result]));
-    const images = input.images.map(image => {
-        const result = resultBySource.get(image.source);
-        const digest = result === undefined ? undefined : targetDigest(result.phases);
-        return {
-            kind: image.kind,
-            source: image.source,
-            target: image.target,
-            status: result?.status ?? plannedStatus(image, input.registry !== undefined),
-            origins: image.origins.map(origin => ({ file: relocate.file(origin.file), line: origin.line })),
-            ...(image.platforms !== undefined && { platforms: image.platforms }),
-            ...(image.build !== undefined && {
-                build: {
-                    context: relocate.file(image.build.context),
-                    dockerfile: relocate.file(image.build.dockerfile),
-                    ...(image.build.target !== undefined && { target: image.build.target }),
-                    args: Object.keys(image.build.args)
-                }
-            }),
-            ...(digest !== undefined && { digest }),
-            ...(result !== undefined && { phases: result.phases })
-        };
-    });
-    const findings = [...input.findings, ...resultFindings(input.results ?? [], input.registry)].map(finding => {
-        const classified = classify(finding, input.failOn);
-        if (classified.file !== undefined)
-            classified.file = relocate.file(classified.file);
-        classified.message = relocate.text(classified.message);
-        if (classified.suggestion !== undefined)
-            classified.suggestion = relocate.text(classified.suggestion);
-        return classified;
-    });
-    findings.sort(compareFindings);
-    const byStatus = {};
-    for (const image of images)
-        byStatus[image.status] = (byStatus[image.status] ?? 0) + 1;
-    const counts = {
-        images: images.length,
-        base: images.filter(image => image.kind === 'base').length,
-        service: images.filter(image => image.kind === 'service').length,
-        findings: findings.length,
-        errors: findings.filter(finding => finding.failsRun).length,
-        warnings: findings.filter(finding => finding.severity === 'warning').length,
-        notices: findings.filter(finding => finding.severity === 'notice').length,
-        byStatus
-    };
-    const report = {
-        version: REPORT_VERSION,
-        mode: input.mode,
-        registry: input.registry ?? null,
-        tag: input.tag ?? null,
-        dryRun: input.dryRun,
-        path: prefix,
-        verdict: verdictOf(input.mode, counts, images, input.dryRun),
-        ok: counts.errors === 0,
-        counts,
-        nextSteps: [],
-        images,
-        findings,
-        files: input.files.map(file => relocate.file(file)),
-        ...(input.registries !== undefined && { registries: input.registries })
-    };
-    report.nextSteps = nextStepsOf(report);
-    return report;
-}
-/** A reference as people write it: `postgres:15`, not `docker.io/library/postgres:15`. */
-function report_displayName(reference) {
-    const parsed = tryParseReference(reference);
-    if (!('ref' in parsed))
-        return reference;
-    // A repository without a tag (version-drift names one) stays without: no `:latest` added.
-    const tagWritten = /:[\w][\w.-]*$/.test(reference.split('/').at(-1).split('@')[0]) || reference.includes('@');
-    return familiarName(tagWritten ? parsed.ref : { registry: parsed.ref.registry, repository: parsed.ref.repository });
-}
-function report_plural(count, word, many = `${word}s`) {
-    return `${count} ${count === 1 ? word : many}`;
-}
-// ---------------------------------------------------------------- paths
-function normalizePrefix(prefix) {
-    if (prefix === undefined)
-        return '';
-    const posix = external_node_path_namespaceObject.posix.normalize(prefix.split(external_node_path_namespaceObject.sep).join('/')).replace(/\/+$/, '');
-    return posix === '.' || posix.startsWith('../') || posix === '..' ? '' : posix;
-}
-/**
- * Puts the prefix in front of a path, and of the known paths where they stand
- * in a message (`in docker-compose.yml:4`, `(src/Dockerfile:3)`). A path is
- * rewritten in text only where it stands alone, and only if it names a
- * directory or an extension, or a line follows it (a bare `Dockerfile` in
- * prose is a word, not a path).
- */
-function relocator(prefix, known) {
-    const file = (name) => (prefix === '' ? name : external_node_path_namespaceObject.posix.normalize(`${prefix}/${name}`));
-    if (prefix === '')
-        return { file, text: text => text };
-    const names = [...new Set(known)].filter(name => name !== '').sort((a, b) => b.length - a.length);
-    if (names.length === 0)
-        return { file, text: text => text };
-    const escaped = names.map(name => name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|');
-    const pattern = new RegExp(`(^|[\\s('"\`,;])(${escaped})(?=(:\\d)|$|[\\s)'"\`,;:]|\\.(?:\\s|$))`, 'g');
-    return {
-        file,
-        text: text => text.replace(pattern, (match, before, name, line) => line !== undefined || /[/.]/.test(name) ? `${before}${file(name)}` : match)
-    };
-}
-// ---------------------------------------------------------------- images
-function plannedStatus(image, mapped) {
-    if (image.mapping === 'excluded')
-        return 'skipped';
-    return image.mapping !== 'mapped' && mapped ? 'unmapped' : 'planned';
-}
-/** The digest at the target: push (not build: that is a local image ID), then mirror, then verify. */
-function targetDigest(phases) {
-    const usable = (phase) => phase !== undefined && phase.status !== 'failed' && phase.status !== 'planned' && phase.status !== 'missing' ? phase.digest : undefined;
-    for (const name of ['push', 'mirror', 'verify']) {
-        const digest = usable(phases.find(phase => phase.phase === name));
-        if (digest !== undefined)
-            return digest;
-    }
-    return undefined;
-}
-// ---------------------------------------------------------------- findings
-/**
- * `fail-on` decides what is an error: a finding of a listed kind is an error
- * (a notice such as version-drift included, when asked for), one of an
- * unlisted kind is at most a warning. Warnings never fail the run.
- */
-function classify(finding, failOn) {
-    const listed = failOn.includes(finding.kind);
-    let severity = finding.severity;
-    if (listed && severity === 'notice')
-        severity = 'error';
-    if (!listed && severity === 'error')
-        severity = 'warning';
-    return { ...finding, severity, failsRun: severity === 'error' };
-}
-/**
- * Missing and failed images become findings, so fail-on treats them like any
- * other problem. A failure of one kind, side and host on several images
- * (credentials refused, a registry down) is one finding for the run.
- */
-function resultFindings(results, registry) {
-    const findings = [];
-    const runWide = new Map();
-    const single = [];
-    for (const result of results) {
-        if (result.status !== 'missing' && result.status !== 'failed')
-            continue;
-        const phase = [...result.phases].reverse().find(candidate => candidate.status === result.status);
-        const failure = phase?.failure;
-        if (result.status === 'failed' && failure !== undefined && RUN_WIDE.has(failure.kind)) {
-            const key = `${failure.kind}\u0000${failure.side}\u0000${failure.host ?? ''}`;
-            runWide.set(key, [...(runWide.get(key) ?? []), { result, phase }]);
-        }
-        else
-            single.push({ result, phase });
-    }
-    for (const group of runWide.values()) {
-        if (group.length === 1)
-            single.push(group[0]);
-        else
-            findings.push(runWideFinding(group));
-    }
-    for (const { result, phase } of single) {
-        const name = result.image.target ?? result.image.source;
-        const origin = result.image.origins[0];
-        findings.push({
-            kind: result.status === 'missing' ? 'missing' : 'failed',
-            severity: 'error',
-            message: result.status === 'missing' ? missingMessage(name, phase, registry) : failedMessage(result, phase),
-            image: result.image.source,
-            ...(origin !== undefined && { file: origin.file, line: origin.line }),
-            ...(phase?.suggestion !== undefined && { suggestion: phase.suggestion })
-        });
-    }
-    return findings;
-}
-function missingMessage(target, phase, registry) {
-    const where = registry ?? hostOf(target) ?? 'the registry';
-    const detail = phase?.failure?.message ?? phase?.error;
-    const extra = detail === undefined || detail.includes(target) || /^(manifest unknown|not found|missing)$/i.test(detail) ? '' : ` (${detail})`;
-    // Named below the registry the sentence names: "library/postgres:15 is not in harbor.example.com/aihpc".
-    const name = registry !== undefined && target.startsWith(`${registry}/`) ? target.slice(registry.length + 1) : report_displayName(target);
-    return `${name} is not in ${where}${extra}`;
-}
-function failedMessage(result, phase) {
-    const detail = phase?.failure?.message ?? phase?.error ?? 'unknown error';
-    const names = [result.image.target, result.image.source].filter((name) => name !== null);
-    // The failure's own message usually names the image already ("push x: unauthorized"); say it once.
-    if (names.some(name => detail.includes(name) || detail.includes(report_displayName(name))))
-        return detail;
-    return `${phase?.phase ?? 'processing'} of ${report_displayName(names[0])} failed: ${detail}`;
-}
-function hostOf(reference) {
-    const parsed = tryParseReference(reference);
-    return 'ref' in parsed ? parsed.ref.registry : undefined;
-}
-const PHASE_VERBS = { mirror: 'mirrored', build: 'built', push: 'pushed', verify: 'verified' };
-function runWideFinding(group) {
-    const failure = group[0].phase.failure;
-    const where = failure.host ?? (failure.side === 'local' ? 'this machine' : `the ${failure.side} registry`);
-    const phases = [...new Set(group.map(problem => problem.phase?.phase ?? 'processing'))];
-    const verbs = phases.map(phase => PHASE_VERBS[phase] ?? phase).join(' or ');
-    const count = report_plural(group.length, 'image');
-    const what = {
-        unauthorized: `${where} refused the credentials`,
-        denied: `${where} denied access`,
-        unreachable: `${where} could not be reached`,
-        'rate-limited': `${where} rate-limited the run`,
-        cancelled: 'The run was cancelled',
-        unsupported: `${where} cannot do what was asked`
-    };
-    const suggestion = group.map(problem => problem.phase?.suggestion).find(value => value !== undefined);
-    return {
-        kind: 'failed',
-        severity: 'error',
-        message: `${what[failure.kind] ?? failure.message}: ${count} not ${verbs} (${failure.message})`,
-        affected: group.map(problem => report_displayName(problem.result.image.target ?? problem.result.image.source)),
-        ...(suggestion !== undefined && { suggestion })
-    };
-}
-const SEVERITY_ORDER = { error: 0, warning: 1, notice: 2 };
-function compareFindings(a, b) {
-    return (SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] ||
-        (a.file ?? '').localeCompare(b.file ?? '') ||
-        (a.line ?? 0) - (b.line ?? 0) ||
-        a.message.localeCompare(b.message));
-}
-// ---------------------------------------------------------------- verdict and next steps
-function verdictOf(mode, counts, images, dryRun) {
-    const status = (name) => counts.byStatus[name] ?? 0;
-    // What was done shows in the phases: under mode all an image mirrored and then verified ends 'verified'.
-    const reached = (name) => images.filter(image => image.phases?.some(phase => phase.status === name)).length;
-    const problems = counts.errors === 0 ? 'no problems' : report_plural(counts.errors, 'problem');
-    const inventory = `${report_plural(counts.images, 'image')} (${counts.base} base, ${counts.service} service)`;
-    if (mode === 'plan')
-        return `${inventory}, ${problems}`;
-    if (mode === 'check') {
-        return counts.errors === 0 ? `Check passed: ${inventory} mapped` : `Check failed: ${problems} in ${inventory}`;
-    }
-    if (dryRun)
-        return dryRunVerdict(images, counts, problems);
-    const verified = status('verified');
-    const expected = counts.images - status('unmapped') - status('skipped');
-    const done = [];
-    if (reached('mirrored') > 0)
-        done.push(`${reached('mirrored')} mirrored`);
-    if (reached('already-present') > 0)
-        done.push(`${reached('already-present')} already present`);
-    if (reached('built') > 0)
-        done.push(`${reached('built')} built`);
-    if (reached('pushed') > 0)
-        done.push(`${reached('pushed')} pushed`);
-    if (status('missing') > 0)
-        done.push(`${status('missing')} missing`);
-    if (status('failed') > 0)
-        done.push(`${status('failed')} failed`);
-    if (status('unmapped') > 0)
-        done.push(`${status('unmapped')} unmapped`);
-    if (status('skipped') > 0)
-        done.push(`${status('skipped')} skipped`);
-    const head = mode === 'verify' || mode === 'all' ? `${verified}/${expected} images verified` : `${report_plural(counts.images, 'image')}`;
-    return `${head}${done.length > 0 ? ` (${done.join(', ')})` : ''}${counts.errors > 0 ? `, ${problems}` : ''}`;
-}
-/** "Dry run: would mirror 15 base images, build and push 5 service images and verify 20 images; nothing was changed". */
-function dryRunVerdict(images, counts, problems) {
-    const would = (phase) => images.filter(image => image.phases?.some(p => p.phase === phase && p.status === 'planned')).length;
-    const parts = [];
-    if (would('mirror') > 0)
-        parts.push(`mirror ${report_plural(would('mirror'), 'base image')}`);
-    if (would('build') > 0)
-        parts.push(`${would('push') > 0 ? 'build and push' : 'build'} ${report_plural(would('build'), 'service image')}`);
-    else if (would('push') > 0)
-        parts.push(`push ${report_plural(would('push'), 'service image')}`);
-    if (would('verify') > 0)
-        parts.push(`verify ${report_plural(would('verify'), 'image')}`);
-    const what = parts.length === 0 ? 'nothing to do' : `would ${report_joinAnd(parts)}`;
-    return `Dry run: ${what}${counts.errors > 0 ? `; ${problems}` : ''}`;
-}
-function report_joinAnd(parts) {
-    if (parts.length <= 1)
-        return parts.join('');
-    return `${parts.slice(0, -1).join(', ')} and ${parts.at(-1)}`;
-}
-/** What to do next, grouped: one line per kind of problem, counted. */
-function nextStepsOf(report) {
-    const steps = [];
-    const registry = report.registry === null ? 'the registry' : `\`${report.registry}\``;
-    const errors = report.findings.filter(finding => finding.failsRun);
-    const ofKind = (kind) => errors.filter(finding => finding.kind === kind);
-    const count = (findings, word, many) => report_plural(findings.length, word, many);
-    for (const finding of ofKind('failed').filter(candidate => candidate.affected !== undefined)) {
-        steps.push(`${finding.message.replace(/ \(.*\)$/, '')}.${finding.suggestion !== undefined ? ` ${report_firstLine(finding.suggestion)}` : ''}`);
-    }
-    const missing = report.images.filter(image => image.status === 'missing');
-    const missingBase = missing.filter(image => image.kind === 'base');
-    const missingService = missing.filter(image => image.kind === 'service');
-    if (missingBase.length > 0) {
-        steps.push(`${report_plural(missingBase.length, 'base image')} missing from ${registry}: run \`mode: mirror\` (or \`mode: all\`) to copy ${missingBase.length === 1 ? 'it' : 'them'}.`);
-    }
-    if (missingService.length > 0) {
-        const tag = report.tag === null ? '' : ` with \`tag: ${report.tag}\``;
-        steps.push(`${report_plural(missingService.length, 'service image')} missing from ${registry}: run \`mode: build\`${tag} to build and push ${missingService.length === 1 ? 'it' : 'them'}.`);
-    }
-    const failed = ofKind('failed').filter(candidate => candidate.affected === undefined);
-    if (failed.length > 0)
-        steps.push(`${count(failed, 'image')} failed: each error and its fix is under Failed images below; fix them and run again.`);
-    const mapping = [
-        ['invalid-config', 'mapping file or input error'],
-        ['unmapped', 'image has no mapping rule'],
-        ['collision', 'target collision'],
-        ['tag-policy', 'tag policy violation'],
-        ['invalid-file', 'file could not be read'],
-        ['unresolved-variable', 'unresolved variable'],
-        ['invalid-reference', 'invalid image reference'],
-        ['version-drift', 'image has several versions in use'],
-        ['excluded', 'excluded image']
-    ];
-    const fixes = {
-        'invalid-config': 'fix the file or input it names',
-        unmapped: 'add the suggested rules to the mapping file',
-        collision: 'add the suggested rules so each image gets its own target',
-        'tag-policy': 'pin the tags as suggested, or change the policy',
-        'invalid-file': 'fix the file',
-        'unresolved-variable': 'set the variable in an env file, or give it a default',
-        'invalid-reference': 'fix the reference',
-        'version-drift': 'settle on one version each',
-        excluded: 'remove the exclude rule or the reference'
-    };
-    for (const [kind, noun] of mapping) {
-        const found = ofKind(kind);
-        if (found.length === 0)
-            continue;
-        const [word, ...rest] = noun.split(' ');
-        const phrase = rest[0] === 'has' || rest[0] === 'could'
-            ? `${count(found, word)} ${found.length === 1 ? rest.join(' ') : rest.join(' ').replace(/^has /, 'have ')}`
-            : `${count(found, noun)}`;
-        steps.push(`${capitalize(phrase)}: ${fixes[kind]}.`);
-    }
-    if (report.dryRun && report.ok)
-        steps.push('Nothing was changed: run again without `dry-run: true` to do it.');
-    return steps;
-}
-function report_firstLine(text) {
-    const line = text.split('\n')[0].trim();
-    return /[.:!?]$/.test(line) ? line : `${line}.`;
-}
-function capitalize(text) {
-    return text.charAt(0).toUpperCase() + text.slice(1);
-}
-
-;// CONCATENATED MODULE: ./lib/deploy/compose-output.js
-/**
- * The deployment compose file (`compose-output`): each scanned compose file
- * with every service image pointing at its target, for `docker compose pull`
- * on a machine that reaches only the private registry. All or nothing per
- * project: an image that cannot be resolved or has no target stops that
- * project's files from being written, with a finding, rather than leaving a
- * half-mapped file.
- *
- * It works on the compose projects the inventory loaded (never loading them
- * again), so it reads exactly what was scanned: a template
- * (`docker-compose.yml.tpl`) is written rendered, placeholders filled and
- * nothing else changed, under the name it renders to.
- */
-
-
-
-
-
-/** Pure: the rewritten files, or findings saying why a project was not written. */
-function renderDeploymentCompose(input) {
-    const targetBySource = new Map(input.plan.images.map(image => [image.source, image.target]));
-    const files = new Map();
-    const findings = [];
-    for (const project of input.projects) {
-        const first = project.inputs[0];
-        if (first === undefined)
-            continue;
-        const images = new Map();
-        const problems = [];
-        for (const service of project.services) {
-            const text = service.image?.text ?? (service.build !== undefined ? defaultServiceImageName(project.name, service.name) : undefined);
-            if (text === undefined)
-                continue;
-            const origin = service.image?.origin ?? service.build?.origin;
-            const parsed = tryParseReference(text);
-            const target = 'ref' in parsed ? targetBySource.get(formatReference(parsed.ref)) : undefined;
-            if (target === undefined || target === null) {
-                problems.push({
-                    kind: 'unmapped',
-                    severity: 'error',
-                    message: `compose-output: ${first} was not written because service '${service.name}' (${text}) has no target image`,
-                    ...(origin !== undefined && { file: origin.file, line: origin.line }),
-                    suggestion: 'Map the image (see the unmapped and invalid-reference findings), then run again'
-                });
-                continue;
-            }
-            images.set(service.name, target);
-        }
-        if (project.findings.some(finding => finding.severity === 'error')) {
-            problems.push({
-                kind: 'invalid-file',
-                severity: 'error',
-                message: `compose-output: ${first} was not written because it has errors (see the other findings)`,
-                file: first
-            });
-        }
-        if (problems.length > 0) {
-            findings.push(...problems);
-            continue;
-        }
-        for (const file of project.inputs) {
-            if (files.has(file))
-                continue;
-            const text = project.texts.get(file);
-            if (text === undefined)
-                continue;
-            const rewritten = rewriteComposeImages(text, images, file);
-            findings.push(...rewritten.findings);
-            files.set(file, { from: file, name: renderedPath(file) ?? file, text: rewritten.text });
-        }
-    }
-    return { files: [...files.values()], findings };
-}
-/** Writes the rendered files; returns the paths written. */
-function writeDeploymentCompose(input) {
-    const { files, findings } = renderDeploymentCompose(input);
-    const paths = [];
-    for (const file of files) {
-        const destination = files.length === 1 ? input.output : external_node_path_namespaceObject.join(input.output, file.name);
-        try {
-            // Never through a symlink, never outside the workspace or the temp directory.
-            writeOutputFile(destination, file.text, { allowedRoots: input.allowedRoots });
-            paths.push(destination);
-        }
-        catch (error) {
-            if (!(error instanceof OutputPathError))
-                throw error;
-            findings.push({ kind: 'invalid-config', severity: 'error', message: `compose-output: ${error.message}` });
-        }
-    }
-    return { paths, findings };
-}
-
 ;// CONCATENATED MODULE: ./lib/engine/port.js
 /** A failure an engine knows the kind and side of. */
 class EngineFailure extends Error {
@@ -24790,99 +24349,6 @@ class EngineFailure extends Error {
 /** A context that records nowhere and cannot be cancelled, for callers outside the execute stage (benchmarks). */
 function detachedContext() {
     return { signal: new AbortController().signal, record: () => undefined };
-}
-
-;// CONCATENATED MODULE: ./lib/engine/retry.js
-/**
- * Retries with exponential backoff and full jitter, shared by both engines.
- * Only what the caller classifies as transient is retried; every loop is
- * bounded by `attempts`, and an AbortSignal ends the wait between attempts at
- * once (no attempt starts after it fired).
- */
-const DEFAULT_RETRY = { attempts: 4, baseDelayMs: 500, maxDelayMs: 15000 };
-async function withRetry(operation, policy, hooks) {
-    const sleep = hooks.sleep ?? abortableSleep;
-    const random = hooks.random ?? Math.random;
-    for (let attempt = 1;; attempt += 1) {
-        hooks.signal?.throwIfAborted();
-        try {
-            return await operation(attempt);
-        }
-        catch (error) {
-            if (attempt >= policy.attempts || !hooks.isTransient(error) || hooks.signal?.aborted)
-                throw error;
-            const delay = backoffDelay(attempt, policy, random, hooks.retryAfterMs?.(error));
-            hooks.onRetry?.(error, attempt, delay);
-            await sleep(delay, hooks.signal);
-        }
-    }
-}
-/** Waits `ms`, or rejects with the signal's reason as soon as it aborts. */
-function abortableSleep(ms, signal) {
-    return new Promise((resolve, reject) => {
-        if (signal?.aborted) {
-            reject(signal.reason);
-            return;
-        }
-        const onAbort = () => {
-            clearTimeout(timer);
-            reject(signal?.reason);
-        };
-        const timer = setTimeout(() => {
-            signal?.removeEventListener('abort', onAbort);
-            resolve();
-        }, ms);
-        signal?.addEventListener('abort', onAbort, { once: true });
-    });
-}
-/** Full jitter: a random wait in [0, min(max, base·2^(attempt-1))], unless the server named one. */
-function backoffDelay(attempt, policy, random, serverDelayMs) {
-    if (serverDelayMs !== undefined && Number.isFinite(serverDelayMs) && serverDelayMs >= 0)
-        return Math.min(serverDelayMs, policy.maxDelayMs);
-    const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
-    return Math.round(random() * ceiling);
-}
-
-;// CONCATENATED MODULE: ./lib/engine/registry/endpoint.js
-/**
- * Where a registry name is served: `docker.io` by `https://registry-1.docker.io`,
- * Docker Hub reads optionally by a `registry-mirror`, loopback and
- * `insecure-registries` hosts over plain HTTP. Like docker, registries on a
- * loopback address (127.0.0.0/8, localhost, [::1]) default to plain HTTP, so a
- * local test registry needs no TLS set-up.
- */
-
-const DOCKER_HUB_HOST = 'registry-1.docker.io';
-/** The key docker login stores Docker Hub credentials under in config.json. */
-const DOCKER_HUB_CONFIG_KEY = 'https://index.docker.io/v1/';
-function resolveEndpoint(registry, purpose, options) {
-    if (registry === DOCKER_HUB && purpose === 'read' && options.registryMirror) {
-        const mirror = new URL(options.registryMirror);
-        return { registry, origin: mirror.origin, host: mirror.host, credentialKey: mirror.host };
-    }
-    const host = registry === DOCKER_HUB ? DOCKER_HUB_HOST : registry;
-    const scheme = isPlainHttp(host, options.insecureRegistries) ? 'http' : 'https';
-    return { registry, origin: `${scheme}://${host}`, host, credentialKey: registry };
-}
-function isPlainHttp(host, insecure) {
-    if (isLoopbackHost(host))
-        return true;
-    const name = hostname(host);
-    return insecure.some(entry => {
-        const bare = entry.replace(/^https?:\/\//, '').replace(/\/+$/, '');
-        return bare === host || bare === name;
-    });
-}
-/** `127.0.0.1:5000` → `127.0.0.1`; `[::1]:5000` → `[::1]`. */
-function hostname(host) {
-    if (host.startsWith('['))
-        return host.slice(0, host.indexOf(']') + 1);
-    const colon = host.lastIndexOf(':');
-    return colon >= 0 ? host.slice(0, colon) : host;
-}
-function isLoopbackHost(host) {
-    const name = hostname(host).toLowerCase();
-    return name === 'localhost' || name === '[::1]' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(name);
 }
 
 ;// CONCATENATED MODULE: external "node:child_process"
@@ -24929,21 +24395,40 @@ function manifestInspectCommand(ref, insecure) {
 function serverPlatformCommand() {
     return { args: ['version', '--format', '{{.Server.Os}}/{{.Server.Arch}}'] };
 }
+function buildxVersionCommand() {
+    return { args: ['buildx', 'version'] };
+}
+/** Client and server versions as JSON; without a daemon, docker prints the client part and fails. */
+function dockerVersionCommand() {
+    return { args: ['version', '--format', '{{json .}}'] };
+}
 /**
  * Names docker itself reads from its environment: a build arg with such a name
  * cannot travel in the environment without changing how docker runs.
  */
 const RESERVED_ENVIRONMENT = /^(?:PATH|HOME|USER|TMPDIR|SHELL|DOCKER_\w*|BUILDKIT_\w*|BUILDX_\w*|HTTPS?_PROXY|NO_PROXY|https?_proxy|no_proxy|SSL_CERT_\w*|XDG_\w*|LD_\w*|GCONV_PATH|GLIBC_TUNABLES|MALLOC_\w*|HOSTALIASES|LOCALDOMAIN|RES_OPTIONS|RESOLV_\w*|NLSPATH|TZDIR|GODEBUG|GOGC|GOMAXPROCS|GOMEMLIMIT|GOTRACEBACK)$/;
-function buildCommand(options) {
-    const args = ['build', '-f', '-'];
+/**
+ * The build, for the builder it names: `docker buildx build` (with `--load`,
+ * or `--push` and `--metadata-file`), `DOCKER_BUILDKIT=1 docker build`, or
+ * `DOCKER_BUILDKIT=0 docker build`. Every variant reads the Dockerfile from
+ * stdin and build-arg values from its environment.
+ */
+function buildCommand(options, extra = {}) {
+    const kind = options.builder?.kind;
+    const args = kind === 'buildx' ? ['buildx', 'build', ...(options.builder?.name !== undefined ? ['--builder', options.builder.name] : [])] : ['build'];
+    if (kind === 'buildx' || kind === 'buildkit')
+        args.push('--progress', 'plain');
+    args.push('-f', '-');
     for (const tag of options.tags)
         args.push('-t', familiarName(tag));
     if (options.target !== undefined)
         args.push('--target', options.target);
     if (options.network !== undefined)
         args.push('--network', options.network);
-    if (options.platform !== undefined)
-        args.push('--platform', options.platform);
+    if (kind === 'buildx' && options.network === 'host')
+        args.push('--allow', 'network.host');
+    if (options.platforms !== undefined && options.platforms.length > 0)
+        args.push('--platform', options.platforms.join(','));
     for (const [name, value] of Object.entries(options.labels ?? {}))
         args.push('--label', `${name}=${value}`);
     for (const host of options.extraHosts ?? [])
@@ -24952,6 +24437,12 @@ function buildCommand(options) {
         args.push('--shm-size', options.shmSize);
     for (const source of options.cacheFrom ?? [])
         args.push('--cache-from', source);
+    for (const destination of options.cacheTo ?? [])
+        args.push('--cache-to', destination);
+    for (const entry of options.ssh ?? [])
+        args.push('--ssh', entry);
+    for (const [name, value] of Object.entries(options.contexts ?? {}))
+        args.push('--build-context', `${name}=${value}`);
     const env = {};
     for (const [name, value] of Object.entries(options.args)) {
         if (RESERVED_ENVIRONMENT.test(name)) {
@@ -24963,8 +24454,22 @@ function buildCommand(options) {
             env[name] = value;
         }
     }
+    if (kind === 'buildx') {
+        args.push(options.push === true ? '--push' : '--load');
+        if (extra.metadataFile !== undefined)
+            args.push('--metadata-file', extra.metadataFile);
+    }
     args.push(options.context);
-    return { args, input: options.dockerfile, ...(Object.keys(env).length > 0 && { env }), streamOutput: true };
+    // The legacy and built-in BuildKit builders are chosen by the environment of the one docker process.
+    const shownEnv = kind === 'buildkit' ? { DOCKER_BUILDKIT: '1' } : kind === 'legacy' ? { DOCKER_BUILDKIT: '0' } : undefined;
+    const allEnv = { ...env, ...shownEnv };
+    return {
+        args,
+        input: options.dockerfile,
+        ...(Object.keys(allEnv).length > 0 && { env: allEnv }),
+        ...(shownEnv !== undefined && { shownEnv }),
+        streamOutput: true
+    };
 }
 /**
  * The command as a person reads it: shell-quoted where needed, a value given
@@ -24978,9 +24483,11 @@ function displayCommand(command) {
         shown.push(previous === '--build-arg' && arg.includes('=') ? `${arg.slice(0, arg.indexOf('='))}=…` : arg);
     }
     let line = formatDockerCommand(shown);
-    if (command.args[0] === 'build' && command.input !== undefined)
+    const isBuild = command.args[0] === 'build' || (command.args[0] === 'buildx' && command.args[1] === 'build');
+    if (isBuild && command.input !== undefined)
         line += ' < Dockerfile';
-    return line;
+    const variables = Object.entries(command.shownEnv ?? {}).map(([name, value]) => `${name}=${quoteArgument(value)} `);
+    return variables.join('') + line;
 }
 /** `docker pull postgres:15-alpine`, with arguments holding spaces or quotes shell-quoted. */
 function formatDockerCommand(args) {
@@ -25199,6 +24706,1125 @@ function kindOf(error, build) {
     return 'other';
 }
 
+;// CONCATENATED MODULE: ./lib/engine/docker/builder.js
+/**
+ * Which builder a service image build runs on, detected, never assumed
+ * (issue 11, "Builds as on GitHub's runners"):
+ *
+ * 1. `docker buildx build` when the buildx plugin answers `docker buildx
+ *    version` (GitHub's runners; `docker/setup-buildx-action`), on the builder
+ *    the `builder` input names, else buildx's current one;
+ * 2. else BuildKit through `DOCKER_BUILDKIT=1 docker build`, when the docker
+ *    CLI still has BuildKit built in (CLIs before 23.0, such as Debian's
+ *    20.10: from 23.0 on, BuildKit needs the buildx plugin) and the daemon
+ *    speaks it (Linux, 18.09 or later);
+ * 3. else the legacy builder, `DOCKER_BUILDKIT=0 docker build`.
+ *
+ * `DOCKER_BUILDKIT=0` in the environment asks for the legacy builder, as it
+ * does for docker itself. What each builder honours of the compose build keys
+ * is data (`BUILDER_FEATURES`), read by the plan stage.
+ */
+
+
+
+
+
+
+
+
+const BUILDER_FEATURES = {
+    buildx: { secretsAndSsh: true, namedContexts: true, multiPlatform: true, cacheExport: true, shmSize: true, namedNetworks: false, frontend: true },
+    // The daemon's built-in BuildKit through the 20.10 CLI: no --build-context, no --cache-to, and --shm-size is not passed on.
+    buildkit: { secretsAndSsh: true, namedContexts: false, multiPlatform: false, cacheExport: false, shmSize: false, namedNetworks: false, frontend: true },
+    legacy: { secretsAndSsh: false, namedContexts: false, multiPlatform: false, cacheExport: false, shmSize: true, namedNetworks: true, frontend: false }
+};
+const BUILDER_NAMES = {
+    buildx: 'BuildKit through docker buildx',
+    buildkit: "the daemon's built-in BuildKit",
+    legacy: 'the legacy builder'
+};
+/** The first docker CLI release whose `docker build` needs the buildx plugin for BuildKit. */
+const BUILDX_ONLY_FROM_MAJOR = 23;
+async function detectBuilder(cli, options = {}) {
+    const run = (command) => cli.run(command, options.signal !== undefined ? { signal: options.signal } : {});
+    if (options.buildkit === false && options.name === undefined) {
+        return { kind: 'legacy', description: `${BUILDER_NAMES.legacy} (DOCKER_BUILDKIT=0 docker build): DOCKER_BUILDKIT=0 in the environment asks for it` };
+    }
+    let buildxFailure;
+    try {
+        const version = (await run(buildxVersionCommand())).stdout.trim();
+        const shown = /\bv?\d+\.\d+\.\d+\S*/.exec(version)?.[0] ?? (version.split('\n')[0] || 'unknown version');
+        const on = options.name !== undefined ? `builder ${options.name}` : "buildx's current builder";
+        return { kind: 'buildx', ...(options.name !== undefined && { name: options.name }), description: `${BUILDER_NAMES.buildx} ${shown} (docker buildx build, ${on})` };
+    }
+    catch (error) {
+        if (error instanceof DockerNotFoundError) {
+            return { kind: 'legacy', description: `${BUILDER_NAMES.legacy}: ${error.message}`, ...(options.name !== undefined && { problem: `the builder input names ${options.name}, but ${error.message}` }) };
+        }
+        buildxFailure = error instanceof DockerCommandError ? error.reason : String(error);
+    }
+    if (options.name !== undefined) {
+        return {
+            kind: 'legacy',
+            description: `${BUILDER_NAMES.legacy}: docker buildx is not installed`,
+            problem: `the builder input names the buildx builder ${options.name}, but docker buildx is not installed here (docker buildx version: ${buildxFailure}); install buildx (docker/setup-buildx-action) or remove the builder input`
+        };
+    }
+    const { client, server } = await versions(run);
+    const clientMajor = majorOf(client);
+    if (clientMajor === undefined) {
+        return { kind: 'legacy', description: `${BUILDER_NAMES.legacy} (DOCKER_BUILDKIT=0 docker build): docker buildx is not installed and the docker CLI's version is unknown` };
+    }
+    if (clientMajor >= BUILDX_ONLY_FROM_MAJOR) {
+        return {
+            kind: 'legacy',
+            description: `${BUILDER_NAMES.legacy} (DOCKER_BUILDKIT=0 docker build): the docker CLI ${client} builds with BuildKit only through the buildx plugin, which is not installed`
+        };
+    }
+    if (server !== undefined && !serverSpeaksBuildKit(server)) {
+        return { kind: 'legacy', description: `${BUILDER_NAMES.legacy} (DOCKER_BUILDKIT=0 docker build): the docker daemon (${server.os} ${server.version}) has no BuildKit` };
+    }
+    return { kind: 'buildkit', description: `${BUILDER_NAMES.buildkit} (DOCKER_BUILDKIT=1 docker build, docker CLI ${client} without buildx)` };
+}
+async function versions(run) {
+    let stdout;
+    try {
+        stdout = (await run(dockerVersionCommand())).stdout;
+    }
+    catch (error) {
+        // Without a daemon, docker prints the client part and fails: the client's version still counts.
+        if (!(error instanceof DockerCommandError))
+            return {};
+        stdout = error.stdout;
+    }
+    let parsed;
+    try {
+        parsed = JSON.parse(stdout.trim().split('\n')[0] ?? '');
+    }
+    catch {
+        return {};
+    }
+    const client = typeof parsed.Client?.Version === 'string' ? parsed.Client.Version : undefined;
+    const os = parsed.Server?.Os;
+    const version = parsed.Server?.Version;
+    return { ...(client !== undefined && { client }), ...(typeof os === 'string' && typeof version === 'string' && { server: { os, version } }) };
+}
+function majorOf(version) {
+    const match = /^v?(\d+)\.(\d+)/.exec(version ?? '');
+    return match === null ? undefined : Number(match[1]);
+}
+/** Linux daemons from 18.09 on serve BuildKit sessions. */
+function serverSpeaksBuildKit(server) {
+    const match = /^v?(\d+)\.(\d+)/.exec(server.version);
+    if (match === null || server.os !== 'linux')
+        return false;
+    const major = Number(match[1]);
+    const minor = Number(match[2]);
+    return major > 18 || (major === 18 && minor >= 9);
+}
+/** The end of a build's output kept for its failure: its last lines, as the summary shows them. */
+const TAIL_LINES = 40;
+const TAIL_CHARS = 4000;
+/** Stand-in for buildx's metadata file in a dry run: the real run makes a temporary one. */
+const METADATA_FILE_SHOWN = '<temporary metadata file>';
+/** The build command as a dry run shows it. */
+function describeBuildCommand(request) {
+    const buildx = request.command.builder?.kind === 'buildx';
+    return displayCommand(buildCommand(request.command, buildx && request.command.push === true ? { metadataFile: METADATA_FILE_SHOWN } : {}));
+}
+/**
+ * Runs one build on its builder, streaming every line to `context.output`.
+ * A failure's log is the last lines of the interleaved output (where docker
+ * and BuildKit say what broke), not stderr then stdout. A buildx build that
+ * pushes writes `--metadata-file` to a temporary directory, read for the
+ * pushed digest and removed.
+ */
+async function runBuild(cli, request, context, inspect) {
+    const name = familiarName(request.command.tags[0]);
+    const pushes = request.command.builder?.kind === 'buildx' && request.command.push === true;
+    const metadataDir = pushes ? external_node_fs_namespaceObject.mkdtempSync(external_node_path_namespaceObject.join(external_node_os_namespaceObject.tmpdir(), 'image-mirror-build-')) : undefined;
+    const metadataFile = metadataDir === undefined ? undefined : external_node_path_namespaceObject.join(metadataDir, 'metadata.json');
+    try {
+        const command = buildCommand(request.command, metadataFile !== undefined ? { metadataFile } : {});
+        context.record(displayCommand(command).replace(metadataFile ?? '\0', METADATA_FILE_SHOWN));
+        const tail = [];
+        try {
+            await cli.run(command, {
+                signal: context.signal,
+                onLine: line => {
+                    tail.push(line);
+                    if (tail.length > TAIL_LINES)
+                        tail.shift();
+                    context.output?.(line);
+                }
+            });
+        }
+        catch (error) {
+            const failure = dockerFailure(error, 'local', `build ${name}`, { build: true });
+            const log = tailText(tail);
+            throw log === '' ? failure : new EngineFailure(failure.kind, failure.side, failure.message, { ...failure.details, log });
+        }
+        if (metadataFile !== undefined) {
+            const metadata = readMetadata(metadataFile);
+            return {
+                ...(metadata.configDigest !== undefined && { imageId: metadata.configDigest }),
+                ...(metadata.digest !== undefined && { pushedDigest: metadata.digest })
+            };
+        }
+        const built = await inspect(name).catch(() => undefined);
+        return { ...(built !== undefined && { imageId: built.id }) };
+    }
+    finally {
+        if (metadataDir !== undefined)
+            external_node_fs_namespaceObject.rmSync(metadataDir, { recursive: true, force: true });
+    }
+}
+function tailText(lines) {
+    const text = lines.join('\n').trim();
+    return text.length > TAIL_CHARS ? text.slice(-TAIL_CHARS) : text;
+}
+const builder_DIGEST = /^sha256:[a-f0-9]{64}$/;
+/** buildx's metadata: `containerimage.digest` (what was pushed) and `containerimage.config.digest`; validated, never trusted as text. */
+function readMetadata(file) {
+    let parsed;
+    try {
+        const text = external_node_fs_namespaceObject.readFileSync(file, 'utf8');
+        if (text.length > 1024 * 1024)
+            return {};
+        parsed = JSON.parse(text);
+    }
+    catch {
+        return {};
+    }
+    if (typeof parsed !== 'object' || parsed === null)
+        return {};
+    const record = parsed;
+    const digest = record['containerimage.digest'];
+    const config = record['containerimage.config.digest'];
+    return {
+        ...(typeof digest === 'string' && builder_DIGEST.test(digest) && { digest }),
+        ...(typeof config === 'string' && builder_DIGEST.test(config) && { configDigest: config })
+    };
+}
+
+;// CONCATENATED MODULE: ./lib/plan/jobs.js
+/**
+ * The plan stage: turns the WHOLE plan into typed jobs (DESIGN.md, "Jobs are
+ * derived from the whole plan"). Pure apart from reading Dockerfiles through
+ * the reader it is given. A build is always pointed at the targets of every
+ * mirrored base image, whichever shard copies them; a shard is a filter over
+ * the jobs afterwards (`selectJobs`), never over the plan they came from.
+ */
+
+
+
+
+function planJobs(plan, options) {
+    const set = { mirror: [], build: [], verify: [], blocked: [], findings: [] };
+    const baseTargets = new Map();
+    const serviceTargets = new Map();
+    for (const image of plan.images) {
+        if (image.mapping !== 'mapped' || image.target === null)
+            continue;
+        (image.kind === 'base' ? baseTargets : serviceTargets).set(image.source, targetOf(image));
+    }
+    for (const image of plan.images) {
+        if (image.mapping !== 'mapped' || image.target === null)
+            continue;
+        const target = targetOf(image);
+        if (image.kind === 'base') {
+            if (image.source === image.target) {
+                // Already under the target: copying it onto itself could only rewrite it (a platform filter would).
+                set.findings.push({
+                    kind: 'excluded',
+                    severity: options.platforms.length > 0 ? 'warning' : 'notice',
+                    message: `${familiarName(image.ref)} is already in the target registry; it is verified, never copied onto itself${options.platforms.length > 0 ? ' (copying it with platforms would overwrite it with fewer platforms)' : ''}`,
+                    image: image.source,
+                    ...(image.origins[0] !== undefined && { file: image.origins[0].file, line: image.origins[0].line })
+                });
+            }
+            else {
+                set.mirror.push({ kind: 'mirror', image: image.source, source: image.ref, target });
+            }
+        }
+        else {
+            const job = buildJob(image, target, { baseTargets, serviceTargets }, options);
+            if ('failure' in job)
+                set.blocked.push(job);
+            else {
+                set.build.push(job);
+                if (job.ignoredKeys.length > 0) {
+                    set.findings.push({
+                        kind: 'scan-note',
+                        severity: 'warning',
+                        message: `${familiarName(target)}: the build ignores the compose build key${job.ignoredKeys.length === 1 ? '' : 's'} ${job.ignoredKeys.join(', ')} (${BUILDER_NAMES[options.builder?.kind ?? 'legacy']} cannot honour ${job.ignoredKeys.length === 1 ? 'it' : 'them'})`,
+                        image: image.source,
+                        ...(image.origins[0] !== undefined && { file: image.origins[0].file, line: image.origins[0].line })
+                    });
+                }
+            }
+        }
+        set.verify.push({ kind: 'verify', image: image.source, target, source: image.ref, imageKind: image.kind });
+    }
+    return set;
+}
+/** The jobs a mode runs, for the images of one shard (all when `images` is undefined). */
+function selectJobs(jobs, mode, images) {
+    const phases = phasesOf(mode);
+    const inShard = (job) => images === undefined || images.has(job.image);
+    return {
+        mirror: phases.includes('mirror') ? jobs.mirror.filter(inShard) : [],
+        build: phases.includes('build') ? jobs.build.filter(inShard) : [],
+        verify: phases.includes('verify') ? jobs.verify.filter(inShard) : [],
+        blocked: jobs.blocked.filter(job => inShard(job) && phases.includes(job.phase)),
+        findings: jobs.findings.filter(finding => finding.image === undefined || images === undefined || images.has(finding.image))
+    };
+}
+function phasesOf(mode) {
+    switch (mode) {
+        case 'mirror':
+            return ['mirror'];
+        case 'build':
+            return ['build', 'push'];
+        case 'verify':
+            return ['verify'];
+        case 'all':
+            return ['mirror', 'build', 'push', 'verify'];
+        default:
+            return [];
+    }
+}
+function targetOf(image) {
+    return image.targetRef ?? parseReference(image.target);
+}
+function buildJob(image, target, targets, options) {
+    const blocked = (message) => ({ image: image.source, phase: 'build', failure: { kind: 'unsupported', side: 'local', phase: 'build', message } });
+    const spec = image.build;
+    if (spec === undefined)
+        return blocked(`${familiarName(target)} has no build section (context and Dockerfile)`);
+    if (options.builder?.problem !== undefined)
+        return blocked(`${familiarName(target)} is not built: ${options.builder.problem}`);
+    const features = BUILDER_FEATURES[options.builder?.kind ?? 'legacy'];
+    const context = external_node_path_namespaceObject.resolve(options.root, spec.context);
+    let realContext;
+    try {
+        realContext = options.readFile(context).realPath;
+    }
+    catch {
+        realContext = context;
+    }
+    if (!jobs_isInside(realContext, options.workspace))
+        return blocked(`the build context ${spec.context} is outside the workspace; it is not built`);
+    let original;
+    if (spec.dockerfileInline !== undefined) {
+        // compose dockerfile_inline, or a template rendered in memory.
+        original = spec.dockerfileInline;
+    }
+    else {
+        let dockerfile;
+        try {
+            dockerfile = options.readFile(external_node_path_namespaceObject.resolve(options.root, spec.dockerfile));
+        }
+        catch (error) {
+            return blocked(`could not read ${spec.dockerfile}: ${error instanceof Error ? error.message : String(error)}`);
+        }
+        if (!jobs_isInside(dockerfile.realPath, options.workspace))
+            return blocked(`${spec.dockerfile} is outside the workspace; it is not built`);
+        original = dockerfile.text;
+    }
+    const ignored = [];
+    const contexts = features.namedContexts ? namedContexts(spec, targets, options, ignored) : undefined;
+    if (!features.namedContexts && Object.keys(spec.additionalContexts ?? {}).length > 0)
+        ignored.push('additional_contexts');
+    if (contexts === null)
+        return blocked(`a build context of ${familiarName(target)} (additional_contexts) is outside the workspace; it is not built`);
+    let text = original;
+    const pullsFrom = new Set();
+    const mirrored = (reference) => {
+        const parsed = tryParseReference(reference);
+        return 'ref' in parsed ? targets.baseTargets.get(formatReference(parsed.ref)) : undefined;
+    };
+    if (options.useMirroredBases && targets.baseTargets.size > 0) {
+        // Every FROM, COPY --from, RUN --mount from and the `# syntax=` frontend: an air-gapped BuildKit build pulls nothing public.
+        text = rewriteDockerfileImages(original, reference => {
+            const to = mirrored(reference);
+            if (to === undefined)
+                return undefined;
+            pullsFrom.add(to.registry);
+            return familiarName(to);
+        }, {
+            file: spec.dockerfile,
+            buildArgs: spec.args,
+            ...(spec.target !== undefined && { target: spec.target }),
+            // A stage named after a context the build passes comes from that context, not from a registry.
+            ...(contexts !== undefined && spec.additionalContexts !== undefined && { contexts: spec.additionalContexts })
+        }).text;
+        for (const value of Object.values(contexts ?? {})) {
+            const to = value.startsWith('docker-image://') ? tryParseReference(value.slice('docker-image://'.length)) : undefined;
+            if (to !== undefined && 'ref' in to)
+                pullsFrom.add(to.ref.registry);
+        }
+    }
+    let network = spec.network ?? options.buildNetwork;
+    if (network !== undefined && !features.namedNetworks && !['default', 'host', 'none'].includes(network)) {
+        ignored.push(`network ${network} (BuildKit builds on default, host or none)`);
+        network = undefined;
+    }
+    const platforms = spec.platforms ?? [];
+    const builds = options.builder?.kind === 'buildx';
+    let platformsUsed = [];
+    if (platforms.length === 1)
+        platformsUsed = platforms;
+    else if (platforms.length > 1) {
+        if (features.multiPlatform && options.push)
+            platformsUsed = platforms;
+        else
+            ignored.push(features.multiPlatform ? 'platforms (more than one: only a build that pushes can keep them)' : 'platforms (more than one)');
+    }
+    const cacheFrom = cacheSources(spec.cacheFrom ?? [], features, ignored);
+    if ((spec.cacheTo?.length ?? 0) > 0 && !features.cacheExport)
+        ignored.push('cache_to');
+    if (spec.shmSize !== undefined && !features.shmSize)
+        ignored.push('shm_size');
+    const ssh = features.secretsAndSsh ? sshEntries(spec.ssh ?? [], options, ignored) : [];
+    if ((spec.ssh?.length ?? 0) > 0 && !features.secretsAndSsh)
+        ignored.push('ssh');
+    // build.secrets names top-level `secrets:` definitions (a file or a variable), which the inventory does not read.
+    if ((spec.secrets?.length ?? 0) > 0)
+        ignored.push(features.secretsAndSsh ? 'secrets (their top-level secrets: definitions are not read)' : 'secrets');
+    if ((spec.tags?.length ?? 0) > 0)
+        ignored.push('tags');
+    ignored.push(...(spec.otherKeys ?? []));
+    return {
+        kind: 'build',
+        image: image.source,
+        target,
+        dockerfilePath: spec.dockerfile,
+        command: {
+            context,
+            dockerfile: text,
+            tags: [target],
+            ...(spec.target !== undefined && { target: spec.target }),
+            args: spec.args,
+            ...(network !== undefined && { network }),
+            ...(platformsUsed.length > 0 && { platforms: platformsUsed }),
+            ...(spec.labels !== undefined && { labels: spec.labels }),
+            ...(spec.extraHosts !== undefined && { extraHosts: spec.extraHosts }),
+            ...(spec.shmSize !== undefined && features.shmSize && { shmSize: spec.shmSize }),
+            ...(cacheFrom.length > 0 && { cacheFrom }),
+            ...(features.cacheExport && spec.cacheTo !== undefined && spec.cacheTo.length > 0 && { cacheTo: spec.cacheTo }),
+            ...(ssh.length > 0 && { ssh }),
+            ...(contexts !== undefined && Object.keys(contexts).length > 0 && { contexts }),
+            ...(options.builder !== undefined && { builder: options.builder }),
+            ...(builds && options.push && { push: true })
+        },
+        pullsFrom: [...pullsFrom].sort(),
+        push: options.push,
+        ignoredKeys: ignored
+    };
+}
+/**
+ * compose additional_contexts for `--build-context`: a local directory as an
+ * absolute path inside the workspace (null when one is outside), an image as
+ * its mirrored target (`docker-image://`), a `service:` context as that
+ * service's target image, a URL as written.
+ */
+function namedContexts(spec, targets, options, ignored) {
+    const contexts = {};
+    for (const [name, value] of Object.entries(spec.additionalContexts ?? {})) {
+        const image = spec.contextImages?.[name];
+        if (value.startsWith('docker-image://') || value.startsWith('service:')) {
+            const to = image === undefined ? undefined : (options.useMirroredBases ? targets.baseTargets.get(image) : undefined) ?? targets.serviceTargets.get(image);
+            if (to !== undefined)
+                contexts[name] = `docker-image://${familiarName(to)}`;
+            else if (value.startsWith('docker-image://'))
+                contexts[name] = value;
+            else
+                ignored.push(`additional_contexts ${name} (service image not in the plan)`);
+        }
+        else if (value.includes('://') || /^(?:git@|github\.com\/)/.test(value)) {
+            contexts[name] = value;
+        }
+        else {
+            const directory = external_node_path_namespaceObject.resolve(options.root, value);
+            if (!jobs_isInside(realPathOf(directory, options), options.workspace))
+                return null;
+            contexts[name] = directory;
+        }
+    }
+    return contexts;
+}
+/** cache_from for the builder: every form with BuildKit's exporters; image references only (and `type=registry,ref=`) otherwise. */
+function cacheSources(entries, features, ignored) {
+    if (features.cacheExport)
+        return [...entries];
+    const sources = [];
+    for (const entry of entries) {
+        if (!entry.includes('='))
+            sources.push(entry);
+        else {
+            const fields = new Map(entry.split(',').map(field => [field.slice(0, field.indexOf('=')), field.slice(field.indexOf('=') + 1)]));
+            const ref = fields.get('ref');
+            if (fields.get('type') === 'registry' && ref !== undefined && fields.size === 2)
+                sources.push(ref);
+            else
+                ignored.push(`cache_from ${entry}`);
+        }
+    }
+    return sources;
+}
+/** compose ssh entries: `default`, `id`, or `id=path` with the path made absolute; a key outside the workspace is not passed. */
+function sshEntries(entries, options, ignored) {
+    const passed = [];
+    for (const entry of entries) {
+        const equals = entry.indexOf('=');
+        if (equals < 0) {
+            passed.push(entry);
+            continue;
+        }
+        const id = entry.slice(0, equals);
+        const paths = entry
+            .slice(equals + 1)
+            .split(',')
+            .map(file => external_node_path_namespaceObject.resolve(options.root, file));
+        if (paths.every(file => jobs_isInside(realPathOf(file, options), options.workspace)))
+            passed.push(`${id}=${paths.join(',')}`);
+        else
+            ignored.push(`ssh ${id} (its key is outside the workspace)`);
+    }
+    return passed;
+}
+/** Where a path really is (symlinks resolved); the path itself when it cannot be read (docker then says what is missing). */
+function realPathOf(file, options) {
+    try {
+        return options.readFile(file).realPath;
+    }
+    catch {
+        return file;
+    }
+}
+function jobs_isInside(file, directory) {
+    const relative = external_node_path_namespaceObject.relative(directory, file);
+    return relative === '' || (!relative.startsWith('..') && !external_node_path_namespaceObject.isAbsolute(relative));
+}
+
+;// CONCATENATED MODULE: ./lib/report/report.js
+/**
+ * The JSON report: the one contract every consumer reads (the CLI's --json,
+ * the `report` output file, the job summary, the annotations, the action
+ * outputs). Pure: built from the plan, the execution results and the fail-on
+ * setting.
+ *
+ * - Every path in it (origins, finding files, paths inside messages) is
+ *   relative to the repository root: extraction works relative to the scanned
+ *   `path`, and `pathPrefix` (that path, from the repository root) is put in
+ *   front here, once.
+ * - A failure that concerns the whole run (credentials refused, a registry
+ *   unreachable: one kind, side and host on several images) is one finding
+ *   that counts the images it affected, not one finding per image.
+ * - Build-arg values never enter the report (they may be secrets): names only.
+ * - `nextSteps` says what to do, grouped ("15 base images missing: run
+ *   `mode: mirror`"); text in backticks is code.
+ */
+
+
+const REPORT_VERSION = 1;
+/** Failure kinds that, seen on several images with one side and host, are one problem of the run. */
+const RUN_WIDE = new Set(['unauthorized', 'denied', 'unreachable', 'rate-limited', 'cancelled', 'unsupported']);
+function buildReport(input) {
+    const prefix = normalizePrefix(input.pathPrefix);
+    const relocate = relocator(prefix, [
+        ...input.files,
+        ...input.images.flatMap(image => image.origins.map(origin => origin.file)),
+        ...input.findings.flatMap(finding => (finding.file === undefined ? [] : [finding.file])),
+        ...(input.configFile !== undefined ? [input.configFile] : [])
+    ]);
+    const resultBySource = new Map((input.results ?? []).map(result => [result.image.source, result]));
+    const images = input.images.map(image => {
+        const result = resultBySource.get(image.source);
+        const digest = result === undefined ? undefined : targetDigest(result.phases);
+        return {
+            kind: image.kind,
+            source: image.source,
+            target: image.target,
+            status: result?.status ?? plannedStatus(image, input.registry !== undefined),
+            origins: image.origins.map(origin => ({ file: relocate.file(origin.file), line: origin.line })),
+            ...(image.platforms !== undefined && { platforms: image.platforms }),
+            ...(image.build !== undefined && {
+                build: {
+                    context: relocate.file(image.build.context),
+                    dockerfile: relocate.file(image.build.dockerfile),
+                    ...(image.build.target !== undefined && { target: image.build.target }),
+                    args: Object.keys(image.build.args)
+                }
+            }),
+            ...(digest !== undefined && { digest }),
+            ...(result !== undefined && { phases: result.phases })
+        };
+    });
+    const findings = [...input.findings, ...resultFindings(input.results ?? [], input.registry)].map(finding => {
+        const classified = classify(finding, input.failOn);
+        if (classified.file !== undefined)
+            classified.file = relocate.file(classified.file);
+        classified.message = relocate.text(classified.message);
+        if (classified.suggestion !== undefined)
+            classified.suggestion = relocate.text(classified.suggestion);
+        return classified;
+    });
+    findings.sort(compareFindings);
+    const byStatus = {};
+    for (const image of images)
+        byStatus[image.status] = (byStatus[image.status] ?? 0) + 1;
+    const counts = {
+        images: images.length,
+        base: images.filter(image => image.kind === 'base').length,
+        service: images.filter(image => image.kind === 'service').length,
+        findings: findings.length,
+        errors: findings.filter(finding => finding.failsRun).length,
+        warnings: findings.filter(finding => finding.severity === 'warning').length,
+        notices: findings.filter(finding => finding.severity === 'notice').length,
+        byStatus
+    };
+    const report = {
+        version: REPORT_VERSION,
+        mode: input.mode,
+        registry: input.registry ?? null,
+        tag: input.tag ?? null,
+        dryRun: input.dryRun,
+        path: prefix,
+        verdict: verdictOf(input.mode, counts, images, input.dryRun),
+        ok: counts.errors === 0,
+        counts,
+        nextSteps: [],
+        images,
+        findings,
+        files: input.files.map(file => relocate.file(file)),
+        ...(input.registries !== undefined && { registries: input.registries })
+    };
+    report.nextSteps = nextStepsOf(report);
+    return report;
+}
+/** A reference as people write it: `postgres:15`, not `docker.io/library/postgres:15`. */
+function report_displayName(reference) {
+    const parsed = tryParseReference(reference);
+    if (!('ref' in parsed))
+        return reference;
+    // A repository without a tag (version-drift names one) stays without: no `:latest` added.
+    const tagWritten = /:[\w][\w.-]*$/.test(reference.split('/').at(-1).split('@')[0]) || reference.includes('@');
+    return familiarName(tagWritten ? parsed.ref : { registry: parsed.ref.registry, repository: parsed.ref.repository });
+}
+function report_plural(count, word, many = `${word}s`) {
+    return `${count} ${count === 1 ? word : many}`;
+}
+// ---------------------------------------------------------------- paths
+function normalizePrefix(prefix) {
+    if (prefix === undefined)
+        return '';
+    const posix = external_node_path_namespaceObject.posix.normalize(prefix.split(external_node_path_namespaceObject.sep).join('/')).replace(/\/+$/, '');
+    return posix === '.' || posix.startsWith('../') || posix === '..' ? '' : posix;
+}
+/**
+ * Puts the prefix in front of a path, and of the known paths where they stand
+ * in a message (`in docker-compose.yml:4`, `(src/Dockerfile:3)`). A path is
+ * rewritten in text only where it stands alone, and only if it names a
+ * directory or an extension, or a line follows it (a bare `Dockerfile` in
+ * prose is a word, not a path).
+ */
+function relocator(prefix, known) {
+    const file = (name) => (prefix === '' ? name : external_node_path_namespaceObject.posix.normalize(`${prefix}/${name}`));
+    if (prefix === '')
+        return { file, text: text => text };
+    const names = [...new Set(known)].filter(name => name !== '').sort((a, b) => b.length - a.length);
+    if (names.length === 0)
+        return { file, text: text => text };
+    const escaped = names.map(name => name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|');
+    const pattern = new RegExp(`(^|[\\s('"\`,;])(${escaped})(?=(:\\d)|$|[\\s)'"\`,;:]|\\.(?:\\s|$))`, 'g');
+    return {
+        file,
+        text: text => text.replace(pattern, (match, before, name, line) => line !== undefined || /[/.]/.test(name) ? `${before}${file(name)}` : match)
+    };
+}
+// ---------------------------------------------------------------- images
+function plannedStatus(image, mapped) {
+    if (image.mapping === 'excluded')
+        return 'skipped';
+    return image.mapping !== 'mapped' && mapped ? 'unmapped' : 'planned';
+}
+/** The digest at the target: push (not build: that is a local image ID), then mirror, then verify. */
+function targetDigest(phases) {
+    const usable = (phase) => phase !== undefined && phase.status !== 'failed' && phase.status !== 'planned' && phase.status !== 'missing' ? phase.digest : undefined;
+    for (const name of ['push', 'mirror', 'import', 'verify']) {
+        const digest = usable(phases.find(phase => phase.phase === name));
+        if (digest !== undefined)
+            return digest;
+    }
+    return undefined;
+}
+// ---------------------------------------------------------------- findings
+/**
+ * `fail-on` decides what is an error: a finding of a listed kind is an error
+ * (a notice such as version-drift included, when asked for), one of an
+ * unlisted kind is at most a warning. Warnings never fail the run.
+ */
+function classify(finding, failOn) {
+    const listed = failOn.includes(finding.kind);
+    let severity = finding.severity;
+    if (listed && severity === 'notice')
+        severity = 'error';
+    if (!listed && severity === 'error')
+        severity = 'warning';
+    return { ...finding, severity, failsRun: severity === 'error' };
+}
+/**
+ * Missing and failed images become findings, so fail-on treats them like any
+ * other problem. A failure of one kind, side and host on several images
+ * (credentials refused, a registry down) is one finding for the run.
+ */
+function resultFindings(results, registry) {
+    const findings = [];
+    const runWide = new Map();
+    const single = [];
+    for (const result of results) {
+        if (result.status !== 'missing' && result.status !== 'failed')
+            continue;
+        const phase = [...result.phases].reverse().find(candidate => candidate.status === result.status);
+        const failure = phase?.failure;
+        if (result.status === 'failed' && failure !== undefined && RUN_WIDE.has(failure.kind)) {
+            const key = `${failure.kind}\u0000${failure.side}\u0000${failure.host ?? ''}`;
+            runWide.set(key, [...(runWide.get(key) ?? []), { result, phase }]);
+        }
+        else
+            single.push({ result, phase });
+    }
+    for (const group of runWide.values()) {
+        if (group.length === 1)
+            single.push(group[0]);
+        else
+            findings.push(runWideFinding(group));
+    }
+    for (const { result, phase } of single) {
+        const name = result.image.target ?? result.image.source;
+        const origin = result.image.origins[0];
+        findings.push({
+            kind: result.status === 'missing' ? 'missing' : 'failed',
+            severity: 'error',
+            message: result.status === 'missing' ? missingMessage(name, phase, registry) : failedMessage(result, phase),
+            image: result.image.source,
+            ...(origin !== undefined && { file: origin.file, line: origin.line }),
+            ...(phase?.suggestion !== undefined && { suggestion: phase.suggestion })
+        });
+    }
+    return findings;
+}
+function missingMessage(target, phase, registry) {
+    const where = registry ?? hostOf(target) ?? 'the registry';
+    const detail = phase?.failure?.message ?? phase?.error;
+    const extra = detail === undefined || detail.includes(target) || /^(manifest unknown|not found|missing)$/i.test(detail) ? '' : ` (${detail})`;
+    // Named below the registry the sentence names: "library/postgres:15 is not in harbor.example.com/aihpc".
+    const name = registry !== undefined && target.startsWith(`${registry}/`) ? target.slice(registry.length + 1) : report_displayName(target);
+    return `${name} is not in ${where}${extra}`;
+}
+function failedMessage(result, phase) {
+    const detail = phase?.failure?.message ?? phase?.error ?? 'unknown error';
+    const names = [result.image.target, result.image.source].filter((name) => name !== null);
+    // The failure's own message usually names the image already ("push x: unauthorized"); say it once.
+    if (names.some(name => detail.includes(name) || detail.includes(report_displayName(name))))
+        return detail;
+    return `${phase?.phase ?? 'processing'} of ${report_displayName(names[0])} failed: ${detail}`;
+}
+function hostOf(reference) {
+    const parsed = tryParseReference(reference);
+    return 'ref' in parsed ? parsed.ref.registry : undefined;
+}
+const PHASE_VERBS = { mirror: 'mirrored', build: 'built', push: 'pushed', verify: 'verified', export: 'exported', import: 'imported' };
+function runWideFinding(group) {
+    const failure = group[0].phase.failure;
+    const where = failure.host ?? (failure.side === 'local' ? 'this machine' : `the ${failure.side} registry`);
+    const phases = [...new Set(group.map(problem => problem.phase?.phase ?? 'processing'))];
+    const verbs = phases.map(phase => PHASE_VERBS[phase] ?? phase).join(' or ');
+    const count = report_plural(group.length, 'image');
+    const what = {
+        unauthorized: `${where} refused the credentials`,
+        denied: `${where} denied access`,
+        unreachable: `${where} could not be reached`,
+        'rate-limited': `${where} rate-limited the run`,
+        cancelled: 'The run was cancelled',
+        unsupported: `${where} cannot do what was asked`
+    };
+    const suggestion = group.map(problem => problem.phase?.suggestion).find(value => value !== undefined);
+    return {
+        kind: 'failed',
+        severity: 'error',
+        message: `${what[failure.kind] ?? failure.message}: ${count} not ${verbs} (${failure.message})`,
+        affected: group.map(problem => report_displayName(problem.result.image.target ?? problem.result.image.source)),
+        ...(suggestion !== undefined && { suggestion })
+    };
+}
+const SEVERITY_ORDER = { error: 0, warning: 1, notice: 2 };
+function compareFindings(a, b) {
+    return (SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] ||
+        (a.file ?? '').localeCompare(b.file ?? '') ||
+        (a.line ?? 0) - (b.line ?? 0) ||
+        a.message.localeCompare(b.message));
+}
+// ---------------------------------------------------------------- verdict and next steps
+function verdictOf(mode, counts, images, dryRun) {
+    const status = (name) => counts.byStatus[name] ?? 0;
+    // What was done shows in the phases: under mode all an image mirrored and then verified ends 'verified'.
+    const reached = (name) => images.filter(image => image.phases?.some(phase => phase.status === name)).length;
+    const problems = counts.errors === 0 ? 'no problems' : report_plural(counts.errors, 'problem');
+    const inventory = `${report_plural(counts.images, 'image')} (${counts.base} base, ${counts.service} service)`;
+    if (mode === 'plan')
+        return `${inventory}, ${problems}`;
+    if (mode === 'check') {
+        return counts.errors === 0 ? `Check passed: ${inventory} mapped` : `Check failed: ${problems} in ${inventory}`;
+    }
+    if (dryRun)
+        return dryRunVerdict(images, counts, problems);
+    const verified = status('verified');
+    const expected = counts.images - status('unmapped') - status('skipped');
+    const done = [];
+    if (reached('mirrored') > 0)
+        done.push(`${reached('mirrored')} mirrored`);
+    if (reached('already-present') > 0)
+        done.push(`${reached('already-present')} already present`);
+    if (reached('built') > 0)
+        done.push(`${reached('built')} built`);
+    if (reached('pushed') > 0)
+        done.push(`${reached('pushed')} pushed`);
+    if (reached('exported') > 0)
+        done.push(`${reached('exported')} exported`);
+    if (reached('imported') > 0)
+        done.push(`${reached('imported')} imported`);
+    if (status('missing') > 0)
+        done.push(`${status('missing')} missing`);
+    if (status('failed') > 0)
+        done.push(`${status('failed')} failed`);
+    if (status('unmapped') > 0)
+        done.push(`${status('unmapped')} unmapped`);
+    if (status('skipped') > 0)
+        done.push(`${status('skipped')} skipped`);
+    const head = mode === 'verify' || mode === 'all' ? `${verified}/${expected} images verified` : `${report_plural(counts.images, 'image')}`;
+    return `${head}${done.length > 0 ? ` (${done.join(', ')})` : ''}${counts.errors > 0 ? `, ${problems}` : ''}`;
+}
+/** "Dry run: would mirror 15 base images, build and push 5 service images and verify 20 images; nothing was changed". */
+function dryRunVerdict(images, counts, problems) {
+    const would = (phase) => images.filter(image => image.phases?.some(p => p.phase === phase && p.status === 'planned')).length;
+    const parts = [];
+    if (would('mirror') > 0)
+        parts.push(`mirror ${report_plural(would('mirror'), 'base image')}`);
+    if (would('build') > 0)
+        parts.push(`${would('push') > 0 ? 'build and push' : 'build'} ${report_plural(would('build'), 'service image')}`);
+    else if (would('push') > 0)
+        parts.push(`push ${report_plural(would('push'), 'service image')}`);
+    if (would('export') > 0)
+        parts.push(`export ${report_plural(would('export'), 'image')}`);
+    if (would('import') > 0)
+        parts.push(`import ${report_plural(would('import'), 'image')}`);
+    if (would('verify') > 0)
+        parts.push(`verify ${report_plural(would('verify'), 'image')}`);
+    const what = parts.length === 0 ? 'nothing to do' : `would ${report_joinAnd(parts)}`;
+    return `Dry run: ${what}${counts.errors > 0 ? `; ${problems}` : ''}`;
+}
+function report_joinAnd(parts) {
+    if (parts.length <= 1)
+        return parts.join('');
+    return `${parts.slice(0, -1).join(', ')} and ${parts.at(-1)}`;
+}
+/** What to do next, grouped: one line per kind of problem, counted. */
+function nextStepsOf(report) {
+    const steps = [];
+    const registry = report.registry === null ? 'the registry' : `\`${report.registry}\``;
+    const errors = report.findings.filter(finding => finding.failsRun);
+    const ofKind = (kind) => errors.filter(finding => finding.kind === kind);
+    const count = (findings, word, many) => report_plural(findings.length, word, many);
+    for (const finding of ofKind('failed').filter(candidate => candidate.affected !== undefined)) {
+        steps.push(`${finding.message.replace(/ \(.*\)$/, '')}.${finding.suggestion !== undefined ? ` ${report_firstLine(finding.suggestion)}` : ''}`);
+    }
+    const missing = report.images.filter(image => image.status === 'missing');
+    const missingBase = missing.filter(image => image.kind === 'base');
+    const missingService = missing.filter(image => image.kind === 'service');
+    if (missingBase.length > 0) {
+        steps.push(`${report_plural(missingBase.length, 'base image')} missing from ${registry}: run \`mode: mirror\` (or \`mode: all\`) to copy ${missingBase.length === 1 ? 'it' : 'them'}.`);
+    }
+    if (missingService.length > 0) {
+        const tag = report.tag === null ? '' : ` with \`tag: ${report.tag}\``;
+        steps.push(`${report_plural(missingService.length, 'service image')} missing from ${registry}: run \`mode: build\`${tag} to build and push ${missingService.length === 1 ? 'it' : 'them'}.`);
+    }
+    const failed = ofKind('failed').filter(candidate => candidate.affected === undefined);
+    if (failed.length > 0)
+        steps.push(`${count(failed, 'image')} failed: each error and its fix is under Failed images below; fix them and run again.`);
+    const mapping = [
+        ['invalid-config', 'mapping file or input error'],
+        ['unmapped', 'image has no mapping rule'],
+        ['collision', 'target collision'],
+        ['tag-policy', 'tag policy violation'],
+        ['invalid-file', 'file could not be read'],
+        ['unresolved-variable', 'unresolved variable'],
+        ['invalid-reference', 'invalid image reference'],
+        ['version-drift', 'image has several versions in use'],
+        ['excluded', 'excluded image']
+    ];
+    const fixes = {
+        'invalid-config': 'fix the file or input it names',
+        unmapped: 'add the suggested rules to the mapping file',
+        collision: 'add the suggested rules so each image gets its own target',
+        'tag-policy': 'pin the tags as suggested, or change the policy',
+        'invalid-file': 'fix the file',
+        'unresolved-variable': 'set the variable in an env file, or give it a default',
+        'invalid-reference': 'fix the reference',
+        'version-drift': 'settle on one version each',
+        excluded: 'remove the exclude rule or the reference'
+    };
+    for (const [kind, noun] of mapping) {
+        const found = ofKind(kind);
+        if (found.length === 0)
+            continue;
+        const [word, ...rest] = noun.split(' ');
+        const phrase = rest[0] === 'has' || rest[0] === 'could'
+            ? `${count(found, word)} ${found.length === 1 ? rest.join(' ') : rest.join(' ').replace(/^has /, 'have ')}`
+            : `${count(found, noun)}`;
+        steps.push(`${capitalize(phrase)}: ${fixes[kind]}.`);
+    }
+    if (report.dryRun && report.ok)
+        steps.push('Nothing was changed: run again without `dry-run: true` to do it.');
+    return steps;
+}
+function report_firstLine(text) {
+    const line = text.split('\n')[0].trim();
+    return /[.:!?]$/.test(line) ? line : `${line}.`;
+}
+function capitalize(text) {
+    return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+;// CONCATENATED MODULE: ./lib/deploy/compose-output.js
+/**
+ * The deployment compose file (`compose-output`): each scanned compose file
+ * with every service image pointing at its target, for `docker compose pull`
+ * on a machine that reaches only the private registry. All or nothing per
+ * project: an image that cannot be resolved or has no target stops that
+ * project's files from being written, with a finding, rather than leaving a
+ * half-mapped file.
+ *
+ * It works on the compose projects the inventory loaded (never loading them
+ * again), so it reads exactly what was scanned: a template
+ * (`docker-compose.yml.tpl`) is written rendered, placeholders filled and
+ * nothing else changed, under the name it renders to.
+ */
+
+
+
+
+
+/** Pure: the rewritten files, or findings saying why a project was not written. */
+function renderDeploymentCompose(input) {
+    const targetBySource = new Map(input.plan.images.map(image => [image.source, image.target]));
+    const files = new Map();
+    const findings = [];
+    for (const project of input.projects) {
+        const first = project.inputs[0];
+        if (first === undefined)
+            continue;
+        const images = new Map();
+        const problems = [];
+        for (const service of project.services) {
+            const text = service.image?.text ?? (service.build !== undefined ? defaultServiceImageName(project.name, service.name) : undefined);
+            if (text === undefined)
+                continue;
+            const origin = service.image?.origin ?? service.build?.origin;
+            const parsed = tryParseReference(text);
+            const target = 'ref' in parsed ? targetBySource.get(formatReference(parsed.ref)) : undefined;
+            if (target === undefined || target === null) {
+                problems.push({
+                    kind: 'unmapped',
+                    severity: 'error',
+                    message: `compose-output: ${first} was not written because service '${service.name}' (${text}) has no target image`,
+                    ...(origin !== undefined && { file: origin.file, line: origin.line }),
+                    suggestion: 'Map the image (see the unmapped and invalid-reference findings), then run again'
+                });
+                continue;
+            }
+            images.set(service.name, target);
+        }
+        if (project.findings.some(finding => finding.severity === 'error')) {
+            problems.push({
+                kind: 'invalid-file',
+                severity: 'error',
+                message: `compose-output: ${first} was not written because it has errors (see the other findings)`,
+                file: first
+            });
+        }
+        if (problems.length > 0) {
+            findings.push(...problems);
+            continue;
+        }
+        for (const file of project.inputs) {
+            if (files.has(file))
+                continue;
+            const text = project.texts.get(file);
+            if (text === undefined)
+                continue;
+            const rewritten = rewriteComposeImages(text, images, file);
+            findings.push(...rewritten.findings);
+            files.set(file, { from: file, name: renderedPath(file) ?? file, text: rewritten.text });
+        }
+    }
+    return { files: [...files.values()], findings };
+}
+/** Writes the rendered files; returns the paths written. */
+function writeDeploymentCompose(input) {
+    const { files, findings } = renderDeploymentCompose(input);
+    const paths = [];
+    for (const file of files) {
+        const destination = files.length === 1 ? input.output : external_node_path_namespaceObject.join(input.output, file.name);
+        try {
+            // Never through a symlink, never outside the workspace or the temp directory.
+            writeOutputFile(destination, file.text, { allowedRoots: input.allowedRoots });
+            paths.push(destination);
+        }
+        catch (error) {
+            if (!(error instanceof OutputPathError))
+                throw error;
+            findings.push({ kind: 'invalid-config', severity: 'error', message: `compose-output: ${error.message}` });
+        }
+    }
+    return { paths, findings };
+}
+
+;// CONCATENATED MODULE: ./lib/engine/docker/daemon.js
+function registryConfigCommand() {
+    return { args: ['info', '--format', '{{json .RegistryConfig}}'] };
+}
+/** The daemon's registry configuration, or undefined when docker is not there or does not answer. */
+async function daemonRegistryConfig(cli, signal) {
+    try {
+        const result = await cli.run(registryConfigCommand(), { ...(signal !== undefined && { signal }) });
+        return parseRegistryConfig(result.stdout);
+    }
+    catch {
+        return undefined;
+    }
+}
+/** Parses `{{json .RegistryConfig}}`; undefined when it is not that. */
+function parseRegistryConfig(text) {
+    let parsed;
+    try {
+        parsed = JSON.parse(text.trim());
+    }
+    catch {
+        return undefined;
+    }
+    if (typeof parsed !== 'object' || parsed === null)
+        return undefined;
+    const config = parsed;
+    const mirrors = (Array.isArray(config.Mirrors) ? config.Mirrors : [])
+        .filter((mirror) => typeof mirror === 'string' && /^https?:\/\/[^\s/@]+\/?$/.test(mirror))
+        .map(mirror => mirror.replace(/\/$/, ''));
+    const insecureRegistries = [];
+    if (typeof config.IndexConfigs === 'object' && config.IndexConfigs !== null) {
+        for (const entry of Object.values(config.IndexConfigs)) {
+            const index = entry;
+            if (index.Secure === false && typeof index.Name === 'string' && /^[a-zA-Z0-9.-]+(?::\d{1,5})?$/.test(index.Name))
+                insecureRegistries.push(index.Name);
+        }
+    }
+    return { mirrors: [...new Set(mirrors)], insecureRegistries: [...new Set(insecureRegistries)].sort() };
+}
+
+;// CONCATENATED MODULE: ./lib/engine/retry.js
+/**
+ * Retries with exponential backoff and full jitter, shared by both engines.
+ * Only what the caller classifies as transient is retried; every loop is
+ * bounded by `attempts`, and an AbortSignal ends the wait between attempts at
+ * once (no attempt starts after it fired).
+ */
+const DEFAULT_RETRY = { attempts: 4, baseDelayMs: 500, maxDelayMs: 15000 };
+async function withRetry(operation, policy, hooks) {
+    const sleep = hooks.sleep ?? abortableSleep;
+    const random = hooks.random ?? Math.random;
+    for (let attempt = 1;; attempt += 1) {
+        hooks.signal?.throwIfAborted();
+        try {
+            return await operation(attempt);
+        }
+        catch (error) {
+            if (attempt >= policy.attempts || !hooks.isTransient(error) || hooks.signal?.aborted)
+                throw error;
+            const delay = backoffDelay(attempt, policy, random, hooks.retryAfterMs?.(error));
+            hooks.onRetry?.(error, attempt, delay);
+            await sleep(delay, hooks.signal);
+        }
+    }
+}
+/** Waits `ms`, or rejects with the signal's reason as soon as it aborts. */
+function abortableSleep(ms, signal) {
+    return new Promise((resolve, reject) => {
+        if (signal?.aborted) {
+            reject(signal.reason);
+            return;
+        }
+        const onAbort = () => {
+            clearTimeout(timer);
+            reject(signal?.reason);
+        };
+        const timer = setTimeout(() => {
+            signal?.removeEventListener('abort', onAbort);
+            resolve();
+        }, ms);
+        signal?.addEventListener('abort', onAbort, { once: true });
+    });
+}
+/** Full jitter: a random wait in [0, min(max, base·2^(attempt-1))], unless the server named one. */
+function backoffDelay(attempt, policy, random, serverDelayMs) {
+    if (serverDelayMs !== undefined && Number.isFinite(serverDelayMs) && serverDelayMs >= 0)
+        return Math.min(serverDelayMs, policy.maxDelayMs);
+    const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
+    return Math.round(random() * ceiling);
+}
+
+;// CONCATENATED MODULE: ./lib/engine/registry/endpoint.js
+/**
+ * Where a registry name is served: `docker.io` by `https://registry-1.docker.io`,
+ * Docker Hub reads optionally by a `registry-mirror`, loopback and
+ * `insecure-registries` hosts over plain HTTP. Like docker, registries on a
+ * loopback address (127.0.0.0/8, localhost, [::1]) default to plain HTTP, so a
+ * local test registry needs no TLS set-up.
+ */
+
+const DOCKER_HUB_HOST = 'registry-1.docker.io';
+/** The key docker login stores Docker Hub credentials under in config.json. */
+const DOCKER_HUB_CONFIG_KEY = 'https://index.docker.io/v1/';
+function resolveEndpoint(registry, purpose, options) {
+    if (registry === DOCKER_HUB && purpose === 'read' && options.registryMirror) {
+        const mirror = new URL(options.registryMirror);
+        return { registry, origin: mirror.origin, host: mirror.host, credentialKey: mirror.host };
+    }
+    const host = registry === DOCKER_HUB ? DOCKER_HUB_HOST : registry;
+    const scheme = isPlainHttp(host, options.insecureRegistries) ? 'http' : 'https';
+    return { registry, origin: `${scheme}://${host}`, host, credentialKey: registry };
+}
+function isPlainHttp(host, insecure) {
+    if (isLoopbackHost(host))
+        return true;
+    const name = hostname(host);
+    return insecure.some(entry => {
+        const bare = entry.replace(/^https?:\/\//, '').replace(/\/+$/, '');
+        return bare === host || bare === name;
+    });
+}
+/** `127.0.0.1:5000` → `127.0.0.1`; `[::1]:5000` → `[::1]`. */
+function hostname(host) {
+    if (host.startsWith('['))
+        return host.slice(0, host.indexOf(']') + 1);
+    const colon = host.lastIndexOf(':');
+    return colon >= 0 ? host.slice(0, colon) : host;
+}
+function isLoopbackHost(host) {
+    const name = hostname(host).toLowerCase();
+    return name === 'localhost' || name === '[::1]' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(name);
+}
+
 ;// CONCATENATED MODULE: ./lib/engine/docker/local.js
 /**
  * The local daemon's images: one image by name, and the facts that explain a
@@ -25282,403 +25908,127 @@ class LocalImages {
     }
 }
 
-;// CONCATENATED MODULE: ./lib/engine/docker/manifests.js
-/**
- * `docker manifest inspect --verbose`: the manifest of an image in a registry
- * for the daemon's platform, without pulling it.
- */
-
-
-class ManifestLookup {
-    cli;
-    isInsecure;
-    platform;
-    constructor(cli, isInsecure) {
-        this.cli = cli;
-        this.isInsecure = isInsecure;
-    }
-    command(ref) {
-        return manifestInspectCommand(ref, this.isInsecure(ref.registry));
-    }
-    async inspect(ref, context) {
-        const command = this.command(ref);
-        context.record(displayCommand(command));
-        const result = await this.cli.run(command, { signal: context.signal });
-        let parsed;
-        try {
-            parsed = JSON.parse(result.stdout);
-        }
-        catch {
-            throw new Error(`unexpected output of ${displayCommand(command)}`);
-        }
-        const entries = (Array.isArray(parsed) ? parsed : [parsed]);
-        const platforms = entries
-            .map(entry => entry.Descriptor?.platform)
-            .filter((platform) => platform?.os !== undefined && platform.architecture !== undefined)
-            .map(platform => `${platform.os}/${platform.architecture}${platform.variant ? `/${platform.variant}` : ''}`);
-        let chosen = entries[0];
-        if (entries.length > 1) {
-            const daemon = await this.daemonPlatform();
-            chosen = entries.find(entry => `${entry.Descriptor?.platform?.os}/${entry.Descriptor?.platform?.architecture}` === daemon) ?? chosen;
-        }
-        const manifest = chosen?.SchemaV2Manifest ?? chosen?.OCIManifest;
-        const digest = chosen?.Descriptor?.digest;
-        if (digest === undefined)
-            throw new Error(`unexpected output of ${displayCommand(command)} for ${familiarName(ref)}`);
-        const size = manifest?.config?.size !== undefined && manifest.layers !== undefined
-            ? manifest.layers.reduce((total, layer) => total + (layer.size ?? 0), manifest.config.size)
-            : undefined;
-        return {
-            digest,
-            ...(manifest?.config?.digest !== undefined && { configDigest: manifest.config.digest }),
-            ...(size !== undefined && { size }),
-            ...(platforms.length > 0 && { platforms })
-        };
-    }
-    daemonPlatform() {
-        this.platform ??= this.cli
-            .run(serverPlatformCommand())
-            .then(result => result.stdout.trim())
-            .catch(() => 'linux/amd64');
-        return this.platform;
-    }
-}
-
-;// CONCATENATED MODULE: ./lib/engine/docker/engine.js
-
-
-
-
-
-
-
-
-
-class DockerEngine {
-    options;
-    name = 'docker';
-    cli;
-    pullPolicy;
-    pushToTarget;
-    retryPolicy;
-    credentials;
-    logins = new Map();
-    loggedIn = new Set();
-    pulls = new Map();
-    local;
-    manifests;
-    constructor(options = {}) {
-        this.options = options;
-        this.cli = options.cli ?? new DockerCli({ ...(options.env && { env: options.env }) });
-        this.pullPolicy = options.pull ?? 'missing';
-        this.pushToTarget = options.push ?? true;
-        this.retryPolicy = options.retry ?? DEFAULT_RETRY;
-        this.credentials = options.credentials ?? new Map();
-        this.local = new LocalImages(this.cli);
-        this.manifests = new ManifestLookup(this.cli, host => this.isInsecure(host));
-    }
-    // --- copy -------------------------------------------------------------
-    async prepareCopy(source, target, context) {
-        const sourceName = familiarName(source);
-        const local = this.pullPolicy === 'always' ? undefined : await this.read(() => this.local.inspect(sourceName, context), 'local', `look up ${sourceName} in the local docker daemon`);
-        if (this.pullPolicy === 'never' && local === undefined) {
-            throw new EngineFailure('not-local', 'local', `${sourceName} is not in the local docker daemon and pull is 'never'`);
-        }
-        if (this.pushToTarget) {
-            await this.login(target.registry, 'target', context);
-            const present = await this.targetManifest(target, context);
-            if (present?.configDigest !== undefined) {
-                const done = {
-                    status: 'already-present',
-                    digest: present.digest,
-                    ...(present.size !== undefined && { size: present.size }),
-                    ...(present.platforms && { platforms: present.platforms })
-                };
-                if (local?.id === present.configDigest)
-                    return { source, target, done, steps: [] };
-                // The local image differs (or there is none): the target is still current when it matches the source registry.
-                const upstream = await this.sourceConfigDigest(source, context);
-                if (upstream === present.configDigest) {
-                    if (local !== undefined && this.pullPolicy === 'missing') {
-                        throw new EngineFailure('stale-local', 'local', `the local ${sourceName} (${local.id.slice(0, 19)}) differs from ${sourceName} in its registry, which ${familiarName(target)} already holds; not pushed over it`);
-                    }
-                    return { source, target, done, steps: [] };
-                }
-            }
-        }
-        const steps = [];
-        if (local === undefined) {
-            if (this.credentials.has(source.registry))
-                steps.push({ kind: 'login', host: source.registry });
-            steps.push({ kind: 'pull', ref: source });
-        }
-        steps.push({ kind: 'tag', from: source, to: target });
-        if (this.pushToTarget) {
-            if (this.credentials.has(target.registry))
-                steps.push({ kind: 'login', host: target.registry });
-            steps.push({ kind: 'push', ref: target });
-        }
-        const state = { steps, ...(local !== undefined && { localId: local.id }) };
-        return { source, target, steps: steps.map(step => this.describe(step)), state };
-    }
-    async copy(prepared, context) {
-        if (prepared.done !== undefined)
-            return prepared.done;
-        const state = prepared.state;
-        let digest = state.localId;
-        for (const step of state.steps) {
-            if (step.kind === 'login')
-                await this.login(step.host, step.host === prepared.target.registry ? 'target' : 'source', context);
-            else if (step.kind === 'pull')
-                await this.pullOnce(step.ref, context);
-            else if (step.kind === 'tag')
-                await this.run(tagCommand(step.from, step.to), 'local', context);
-            else
-                digest = await this.pushImage(step.ref, context);
-        }
-        return { status: 'mirrored', ...(digest !== undefined && { digest }) };
-    }
-    // --- lookups ------------------------------------------------------------
-    describeLookup(target) {
-        return [displayCommand(this.manifests.command(target))];
-    }
-    async lookup(target, context) {
-        await this.login(target.registry, 'target', context);
-        const present = await this.targetManifest(target, context);
-        if (present === undefined) {
-            const local = await this.local.inspect(familiarName(target), context).catch(() => undefined);
-            return { status: 'missing', ...(local !== undefined && { hint: `It is in the local daemon but not pushed: docker push ${familiarName(target)}` }) };
-        }
-        return {
-            status: 'verified',
-            digest: present.digest,
-            ...(present.size !== undefined && { size: present.size }),
-            ...(present.platforms && { platforms: present.platforms })
-        };
-    }
-    /** Looks targets up in the local daemon only (`verify-from: local`): no network. */
-    localLookup() {
-        return {
-            describeLookup: target => [displayCommand({ args: ['image', 'inspect', familiarName(target)] })],
-            lookup: async (target, context) => {
-                const name = familiarName(target);
-                const found = await this.read(() => this.local.inspect(name, context), 'local', `look up ${name} in the local docker daemon`);
-                if (found !== undefined)
-                    return { status: 'verified', digest: this.local.repoDigestFor(found, target) ?? found.id };
-                const hint = await this.local.missingHint(target, context).catch(() => undefined);
-                return { status: 'missing', ...(hint !== undefined && { hint }) };
-            }
-        };
-    }
-    // --- build and push -----------------------------------------------------
-    describeBuild(request) {
-        return [...request.pullsFrom.filter(host => this.credentials.has(host)).map(host => this.describe({ kind: 'login', host })), displayCommand(buildCommand(request.command))];
-    }
-    async build(request, context) {
-        // The build pulls mirrored bases from the target registry.
-        for (const host of request.pullsFrom)
-            await this.login(host, 'target', context);
-        const command = buildCommand(request.command);
-        context.record(displayCommand(command));
-        try {
-            await this.cli.run(command, { signal: context.signal, ...(context.output !== undefined && { onLine: context.output }) });
-        }
-        catch (error) {
-            throw dockerFailure(error, 'local', `build ${familiarName(request.command.tags[0])}`, { build: true });
-        }
-        const built = await this.local.inspect(familiarName(request.command.tags[0]), context).catch(() => undefined);
-        return { ...(built !== undefined && { imageId: built.id }) };
-    }
-    describePush(target) {
-        return [...(this.credentials.has(target.registry) ? [this.describe({ kind: 'login', host: target.registry })] : []), displayCommand(pushCommand(target))];
-    }
-    async push(target, context) {
-        await this.login(target.registry, 'target', context);
-        const digest = await this.pushImage(target, context);
-        return { ...(digest !== undefined && { digest }) };
-    }
-    /** Logs out of exactly the registries this engine logged in to. */
-    async close() {
-        for (const host of this.loggedIn) {
-            try {
-                await this.cli.run(logoutCommand(host));
-            }
-            catch {
-                // A failed logout leaves nothing to report per image.
-            }
-        }
-        this.loggedIn.clear();
-        this.logins.clear();
-    }
-    // --- docker operations --------------------------------------------------
-    describe(step) {
-        switch (step.kind) {
-            case 'login':
-                return displayCommand(loginCommand(step.host, this.credentials.get(step.host)?.username ?? '', ''));
-            case 'pull':
-                return displayCommand(pullCommand(step.ref));
-            case 'tag':
-                return displayCommand(tagCommand(step.from, step.to));
-            case 'push':
-                return displayCommand(pushCommand(step.ref));
-        }
-    }
-    async run(command, side, context, host) {
-        context.record(displayCommand(command));
-        try {
-            return (await this.retry(displayCommand(command), () => this.cli.run(command, { signal: context.signal }), context)).stdout;
-        }
-        catch (error) {
-            throw dockerFailure(error, side, displayCommand(command).replace(/^docker /, ''), host !== undefined ? { host } : {});
-        }
-    }
-    /** A read whose failure is typed with the side it reads from. */
-    async read(operation, side, what) {
-        try {
-            return await operation();
-        }
-        catch (error) {
-            throw dockerFailure(error, side, what);
-        }
-    }
-    retry(what, operation, context) {
-        return withRetry(operation, this.retryPolicy, {
-            signal: context.signal,
-            isTransient: error => !context.signal.aborted && isTransientDockerFailure(error),
-            onRetry: (error, attempt, delayMs) => {
-                const reason = error instanceof DockerCommandError ? error.reason : String(error);
-                this.options.onRetry?.(`${what}: attempt ${attempt} failed (${reason}); retrying in ${delayMs} ms`);
-            },
-            ...(this.options.sleep && { sleep: this.options.sleep })
-        });
-    }
-    /** Logs in once per host this engine holds credentials for; a failed login is remembered, not repeated. */
-    async login(host, side, context) {
-        const credentials = this.credentials.get(host);
-        if (credentials === undefined)
-            return;
-        let login = this.logins.get(host);
-        if (login === undefined) {
-            const command = loginCommand(host, credentials.username, credentials.password);
-            context.record(displayCommand(command));
-            login = this.retry(`docker login ${host}`, () => this.cli.run(command), context).then(() => {
-                this.loggedIn.add(host);
-            });
-            // Callers await it; this only keeps an early rejection from being reported as unhandled.
-            login.catch(() => undefined);
-            this.logins.set(host, login);
-        }
-        try {
-            await login;
-        }
-        catch (error) {
-            const failure = dockerFailure(error, side, `docker login to ${host}`, { host });
-            throw classifyDockerFailure(error) === 'unauthorized' ? new EngineFailure('unauthorized', side, failure.message, { ...failure.details, host }) : failure;
-        }
-    }
-    pullOnce(ref, context) {
-        const name = familiarName(ref);
-        let pull = this.pulls.get(name);
-        if (pull === undefined) {
-            pull = this.run(pullCommand(ref), 'source', context, ref.registry).then(() => undefined);
-            pull.catch(() => undefined);
-            this.pulls.set(name, pull);
-            // A failed pull may be retried by a later call; a finished one stays shared.
-            pull.catch(() => this.pulls.delete(name));
-        }
-        else {
-            context.record(`${displayCommand(pullCommand(ref))} (shared with another image of this run)`);
-        }
-        return pull.catch(async (error) => {
-            throw await this.explainPullFailure(ref, error, context);
-        });
-    }
-    /**
-     * When docker's registry mirror has no such image, docker falls back to Docker
-     * Hub and reports that attempt's error; say what the mirror said instead.
-     */
-    async explainPullFailure(source, error, context) {
-        const mirror = this.options.registryMirror;
-        if (source.registry !== DOCKER_HUB || mirror === undefined || !(error instanceof EngineFailure) || error.kind === 'not-found')
-            return error;
-        let mirrorHost;
-        try {
-            mirrorHost = new URL(mirror).host;
-        }
-        catch {
-            return error;
-        }
-        try {
-            await this.manifests.inspect(withParts(source, { registry: mirrorHost }), context);
-            return error;
-        }
-        catch (lookupError) {
-            if (classifyDockerFailure(lookupError) !== 'not-found')
-                return error;
-            return new EngineFailure('not-found', 'source', `${familiarName(source)} is not in the registry mirror ${mirrorHost}, and docker's fallback failed: ${error.message}`, {
-                host: mirrorHost,
-                ...(error.details.log !== undefined && { log: error.details.log })
-            });
-        }
-    }
-    /** Pushes and returns the manifest digest docker reports. */
-    async pushImage(ref, context) {
-        const stdout = await this.run(pushCommand(ref), 'target', context, ref.registry);
-        return /digest: (sha256:[a-f0-9]{64})/.exec(stdout)?.[1];
-    }
-    /** The target's manifest for the daemon's platform; undefined when the registry does not have it. */
-    async targetManifest(ref, context) {
-        try {
-            return await this.retry(`look up ${familiarName(ref)}`, () => this.manifests.inspect(ref, context), context);
-        }
-        catch (error) {
-            if (classifyDockerFailure(error) === 'not-found')
-                return undefined;
-            throw dockerFailure(error, 'target', `look up ${familiarName(ref)} in ${ref.registry}`, { host: ref.registry });
-        }
-    }
-    /** The source's config digest by a manifest lookup (through the Docker Hub mirror when there is one); undefined when unknown. */
-    async sourceConfigDigest(source, context) {
-        let lookup = source;
-        const mirror = this.options.registryMirror;
-        if (source.registry === DOCKER_HUB && mirror !== undefined) {
-            try {
-                lookup = withParts(source, { registry: new URL(mirror).host });
-            }
-            catch {
-                return undefined;
-            }
-        }
-        try {
-            return (await this.manifests.inspect(lookup, context)).configDigest;
-        }
-        catch {
-            // An unknown source state only costs a pull.
-            return undefined;
-        }
-    }
-    isInsecure(host) {
-        if (isLoopbackHost(host))
-            return true;
-        if ((this.options.insecureRegistries ?? []).some(entry => entry === host || entry === hostname(host)))
-            return true;
-        const mirror = this.options.registryMirror;
-        if (mirror !== undefined && mirror.startsWith('http://')) {
-            try {
-                return new URL(mirror).host === host;
-            }
-            catch {
-                return false;
-            }
-        }
-        return false;
-    }
-}
-
 ;// CONCATENATED MODULE: external "node:crypto"
 const external_node_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
 ;// CONCATENATED MODULE: external "node:stream"
 const external_node_stream_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream");
+;// CONCATENATED MODULE: ./lib/engine/pool.js
+/**
+ * Bounded concurrency: runs `worker` over `items` with at most `limit` in
+ * flight, results in input order. A failing item never stops the others: every
+ * lane runs to the end, then the first error (if any) is thrown, so no result
+ * is lost while work is still running.
+ */
+async function mapConcurrent(items, limit, worker) {
+    const results = new Array(items.length);
+    const errors = [];
+    let next = 0;
+    const lanes = Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, async () => {
+        while (next < items.length) {
+            const index = next;
+            next += 1;
+            try {
+                results[index] = await worker(items[index], index);
+            }
+            catch (error) {
+                errors.push(error);
+            }
+        }
+    });
+    await Promise.all(lanes);
+    if (errors.length > 0)
+        throw errors[0];
+    return results;
+}
+/** A semaphore for sharing one limit across several call sites (e.g. per registry). */
+class Semaphore {
+    limit;
+    active = 0;
+    waiting = [];
+    constructor(limit) {
+        this.limit = limit;
+    }
+    async run(task) {
+        // A released slot is handed straight to the next waiter, so the limit holds.
+        if (this.active >= this.limit)
+            await new Promise(resolve => this.waiting.push(resolve));
+        else
+            this.active += 1;
+        try {
+            return await task();
+        }
+        finally {
+            const next = this.waiting.shift();
+            if (next)
+                next();
+            else
+                this.active -= 1;
+        }
+    }
+}
+/**
+ * Slots shared by every image of a run (blob transfers): at most `limit`
+ * holders; when one frees, the waiter with the highest priority goes next
+ * (the largest blob, so a big layer never starts last and stretches the
+ * tail), first come first served among equals. A waiter whose signal aborts
+ * leaves the queue at once.
+ */
+class PrioritySlots {
+    limit;
+    active = 0;
+    waiting = [];
+    arrivals = 0;
+    constructor(limit) {
+        this.limit = limit;
+    }
+    async run(priority, signal, task) {
+        await this.acquire(priority, signal);
+        try {
+            return await task();
+        }
+        finally {
+            this.release();
+        }
+    }
+    acquire(priority, signal) {
+        signal.throwIfAborted();
+        if (this.active < this.limit) {
+            this.active += 1;
+            return Promise.resolve();
+        }
+        return new Promise((resolve, reject) => {
+            const entry = {
+                priority,
+                order: (this.arrivals += 1),
+                grant: () => {
+                    signal.removeEventListener('abort', onAbort);
+                    resolve();
+                }
+            };
+            const onAbort = () => {
+                const at = this.waiting.indexOf(entry);
+                if (at >= 0)
+                    this.waiting.splice(at, 1);
+                reject(signal.reason);
+            };
+            signal.addEventListener('abort', onAbort, { once: true });
+            // Sorted: highest priority first, then arrival order.
+            let at = this.waiting.findIndex(other => other.priority < priority);
+            if (at < 0)
+                at = this.waiting.length;
+            this.waiting.splice(at, 0, entry);
+        });
+    }
+    release() {
+        const next = this.waiting.shift();
+        // The slot passes straight to the next waiter, so the limit holds.
+        if (next)
+            next.grant();
+        else
+            this.active -= 1;
+    }
+}
+
 ;// CONCATENATED MODULE: ./lib/engine/registry/errors.js
 
 class RegistryError extends Error {
@@ -25877,37 +26227,63 @@ function untilAborted(promise, signal, host) {
 const external_node_http_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http");
 ;// CONCATENATED MODULE: external "node:https"
 const external_node_https_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:https");
+;// CONCATENATED MODULE: external "node:net"
+const external_node_net_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:net");
+;// CONCATENATED MODULE: external "node:tls"
+const external_node_tls_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:tls");
 ;// CONCATENATED MODULE: ./lib/engine/registry/transport.js
 /**
- * One HTTP exchange over node:http/https with a keep-alive agent per origin and
- * purpose (reads and writes use separate pools, so a transfer that holds a
- * source socket while it waits for a target socket can never deadlock when
- * source and target are the same registry). Bodies stream both ways, so
+ * One HTTP exchange over node:http/https with a keep-alive agent per origin,
+ * purpose and lane (reads and writes use separate pools, so a transfer that
+ * holds a source socket while it waits for a target socket can never deadlock
+ * when source and target are the same registry; blob transfers and short
+ * requests use separate pools, so HEADs never wait behind uploads). Bodies stream both ways, so
  * backpressure holds from the source registry to the target one.
  *
  * Every exchange is bounded three ways: an inactivity timeout on the socket,
  * an overall deadline that covers the response body too (a server that drips
  * one byte a second never trips the inactivity timeout), and the caller's
  * AbortSignal, which ends the request and its body at once.
+ *
+ * With HTTPS_PROXY/HTTP_PROXY set (see proxy.ts), an `https://` origin's
+ * sockets are CONNECT tunnels through the proxy, and an `http://` origin's
+ * requests go to the proxy in absolute form; both are pooled like direct ones.
  */
 
 
 
 
+
+
+/** The proxy an agent for an `http://` origin forwards through (absolute-form requests). */
+const forwarding = new WeakMap();
 class Agents {
     options;
     agents = new Map();
     ca;
     constructor(options) {
         this.options = options;
-        this.ca = options.caFile ? external_node_fs_namespaceObject.readFileSync(options.caFile) : undefined;
+        // Node's `ca` replaces the default roots: keep them, so a private CA does not cost public registries.
+        this.ca = options.caFile ? [...external_node_tls_namespaceObject.rootCertificates, external_node_fs_namespaceObject.readFileSync(options.caFile)] : undefined;
     }
-    for(url, purpose) {
-        const key = `${purpose} ${url.origin}`;
+    /** The agent for requests to `url`; throws a RegistryError when a proxy variable that applies is unusable. */
+    for(url, purpose, lane = 'meta') {
+        const key = `${purpose} ${lane} ${url.origin}`;
         let agent = this.agents.get(key);
         if (!agent) {
-            const common = { keepAlive: true, maxSockets: this.options.maxSockets };
-            agent = url.protocol === 'https:' ? new external_node_https_namespaceObject.Agent({ ...common, ...(this.ca && { ca: this.ca }) }) : new external_node_http_namespaceObject.Agent(common);
+            const route = this.options.proxy?.routeFor(url);
+            const common = { keepAlive: true, maxSockets: lane === 'blob' ? (this.options.blobSockets ?? this.options.maxSockets) : this.options.maxSockets };
+            const ca = this.ca && { ca: this.ca };
+            if (route && url.protocol === 'https:') {
+                agent = new TunnelAgent({ ...common, ...ca }, route, this.options.connectTimeoutMs ?? 30_000, this.ca);
+            }
+            else if (route) {
+                agent = route.url.protocol === 'https:' ? new external_node_https_namespaceObject.Agent({ ...common, ...ca }) : new external_node_http_namespaceObject.Agent(common);
+                forwarding.set(agent, route);
+            }
+            else {
+                agent = url.protocol === 'https:' ? new external_node_https_namespaceObject.Agent({ ...common, ...ca }) : new external_node_http_namespaceObject.Agent(common);
+            }
             this.agents.set(key, agent);
         }
         return agent;
@@ -25917,6 +26293,109 @@ class Agents {
             agent.destroy();
         this.agents.clear();
     }
+}
+/**
+ * An https agent whose sockets are CONNECT tunnels through a proxy: TLS runs
+ * end to end with the registry inside the tunnel, so the proxy sees only the
+ * host and port. Tunnels are pooled and kept alive like direct sockets.
+ */
+class TunnelAgent extends external_node_https_namespaceObject.Agent {
+    route;
+    connectTimeoutMs;
+    ca;
+    constructor(options, route, connectTimeoutMs, ca) {
+        super(options);
+        this.route = route;
+        this.connectTimeoutMs = connectTimeoutMs;
+        this.ca = ca;
+    }
+    createConnection(options, callback) {
+        const host = String(options.hostname ?? options.host ?? 'localhost').replace(/^\[(.*)\]$/, '$1');
+        const port = Number(options.port ?? 443);
+        openTunnel(this.route, host, port, this.connectTimeoutMs, this.ca).then(socket => {
+            const servername = options.servername ?? (external_node_net_namespaceObject.isIP(host) === 0 ? host : undefined);
+            const secure = external_node_tls_namespaceObject.connect({ ...options, socket, ...(servername !== undefined && servername !== '' && { servername }) });
+            callback?.(null, secure);
+        }, (error) => callback?.(error, undefined));
+        return undefined;
+    }
+}
+/** What a proxy may answer to CONNECT before its header ends; more is refused. */
+const MAX_CONNECT_HEADER = 16 * 1024;
+/** A socket to `host:port` through the proxy's CONNECT, or a RegistryError that names the proxy (never its credentials). */
+function openTunnel(route, host, port, timeoutMs, ca) {
+    const authority = `${external_node_net_namespaceObject.isIPv6(host) ? `[${host}]` : host}:${port}`;
+    const proxy = route.url;
+    const proxyHost = proxy.hostname.replace(/^\[(.*)\]$/, '$1');
+    const proxyPort = Number(proxy.port || (proxy.protocol === 'https:' ? 443 : 80));
+    const where = `CONNECT ${authority} through the proxy ${proxy.host} (${route.variable})`;
+    return new Promise((resolve, reject) => {
+        const socket = proxy.protocol === 'https:'
+            ? external_node_tls_namespaceObject.connect({ host: proxyHost, port: proxyPort, ...(external_node_net_namespaceObject.isIP(proxyHost) === 0 && { servername: proxyHost }), ...(ca && { ca }) })
+            : external_node_net_namespaceObject.connect({ host: proxyHost, port: proxyPort });
+        socket.setNoDelay(true);
+        const received = [];
+        let length = 0;
+        let settled = false;
+        const done = (error) => {
+            if (settled)
+                return;
+            settled = true;
+            clearTimeout(timer);
+            socket.removeListener('readable', onReadable);
+            socket.removeListener('error', onError);
+            socket.removeListener('end', onEnd);
+            if (error) {
+                socket.destroy();
+                reject(error);
+            }
+            else
+                resolve(socket);
+        };
+        const timer = setTimeout(() => done(new RegistryError(`${where}: no answer within ${timeoutMs} ms`, { code: 'ETIMEDOUT', transient: true, network: true })), timeoutMs);
+        timer.unref();
+        const onError = (error) => {
+            const code = error.code;
+            done(new RegistryError(`${where}: ${error.message}`, { ...(typeof code === 'string' && { code }), transient: isTransient(error), network: true, cause: error }));
+        };
+        const onEnd = () => done(new RegistryError(`${where}: the proxy closed the connection`, { code: 'ECONNRESET', transient: true, network: true }));
+        const onReadable = () => {
+            for (let chunk = socket.read(); chunk !== null; chunk = socket.read()) {
+                received.push(chunk);
+                length += chunk.length;
+                const head = Buffer.concat(received);
+                const end = head.indexOf('\r\n\r\n');
+                if (end < 0) {
+                    if (length > MAX_CONNECT_HEADER)
+                        done(new RegistryError(`${where}: the proxy's answer has no end`, { code: 'PROXY_PROTOCOL', transient: false, network: true }));
+                    continue;
+                }
+                const statusLine = head.subarray(0, head.indexOf('\r\n')).toString('latin1');
+                const match = /^HTTP\/1\.[01] (\d{3})(?: (.*))?$/.exec(statusLine);
+                const status = match ? Number(match[1]) : 0;
+                if (status < 200 || status > 299) {
+                    const reason = match ? `HTTP ${status}${match[2] ? ` ${match[2].replace(/[^\x20-\x7e]/g, '').slice(0, 100)}` : ''}` : 'not an HTTP answer';
+                    done(new RegistryError(`${where}: ${reason}${status === 407 ? ' (the proxy wants credentials: put them in the proxy URL, http://user:password@host:port)' : ''}`, {
+                        code: 'PROXY_REFUSED',
+                        transient: status === 502 || status === 503 || status === 504,
+                        network: true
+                    }));
+                }
+                else if (end + 4 < head.length) {
+                    // The registry speaks first only after TLS starts: bytes here mean a confused proxy.
+                    done(new RegistryError(`${where}: the proxy sent data before the tunnel was used`, { code: 'PROXY_PROTOCOL', transient: false, network: true }));
+                }
+                else
+                    done(undefined);
+                return;
+            }
+        };
+        socket.on('readable', onReadable);
+        socket.once('error', onError);
+        socket.once('end', onEnd);
+        const lines = [`CONNECT ${authority} HTTP/1.1`, `Host: ${authority}`, ...(route.authorization !== undefined ? [`Proxy-Authorization: ${route.authorization}`] : []), '', ''];
+        socket.write(lines.join('\r\n'));
+    });
 }
 /**
  * Sends the request and resolves with the response head; the body is the
@@ -25934,8 +26413,7 @@ function exchange(request) {
             reject(new Error(`refusing a ${request.url.protocol} URL`));
             return;
         }
-        const send = request.url.protocol === 'https:' ? external_node_https_namespaceObject.request : external_node_http_namespaceObject.request;
-        const req = send(request.url, { method: request.method, headers: request.headers, agent: request.agent });
+        const req = startRequest(request);
         let response;
         const fail = (error) => {
             req.destroy(error);
@@ -25957,7 +26435,7 @@ function exchange(request) {
         req.once('error', error => {
             if (response === undefined)
                 finish();
-            reject(error);
+            reject(throughProxy(error, request.agent));
         });
         req.once('response', message => {
             response = message;
@@ -25977,6 +26455,34 @@ function exchange(request) {
             body.once('error', error => req.destroy(error));
             body.pipe(req);
         }
+    });
+}
+/** A socket error of a request forwarded through a proxy says so (tunnels name their proxy themselves). */
+function throughProxy(error, agent) {
+    const route = forwarding.get(agent);
+    if (route === undefined || error instanceof RegistryError)
+        return error;
+    return Object.assign(new Error(`${error.message} (through the proxy ${route.url.host} from ${route.variable})`, { cause: error }), {
+        ...(error.code !== undefined && { code: error.code })
+    });
+}
+/** A direct request, or an absolute-form one to the proxy an `http://` origin forwards through. */
+function startRequest(request) {
+    const route = forwarding.get(request.agent);
+    if (route === undefined) {
+        const send = request.url.protocol === 'https:' ? external_node_https_namespaceObject.request : external_node_http_namespaceObject.request;
+        return send(request.url, { method: request.method, headers: request.headers, agent: request.agent });
+    }
+    const proxy = route.url;
+    const send = proxy.protocol === 'https:' ? external_node_https_namespaceObject.request : external_node_http_namespaceObject.request;
+    return send({
+        protocol: proxy.protocol,
+        hostname: proxy.hostname.replace(/^\[(.*)\]$/, '$1'),
+        port: proxy.port || (proxy.protocol === 'https:' ? 443 : 80),
+        path: request.url.href,
+        method: request.method,
+        headers: { ...request.headers, host: request.url.host, ...(route.authorization !== undefined && { 'proxy-authorization': route.authorization }) },
+        agent: request.agent
     });
 }
 /**
@@ -26141,7 +26647,7 @@ class RegistryClient {
                     url: current,
                     headers,
                     ...(body !== undefined && { body }),
-                    agent: this.options.agents.for(current, this.options.purpose),
+                    agent: this.options.agents.for(current, this.options.purpose, request.stream === true || request.transferBytes !== undefined ? 'blob' : 'meta'),
                     timeoutMs: this.options.timeoutMs,
                     deadlineMs: deadlineFor(this.options.deadlineMs, request.transferBytes),
                     signal: context.signal
@@ -26277,6 +26783,7 @@ function describeUrl(url) {
 
 
 
+
 /** A chunk size a registry may demand; above it we refuse rather than buffer. */
 const MAX_CHUNK = 256 * 1024 * 1024;
 /** Deleting a session left behind gets this long, whatever happened to the copy's own signal. */
@@ -26297,9 +26804,11 @@ class BlobMover {
     /** Repositories of a target registry known to hold a digest: `registry@digest` → repositories. */
     locations = new Map();
     counts = { heads: 0, mounts: 0, mountsDeclined: 0, mountsFailed: 0, uploads: 0, chunks: 0 };
+    transfers;
     constructor(registries, options) {
         this.registries = registries;
         this.options = options;
+        this.transfers = new PrioritySlots(Math.max(1, options.concurrency));
     }
     /** Makes `descriptor` present in `target`, moving its bytes at most once per run. */
     async copy(source, target, descriptor, context) {
@@ -26376,8 +26885,8 @@ class BlobMover {
                 }
                 break;
             }
-            // The unit of retry: a fresh session and a fresh download each time.
-            await withRetry(async (attempt) => {
+            // The unit of retry: a fresh session and a fresh download each time, each in a transfer slot (none held while backing off).
+            await withRetry(attempt => this.transfers.run(descriptor.size, context.signal, async () => {
                 const session = attempt === 1 && declined ? declined : await this.startUpload(destination, target, context);
                 try {
                     await this.upload(source, target, destination, descriptor, session, context);
@@ -26386,7 +26895,10 @@ class BlobMover {
                     await this.cancelSession(destination, target, session, context);
                     throw error;
                 }
-            }, this.options.retry, { isTransient: isTransient, retryAfterMs: retryAfterOf, signal: context.signal });
+            }).catch((error) => {
+                // Aborted while waiting for a slot: a cancellation like any other, so images sharing this blob try again.
+                throw context.signal.aborted && !(error instanceof RegistryError) ? cancelledError(target.registry) : error;
+            }), this.options.retry, { isTransient: isTransient, retryAfterMs: retryAfterOf, signal: context.signal });
             this.counts.uploads += 1;
             this.remember(target, descriptor.digest);
             return 'uploaded';
@@ -26600,8 +27112,6 @@ class DigestGate extends external_node_stream_namespaceObject.Transform {
     }
 }
 
-;// CONCATENATED MODULE: external "node:events"
-const external_node_events_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:events");
 ;// CONCATENATED MODULE: ./lib/engine/registry/manifest.js
 /**
  * Manifests and indexes as the distribution API carries them. Bytes are kept
@@ -26733,12 +27243,177 @@ function filterIndex(index, platforms) {
     return { ...index, bytes, digest: sha256Digest(bytes), manifests: kept, document: { ...index.document, manifests: kept } };
 }
 
+;// CONCATENATED MODULE: ./lib/engine/docker/manifests.js
+/**
+ * Manifests of images in registries, without pulling them: `docker manifest
+ * inspect --verbose` (ManifestLookup: verify with engine docker, and what a
+ * registry-mirror says after a failed pull), and HEAD requests through the
+ * registry engine's clients (RegistryManifests: the "already present" check).
+ */
+
+
+
+
+
+class ManifestLookup {
+    cli;
+    isInsecure;
+    platform;
+    constructor(cli, isInsecure) {
+        this.cli = cli;
+        this.isInsecure = isInsecure;
+    }
+    command(ref) {
+        return manifestInspectCommand(ref, this.isInsecure(ref.registry));
+    }
+    async inspect(ref, context) {
+        const command = this.command(ref);
+        context.record(displayCommand(command));
+        const result = await this.cli.run(command, { signal: context.signal });
+        let parsed;
+        try {
+            parsed = JSON.parse(result.stdout);
+        }
+        catch {
+            throw new Error(`unexpected output of ${displayCommand(command)}`);
+        }
+        const entries = (Array.isArray(parsed) ? parsed : [parsed]);
+        const platforms = entries
+            .map(entry => entry.Descriptor?.platform)
+            .filter((platform) => platform?.os !== undefined && platform.architecture !== undefined)
+            .map(platform => `${platform.os}/${platform.architecture}${platform.variant ? `/${platform.variant}` : ''}`);
+        let chosen = entries[0];
+        if (entries.length > 1) {
+            const daemon = await this.daemonPlatform();
+            chosen = entries.find(entry => `${entry.Descriptor?.platform?.os}/${entry.Descriptor?.platform?.architecture}` === daemon) ?? chosen;
+        }
+        const manifest = chosen?.SchemaV2Manifest ?? chosen?.OCIManifest;
+        const digest = chosen?.Descriptor?.digest;
+        if (digest === undefined)
+            throw new Error(`unexpected output of ${displayCommand(command)} for ${familiarName(ref)}`);
+        const size = manifest?.config?.size !== undefined && manifest.layers !== undefined
+            ? manifest.layers.reduce((total, layer) => total + (layer.size ?? 0), manifest.config.size)
+            : undefined;
+        return {
+            digest,
+            ...(manifest?.config?.digest !== undefined && { configDigest: manifest.config.digest }),
+            ...(size !== undefined && { size }),
+            ...(platforms.length > 0 && { platforms })
+        };
+    }
+    /** `os/arch` of the daemon (linux/amd64 when docker does not say). */
+    daemonPlatform() {
+        this.platform ??= this.cli
+            .run(serverPlatformCommand())
+            .then(result => result.stdout.trim())
+            .catch(() => 'linux/amd64');
+        return this.platform;
+    }
+}
+/**
+ * Manifest reads through the registry engine's clients, for the docker
+ * engine's "already present" check: HEAD requests, which Docker Hub does not
+ * count against the pull quota, where `docker manifest inspect --verbose`
+ * GETs the index and every platform manifest. A GET is made only when digests
+ * alone cannot tell (see DockerEngine.prepareCopy). Sources are read through
+ * the read client (the registry-mirror for Docker Hub names), targets through
+ * the write client.
+ */
+class RegistryManifests {
+    registries;
+    daemonPlatform;
+    constructor(registries, daemonPlatform) {
+        this.registries = registries;
+        this.daemonPlatform = daemonPlatform;
+    }
+    /** The HEAD line the image's log shows. */
+    describeHead(ref, side) {
+        return this.client(ref, side).describe('HEAD', `/v2/${ref.repository}/manifests/${selector(ref)}`);
+    }
+    /** The manifest's digest by one HEAD, or undefined when the registry does not have it. */
+    async head(ref, side, context) {
+        const client = this.client(ref, side);
+        const reference = selector(ref);
+        const where = `${client.host}/${ref.repository}:${reference}`;
+        context.record(this.describeHead(ref, side));
+        const answer = await client.request({
+            method: 'HEAD',
+            path: `/v2/${ref.repository}/manifests/${reference}`,
+            headers: { accept: MANIFEST_ACCEPT },
+            scopes: [pullScope(ref.repository)],
+            expect: [200, 404],
+            kind: 'manifest',
+            verify: response => {
+                const digest = header(response.headers['docker-content-digest']);
+                if (digest !== undefined)
+                    checkDigest(digest, `${where} Docker-Content-Digest`);
+            }
+        }, { signal: context.signal, record: line => context.record(line) });
+        if (answer.status === 404)
+            return undefined;
+        const mediaType = header(answer.headers['content-type'])?.split(';')[0]?.trim();
+        const digest = header(answer.headers['docker-content-digest']) ?? ref.digest;
+        if (digest === undefined) {
+            // A registry that does not say the digest on HEAD: only then a GET (of the target, or of a source pinned by nothing).
+            const manifest = await this.get(ref, reference, side, context);
+            return { digest: manifest.digest, mediaType: manifest.mediaType, index: isIndexType(manifest.mediaType) };
+        }
+        return { digest, ...(mediaType !== undefined && { mediaType }), index: mediaType !== undefined && isIndexType(mediaType) };
+    }
+    /**
+     * The config digest of the daemon's platform's image behind a manifest
+     * digest (an index is resolved to that platform's child), and the digests
+     * of the index's children: GETs, made only when digests alone cannot tell.
+     */
+    async platformConfig(ref, digest, side, context) {
+        const top = await this.get(ref, digest, side, context);
+        if (!isIndexType(top.mediaType))
+            return { ...configOf(top), children: [] };
+        const platform = await this.daemonPlatform();
+        const chosen = top.manifests.find(child => platformMatches(child.platform, platform)) ?? top.manifests[0];
+        const children = top.manifests.map(child => child.digest);
+        if (chosen === undefined)
+            return { children };
+        return { ...configOf(await this.get(ref, chosen.digest, side, context)), children };
+    }
+    async get(ref, reference, side, context) {
+        const client = this.client(ref, side);
+        const where = `${client.host}/${ref.repository}:${reference}`;
+        const answer = await client.request({
+            method: 'GET',
+            path: `/v2/${ref.repository}/manifests/${reference}`,
+            headers: { accept: MANIFEST_ACCEPT },
+            scopes: [pullScope(ref.repository)],
+            expect: [200],
+            kind: 'manifest',
+            maxBodyBytes: MAX_MANIFEST_BYTES
+        }, { signal: context.signal, record: line => context.record(line) });
+        const manifest = parseManifest(answer.body, header(answer.headers['content-type']), where);
+        if (reference.includes(':') && manifest.digest !== reference) {
+            throw new Error(`${where}: the manifest received hashes to ${manifest.digest}, expected ${reference}`);
+        }
+        return manifest;
+    }
+    client(ref, side) {
+        return this.registries.client(ref.registry, side === 'source' ? 'read' : 'write');
+    }
+}
+function configOf(manifest) {
+    const config = manifest.blobs[0];
+    return config === undefined ? {} : { configDigest: config.digest };
+}
+function selector(ref) {
+    return ref.digest ?? ref.tag;
+}
+
+;// CONCATENATED MODULE: external "node:events"
+const external_node_events_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:events");
 ;// CONCATENATED MODULE: ./lib/engine/registry/copy.js
 /**
  * Copies one image registry to registry, in two halves.
  *
  * `prepare` only reads: a HEAD of the target manifest and (unless the source
- * is pinned by digest) a HEAD of the source, never a manifest GET (Docker Hub
+ * is pinned by digest) a HEAD of the source, both at once, never a manifest GET (Docker Hub
  * counts those) and nothing that writes. When the digests match, the copy is
  * already done; otherwise it says, as request lines, what `copy` will do, and
  * carries what it learned so `copy` does not ask again.
@@ -26784,13 +27459,16 @@ class ImageCopier {
     }
     async prepare(source, target, context) {
         const route = this.route(source, target);
-        const present = await this.head(route.to, target.repository, selector(target), pushScope(target.repository), context, target.registry !== DOCKER_HUB);
-        let sourceHead = source.digest !== undefined ? { digest: source.digest } : undefined;
+        // Both HEADs at once: every outcome needs the target's, and the source's unless it is pinned by digest.
+        const [present, headed] = await Promise.all([
+            this.head(route.to, target.repository, copy_selector(target), pushScope(target.repository), context, target.registry !== DOCKER_HUB),
+            source.digest !== undefined ? undefined : this.head(route.from, source.repository, copy_selector(source), pullScope(source.repository), context, false)
+        ]);
+        if (source.digest === undefined && headed === undefined)
+            throw notFound(route.from, source);
+        const sourceHead = source.digest !== undefined ? { digest: source.digest } : headed;
         const filtering = this.options.platforms.length > 0;
-        if (present && !filtering) {
-            sourceHead ??= await this.head(route.from, source.repository, selector(source), pullScope(source.repository), context, false);
-            if (sourceHead === undefined)
-                throw notFound(route.from, source);
+        if (present && sourceHead && !filtering) {
             if (sourceHead.digest !== undefined && sourceHead.digest === present.digest) {
                 if (this.options.copyReferrers) {
                     // Signatures may have been attached since the last run.
@@ -26798,11 +27476,6 @@ class ImageCopier {
                 }
                 return { done: alreadyPresent(present.digest, present.mediaType), steps: [], state: new CopyState(present.digest, sourceHead.digest, false) };
             }
-        }
-        if (sourceHead === undefined && source.digest === undefined) {
-            sourceHead = await this.head(route.from, source.repository, selector(source), pullScope(source.repository), context, false);
-            if (sourceHead === undefined)
-                throw notFound(route.from, source);
         }
         const sourceDigest = sourceHead?.digest;
         return { steps: this.copySteps(route, source, target, sourceDigest, sourceHead?.mediaType, present), state: new CopyState(present?.digest, sourceDigest, false) };
@@ -26814,7 +27487,7 @@ class ImageCopier {
             await this.copyReferrers(route, state.targetDigest, tally, context);
             return { ...alreadyPresent(state.targetDigest, undefined), referrers: tally.referrers };
         }
-        const original = await this.fetch(route.from, source.repository, state.sourceDigest ?? selector(source), state.sourceDigest, context);
+        const original = await this.fetch(route.from, source.repository, state.sourceDigest ?? copy_selector(source), state.sourceDigest, context);
         let top = original;
         if (isIndexType(original.mediaType) && this.options.platforms.length > 0) {
             top = filterIndex(original, this.options.platforms);
@@ -26832,7 +27505,7 @@ class ImageCopier {
             return alreadyPresent(top.digest, top.mediaType);
         const tally = newTally();
         await this.copyContent(route, top, tally, context);
-        await this.put(route.to, target.repository, selector(target), top, context);
+        await this.put(route.to, target.repository, copy_selector(target), top, context);
         if (this.options.copyReferrers)
             await this.copyReferrers(route, original.digest, tally, context);
         return {
@@ -26852,10 +27525,10 @@ class ImageCopier {
         // The one request of a lookup is its whole log, as describeLookup announced it.
         for (const line of this.describeLookup(target))
             context.record?.(line);
-        return this.head(to, target.repository, selector(target), pushScope(target.repository), context, target.registry !== DOCKER_HUB);
+        return this.head(to, target.repository, copy_selector(target), pushScope(target.repository), context, target.registry !== DOCKER_HUB);
     }
     describeLookup(target) {
-        return [this.registries.client(target.registry, 'write').describe('HEAD', `/v2/${target.repository}/manifests/${selector(target)}`)];
+        return [this.registries.client(target.registry, 'write').describe('HEAD', `/v2/${target.repository}/manifests/${copy_selector(target)}`)];
     }
     route(source, target) {
         return { source, target, from: this.registries.client(source.registry, 'read'), to: this.registries.client(target.registry, 'write') };
@@ -26864,7 +27537,7 @@ class ImageCopier {
         const what = sourceDigest ?? formatReference(source);
         const into = `${route.to.host}/${target.repository}`;
         const blobs = '(HEAD, mount from another repository or upload)';
-        const steps = [route.from.describe('GET', `/v2/${source.repository}/manifests/${sourceDigest ?? selector(source)}`)];
+        const steps = [route.from.describe('GET', `/v2/${source.repository}/manifests/${sourceDigest ?? copy_selector(source)}`)];
         if (this.options.platforms.length > 0) {
             steps.push(`keep only ${this.options.platforms.join(', ')} of an index (its digest changes); nothing more when ${formatReference(target)} already holds that`);
         }
@@ -26878,7 +27551,7 @@ class ImageCopier {
             steps.push(`copy the platform manifests and blobs of ${what} into ${into} ${blobs}`);
         }
         const replacing = present?.digest !== undefined ? ` (replacing ${present.digest})` : present ? ' (replacing what is there)' : '';
-        steps.push(`${route.to.describe('PUT', `/v2/${target.repository}/manifests/${selector(target)}`)}${replacing}`);
+        steps.push(`${route.to.describe('PUT', `/v2/${target.repository}/manifests/${copy_selector(target)}`)}${replacing}`);
         if (this.options.copyReferrers)
             steps.push(this.referrersStep(route, what));
         return steps;
@@ -26956,7 +27629,8 @@ class ImageCopier {
             return;
         }
         const blobs = manifest.blobs.filter(blob => !isForeign(blob));
-        await inGroup(blobs, this.options.concurrency, context, async (blob, inner) => {
+        // HEADs and mounts of every blob of the image at once; the transfers themselves wait for the run's blob slots.
+        await inGroup(blobs, Math.max(this.options.concurrency, BLOB_LOOKUPS_PER_IMAGE), context, async (blob, inner) => {
             const outcome = await this.blobs.copy(route.source, route.target, blob, inner);
             tally.size += blob.size;
             if (outcome === 'uploaded')
@@ -27106,7 +27780,9 @@ async function inGroup(items, limit, context, worker) {
     // Aborted from outside before any item failed: nothing may pass for done.
     context.signal.throwIfAborted();
 }
-function selector(ref) {
+/** Blobs of one image looked at (HEAD, mount) at once, whatever the image concurrency. */
+const BLOB_LOOKUPS_PER_IMAGE = 8;
+function copy_selector(ref) {
     // The tag names what to update in the target; a digest-only reference is copied by digest.
     return ref.tag ?? ref.digest;
 }
@@ -27117,13 +27793,226 @@ function alreadyPresent(digest, mediaType) {
     return { status: 'already-present', digest, ...(mediaType !== undefined && { mediaType }), bytesTransferred: 0, bytesSkipped: 0, referrers: 0 };
 }
 function notFound(client, ref) {
-    return new RegistryError(`HEAD ${client.host}/v2/${ref.repository}/manifests/${selector(ref)}: HTTP 404 MANIFEST_UNKNOWN`, {
+    return new RegistryError(`HEAD ${client.host}/v2/${ref.repository}/manifests/${copy_selector(ref)}: HTTP 404 MANIFEST_UNKNOWN`, {
         status: 404,
         code: 'MANIFEST_UNKNOWN',
         transient: false,
         side: client.side,
         host: client.host
     });
+}
+
+;// CONCATENATED MODULE: ./lib/engine/registry/proxy.js
+/**
+ * HTTP(S) proxies as users set them: `HTTPS_PROXY`, `HTTP_PROXY`, `NO_PROXY`
+ * (upper case first, then lower case, the first one set wins), with the rules
+ * of Go's golang.org/x/net/http/httpproxy, which docker, skopeo and the
+ * registries' own tools follow, so one environment behaves the same for all:
+ *
+ * - `https://` registries go through HTTPS_PROXY with a CONNECT tunnel (TLS
+ *   end to end, the proxy sees only the host and port); `http://` registries
+ *   through HTTP_PROXY with absolute-form requests. No fallback from one
+ *   variable to the other.
+ * - A proxy value without a scheme means `http://`; `http://` and `https://`
+ *   proxies are supported (socks5 is not: requests fail with a clear error);
+ *   `user:password@` in the proxy URL becomes `Proxy-Authorization: Basic`,
+ *   sent only to the proxy, and never shown in a log or an error.
+ * - Requests to `localhost` and loopback addresses (127.0.0.0/8, ::1) never go
+ *   through a proxy, whatever NO_PROXY says (Go's rule; a proxy elsewhere
+ *   cannot reach this machine's loopback anyway).
+ * - NO_PROXY is a comma-separated list: `*` (no proxy at all); an IP address
+ *   or a CIDR range (`10.0.0.0/8`); a domain, which matches itself and every
+ *   subdomain (`example.com`); a leading dot or `*.` matches subdomains only
+ *   (`.example.com`, `*.example.com`); an entry with a port (`example.com:5000`,
+ *   `[::1]:5000`) matches only that port (the URL's default port counts).
+ *   Matching is case-insensitive; an empty or malformed entry is ignored.
+ */
+
+
+/** HTTPS_PROXY / https_proxy … from an environment: upper case wins when both are set (as in Go). */
+function proxyEnvironment(env) {
+    const first = (...names) => {
+        for (const name of names) {
+            const value = env[name];
+            if (value !== undefined && value !== '')
+                return value;
+        }
+        return undefined;
+    };
+    const httpProxy = first('HTTP_PROXY', 'http_proxy');
+    const httpsProxy = first('HTTPS_PROXY', 'https_proxy');
+    const noProxy = first('NO_PROXY', 'no_proxy');
+    return { ...(httpProxy !== undefined && { httpProxy }), ...(httpsProxy !== undefined && { httpsProxy }), ...(noProxy !== undefined && { noProxy }) };
+}
+class ProxyConfig {
+    http;
+    https;
+    matchers = [];
+    all = false;
+    constructor(environment) {
+        this.http = parseProxy(environment.httpProxy, 'HTTP_PROXY');
+        this.https = parseProxy(environment.httpsProxy, 'HTTPS_PROXY');
+        this.parseNoProxy(environment.noProxy ?? '');
+    }
+    /** True when no proxy variable is set: every request goes direct. */
+    get direct() {
+        return this.http === undefined && this.https === undefined;
+    }
+    /**
+     * The proxy a request to `url` goes through, or undefined to go direct.
+     * Throws a RegistryError when the variable that applies cannot be used.
+     */
+    routeFor(url) {
+        const parsed = url.protocol === 'https:' ? this.https : url.protocol === 'http:' ? this.http : undefined;
+        if (parsed === undefined)
+            return undefined;
+        if (!this.useProxy(url))
+            return undefined;
+        if ('error' in parsed)
+            throw new RegistryError(parsed.error, { code: 'PROXY_INVALID', transient: false, host: url.host });
+        return parsed.route;
+    }
+    useProxy(url) {
+        const host = bareHost(url.hostname).toLowerCase();
+        const port = url.port !== '' ? url.port : url.protocol === 'https:' ? '443' : '80';
+        if (host === 'localhost')
+            return false;
+        const ip = external_node_net_namespaceObject.isIP(host) !== 0 ? host : undefined;
+        if (ip !== undefined && isLoopbackIp(ip))
+            return false;
+        if (this.all)
+            return false;
+        return !this.matchers.some(matcher => matcher.match(host, port, ip));
+    }
+    parseNoProxy(value) {
+        for (const raw of value.split(',')) {
+            const entry = raw.trim().toLowerCase();
+            if (entry === '')
+                continue;
+            if (entry === '*') {
+                this.all = true;
+                return;
+            }
+            const cidr = parseCidr(entry);
+            if (cidr) {
+                this.matchers.push({ match: (_host, _port, ip) => ip !== undefined && cidr.contains(ip) });
+                continue;
+            }
+            let host = entry;
+            let port = '';
+            const split = splitHostPort(entry);
+            if (split) {
+                if (split.host === '')
+                    continue;
+                host = split.host;
+                port = split.port;
+            }
+            if (external_node_net_namespaceObject.isIP(host) !== 0) {
+                const same = addressMatcher(host);
+                this.matchers.push({ match: (_host, actualPort, ip) => ip !== undefined && same(ip) && (port === '' || port === actualPort) });
+                continue;
+            }
+            if (host.startsWith('*.'))
+                host = host.slice(1);
+            const matchHost = !host.startsWith('.');
+            const suffix = matchHost ? `.${host}` : host;
+            if (suffix === '.')
+                continue;
+            this.matchers.push({
+                match: (actualHost, actualPort) => (actualHost.endsWith(suffix) || (matchHost && actualHost === suffix.slice(1))) && (port === '' || port === actualPort)
+            });
+        }
+    }
+}
+/** A proxy variable's value as a route, or why it cannot be used (without its credentials). */
+function parseProxy(value, variable) {
+    if (value === undefined || value.trim() === '')
+        return undefined;
+    const text = value.trim();
+    let url;
+    try {
+        url = new URL(text);
+    }
+    catch {
+        url = undefined;
+    }
+    // Like Go: a value that is not an http(s)/socks5 URL is tried again as `http://<value>`.
+    if (url === undefined || !['http:', 'https:', 'socks5:'].includes(url.protocol)) {
+        try {
+            url = new URL(`http://${text}`);
+        }
+        catch {
+            return { error: `${variable} is not a URL a proxy can be reached at (expected http://host:port)` };
+        }
+    }
+    if (url.protocol === 'socks5:')
+        return { error: `${variable} names a socks5 proxy (${url.host}); the registry engine supports http:// and https:// proxies only` };
+    if (url.hostname === '')
+        return { error: `${variable} names no proxy host (expected http://host:port)` };
+    const authorization = url.username !== '' || url.password !== ''
+        ? `Basic ${Buffer.from(`${safeDecode(url.username)}:${safeDecode(url.password)}`).toString('base64')}`
+        : undefined;
+    const origin = new URL(url.origin);
+    return { route: { url: origin, variable, ...(authorization !== undefined && { authorization }) } };
+}
+function safeDecode(text) {
+    try {
+        return decodeURIComponent(text);
+    }
+    catch {
+        return text;
+    }
+}
+/** `[::1]` → `::1`. */
+function bareHost(hostname) {
+    return hostname.startsWith('[') && hostname.endsWith(']') ? hostname.slice(1, -1) : hostname;
+}
+/** `host:port` or `[v6]:port` of a NO_PROXY entry; undefined when it has no port. */
+function splitHostPort(entry) {
+    if (entry.startsWith('[')) {
+        const close = entry.indexOf(']');
+        if (close < 0 || entry[close + 1] !== ':')
+            return undefined;
+        return { host: entry.slice(1, close), port: entry.slice(close + 2) };
+    }
+    const colon = entry.lastIndexOf(':');
+    // More than one colon and no brackets: a bare IPv6 address, not host:port.
+    if (colon < 0 || entry.indexOf(':') !== colon)
+        return undefined;
+    const port = entry.slice(colon + 1);
+    if (!/^\d+$/.test(port))
+        return undefined;
+    return { host: entry.slice(0, colon), port };
+}
+/** 127.0.0.0/8 and ::1, IPv4-mapped spellings (`::ffff:127.0.0.1`) included. */
+const LOOPBACK = new external_node_net_namespaceObject.BlockList();
+LOOPBACK.addSubnet('127.0.0.0', 8, 'ipv4');
+LOOPBACK.addAddress('::1', 'ipv6');
+function isLoopbackIp(ip) {
+    return LOOPBACK.check(ip, external_node_net_namespaceObject.isIPv4(ip) ? 'ipv4' : 'ipv6');
+}
+/** One address, however it is spelt (`::1`, `0:0::1`, `::ffff:10.0.0.1`). */
+function addressMatcher(address) {
+    const list = new external_node_net_namespaceObject.BlockList();
+    list.addAddress(address, external_node_net_namespaceObject.isIPv4(address) ? 'ipv4' : 'ipv6');
+    return ip => list.check(ip, external_node_net_namespaceObject.isIPv4(ip) ? 'ipv4' : 'ipv6');
+}
+/** `10.0.0.0/8`, `fd00::/8`. */
+function parseCidr(entry) {
+    const slash = entry.indexOf('/');
+    if (slash < 0)
+        return undefined;
+    const base = entry.slice(0, slash);
+    const bitsText = entry.slice(slash + 1);
+    const family = external_node_net_namespaceObject.isIP(base);
+    if (family === 0 || !/^\d+$/.test(bitsText))
+        return undefined;
+    const bits = Number(bitsText);
+    if (bits > (family === 4 ? 32 : 128))
+        return undefined;
+    const list = new external_node_net_namespaceObject.BlockList();
+    list.addSubnet(base, bits, family === 4 ? 'ipv4' : 'ipv6');
+    return { contains: ip => list.check(ip, external_node_net_namespaceObject.isIPv4(ip) ? 'ipv4' : 'ipv6') };
 }
 
 ;// CONCATENATED MODULE: ./lib/engine/registry/auth.js
@@ -27409,6 +28298,7 @@ function configKeys(registry) {
 
 
 
+
 class Registries {
     options;
     agents;
@@ -27418,7 +28308,14 @@ class Registries {
     rateLimits = new Map();
     constructor(options) {
         this.options = options;
-        this.agents = new Agents({ maxSockets: options.concurrency, ...(options.caFile !== undefined && { caFile: options.caFile }) });
+        const proxy = options.proxy ?? new ProxyConfig(proxyEnvironment(process.env));
+        this.agents = new Agents({
+            maxSockets: options.concurrency,
+            blobSockets: options.blobConcurrency ?? options.concurrency,
+            ...(options.caFile !== undefined && { caFile: options.caFile }),
+            ...(!proxy.direct && { proxy }),
+            connectTimeoutMs: options.timeoutMs
+        });
         const store = new CredentialStore({
             explicit: options.credentials,
             ...(options.dockerConfigDir !== undefined && { dockerConfigDir: options.dockerConfigDir })
@@ -27496,6 +28393,7 @@ class Registries {
 
 
 
+
 const MiB = 1024 * 1024;
 class RegistryEngine {
     options;
@@ -27510,14 +28408,16 @@ class RegistryEngine {
             credentials: options.credentials ?? new Map(),
             ...(options.dockerConfigDir !== undefined && { dockerConfigDir: options.dockerConfigDir }),
             ...(options.caFile !== undefined && { caFile: options.caFile }),
+            ...(options.proxy !== undefined && { proxy: new ProxyConfig(options.proxy) }),
             ...(options.registryMirror !== undefined && { registryMirror: options.registryMirror }),
             insecureRegistries: options.insecureRegistries,
             concurrency: options.concurrency,
+            blobConcurrency: blobConcurrency(options),
             retry,
             timeoutMs: options.timeoutMs ?? 60_000,
             deadlineMs: options.deadlineMs ?? 10 * 60_000
         });
-        this.blobs = new BlobMover(this.registries, { chunkSize: options.chunkSize ?? 16 * MiB, chunkThreshold: options.chunkThreshold ?? 64 * MiB, retry });
+        this.blobs = new BlobMover(this.registries, { concurrency: blobConcurrency(options), chunkSize: options.chunkSize ?? 16 * MiB, chunkThreshold: options.chunkThreshold ?? 64 * MiB, retry });
         this.copier = new ImageCopier(this.registries, this.blobs, {
             concurrency: options.concurrency,
             platforms: options.platforms,
@@ -27567,6 +28467,10 @@ class RegistryEngine {
             throw engineFailure(error, context.signal);
         }
     }
+    /** This engine's clients, for the docker engine's HEAD lookups: one pool, one set of credentials and counts. */
+    get clients() {
+        return this.registries;
+    }
     /** Requests and bytes per host contacted (registries and token services), for the job summary. */
     stats() {
         return this.registries.stats();
@@ -27578,6 +28482,14 @@ class RegistryEngine {
     async close() {
         this.registries.close();
     }
+}
+/**
+ * Blob transfers at once when the caller does not say. Measured with
+ * `npm run bench:registry` on 2 cores: see the README's benchmark table.
+ */
+const DEFAULT_BLOB_CONCURRENCY = 3;
+function blobConcurrency(options) {
+    return Math.max(1, Math.round(options.blobConcurrency ?? Math.min(DEFAULT_BLOB_CONCURRENCY, Math.max(1, options.concurrency))));
 }
 function outcome(result) {
     return {
@@ -27591,6 +28503,406 @@ function outcome(result) {
 }
 function sameImage(source, target) {
     return source.registry === target.registry && source.repository === target.repository && (source.tag ?? source.digest) === (target.tag ?? target.digest);
+}
+
+;// CONCATENATED MODULE: ./lib/engine/docker/engine.js
+
+
+
+
+
+
+
+
+
+
+
+
+class DockerEngine {
+    options;
+    name = 'docker';
+    cli;
+    pullPolicy;
+    pushToTarget;
+    retryPolicy;
+    credentials;
+    logins = new Map();
+    loggedIn = new Set();
+    pulls = new Map();
+    local;
+    manifests;
+    heads;
+    /** The registry engine made for the HEAD lookups when none was given; closed with this engine. */
+    ownRegistry;
+    multiPlatform = new Map();
+    constructor(options = {}) {
+        this.options = options;
+        this.cli = options.cli ?? new DockerCli({ ...(options.env && { env: options.env }) });
+        this.pullPolicy = options.pull ?? 'missing';
+        this.pushToTarget = options.push ?? true;
+        this.retryPolicy = options.retry ?? DEFAULT_RETRY;
+        this.credentials = options.credentials ?? new Map();
+        this.local = new LocalImages(this.cli);
+        this.manifests = new ManifestLookup(this.cli, host => this.isInsecure(host));
+        this.ownRegistry =
+            options.registries === undefined
+                ? new RegistryEngine({
+                    credentials: this.credentials,
+                    ...(options.registryMirror !== undefined && { registryMirror: options.registryMirror }),
+                    ...(options.caFile !== undefined && { caFile: options.caFile }),
+                    ...(options.env?.DOCKER_CONFIG !== undefined && { dockerConfigDir: options.env.DOCKER_CONFIG }),
+                    insecureRegistries: [...(options.insecureRegistries ?? [])],
+                    concurrency: 4,
+                    retries: Math.max(0, this.retryPolicy.attempts - 1),
+                    retryBaseDelayMs: this.retryPolicy.baseDelayMs,
+                    retryMaxDelayMs: this.retryPolicy.maxDelayMs,
+                    platforms: [],
+                    copyReferrers: false
+                })
+                : undefined;
+        this.heads = new RegistryManifests(options.registries ?? this.ownRegistry.clients, () => this.manifests.daemonPlatform());
+    }
+    /** Sources copied (or found copied) as one platform of a multi-platform index: their targets keep the daemon's platform only. */
+    singlePlatformCopies() {
+        return [...this.multiPlatform.values()];
+    }
+    // --- copy -------------------------------------------------------------
+    async prepareCopy(source, target, context) {
+        const sourceName = familiarName(source);
+        const local = this.pullPolicy === 'always' ? undefined : await this.read(() => this.local.inspect(sourceName, context), 'local', `look up ${sourceName} in the local docker daemon`);
+        if (this.pullPolicy === 'never' && local === undefined) {
+            throw new EngineFailure('not-local', 'local', `${sourceName} is not in the local docker daemon and pull is 'never'`);
+        }
+        if (this.pushToTarget) {
+            // HEADs through the registry engine's clients: Docker Hub does not count them against the pull quota.
+            const present = await this.registryRead(() => this.heads.head(target, 'target', context), context);
+            if (present !== undefined) {
+                const done = { status: 'already-present', digest: present.digest };
+                if (local !== undefined && (await this.isLocalImage(local, target, present, context)))
+                    return { source, target, done, steps: [] };
+                // The local image differs (or there is none): the target is still current when it matches the source registry.
+                const upstream = await this.sourceHead(source, target, context);
+                if (upstream !== undefined && (await this.holdsSource(target, present, source, upstream, local, context))) {
+                    if (local !== undefined && this.pullPolicy === 'missing') {
+                        throw new EngineFailure('stale-local', 'local', `the local ${sourceName} (${local.id.slice(0, 19)}) differs from ${sourceName} in its registry, which ${familiarName(target)} already holds; not pushed over it`);
+                    }
+                    return { source, target, done, steps: [] };
+                }
+            }
+            else if (local === undefined) {
+                // Only to know whether the pull keeps one platform of several (a warning); a HEAD costs no quota.
+                await this.sourceHead(source, target, context);
+            }
+        }
+        const steps = [];
+        if (local === undefined) {
+            if (this.credentials.has(source.registry))
+                steps.push({ kind: 'login', host: source.registry });
+            steps.push({ kind: 'pull', ref: source });
+        }
+        steps.push({ kind: 'tag', from: source, to: target });
+        if (this.pushToTarget) {
+            if (this.credentials.has(target.registry))
+                steps.push({ kind: 'login', host: target.registry });
+            steps.push({ kind: 'push', ref: target });
+        }
+        const state = { steps, ...(local !== undefined && { localId: local.id }) };
+        return { source, target, steps: steps.map(step => this.describe(step)), state };
+    }
+    async copy(prepared, context) {
+        if (prepared.done !== undefined)
+            return prepared.done;
+        const state = prepared.state;
+        let digest = state.localId;
+        for (const step of state.steps) {
+            if (step.kind === 'login')
+                await this.login(step.host, step.host === prepared.target.registry ? 'target' : 'source', context);
+            else if (step.kind === 'pull')
+                await this.pullOnce(step.ref, context);
+            else if (step.kind === 'tag')
+                await this.run(tagCommand(step.from, step.to), 'local', context);
+            else
+                digest = await this.pushImage(step.ref, context);
+        }
+        return { status: 'mirrored', ...(digest !== undefined && { digest }) };
+    }
+    // --- lookups ------------------------------------------------------------
+    describeLookup(target) {
+        return [displayCommand(this.manifests.command(target))];
+    }
+    async lookup(target, context) {
+        await this.login(target.registry, 'target', context);
+        const present = await this.targetManifest(target, context);
+        if (present === undefined) {
+            const local = await this.local.inspect(familiarName(target), context).catch(() => undefined);
+            return { status: 'missing', ...(local !== undefined && { hint: `It is in the local daemon but not pushed: docker push ${familiarName(target)}` }) };
+        }
+        return {
+            status: 'verified',
+            digest: present.digest,
+            ...(present.size !== undefined && { size: present.size }),
+            ...(present.platforms && { platforms: present.platforms })
+        };
+    }
+    /** Looks targets up in the local daemon only (`verify-from: local`): no network. */
+    localLookup() {
+        return {
+            describeLookup: target => [displayCommand({ args: ['image', 'inspect', familiarName(target)] })],
+            lookup: async (target, context) => {
+                const name = familiarName(target);
+                const found = await this.read(() => this.local.inspect(name, context), 'local', `look up ${name} in the local docker daemon`);
+                if (found !== undefined)
+                    return { status: 'verified', digest: this.local.repoDigestFor(found, target) ?? found.id };
+                const hint = await this.local.missingHint(target, context).catch(() => undefined);
+                return { status: 'missing', ...(hint !== undefined && { hint }) };
+            }
+        };
+    }
+    // --- build and push -----------------------------------------------------
+    describeBuild(request) {
+        return [...this.buildLogins(request).filter(host => this.credentials.has(host)).map(host => this.describe({ kind: 'login', host })), describeBuildCommand(request)];
+    }
+    async build(request, context) {
+        // The build pulls mirrored bases from the target registry (and, with buildx --push, pushes there).
+        for (const host of this.buildLogins(request))
+            await this.login(host, 'target', context);
+        return runBuild(this.cli, request, context, name => this.local.inspect(name, context));
+    }
+    /** Registries a build needs credentials for: where its bases come from, and its target when the build pushes. */
+    buildLogins(request) {
+        const hosts = new Set(request.pullsFrom);
+        if (request.command.push === true)
+            for (const tag of request.command.tags)
+                hosts.add(tag.registry);
+        return [...hosts];
+    }
+    describePush(target) {
+        return [...(this.credentials.has(target.registry) ? [this.describe({ kind: 'login', host: target.registry })] : []), displayCommand(pushCommand(target))];
+    }
+    async push(target, context) {
+        await this.login(target.registry, 'target', context);
+        const digest = await this.pushImage(target, context);
+        return { ...(digest !== undefined && { digest }) };
+    }
+    /**
+     * Forgets its logins and closes the clients it made. No `docker logout`:
+     * logins live in the DOCKER_CONFIG the caller gave (a private directory it
+     * removes), and logging out of a shared config would also remove a login
+     * the user made before this step (docker/login-action's).
+     */
+    async close() {
+        this.loggedIn.clear();
+        this.logins.clear();
+        await this.ownRegistry?.close();
+    }
+    // --- docker operations --------------------------------------------------
+    describe(step) {
+        switch (step.kind) {
+            case 'login':
+                return displayCommand(loginCommand(step.host, this.credentials.get(step.host)?.username ?? '', ''));
+            case 'pull':
+                return displayCommand(pullCommand(step.ref));
+            case 'tag':
+                return displayCommand(tagCommand(step.from, step.to));
+            case 'push':
+                return displayCommand(pushCommand(step.ref));
+        }
+    }
+    async run(command, side, context, host) {
+        context.record(displayCommand(command));
+        try {
+            return (await this.retry(displayCommand(command), () => this.cli.run(command, { signal: context.signal }), context)).stdout;
+        }
+        catch (error) {
+            throw dockerFailure(error, side, displayCommand(command).replace(/^docker /, ''), host !== undefined ? { host } : {});
+        }
+    }
+    /** A read whose failure is typed with the side it reads from. */
+    async read(operation, side, what) {
+        try {
+            return await operation();
+        }
+        catch (error) {
+            throw dockerFailure(error, side, what);
+        }
+    }
+    retry(what, operation, context) {
+        return withRetry(operation, this.retryPolicy, {
+            signal: context.signal,
+            isTransient: error => !context.signal.aborted && isTransientDockerFailure(error),
+            onRetry: (error, attempt, delayMs) => {
+                const reason = error instanceof DockerCommandError ? error.reason : String(error);
+                this.options.onRetry?.(`${what}: attempt ${attempt} failed (${reason}); retrying in ${delayMs} ms`);
+            },
+            ...(this.options.sleep && { sleep: this.options.sleep })
+        });
+    }
+    /** Logs in once per host this engine holds credentials for; a failed login is remembered, not repeated. */
+    async login(host, side, context) {
+        const credentials = this.credentials.get(host);
+        if (credentials === undefined)
+            return;
+        let login = this.logins.get(host);
+        if (login === undefined) {
+            const command = loginCommand(host, credentials.username, credentials.password);
+            context.record(displayCommand(command));
+            login = this.retry(`docker login ${host}`, () => this.cli.run(command), context).then(() => {
+                this.loggedIn.add(host);
+            });
+            // Callers await it; this only keeps an early rejection from being reported as unhandled.
+            login.catch(() => undefined);
+            this.logins.set(host, login);
+        }
+        try {
+            await login;
+        }
+        catch (error) {
+            const failure = dockerFailure(error, side, `docker login to ${host}`, { host });
+            throw classifyDockerFailure(error) === 'unauthorized' ? new EngineFailure('unauthorized', side, failure.message, { ...failure.details, host }) : failure;
+        }
+    }
+    pullOnce(ref, context) {
+        const name = familiarName(ref);
+        let pull = this.pulls.get(name);
+        if (pull === undefined) {
+            pull = this.run(pullCommand(ref), 'source', context, ref.registry).then(() => undefined);
+            pull.catch(() => undefined);
+            this.pulls.set(name, pull);
+            // A failed pull may be retried by a later call; a finished one stays shared.
+            pull.catch(() => this.pulls.delete(name));
+        }
+        else {
+            context.record(`${displayCommand(pullCommand(ref))} (shared with another image of this run)`);
+        }
+        return pull.catch(async (error) => {
+            throw await this.explainPullFailure(ref, error, context);
+        });
+    }
+    /**
+     * When docker's registry mirror has no such image, docker falls back to Docker
+     * Hub and reports that attempt's error; say what the mirror said instead.
+     */
+    async explainPullFailure(source, error, context) {
+        const mirror = this.options.registryMirror;
+        if (source.registry !== DOCKER_HUB || mirror === undefined || !(error instanceof EngineFailure) || error.kind === 'not-found')
+            return error;
+        let mirrorHost;
+        try {
+            mirrorHost = new URL(mirror).host;
+        }
+        catch {
+            return error;
+        }
+        try {
+            await this.manifests.inspect(withParts(source, { registry: mirrorHost }), context);
+            return error;
+        }
+        catch (lookupError) {
+            if (classifyDockerFailure(lookupError) !== 'not-found')
+                return error;
+            return new EngineFailure('not-found', 'source', `${familiarName(source)} is not in the registry mirror ${mirrorHost}, and docker's fallback failed: ${error.message}`, {
+                host: mirrorHost,
+                ...(error.details.log !== undefined && { log: error.details.log })
+            });
+        }
+    }
+    /** Pushes and returns the manifest digest docker reports. */
+    async pushImage(ref, context) {
+        const stdout = await this.run(pushCommand(ref), 'target', context, ref.registry);
+        return /digest: (sha256:[a-f0-9]{64})/.exec(stdout)?.[1];
+    }
+    /** The target's manifest for the daemon's platform; undefined when the registry does not have it. */
+    async targetManifest(ref, context) {
+        try {
+            return await this.retry(`look up ${familiarName(ref)}`, () => this.manifests.inspect(ref, context), context);
+        }
+        catch (error) {
+            if (classifyDockerFailure(error) === 'not-found')
+                return undefined;
+            throw dockerFailure(error, 'target', `look up ${familiarName(ref)} in ${ref.registry}`, { host: ref.registry });
+        }
+    }
+    /** A registry read through the clients, its failure typed with the side and host of the request that failed. */
+    async registryRead(operation, context) {
+        try {
+            return await operation();
+        }
+        catch (error) {
+            throw engineFailure(error, context.signal);
+        }
+    }
+    /** Whether the local image is what the target holds: by its repo digests (no request), else by the target's config (a GET of the target only). */
+    async isLocalImage(local, target, present, context) {
+        if (this.local.repoDigestFor(local, target) === present.digest)
+            return true;
+        const config = await this.registryRead(() => this.heads.platformConfig(target, present.digest, 'target', context), context);
+        return config.configDigest === local.id;
+    }
+    /**
+     * The source's digest by a HEAD (none with pull: never, which promises no
+     * network for the source); undefined when the source cannot be read, which
+     * only costs a pull. Notes a multi-platform source for the warning.
+     */
+    async sourceHead(source, target, context) {
+        if (this.pullPolicy === 'never')
+            return undefined;
+        try {
+            const head = await this.heads.head(source, 'source', context);
+            if (head?.index === true)
+                this.multiPlatform.set(familiarName(source), { source, target });
+            return head;
+        }
+        catch (error) {
+            if (context.signal.aborted)
+                throw engineFailure(error, context.signal);
+            return undefined;
+        }
+    }
+    /**
+     * Whether the target holds the source's current image for the daemon's
+     * platform. Equal digests, or a local image pulled at the source's current
+     * digest (that differs from the target), decide without a GET; otherwise the
+     * source's manifest is read (an index once, and its platform's manifest when
+     * the target's digest is not among its children): only then does a re-run
+     * cost pull quota.
+     */
+    async holdsSource(target, present, source, upstream, local, context) {
+        if (upstream.digest === present.digest)
+            return true;
+        if (local !== undefined && this.local.repoDigestFor(local, source) === upstream.digest)
+            return false;
+        try {
+            const fromSource = await this.heads.platformConfig(source, upstream.digest, 'source', context);
+            if (fromSource.children.includes(present.digest))
+                return true;
+            if (fromSource.configDigest === undefined)
+                return false;
+            const atTarget = await this.registryRead(() => this.heads.platformConfig(target, present.digest, 'target', context), context);
+            return atTarget.configDigest === fromSource.configDigest;
+        }
+        catch (error) {
+            if (context.signal.aborted)
+                throw engineFailure(error, context.signal);
+            // An unknown source state only costs a pull.
+            return false;
+        }
+    }
+    isInsecure(host) {
+        if (isLoopbackHost(host))
+            return true;
+        if ((this.options.insecureRegistries ?? []).some(entry => entry === host || entry === hostname(host)))
+            return true;
+        const mirror = this.options.registryMirror;
+        if (mirror !== undefined && mirror.startsWith('http://')) {
+            try {
+                return new URL(mirror).host === host;
+            }
+            catch {
+                return false;
+            }
+        }
+        return false;
+    }
 }
 
 ;// CONCATENATED MODULE: ./lib/report/advice.js
@@ -27646,6 +28958,8 @@ function missingAdvice(failure, context) {
         return failure.hint;
     const source = context.source !== undefined ? familiarName(context.source) : undefined;
     const target = context.target !== undefined ? familiarName(context.target) : 'its target';
+    if (context.verifyFrom === 'bundle')
+        return `Not in the bundle: export it again with this plan (mode: export), or verify the registry it was imported into (verify-from: registry)`;
     if (context.verifyFrom === 'local') {
         if (context.imageKind === 'service')
             return `Build it: run mode: build (the image is built as ${target})`;
@@ -27656,65 +28970,11 @@ function missingAdvice(failure, context) {
     return `Mirror it: run mode: mirror${source !== undefined ? ` (copies ${source})` : ''}`;
 }
 
-;// CONCATENATED MODULE: ./lib/engine/pool.js
-/**
- * Bounded concurrency: runs `worker` over `items` with at most `limit` in
- * flight, results in input order. A failing item never stops the others: every
- * lane runs to the end, then the first error (if any) is thrown, so no result
- * is lost while work is still running.
- */
-async function mapConcurrent(items, limit, worker) {
-    const results = new Array(items.length);
-    const errors = [];
-    let next = 0;
-    const lanes = Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, async () => {
-        while (next < items.length) {
-            const index = next;
-            next += 1;
-            try {
-                results[index] = await worker(items[index], index);
-            }
-            catch (error) {
-                errors.push(error);
-            }
-        }
-    });
-    await Promise.all(lanes);
-    if (errors.length > 0)
-        throw errors[0];
-    return results;
-}
-/** A semaphore for sharing one limit across several call sites (e.g. per registry). */
-class Semaphore {
-    limit;
-    active = 0;
-    waiting = [];
-    constructor(limit) {
-        this.limit = limit;
-    }
-    async run(task) {
-        // A released slot is handed straight to the next waiter, so the limit holds.
-        if (this.active >= this.limit)
-            await new Promise(resolve => this.waiting.push(resolve));
-        else
-            this.active += 1;
-        try {
-            return await task();
-        }
-        finally {
-            const next = this.waiting.shift();
-            if (next)
-                next();
-            else
-                this.active -= 1;
-        }
-    }
-}
-
 ;// CONCATENATED MODULE: ./lib/execute/execute.js
 
 
 
+const DEFAULT_HEARTBEAT_MS = 30_000;
 async function executeJobs(jobs, options, engines, progress) {
     const results = new Map();
     const add = (image, result) => {
@@ -27738,18 +28998,24 @@ async function executeJobs(jobs, options, engines, progress) {
         const pushes = builds.filter(job => job.push).length;
         const title = `Build ${count(builds.length, 'service image')}${pushes > 0 ? ` and push ${pushes === 1 ? 'it' : 'them'}` : ''}`;
         await progress.group(title, async () => {
+            // Which builder builds, said once: every job carries the one the engine found.
+            const builder = builds[0]?.command.builder;
+            if (builder !== undefined)
+                progress.info(`Builder: ${builder.description}`);
             const report = reporter(builds.length + pushes, progress, options.dryRun);
             const buildSlots = new Semaphore(options.buildConcurrency);
             const pushSlots = new Semaphore(options.concurrency);
             await Promise.all(builds.map(async (job) => {
-                const built = await buildSlots.run(() => build(job, engines.build, options.dryRun, signal, progress));
+                const { result: built, pushedDigest } = await buildSlots.run(() => build(job, engines.build, options.dryRun, signal, progress, options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS));
                 add(job.image, built);
                 report(built, familiarName(job.target));
                 if (!job.push)
                     return;
                 const pushed = built.status === 'failed' || built.status === 'skipped'
                     ? { phase: 'push', status: 'skipped', durationMs: 0, error: `not pushed: the build ${built.status === 'failed' ? 'failed' : 'was skipped'}` }
-                    : await pushSlots.run(() => push(job, engines.build, options.dryRun, signal));
+                    : job.command.push === true
+                        ? pushedByBuild(built, pushedDigest)
+                        : await pushSlots.run(() => push(job, engines.build, options.dryRun, signal));
                 add(job.image, pushed);
                 report(pushed, familiarName(job.target));
             }));
@@ -27797,23 +29063,51 @@ async function mirror(job, engine, dryRun, signal) {
         return failedResult('mirror', Date.now() - started, failureOf(error, 'mirror'), commands, logOf(error));
     }
 }
-async function build(job, engine, dryRun, signal, progress) {
+async function build(job, engine, dryRun, signal, progress, heartbeatMs) {
     if (engine === undefined)
-        return unsupported('build', 'only the docker engine builds images, and docker is not available to this run');
+        return { result: unsupported('build', 'only the docker engine builds images, and docker is not available to this run') };
     const request = { command: job.command, pullsFrom: job.pullsFrom };
     if (dryRun)
-        return { phase: 'build', status: 'planned', durationMs: 0, commands: engine.describeBuild(request) };
+        return { result: { phase: 'build', status: 'planned', durationMs: 0, commands: engine.describeBuild(request) } };
     // Concurrent builds interleave their output: each line names its image.
     const name = familiarName(job.target);
-    const { context, commands } = operationContext(signal, line => progress.info(`    ${name} | ${line}`));
+    let heard = false;
+    const { context, commands } = operationContext(signal, line => {
+        heard = true;
+        progress.info(`    ${name} | ${line}`);
+    });
     const started = Date.now();
+    // A long silent step (a RUN that compiles) still shows the build is alive.
+    const heartbeat = setInterval(() => {
+        if (!heard)
+            progress.info(`    ${name} | … still building (${elapsed(Date.now() - started)}, no output for ${elapsed(heartbeatMs)})`);
+        heard = false;
+    }, heartbeatMs);
+    heartbeat.unref();
     try {
         const built = await engine.build(request, context);
-        return { phase: 'build', status: 'built', durationMs: Date.now() - started, ...(built.imageId !== undefined && { digest: built.imageId }), commands };
+        return {
+            result: { phase: 'build', status: 'built', durationMs: Date.now() - started, ...(built.imageId !== undefined && { digest: built.imageId }), commands },
+            ...(built.pushedDigest !== undefined && { pushedDigest: built.pushedDigest })
+        };
     }
     catch (error) {
-        return failedResult('build', Date.now() - started, failureOf(error, 'build'), commands, logOf(error));
+        return { result: failedResult('build', Date.now() - started, failureOf(error, 'build'), commands, logOf(error)) };
     }
+    finally {
+        clearInterval(heartbeat);
+    }
+}
+/** With `docker buildx build --push` the build pushed: the push phase reports its digest and runs nothing. */
+function pushedByBuild(built, digest) {
+    const note = 'pushed by the build (docker buildx build --push)';
+    if (built.status === 'planned')
+        return { phase: 'push', status: 'planned', durationMs: 0, commands: [note] };
+    return { phase: 'push', status: 'pushed', durationMs: 0, ...(digest !== undefined && { digest }), commands: [note] };
+}
+function elapsed(ms) {
+    const seconds = Math.round(ms / 1000);
+    return seconds < 60 ? `${seconds}s` : `${Math.floor(seconds / 60)}m${String(seconds % 60).padStart(2, '0')}s`;
 }
 async function push(job, engine, dryRun, signal) {
     if (dryRun)
@@ -27900,6 +29194,8 @@ const VERBS = {
     built: 'built',
     pushed: 'pushed',
     verified: 'verified',
+    exported: 'exported',
+    imported: 'imported',
     missing: 'missing',
     failed: 'failed',
     skipped: 'skipped'
@@ -27935,6 +29231,11 @@ function count(n, noun) {
 
 
 
+
+
+
+
+
 /**
  * Credentials by host, each only where it belongs: the target's to the
  * `registry` host, the source's to Docker Hub only (a registry-mirror is
@@ -27950,44 +29251,132 @@ function credentialsByHost(settings) {
 }
 async function executeSettings(plan, jobs, settings, progress, signal) {
     const credentials = credentialsByHost(settings);
-    const docker = new DockerEngine({
-        pull: settings.pull,
-        push: settings.push,
-        credentials,
-        insecureRegistries: settings.insecureRegistries,
-        ...(settings.registryMirror !== undefined && { registryMirror: settings.registryMirror }),
-        retry: { attempts: settings.retries + 1, baseDelayMs: 500, maxDelayMs: 15000 },
-        onRetry: message => progress.info(message)
-    });
-    const registry = settings.engine === 'registry'
-        ? new RegistryEngine({
+    const own = settings.privateDockerConfig === undefined ? createPrivateDockerConfig({ userDir: settings.userDockerConfig, loginHosts: [...credentials.keys()] }) : undefined;
+    const dockerConfig = settings.privateDockerConfig ?? own.dir;
+    const dockerEnv = { DOCKER_CONFIG: dockerConfig };
+    const cli = new DockerCli({ env: dockerEnv });
+    const copyWith = copyEngine(settings);
+    let docker;
+    let registry;
+    try {
+        const network = await registryNetwork(settings, cli, progress, signal);
+        registry = new RegistryEngine({
             credentials,
-            ...(settings.registryMirror !== undefined && { registryMirror: settings.registryMirror }),
+            ...(network.registryMirror !== undefined && { registryMirror: network.registryMirror }),
             ...(settings.caFile !== undefined && { caFile: settings.caFile }),
-            insecureRegistries: settings.insecureRegistries,
+            insecureRegistries: network.insecureRegistries,
             concurrency: settings.concurrency,
             retries: settings.retries,
             platforms: settings.platforms,
-            copyReferrers: settings.copyReferrers
-        })
-        : undefined;
-    const engines = {
-        copy: registry ?? docker,
-        build: docker,
-        lookup: settings.verifyFrom === 'local' ? docker.localLookup() : (registry ?? docker)
-    };
-    try {
+            copyReferrers: settings.copyReferrers,
+            dockerConfigDir: dockerConfig
+        });
+        docker = new DockerEngine({
+            cli,
+            env: dockerEnv,
+            pull: settings.pull,
+            push: settings.push,
+            credentials,
+            insecureRegistries: network.insecureRegistries,
+            ...(network.registryMirror !== undefined && { registryMirror: network.registryMirror }),
+            registries: registry.clients,
+            retry: { attempts: settings.retries + 1, baseDelayMs: 500, maxDelayMs: 15000 },
+            onRetry: message => progress.info(message)
+        });
+        const engines = {
+            copy: copyWith === 'docker' ? docker : settings.engine === 'auto' ? autoCopy(registry, docker) : registry,
+            build: docker,
+            lookup: settings.verifyFrom === 'local' ? docker.localLookup() : settings.engine === 'docker' ? docker : registry
+        };
         const phases = await executeJobs(jobs, { dryRun: settings.dryRun, concurrency: settings.concurrency, buildConcurrency: settings.buildConcurrency, ...(signal !== undefined && { signal }) }, engines, progress);
         const results = imageResults(plan.images, phases, {
-            engine: settings.engine,
+            engine: copyWith,
             attempts: settings.retries + 1,
             verifyFrom: settings.verifyFrom
         });
-        return { results, ...(registry !== undefined && { registries: registry.stats() }) };
+        const traffic = registry.stats();
+        const findings = copyWith === 'docker' ? singlePlatformWarnings(docker) : [];
+        return { results, ...(Object.keys(traffic).length > 0 && { registries: traffic }), ...(findings.length > 0 && { findings }) };
     }
     finally {
-        await Promise.allSettled([docker.close(), ...(registry !== undefined ? [registry.close()] : [])]);
+        await Promise.allSettled([docker?.close(), registry?.close()]);
+        own?.remove();
     }
+}
+/**
+ * engine: auto copies through the registry engine; a source it cannot read
+ * (a name only `docker load` put on this machine, an unreachable registry)
+ * that the local daemon has is copied by docker instead, as `pull: missing`
+ * does with engine docker. The first step says why.
+ */
+function autoCopy(registry, docker) {
+    return {
+        name: 'registry',
+        describeLookup: target => registry.describeLookup(target),
+        lookup: (target, context) => registry.lookup(target, context),
+        close: async () => undefined,
+        async prepareCopy(source, target, context) {
+            try {
+                return await registry.prepareCopy(source, target, context);
+            }
+            catch (error) {
+                if (!(error instanceof EngineFailure) || error.side !== 'source' || error.kind === 'cancelled' || context.signal.aborted)
+                    throw error;
+                const local = await docker
+                    .localLookup()
+                    .lookup(source, context)
+                    .catch(() => undefined);
+                if (local?.status !== 'verified')
+                    throw error;
+                const prepared = await docker.prepareCopy(source, target, context);
+                return {
+                    ...prepared,
+                    steps: [`the registry engine cannot read ${formatReference(source)} (${error.message}); the local docker image is copied instead`, ...prepared.steps],
+                    state: new DockerFallback(prepared)
+                };
+            }
+        },
+        copy: (prepared, context) => (prepared.state instanceof DockerFallback ? docker.copy(prepared.state.prepared, context) : registry.copy(prepared, context))
+    };
+}
+/** A copy engine: auto prepared with docker. */
+class DockerFallback {
+    prepared;
+    constructor(prepared) {
+        this.prepared = prepared;
+    }
+}
+/**
+ * The Docker Hub mirror and insecure registries of the registry engine: the
+ * inputs when given, else what the docker daemon is configured with (when
+ * docker is there), so both reach registries the same way.
+ */
+async function registryNetwork(settings, cli, progress, signal) {
+    const given = { ...(settings.registryMirror !== undefined && { registryMirror: settings.registryMirror }), insecureRegistries: settings.insecureRegistries };
+    if (settings.registryMirror !== undefined && settings.insecureRegistries.length > 0)
+        return given;
+    const daemon = await daemonRegistryConfig(cli, signal);
+    if (daemon === undefined)
+        return given;
+    const registryMirror = settings.registryMirror ?? daemon.mirrors[0];
+    const insecureRegistries = settings.insecureRegistries.length > 0 ? settings.insecureRegistries : daemon.insecureRegistries;
+    if (settings.registryMirror === undefined && registryMirror !== undefined) {
+        progress.info(`Docker Hub reads go through the docker daemon's registry mirror ${registryMirror} (the registry-mirror input overrides it)`);
+    }
+    if (settings.insecureRegistries.length === 0 && insecureRegistries.length > 0) {
+        progress.info(`The docker daemon's insecure registries are reached without TLS verification: ${insecureRegistries.join(', ')} (the insecure-registries input overrides them)`);
+    }
+    return { ...(registryMirror !== undefined && { registryMirror }), insecureRegistries };
+}
+/** engine: docker keeps the daemon's platform of a multi-platform source: a warning per image, never silence. */
+function singlePlatformWarnings(docker) {
+    return docker.singlePlatformCopies().map(({ source, target }) => ({
+        kind: 'invalid-config',
+        severity: 'warning',
+        image: formatReference(source),
+        message: `${formatReference(source)} has several platforms, but the docker engine copies only the docker daemon's platform: ${formatReference(target)} keeps one platform only`,
+        suggestion: "Use engine: auto (the default) or engine: registry to copy every platform with its exact digest (platforms chooses some)"
+    }));
 }
 /** One result per plan image: its phases with advice, and the status that sums them up. */
 function imageResults(images, phases, context) {
@@ -28022,6 +29411,8 @@ function finalStatus(image, phases) {
  * nowhere else; the front ends only turn the result into outputs, a summary,
  * annotations and an exit code.
  */
+
+
 
 
 
@@ -28083,17 +29474,28 @@ async function runPipeline(settings, progress, signal) {
     }
     let execution;
     if (settings.mode !== 'plan' && settings.mode !== 'check') {
+        // The builder is a fact of this machine the plan stage needs: what it honours decides each build's command.
+        const builds = phasesOf(settings.mode).includes('build') && shownImages.some(image => image.kind === 'service' && image.mapping === 'mapped');
+        const builder = builds
+            ? await detectBuilder(new DockerCli(), {
+                ...(settings.builder !== undefined && { name: settings.builder }),
+                ...(settings.buildkit !== undefined && { buildkit: settings.buildkit }),
+                ...(signal !== undefined && { signal })
+            })
+            : undefined;
         const jobs = selectJobs(planJobs(plan, {
             root: settings.root,
             workspace: settings.workspace,
             useMirroredBases: settings.useMirroredBases,
             push: settings.push,
             ...(settings.buildNetwork !== undefined && { buildNetwork: settings.buildNetwork }),
+            ...(builder !== undefined && { builder }),
             platforms: settings.platforms,
             readFile: readWorkspaceFile
         }), settings.mode, shardImages);
         findings.push(...jobs.findings);
         execution = await executeSettings({ ...plan, images: shownImages }, jobs, settings, progress, signal);
+        findings.push(...(execution.findings ?? []));
     }
     const report = buildReport({
         mode: settings.mode,
@@ -28460,6 +29862,8 @@ function statusLabel(image) {
         'already-present': '✅ already present',
         built: '✅ built',
         pushed: '✅ pushed',
+        exported: '✅ exported',
+        imported: '✅ imported',
         planned: 'planned',
         missing: '❌ missing',
         failed: '❌ failed',
@@ -28489,7 +29893,7 @@ function commandsHtml(images) {
     if (byPhase.size === 0)
         return '';
     const parts = ['<h3>Commands the run would make</h3>'];
-    const order = ['mirror', 'build', 'push', 'verify'];
+    const order = ['mirror', 'build', 'push', 'export', 'import', 'verify'];
     for (const [phase, lines] of [...byPhase].sort(([a], [b]) => order.indexOf(a) - order.indexOf(b))) {
         const commands = lines.filter(line => !line.startsWith('# ')).length;
         const shown = lines.length > MAX_COMMAND_LINES ? [...lines.slice(0, MAX_COMMAND_LINES), `# … ${lines.length - MAX_COMMAND_LINES} more lines: see the JSON report`] : lines;
@@ -28503,7 +29907,8 @@ function logsHtml(images) {
         for (const phase of image.phases ?? []) {
             if (phase.log === undefined || (phase.status !== 'failed' && phase.status !== 'missing'))
                 continue;
-            const log = phase.log.length > MAX_LOG_CHARS ? `${phase.log.slice(0, MAX_LOG_CHARS)}\n… (cut; the JSON report has all of it)` : phase.log;
+            // A tool says what broke at the end of its output (a build's last lines): keep the end.
+            const log = phase.log.length > MAX_LOG_CHARS ? `… (the start is cut; the JSON report has all of it)\n${phase.log.slice(-MAX_LOG_CHARS)}` : phase.log;
             logs.push(`<details><summary>${escapeHtml(`${phase.phase} ${displayName(image.target ?? image.source)}`)}</summary><pre>${preText(log)}</pre></details>`);
         }
     }

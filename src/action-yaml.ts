@@ -16,7 +16,8 @@ export function renderActionYaml(): string {
     branding: { icon: 'copy', color: 'blue' },
     inputs,
     outputs,
-    runs: { using: 'node24', main: 'dist/index.js' }
+    // The post step removes the private DOCKER_CONFIG of our logins, even after a cancelled or failed main step.
+    runs: { using: 'node24', main: 'dist/index.js', post: 'dist/post.js', 'post-if': 'always()' }
   }
   return `# Generated from src/inputs.ts by 'npm run build'; edit that file, not this one.\n${stringify(document, { lineWidth: 0 })}`
 }

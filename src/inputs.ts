@@ -8,15 +8,15 @@
 import type { FindingKind } from './model.js'
 import { parseRegistryTarget, ReferenceFormatError, tryParseReference } from './reference.js'
 
-export const MODES = ['plan', 'check', 'mirror', 'build', 'verify', 'all'] as const
+export const MODES = ['plan', 'check', 'mirror', 'build', 'verify', 'all', 'export', 'import'] as const
 export type Mode = (typeof MODES)[number]
 export const LAYOUTS = ['preserve', 'library', 'flat'] as const
 export type Layout = (typeof LAYOUTS)[number]
-export const ENGINES = ['docker', 'registry'] as const
+export const ENGINES = ['auto', 'docker', 'registry'] as const
 export type EngineName = (typeof ENGINES)[number]
 export const PULL_POLICIES = ['missing', 'always', 'never'] as const
 export type PullPolicy = (typeof PULL_POLICIES)[number]
-export const VERIFY_SOURCES = ['registry', 'local'] as const
+export const VERIFY_SOURCES = ['registry', 'local', 'bundle'] as const
 export type VerifySource = (typeof VERIFY_SOURCES)[number]
 
 export const FINDING_KINDS: readonly FindingKind[] = [
@@ -168,8 +168,18 @@ const validShard: Validator = value => {
 const validNetwork: Validator = value =>
   /^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,127}$/.test(value) ? undefined : 'expected default, host, none or the name of a docker network'
 
+const validBuilderName: Validator = value => (/^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,127}$/.test(value) ? undefined : 'expected the name of a buildx builder (letters, digits, _ . -)')
+
+const validBundle: Validator = value => {
+  if (hasUserInfo(value)) return 'credentials do not belong in a bundle URL'
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(value) && !/^https?:\/\/[^\s/]+\/\S*\.tar(?:#sha256[=:][a-fA-F0-9]{64})?$/i.test(value)) return 'expected a path, or an http(s):// URL of a .tar archive'
+  return undefined
+}
+
+const validBaseline: Validator = value => (/^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? 'expected a local path to a bundle or its index.json' : undefined)
+
 export const INPUTS = [
-  { name: 'mode', kind: 'choice', choices: MODES, default: 'all', description: 'What to do: plan (inventory only), check (mapping and policy, for pull requests), mirror, build, verify, or all (mirror, build and push, verify).' },
+  { name: 'mode', kind: 'choice', choices: MODES, default: 'all', description: 'What to do: plan (inventory only), check (mapping and policy, for pull requests), mirror, build, verify, all (mirror, build and push, verify), export (every image of the plan into the bundle) or import (the bundle into the registry).' },
   { name: 'registry', kind: 'string', validate: validRegistry, description: 'Target registry host with optional namespace, e.g. harbor.example.com/aihpc. Required for every mode but plan.' },
   { name: 'tag', kind: 'string', validate: validTag, description: "Tag of the repository's own service images, e.g. v0.3.5. Without it, service images keep the tag their compose file gives them." },
   { name: 'path', kind: 'path', path: { base: 'workspace', expect: 'directory' }, default: '.', description: 'Directory to scan, relative to the workspace.' },
@@ -185,12 +195,16 @@ export const INPUTS = [
   { name: 'fail-on', kind: 'list', choices: [...FAIL_ON_WORDS, ...FINDING_KINDS], default: DEFAULT_FAIL_ON.join(', '), description: `Finding kinds that fail the run: none, all, or a list of ${FINDING_KINDS.join(', ')}.` },
   { name: 'compose-output', kind: 'path', path: { base: 'workspace', expect: 'output' }, description: 'Write each scanned compose file, rewritten so every image points at the registry, to this path (a directory when there are several). Inside the workspace or the temp directory.' },
   { name: 'report-path', kind: 'path', path: { base: 'workspace', expect: 'output-file' }, description: 'Where to write the JSON report, inside the workspace or the temp directory. Default: image-mirror-report.json in RUNNER_TEMP (the action), or in a new directory under the system temp directory (the CLI).' },
-  { name: 'engine', kind: 'choice', choices: ENGINES, default: 'docker', description: 'How images are copied: docker (pull, tag, push through the docker CLI) or registry (registry to registry over the OCI distribution API, all platforms).' },
-  { name: 'pull', kind: 'choice', choices: PULL_POLICIES, default: 'missing', description: 'Docker engine: missing (use local images when present), always, or never (retag local images only, no network).' },
+  { name: 'engine', kind: 'choice', choices: ENGINES, default: 'auto', description: "How images are copied and verified: auto (the registry engine copies and verifies, docker builds, retags offline with pull: never or push: false, and verifies with verify-from: local), registry (registry to registry over the OCI distribution API: every platform, exact digests) or docker (pull, tag, push through the docker CLI: the daemon's platform only)." },
+  { name: 'pull', kind: 'choice', choices: PULL_POLICIES, default: 'missing', description: 'Copies through docker (engine: docker): missing (use local images when present), always, or never (retag local images only, no network; with engine auto, copies then go through docker).' },
   { name: 'push', kind: 'boolean', default: 'true', description: 'Push built service images and mirrored base images. false: build and retag in the local daemon only, no network (the offline retag).' },
   { name: 'use-mirrored-bases', kind: 'boolean', default: 'true', description: 'Build service images against the mirrored base images in the target registry instead of their public sources.' },
   { name: 'build-network', kind: 'string', validate: validNetwork, description: "Network of service image builds (docker build --network) when the compose file's build.network does not name one: default, host, none or a network name. Default: docker's default network." },
-  { name: 'verify-from', kind: 'choice', choices: VERIFY_SOURCES, default: 'registry', description: 'Where verify looks: registry (manifest lookup, no pull) or local (docker image inspect, no network).' },
+  { name: 'builder', kind: 'string', validate: validBuilderName, description: "The buildx builder that builds service images (docker buildx build --builder), e.g. the name docker/setup-buildx-action outputs. Default: buildx's current builder. Without buildx, docker build builds with BuildKit when the docker CLI has it built in (DOCKER_BUILDKIT=1), else with the legacy builder; DOCKER_BUILDKIT=0 in the environment asks for the legacy builder. The log says which one built." },
+  { name: 'verify-from', kind: 'choice', choices: VERIFY_SOURCES, default: 'registry', description: 'Where verify looks: registry (manifest lookup, no pull), local (docker image inspect, no network) or bundle (every blob of the bundle present with its size and digest, offline).' },
+  { name: 'bundle', kind: 'string', validate: validBundle, description: "OCI image layout the images are exported to (mode export) or imported from (mode import), or whose plan mode verify checks (with verify-from: bundle, the bundle itself, offline): a directory, or one archive when it ends in .tar, inside the workspace or the temp directory. mode import also takes an http(s):// URL of a .tar (downloaded once per digest into the runner's tool cache; the digest comes from a #sha256=<hex> fragment or the .sha256 file beside it)." },
+  { name: 'bundle-baseline', kind: 'string', validate: validBaseline, description: 'mode export: an earlier bundle (directory or .tar) or just its index.json; the new bundle carries only the manifests and blobs the baseline lacks (a delta), and imports on top of it.' },
+  { name: 'cache', kind: 'boolean', default: 'false', description: "mode export: keep the bundle's blob store in the GitHub Actions cache (@actions/cache), keyed by the plan's source digests, so a re-run on a fresh runner fetches only what changed." },
   { name: 'dry-run', kind: 'boolean', default: 'false', description: 'Print every command that would run, run none.' },
   { name: 'username', kind: 'string', description: 'Username for the target registry. Without it, existing docker credentials are used.' },
   { name: 'password', kind: 'secret', description: 'Password or token for the target registry.' },
@@ -199,10 +213,10 @@ export const INPUTS = [
   { name: 'concurrency', kind: 'integer', min: 1, max: 64, default: '4', description: 'Pulls, pushes and copies in parallel.' },
   { name: 'build-concurrency', kind: 'integer', min: 1, max: 16, default: '1', description: 'Service image builds in parallel.' },
   { name: 'retries', kind: 'integer', min: 0, max: 10, default: '3', description: 'Retries of a transient failure (network, 429, 5xx), with exponential backoff.' },
-  { name: 'registry-mirror', kind: 'string', validate: validRegistryMirror, description: 'URL that serves Docker Hub images (a pull-through cache), used by the registry engine for Docker Hub reads.' },
-  { name: 'insecure-registries', kind: 'list', validate: validInsecureRegistry, description: 'Registries reached over plain HTTP or with an unverified certificate (loopback registries always are).' },
+  { name: 'registry-mirror', kind: 'string', validate: validRegistryMirror, description: "URL that serves Docker Hub images (a pull-through cache), used by the registry engine for Docker Hub reads. Default: the docker daemon's first registry-mirrors entry, when docker is there." },
+  { name: 'insecure-registries', kind: 'list', validate: validInsecureRegistry, description: "Registries reached over plain HTTP or with an unverified certificate (loopback registries always are). Default: the docker daemon's insecure-registries hosts, when docker is there." },
   { name: 'ca-file', kind: 'path', path: { base: 'workspace', expect: 'any-file' }, description: 'PEM file of a private certificate authority for the registries.' },
-  { name: 'platforms', kind: 'list', validate: validPlatform, description: 'Registry engine: copy only these platforms of multi-platform images (changes their digest). Default: all.' },
+  { name: 'platforms', kind: 'list', validate: validPlatform, description: 'Copy only these platforms of multi-platform images (changes their digest); copies through the registry engine only, so not with engine: docker, pull: never or push: false. Default: all.' },
   { name: 'copy-referrers', kind: 'boolean', default: 'false', description: 'Registry engine: also copy OCI referrers (signatures, SBOMs) of each image.' },
   { name: 'shards', kind: 'integer', min: 1, max: 256, default: '1', description: 'mode plan: split the images into this many groups in the matrix output.' },
   { name: 'shard', kind: 'string', validate: validShard, description: 'Handle only part i of n of the images, e.g. 2/4 (from the matrix output of mode plan).' }

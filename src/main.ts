@@ -7,6 +7,12 @@
  * level), then the summary, and the failure message last, so it is never the
  * 11th annotation GitHub drops. Every progress line may carry a repository's
  * or a registry's text, so it is printed neutralised (report/neutralize.ts).
+ *
+ * Our docker logins go to a private DOCKER_CONFIG made here, seeded from the
+ * user's (src/docker-config.ts). Its path is saved as the step's state before
+ * any login, so the post step (src/post.ts, `post-if: always()`) removes it
+ * even when this step is cancelled or killed; it is removed here too, at the
+ * end of a run that ends normally. The user's config is never written.
  */
 import * as core from '@actions/core'
 import * as os from 'node:os'
@@ -19,6 +25,11 @@ import { reportOutputs } from './report/outputs.js'
 import type { Report } from './report/report.js'
 import { renderSummary, type SummaryLinks } from './report/summary.js'
 import { buildSettings, InputError, type Settings } from './settings.js'
+import { createPrivateDockerConfig, type PrivateDockerConfig } from './docker-config.js'
+import { credentialsByHost } from './execute/run.js'
+
+/** The name of the state holding the private DOCKER_CONFIG's path, for the post step. */
+export const DOCKER_CONFIG_STATE = 'docker-config'
 
 export async function run(): Promise<void> {
   let settings: Settings
@@ -33,6 +44,22 @@ export async function run(): Promise<void> {
   } catch (error) {
     core.setFailed(error instanceof InputError ? error.message : `Could not read the inputs: ${String(error)}`)
     return
+  }
+
+  let dockerConfig: PrivateDockerConfig | undefined
+  if (settings.mode !== 'plan' && settings.mode !== 'check') {
+    try {
+      dockerConfig = createPrivateDockerConfig({
+        userDir: settings.userDockerConfig,
+        tempDir: process.env.RUNNER_TEMP ?? os.tmpdir(),
+        loginHosts: [...credentialsByHost(settings).keys()]
+      })
+    } catch (error) {
+      core.setFailed(`Could not make a private docker config directory: ${error instanceof Error ? error.message : String(error)}`)
+      return
+    }
+    core.saveState(DOCKER_CONFIG_STATE, dockerConfig.dir)
+    settings = { ...settings, privateDockerConfig: dockerConfig.dir }
   }
 
   // A cancelled job sends SIGTERM: stop the work in flight, and still report what was done.
@@ -53,6 +80,7 @@ export async function run(): Promise<void> {
   } finally {
     process.removeListener('SIGTERM', onSignal)
     process.removeListener('SIGINT', onSignal)
+    dockerConfig?.remove()
   }
 }
 

@@ -156,6 +156,10 @@ export type ImageStatus =
   | 'built'
   | 'pushed'
   | 'verified'
+  /** Written into a bundle (mode export). */
+  | 'exported'
+  /** Pushed from a bundle (mode import). */
+  | 'imported'
   | 'missing'
   | 'failed'
   | 'skipped'
@@ -201,7 +205,7 @@ export interface Failure {
   hint?: string
 }
 
-export type PhaseName = 'mirror' | 'build' | 'push' | 'verify'
+export type PhaseName = 'mirror' | 'build' | 'push' | 'verify' | 'export' | 'import'
 
 /** What happened to one image in one phase. */
 export interface PhaseResult {

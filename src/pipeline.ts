@@ -14,11 +14,14 @@ import type { Finding, Inventory, Plan } from './model.js'
 import { mapInventory } from './map/mapping.js'
 import { loadMappingConfig } from './map/config.js'
 import { selectShard, matrixOutput } from './plan/shard.js'
-import { planJobs, selectJobs } from './plan/jobs.js'
+import { phasesOf, planJobs, selectJobs } from './plan/jobs.js'
+import { detectBuilder } from './engine/docker/builder.js'
+import { DockerCli } from './engine/docker/cli.js'
 import { buildReport, type Report } from './report/report.js'
 import type { Settings } from './settings.js'
 import { writeDeploymentCompose } from './deploy/compose-output.js'
 import { executeSettings, type Execution, type ProgressSink } from './execute/run.js'
+import { executeBundle, isBundleRun, openInputBundle, planFromBundle } from './execute/bundle.js'
 
 export interface PipelineResult {
   report: Report
@@ -28,6 +31,8 @@ export interface PipelineResult {
 
 export async function runPipeline(settings: Settings, progress: ProgressSink, signal?: AbortSignal): Promise<PipelineResult> {
   const outputs: Record<string, string> = {}
+  // A bundle to import or verify is opened first: without a checkout, its plan is the plan.
+  const bundle = await openInputBundle(settings, progress)
 
   // Repository files are read only inside the root (env-file inputs excepted), as regular files under a size cap.
   const reader = confinedReader(settings.root, { allowedOutside: [...settings.envFiles, ...(settings.templateDefaults ?? [])] })
@@ -43,7 +48,7 @@ export async function runPipeline(settings: Settings, progress: ProgressSink, si
       dockerfilePatterns: settings.dockerfiles,
       exclude: settings.exclude
     })
-    if (discovery.composeFiles.length === 0 && discovery.dockerfiles.length === 0) discovery.findings.push(nothingToScan(settings))
+    if (discovery.composeFiles.length === 0 && discovery.dockerfiles.length === 0 && bundle === undefined) discovery.findings.push(nothingToScan(settings))
     const projects = groupComposeProjects(discovery.composeFiles)
     const { projects: loadedProjects, ...found } = buildInventory({
       ...compose,
@@ -59,7 +64,7 @@ export async function runPipeline(settings: Settings, progress: ProgressSink, si
     return { inventory: result, composeProjects: loadedProjects }
   })
 
-  const plan = planFor(inventory, settings)
+  const plan = bundle !== undefined && inventory.files.length === 0 ? planFromBundle(bundle, settings) : planFor(inventory, settings)
   // Shard membership only filters jobs: builds are always derived from the whole plan.
   const shardImages =
     settings.shard === undefined ? undefined : new Set(selectShard(plan.images, settings.shard.index, settings.shard.count).map(image => image.source))
@@ -77,7 +82,19 @@ export async function runPipeline(settings: Settings, progress: ProgressSink, si
   }
 
   let execution: Execution | undefined
-  if (settings.mode !== 'plan' && settings.mode !== 'check') {
+  if (isBundleRun(settings)) {
+    execution = await executeBundle(plan, shownImages, bundle, settings, progress, signal, shardImages)
+    findings.push(...(execution.findings ?? []))
+  } else if (settings.mode !== 'plan' && settings.mode !== 'check') {
+    // The builder is a fact of this machine the plan stage needs: what it honours decides each build's command.
+    const builds = phasesOf(settings.mode).includes('build') && shownImages.some(image => image.kind === 'service' && image.mapping === 'mapped')
+    const builder = builds
+      ? await detectBuilder(new DockerCli(), {
+          ...(settings.builder !== undefined && { name: settings.builder }),
+          ...(settings.buildkit !== undefined && { buildkit: settings.buildkit }),
+          ...(signal !== undefined && { signal })
+        })
+      : undefined
     const jobs = selectJobs(
       planJobs(plan, {
         root: settings.root,
@@ -85,6 +102,7 @@ export async function runPipeline(settings: Settings, progress: ProgressSink, si
         useMirroredBases: settings.useMirroredBases,
         push: settings.push,
         ...(settings.buildNetwork !== undefined && { buildNetwork: settings.buildNetwork }),
+        ...(builder !== undefined && { builder }),
         platforms: settings.platforms,
         readFile: readWorkspaceFile
       }),
@@ -93,6 +111,7 @@ export async function runPipeline(settings: Settings, progress: ProgressSink, si
     )
     findings.push(...jobs.findings)
     execution = await executeSettings({ ...plan, images: shownImages }, jobs, settings, progress, signal)
+    findings.push(...(execution.findings ?? []))
   }
 
   const report = buildReport({

@@ -32,6 +32,7 @@ import {
 import { globProblem } from './discover/glob.js'
 import { outputPathProblem } from './output-files.js'
 import { interpolationEnvironment } from './extract/interpolate.js'
+import { userDockerConfigDir } from './docker-config.js'
 
 export {
   DEFAULT_FAIL_ON,
@@ -96,6 +97,10 @@ export interface Settings {
   useMirroredBases: boolean
   /** `docker build --network` for builds whose compose build.network names none; undefined: docker's default network. */
   buildNetwork?: string
+  /** The buildx builder instance to build with (`builder`); undefined: buildx's current one. */
+  builder?: string
+  /** DOCKER_BUILDKIT of the environment, as docker reads it: false asks for the legacy builder; undefined when unset. */
+  buildkit?: boolean
   verifyFrom: VerifySource
   dryRun: boolean
   targetCredentials?: { username: string; password: string }
@@ -108,6 +113,22 @@ export interface Settings {
   caFile?: string
   platforms: string[]
   copyReferrers: boolean
+  /** mode export/import, verify-from bundle: the bundle, an absolute path (a directory, or a .tar file) or an http(s) URL of a .tar. */
+  bundle?: string
+  /** mode export: an earlier bundle or its index.json, absolute; the export carries only what it lacks. */
+  bundleBaseline?: string
+  /** mode export: keep the blob store in the GitHub Actions cache. */
+  cache: boolean
+  /** The runner's tool cache (RUNNER_TOOL_CACHE), where downloaded bundles are kept. */
+  toolCacheDir: string
+  /** The user's docker config directory ($DOCKER_CONFIG, else ~/.docker): read to seed ours, never written. */
+  userDockerConfig: string
+  /**
+   * The private DOCKER_CONFIG our logins go to, when the front end made one (the
+   * action, whose post step removes it); otherwise the execute stage makes and
+   * removes its own.
+   */
+  privateDockerConfig?: string
   shard?: { index: number; count: number }
   shards: number
   /** The environment compose interpolation reads (a snapshot, so stages stay pure). */
@@ -180,11 +201,17 @@ export function buildSettings(read: InputReader, context: SettingsContext): Sett
   const targetCredentials = credentials('username', 'password')
   const sourceCredentials = credentials('source-username', 'source-password')
 
+  const bundle = bundleSettings(input, outputRoots, context)
+
   let shard: Settings['shard']
   if (input.shard !== undefined) {
     const [index, count] = input.shard.split('/').map(Number) as [number, number]
     shard = { index, count }
   }
+
+  checkPlatformsEngine(input)
+
+  const buildkit = parseBuildKitVariable(context.env.DOCKER_BUILDKIT)
 
   // Interpolation never sees the inputs, the runner's tokens or a variable holding a credential (DESIGN.md, trust boundaries).
   const { env } = interpolationEnvironment(context.env, [targetCredentials?.password, sourceCredentials?.password])
@@ -214,6 +241,8 @@ export function buildSettings(read: InputReader, context: SettingsContext): Sett
     push: input.push,
     useMirroredBases: input['use-mirrored-bases'],
     ...(input['build-network'] !== undefined && { buildNetwork: input['build-network'] }),
+    ...(input.builder !== undefined && { builder: input.builder }),
+    ...(buildkit !== undefined && { buildkit }),
     verifyFrom: input['verify-from'],
     dryRun: input['dry-run'],
     ...(targetCredentials && { targetCredentials }),
@@ -226,6 +255,8 @@ export function buildSettings(read: InputReader, context: SettingsContext): Sett
     ...(input['ca-file'] !== undefined && { caFile: input['ca-file'] }),
     platforms: input.platforms,
     copyReferrers: input['copy-referrers'],
+    ...bundle,
+    userDockerConfig: path.resolve(userDockerConfigDir(context.env)),
     ...(shard && { shard }),
     shards: input.shards,
     env
@@ -428,6 +459,39 @@ function registryTarget(value: string): RegistryTarget {
   return { text: namespace === '' ? registry : `${registry}/${namespace}`, registry, namespace }
 }
 
+/**
+ * Which engine copies base images: docker with engine docker, and with engine
+ * auto for the offline retags (pull: never, push: false); else the registry engine.
+ */
+export function copyEngine(settings: Pick<Settings, 'engine' | 'pull' | 'push'>): 'docker' | 'registry' {
+  if (settings.engine === 'auto') return settings.pull === 'never' || !settings.push ? 'docker' : 'registry'
+  return settings.engine
+}
+
+/** `platforms` needs copies through the registry engine: with docker they would silently keep one platform. */
+function checkPlatformsEngine(input: InputValues): void {
+  if (input.platforms.length === 0) return
+  if (copyEngine(input) === 'registry') return
+  const why =
+    input.engine === 'docker'
+      ? "engine 'docker' copies the daemon's platform only"
+      : input.pull === 'never'
+        ? "with pull 'never', copies are offline retags in the docker daemon, which keep one platform"
+        : "with push 'false', copies are retags in the docker daemon, which keep one platform"
+  throw new InputError(
+    `Invalid platforms '${input.platforms.join(', ')}': ${why}; use engine 'auto' (the default) or 'registry' with pull and push left as they are, or remove platforms`,
+    'platforms'
+  )
+}
+
+/** DOCKER_BUILDKIT as docker reads it (Go's ParseBool); undefined when unset or not a boolean. */
+export function parseBuildKitVariable(value: string | undefined): boolean | undefined {
+  if (value === undefined) return undefined
+  if (['1', 't', 'T', 'TRUE', 'true', 'True'].includes(value)) return true
+  if (['0', 'f', 'F', 'FALSE', 'false', 'False'].includes(value)) return false
+  return undefined
+}
+
 function failOnKinds(items: string[]): FindingKind[] {
   const words = items.filter(item => (FAIL_ON_WORDS as readonly string[]).includes(item))
   if (words.length > 0 && items.length > 1) {
@@ -473,4 +537,43 @@ function realpathOr(dir: string): string {
   } catch {
     return path.resolve(dir)
   }
+}
+
+/** The bundle inputs, checked together with the mode: a path inside the workspace or the temp directory, or a URL for import. */
+function bundleSettings(input: InputValues, outputRoots: string[], context: SettingsContext): Pick<Settings, 'bundle' | 'bundleBaseline' | 'cache' | 'toolCacheDir'> {
+  const mode = input.mode
+  const fromBundle = input['verify-from'] === 'bundle'
+  const toolCacheDir = path.resolve(context.env.RUNNER_TOOL_CACHE ?? path.join(context.tempDir, 'image-mirror-tool-cache'))
+  const written = input.bundle
+  if (written === undefined) {
+    if (mode === 'export' || mode === 'import') throw new InputError(`Input 'bundle' is required for mode '${mode}' (a directory, or a file ending in .tar)`, 'bundle')
+    if (fromBundle) throw new InputError("Input 'bundle' is required with verify-from: bundle", 'bundle')
+    return { cache: input.cache, toolCacheDir }
+  }
+  if (mode !== 'export' && mode !== 'import' && mode !== 'verify') {
+    throw new InputError(`Input 'bundle' is used by modes export, import and verify, not by mode '${mode}'`, 'bundle')
+  }
+  if (fromBundle && mode !== 'verify') throw new InputError(`verify-from: bundle checks a bundle with mode verify, not mode '${mode}'`, 'verify-from')
+  const isUrl = /^https?:\/\//i.test(written)
+  if (isUrl && mode === 'export') throw new InputError(`Invalid bundle '${redactUserInfo(written)}': mode export writes a local path, not a URL`, 'bundle')
+  const workspace = path.resolve(context.workspace)
+  let bundle = written
+  if (!isUrl) {
+    bundle = path.resolve(workspace, written)
+    const tar = bundle.toLowerCase().endsWith('.tar')
+    const problem = outputPathProblem(bundle, { allowedRoots: outputRoots, expect: mode === 'export' ? (tar ? 'file' : 'directory') : 'file-or-directory' })
+    if (problem !== undefined) throw new InputError(`Invalid bundle '${quoteForMessage(written)}': ${problem}`, 'bundle')
+    if (mode !== 'export' && !fs.existsSync(bundle)) throw new InputError(`Invalid bundle '${quoteForMessage(written)}': ${bundle} does not exist`, 'bundle')
+  }
+  let bundleBaseline: string | undefined
+  if (input['bundle-baseline'] !== undefined) {
+    if (mode !== 'export') throw new InputError(`Input 'bundle-baseline' is used by mode export only`, 'bundle-baseline')
+    bundleBaseline = path.resolve(workspace, input['bundle-baseline'])
+    const problem = outputPathProblem(bundleBaseline, { allowedRoots: outputRoots, expect: 'file-or-directory' })
+    if (problem !== undefined || !fs.existsSync(bundleBaseline)) {
+      throw new InputError(`Invalid bundle-baseline '${quoteForMessage(input['bundle-baseline'])}': ${problem ?? `${bundleBaseline} does not exist`}`, 'bundle-baseline')
+    }
+    if (bundleBaseline === bundle) throw new InputError('Invalid bundle-baseline: it is the bundle being written; name the earlier bundle', 'bundle-baseline')
+  }
+  return { bundle, ...(bundleBaseline !== undefined && { bundleBaseline }), cache: input.cache, toolCacheDir }
 }

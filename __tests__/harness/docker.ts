@@ -119,6 +119,23 @@ export async function startDockerd(options: DockerdOptions = {}): Promise<TestDo
   return { host, env, dir, docker, stop }
 }
 
+/**
+ * Debian's docker CLI (package docker.io, 20.10): it builds with the daemon's
+ * built-in BuildKit when DOCKER_BUILDKIT=1, which a newer CLI first on PATH
+ * (docker 23 and later) refuses without the buildx plugin.
+ */
+export const DEBIAN_DOCKER_CLI = '/usr/bin/docker'
+
+/**
+ * The environment of a daemon's CLI switched to BuildKit: Debian's CLI first
+ * on PATH (for the harness, the action and the engine alike) and
+ * DOCKER_BUILDKIT=1. The harness's default stays DOCKER_BUILDKIT=0: the legacy builder.
+ */
+export function buildKitEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  if (!fs.existsSync(DEBIAN_DOCKER_CLI)) throw new Error(`${DEBIAN_DOCKER_CLI} is missing: install Debian's docker.io (apt-get install docker.io)`)
+  return { ...env, PATH: `${path.dirname(DEBIAN_DOCKER_CLI)}:${env.PATH ?? ''}`, DOCKER_BUILDKIT: '1' }
+}
+
 /** dockerd leaves mounts (netns, overlay) behind when killed; unmount them, deepest first, before removing the directory. */
 function unmountUnder(dir: string): void {
   let mountinfo = ''

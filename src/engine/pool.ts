@@ -44,3 +44,62 @@ export class Semaphore {
     }
   }
 }
+
+/**
+ * Slots shared by every image of a run (blob transfers): at most `limit`
+ * holders; when one frees, the waiter with the highest priority goes next
+ * (the largest blob, so a big layer never starts last and stretches the
+ * tail), first come first served among equals. A waiter whose signal aborts
+ * leaves the queue at once.
+ */
+export class PrioritySlots {
+  private active = 0
+  private readonly waiting: Array<{ priority: number; order: number; grant: () => void }> = []
+  private arrivals = 0
+
+  constructor(readonly limit: number) {}
+
+  async run<T>(priority: number, signal: AbortSignal, task: () => Promise<T>): Promise<T> {
+    await this.acquire(priority, signal)
+    try {
+      return await task()
+    } finally {
+      this.release()
+    }
+  }
+
+  private acquire(priority: number, signal: AbortSignal): Promise<void> {
+    signal.throwIfAborted()
+    if (this.active < this.limit) {
+      this.active += 1
+      return Promise.resolve()
+    }
+    return new Promise<void>((resolve, reject) => {
+      const entry = {
+        priority,
+        order: (this.arrivals += 1),
+        grant: () => {
+          signal.removeEventListener('abort', onAbort)
+          resolve()
+        }
+      }
+      const onAbort = (): void => {
+        const at = this.waiting.indexOf(entry)
+        if (at >= 0) this.waiting.splice(at, 1)
+        reject(signal.reason)
+      }
+      signal.addEventListener('abort', onAbort, { once: true })
+      // Sorted: highest priority first, then arrival order.
+      let at = this.waiting.findIndex(other => other.priority < priority)
+      if (at < 0) at = this.waiting.length
+      this.waiting.splice(at, 0, entry)
+    })
+  }
+
+  private release(): void {
+    const next = this.waiting.shift()
+    // The slot passes straight to the next waiter, so the limit holds.
+    if (next) next.grant()
+    else this.active -= 1
+  }
+}

@@ -28,7 +28,11 @@ export interface ExecuteOptions {
   buildConcurrency: number
   /** Cancels everything in flight (SIGTERM, the job's timeout). */
   signal?: AbortSignal
+  /** A build silent this long gets a line saying it still runs, and again after each such silence (default 30 s). */
+  heartbeatMs?: number
 }
+
+const DEFAULT_HEARTBEAT_MS = 30_000
 
 /** Where progress goes; the front ends bind it to core.group / core.info or stderr. */
 export interface ProgressSink {
@@ -72,19 +76,24 @@ export async function executeJobs(jobs: JobSet, options: ExecuteOptions, engines
     const pushes = builds.filter(job => job.push).length
     const title = `Build ${count(builds.length, 'service image')}${pushes > 0 ? ` and push ${pushes === 1 ? 'it' : 'them'}` : ''}`
     await progress.group(title, async () => {
+      // Which builder builds, said once: every job carries the one the engine found.
+      const builder = builds[0]?.command.builder
+      if (builder !== undefined) progress.info(`Builder: ${builder.description}`)
       const report = reporter(builds.length + pushes, progress, options.dryRun)
       const buildSlots = new Semaphore(options.buildConcurrency)
       const pushSlots = new Semaphore(options.concurrency)
       await Promise.all(
         builds.map(async job => {
-          const built = await buildSlots.run(() => build(job, engines.build, options.dryRun, signal, progress))
+          const { result: built, pushedDigest } = await buildSlots.run(() => build(job, engines.build, options.dryRun, signal, progress, options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS))
           add(job.image, built)
           report(built, familiarName(job.target))
           if (!job.push) return
           const pushed: PhaseResult =
             built.status === 'failed' || built.status === 'skipped'
               ? { phase: 'push', status: 'skipped', durationMs: 0, error: `not pushed: the build ${built.status === 'failed' ? 'failed' : 'was skipped'}` }
-              : await pushSlots.run(() => push(job, engines.build as BuildPort, options.dryRun, signal))
+              : job.command.push === true
+                ? pushedByBuild(built, pushedDigest)
+                : await pushSlots.run(() => push(job, engines.build as BuildPort, options.dryRun, signal))
           add(job.image, pushed)
           report(pushed, familiarName(job.target))
         })
@@ -135,20 +144,54 @@ async function mirror(job: MirrorJob, engine: CopyPort | undefined, dryRun: bool
   }
 }
 
-async function build(job: BuildJob, engine: BuildPort | undefined, dryRun: boolean, signal: AbortSignal, progress: ProgressSink): Promise<PhaseResult> {
-  if (engine === undefined) return unsupported('build', 'only the docker engine builds images, and docker is not available to this run')
+async function build(
+  job: BuildJob,
+  engine: BuildPort | undefined,
+  dryRun: boolean,
+  signal: AbortSignal,
+  progress: ProgressSink,
+  heartbeatMs: number
+): Promise<{ result: PhaseResult; pushedDigest?: string }> {
+  if (engine === undefined) return { result: unsupported('build', 'only the docker engine builds images, and docker is not available to this run') }
   const request = { command: job.command, pullsFrom: job.pullsFrom }
-  if (dryRun) return { phase: 'build', status: 'planned', durationMs: 0, commands: engine.describeBuild(request) }
+  if (dryRun) return { result: { phase: 'build', status: 'planned', durationMs: 0, commands: engine.describeBuild(request) } }
   // Concurrent builds interleave their output: each line names its image.
   const name = familiarName(job.target)
-  const { context, commands } = operationContext(signal, line => progress.info(`    ${name} | ${line}`))
+  let heard = false
+  const { context, commands } = operationContext(signal, line => {
+    heard = true
+    progress.info(`    ${name} | ${line}`)
+  })
   const started = Date.now()
+  // A long silent step (a RUN that compiles) still shows the build is alive.
+  const heartbeat = setInterval(() => {
+    if (!heard) progress.info(`    ${name} | … still building (${elapsed(Date.now() - started)}, no output for ${elapsed(heartbeatMs)})`)
+    heard = false
+  }, heartbeatMs)
+  heartbeat.unref()
   try {
     const built = await engine.build(request, context)
-    return { phase: 'build', status: 'built', durationMs: Date.now() - started, ...(built.imageId !== undefined && { digest: built.imageId }), commands }
+    return {
+      result: { phase: 'build', status: 'built', durationMs: Date.now() - started, ...(built.imageId !== undefined && { digest: built.imageId }), commands },
+      ...(built.pushedDigest !== undefined && { pushedDigest: built.pushedDigest })
+    }
   } catch (error) {
-    return failedResult('build', Date.now() - started, failureOf(error, 'build'), commands, logOf(error))
+    return { result: failedResult('build', Date.now() - started, failureOf(error, 'build'), commands, logOf(error)) }
+  } finally {
+    clearInterval(heartbeat)
   }
+}
+
+/** With `docker buildx build --push` the build pushed: the push phase reports its digest and runs nothing. */
+function pushedByBuild(built: PhaseResult, digest: string | undefined): PhaseResult {
+  const note = 'pushed by the build (docker buildx build --push)'
+  if (built.status === 'planned') return { phase: 'push', status: 'planned', durationMs: 0, commands: [note] }
+  return { phase: 'push', status: 'pushed', durationMs: 0, ...(digest !== undefined && { digest }), commands: [note] }
+}
+
+function elapsed(ms: number): string {
+  const seconds = Math.round(ms / 1000)
+  return seconds < 60 ? `${seconds}s` : `${Math.floor(seconds / 60)}m${String(seconds % 60).padStart(2, '0')}s`
 }
 
 async function push(job: BuildJob, engine: BuildPort, dryRun: boolean, signal: AbortSignal): Promise<PhaseResult> {
@@ -239,6 +282,8 @@ const VERBS: Record<PhaseResult['status'], string> = {
   built: 'built',
   pushed: 'pushed',
   verified: 'verified',
+  exported: 'exported',
+  imported: 'imported',
   missing: 'missing',
   failed: 'failed',
   skipped: 'skipped'

@@ -2,12 +2,23 @@
  * The edge of the execute stage: picks the engines the settings ask for,
  * scopes credentials to the hosts they belong to, runs the selected jobs and
  * turns the phases into one result per plan image, with advice for failures.
+ *
+ * Engines (engine: auto, the default): the registry engine copies and
+ * verifies; docker builds, retags offline (pull: never, push: false) and
+ * verifies with verify-from: local. Every docker command and the registry
+ * engine use a private DOCKER_CONFIG (src/docker-config.ts): the action's
+ * front end makes it (its post step removes it too), else it is made and
+ * removed here. The registry engine reads the daemon's registry-mirrors and
+ * insecure-registries when the inputs do not name them.
  */
-import type { ImageResult, ImageStatus, PhaseResult, Plan, PlannedImage } from '../model.js'
-import { DOCKER_HUB } from '../reference.js'
-import type { Settings } from '../settings.js'
+import type { Finding, ImageResult, ImageStatus, PhaseResult, Plan, PlannedImage } from '../model.js'
+import { DOCKER_HUB, formatReference } from '../reference.js'
+import { copyEngine, type Settings } from '../settings.js'
+import { createPrivateDockerConfig, type PrivateDockerConfig } from '../docker-config.js'
+import { DockerCli } from '../engine/docker/cli.js'
+import { daemonRegistryConfig } from '../engine/docker/daemon.js'
 import type { JobSet } from '../plan/jobs.js'
-import type { Credentials } from '../engine/port.js'
+import { EngineFailure, type CopyPort, type Credentials, type PreparedCopy } from '../engine/port.js'
 import { DockerEngine } from '../engine/docker/engine.js'
 import { RegistryEngine } from '../engine/registry/engine.js'
 import { adviseFailure } from '../report/advice.js'
@@ -20,8 +31,10 @@ export type RegistryTraffic = Record<string, { requests: number; bytesSent: numb
 
 export interface Execution {
   results: ImageResult[]
-  /** Present when the registry engine ran. */
+  /** Present when a registry was contacted through the registry engine's clients. */
   registries?: RegistryTraffic
+  /** What the run learned that the plan could not know (a multi-platform source copied by docker). */
+  findings?: Finding[]
 }
 
 /**
@@ -38,34 +51,44 @@ export function credentialsByHost(settings: Pick<Settings, 'registry' | 'targetC
 
 export async function executeSettings(plan: Plan, jobs: JobSet, settings: Settings, progress: ProgressSink, signal?: AbortSignal): Promise<Execution> {
   const credentials = credentialsByHost(settings)
-  const docker = new DockerEngine({
-    pull: settings.pull,
-    push: settings.push,
-    credentials,
-    insecureRegistries: settings.insecureRegistries,
-    ...(settings.registryMirror !== undefined && { registryMirror: settings.registryMirror }),
-    retry: { attempts: settings.retries + 1, baseDelayMs: 500, maxDelayMs: 15000 },
-    onRetry: message => progress.info(message)
-  })
-  const registry =
-    settings.engine === 'registry'
-      ? new RegistryEngine({
-          credentials,
-          ...(settings.registryMirror !== undefined && { registryMirror: settings.registryMirror }),
-          ...(settings.caFile !== undefined && { caFile: settings.caFile }),
-          insecureRegistries: settings.insecureRegistries,
-          concurrency: settings.concurrency,
-          retries: settings.retries,
-          platforms: settings.platforms,
-          copyReferrers: settings.copyReferrers
-        })
-      : undefined
-  const engines: Engines = {
-    copy: registry ?? docker,
-    build: docker,
-    lookup: settings.verifyFrom === 'local' ? docker.localLookup() : (registry ?? docker)
-  }
+  const own: PrivateDockerConfig | undefined =
+    settings.privateDockerConfig === undefined ? createPrivateDockerConfig({ userDir: settings.userDockerConfig, loginHosts: [...credentials.keys()] }) : undefined
+  const dockerConfig = settings.privateDockerConfig ?? (own as PrivateDockerConfig).dir
+  const dockerEnv = { DOCKER_CONFIG: dockerConfig }
+  const cli = new DockerCli({ env: dockerEnv })
+  const copyWith = copyEngine(settings)
+  let docker: DockerEngine | undefined
+  let registry: RegistryEngine | undefined
   try {
+    const network = await registryNetwork(settings, cli, progress, signal)
+    registry = new RegistryEngine({
+      credentials,
+      ...(network.registryMirror !== undefined && { registryMirror: network.registryMirror }),
+      ...(settings.caFile !== undefined && { caFile: settings.caFile }),
+      insecureRegistries: network.insecureRegistries,
+      concurrency: settings.concurrency,
+      retries: settings.retries,
+      platforms: settings.platforms,
+      copyReferrers: settings.copyReferrers,
+      dockerConfigDir: dockerConfig
+    })
+    docker = new DockerEngine({
+      cli,
+      env: dockerEnv,
+      pull: settings.pull,
+      push: settings.push,
+      credentials,
+      insecureRegistries: network.insecureRegistries,
+      ...(network.registryMirror !== undefined && { registryMirror: network.registryMirror }),
+      registries: registry.clients,
+      retry: { attempts: settings.retries + 1, baseDelayMs: 500, maxDelayMs: 15000 },
+      onRetry: message => progress.info(message)
+    })
+    const engines: Engines = {
+      copy: copyWith === 'docker' ? docker : settings.engine === 'auto' ? autoCopy(registry, docker) : registry,
+      build: docker,
+      lookup: settings.verifyFrom === 'local' ? docker.localLookup() : settings.engine === 'docker' ? docker : registry
+    }
     const phases = await executeJobs(
       jobs,
       { dryRun: settings.dryRun, concurrency: settings.concurrency, buildConcurrency: settings.buildConcurrency, ...(signal !== undefined && { signal }) },
@@ -73,21 +96,100 @@ export async function executeSettings(plan: Plan, jobs: JobSet, settings: Settin
       progress
     )
     const results = imageResults(plan.images, phases, {
-      engine: settings.engine,
+      engine: copyWith,
       attempts: settings.retries + 1,
       verifyFrom: settings.verifyFrom
     })
-    return { results, ...(registry !== undefined && { registries: registry.stats() }) }
+    const traffic = registry.stats()
+    const findings = copyWith === 'docker' ? singlePlatformWarnings(docker) : []
+    return { results, ...(Object.keys(traffic).length > 0 && { registries: traffic }), ...(findings.length > 0 && { findings }) }
   } finally {
-    await Promise.allSettled([docker.close(), ...(registry !== undefined ? [registry.close()] : [])])
+    await Promise.allSettled([docker?.close(), registry?.close()])
+    own?.remove()
   }
+}
+
+/**
+ * engine: auto copies through the registry engine; a source it cannot read
+ * (a name only `docker load` put on this machine, an unreachable registry)
+ * that the local daemon has is copied by docker instead, as `pull: missing`
+ * does with engine docker. The first step says why.
+ */
+export function autoCopy(registry: CopyPort, docker: DockerEngine): CopyPort {
+  return {
+    name: 'registry',
+    describeLookup: target => registry.describeLookup(target),
+    lookup: (target, context) => registry.lookup(target, context),
+    close: async () => undefined,
+    async prepareCopy(source, target, context) {
+      try {
+        return await registry.prepareCopy(source, target, context)
+      } catch (error) {
+        if (!(error instanceof EngineFailure) || error.side !== 'source' || error.kind === 'cancelled' || context.signal.aborted) throw error
+        const local = await docker
+          .localLookup()
+          .lookup(source, context)
+          .catch(() => undefined)
+        if (local?.status !== 'verified') throw error
+        const prepared = await docker.prepareCopy(source, target, context)
+        return {
+          ...prepared,
+          steps: [`the registry engine cannot read ${formatReference(source)} (${error.message}); the local docker image is copied instead`, ...prepared.steps],
+          state: new DockerFallback(prepared)
+        }
+      }
+    },
+    copy: (prepared, context) => (prepared.state instanceof DockerFallback ? docker.copy(prepared.state.prepared, context) : registry.copy(prepared, context))
+  }
+}
+
+/** A copy engine: auto prepared with docker. */
+class DockerFallback {
+  constructor(readonly prepared: PreparedCopy) {}
+}
+
+/**
+ * The Docker Hub mirror and insecure registries of the registry engine: the
+ * inputs when given, else what the docker daemon is configured with (when
+ * docker is there), so both reach registries the same way.
+ */
+export async function registryNetwork(
+  settings: Pick<Settings, 'registryMirror' | 'insecureRegistries'>,
+  cli: DockerCli,
+  progress: Pick<ProgressSink, 'info'>,
+  signal?: AbortSignal
+): Promise<{ registryMirror?: string; insecureRegistries: string[] }> {
+  const given = { ...(settings.registryMirror !== undefined && { registryMirror: settings.registryMirror }), insecureRegistries: settings.insecureRegistries }
+  if (settings.registryMirror !== undefined && settings.insecureRegistries.length > 0) return given
+  const daemon = await daemonRegistryConfig(cli, signal)
+  if (daemon === undefined) return given
+  const registryMirror = settings.registryMirror ?? daemon.mirrors[0]
+  const insecureRegistries = settings.insecureRegistries.length > 0 ? settings.insecureRegistries : daemon.insecureRegistries
+  if (settings.registryMirror === undefined && registryMirror !== undefined) {
+    progress.info(`Docker Hub reads go through the docker daemon's registry mirror ${registryMirror} (the registry-mirror input overrides it)`)
+  }
+  if (settings.insecureRegistries.length === 0 && insecureRegistries.length > 0) {
+    progress.info(`The docker daemon's insecure registries are reached without TLS verification: ${insecureRegistries.join(', ')} (the insecure-registries input overrides them)`)
+  }
+  return { ...(registryMirror !== undefined && { registryMirror }), insecureRegistries }
+}
+
+/** engine: docker keeps the daemon's platform of a multi-platform source: a warning per image, never silence. */
+function singlePlatformWarnings(docker: DockerEngine): Finding[] {
+  return docker.singlePlatformCopies().map(({ source, target }) => ({
+    kind: 'invalid-config' as const,
+    severity: 'warning' as const,
+    image: formatReference(source),
+    message: `${formatReference(source)} has several platforms, but the docker engine copies only the docker daemon's platform: ${formatReference(target)} keeps one platform only`,
+    suggestion: "Use engine: auto (the default) or engine: registry to copy every platform with its exact digest (platforms chooses some)"
+  }))
 }
 
 /** One result per plan image: its phases with advice, and the status that sums them up. */
 export function imageResults(
   images: readonly PlannedImage[],
   phases: ReadonlyMap<string, PhaseResult[]>,
-  context: { engine: 'docker' | 'registry'; attempts: number; verifyFrom: 'registry' | 'local' }
+  context: { engine: 'docker' | 'registry'; attempts: number; verifyFrom: 'registry' | 'local' | 'bundle' }
 ): ImageResult[] {
   return images.map(image => {
     const advised = (phases.get(image.source) ?? []).map(phase => {

@@ -11,6 +11,7 @@ import type { Mode } from '../settings.js'
 import { familiarName, formatReference, parseReference, tryParseReference, type ImageReference } from '../reference.js'
 import { rewriteDockerfileImages } from '../extract/dockerfile.js'
 import type { BuildCommandOptions } from '../engine/docker/commands.js'
+import { BUILDER_FEATURES, BUILDER_NAMES, type Builder, type BuilderFeatures } from '../engine/docker/builder.js'
 
 /** Copy one third-party image to its target. */
 export interface MirrorJob {
@@ -33,9 +34,9 @@ export interface BuildJob {
   command: BuildCommandOptions
   /** Registry hosts of the mirrored bases the Dockerfile now names. */
   pullsFrom: string[]
-  /** Push after a successful build. */
+  /** Push after a successful build (with buildx, the build itself pushes: `command.push`). */
   push: boolean
-  /** Compose build keys this build does not honour (the plan stage reports them). */
+  /** Compose build keys this build's builder does not honour (the plan stage reports them). */
   ignoredKeys: string[]
 }
 
@@ -77,6 +78,12 @@ export interface PlanJobsOptions {
   push: boolean
   /** docker build --network; absent: docker's default (a compose build.network wins). */
   buildNetwork?: string
+  /**
+   * The builder the docker engine found (src/engine/docker/builder.ts): what it
+   * honours decides the command and the ignored keys. Absent: a plain `docker
+   * build`, judged as the legacy builder.
+   */
+  builder?: Builder
   /** Copy only these platforms (registry engine): an image at its own source would be overwritten. */
   platforms: readonly string[]
   /** Reads a file by absolute path; resolves symlinks and returns the real path with the text. */
@@ -86,7 +93,11 @@ export interface PlanJobsOptions {
 export function planJobs(plan: Plan, options: PlanJobsOptions): JobSet {
   const set: JobSet = { mirror: [], build: [], verify: [], blocked: [], findings: [] }
   const baseTargets = new Map<string, ImageReference>()
-  for (const image of plan.images) if (image.kind === 'base' && image.mapping === 'mapped' && image.target !== null) baseTargets.set(image.source, targetOf(image))
+  const serviceTargets = new Map<string, ImageReference>()
+  for (const image of plan.images) {
+    if (image.mapping !== 'mapped' || image.target === null) continue
+    ;(image.kind === 'base' ? baseTargets : serviceTargets).set(image.source, targetOf(image))
+  }
 
   for (const image of plan.images) {
     if (image.mapping !== 'mapped' || image.target === null) continue
@@ -107,7 +118,7 @@ export function planJobs(plan: Plan, options: PlanJobsOptions): JobSet {
         set.mirror.push({ kind: 'mirror', image: image.source, source: image.ref, target })
       }
     } else {
-      const job = buildJob(image, target, baseTargets, options)
+      const job = buildJob(image, target, { baseTargets, serviceTargets }, options)
       if ('failure' in job) set.blocked.push(job)
       else {
         set.build.push(job)
@@ -115,7 +126,9 @@ export function planJobs(plan: Plan, options: PlanJobsOptions): JobSet {
           set.findings.push({
             kind: 'scan-note',
             severity: 'warning',
-            message: `${familiarName(target)}: the build ignores the compose build key${job.ignoredKeys.length === 1 ? '' : 's'} ${job.ignoredKeys.join(', ')} (docker build of one image cannot honour ${job.ignoredKeys.length === 1 ? 'it' : 'them'})`,
+            message: `${familiarName(target)}: the build ignores the compose build key${job.ignoredKeys.length === 1 ? '' : 's'} ${job.ignoredKeys.join(', ')} (${
+              BUILDER_NAMES[options.builder?.kind ?? 'legacy']
+            } cannot honour ${job.ignoredKeys.length === 1 ? 'it' : 'them'})`,
             image: image.source,
             ...(image.origins[0] !== undefined && { file: image.origins[0].file, line: image.origins[0].line })
           })
@@ -159,10 +172,17 @@ function targetOf(image: PlannedImage): ImageReference {
   return image.targetRef ?? parseReference(image.target as string)
 }
 
-function buildJob(image: PlannedImage, target: ImageReference, baseTargets: ReadonlyMap<string, ImageReference>, options: PlanJobsOptions): BuildJob | BlockedJob {
+interface Targets {
+  baseTargets: ReadonlyMap<string, ImageReference>
+  serviceTargets: ReadonlyMap<string, ImageReference>
+}
+
+function buildJob(image: PlannedImage, target: ImageReference, targets: Targets, options: PlanJobsOptions): BuildJob | BlockedJob {
   const blocked = (message: string): BlockedJob => ({ image: image.source, phase: 'build', failure: { kind: 'unsupported', side: 'local', phase: 'build', message } })
   const spec = image.build
   if (spec === undefined) return blocked(`${familiarName(target)} has no build section (context and Dockerfile)`)
+  if (options.builder?.problem !== undefined) return blocked(`${familiarName(target)} is not built: ${options.builder.problem}`)
+  const features = BUILDER_FEATURES[options.builder?.kind ?? 'legacy']
 
   const context = path.resolve(options.root, spec.context)
   let realContext: string
@@ -187,23 +207,64 @@ function buildJob(image: PlannedImage, target: ImageReference, baseTargets: Read
     original = dockerfile.text
   }
 
+  const ignored: string[] = []
+  const contexts = features.namedContexts ? namedContexts(spec, targets, options, ignored) : undefined
+  if (!features.namedContexts && Object.keys(spec.additionalContexts ?? {}).length > 0) ignored.push('additional_contexts')
+  if (contexts === null) return blocked(`a build context of ${familiarName(target)} (additional_contexts) is outside the workspace; it is not built`)
+
   let text = original
   const pullsFrom = new Set<string>()
-  if (options.useMirroredBases && baseTargets.size > 0) {
+  const mirrored = (reference: string): ImageReference | undefined => {
+    const parsed = tryParseReference(reference)
+    return 'ref' in parsed ? targets.baseTargets.get(formatReference(parsed.ref)) : undefined
+  }
+  if (options.useMirroredBases && targets.baseTargets.size > 0) {
+    // Every FROM, COPY --from, RUN --mount from and the `# syntax=` frontend: an air-gapped BuildKit build pulls nothing public.
     text = rewriteDockerfileImages(
       original,
       reference => {
-        const parsed = tryParseReference(reference)
-        if (!('ref' in parsed)) return undefined
-        const mirrored = baseTargets.get(formatReference(parsed.ref))
-        if (mirrored === undefined) return undefined
-        pullsFrom.add(mirrored.registry)
-        return familiarName(mirrored)
+        const to = mirrored(reference)
+        if (to === undefined) return undefined
+        pullsFrom.add(to.registry)
+        return familiarName(to)
       },
-      { file: spec.dockerfile, buildArgs: spec.args, ...(spec.target !== undefined && { target: spec.target }) }
+      {
+        file: spec.dockerfile,
+        buildArgs: spec.args,
+        ...(spec.target !== undefined && { target: spec.target }),
+        // A stage named after a context the build passes comes from that context, not from a registry.
+        ...(contexts !== undefined && spec.additionalContexts !== undefined && { contexts: spec.additionalContexts })
+      }
     ).text
+    for (const value of Object.values(contexts ?? {})) {
+      const to = value.startsWith('docker-image://') ? tryParseReference(value.slice('docker-image://'.length)) : undefined
+      if (to !== undefined && 'ref' in to) pullsFrom.add(to.ref.registry)
+    }
   }
-  const network = spec.network ?? options.buildNetwork
+
+  let network = spec.network ?? options.buildNetwork
+  if (network !== undefined && !features.namedNetworks && !['default', 'host', 'none'].includes(network)) {
+    ignored.push(`network ${network} (BuildKit builds on default, host or none)`)
+    network = undefined
+  }
+  const platforms = spec.platforms ?? []
+  const builds = options.builder?.kind === 'buildx'
+  let platformsUsed: string[] = []
+  if (platforms.length === 1) platformsUsed = platforms
+  else if (platforms.length > 1) {
+    if (features.multiPlatform && options.push) platformsUsed = platforms
+    else ignored.push(features.multiPlatform ? 'platforms (more than one: only a build that pushes can keep them)' : 'platforms (more than one)')
+  }
+  const cacheFrom = cacheSources(spec.cacheFrom ?? [], features, ignored)
+  if ((spec.cacheTo?.length ?? 0) > 0 && !features.cacheExport) ignored.push('cache_to')
+  if (spec.shmSize !== undefined && !features.shmSize) ignored.push('shm_size')
+  const ssh = features.secretsAndSsh ? sshEntries(spec.ssh ?? [], options, ignored) : []
+  if ((spec.ssh?.length ?? 0) > 0 && !features.secretsAndSsh) ignored.push('ssh')
+  // build.secrets names top-level `secrets:` definitions (a file or a variable), which the inventory does not read.
+  if ((spec.secrets?.length ?? 0) > 0) ignored.push(features.secretsAndSsh ? 'secrets (their top-level secrets: definitions are not read)' : 'secrets')
+  if ((spec.tags?.length ?? 0) > 0) ignored.push('tags')
+  ignored.push(...(spec.otherKeys ?? []))
+
   return {
     kind: 'build',
     image: image.source,
@@ -216,29 +277,92 @@ function buildJob(image: PlannedImage, target: ImageReference, baseTargets: Read
       ...(spec.target !== undefined && { target: spec.target }),
       args: spec.args,
       ...(network !== undefined && { network }),
+      ...(platformsUsed.length > 0 && { platforms: platformsUsed }),
       ...(spec.labels !== undefined && { labels: spec.labels }),
       ...(spec.extraHosts !== undefined && { extraHosts: spec.extraHosts }),
-      ...(spec.shmSize !== undefined && { shmSize: spec.shmSize }),
-      ...(spec.cacheFrom !== undefined && { cacheFrom: spec.cacheFrom }),
-      ...(spec.platforms?.length === 1 && { platform: spec.platforms[0] as string })
+      ...(spec.shmSize !== undefined && features.shmSize && { shmSize: spec.shmSize }),
+      ...(cacheFrom.length > 0 && { cacheFrom }),
+      ...(features.cacheExport && spec.cacheTo !== undefined && spec.cacheTo.length > 0 && { cacheTo: spec.cacheTo }),
+      ...(ssh.length > 0 && { ssh }),
+      ...(contexts !== undefined && Object.keys(contexts).length > 0 && { contexts }),
+      ...(options.builder !== undefined && { builder: options.builder }),
+      ...(builds && options.push && { push: true })
     },
     pullsFrom: [...pullsFrom].sort(),
     push: options.push,
-    ignoredKeys: ignoredBuildKeys(spec)
+    ignoredKeys: ignored
   }
 }
 
-/** Compose build keys a plain `docker build` of one image cannot honour: said, never silently dropped. */
-function ignoredBuildKeys(spec: NonNullable<PlannedImage['build']>): string[] {
-  const ignored: string[] = []
-  if ((spec.platforms?.length ?? 0) > 1) ignored.push('platforms (more than one)')
-  if ((spec.secrets?.length ?? 0) > 0) ignored.push('secrets')
-  if ((spec.ssh?.length ?? 0) > 0) ignored.push('ssh')
-  if (Object.keys(spec.additionalContexts ?? {}).length > 0) ignored.push('additional_contexts')
-  if ((spec.cacheTo?.length ?? 0) > 0) ignored.push('cache_to')
-  if ((spec.tags?.length ?? 0) > 0) ignored.push('tags')
-  ignored.push(...(spec.otherKeys ?? []))
-  return ignored
+/**
+ * compose additional_contexts for `--build-context`: a local directory as an
+ * absolute path inside the workspace (null when one is outside), an image as
+ * its mirrored target (`docker-image://`), a `service:` context as that
+ * service's target image, a URL as written.
+ */
+function namedContexts(spec: NonNullable<PlannedImage['build']>, targets: Targets, options: PlanJobsOptions, ignored: string[]): Record<string, string> | null {
+  const contexts: Record<string, string> = {}
+  for (const [name, value] of Object.entries(spec.additionalContexts ?? {})) {
+    const image = spec.contextImages?.[name]
+    if (value.startsWith('docker-image://') || value.startsWith('service:')) {
+      const to = image === undefined ? undefined : (options.useMirroredBases ? targets.baseTargets.get(image) : undefined) ?? targets.serviceTargets.get(image)
+      if (to !== undefined) contexts[name] = `docker-image://${familiarName(to)}`
+      else if (value.startsWith('docker-image://')) contexts[name] = value
+      else ignored.push(`additional_contexts ${name} (service image not in the plan)`)
+    } else if (value.includes('://') || /^(?:git@|github\.com\/)/.test(value)) {
+      contexts[name] = value
+    } else {
+      const directory = path.resolve(options.root, value)
+      if (!isInside(realPathOf(directory, options), options.workspace)) return null
+      contexts[name] = directory
+    }
+  }
+  return contexts
+}
+
+/** cache_from for the builder: every form with BuildKit's exporters; image references only (and `type=registry,ref=`) otherwise. */
+function cacheSources(entries: readonly string[], features: BuilderFeatures, ignored: string[]): string[] {
+  if (features.cacheExport) return [...entries]
+  const sources: string[] = []
+  for (const entry of entries) {
+    if (!entry.includes('=')) sources.push(entry)
+    else {
+      const fields = new Map(entry.split(',').map(field => [field.slice(0, field.indexOf('=')), field.slice(field.indexOf('=') + 1)] as const))
+      const ref = fields.get('ref')
+      if (fields.get('type') === 'registry' && ref !== undefined && fields.size === 2) sources.push(ref)
+      else ignored.push(`cache_from ${entry}`)
+    }
+  }
+  return sources
+}
+
+/** compose ssh entries: `default`, `id`, or `id=path` with the path made absolute; a key outside the workspace is not passed. */
+function sshEntries(entries: readonly string[], options: PlanJobsOptions, ignored: string[]): string[] {
+  const passed: string[] = []
+  for (const entry of entries) {
+    const equals = entry.indexOf('=')
+    if (equals < 0) {
+      passed.push(entry)
+      continue
+    }
+    const id = entry.slice(0, equals)
+    const paths = entry
+      .slice(equals + 1)
+      .split(',')
+      .map(file => path.resolve(options.root, file))
+    if (paths.every(file => isInside(realPathOf(file, options), options.workspace))) passed.push(`${id}=${paths.join(',')}`)
+    else ignored.push(`ssh ${id} (its key is outside the workspace)`)
+  }
+  return passed
+}
+
+/** Where a path really is (symlinks resolved); the path itself when it cannot be read (docker then says what is missing). */
+function realPathOf(file: string, options: PlanJobsOptions): string {
+  try {
+    return options.readFile(file).realPath
+  } catch {
+    return file
+  }
 }
 
 function isInside(file: string, directory: string): boolean {

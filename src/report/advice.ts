@@ -15,7 +15,7 @@ export interface AdviceContext {
   /** Attempts made for transient failures (retries + 1). */
   attempts: number
   /** Where verify looked. */
-  verifyFrom: 'registry' | 'local'
+  verifyFrom: 'registry' | 'local' | 'bundle'
 }
 
 export function adviseFailure(failure: Failure, context: AdviceContext): string | undefined {
@@ -67,6 +67,7 @@ function missingAdvice(failure: Failure, context: AdviceContext): string {
   if (failure.hint !== undefined) return failure.hint
   const source = context.source !== undefined ? familiarName(context.source) : undefined
   const target = context.target !== undefined ? familiarName(context.target) : 'its target'
+  if (context.verifyFrom === 'bundle') return `Not in the bundle: export it again with this plan (mode: export), or verify the registry it was imported into (verify-from: registry)`
   if (context.verifyFrom === 'local') {
     if (context.imageKind === 'service') return `Build it: run mode: build (the image is built as ${target})`
     return `Not in the local daemon: docker pull ${source ?? '<image>'} or docker load it, then run mode: mirror with ${context.engine === 'docker' ? 'pull: never' : 'engine: docker and pull: never'}`

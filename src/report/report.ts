@@ -241,7 +241,7 @@ function plannedStatus(image: PlannedImage, mapped: boolean): ImageStatus {
 function targetDigest(phases: PhaseResult[]): string | undefined {
   const usable = (phase: PhaseResult | undefined): string | undefined =>
     phase !== undefined && phase.status !== 'failed' && phase.status !== 'planned' && phase.status !== 'missing' ? phase.digest : undefined
-  for (const name of ['push', 'mirror', 'verify'] as const) {
+  for (const name of ['push', 'mirror', 'import', 'verify'] as const) {
     const digest = usable(phases.find(phase => phase.phase === name))
     if (digest !== undefined) return digest
   }
@@ -327,7 +327,7 @@ function hostOf(reference: string): string | undefined {
   return 'ref' in parsed ? parsed.ref.registry : undefined
 }
 
-const PHASE_VERBS: Record<string, string> = { mirror: 'mirrored', build: 'built', push: 'pushed', verify: 'verified' }
+const PHASE_VERBS: Record<string, string> = { mirror: 'mirrored', build: 'built', push: 'pushed', verify: 'verified', export: 'exported', import: 'imported' }
 
 function runWideFinding(group: Problem[]): Finding & { affected: string[] } {
   const failure = group[0]!.phase!.failure!
@@ -384,6 +384,8 @@ function verdictOf(mode: string, counts: ReportCounts, images: ReportImage[], dr
   if (reached('already-present') > 0) done.push(`${reached('already-present')} already present`)
   if (reached('built') > 0) done.push(`${reached('built')} built`)
   if (reached('pushed') > 0) done.push(`${reached('pushed')} pushed`)
+  if (reached('exported') > 0) done.push(`${reached('exported')} exported`)
+  if (reached('imported') > 0) done.push(`${reached('imported')} imported`)
   if (status('missing') > 0) done.push(`${status('missing')} missing`)
   if (status('failed') > 0) done.push(`${status('failed')} failed`)
   if (status('unmapped') > 0) done.push(`${status('unmapped')} unmapped`)
@@ -399,6 +401,8 @@ function dryRunVerdict(images: ReportImage[], counts: ReportCounts, problems: st
   if (would('mirror') > 0) parts.push(`mirror ${plural(would('mirror'), 'base image')}`)
   if (would('build') > 0) parts.push(`${would('push') > 0 ? 'build and push' : 'build'} ${plural(would('build'), 'service image')}`)
   else if (would('push') > 0) parts.push(`push ${plural(would('push'), 'service image')}`)
+  if (would('export') > 0) parts.push(`export ${plural(would('export'), 'image')}`)
+  if (would('import') > 0) parts.push(`import ${plural(would('import'), 'image')}`)
   if (would('verify') > 0) parts.push(`verify ${plural(would('verify'), 'image')}`)
   const what = parts.length === 0 ? 'nothing to do' : `would ${joinAnd(parts)}`
   return `Dry run: ${what}${counts.errors > 0 ? `; ${problems}` : ''}`

@@ -283,6 +283,8 @@ function statusLabel(image: ReportImage): string {
     'already-present': '✅ already present',
     built: '✅ built',
     pushed: '✅ pushed',
+    exported: '✅ exported',
+    imported: '✅ imported',
     planned: 'planned',
     missing: '❌ missing',
     failed: '❌ failed',
@@ -310,7 +312,7 @@ function commandsHtml(images: ReportImage[]): string {
   }
   if (byPhase.size === 0) return ''
   const parts = ['<h3>Commands the run would make</h3>']
-  const order: PhaseResult['phase'][] = ['mirror', 'build', 'push', 'verify']
+  const order: PhaseResult['phase'][] = ['mirror', 'build', 'push', 'export', 'import', 'verify']
   for (const [phase, lines] of [...byPhase].sort(([a], [b]) => order.indexOf(a) - order.indexOf(b))) {
     const commands = lines.filter(line => !line.startsWith('# ')).length
     const shown = lines.length > MAX_COMMAND_LINES ? [...lines.slice(0, MAX_COMMAND_LINES), `# … ${lines.length - MAX_COMMAND_LINES} more lines: see the JSON report`] : lines
@@ -324,7 +326,8 @@ function logsHtml(images: ReportImage[]): string {
   for (const image of images) {
     for (const phase of image.phases ?? []) {
       if (phase.log === undefined || (phase.status !== 'failed' && phase.status !== 'missing')) continue
-      const log = phase.log.length > MAX_LOG_CHARS ? `${phase.log.slice(0, MAX_LOG_CHARS)}\n… (cut; the JSON report has all of it)` : phase.log
+      // A tool says what broke at the end of its output (a build's last lines): keep the end.
+      const log = phase.log.length > MAX_LOG_CHARS ? `… (the start is cut; the JSON report has all of it)\n${phase.log.slice(-MAX_LOG_CHARS)}` : phase.log
       logs.push(`<details><summary>${escapeHtml(`${phase.phase} ${displayName(image.target ?? image.source)}`)}</summary><pre>${preText(log)}</pre></details>`)
     }
   }

@@ -1,7 +1,8 @@
 /**
  * The build half of the port: only the docker engine builds. A request is
  * fully decided by the plan stage (Dockerfile text already pointed at the
- * mirrored bases, arguments, tags); the engine only runs it.
+ * mirrored bases, arguments, tags, the builder and what it honours); the
+ * engine only runs it.
  */
 import type { ImageReference } from '../../reference.js'
 import type { OperationContext } from '../port.js'
@@ -13,10 +14,21 @@ export interface BuildRequest {
   pullsFrom: string[]
 }
 
+export interface BuildOutcome {
+  /** The image ID (config digest) of what was built. */
+  imageId?: string
+  /** Set when the build itself pushed (`docker buildx build --push`): the manifest digest the registry stored. */
+  pushedDigest?: string
+}
+
 export interface BuildPort {
   describeBuild(request: BuildRequest): string[]
-  /** Builds into the local daemon; returns the local image ID. */
-  build(request: BuildRequest, context: OperationContext): Promise<{ imageId?: string }>
+  /**
+   * Builds into the local daemon (buildx: `--load`), or builds and pushes when
+   * `request.command.push` says so (buildx: `--push`). Throws EngineFailure
+   * whose log is the end of the build's output.
+   */
+  build(request: BuildRequest, context: OperationContext): Promise<BuildOutcome>
   describePush(target: ImageReference): string[]
   /** Pushes; returns the manifest digest the registry stored. */
   push(target: ImageReference, context: OperationContext): Promise<{ digest?: string }>

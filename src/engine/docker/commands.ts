@@ -11,6 +11,7 @@
  * neither appears in an argument list, a log or a report.
  */
 import { familiarName, type ImageReference } from '../../reference.js'
+import type { Builder } from './builder.js'
 
 export interface DockerCommand {
   args: string[]
@@ -20,6 +21,8 @@ export interface DockerCommand {
   env?: Record<string, string>
   /** Stream stdout/stderr lines while it runs (builds). */
   streamOutput?: boolean
+  /** Variables of `env` that are no secret and choose how docker runs (DOCKER_BUILDKIT=1): shown before the command. */
+  shownEnv?: Record<string, string>
 }
 
 export function pullCommand(ref: ImageReference): DockerCommand {
@@ -59,6 +62,15 @@ export function serverPlatformCommand(): DockerCommand {
   return { args: ['version', '--format', '{{.Server.Os}}/{{.Server.Arch}}'] }
 }
 
+export function buildxVersionCommand(): DockerCommand {
+  return { args: ['buildx', 'version'] }
+}
+
+/** Client and server versions as JSON; without a daemon, docker prints the client part and fails. */
+export function dockerVersionCommand(): DockerCommand {
+  return { args: ['version', '--format', '{{json .}}'] }
+}
+
 export interface BuildCommandOptions {
   /** Absolute path of the build context. */
   context: string
@@ -69,11 +81,22 @@ export interface BuildCommandOptions {
   args: Readonly<Record<string, string>>
   /** docker's --network; absent: docker's default. */
   network?: string
-  platform?: string
+  /** `--platform`: one, or several for buildx pushing an index. */
+  platforms?: readonly string[]
   labels?: Readonly<Record<string, string>>
   extraHosts?: readonly string[]
   shmSize?: string
   cacheFrom?: readonly string[]
+  /** BuildKit builders only. */
+  cacheTo?: readonly string[]
+  /** `--ssh` entries (`default`, `id=/abs/path`), BuildKit builders only. */
+  ssh?: readonly string[]
+  /** `--build-context name=value` (an absolute path, `docker-image://…`, a URL), buildx only. */
+  contexts?: Readonly<Record<string, string>>
+  /** Which builder runs it; absent: plain `docker build`, as the environment makes it. */
+  builder?: Builder
+  /** buildx: the build itself pushes (`--push`, its digest read from `--metadata-file`); otherwise it loads into the local store (`--load`). */
+  push?: boolean
 }
 
 /**
@@ -82,16 +105,29 @@ export interface BuildCommandOptions {
  */
 const RESERVED_ENVIRONMENT = /^(?:PATH|HOME|USER|TMPDIR|SHELL|DOCKER_\w*|BUILDKIT_\w*|BUILDX_\w*|HTTPS?_PROXY|NO_PROXY|https?_proxy|no_proxy|SSL_CERT_\w*|XDG_\w*|LD_\w*|GCONV_PATH|GLIBC_TUNABLES|MALLOC_\w*|HOSTALIASES|LOCALDOMAIN|RES_OPTIONS|RESOLV_\w*|NLSPATH|TZDIR|GODEBUG|GOGC|GOMAXPROCS|GOMEMLIMIT|GOTRACEBACK)$/
 
-export function buildCommand(options: BuildCommandOptions): DockerCommand {
-  const args = ['build', '-f', '-']
+/**
+ * The build, for the builder it names: `docker buildx build` (with `--load`,
+ * or `--push` and `--metadata-file`), `DOCKER_BUILDKIT=1 docker build`, or
+ * `DOCKER_BUILDKIT=0 docker build`. Every variant reads the Dockerfile from
+ * stdin and build-arg values from its environment.
+ */
+export function buildCommand(options: BuildCommandOptions, extra: { metadataFile?: string } = {}): DockerCommand {
+  const kind = options.builder?.kind
+  const args = kind === 'buildx' ? ['buildx', 'build', ...(options.builder?.name !== undefined ? ['--builder', options.builder.name] : [])] : ['build']
+  if (kind === 'buildx' || kind === 'buildkit') args.push('--progress', 'plain')
+  args.push('-f', '-')
   for (const tag of options.tags) args.push('-t', familiarName(tag))
   if (options.target !== undefined) args.push('--target', options.target)
   if (options.network !== undefined) args.push('--network', options.network)
-  if (options.platform !== undefined) args.push('--platform', options.platform)
+  if (kind === 'buildx' && options.network === 'host') args.push('--allow', 'network.host')
+  if (options.platforms !== undefined && options.platforms.length > 0) args.push('--platform', options.platforms.join(','))
   for (const [name, value] of Object.entries(options.labels ?? {})) args.push('--label', `${name}=${value}`)
   for (const host of options.extraHosts ?? []) args.push('--add-host', host)
   if (options.shmSize !== undefined) args.push('--shm-size', options.shmSize)
   for (const source of options.cacheFrom ?? []) args.push('--cache-from', source)
+  for (const destination of options.cacheTo ?? []) args.push('--cache-to', destination)
+  for (const entry of options.ssh ?? []) args.push('--ssh', entry)
+  for (const [name, value] of Object.entries(options.contexts ?? {})) args.push('--build-context', `${name}=${value}`)
   const env: Record<string, string> = {}
   for (const [name, value] of Object.entries(options.args)) {
     if (RESERVED_ENVIRONMENT.test(name)) {
@@ -102,8 +138,21 @@ export function buildCommand(options: BuildCommandOptions): DockerCommand {
       env[name] = value
     }
   }
+  if (kind === 'buildx') {
+    args.push(options.push === true ? '--push' : '--load')
+    if (extra.metadataFile !== undefined) args.push('--metadata-file', extra.metadataFile)
+  }
   args.push(options.context)
-  return { args, input: options.dockerfile, ...(Object.keys(env).length > 0 && { env }), streamOutput: true }
+  // The legacy and built-in BuildKit builders are chosen by the environment of the one docker process.
+  const shownEnv = kind === 'buildkit' ? { DOCKER_BUILDKIT: '1' } : kind === 'legacy' ? { DOCKER_BUILDKIT: '0' } : undefined
+  const allEnv = { ...env, ...shownEnv }
+  return {
+    args,
+    input: options.dockerfile,
+    ...(Object.keys(allEnv).length > 0 && { env: allEnv }),
+    ...(shownEnv !== undefined && { shownEnv }),
+    streamOutput: true
+  }
 }
 
 /**
@@ -118,8 +167,10 @@ export function displayCommand(command: DockerCommand): string {
     shown.push(previous === '--build-arg' && arg.includes('=') ? `${arg.slice(0, arg.indexOf('='))}=…` : arg)
   }
   let line = formatDockerCommand(shown)
-  if (command.args[0] === 'build' && command.input !== undefined) line += ' < Dockerfile'
-  return line
+  const isBuild = command.args[0] === 'build' || (command.args[0] === 'buildx' && command.args[1] === 'build')
+  if (isBuild && command.input !== undefined) line += ' < Dockerfile'
+  const variables = Object.entries(command.shownEnv ?? {}).map(([name, value]) => `${name}=${quoteArgument(value)} `)
+  return variables.join('') + line
 }
 
 /** `docker pull postgres:15-alpine`, with arguments holding spaces or quotes shell-quoted. */

@@ -4,25 +4,35 @@
  * all through the docker CLI (commands as data in commands.ts, run by cli.ts).
  *
  * Check before write: `prepareCopy` only reads (`docker image inspect`,
- * `docker manifest inspect`) and returns the exact commands `copy` runs; the
- * execute stage prints them in a dry run and stops there.
+ * HEAD requests) and returns the exact commands `copy` runs; the execute
+ * stage prints them in a dry run and stops there.
  *
- * Re-runs are cheap: the target's image config digest (a manifest lookup, no
- * pull) is compared with the local image ID, and with the source registry's
- * config digest; equal means already present, and a local image that differs
- * from an unchanged target is never pushed over it.
+ * Re-runs are cheap and quota-aware: the target and the source are compared
+ * by HEAD requests through the registry engine's clients (Docker Hub does not
+ * count HEADs), with the local image's ID and repo digests; a manifest GET is
+ * made only when digests alone cannot tell (a target docker pushed from a
+ * multi-platform source that is no longer local, or whose manifest docker
+ * rewrote), and a local image that differs from an unchanged target is never
+ * pushed over it.
+ *
+ * Logins go to the DOCKER_CONFIG in `env`, which the caller makes private and
+ * removes (src/docker-config.ts): the engine never logs out of anything.
  */
 import type { PullPolicy } from '../../settings.js'
 import { DOCKER_HUB, familiarName, withParts, type ImageReference } from '../../reference.js'
 import { EngineFailure, type CopyOutcome, type CopyPort, type Credentials, type LookupOutcome, type OperationContext, type PreparedCopy } from '../port.js'
-import type { BuildPort, BuildRequest } from './build-port.js'
+import type { BuildOutcome, BuildPort, BuildRequest } from './build-port.js'
+import { describeBuildCommand, runBuild } from './builder.js'
 import { DEFAULT_RETRY, withRetry, type RetryPolicy } from '../retry.js'
 import { hostname, isLoopbackHost } from '../registry/endpoint.js'
 import { DockerCli, DockerCommandError, classifyDockerFailure, isTransientDockerFailure } from './cli.js'
-import { buildCommand, displayCommand, loginCommand, logoutCommand, pullCommand, pushCommand, tagCommand, type DockerCommand } from './commands.js'
+import { displayCommand, loginCommand, pullCommand, pushCommand, tagCommand, type DockerCommand } from './commands.js'
 import { dockerFailure } from './failures.js'
-import { LocalImages } from './local.js'
-import { ManifestLookup } from './manifests.js'
+import { LocalImages, type LocalImage } from './local.js'
+import { ManifestLookup, RegistryManifests, type ManifestHead } from './manifests.js'
+import { RegistryEngine } from '../registry/engine.js'
+import { engineFailure } from '../registry/errors.js'
+import type { Registries } from '../registry/registries.js'
 
 export interface DockerEngineOptions {
   /** The CLI edge; built from `env` when not given. */
@@ -39,6 +49,10 @@ export interface DockerEngineOptions {
   insecureRegistries?: readonly string[]
   /** http(s)://host of the daemon's Docker Hub mirror: Docker Hub manifest lookups go there. */
   registryMirror?: string
+  /** The registry engine's clients, for HEAD lookups; when not given, the engine makes its own from these options. */
+  registries?: Registries
+  /** PEM file of extra trusted CAs, for the clients the engine makes itself. */
+  caFile?: string
   retry?: RetryPolicy
   /** Told about each retry, e.g. to log it. */
   onRetry?: (message: string) => void
@@ -65,6 +79,10 @@ export class DockerEngine implements CopyPort, BuildPort {
   private readonly pulls = new Map<string, Promise<void>>()
   private readonly local: LocalImages
   private readonly manifests: ManifestLookup
+  private readonly heads: RegistryManifests
+  /** The registry engine made for the HEAD lookups when none was given; closed with this engine. */
+  private readonly ownRegistry: RegistryEngine | undefined
+  private readonly multiPlatform = new Map<string, { source: ImageReference; target: ImageReference }>()
 
   constructor(private readonly options: DockerEngineOptions = {}) {
     this.cli = options.cli ?? new DockerCli({ ...(options.env && { env: options.env }) })
@@ -74,6 +92,28 @@ export class DockerEngine implements CopyPort, BuildPort {
     this.credentials = options.credentials ?? new Map()
     this.local = new LocalImages(this.cli)
     this.manifests = new ManifestLookup(this.cli, host => this.isInsecure(host))
+    this.ownRegistry =
+      options.registries === undefined
+        ? new RegistryEngine({
+            credentials: this.credentials,
+            ...(options.registryMirror !== undefined && { registryMirror: options.registryMirror }),
+            ...(options.caFile !== undefined && { caFile: options.caFile }),
+            ...(options.env?.DOCKER_CONFIG !== undefined && { dockerConfigDir: options.env.DOCKER_CONFIG }),
+            insecureRegistries: [...(options.insecureRegistries ?? [])],
+            concurrency: 4,
+            retries: Math.max(0, this.retryPolicy.attempts - 1),
+            retryBaseDelayMs: this.retryPolicy.baseDelayMs,
+            retryMaxDelayMs: this.retryPolicy.maxDelayMs,
+            platforms: [],
+            copyReferrers: false
+          })
+        : undefined
+    this.heads = new RegistryManifests(options.registries ?? (this.ownRegistry as RegistryEngine).clients, () => this.manifests.daemonPlatform())
+  }
+
+  /** Sources copied (or found copied) as one platform of a multi-platform index: their targets keep the daemon's platform only. */
+  singlePlatformCopies(): Array<{ source: ImageReference; target: ImageReference }> {
+    return [...this.multiPlatform.values()]
   }
 
   // --- copy -------------------------------------------------------------
@@ -86,19 +126,14 @@ export class DockerEngine implements CopyPort, BuildPort {
     }
 
     if (this.pushToTarget) {
-      await this.login(target.registry, 'target', context)
-      const present = await this.targetManifest(target, context)
-      if (present?.configDigest !== undefined) {
-        const done: CopyOutcome = {
-          status: 'already-present',
-          digest: present.digest,
-          ...(present.size !== undefined && { size: present.size }),
-          ...(present.platforms && { platforms: present.platforms })
-        }
-        if (local?.id === present.configDigest) return { source, target, done, steps: [] }
+      // HEADs through the registry engine's clients: Docker Hub does not count them against the pull quota.
+      const present = await this.registryRead(() => this.heads.head(target, 'target', context), context)
+      if (present !== undefined) {
+        const done: CopyOutcome = { status: 'already-present', digest: present.digest }
+        if (local !== undefined && (await this.isLocalImage(local, target, present, context))) return { source, target, done, steps: [] }
         // The local image differs (or there is none): the target is still current when it matches the source registry.
-        const upstream = await this.sourceConfigDigest(source, context)
-        if (upstream === present.configDigest) {
+        const upstream = await this.sourceHead(source, target, context)
+        if (upstream !== undefined && (await this.holdsSource(target, present, source, upstream, local, context))) {
           if (local !== undefined && this.pullPolicy === 'missing') {
             throw new EngineFailure(
               'stale-local',
@@ -108,6 +143,9 @@ export class DockerEngine implements CopyPort, BuildPort {
           }
           return { source, target, done, steps: [] }
         }
+      } else if (local === undefined) {
+        // Only to know whether the pull keeps one platform of several (a warning); a HEAD costs no quota.
+        await this.sourceHead(source, target, context)
       }
     }
 
@@ -176,21 +214,20 @@ export class DockerEngine implements CopyPort, BuildPort {
   // --- build and push -----------------------------------------------------
 
   describeBuild(request: BuildRequest): string[] {
-    return [...request.pullsFrom.filter(host => this.credentials.has(host)).map(host => this.describe({ kind: 'login', host })), displayCommand(buildCommand(request.command))]
+    return [...this.buildLogins(request).filter(host => this.credentials.has(host)).map(host => this.describe({ kind: 'login', host })), describeBuildCommand(request)]
   }
 
-  async build(request: BuildRequest, context: OperationContext): Promise<{ imageId?: string }> {
-    // The build pulls mirrored bases from the target registry.
-    for (const host of request.pullsFrom) await this.login(host, 'target', context)
-    const command = buildCommand(request.command)
-    context.record(displayCommand(command))
-    try {
-      await this.cli.run(command, { signal: context.signal, ...(context.output !== undefined && { onLine: context.output }) })
-    } catch (error) {
-      throw dockerFailure(error, 'local', `build ${familiarName(request.command.tags[0] as ImageReference)}`, { build: true })
-    }
-    const built = await this.local.inspect(familiarName(request.command.tags[0] as ImageReference), context).catch(() => undefined)
-    return { ...(built !== undefined && { imageId: built.id }) }
+  async build(request: BuildRequest, context: OperationContext): Promise<BuildOutcome> {
+    // The build pulls mirrored bases from the target registry (and, with buildx --push, pushes there).
+    for (const host of this.buildLogins(request)) await this.login(host, 'target', context)
+    return runBuild(this.cli, request, context, name => this.local.inspect(name, context))
+  }
+
+  /** Registries a build needs credentials for: where its bases come from, and its target when the build pushes. */
+  private buildLogins(request: BuildRequest): string[] {
+    const hosts = new Set(request.pullsFrom)
+    if (request.command.push === true) for (const tag of request.command.tags) hosts.add(tag.registry)
+    return [...hosts]
   }
 
   describePush(target: ImageReference): string[] {
@@ -203,17 +240,16 @@ export class DockerEngine implements CopyPort, BuildPort {
     return { ...(digest !== undefined && { digest }) }
   }
 
-  /** Logs out of exactly the registries this engine logged in to. */
+  /**
+   * Forgets its logins and closes the clients it made. No `docker logout`:
+   * logins live in the DOCKER_CONFIG the caller gave (a private directory it
+   * removes), and logging out of a shared config would also remove a login
+   * the user made before this step (docker/login-action's).
+   */
   async close(): Promise<void> {
-    for (const host of this.loggedIn) {
-      try {
-        await this.cli.run(logoutCommand(host))
-      } catch {
-        // A failed logout leaves nothing to report per image.
-      }
-    }
     this.loggedIn.clear()
     this.logins.clear()
+    await this.ownRegistry?.close()
   }
 
   // --- docker operations --------------------------------------------------
@@ -342,22 +378,60 @@ export class DockerEngine implements CopyPort, BuildPort {
     }
   }
 
-  /** The source's config digest by a manifest lookup (through the Docker Hub mirror when there is one); undefined when unknown. */
-  private async sourceConfigDigest(source: ImageReference, context: OperationContext): Promise<string | undefined> {
-    let lookup = source
-    const mirror = this.options.registryMirror
-    if (source.registry === DOCKER_HUB && mirror !== undefined) {
-      try {
-        lookup = withParts(source, { registry: new URL(mirror).host })
-      } catch {
-        return undefined
-      }
-    }
+  /** A registry read through the clients, its failure typed with the side and host of the request that failed. */
+  private async registryRead<T>(operation: () => Promise<T>, context: OperationContext): Promise<T> {
     try {
-      return (await this.manifests.inspect(lookup, context)).configDigest
-    } catch {
-      // An unknown source state only costs a pull.
+      return await operation()
+    } catch (error) {
+      throw engineFailure(error, context.signal)
+    }
+  }
+
+  /** Whether the local image is what the target holds: by its repo digests (no request), else by the target's config (a GET of the target only). */
+  private async isLocalImage(local: LocalImage, target: ImageReference, present: ManifestHead, context: OperationContext): Promise<boolean> {
+    if (this.local.repoDigestFor(local, target) === present.digest) return true
+    const config = await this.registryRead(() => this.heads.platformConfig(target, present.digest, 'target', context), context)
+    return config.configDigest === local.id
+  }
+
+  /**
+   * The source's digest by a HEAD (none with pull: never, which promises no
+   * network for the source); undefined when the source cannot be read, which
+   * only costs a pull. Notes a multi-platform source for the warning.
+   */
+  private async sourceHead(source: ImageReference, target: ImageReference, context: OperationContext): Promise<ManifestHead | undefined> {
+    if (this.pullPolicy === 'never') return undefined
+    try {
+      const head = await this.heads.head(source, 'source', context)
+      if (head?.index === true) this.multiPlatform.set(familiarName(source), { source, target })
+      return head
+    } catch (error) {
+      if (context.signal.aborted) throw engineFailure(error, context.signal)
       return undefined
+    }
+  }
+
+  /**
+   * Whether the target holds the source's current image for the daemon's
+   * platform. Equal digests, or a local image pulled at the source's current
+   * digest (that differs from the target), decide without a GET; otherwise the
+   * source's manifest is read (an index once, and its platform's manifest when
+   * the target's digest is not among its children): only then does a re-run
+   * cost pull quota.
+   */
+  private async holdsSource(target: ImageReference, present: ManifestHead, source: ImageReference, upstream: ManifestHead, local: LocalImage | undefined, context: OperationContext): Promise<boolean> {
+    if (upstream.digest === present.digest) return true
+    if (local !== undefined && this.local.repoDigestFor(local, source) === upstream.digest) return false
+    try {
+      const fromSource = await this.heads.platformConfig(source, upstream.digest, 'source', context)
+      if (fromSource.children.includes(present.digest)) return true
+      if (fromSource.configDigest === undefined) return false
+      const atTarget = await this.registryRead(() => this.heads.platformConfig(target, present.digest, 'target', context), context)
+      return atTarget.configDigest === fromSource.configDigest
+    } catch (error) {
+      if (context.signal.aborted) throw engineFailure(error, context.signal)
+      // An unknown source state only costs a pull.
+      return false
     }
   }
 

@@ -16,15 +16,18 @@
 import { createHash, type Hash } from 'node:crypto'
 import { pipeline, Transform, type Readable, type TransformCallback } from 'node:stream'
 import type { ImageReference } from '../../reference.js'
+import { PrioritySlots } from '../pool.js'
 import { withRetry, type RetryPolicy } from '../retry.js'
 import { header, type RegistryClient, type RequestContext } from './client.js'
-import { isTransient, RegistryError, retryAfterOf, untilAborted } from './errors.js'
+import { cancelledError, isTransient, RegistryError, retryAfterOf, untilAborted } from './errors.js'
 import type { Descriptor } from './manifest.js'
 import type { Registries } from './registries.js'
 
 export type Repository = Pick<ImageReference, 'registry' | 'repository'>
 
 export interface BlobOptions {
+  /** Blob transfers (download + upload) at once across every image of the run; the largest waiting goes first. */
+  concurrency: number
   /** Blobs larger than this are uploaded in chunks (bytes). */
   chunkThreshold: number
   /** Size of each PATCH when uploading in chunks (raised to the registry's OCI-Chunk-Min-Length). */
@@ -78,11 +81,14 @@ export class BlobMover {
   /** Repositories of a target registry known to hold a digest: `registry@digest` → repositories. */
   private readonly locations = new Map<string, Set<string>>()
   readonly counts: BlobCounts = { heads: 0, mounts: 0, mountsDeclined: 0, mountsFailed: 0, uploads: 0, chunks: 0 }
+  private readonly transfers: PrioritySlots
 
   constructor(
     private readonly registries: Registries,
     private readonly options: BlobOptions
-  ) {}
+  ) {
+    this.transfers = new PrioritySlots(Math.max(1, options.concurrency))
+  }
 
   /** Makes `descriptor` present in `target`, moving its bytes at most once per run. */
   async copy(source: Repository, target: Repository, descriptor: Descriptor, context: RequestContext): Promise<BlobOutcome> {
@@ -155,17 +161,21 @@ export class BlobMover {
         }
         break
       }
-      // The unit of retry: a fresh session and a fresh download each time.
+      // The unit of retry: a fresh session and a fresh download each time, each in a transfer slot (none held while backing off).
       await withRetry(
-        async attempt => {
-          const session = attempt === 1 && declined ? declined : await this.startUpload(destination, target, context)
-          try {
-            await this.upload(source, target, destination, descriptor, session, context)
-          } catch (error) {
-            await this.cancelSession(destination, target, session, context)
-            throw error
-          }
-        },
+        attempt =>
+          this.transfers.run(descriptor.size, context.signal, async () => {
+            const session = attempt === 1 && declined ? declined : await this.startUpload(destination, target, context)
+            try {
+              await this.upload(source, target, destination, descriptor, session, context)
+            } catch (error) {
+              await this.cancelSession(destination, target, session, context)
+              throw error
+            }
+          }).catch((error: unknown) => {
+            // Aborted while waiting for a slot: a cancellation like any other, so images sharing this blob try again.
+            throw context.signal.aborted && !(error instanceof RegistryError) ? cancelledError(target.registry) : error
+          }),
         this.options.retry,
         { isTransient, retryAfterMs: retryAfterOf, signal: context.signal }
       )

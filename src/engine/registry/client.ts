@@ -211,7 +211,7 @@ export class RegistryClient {
           url: current,
           headers,
           ...(body !== undefined && { body }),
-          agent: this.options.agents.for(current, this.options.purpose),
+          agent: this.options.agents.for(current, this.options.purpose, request.stream === true || request.transferBytes !== undefined ? 'blob' : 'meta'),
           timeoutMs: this.options.timeoutMs,
           deadlineMs: deadlineFor(this.options.deadlineMs, request.transferBytes),
           signal: context.signal

@@ -2,7 +2,7 @@
  * Copies one image registry to registry, in two halves.
  *
  * `prepare` only reads: a HEAD of the target manifest and (unless the source
- * is pinned by digest) a HEAD of the source, never a manifest GET (Docker Hub
+ * is pinned by digest) a HEAD of the source, both at once, never a manifest GET (Docker Hub
  * counts those) and nothing that writes. When the digests match, the copy is
  * already done; otherwise it says, as request lines, what `copy` will do, and
  * carries what it learned so `copy` does not ask again.
@@ -107,12 +107,15 @@ export class ImageCopier {
 
   async prepare(source: ImageReference, target: ImageReference, context: RequestContext): Promise<PreparedImage> {
     const route = this.route(source, target)
-    const present = await this.head(route.to, target.repository, selector(target), pushScope(target.repository), context, target.registry !== DOCKER_HUB)
-    let sourceHead: Head | undefined = source.digest !== undefined ? { digest: source.digest } : undefined
+    // Both HEADs at once: every outcome needs the target's, and the source's unless it is pinned by digest.
+    const [present, headed] = await Promise.all([
+      this.head(route.to, target.repository, selector(target), pushScope(target.repository), context, target.registry !== DOCKER_HUB),
+      source.digest !== undefined ? undefined : this.head(route.from, source.repository, selector(source), pullScope(source.repository), context, false)
+    ])
+    if (source.digest === undefined && headed === undefined) throw notFound(route.from, source)
+    const sourceHead: Head | undefined = source.digest !== undefined ? { digest: source.digest } : headed
     const filtering = this.options.platforms.length > 0
-    if (present && !filtering) {
-      sourceHead ??= await this.head(route.from, source.repository, selector(source), pullScope(source.repository), context, false)
-      if (sourceHead === undefined) throw notFound(route.from, source)
+    if (present && sourceHead && !filtering) {
       if (sourceHead.digest !== undefined && sourceHead.digest === present.digest) {
         if (this.options.copyReferrers) {
           // Signatures may have been attached since the last run.
@@ -120,10 +123,6 @@ export class ImageCopier {
         }
         return { done: alreadyPresent(present.digest, present.mediaType), steps: [], state: new CopyState(present.digest, sourceHead.digest, false) }
       }
-    }
-    if (sourceHead === undefined && source.digest === undefined) {
-      sourceHead = await this.head(route.from, source.repository, selector(source), pullScope(source.repository), context, false)
-      if (sourceHead === undefined) throw notFound(route.from, source)
     }
     const sourceDigest = sourceHead?.digest
     return { steps: this.copySteps(route, source, target, sourceDigest, sourceHead?.mediaType, present), state: new CopyState(present?.digest, sourceDigest, false) }
@@ -282,6 +281,7 @@ export class ImageCopier {
       return
     }
     const blobs = manifest.blobs.filter(blob => !isForeign(blob))
+    // The transfers themselves wait for the run's blob slots (blob.ts); HEADs and mounts do not.
     await inGroup(blobs, this.options.concurrency, context, async (blob, inner) => {
       const outcome = await this.blobs.copy(route.source, route.target, blob, inner)
       tally.size += blob.size

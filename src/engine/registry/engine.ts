@@ -12,6 +12,7 @@ import { BlobMover } from './blob.js'
 import type { RegistryStats } from './client.js'
 import { CopyState, ImageCopier, type CopyResult } from './copy.js'
 import { engineFailure } from './errors.js'
+import { ProxyConfig, type ProxyEnvironment } from './proxy.js'
 import { Registries } from './registries.js'
 
 export interface RegistryEngineOptions {
@@ -29,8 +30,20 @@ export interface RegistryEngineOptions {
   insecureRegistries: string[]
   /** PEM file of extra trusted CAs. */
   caFile?: string
-  /** Sockets per registry, and children/blobs of one image copied at once. */
+  /**
+   * HTTPS_PROXY / HTTP_PROXY / NO_PROXY (see proxy.ts for the rules, Go's);
+   * default: read from the process environment, like $DOCKER_CONFIG.
+   * Loopback registries are never proxied.
+   */
+  proxy?: ProxyEnvironment
+  /** Sockets per registry for short requests, and children/blobs of one image looked at once. */
   concurrency: number
+  /**
+   * Blob transfers at once across the whole run (each a download streamed into
+   * an upload), independent of how many images are copied at once; the largest
+   * waiting blob goes first. Default: see DEFAULT_BLOB_CONCURRENCY.
+   */
+  blobConcurrency?: number
   /** Retries after the first attempt of each request, or of each blob upload as a whole (never both). */
   retries: number
   /** Copy only these platforms of an index; changes the index digest. Empty: all. */
@@ -68,14 +81,16 @@ export class RegistryEngine implements CopyPort {
       credentials: options.credentials ?? new Map(),
       ...(options.dockerConfigDir !== undefined && { dockerConfigDir: options.dockerConfigDir }),
       ...(options.caFile !== undefined && { caFile: options.caFile }),
+      ...(options.proxy !== undefined && { proxy: new ProxyConfig(options.proxy) }),
       ...(options.registryMirror !== undefined && { registryMirror: options.registryMirror }),
       insecureRegistries: options.insecureRegistries,
       concurrency: options.concurrency,
+      blobConcurrency: blobConcurrency(options),
       retry,
       timeoutMs: options.timeoutMs ?? 60_000,
       deadlineMs: options.deadlineMs ?? 10 * 60_000
     })
-    this.blobs = new BlobMover(this.registries, { chunkSize: options.chunkSize ?? 16 * MiB, chunkThreshold: options.chunkThreshold ?? 64 * MiB, retry })
+    this.blobs = new BlobMover(this.registries, { concurrency: blobConcurrency(options), chunkSize: options.chunkSize ?? 16 * MiB, chunkThreshold: options.chunkThreshold ?? 64 * MiB, retry })
     this.copier = new ImageCopier(this.registries, this.blobs, {
       concurrency: options.concurrency,
       platforms: options.platforms,
@@ -125,6 +140,11 @@ export class RegistryEngine implements CopyPort {
     }
   }
 
+  /** This engine's clients, for the docker engine's HEAD lookups: one pool, one set of credentials and counts. */
+  get clients(): Registries {
+    return this.registries
+  }
+
   /** Requests and bytes per host contacted (registries and token services), for the job summary. */
   stats(): Record<string, RegistryStats> {
     return this.registries.stats()
@@ -138,6 +158,16 @@ export class RegistryEngine implements CopyPort {
   async close(): Promise<void> {
     this.registries.close()
   }
+}
+
+/**
+ * Blob transfers at once when the caller does not say. Measured with
+ * `npm run bench:registry` on 2 cores: see the README's benchmark table.
+ */
+export const DEFAULT_BLOB_CONCURRENCY = 3
+
+function blobConcurrency(options: RegistryEngineOptions): number {
+  return Math.max(1, Math.round(options.blobConcurrency ?? Math.min(DEFAULT_BLOB_CONCURRENCY, Math.max(1, options.concurrency))))
 }
 
 function outcome(result: CopyResult): CopyOutcome {

@@ -9,6 +9,7 @@ import { Authenticator } from './auth.js'
 import { RegistryClient, type RegistryStats } from './client.js'
 import { CredentialStore } from './credentials.js'
 import { resolveEndpoint, type EndpointOptions, type Purpose } from './endpoint.js'
+import { ProxyConfig, proxyEnvironment } from './proxy.js'
 import { Agents, exchange, readBody } from './transport.js'
 
 export interface RegistriesOptions extends EndpointOptions {
@@ -16,7 +17,11 @@ export interface RegistriesOptions extends EndpointOptions {
   credentials: ReadonlyMap<string, Credentials>
   dockerConfigDir?: string
   caFile?: string
+  /** HTTPS_PROXY / HTTP_PROXY / NO_PROXY (proxy.ts); default: from the process environment. */
+  proxy?: ProxyConfig
   concurrency: number
+  /** Blob transfers at once, run-wide: the sockets of the blob lane (default: concurrency). */
+  blobConcurrency?: number
   retry: RetryPolicy
   /** Inactivity timeout of each exchange, in ms. */
   timeoutMs: number
@@ -33,7 +38,14 @@ export class Registries {
   private readonly rateLimits = new Map<string, number>()
 
   constructor(private readonly options: RegistriesOptions) {
-    this.agents = new Agents({ maxSockets: options.concurrency, ...(options.caFile !== undefined && { caFile: options.caFile }) })
+    const proxy = options.proxy ?? new ProxyConfig(proxyEnvironment(process.env))
+    this.agents = new Agents({
+      maxSockets: options.concurrency,
+      blobSockets: options.blobConcurrency ?? options.concurrency,
+      ...(options.caFile !== undefined && { caFile: options.caFile }),
+      ...(!proxy.direct && { proxy }),
+      connectTimeoutMs: options.timeoutMs
+    })
     const store = new CredentialStore({
       explicit: options.credentials,
       ...(options.dockerConfigDir !== undefined && { dockerConfigDir: options.dockerConfigDir })

@@ -1,0 +1,238 @@
+/**
+ * The distribution API requests a bundle needs, made through the registry
+ * engine's RegistryClient (auth, retries, counting, side tagging): HEAD and
+ * GET of manifests with their digests checked, blob downloads as streams,
+ * and on the import side HEAD, mount, upload from a file (its bytes checked
+ * against the digest while they stream, the last piece held back so a
+ * mismatch never commits) and manifest PUTs with the exact bytes.
+ */
+import { createHash, type Hash } from 'node:crypto'
+import { Transform, type Readable, type TransformCallback } from 'node:stream'
+import { header, type RegistryClient, type RequestContext } from '../registry/client.js'
+import { RegistryError } from '../registry/errors.js'
+import { pullScope, pushScope } from '../registry/blob.js'
+import { checkDigest, digestOf, MANIFEST_ACCEPT, MAX_MANIFEST_BYTES, parseManifest, type Descriptor, type Manifest } from '../registry/manifest.js'
+import { BlobMismatchError } from './store.js'
+
+export interface ManifestHead {
+  digest?: string
+  mediaType?: string
+  size?: number
+}
+
+export async function headManifest(client: RegistryClient, repository: string, reference: string, scope: string, context: RequestContext): Promise<ManifestHead | undefined> {
+  const where = `${client.host}/${repository}:${reference}`
+  const answer = await client.request(
+    {
+      method: 'HEAD',
+      path: `/v2/${repository}/manifests/${reference}`,
+      headers: { accept: MANIFEST_ACCEPT },
+      scopes: [scope],
+      expect: [200, 404],
+      kind: 'manifest',
+      verify: response => {
+        const digest = header(response.headers['docker-content-digest'])
+        if (digest !== undefined) checkDigest(digest, `${where} Docker-Content-Digest`)
+      }
+    },
+    context
+  )
+  if (answer.status === 404) return undefined
+  const digest = header(answer.headers['docker-content-digest'])
+  const mediaType = header(answer.headers['content-type'])?.split(';')[0]?.trim()
+  const length = Number.parseInt(header(answer.headers['content-length']) ?? '', 10)
+  return { ...(digest !== undefined && { digest }), ...(mediaType !== undefined && { mediaType }), ...(Number.isSafeInteger(length) && length >= 0 && { size: length }) }
+}
+
+/** A manifest by tag or digest, its bytes checked against `expected` and the digest the registry announced. */
+export async function getManifest(client: RegistryClient, repository: string, reference: string, expected: string | undefined, context: RequestContext): Promise<Manifest> {
+  const where = `${client.host}/${repository}:${reference}`
+  let manifest: Manifest | undefined
+  await client.request(
+    {
+      method: 'GET',
+      path: `/v2/${repository}/manifests/${reference}`,
+      headers: { accept: MANIFEST_ACCEPT },
+      scopes: [pullScope(repository)],
+      expect: [200],
+      kind: 'manifest',
+      maxBodyBytes: MAX_MANIFEST_BYTES,
+      verify: answer => {
+        const parsed = parseManifest(answer.body, header(answer.headers['content-type']), where)
+        const announced = header(answer.headers['docker-content-digest'])
+        if (announced !== undefined) checkDigest(announced, `${where} Docker-Content-Digest`)
+        for (const digest of [expected, announced]) {
+          if (digest === undefined) continue
+          const actual = digest.startsWith('sha256:') ? parsed.digest : digestOf(parsed.bytes, digest)
+          if (actual !== digest) throw new RegistryError(`${where}: the manifest received hashes to ${actual}, expected ${digest}`, { code: 'DIGEST_MISMATCH', transient: true })
+        }
+        manifest = parsed
+      }
+    },
+    context
+  )
+  return manifest as Manifest
+}
+
+export async function getBlob(client: RegistryClient, repository: string, descriptor: Descriptor, context: RequestContext): Promise<Readable> {
+  const answer = await client.request(
+    {
+      method: 'GET',
+      path: `/v2/${repository}/blobs/${descriptor.digest}`,
+      scopes: [pullScope(repository)],
+      expect: [200],
+      stream: true,
+      followRedirects: true,
+      kind: 'blob',
+      retry: false,
+      transferBytes: descriptor.size
+    },
+    context
+  )
+  return answer.stream as Readable
+}
+
+export async function blobExists(client: RegistryClient, repository: string, digest: string, context: RequestContext): Promise<boolean> {
+  const answer = await client.request({ method: 'HEAD', path: `/v2/${repository}/blobs/${digest}`, scopes: [pushScope(repository)], expect: [200, 404], kind: 'blob' }, context)
+  return answer.status === 200
+}
+
+/** A cross-repository mount; true when the registry linked the blob (201). A declined mount's session is deleted. */
+export async function mountBlob(client: RegistryClient, repository: string, digest: string, from: string, context: RequestContext): Promise<boolean> {
+  try {
+    const answer = await client.request(
+      {
+        method: 'POST',
+        path: `/v2/${repository}/blobs/uploads/?mount=${encodeURIComponent(digest)}&from=${encodeURIComponent(from)}`,
+        scopes: [pushScope(repository), pullScope(from)],
+        expect: [201, 202],
+        retry: false
+      },
+      context
+    )
+    if (answer.status === 201) return true
+    const location = header(answer.headers.location)
+    if (location !== undefined) await deleteSession(client, repository, new URL(location, client.endpoint.origin), context)
+    return false
+  } catch (error) {
+    if (context.signal.aborted) throw error
+    return false
+  }
+}
+
+/**
+ * Uploads one blob from `open()`'s bytes in a single PUT; the bytes are hashed
+ * as they go and the last piece is held back until the digest matches, so a
+ * corrupt blob is never committed. A corrupt source throws BlobMismatchError.
+ */
+export async function uploadBlob(client: RegistryClient, repository: string, descriptor: Descriptor, open: () => Readable, context: RequestContext, onBytes?: (bytes: number) => void): Promise<void> {
+  const started = await client.request({ method: 'POST', path: `/v2/${repository}/blobs/uploads/`, scopes: [pushScope(repository)], expect: [202], retry: false }, context)
+  const location = header(started.headers.location)
+  if (location === undefined) throw new RegistryError(`POST ${client.host}/v2/${repository}/blobs/uploads/: no Location in the answer`, { transient: false, side: 'target', host: client.host })
+  const session = new URL(location, client.endpoint.origin)
+  const gate = new VerifyingGate(descriptor, onBytes)
+  const source = open()
+  source.on('error', error => gate.destroy(error))
+  source.pipe(gate)
+  try {
+    await client.request(
+      {
+        method: 'PUT',
+        path: new URL(`${session.href}${session.search ? '&' : '?'}digest=${encodeURIComponent(descriptor.digest)}`),
+        headers: { 'content-type': 'application/octet-stream', 'content-length': String(descriptor.size) },
+        body: gate,
+        scopes: [pushScope(repository)],
+        expect: [201],
+        retry: false,
+        transferBytes: descriptor.size
+      },
+      context
+    )
+    client.countSent(gate.bytes)
+  } catch (error) {
+    source.destroy()
+    await deleteSession(client, repository, session, context)
+    // The bundle's bytes were wrong: that is the failure, not what it did to the request.
+    if (gate.mismatch !== undefined) throw gate.mismatch
+    throw error
+  }
+}
+
+export async function putManifest(client: RegistryClient, repository: string, reference: string, bytes: Buffer, mediaType: string, context: RequestContext): Promise<void> {
+  const expected = digestOf(bytes)
+  const where = `PUT ${client.host}/v2/${repository}/manifests/${reference}`
+  await client.request(
+    {
+      method: 'PUT',
+      path: `/v2/${repository}/manifests/${reference}`,
+      headers: { 'content-type': mediaType },
+      body: bytes,
+      scopes: [pushScope(repository)],
+      expect: [201],
+      kind: 'manifest',
+      verify: answer => {
+        const stored = header(answer.headers['docker-content-digest'])
+        if (stored !== undefined && stored !== expected) throw new RegistryError(`${where}: the registry stored ${stored.slice(0, 100)}, expected ${expected}`, { code: 'DIGEST_MISMATCH', transient: false })
+      }
+    },
+    context
+  )
+}
+
+async function deleteSession(client: RegistryClient, repository: string, session: URL, context: RequestContext): Promise<void> {
+  try {
+    await client.request(
+      { method: 'DELETE', path: session, scopes: [pushScope(repository)], expect: [200, 202, 204, 404], retry: false },
+      { signal: AbortSignal.timeout(10_000), ...(context.record && { record: context.record }) }
+    )
+  } catch {
+    // Registries expire abandoned sessions themselves.
+  }
+}
+
+/** Hashes what passes, holds back the last piece until the digest is known to match. */
+class VerifyingGate extends Transform {
+  private readonly hash: Hash
+  private held: Buffer | undefined
+  bytes = 0
+  mismatch: BlobMismatchError | undefined
+
+  constructor(
+    private readonly descriptor: Descriptor,
+    private readonly onBytes?: (bytes: number) => void
+  ) {
+    super()
+    this.hash = createHash(descriptor.digest.slice(0, descriptor.digest.indexOf(':')))
+  }
+
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
+    this.bytes += chunk.length
+    this.onBytes?.(chunk.length)
+    if (this.bytes > this.descriptor.size) {
+      done(this.fail(`holds more than the ${this.descriptor.size} bytes its descriptor names`))
+      return
+    }
+    this.hash.update(chunk)
+    const previous = this.held
+    this.held = chunk
+    done(null, previous)
+  }
+
+  override _flush(done: TransformCallback): void {
+    if (this.bytes !== this.descriptor.size) {
+      done(this.fail(`holds ${this.bytes} bytes, its descriptor names ${this.descriptor.size}`))
+      return
+    }
+    const actual = `${this.descriptor.digest.slice(0, this.descriptor.digest.indexOf(':'))}:${this.hash.digest('hex')}`
+    if (actual !== this.descriptor.digest) {
+      done(this.fail(`is corrupt: its bytes hash to ${actual}`))
+      return
+    }
+    done(null, this.held)
+  }
+
+  private fail(reason: string): BlobMismatchError {
+    this.mismatch = new BlobMismatchError(this.descriptor.digest, `blob ${this.descriptor.digest} in the bundle ${reason}`)
+    return this.mismatch
+  }
+}

@@ -190,7 +190,7 @@ describe('builds through dist/index.js', () => {
     (run.report as { images: Array<{ source: string; phases?: Array<{ phase: string; status: string; commands?: string[]; log?: string; digest?: string }> }> }).images
       .find(image => image.source === source)
       ?.phases?.find(result => result.phase === phase)
-  const app = 'docker.io/library/keys-app:v1'
+  const app = 'docker.io/library/keys-app:latest'
   const appTarget = (): string => `${target.host}/ci/keys-app:v1`
 
   it('builds with BuildKit, passing labels, extra hosts and build args, and warns about shm_size, which it cannot honour', async () => {
@@ -223,7 +223,7 @@ describe('builds through dist/index.js', () => {
     const frontend = `${target.host}/ci/docker/dockerfile:1`
     // The frontend was mirrored like any base image, and the build asked the target for it, never Docker Hub.
     expect(await manifestDigest(target, 'ci/docker/dockerfile', '1')).toBeDefined()
-    const build = phaseOf(run, 'docker.io/library/front-app:v1', 'build')
+    const build = phaseOf(run, 'docker.io/library/front-app:latest', 'build')
     expect(build?.status).toBe('failed')
     expect(build?.log).toContain(frontend)
     expect(build?.log).not.toMatch(/docker\.io\/docker\/dockerfile|\bdocker\/dockerfile:1\b(?<!ci\/docker\/dockerfile:1)/)

@@ -76,8 +76,10 @@ beforeAll(async () => {
   fs.mkdirSync(path.join(workspace, 'bundles'))
   airgap = fs.mkdtempSync(path.join(os.tmpdir(), 'im-bundle-airgap-'))
 
+  const started = Date.now()
   const build = online({ mode: 'build', push: 'false', 'use-mirrored-bases': 'false', 'build-network': 'host' })
-  expect([build.exitCode, build.outputs.verdict]).toEqual([0, expect.stringContaining('5 built')])
+  expect([build.exitCode, build.outputs.verdict, build.exitCode === 0 ? '' : `${build.stdout.slice(-3000)}${build.stderr.slice(-2000)}`]).toEqual([0, expect.stringContaining('5 built'), ''])
+  console.log(`build: ${Date.now() - started} ms`)
   for (const source of REFERENCE_SERVICE_IMAGES) {
     const [repository, tag] = targetPath(source, true)
     const name = `${EXPORTED_FOR.split('/')[0]}/${repository}:${tag}`
@@ -93,18 +95,24 @@ afterAll(async () => {
 })
 
 /** The online side: the checkout, the daemon, Docker Hub names read through the counting proxy. */
+let runs = 0
+const logged = (run: ActionRun): ActionRun => {
+  runs += 1
+  if (process.env.IM_BUNDLE_DEBUG) fs.writeFileSync(`/tmp/im-bundle-run-${runs}.log`, `${run.stdout}\n${run.stderr}`)
+  return run
+}
 const online = (inputs: Record<string, string>): ActionRun =>
-  runAction(
+  logged(runAction(
     { path: 'project', registry: EXPORTED_FOR, tag: 'v0.3.5', layout: 'library', 'registry-mirror': hub.url, ...inputs },
     { workspace, env: { ...dockerd.env, DOCKER_CONFIG: fs.mkdtempSync(path.join(os.tmpdir(), 'im-bundle-docker-config-')) }, timeoutMs: 300000 }
-  )
+  ))
 
 /** The air-gapped side: no checkout, no daemon, one target registry. */
 const offline = (registry: string, inputs: Record<string, string>): ActionRun =>
-  runAction(
+  logged(runAction(
     { registry: `${registry}/aihpc`, ...inputs },
     { workspace: airgap, env: { DOCKER_HOST: 'unix:///nonexistent/docker.sock', DOCKER_CONFIG: fs.mkdtempSync(path.join(os.tmpdir(), 'im-bundle-docker-config-')) }, timeoutMs: 300000 }
-  )
+  ))
 
 async function freshTarget(): Promise<{ registry: TestRegistry; proxy: FaultProxy }> {
   const registry = await startRegistry()
@@ -118,6 +126,9 @@ async function freshTarget(): Promise<{ registry: TestRegistry; proxy: FaultProx
 
 type Report = { images: Array<{ source: string; status: string; phases?: Array<{ phase: string; status: string; error?: string; suggestion?: string; bytesTransferred?: number }> }>; registries?: Record<string, unknown>; findings: Array<{ message: string; severity: string }> }
 
+/** The log's end, shown when a run's verdict is not the one expected. */
+const tail = (run: ActionRun): string => `${run.stdout.slice(-4000)}\n${run.stderr.slice(-2000)}`
+
 const bundlePath = (name: string): string => path.join(workspace, 'bundles', name)
 const toAirgap = (name: string): void => {
   fs.copyFileSync(bundlePath(name), path.join(airgap, name))
@@ -126,7 +137,7 @@ const toAirgap = (name: string): void => {
 describe('export and import of the reference project across the air gap', () => {
   it('exports all 20 images into one .tar with their source digests, the two-platform index whole', () => {
     const run = online({ mode: 'export', bundle: 'bundles/full.tar' })
-    expect([run.exitCode, run.outputs.verdict]).toEqual([0, '20 images (20 exported)'])
+    expect([run.exitCode, run.outputs.verdict, tail(run)]).toEqual([0, '20 images (20 exported)', expect.anything()])
     expect(fs.readFileSync(`${bundlePath('full.tar')}.sha256`, 'utf8')).toMatch(/^[a-f0-9]{64} {2}full\.tar\n$/)
     const layout = openLayout(bundlePath('full.tar'))
     const record = parseRecord(layout.record as Buffer, 'full.tar')
@@ -148,7 +159,7 @@ describe('export and import of the reference project across the air gap', () => 
     fs.copyFileSync(bundlePath('full.tar'), bundlePath('again.tar'))
     hub.reset()
     const run = online({ mode: 'export', bundle: 'bundles/again.tar' })
-    expect([run.exitCode, run.outputs.verdict]).toEqual([0, '21 images (1 exported, 20 already present)'])
+    expect([run.exitCode, run.outputs.verdict, tail(run)]).toEqual([0, '21 images (1 exported, 20 already present)', expect.anything()])
     const gets = hub.requests.filter(request => request.method === 'GET' && request.path !== '/v2/')
     expect(gets.map(request => request.path).sort()).toEqual(
       [`/v2/acme/newtool/manifests/${newTool.digest}`, ...newTool.blobs.map(blob => `/v2/acme/newtool/blobs/${blob.digest}`)].sort()
@@ -161,7 +172,7 @@ describe('export and import of the reference project across the air gap', () => 
 
   it('writes a delta against the first bundle that holds only the new image, byte for byte', () => {
     const run = online({ mode: 'export', bundle: 'bundles/delta.tar', 'bundle-baseline': 'bundles/full.tar' })
-    expect([run.exitCode, run.outputs.verdict]).toEqual([0, '21 images (1 exported, 20 already present)'])
+    expect([run.exitCode, run.outputs.verdict, tail(run)]).toEqual([0, '21 images (1 exported, 20 already present)', expect.anything()])
     const layout = openLayout(bundlePath('delta.tar'))
     expect(layout.digests()).toEqual([newTool.digest, ...newTool.blobs.map(blob => blob.digest)].sort())
     const bytes = layout.digests().reduce((sum, digest) => sum + (layout.locate(digest)?.size ?? 0), 0)
@@ -175,7 +186,7 @@ describe('export and import of the reference project across the air gap', () => 
     toAirgap('full.tar')
     const { registry, proxy } = await freshTarget()
     const run = offline(proxy.host, { mode: 'import', bundle: 'full.tar' })
-    expect([run.exitCode, run.outputs.verdict]).toEqual([0, '20 images (20 imported)'])
+    expect([run.exitCode, run.outputs.verdict, tail(run)]).toEqual([0, '20 images (20 imported)', expect.anything()])
     const report = run.report as Report
     expect(Object.keys(report.registries ?? {})).toEqual([proxy.host])
     expect(proxy.requests.length).toBeGreaterThan(20)
@@ -193,18 +204,18 @@ describe('export and import of the reference project across the air gap', () => 
     const compose = path.join(airgap, 'project', 'docker-compose.yml')
     fs.writeFileSync(compose, fs.readFileSync(compose, 'utf8').replace(QUAY_MINIO, planSource(QUAY_MINIO)))
     const fromCheckout = offline(proxy.host, { mode: 'verify', path: 'project', tag: 'v0.3.5', layout: 'library' })
-    expect([fromCheckout.exitCode, fromCheckout.outputs.verdict]).toEqual([0, '20/20 images verified'])
+    expect([fromCheckout.exitCode, fromCheckout.outputs.verdict, tail(fromCheckout)]).toEqual([0, '20/20 images verified', expect.anything()])
     fs.rmSync(path.join(airgap, 'project'), { recursive: true })
     const fromBundle = offline(proxy.host, { mode: 'verify', bundle: 'full.tar' })
-    expect([fromBundle.exitCode, fromBundle.outputs.verdict]).toEqual([0, '20/20 images verified'])
+    expect([fromBundle.exitCode, fromBundle.outputs.verdict, tail(fromBundle)]).toEqual([0, '20/20 images verified', expect.anything()])
     // A second import pushes nothing.
     const again = offline(proxy.host, { mode: 'import', bundle: 'full.tar' })
-    expect([again.exitCode, again.outputs.verdict]).toEqual([0, '20 images (20 already present)'])
+    expect([again.exitCode, again.outputs.verdict, tail(again)]).toEqual([0, '20 images (20 already present)', expect.anything()])
 
     // The delta on top: the new image only.
     toAirgap('delta.tar')
     const delta = offline(proxy.host, { mode: 'import', bundle: 'delta.tar' })
-    expect([delta.exitCode, delta.outputs.verdict]).toEqual([0, '21 images (1 imported, 20 already present)'])
+    expect([delta.exitCode, delta.outputs.verdict, tail(delta)]).toEqual([0, '21 images (1 imported, 20 already present)', expect.anything()])
     expect(await manifestDigest(registry, 'aihpc/acme/newtool', '1.0')).toBe(newTool.digest)
   })
 
@@ -230,12 +241,12 @@ describe('export and import of the reference project across the air gap', () => 
     // Its own layer (the largest of its unique blobs), one byte changed, same size.
     const victim = own.map(digest => ({ digest, file: path.join(dir, 'blobs', 'sha256', digest.slice(7)) })).sort((a, b) => fs.statSync(b.file).size - fs.statSync(a.file).size)[0]!
     const bytes = fs.readFileSync(victim.file)
-    bytes[Math.floor(bytes.length / 2)] ^= 0xff
+    bytes[Math.floor(bytes.length / 2)] = (bytes[Math.floor(bytes.length / 2)] as number) ^ 0xff
     fs.writeFileSync(victim.file, bytes)
 
     const { registry, proxy } = await freshTarget()
     const run = offline(proxy.host, { mode: 'import', bundle: 'corrupt' })
-    expect([run.exitCode, run.outputs.verdict]).toEqual([1, expect.stringMatching(/^20 images \(19 imported, 1 failed\)/)])
+    expect([run.exitCode, run.outputs.verdict, tail(run)]).toEqual([1, expect.stringMatching(/^20 images \(19 imported, 1 failed\)/), expect.anything()])
     const failed = (run.report as Report).images.find(image => image.source === postgres.source)
     expect(failed?.phases?.[0]?.error).toContain(`blob ${victim.digest} in the bundle is corrupt`)
     expect(failed?.phases?.[0]?.suggestion).toMatch(/copy it again/)
@@ -244,10 +255,10 @@ describe('export and import of the reference project across the air gap', () => 
 
     // verify-from: bundle finds it offline too, and names the image.
     const verify = offline(proxy.host, { mode: 'verify', 'verify-from': 'bundle', bundle: 'corrupt' })
-    expect([verify.exitCode, verify.outputs.verdict]).toEqual([1, expect.stringMatching(/^19\/20 images verified \(1 failed\)/)])
+    expect([verify.exitCode, verify.outputs.verdict, tail(verify)]).toEqual([1, expect.stringMatching(/^19\/20 images verified \(1 failed\)/), expect.anything()])
     expect(JSON.parse(verify.outputs.failed as string)).toEqual([`${proxy.host}/aihpc/library/postgres:15-alpine`])
     const intact = offline(proxy.host, { mode: 'verify', 'verify-from': 'bundle', bundle: 'full.tar' })
-    expect([intact.exitCode, intact.outputs.verdict]).toEqual([0, '20/20 images verified'])
+    expect([intact.exitCode, intact.outputs.verdict, tail(intact)]).toEqual([0, '20/20 images verified', expect.anything()])
   })
 
   it('refuses a truncated archive with a clear error before pushing anything', async () => {

@@ -116,6 +116,11 @@ describe('the reference project, mode all against a real dockerd and registries'
   })
 
   it('works offline: with the target down, mirror with pull: never retags locally and verify-from: local finds all 20', async () => {
+    // engine: auto copied the bases registry to registry, so they are not in the daemon: put them there
+    // while the network is up, as a user prepares an offline machine (docker pull, or docker load).
+    for (const image of REFERENCE_BASE_IMAGES) {
+      if (image.startsWith('docker.io/')) await dockerd.docker(['pull', image.replace(/^docker\.io\/(library\/)?/, '')])
+    }
     await target.stop()
     await upstream.stop()
     const mirror = action({ mode: 'mirror', pull: 'never', push: 'false' })

@@ -238,6 +238,12 @@ describe('buildSettings: defaults come from the table', () => {
     }
   })
 
+  it('reads DOCKER_BUILDKIT as docker does: 0 or false asks for the legacy builder, unset or not a boolean leaves it to detection', () => {
+    const buildkit = (value: string | undefined): boolean | undefined => settingsOf({}, { env: { DOCKER_BUILDKIT: value } }).buildkit
+    expect([buildkit('0'), buildkit('false'), buildkit('1'), buildkit('TRUE'), buildkit(undefined), buildkit('yes')]).toEqual([false, false, true, true, undefined, undefined])
+    expect(settingsOf({}).builder).toBeUndefined()
+  })
+
   it('builds use docker’s default network unless build-network says otherwise (--network=host is never a default)', () => {
     expect(settingsOf({}).buildNetwork).toBeUndefined()
     expect(INPUT_SPECS.find(spec => spec.name === 'build-network')?.default).toBeUndefined()

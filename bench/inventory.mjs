@@ -18,12 +18,14 @@ if (mode === 'scan' || mode === 'read') {
   let images = 0
   if (mode === 'scan') {
     const { discoverFiles, groupComposeProjects } = await import(path.join(root, 'lib/discover/discover.js'))
-    const { buildInventory, fileReader } = await import(path.join(root, 'lib/extract/inventory.js'))
+    const { buildInventory } = await import(path.join(root, 'lib/extract/inventory.js'))
+    // The reader the pipeline uses: confined to the tree (realpath and fstat checks on every file).
+    const { confinedReader } = await import(path.join(root, 'lib/extract/files.js'))
     const discovery = discoverFiles(tree, { composePatterns: [], dockerfilePatterns: [], exclude: [] })
     const inventory = buildInventory({
       composeProjects: groupComposeProjects(discovery.composeFiles),
       dockerfiles: discovery.dockerfiles,
-      readFile: fileReader(tree, fs),
+      readFile: confinedReader(tree).readFile,
       env: {},
       envFiles: []
     })

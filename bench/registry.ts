@@ -22,12 +22,14 @@
  * an order rotated each round (interleaved, so a noisy minute hits them all);
  * the table shows medians of the rounds and the highest peak RSS.
  * Floors: cold = unique bytes at the target registry's best measured intake
- * rate (one, then two piped GET→PUT blob streams, best of three each);
- * warm = 20 sequential manifest HEADs on one keep-alive connection.
+ * rate (one, then two piped GET→PUT blob streams); warm = 20 sequential
+ * manifest HEADs on one keep-alive connection; both measured before the first
+ * round and after each, the best kept.
  *
  * Run: npm run bench:registry   (BENCH_ONLY=engine,image-mirror runs some contenders only;
  * BENCH_NODE_FLAGS='--cpu-prof' passes flags to the node contenders; BENCH_BASELINE=<other build's
- * .bench-build/bench/registry.js> adds that build's engine as a contender, for A/B runs)
+ * .bench-build/bench/registry.js> adds that build's engine as a contender, for A/B runs;
+ * BENCH_BLOB_VARIANTS=2,4,6 adds engines with that many blob transfers at once)
  */
 import { execFile } from 'node:child_process'
 import * as fs from 'node:fs'
@@ -60,6 +62,8 @@ const ONLY = (process.env.BENCH_ONLY ?? '').split(',').map(key => key.trim()).fi
 const NODE_FLAGS = (process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean)
 /** The compiled bench/registry.js of another build (e.g. the last commit's), run as an extra engine contender. */
 const BASELINE = process.env.BENCH_BASELINE || undefined
+/** BENCH_BLOB_VARIANTS=2,4,6: extra engine contenders with that many blob transfers at once (to choose the default). */
+const BLOB_VARIANTS = (process.env.BENCH_BLOB_VARIANTS ?? '').split(',').filter(Boolean).map(Number)
 /** Bounds every contender run, so a hang cannot stall the benchmark forever. */
 const RUN_TIMEOUT_MS = 240000
 /** The engine's concurrency (images at once, and blobs per image); the action's default is 4. */
@@ -312,9 +316,10 @@ async function timed(command: string, args: string[], env: NodeJS.ProcessEnv = p
 }
 
 /** `script`: another build of this bench (BENCH_BASELINE), to compare two versions of the engine in one run. */
-async function runEngine(source: TestRegistry, target: TestRegistry, images: BenchImage[], script = new URL(import.meta.url).pathname): Promise<Run> {
+async function runEngine(source: TestRegistry, target: TestRegistry, images: BenchImage[], script = new URL(import.meta.url).pathname, blobConcurrency?: number): Promise<Run> {
   const pairs = images.map(image => [hostRef(source.host, image), hostRef(target.host, image)])
-  const run = await timed(process.execPath, [...NODE_FLAGS, script, 'engine-child', JSON.stringify(pairs)])
+  const env = blobConcurrency === undefined ? process.env : { ...process.env, BENCH_BLOB_CONCURRENCY: String(blobConcurrency) }
+  const run = await timed(process.execPath, [...NODE_FLAGS, script, 'engine-child', JSON.stringify(pairs)], env)
   const report = JSON.parse(run.stdout) as EngineReport
   if (report.failures.length > 0) throw new Error(`engine: ${report.failures.join('; ')}`)
   return { seconds: run.seconds, maxRssKiB: run.maxRssKiB, details: report }
@@ -566,21 +571,29 @@ async function main(): Promise<void> {
     const log = (line: string): void => void process.stderr.write(`${line}\n`)
     log(`seeded ${images.length} images (${Object.keys(MULTI_ARCH).length} two-platform), ${seeded.blobCount} blobs, ${(seeded.uniqueBytes / MiB).toFixed(1)} MiB unique, in ${((performance.now() - seedStart) / 1000).toFixed(1)} s; load ${loadAtStart}`)
 
+    // The floors are measured in every round too (interleaved with the contenders), and the best is kept.
     const floorTarget = await fresh()
     const oneStream: number[] = []
     const twoStreams: number[] = []
-    for (let attempt = 1; attempt <= 3; attempt += 1) {
-      oneStream.push(await pipedCopyThroughput(source, floorTarget, [seeded.largestLayer], `one-${attempt}`))
-      twoStreams.push(await pipedCopyThroughput(source, floorTarget, seeded.largestTwo, `two-${attempt}`))
+    const headTimes: number[] = []
+    let floorAttempt = 0
+    const measureFloors = async (): Promise<void> => {
+      floorAttempt += 1
+      oneStream.push(await pipedCopyThroughput(source, floorTarget, [seeded.largestLayer], `one-${floorAttempt}`))
+      twoStreams.push(await pipedCopyThroughput(source, floorTarget, seeded.largestTwo, `two-${floorAttempt}`))
+      headTimes.push(await sequentialHeads(source, images))
     }
-    const throughput = Math.max(...oneStream, ...twoStreams)
-    const floorCold = seeded.uniqueBytes / throughput
     await sequentialHeads(source, images) // open the connection and warm the registry's caches once
-    const headTimes = [await sequentialHeads(source, images), await sequentialHeads(source, images), await sequentialHeads(source, images)]
-    const floorWarm = Math.min(...headTimes)
+    await measureFloors()
 
     const contenders: Contender[] = [
       { key: 'engine', name: `engine: registry (${ENGINE_CONCURRENCY} at a time)`, note: 'child node process', run: target => runEngine(source, target, images) },
+      ...BLOB_VARIANTS.map(blobs => ({
+        key: `blobs-${blobs}`,
+        name: `engine: ${blobs} blob transfers`,
+        note: 'child node process',
+        run: (target: TestRegistry) => runEngine(source, target, images, undefined, blobs)
+      })),
       ...(BASELINE !== undefined
         ? [{ key: 'baseline', name: 'engine: baseline build', note: 'BENCH_BASELINE child', run: (target: TestRegistry) => runEngine(source, target, images, BASELINE) }]
         : []),
@@ -639,8 +652,12 @@ async function main(): Promise<void> {
           fs.rmSync(target.dataDir, { recursive: true, force: true })
         }
       }
+      await measureFloors()
       loads.push(loadAverage())
     }
+    const throughput = Math.max(...oneStream, ...twoStreams)
+    const floorCold = seeded.uniqueBytes / throughput
+    const floorWarm = Math.min(...headTimes)
 
     const reference = rows[0] as Row
     const coldOf = (row: Row): number => median(row.cold.map(run => run.seconds))
@@ -665,8 +682,8 @@ async function main(): Promise<void> {
       out.push(`  ${pad(row.contender.name, 32)} ${row.cold.map((run, i) => `${run.seconds.toFixed(2)} / ${(row.warm[i] as Run).seconds.toFixed(3)} / ${(Math.max(run.maxRssKiB, (row.warm[i] as Run).maxRssKiB) / 1024).toFixed(0)}`).join('   ')}`)
     }
     const mbps = (values: number[]): string => values.map(t => (t / MiB).toFixed(0)).join(', ')
-    out.push(`floor cold: ${(seeded.uniqueBytes / MiB).toFixed(1)} MiB / ${(throughput / MiB).toFixed(0)} MiB/s (the target registry's best intake: one piped GET→PUT stream of the largest layer ${mbps(oneStream)} MiB/s; two streams of the two largest ${mbps(twoStreams)} MiB/s)`)
-    out.push(`floor warm: 20 sequential manifest HEADs on one keep-alive connection, best of 3: ${(floorWarm * 1000).toFixed(1)} ms (${headTimes.map(t => (t * 1000).toFixed(1)).join(', ')} ms)`)
+    out.push(`floor cold: ${(seeded.uniqueBytes / MiB).toFixed(1)} MiB / ${(throughput / MiB).toFixed(0)} MiB/s (the target registry's best intake, measured before and after each round: one piped GET→PUT stream of the largest layer ${mbps(oneStream)} MiB/s; two streams of the two largest ${mbps(twoStreams)} MiB/s)`)
+    out.push(`floor warm: 20 sequential manifest HEADs on one keep-alive connection, best of ${headTimes.length}: ${(floorWarm * 1000).toFixed(1)} ms (${headTimes.map(t => (t * 1000).toFixed(1)).join(', ')} ms)`)
     const sync = rows.find(row => row.contender.key === 'skopeo-sync')
     for (const row of rows.filter(candidate => candidate.contender.key === 'engine' || candidate.contender.key === 'image-mirror')) {
       const checks = [

@@ -7444,7 +7444,7 @@ module.exports = validRange
 /***/ 770:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-/* unused reexport */ __nccwpck_require__(218);
+module.exports = __nccwpck_require__(218);
 
 
 /***/ }),
@@ -7464,10 +7464,10 @@ var assert = __nccwpck_require__(2613);
 var util = __nccwpck_require__(9023);
 
 
-__webpack_unused_export__ = httpOverHttp;
-__webpack_unused_export__ = httpsOverHttp;
-__webpack_unused_export__ = httpOverHttps;
-__webpack_unused_export__ = httpsOverHttps;
+exports.httpOverHttp = httpOverHttp;
+exports.httpsOverHttp = httpsOverHttp;
+exports.httpOverHttps = httpOverHttps;
+exports.httpsOverHttps = httpsOverHttps;
 
 
 function httpOverHttp(options) {
@@ -7757,7 +7757,7 @@ __webpack_unused_export__ = Client
 __webpack_unused_export__ = Pool
 __webpack_unused_export__ = BalancedPool
 __webpack_unused_export__ = Agent
-__webpack_unused_export__ = ProxyAgent
+module.exports.kT = ProxyAgent
 __webpack_unused_export__ = EnvHttpProxyAgent
 __webpack_unused_export__ = RetryAgent
 __webpack_unused_export__ = RetryHandler
@@ -38691,6 +38691,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:buffer"
 
 /***/ }),
 
+/***/ 1421:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
+
+/***/ }),
+
 /***/ 7540:
 /***/ ((module) => {
 
@@ -38726,6 +38733,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:events"
 
 /***/ }),
 
+/***/ 3024:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+
+/***/ }),
+
 /***/ 7067:
 /***/ ((module) => {
 
@@ -38744,6 +38758,20 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http2")
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:net");
+
+/***/ }),
+
+/***/ 8161:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+
+/***/ }),
+
+/***/ 6760:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 
 /***/ }),
 
@@ -47403,6 +47431,6340 @@ exports.visit = visit;
 exports.visitAsync = visitAsync;
 
 
+/***/ }),
+
+/***/ 2909:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   AI: () => (/* binding */ globProblem),
+/* harmony export */   SO: () => (/* binding */ compileGlob),
+/* harmony export */   _I: () => (/* binding */ matchesAny)
+/* harmony export */ });
+/* unused harmony export GlobError */
+/**
+ * Glob patterns for file discovery, matched against POSIX paths relative to the
+ * scanned directory. A pattern without '/' matches a file's name at any depth
+ * (`Dockerfile.*`); one with '/' matches the whole relative path
+ * (`services/**\/compose.yml`). Supports `**`, `*`, `?`, `[…]` (`[!…]` and
+ * `[^…]` negate) and `{a,b}` (nested braces too). A malformed pattern is a
+ * GlobError naming what is wrong, never a crash: inputs are checked with
+ * `globProblem` before any work starts.
+ */
+class GlobError extends Error {
+    pattern;
+    reason;
+    constructor(pattern, reason) {
+        super(`Invalid glob '${pattern}': ${reason}`);
+        this.pattern = pattern;
+        this.reason = reason;
+        this.name = 'GlobError';
+    }
+}
+/** Patterns longer than this are refused: they are mistakes, and a long pattern makes a slow matcher. */
+const MAX_PATTERN_LENGTH = 1024;
+const MAX_BRACE_DEPTH = 8;
+function compileGlob(pattern) {
+    const normalised = pattern.replace(/\\/g, '/').replace(/^\.\//, '').replace(/\/+$/, '');
+    const anchored = normalised.includes('/');
+    // Positions in errors count from the pattern as written, before './' was dropped.
+    const offset = pattern.length - pattern.replace(/^\.[\\/]/, '').length;
+    const alternatives = expand(parse(pattern, normalised, offset), pattern).map(compileTokens);
+    return {
+        pattern,
+        matches(relativePath) {
+            const candidate = anchored ? relativePath : relativePath.slice(relativePath.lastIndexOf('/') + 1);
+            return alternatives.some(matches => matches(candidate));
+        }
+    };
+}
+/** Why `pattern` is not a usable glob, or undefined when it is one. */
+function globProblem(pattern) {
+    try {
+        compileGlob(pattern);
+        return undefined;
+    }
+    catch (error) {
+        if (error instanceof GlobError)
+            return error.reason;
+        throw error;
+    }
+}
+function matchesAny(matchers, relativePath) {
+    return matchers.some(matcher => matcher.matches(relativePath));
+}
+/** Brace alternatives are expanded into separate token lists, at most this many. */
+const MAX_ALTERNATIVES = 256;
+function parse(pattern, glob, offset) {
+    const fail = (reason) => {
+        throw new GlobError(pattern, reason);
+    };
+    const at = (index) => index + 1 + offset;
+    if (glob === '')
+        fail('the pattern is empty');
+    if (glob.length > MAX_PATTERN_LENGTH)
+        fail(`longer than ${MAX_PATTERN_LENGTH} characters`);
+    if (glob.startsWith('/'))
+        fail("patterns are relative to the scanned path: drop the leading '/'");
+    if (glob.split('/').includes('..'))
+        fail("patterns are relative to the scanned path and cannot leave it ('..')");
+    const root = [];
+    const groups = [];
+    let sequence = root;
+    for (let i = 0; i < glob.length; i += 1) {
+        const ch = glob[i];
+        if (ch === '*') {
+            if (glob[i + 1] === '*') {
+                const slashFollows = glob[i + 2] === '/';
+                sequence.push({ t: slashFollows ? 'directories' : 'anything' });
+                i += slashFollows ? 2 : 1;
+            }
+            else
+                sequence.push({ t: 'star' });
+        }
+        else if (ch === '?') {
+            sequence.push({ t: 'one' });
+        }
+        else if (ch === '[') {
+            const { token, end } = parseClass(glob, i, fail, at);
+            sequence.push(token);
+            i = end;
+        }
+        else if (ch === '{') {
+            if (groups.length >= MAX_BRACE_DEPTH)
+                fail(`braces nested deeper than ${MAX_BRACE_DEPTH}`);
+            const group = { options: [[]], start: i, parent: sequence };
+            groups.push(group);
+            sequence = group.options[0];
+        }
+        else if (ch === '}') {
+            const group = groups.pop();
+            if (group === undefined)
+                return fail(`the '}' at position ${at(i)} closes no '{'`);
+            group.parent.push({ t: 'braces', options: group.options });
+            sequence = group.parent;
+        }
+        else if (ch === ',' && groups.length > 0) {
+            const next = [];
+            groups[groups.length - 1].options.push(next);
+            sequence = next;
+        }
+        else {
+            sequence.push({ t: 'literal', c: ch, code: ch.charCodeAt(0) });
+        }
+    }
+    const open = groups[groups.length - 1];
+    if (open !== undefined)
+        fail(`the '{' at position ${at(open.start)} is never closed`);
+    return root;
+}
+function expand(nodes, pattern) {
+    let results = [[]];
+    for (const node of nodes) {
+        if (node.t !== 'braces') {
+            for (const result of results)
+                result.push(node);
+            continue;
+        }
+        const alternatives = node.options.flatMap(option => expand(option, pattern));
+        const next = [];
+        for (const result of results) {
+            for (const alternative of alternatives) {
+                next.push([...result, ...alternative]);
+                if (next.length > MAX_ALTERNATIVES)
+                    throw new GlobError(pattern, `its braces expand to more than ${MAX_ALTERNATIVES} patterns`);
+            }
+        }
+        results = next;
+    }
+    return results;
+}
+const isRepeat = (token) => token.t === 'star' || token.t === 'anything' || token.t === 'directories';
+/**
+ * One expanded alternative as a function. With at most one repeating token a
+ * regex cannot backtrack badly (quadratic at worst) and is fastest; with more,
+ * the literal head and tail are checked first and the rest is matched by
+ * dynamic programming.
+ */
+function compileTokens(tokens) {
+    if (tokens.filter(isRepeat).length <= 1) {
+        const regex = new RegExp(`^${tokens.map(tokenRegex).join('')}$`);
+        return text => regex.test(text);
+    }
+    let head = '';
+    for (const token of tokens) {
+        if (token.t !== 'literal')
+            break;
+        head += token.c;
+    }
+    let tail = '';
+    for (let i = tokens.length - 1; i >= 0; i -= 1) {
+        const token = tokens[i];
+        if (token.t !== 'literal')
+            break;
+        tail = token.c + tail;
+    }
+    return text => text.startsWith(head) && text.endsWith(tail) && matchTokens(tokens, text);
+}
+function tokenRegex(token) {
+    switch (token.t) {
+        case 'literal':
+            return token.c.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+        case 'one':
+            return '[^/]';
+        case 'class': {
+            const members = token.ranges.map(([low, high]) => (low === high ? escapeClassMember(low) : `${escapeClassMember(low)}-${escapeClassMember(high)}`)).join('');
+            return token.negated ? `[^/${members}]` : `(?![/])[${members}]`;
+        }
+        case 'star':
+            return '[^/]*';
+        case 'anything':
+            return '.*';
+        case 'directories':
+            return '(?:[^/]+/)*';
+    }
+}
+function escapeClassMember(ch) {
+    return /[\\\]^-]/.test(ch) ? `\\${ch}` : ch;
+}
+/**
+ * Whether `tokens` match all of `text`, by dynamic programming over (token,
+ * position): time proportional to tokens × characters whatever the pattern,
+ * where a backtracking regex can take exponential time on `a*a*a*…b`.
+ */
+function matchTokens(tokens, text) {
+    const n = text.length;
+    if (scratch.nextSlash.length < n + 1) {
+        scratch.nextSlash = new Int32Array(2 * (n + 1));
+        scratch.below = new Uint8Array(2 * (n + 1));
+        scratch.row = new Uint8Array(2 * (n + 1));
+    }
+    const { nextSlash } = scratch;
+    let slash = -1;
+    for (let j = n; j >= 0; j -= 1) {
+        if (j < n && text.charCodeAt(j) === SLASH)
+            slash = j;
+        nextSlash[j] = slash;
+    }
+    // below[j]: the tokens after the current one match text[j..]; row[j]: the current one onwards do.
+    let below = scratch.below;
+    let row = scratch.row;
+    below.fill(0, 0, n + 1);
+    below[n] = 1;
+    for (let i = tokens.length - 1; i >= 0; i -= 1) {
+        const token = tokens[i];
+        row[n] = token.t === 'star' || token.t === 'anything' || token.t === 'directories' ? below[n] : 0;
+        for (let j = n - 1; j >= 0; j -= 1) {
+            const code = text.charCodeAt(j);
+            let ok;
+            switch (token.t) {
+                case 'literal':
+                    ok = code === token.code && below[j + 1] === 1;
+                    break;
+                case 'one':
+                    ok = code !== SLASH && below[j + 1] === 1;
+                    break;
+                case 'class':
+                    ok = code !== SLASH && below[j + 1] === 1 && inClass(token, text[j]);
+                    break;
+                case 'star':
+                    ok = below[j] === 1 || (code !== SLASH && row[j + 1] === 1);
+                    break;
+                case 'anything':
+                    ok = below[j] === 1 || row[j + 1] === 1;
+                    break;
+                case 'directories': {
+                    const end = nextSlash[j];
+                    ok = below[j] === 1 || (end > j && row[end + 1] === 1);
+                    break;
+                }
+            }
+            row[j] = ok ? 1 : 0;
+        }
+        const swap = below;
+        below = row;
+        row = swap;
+    }
+    return below[0] === 1;
+}
+const SLASH = 0x2f;
+/** Rows reused across matches (matching is synchronous), grown for longer paths. */
+const scratch = { nextSlash: new Int32Array(512), below: new Uint8Array(512), row: new Uint8Array(512) };
+function inClass(token, ch) {
+    const member = token.ranges.some(([low, high]) => ch >= low && ch <= high);
+    return member !== token.negated;
+}
+/** `[abc]`, `[a-z]`, `[!a]` / `[^a]`; a ']' right after the opening (or the '!') is a member. */
+function parseClass(glob, start, fail, at) {
+    let i = start + 1;
+    let negated = false;
+    if (glob[i] === '!' || glob[i] === '^') {
+        negated = true;
+        i += 1;
+    }
+    const ranges = [];
+    let first = true;
+    for (; i < glob.length; i += 1) {
+        const ch = glob[i];
+        if (ch === ']' && !first)
+            break;
+        first = false;
+        if (ch === '/')
+            fail(`'/' cannot be part of a character class (at position ${at(i)})`);
+        const next = glob[i + 1];
+        const last = glob[i + 2];
+        if (next === '-' && last !== undefined && last !== ']') {
+            if (last === '/')
+                fail(`'/' cannot be part of a character class (at position ${at(i + 2)})`);
+            if (last < ch)
+                fail(`the range '${ch}-${last}' is out of order`);
+            ranges.push([ch, last]);
+            i += 2;
+        }
+        else {
+            ranges.push([ch, ch]);
+        }
+    }
+    if (i >= glob.length)
+        fail(`the '[' at position ${at(start)} is never closed`);
+    // A class never matches '/', negated or not: it stands for one character of a name.
+    return { token: { t: 'class', negated, ranges }, end: i };
+}
+
+
+/***/ }),
+
+/***/ 5218:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   M_: () => (/* binding */ createPrivateDockerConfig),
+/* harmony export */   Rx: () => (/* binding */ userDockerConfigDir)
+/* harmony export */ });
+/* unused harmony exports PRIVATE_CONFIG_PREFIX, removePrivateDockerConfig, seededConfig */
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8161);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6760);
+/* harmony import */ var _reference_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(2206);
+/**
+ * Our own DOCKER_CONFIG: the user's docker config is never modified
+ * (DESIGN.md, trust boundaries). Every docker command we run and the registry
+ * engine read this private directory instead; `docker login` writes there; it
+ * is removed at the end of the run and, for the action, by the post step too,
+ * so a cancelled or killed run leaves no credentials behind.
+ *
+ * It is seeded from the user's directory so existing logins, credential
+ * helpers, contexts, CLI plugins and buildx builders still work: config.json
+ * is copied (byte for byte unless a change below is needed), every other entry
+ * (cli-plugins, buildx, contexts, …) is linked, not copied.
+ *
+ * With a `credsStore` (or `credHelpers`) in the user's config, `docker login`
+ * would store our password in the user's keychain, overwriting the user's own
+ * login for that host; for the hosts we log in to, the copy sets
+ * `credHelpers[host]` to "" (docker's "use the file store"), so our logins
+ * stay in our file.
+ */
+
+
+
+
+/** Every private directory's name starts with this; removal refuses anything else. */
+const PRIVATE_CONFIG_PREFIX = 'image-mirror-docker-';
+/** A file only our private directories hold; removal refuses a directory without it. */
+const MARKER = '.image-mirror-private-config';
+/** The key `docker login docker.io` stores Docker Hub credentials under. */
+const DOCKER_HUB_LOGIN_KEY = 'https://index.docker.io/v1/';
+function createPrivateDockerConfig(options) {
+    const dir = node_fs__WEBPACK_IMPORTED_MODULE_0__.mkdtempSync(node_path__WEBPACK_IMPORTED_MODULE_2__.join(options.tempDir ?? node_os__WEBPACK_IMPORTED_MODULE_1__.tmpdir(), PRIVATE_CONFIG_PREFIX));
+    try {
+        node_fs__WEBPACK_IMPORTED_MODULE_0__.chmodSync(dir, 0o700);
+        node_fs__WEBPACK_IMPORTED_MODULE_0__.writeFileSync(node_path__WEBPACK_IMPORTED_MODULE_2__.join(dir, MARKER), 'Created by image-mirror for its own docker logins; removed at the end of the run.\n', { mode: 0o600 });
+        seed(dir, node_path__WEBPACK_IMPORTED_MODULE_2__.resolve(options.userDir), options.loginHosts);
+    }
+    catch (error) {
+        node_fs__WEBPACK_IMPORTED_MODULE_0__.rmSync(dir, { recursive: true, force: true });
+        throw error;
+    }
+    return { dir, remove: () => removePrivateDockerConfig(dir) };
+}
+/**
+ * Removes a private directory made by `createPrivateDockerConfig`; anything
+ * else (a path from a tampered state, the user's own directory) is left alone.
+ * Links inside it are removed, never followed. Returns whether it removed it.
+ */
+function removePrivateDockerConfig(dir) {
+    const resolved = node_path__WEBPACK_IMPORTED_MODULE_2__.resolve(dir);
+    if (!node_path__WEBPACK_IMPORTED_MODULE_2__.basename(resolved).startsWith(PRIVATE_CONFIG_PREFIX))
+        return false;
+    let stat;
+    try {
+        stat = node_fs__WEBPACK_IMPORTED_MODULE_0__.lstatSync(resolved);
+    }
+    catch {
+        return false;
+    }
+    if (!stat.isDirectory() || !node_fs__WEBPACK_IMPORTED_MODULE_0__.existsSync(node_path__WEBPACK_IMPORTED_MODULE_2__.join(resolved, MARKER)))
+        return false;
+    // fs.rmSync never follows symbolic links: the linked user entries stay untouched.
+    node_fs__WEBPACK_IMPORTED_MODULE_0__.rmSync(resolved, { recursive: true, force: true });
+    return true;
+}
+function seed(dir, userDir, loginHosts) {
+    let entries;
+    try {
+        entries = node_fs__WEBPACK_IMPORTED_MODULE_0__.readdirSync(userDir, { withFileTypes: true });
+    }
+    catch {
+        return; // No docker config yet: ours starts empty.
+    }
+    for (const entry of entries) {
+        const from = node_path__WEBPACK_IMPORTED_MODULE_2__.join(userDir, entry.name);
+        if (entry.name === 'config.json') {
+            node_fs__WEBPACK_IMPORTED_MODULE_0__.writeFileSync(node_path__WEBPACK_IMPORTED_MODULE_2__.join(dir, 'config.json'), seededConfig(node_fs__WEBPACK_IMPORTED_MODULE_0__.readFileSync(from), loginHosts), { mode: 0o600 });
+        }
+        else if (entry.name !== MARKER && !entry.name.startsWith('config.json')) {
+            // cli-plugins (buildx), buildx builders, contexts: shared, not copied; docker writes credentials only to config.json.
+            node_fs__WEBPACK_IMPORTED_MODULE_0__.symlinkSync(from, node_path__WEBPACK_IMPORTED_MODULE_2__.join(dir, entry.name));
+        }
+    }
+}
+/** The user's config.json, with credential helpers bypassed for the hosts we log in to (and unchanged otherwise). */
+function seededConfig(bytes, loginHosts) {
+    let config;
+    try {
+        const parsed = JSON.parse(bytes.toString('utf8'));
+        if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+            return bytes;
+        config = parsed;
+    }
+    catch {
+        return bytes; // docker will say what is wrong with it.
+    }
+    const helpers = typeof config.credHelpers === 'object' && config.credHelpers !== null ? config.credHelpers : undefined;
+    if (typeof config.credsStore !== 'string' && helpers === undefined)
+        return bytes;
+    const bypass = {};
+    for (const host of loginHosts)
+        for (const key of loginKeys(host))
+            bypass[key] = '';
+    if (Object.keys(bypass).length === 0)
+        return bytes;
+    return Buffer.from(`${JSON.stringify({ ...config, credHelpers: { ...helpers, ...bypass } }, null, '\t')}\n`);
+}
+/** The keys `docker login <host>` stores a login under. */
+function loginKeys(host) {
+    return host === _reference_js__WEBPACK_IMPORTED_MODULE_3__/* .DOCKER_HUB */ .Xb ? [DOCKER_HUB_LOGIN_KEY, 'docker.io', 'index.docker.io'] : [host];
+}
+/** The user's docker config directory, as docker finds it. */
+function userDockerConfigDir(env) {
+    return env.DOCKER_CONFIG || node_path__WEBPACK_IMPORTED_MODULE_2__.join(env.HOME || node_os__WEBPACK_IMPORTED_MODULE_1__.homedir(), '.docker');
+}
+
+
+/***/ }),
+
+/***/ 980:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Lf: () => (/* binding */ describeBuildCommand),
+/* harmony export */   ZJ: () => (/* binding */ BUILDER_NAMES),
+/* harmony export */   cM: () => (/* binding */ runBuild),
+/* harmony export */   h4: () => (/* binding */ detectBuilder),
+/* harmony export */   s_: () => (/* binding */ BUILDER_FEATURES)
+/* harmony export */ });
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8161);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6760);
+/* harmony import */ var _reference_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(2206);
+/* harmony import */ var _port_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(4799);
+/* harmony import */ var _cli_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(9357);
+/* harmony import */ var _commands_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(473);
+/* harmony import */ var _failures_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(5920);
+/**
+ * Which builder a service image build runs on, detected, never assumed
+ * (issue 11, "Builds as on GitHub's runners"):
+ *
+ * 1. `docker buildx build` when the buildx plugin answers `docker buildx
+ *    version` (GitHub's runners; `docker/setup-buildx-action`), on the builder
+ *    the `builder` input names, else buildx's current one;
+ * 2. else BuildKit through `DOCKER_BUILDKIT=1 docker build`, when the docker
+ *    CLI still has BuildKit built in (CLIs before 23.0, such as Debian's
+ *    20.10: from 23.0 on, BuildKit needs the buildx plugin) and the daemon
+ *    speaks it (Linux, 18.09 or later);
+ * 3. else the legacy builder, `DOCKER_BUILDKIT=0 docker build`.
+ *
+ * `DOCKER_BUILDKIT=0` in the environment asks for the legacy builder, as it
+ * does for docker itself. What each builder honours of the compose build keys
+ * is data (`BUILDER_FEATURES`), read by the plan stage.
+ */
+
+
+
+
+
+
+
+
+const BUILDER_FEATURES = {
+    buildx: { secretsAndSsh: true, namedContexts: true, multiPlatform: true, cacheExport: true, shmSize: true, namedNetworks: false, frontend: true },
+    // The daemon's built-in BuildKit through the 20.10 CLI: no --build-context, no --cache-to, and --shm-size is not passed on.
+    buildkit: { secretsAndSsh: true, namedContexts: false, multiPlatform: false, cacheExport: false, shmSize: false, namedNetworks: false, frontend: true },
+    legacy: { secretsAndSsh: false, namedContexts: false, multiPlatform: false, cacheExport: false, shmSize: true, namedNetworks: true, frontend: false }
+};
+const BUILDER_NAMES = {
+    buildx: 'BuildKit through docker buildx',
+    buildkit: "the daemon's built-in BuildKit",
+    legacy: 'the legacy builder'
+};
+/** The first docker CLI release whose `docker build` needs the buildx plugin for BuildKit. */
+const BUILDX_ONLY_FROM_MAJOR = 23;
+async function detectBuilder(cli, options = {}) {
+    const run = (command) => cli.run(command, options.signal !== undefined ? { signal: options.signal } : {});
+    if (options.buildkit === false && options.name === undefined) {
+        return { kind: 'legacy', description: `${BUILDER_NAMES.legacy} (DOCKER_BUILDKIT=0 docker build): DOCKER_BUILDKIT=0 in the environment asks for it` };
+    }
+    let buildxFailure;
+    try {
+        const version = (await run((0,_commands_js__WEBPACK_IMPORTED_MODULE_6__/* .buildxVersionCommand */ .cz)())).stdout.trim();
+        const shown = /\bv?\d+\.\d+\.\d+\S*/.exec(version)?.[0] ?? (version.split('\n')[0] || 'unknown version');
+        const on = options.name !== undefined ? `builder ${options.name}` : "buildx's current builder";
+        return { kind: 'buildx', ...(options.name !== undefined && { name: options.name }), description: `${BUILDER_NAMES.buildx} ${shown} (docker buildx build, ${on})` };
+    }
+    catch (error) {
+        if (error instanceof _cli_js__WEBPACK_IMPORTED_MODULE_5__/* .DockerNotFoundError */ .CQ) {
+            return { kind: 'legacy', description: `${BUILDER_NAMES.legacy}: ${error.message}`, ...(options.name !== undefined && { problem: `the builder input names ${options.name}, but ${error.message}` }) };
+        }
+        // docker's first line says it: "docker: 'buildx' is not a docker command." / "unknown command: docker buildx".
+        buildxFailure = error instanceof _cli_js__WEBPACK_IMPORTED_MODULE_5__/* .DockerCommandError */ .YJ ? (error.output.split('\n').find(line => line.trim() !== '')?.trim() ?? error.reason) : String(error);
+    }
+    if (options.name !== undefined) {
+        return {
+            kind: 'legacy',
+            description: `${BUILDER_NAMES.legacy}: docker buildx is not installed`,
+            problem: `the builder input names the buildx builder ${options.name}, but docker buildx is not installed here (docker buildx version: ${buildxFailure}); install buildx (docker/setup-buildx-action) or remove the builder input`
+        };
+    }
+    const { client, server } = await versions(run);
+    const clientMajor = majorOf(client);
+    if (clientMajor === undefined) {
+        return { kind: 'legacy', description: `${BUILDER_NAMES.legacy} (DOCKER_BUILDKIT=0 docker build): docker buildx is not installed and the docker CLI's version is unknown` };
+    }
+    if (clientMajor >= BUILDX_ONLY_FROM_MAJOR) {
+        return {
+            kind: 'legacy',
+            description: `${BUILDER_NAMES.legacy} (DOCKER_BUILDKIT=0 docker build): the docker CLI ${client} builds with BuildKit only through the buildx plugin, which is not installed`
+        };
+    }
+    if (server !== undefined && !serverSpeaksBuildKit(server)) {
+        return { kind: 'legacy', description: `${BUILDER_NAMES.legacy} (DOCKER_BUILDKIT=0 docker build): the docker daemon (${server.os} ${server.version}) has no BuildKit` };
+    }
+    return { kind: 'buildkit', description: `${BUILDER_NAMES.buildkit} (DOCKER_BUILDKIT=1 docker build, docker CLI ${client} without buildx)` };
+}
+async function versions(run) {
+    let stdout;
+    try {
+        stdout = (await run((0,_commands_js__WEBPACK_IMPORTED_MODULE_6__/* .dockerVersionCommand */ ._O)())).stdout;
+    }
+    catch (error) {
+        // Without a daemon, docker prints the client part and fails: the client's version still counts.
+        if (!(error instanceof _cli_js__WEBPACK_IMPORTED_MODULE_5__/* .DockerCommandError */ .YJ))
+            return {};
+        stdout = error.stdout;
+    }
+    let parsed;
+    try {
+        parsed = JSON.parse(stdout.trim().split('\n')[0] ?? '');
+    }
+    catch {
+        return {};
+    }
+    const client = typeof parsed.Client?.Version === 'string' ? parsed.Client.Version : undefined;
+    const os = parsed.Server?.Os;
+    const version = parsed.Server?.Version;
+    return { ...(client !== undefined && { client }), ...(typeof os === 'string' && typeof version === 'string' && { server: { os, version } }) };
+}
+function majorOf(version) {
+    const match = /^v?(\d+)\.(\d+)/.exec(version ?? '');
+    return match === null ? undefined : Number(match[1]);
+}
+/** Linux daemons from 18.09 on serve BuildKit sessions. */
+function serverSpeaksBuildKit(server) {
+    const match = /^v?(\d+)\.(\d+)/.exec(server.version);
+    if (match === null || server.os !== 'linux')
+        return false;
+    const major = Number(match[1]);
+    const minor = Number(match[2]);
+    return major > 18 || (major === 18 && minor >= 9);
+}
+/** The end of a build's output kept for its failure: its last lines, as the summary shows them. */
+const TAIL_LINES = 40;
+const TAIL_CHARS = 4000;
+/** Stand-in for buildx's metadata file in a dry run: the real run makes a temporary one. */
+const METADATA_FILE_SHOWN = '<temporary metadata file>';
+/** The build command as a dry run shows it. */
+function describeBuildCommand(request) {
+    const buildx = request.command.builder?.kind === 'buildx';
+    return (0,_commands_js__WEBPACK_IMPORTED_MODULE_6__/* .displayCommand */ .kc)((0,_commands_js__WEBPACK_IMPORTED_MODULE_6__/* .buildCommand */ .Oe)(request.command, buildx && request.command.push === true ? { metadataFile: METADATA_FILE_SHOWN } : {}));
+}
+/**
+ * Runs one build on its builder, streaming every line to `context.output`.
+ * A failure's log is the last lines of the interleaved output (where docker
+ * and BuildKit say what broke), not stderr then stdout. A buildx build that
+ * pushes writes `--metadata-file` to a temporary directory, read for the
+ * pushed digest and removed.
+ */
+async function runBuild(cli, request, context, inspect) {
+    const name = (0,_reference_js__WEBPACK_IMPORTED_MODULE_3__/* .familiarName */ .hG)(request.command.tags[0]);
+    const pushes = request.command.builder?.kind === 'buildx' && request.command.push === true;
+    const metadataDir = pushes ? node_fs__WEBPACK_IMPORTED_MODULE_0__.mkdtempSync(node_path__WEBPACK_IMPORTED_MODULE_2__.join(node_os__WEBPACK_IMPORTED_MODULE_1__.tmpdir(), 'image-mirror-build-')) : undefined;
+    const metadataFile = metadataDir === undefined ? undefined : node_path__WEBPACK_IMPORTED_MODULE_2__.join(metadataDir, 'metadata.json');
+    try {
+        const command = (0,_commands_js__WEBPACK_IMPORTED_MODULE_6__/* .buildCommand */ .Oe)(request.command, metadataFile !== undefined ? { metadataFile } : {});
+        // Recorded as a dry run shows it: the temporary file's path means nothing afterwards.
+        context.record(describeBuildCommand(request));
+        const tail = [];
+        try {
+            await cli.run(command, {
+                signal: context.signal,
+                onLine: line => {
+                    tail.push(line);
+                    if (tail.length > TAIL_LINES)
+                        tail.shift();
+                    context.output?.(line);
+                }
+            });
+        }
+        catch (error) {
+            const failure = (0,_failures_js__WEBPACK_IMPORTED_MODULE_7__/* .dockerFailure */ .R)(error, 'local', `build ${name}`, { build: true });
+            const log = tailText(tail);
+            throw log === '' ? failure : new _port_js__WEBPACK_IMPORTED_MODULE_4__/* .EngineFailure */ .F(failure.kind, failure.side, failure.message, { ...failure.details, log });
+        }
+        if (metadataFile !== undefined) {
+            const metadata = readMetadata(metadataFile);
+            return {
+                ...(metadata.configDigest !== undefined && { imageId: metadata.configDigest }),
+                ...(metadata.digest !== undefined && { pushedDigest: metadata.digest })
+            };
+        }
+        const built = await inspect(name).catch(() => undefined);
+        return { ...(built !== undefined && { imageId: built.id }) };
+    }
+    finally {
+        if (metadataDir !== undefined)
+            node_fs__WEBPACK_IMPORTED_MODULE_0__.rmSync(metadataDir, { recursive: true, force: true });
+    }
+}
+function tailText(lines) {
+    const text = lines.join('\n').trim();
+    return text.length > TAIL_CHARS ? text.slice(-TAIL_CHARS) : text;
+}
+const DIGEST = /^sha256:[a-f0-9]{64}$/;
+/** buildx's metadata: `containerimage.digest` (what was pushed) and `containerimage.config.digest`; validated, never trusted as text. */
+function readMetadata(file) {
+    let parsed;
+    try {
+        const text = node_fs__WEBPACK_IMPORTED_MODULE_0__.readFileSync(file, 'utf8');
+        if (text.length > 1024 * 1024)
+            return {};
+        parsed = JSON.parse(text);
+    }
+    catch {
+        return {};
+    }
+    if (typeof parsed !== 'object' || parsed === null)
+        return {};
+    const record = parsed;
+    const digest = record['containerimage.digest'];
+    const config = record['containerimage.config.digest'];
+    return {
+        ...(typeof digest === 'string' && DIGEST.test(digest) && { digest }),
+        ...(typeof config === 'string' && DIGEST.test(config) && { configDigest: config })
+    };
+}
+
+
+/***/ }),
+
+/***/ 9357:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   CQ: () => (/* binding */ DockerNotFoundError),
+/* harmony export */   Jx: () => (/* binding */ classifyDockerFailure),
+/* harmony export */   Vo: () => (/* binding */ DockerCli),
+/* harmony export */   YJ: () => (/* binding */ DockerCommandError),
+/* harmony export */   vf: () => (/* binding */ isTransientDockerFailure)
+/* harmony export */ });
+/* unused harmony export summarizeDockerError */
+/* harmony import */ var node_child_process__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1421);
+/* harmony import */ var _commands_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(473);
+/**
+ * The one edge that runs docker (STYLE.md, "One wrapper per external tool").
+ * Every command is built as data in commands.ts; `DockerCli.run` runs it and
+ * turns a non-zero exit into a DockerCommandError carrying docker's output.
+ * Passwords only travel on stdin and build-arg values in the environment, so
+ * an argument list never holds a secret.
+ *
+ * Spawned directly (not through @actions/exec) so an AbortSignal can stop a
+ * running build or push, and a build's output can be streamed line by line.
+ */
+
+
+class DockerCommandError extends Error {
+    args;
+    exitCode;
+    stderr;
+    stdout;
+    constructor(
+    /** The arguments after `docker`; never a secret. */
+    args, exitCode, stderr, stdout) {
+        super(`${(0,_commands_js__WEBPACK_IMPORTED_MODULE_1__/* .displayCommand */ .kc)({ args: [...args] })} failed (exit ${exitCode}): ${summarizeDockerError(stderr, stdout)}`);
+        this.args = args;
+        this.exitCode = exitCode;
+        this.stderr = stderr;
+        this.stdout = stdout;
+        this.name = 'DockerCommandError';
+    }
+    /** docker's own explanation in one line. */
+    get reason() {
+        return summarizeDockerError(this.stderr, this.stdout);
+    }
+    /** What docker printed, kept for failure reports. */
+    get output() {
+        return [this.stderr.trim(), this.stdout.trim()].filter(part => part !== '').join('\n');
+    }
+}
+/** Output kept per stream: the end, where docker's error is. */
+const OUTPUT_LIMIT = 1024 * 1024;
+class DockerCli {
+    env;
+    binary;
+    constructor(options = {}) {
+        this.binary = options.binary ?? 'docker';
+        this.env = mergeEnv(process.env, options.env ?? {});
+    }
+    /** Runs one command; throws DockerCommandError on a non-zero exit. */
+    run(command, options = {}) {
+        return new Promise((resolve, reject) => {
+            if (options.signal?.aborted) {
+                reject(new DockerCommandError(command.args, -1, `cancelled before ${(0,_commands_js__WEBPACK_IMPORTED_MODULE_1__/* .displayCommand */ .kc)(command)} started`, ''));
+                return;
+            }
+            const child = (0,node_child_process__WEBPACK_IMPORTED_MODULE_0__.spawn)(this.binary, command.args, {
+                env: command.env === undefined ? this.env : { ...this.env, ...command.env },
+                stdio: ['pipe', 'pipe', 'pipe'],
+                ...(options.signal !== undefined && { signal: options.signal })
+            });
+            const stdout = new BoundedText(OUTPUT_LIMIT, options.onLine);
+            const stderr = new BoundedText(OUTPUT_LIMIT, options.onLine);
+            child.stdout.on('data', (chunk) => stdout.push(chunk));
+            child.stderr.on('data', (chunk) => stderr.push(chunk));
+            child.stdin.on('error', () => undefined);
+            child.stdin.end(command.input ?? '');
+            let failed;
+            child.on('error', error => {
+                failed = error;
+            });
+            child.on('close', (code, signal) => {
+                stdout.flush();
+                stderr.flush();
+                if (failed !== undefined && failed.code === 'ENOENT') {
+                    reject(new DockerNotFoundError(this.binary));
+                    return;
+                }
+                const exitCode = code ?? -1;
+                const aborted = options.signal?.aborted === true;
+                if (exitCode === 0 && !aborted)
+                    resolve({ stdout: stdout.text, stderr: stderr.text, exitCode });
+                else
+                    reject(new DockerCommandError(command.args, aborted ? -1 : exitCode, aborted ? `cancelled (${signal ?? 'aborted'})\n${stderr.text}` : stderr.text, stdout.text));
+            });
+        });
+    }
+}
+/** The docker binary is not installed on this machine. */
+class DockerNotFoundError extends Error {
+    binary;
+    constructor(binary) {
+        super(`${binary} was not found on PATH`);
+        this.binary = binary;
+        this.name = 'DockerNotFoundError';
+    }
+}
+/** Keeps the last `limit` bytes of a stream and hands complete lines to a listener. */
+class BoundedText {
+    limit;
+    onLine;
+    chunks = [];
+    length = 0;
+    partial = '';
+    constructor(limit, onLine) {
+        this.limit = limit;
+        this.onLine = onLine;
+    }
+    push(chunk) {
+        const text = chunk.toString('utf8');
+        this.chunks.push(text);
+        this.length += text.length;
+        while (this.length > this.limit && this.chunks.length > 1)
+            this.length -= this.chunks.shift().length;
+        if (this.onLine !== undefined) {
+            const lines = (this.partial + text).split(/\r?\n/);
+            this.partial = lines.pop() ?? '';
+            for (const line of lines)
+                this.onLine(line);
+        }
+    }
+    flush() {
+        if (this.onLine !== undefined && this.partial !== '')
+            this.onLine(this.partial);
+        this.partial = '';
+    }
+    get text() {
+        return this.chunks.join('');
+    }
+}
+function mergeEnv(base, overrides) {
+    const env = {};
+    for (const [key, value] of Object.entries({ ...base, ...overrides }))
+        if (value !== undefined)
+            env[key] = value;
+    return env;
+}
+/** The line of docker's output that explains the failure, without docker's boilerplate prefix. */
+function summarizeDockerError(stderr, stdout = '') {
+    const lines = stderr
+        .replace(/^DEPRECATED:.*(?:\r?\n[ \t]+\S.*)*/gm, '')
+        .split(/\r?\n/)
+        .map(line => line.trim())
+        .filter(line => line !== '' && !/^(WARNING!|Configure a credential helper|https:\/\/docs\.docker\.com|DEPRECATED:|Install the buildx|The push refers to)/.test(line));
+    const chosen = lines.find(line => /^(Error|error)\b/.test(line)) ?? lines[lines.length - 1] ?? lastLine(stdout) ?? 'docker exited without an error message';
+    return chosen.replace(/^Error response from daemon:\s*/, '').replace(/^Error:\s*/, '');
+}
+function lastLine(text) {
+    const lines = text
+        .split(/\r?\n/)
+        .map(line => line.trim())
+        .filter(line => line !== '');
+    return lines[lines.length - 1];
+}
+/** Failures that say the image or tag does not exist. */
+const NOT_FOUND = /manifest unknown|no such manifest|not found|no such image|does not exist|repository name not known/i;
+/** Failures about credentials or permissions. */
+const UNAUTHORIZED = /unauthorized|denied|no basic auth credentials|authentication required|incorrect username or password/i;
+/** Failures worth another attempt: the network or an overloaded registry. */
+const TRANSIENT = /TLS handshake timeout|connection reset|connection refused|i\/o timeout|\bEOF\b|timeout exceeded|context deadline exceeded|toomanyrequests|too many requests|\b429\b|status(?: code)?:? 5\d\d\b|\b5\d\d (?:Internal Server Error|Bad Gateway|Service Unavailable|Gateway Timeout)|Internal Server Error|Bad Gateway|Service Unavailable|Gateway Timeout|no such host|network is unreachable|temporary failure|broken pipe/i;
+/** Classifies a docker failure by its message; permanent kinds win over transient words in the same text. */
+function classifyDockerFailure(error) {
+    if (!(error instanceof DockerCommandError))
+        return 'other';
+    const text = `${error.stderr}\n${error.stdout}`;
+    if (UNAUTHORIZED.test(text))
+        return 'unauthorized';
+    if (NOT_FOUND.test(text))
+        return 'not-found';
+    if (TRANSIENT.test(text))
+        return 'transient';
+    return 'other';
+}
+function isTransientDockerFailure(error) {
+    return classifyDockerFailure(error) === 'transient';
+}
+
+
+/***/ }),
+
+/***/ 473:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Oe: () => (/* binding */ buildCommand),
+/* harmony export */   Rg: () => (/* binding */ inspectImageCommand),
+/* harmony export */   TW: () => (/* binding */ pullCommand),
+/* harmony export */   Wf: () => (/* binding */ pushCommand),
+/* harmony export */   _O: () => (/* binding */ dockerVersionCommand),
+/* harmony export */   cz: () => (/* binding */ buildxVersionCommand),
+/* harmony export */   jx: () => (/* binding */ manifestInspectCommand),
+/* harmony export */   kc: () => (/* binding */ displayCommand),
+/* harmony export */   nc: () => (/* binding */ loginCommand),
+/* harmony export */   oZ: () => (/* binding */ tagCommand),
+/* harmony export */   yF: () => (/* binding */ serverPlatformCommand),
+/* harmony export */   yY: () => (/* binding */ listImagesCommand)
+/* harmony export */ });
+/* unused harmony exports logoutCommand, formatDockerCommand */
+/* harmony import */ var _reference_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2206);
+/**
+ * Every docker operation the engine runs, as data (STYLE.md, "Commands as
+ * data", after build-push-action's getArgs): a typed function per operation
+ * builds the argument list, the stdin and the extra environment; one edge
+ * (cli.ts) runs them. Unit tests check the lists without docker.
+ *
+ * What is printed (`display`) is exactly what runs, with two deliberate
+ * differences that keep secrets out: a password travels on stdin
+ * (`--password-stdin`), and build-arg values travel in the environment of the
+ * docker process (`--build-arg NAME`, which docker reads from there), so
+ * neither appears in an argument list, a log or a report.
+ */
+
+function pullCommand(ref) {
+    return { args: ['pull', (0,_reference_js__WEBPACK_IMPORTED_MODULE_0__/* .familiarName */ .hG)(ref)] };
+}
+function tagCommand(from, to) {
+    return { args: ['tag', (0,_reference_js__WEBPACK_IMPORTED_MODULE_0__/* .familiarName */ .hG)(from), (0,_reference_js__WEBPACK_IMPORTED_MODULE_0__/* .familiarName */ .hG)(to)] };
+}
+function pushCommand(ref) {
+    return { args: ['push', (0,_reference_js__WEBPACK_IMPORTED_MODULE_0__/* .familiarName */ .hG)(ref)] };
+}
+function loginCommand(host, username, password) {
+    return { args: ['login', '--username', username, '--password-stdin', host], input: password };
+}
+function logoutCommand(host) {
+    return { args: ['logout', host] };
+}
+/** `{{.Id}} {{json .RepoDigests}}` of a local image. */
+function inspectImageCommand(name) {
+    return { args: ['image', 'inspect', '--format', '{{.Id}} {{json .RepoDigests}}', name] };
+}
+function listImagesCommand() {
+    return { args: ['images', '--format', '{{.Repository}}:{{.Tag}}'] };
+}
+function manifestInspectCommand(ref, insecure) {
+    return { args: ['manifest', 'inspect', ...(insecure ? ['--insecure'] : []), '--verbose', (0,_reference_js__WEBPACK_IMPORTED_MODULE_0__/* .familiarName */ .hG)(ref)] };
+}
+function serverPlatformCommand() {
+    return { args: ['version', '--format', '{{.Server.Os}}/{{.Server.Arch}}'] };
+}
+function buildxVersionCommand() {
+    return { args: ['buildx', 'version'] };
+}
+/** Client and server versions as JSON; without a daemon, docker prints the client part and fails. */
+function dockerVersionCommand() {
+    return { args: ['version', '--format', '{{json .}}'] };
+}
+/**
+ * Names docker itself reads from its environment: a build arg with such a name
+ * cannot travel in the environment without changing how docker runs.
+ */
+const RESERVED_ENVIRONMENT = /^(?:PATH|HOME|USER|TMPDIR|SHELL|DOCKER_\w*|BUILDKIT_\w*|BUILDX_\w*|HTTPS?_PROXY|NO_PROXY|https?_proxy|no_proxy|SSL_CERT_\w*|XDG_\w*|LD_\w*|GCONV_PATH|GLIBC_TUNABLES|MALLOC_\w*|HOSTALIASES|LOCALDOMAIN|RES_OPTIONS|RESOLV_\w*|NLSPATH|TZDIR|GODEBUG|GOGC|GOMAXPROCS|GOMEMLIMIT|GOTRACEBACK)$/;
+/**
+ * The build, for the builder it names: `docker buildx build` (with `--load`,
+ * or `--push` and `--metadata-file`), `DOCKER_BUILDKIT=1 docker build`, or
+ * `DOCKER_BUILDKIT=0 docker build`. Every variant reads the Dockerfile from
+ * stdin and build-arg values from its environment.
+ */
+function buildCommand(options, extra = {}) {
+    const kind = options.builder?.kind;
+    const args = kind === 'buildx' ? ['buildx', 'build', ...(options.builder?.name !== undefined ? ['--builder', options.builder.name] : [])] : ['build'];
+    if (kind === 'buildx' || kind === 'buildkit')
+        args.push('--progress', 'plain');
+    args.push('-f', '-');
+    for (const tag of options.tags)
+        args.push('-t', (0,_reference_js__WEBPACK_IMPORTED_MODULE_0__/* .familiarName */ .hG)(tag));
+    if (options.target !== undefined)
+        args.push('--target', options.target);
+    if (options.network !== undefined)
+        args.push('--network', options.network);
+    if (kind === 'buildx' && options.network === 'host')
+        args.push('--allow', 'network.host');
+    if (options.platforms !== undefined && options.platforms.length > 0)
+        args.push('--platform', options.platforms.join(','));
+    for (const [name, value] of Object.entries(options.labels ?? {}))
+        args.push('--label', `${name}=${value}`);
+    for (const host of options.extraHosts ?? [])
+        args.push('--add-host', host);
+    if (options.shmSize !== undefined)
+        args.push('--shm-size', options.shmSize);
+    for (const source of options.cacheFrom ?? [])
+        args.push('--cache-from', source);
+    for (const destination of options.cacheTo ?? [])
+        args.push('--cache-to', destination);
+    for (const entry of options.ssh ?? [])
+        args.push('--ssh', entry);
+    for (const [name, value] of Object.entries(options.contexts ?? {}))
+        args.push('--build-context', `${name}=${value}`);
+    const env = {};
+    for (const [name, value] of Object.entries(options.args)) {
+        if (RESERVED_ENVIRONMENT.test(name)) {
+            // Rare: an arg named like docker's own variables goes on the command line (and is elided in display).
+            args.push('--build-arg', `${name}=${value}`);
+        }
+        else {
+            args.push('--build-arg', name);
+            env[name] = value;
+        }
+    }
+    if (kind === 'buildx') {
+        args.push(options.push === true ? '--push' : '--load');
+        if (extra.metadataFile !== undefined)
+            args.push('--metadata-file', extra.metadataFile);
+    }
+    args.push(options.context);
+    // The legacy and built-in BuildKit builders are chosen by the environment of the one docker process.
+    const shownEnv = kind === 'buildkit' ? { DOCKER_BUILDKIT: '1' } : kind === 'legacy' ? { DOCKER_BUILDKIT: '0' } : undefined;
+    const allEnv = { ...env, ...shownEnv };
+    return {
+        args,
+        input: options.dockerfile,
+        ...(Object.keys(allEnv).length > 0 && { env: allEnv }),
+        ...(shownEnv !== undefined && { shownEnv }),
+        streamOutput: true
+    };
+}
+/**
+ * The command as a person reads it: shell-quoted where needed, a value given
+ * inline to --build-arg elided (`NAME=…`), stdin shown as a redirection.
+ */
+function displayCommand(command) {
+    const shown = [];
+    for (let i = 0; i < command.args.length; i += 1) {
+        const arg = command.args[i];
+        const previous = command.args[i - 1];
+        shown.push(previous === '--build-arg' && arg.includes('=') ? `${arg.slice(0, arg.indexOf('='))}=…` : arg);
+    }
+    let line = formatDockerCommand(shown);
+    const isBuild = command.args[0] === 'build' || (command.args[0] === 'buildx' && command.args[1] === 'build');
+    if (isBuild && command.input !== undefined)
+        line += ' < Dockerfile';
+    const variables = Object.entries(command.shownEnv ?? {}).map(([name, value]) => `${name}=${quoteArgument(value)} `);
+    return variables.join('') + line;
+}
+/** `docker pull postgres:15-alpine`, with arguments holding spaces or quotes shell-quoted. */
+function formatDockerCommand(args) {
+    return ['docker', ...args].map(quoteArgument).join(' ');
+}
+function quoteArgument(argument) {
+    return /^[\w@%+=:,./…-]+$/.test(argument) ? argument : `'${argument.replace(/'/g, `'\\''`)}'`;
+}
+
+
+/***/ }),
+
+/***/ 5920:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   R: () => (/* binding */ dockerFailure)
+/* harmony export */ });
+/* harmony import */ var _port_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4799);
+/* harmony import */ var _cli_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9357);
+
+
+/** Failure logs keep the end of docker's output, where the error is. */
+const LOG_LIMIT = 8000;
+function dockerFailure(error, side, what, options = {}) {
+    if (error instanceof _port_js__WEBPACK_IMPORTED_MODULE_0__/* .EngineFailure */ .F)
+        return error;
+    const host = options.host !== undefined ? { host: options.host } : {};
+    if (error instanceof _cli_js__WEBPACK_IMPORTED_MODULE_1__/* .DockerNotFoundError */ .CQ) {
+        return new _port_js__WEBPACK_IMPORTED_MODULE_0__/* .EngineFailure */ .F('unsupported', 'local', `${what} failed: ${error.message}`, { cause: error });
+    }
+    if (!(error instanceof _cli_js__WEBPACK_IMPORTED_MODULE_1__/* .DockerCommandError */ .YJ)) {
+        return new _port_js__WEBPACK_IMPORTED_MODULE_0__/* .EngineFailure */ .F('other', side, `${what} failed: ${error instanceof Error ? error.message : String(error)}`, { ...host, cause: error });
+    }
+    const log = error.output.slice(-LOG_LIMIT);
+    const kind = error.exitCode === -1 && /^cancelled/.test(error.stderr) ? 'cancelled' : kindOf(error, options.build === true);
+    return new _port_js__WEBPACK_IMPORTED_MODULE_0__/* .EngineFailure */ .F(kind, side, `${what} failed: ${error.reason}`, { ...host, ...(log !== '' && { log }), cause: error });
+}
+function kindOf(error, build) {
+    const text = `${error.stderr}\n${error.stdout}`;
+    if (/toomanyrequests|too many requests|rate limit/i.test(text))
+        return 'rate-limited';
+    const kind = (0,_cli_js__WEBPACK_IMPORTED_MODULE_1__/* .classifyDockerFailure */ .Jx)(error);
+    if (build)
+        return 'build-failed';
+    if (kind === 'unauthorized')
+        return /denied|forbidden/i.test(text) && !/unauthorized|authentication required|no basic auth/i.test(text) ? 'denied' : 'unauthorized';
+    if (kind === 'not-found')
+        return 'not-found';
+    if (kind === 'transient')
+        return 'unreachable';
+    return 'other';
+}
+
+
+/***/ }),
+
+/***/ 8678:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Aw: () => (/* binding */ PrioritySlots),
+/* harmony export */   _k: () => (/* binding */ mapConcurrent),
+/* harmony export */   jf: () => (/* binding */ Semaphore)
+/* harmony export */ });
+/**
+ * Bounded concurrency: runs `worker` over `items` with at most `limit` in
+ * flight, results in input order. A failing item never stops the others: every
+ * lane runs to the end, then the first error (if any) is thrown, so no result
+ * is lost while work is still running.
+ */
+async function mapConcurrent(items, limit, worker) {
+    const results = new Array(items.length);
+    const errors = [];
+    let next = 0;
+    const lanes = Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, async () => {
+        while (next < items.length) {
+            const index = next;
+            next += 1;
+            try {
+                results[index] = await worker(items[index], index);
+            }
+            catch (error) {
+                errors.push(error);
+            }
+        }
+    });
+    await Promise.all(lanes);
+    if (errors.length > 0)
+        throw errors[0];
+    return results;
+}
+/** A semaphore for sharing one limit across several call sites (e.g. per registry). */
+class Semaphore {
+    limit;
+    active = 0;
+    waiting = [];
+    constructor(limit) {
+        this.limit = limit;
+    }
+    async run(task) {
+        // A released slot is handed straight to the next waiter, so the limit holds.
+        if (this.active >= this.limit)
+            await new Promise(resolve => this.waiting.push(resolve));
+        else
+            this.active += 1;
+        try {
+            return await task();
+        }
+        finally {
+            const next = this.waiting.shift();
+            if (next)
+                next();
+            else
+                this.active -= 1;
+        }
+    }
+}
+/**
+ * Slots shared by every image of a run (blob transfers): at most `limit`
+ * holders; when one frees, the waiter with the highest priority goes next
+ * (the largest blob, so a big layer never starts last and stretches the
+ * tail), first come first served among equals. A waiter whose signal aborts
+ * leaves the queue at once.
+ */
+class PrioritySlots {
+    limit;
+    active = 0;
+    waiting = [];
+    arrivals = 0;
+    constructor(limit) {
+        this.limit = limit;
+    }
+    async run(priority, signal, task) {
+        await this.acquire(priority, signal);
+        try {
+            return await task();
+        }
+        finally {
+            this.release();
+        }
+    }
+    acquire(priority, signal) {
+        signal.throwIfAborted();
+        if (this.active < this.limit) {
+            this.active += 1;
+            return Promise.resolve();
+        }
+        return new Promise((resolve, reject) => {
+            const entry = {
+                priority,
+                order: (this.arrivals += 1),
+                grant: () => {
+                    signal.removeEventListener('abort', onAbort);
+                    resolve();
+                }
+            };
+            const onAbort = () => {
+                const at = this.waiting.indexOf(entry);
+                if (at >= 0)
+                    this.waiting.splice(at, 1);
+                reject(signal.reason);
+            };
+            signal.addEventListener('abort', onAbort, { once: true });
+            // Sorted: highest priority first, then arrival order.
+            let at = this.waiting.findIndex(other => other.priority < priority);
+            if (at < 0)
+                at = this.waiting.length;
+            this.waiting.splice(at, 0, entry);
+        });
+    }
+    release() {
+        const next = this.waiting.shift();
+        // The slot passes straight to the next waiter, so the limit holds.
+        if (next)
+            next.grant();
+        else
+            this.active -= 1;
+    }
+}
+
+
+/***/ }),
+
+/***/ 4799:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   F: () => (/* binding */ EngineFailure)
+/* harmony export */ });
+/* unused harmony export detachedContext */
+/** A failure an engine knows the kind and side of. */
+class EngineFailure extends Error {
+    kind;
+    side;
+    details;
+    constructor(kind, side, message, details = {}) {
+        super(message);
+        this.kind = kind;
+        this.side = side;
+        this.details = details;
+        this.name = 'EngineFailure';
+    }
+}
+/** A context that records nowhere and cannot be cancelled, for callers outside the execute stage (benchmarks). */
+function detachedContext() {
+    return { signal: new AbortController().signal, record: () => undefined };
+}
+
+
+/***/ }),
+
+/***/ 1108:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  TG: () => (/* binding */ BlobMover),
+  iH: () => (/* binding */ pullScope),
+  Xu: () => (/* binding */ pushScope)
+});
+
+// UNUSED EXPORTS: DigestGate
+
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+// EXTERNAL MODULE: external "node:stream"
+var external_node_stream_ = __nccwpck_require__(7075);
+// EXTERNAL MODULE: ./lib/engine/pool.js
+var pool = __nccwpck_require__(8678);
+// EXTERNAL MODULE: ./lib/engine/retry.js
+var retry = __nccwpck_require__(508);
+// EXTERNAL MODULE: ./lib/engine/registry/client.js
+var client = __nccwpck_require__(8953);
+// EXTERNAL MODULE: ./lib/engine/registry/errors.js
+var errors = __nccwpck_require__(8433);
+;// CONCATENATED MODULE: external "node:v8"
+const external_node_v8_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:v8");
+;// CONCATENATED MODULE: external "node:vm"
+const external_node_vm_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:vm");
+;// CONCATENATED MODULE: ./lib/engine/registry/memory.js
+/**
+ * Keeps the memory of blob streaming flat. Every socket read of a download
+ * lands in a fresh buffer outside V8's heap (up to 64 KiB), and streaming makes
+ * almost no other garbage, so V8, which collects when its own young generation
+ * fills, lets tens of MiB of spent read buffers pile up between collections;
+ * the allocator keeps their pages, so they count in peak RSS (90+ MiB for the
+ * benchmark's 300 MiB copy, against 44 MiB for node with http and crypto loaded).
+ * A scavenge (minor GC) every few MiB moved frees them while they are young; it
+ * costs well under a millisecond, as the young generation holds only what is
+ * in flight.
+ *
+ * The scavenge is V8's own `gc({ type: 'minor' })`, exposed for this process
+ * with `--expose-gc` set at run time (the flag only adds the `gc` function to
+ * new contexts; it changes no collector setting). Where that is refused, the
+ * nudge is a no-op and memory behaves as before.
+ */
+
+
+/** Bytes moved between two scavenges. */
+const COLLECT_EVERY_BYTES = 4 * 1024 * 1024;
+let collect;
+function collector() {
+    if (collect === undefined) {
+        collect = null;
+        try {
+            const existing = globalThis.gc;
+            if (typeof existing === 'function')
+                collect = existing;
+            else {
+                external_node_v8_namespaceObject.setFlagsFromString('--expose-gc');
+                const exposed = external_node_vm_namespaceObject.runInNewContext('typeof gc === "function" ? gc : undefined');
+                if (typeof exposed === 'function')
+                    collect = exposed;
+            }
+        }
+        catch {
+            collect = null;
+        }
+    }
+    return collect ?? undefined;
+}
+/** Counts bytes streamed and frees spent read buffers every COLLECT_EVERY_BYTES. */
+class BufferReclaimer {
+    everyBytes;
+    pending = 0;
+    /** Scavenges run, for benchmarks. */
+    collections = 0;
+    constructor(everyBytes = COLLECT_EVERY_BYTES) {
+        this.everyBytes = everyBytes;
+    }
+    moved(bytes) {
+        this.pending += bytes;
+        if (this.pending < this.everyBytes)
+            return;
+        this.pending = 0;
+        const run = collector();
+        if (!run)
+            return;
+        run({ type: 'minor' });
+        this.collections += 1;
+    }
+}
+
+;// CONCATENATED MODULE: ./lib/engine/registry/blob.js
+/**
+ * Moves blobs into a target repository at most once per run: HEAD first, then
+ * a cross-repository mount when the blob is in another repository of the
+ * target registry (pushed or seen this run, or the source itself when source
+ * and target are one registry), else an upload streamed from the source. The
+ * digest of what streams past is checked before the upload is committed, so a
+ * truncated or corrupted transfer never becomes a blob in the target.
+ *
+ * Like go-containerregistry's remote.Write: a mount that fails in any way
+ * (401, 403, 404, 5xx, a registry without mounts) falls back to a plain
+ * upload; the upload is retried as one unit (new session, new download) and
+ * its own requests are not retried, so a failing registry sees at most
+ * `retries + 1` sessions per blob; a session left open by a failure or a
+ * cancellation is deleted, best effort.
+ */
+
+
+
+
+
+
+
+/** A chunk size a registry may demand; above it we refuse rather than buffer. */
+const MAX_CHUNK = 256 * 1024 * 1024;
+/** Deleting a session left behind gets this long, whatever happened to the copy's own signal. */
+const CLEANUP_TIMEOUT_MS = 10_000;
+/** A copy another image started and a cancellation ended is waited for again at most this often before we start our own. */
+const SHARED_ROUNDS = 3;
+function pullScope(repository) {
+    return `repository:${repository}:pull`;
+}
+function pushScope(repository) {
+    return `repository:${repository}:pull,push`;
+}
+class BlobMover {
+    registries;
+    options;
+    byRepository = new Map();
+    byRegistry = new Map();
+    /** Repositories of a target registry known to hold a digest: `registry@digest` → repositories. */
+    locations = new Map();
+    counters = { heads: 0, mounts: 0, mountsDeclined: 0, mountsFailed: 0, uploads: 0, chunks: 0 };
+    transfers;
+    reclaimer = new BufferReclaimer();
+    constructor(registries, options) {
+        this.registries = registries;
+        this.options = options;
+        this.transfers = new pool/* PrioritySlots */.Aw(Math.max(1, options.concurrency));
+    }
+    get counts() {
+        return { ...this.counters, collections: this.reclaimer.collections };
+    }
+    /** Makes `descriptor` present in `target`, moving its bytes at most once per run. */
+    async copy(source, target, descriptor, context) {
+        const key = `${target.registry}/${target.repository}@${descriptor.digest}`;
+        for (let round = 0; round < SHARED_ROUNDS; round += 1) {
+            const running = this.byRepository.get(key);
+            if (!running)
+                break;
+            try {
+                await (0,errors/* untilAborted */.Eu)(running, context.signal, target.registry);
+                return 'shared';
+            }
+            catch (error) {
+                // Another image's cancellation is not ours: try again (it removed itself from the map).
+                if (context.signal.aborted || !isCancellation(error))
+                    throw error;
+            }
+        }
+        const attempt = this.copyOnce(source, target, descriptor, context);
+        this.byRepository.set(key, attempt);
+        // A failed copy may be tried again by a later image.
+        attempt.catch(() => {
+            if (this.byRepository.get(key) === attempt)
+                this.byRepository.delete(key);
+        });
+        return attempt;
+    }
+    async copyOnce(source, target, descriptor, context) {
+        const destination = this.registries.client(target.registry, 'write');
+        const blobPath = `/v2/${target.repository}/blobs/${descriptor.digest}`;
+        this.counters.heads += 1;
+        const head = await destination.request({ method: 'HEAD', path: blobPath, scopes: [pushScope(target.repository)], expect: [200, 404], kind: 'blob' }, context);
+        if (head.status === 200) {
+            this.remember(target, descriptor.digest);
+            return 'present';
+        }
+        // One transfer per digest and registry: wait for a running one elsewhere, then mount from it.
+        const registryKey = `${target.registry}@${descriptor.digest}`;
+        const elsewhere = this.byRegistry.get(registryKey);
+        let finished;
+        const done = new Promise(resolve => (finished = resolve));
+        if (elsewhere && elsewhere.repository !== target.repository)
+            await (0,errors/* untilAborted */.Eu)(elsewhere.done, context.signal, target.registry);
+        else
+            this.byRegistry.set(registryKey, { repository: target.repository, done });
+        try {
+            let declined;
+            for (const from of this.mountCandidates(source, target, destination, descriptor.digest)) {
+                this.counters.mounts += 1;
+                try {
+                    const mount = await destination.request({
+                        method: 'POST',
+                        path: `/v2/${target.repository}/blobs/uploads/?mount=${encodeURIComponent(descriptor.digest)}&from=${encodeURIComponent(from)}`,
+                        scopes: [pushScope(target.repository), pullScope(from)],
+                        expect: [201, 202],
+                        // The fallback is the retry.
+                        retry: false
+                    }, context);
+                    if (mount.status === 201) {
+                        this.remember(target, descriptor.digest);
+                        return 'mounted';
+                    }
+                    // 202: declined, but the answer is an upload session we can use.
+                    this.counters.mountsDeclined += 1;
+                    const location = (0,client/* header */.wx)(mount.headers.location);
+                    if (location)
+                        declined = { location: new URL(location, destination.endpoint.origin), minChunk: 0 };
+                }
+                catch (error) {
+                    if (context.signal.aborted)
+                        throw error;
+                    // Any refusal of a mount (no pull right on `from`, a registry without mounts, a 5xx) means: upload instead.
+                    this.counters.mountsFailed += 1;
+                }
+                break;
+            }
+            // The unit of retry: a fresh session and a fresh download each time, each in a transfer slot (none held while backing off).
+            await (0,retry/* withRetry */.bD)(attempt => this.transfers.run(descriptor.size, context.signal, async () => {
+                const session = attempt === 1 && declined ? declined : await this.startUpload(destination, target, context);
+                try {
+                    await this.upload(source, target, destination, descriptor, session, context);
+                }
+                catch (error) {
+                    await this.cancelSession(destination, target, session, context);
+                    throw error;
+                }
+            }).catch((error) => {
+                // Aborted while waiting for a slot: a cancellation like any other, so images sharing this blob try again.
+                throw context.signal.aborted && !(error instanceof errors/* RegistryError */.gl) ? (0,errors/* cancelledError */.YQ)(target.registry) : error;
+            }), this.options.retry, { isTransient: errors/* isTransient */.dg, retryAfterMs: errors/* retryAfterOf */.sT, signal: context.signal });
+            this.counters.uploads += 1;
+            this.remember(target, descriptor.digest);
+            return 'uploaded';
+        }
+        finally {
+            finished();
+        }
+    }
+    mountCandidates(source, target, destination, digest) {
+        const known = [...(this.locations.get(`${target.registry}@${digest}`) ?? [])].filter(repository => repository !== target.repository);
+        const sourceClient = this.registries.client(source.registry, 'read');
+        if (sourceClient.endpoint.origin === destination.endpoint.origin && source.repository !== target.repository && !known.includes(source.repository)) {
+            known.push(source.repository);
+        }
+        return known.slice(0, 1);
+    }
+    remember(target, digest) {
+        const key = `${target.registry}@${digest}`;
+        let repositories = this.locations.get(key);
+        if (!repositories) {
+            repositories = new Set();
+            this.locations.set(key, repositories);
+        }
+        repositories.add(target.repository);
+    }
+    async startUpload(destination, target, context) {
+        const started = await destination.request({ method: 'POST', path: `/v2/${target.repository}/blobs/uploads/`, scopes: [pushScope(target.repository)], expect: [202], retry: false }, context);
+        const location = (0,client/* header */.wx)(started.headers.location);
+        if (!location)
+            throw new errors/* RegistryError */.gl(`POST ${destination.host}/v2/${target.repository}/blobs/uploads/: no Location in the answer`, { transient: false, side: 'target', host: destination.host });
+        const minChunk = Number.parseInt((0,client/* header */.wx)(started.headers['oci-chunk-min-length']) ?? '0', 10);
+        return { location: new URL(location, destination.endpoint.origin), minChunk: Number.isFinite(minChunk) && minChunk > 0 ? minChunk : 0 };
+    }
+    /** Deletes an upload session a failure left open; best effort, and never with the copy's (perhaps aborted) signal. */
+    async cancelSession(destination, target, session, context) {
+        const cleanup = { signal: AbortSignal.timeout(CLEANUP_TIMEOUT_MS), ...(context.record && { record: context.record }) };
+        try {
+            await destination.request({ method: 'DELETE', path: session.location, scopes: [pushScope(target.repository)], expect: [200, 202, 204, 404], retry: false }, cleanup);
+        }
+        catch {
+            // The registry expires abandoned sessions itself; nothing more to do.
+        }
+    }
+    async upload(source, target, destination, descriptor, session, context) {
+        const origin = this.registries.client(source.registry, 'read');
+        const download = await origin.request({
+            method: 'GET',
+            path: `/v2/${source.repository}/blobs/${descriptor.digest}`,
+            scopes: [pullScope(source.repository)],
+            expect: [200],
+            stream: true,
+            followRedirects: true,
+            kind: 'blob',
+            retry: false,
+            transferBytes: descriptor.size
+        }, context);
+        const stream = download.stream;
+        try {
+            if (session.minChunk > MAX_CHUNK) {
+                throw new errors/* RegistryError */.gl(`${destination.host} asks for upload chunks of at least ${session.minChunk} bytes, more than ${MAX_CHUNK} this engine buffers`, {
+                    code: 'UNSUPPORTED',
+                    transient: false,
+                    side: 'target',
+                    host: destination.host
+                });
+            }
+            if (descriptor.size > this.options.chunkThreshold || session.minChunk > 0) {
+                await this.uploadChunks(stream, origin.host, target, destination, descriptor, session, Math.max(this.options.chunkSize, session.minChunk), context);
+            }
+            else {
+                const gate = new DigestGate(descriptor, origin.host, bytes => this.reclaimer.moved(bytes));
+                (0,external_node_stream_.pipeline)(stream, gate, () => undefined);
+                await destination.request({
+                    method: 'PUT',
+                    path: withDigest(session.location, descriptor.digest),
+                    headers: { 'content-type': 'application/octet-stream', 'content-length': String(descriptor.size) },
+                    body: gate,
+                    scopes: [pushScope(target.repository)],
+                    expect: [201],
+                    retry: false,
+                    transferBytes: descriptor.size
+                }, context);
+                destination.countSent(gate.bytes);
+            }
+        }
+        finally {
+            stream.destroy();
+        }
+    }
+    async uploadChunks(stream, sourceHost, target, destination, descriptor, session, chunkSize, context) {
+        const hash = hashFor(descriptor.digest);
+        let offset = 0;
+        let pending = [];
+        let pendingLength = 0;
+        const send = async (chunk) => {
+            this.counters.chunks += 1;
+            const answer = await destination.request({
+                method: 'PATCH',
+                path: session.location,
+                headers: {
+                    'content-type': 'application/octet-stream',
+                    'content-range': `${offset}-${offset + chunk.length - 1}`
+                },
+                body: chunk,
+                scopes: [pushScope(target.repository)],
+                expect: [202],
+                retry: false,
+                transferBytes: chunk.length
+            }, context);
+            offset += chunk.length;
+            const next = (0,client/* header */.wx)(answer.headers.location);
+            if (next)
+                session.location = new URL(next, destination.endpoint.origin);
+        };
+        for await (const piece of stream) {
+            hash.update(piece);
+            this.reclaimer.moved(piece.length);
+            if (offset + pendingLength + piece.length > descriptor.size)
+                checkTransfer(descriptor, offset + pendingLength + piece.length, undefined, sourceHost);
+            pending.push(piece);
+            pendingLength += piece.length;
+            while (pendingLength >= chunkSize) {
+                const all = pending.length === 1 ? pending[0] : Buffer.concat(pending);
+                pending = [all.subarray(chunkSize)];
+                pendingLength = all.length - chunkSize;
+                await send(all.subarray(0, chunkSize));
+            }
+        }
+        if (pendingLength > 0)
+            await send(Buffer.concat(pending));
+        checkTransfer(descriptor, offset, `${algorithmOf(descriptor.digest)}:${hash.digest('hex')}`, sourceHost);
+        await destination.request({
+            method: 'PUT',
+            path: withDigest(session.location, descriptor.digest),
+            headers: { 'content-type': 'application/octet-stream' },
+            body: Buffer.alloc(0),
+            scopes: [pushScope(target.repository)],
+            expect: [201],
+            retry: false
+        }, context);
+    }
+}
+/** `…/uploads/<id>?_state=…` + `&digest=sha256:…`, keeping the registry's query as it wrote it. */
+function withDigest(location, digest) {
+    return new URL(`${location.href}${location.search ? '&' : '?'}digest=${encodeURIComponent(digest)}`);
+}
+function algorithmOf(digest) {
+    return digest.slice(0, digest.indexOf(':'));
+}
+function hashFor(digest) {
+    return (0,external_node_crypto_.createHash)(algorithmOf(digest));
+}
+/** Bytes that do not match their descriptor came from the source: an integrity failure on that side. */
+function checkTransfer(descriptor, size, digest, sourceHost) {
+    if (digest === undefined ? size > descriptor.size : size !== descriptor.size) {
+        throw new errors/* RegistryError */.gl(`blob ${descriptor.digest}: received ${digest === undefined ? 'more than' : size} bytes, expected ${descriptor.size}`, {
+            code: 'SIZE_MISMATCH',
+            transient: true,
+            side: 'source',
+            host: sourceHost
+        });
+    }
+    if (digest !== undefined && digest !== descriptor.digest) {
+        throw new errors/* RegistryError */.gl(`blob ${descriptor.digest}: the bytes received hash to ${digest}`, { code: 'DIGEST_MISMATCH', transient: true, side: 'source', host: sourceHost });
+    }
+}
+function isCancellation(error) {
+    return error instanceof errors/* RegistryError */.gl && error.code === 'CANCELLED';
+}
+/** Buffered on each side of the gate: a few socket reads, so the source keeps reading while the upload's socket drains. */
+const GATE_BUFFER_BYTES = 256 * 1024;
+/**
+ * Passes bytes through while hashing them and holds back the last piece until
+ * the digest is known: on a mismatch the upload body never completes, so the
+ * registry cannot commit it. More bytes than announced fail at once.
+ */
+class DigestGate extends external_node_stream_.Transform {
+    descriptor;
+    sourceHost;
+    onBytes;
+    hash;
+    held;
+    bytes = 0;
+    constructor(descriptor, sourceHost, onBytes) {
+        super({ highWaterMark: GATE_BUFFER_BYTES });
+        this.descriptor = descriptor;
+        this.sourceHost = sourceHost;
+        this.onBytes = onBytes;
+        this.hash = hashFor(descriptor.digest);
+    }
+    _transform(chunk, _encoding, done) {
+        this.hash.update(chunk);
+        this.bytes += chunk.length;
+        this.onBytes?.(chunk.length);
+        if (this.bytes > this.descriptor.size) {
+            try {
+                checkTransfer(this.descriptor, this.bytes, undefined, this.sourceHost);
+            }
+            catch (error) {
+                done(error);
+                return;
+            }
+        }
+        const previous = this.held;
+        this.held = chunk;
+        done(null, previous);
+    }
+    _flush(done) {
+        try {
+            checkTransfer(this.descriptor, this.bytes, `${algorithmOf(this.descriptor.digest)}:${this.hash.digest('hex')}`, this.sourceHost);
+        }
+        catch (error) {
+            done(error);
+            return;
+        }
+        done(null, this.held);
+    }
+}
+
+
+/***/ }),
+
+/***/ 8953:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   bP: () => (/* binding */ RegistryClient),
+/* harmony export */   wx: () => (/* binding */ header)
+/* harmony export */ });
+/* unused harmony exports deadlineFor, describeUrl */
+/* harmony import */ var node_stream__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7075);
+/* harmony import */ var _retry_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(508);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8433);
+/* harmony import */ var _transport_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(9414);
+
+
+
+
+const MAX_REDIRECTS = 5;
+/** The slowest transfer a deadline allows for a blob: 256 KiB/s on top of the base deadline. */
+const FLOOR_BYTES_PER_MS = 256;
+const DEFAULT_MAX_BODY = 16 * 1024 * 1024;
+/** What is read of an error body; the report keeps 2000 characters of it. */
+const ERROR_BODY_LIMIT = 64 * 1024;
+/** Query parameters we write ourselves and show in the log; a registry's own (`_state`, signatures) are left out. */
+const SHOWN_QUERY = ['mount', 'from', 'digest'];
+class RegistryClient {
+    endpoint;
+    options;
+    constructor(endpoint, options) {
+        this.endpoint = endpoint;
+        this.options = options;
+    }
+    get host() {
+        return this.endpoint.host;
+    }
+    /** Reads serve the source of a copy; writes and lookups the target. */
+    get side() {
+        return this.options.purpose === 'read' ? 'source' : 'target';
+    }
+    /** Bytes of a streamed request body, counted by whoever streams it. */
+    countSent(bytes) {
+        this.options.stats.bytesSent += bytes;
+    }
+    url(path) {
+        return path instanceof URL ? path : new URL(path, this.endpoint.origin);
+    }
+    /** `METHOD host/path?ours` as the log shows a request. */
+    describe(method, path) {
+        return `${method} ${describeUrl(this.url(path))}`;
+    }
+    async request(request, context) {
+        const replayable = request.body === undefined || Buffer.isBuffer(request.body);
+        const policy = replayable && request.retry !== false ? this.options.retry : { ...this.options.retry, attempts: 1 };
+        try {
+            return await (0,_retry_js__WEBPACK_IMPORTED_MODULE_1__/* .withRetry */ .bD)(() => this.attempt(request, context), policy, {
+                isTransient: _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .isTransient */ .dg,
+                retryAfterMs: _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .retryAfterOf */ .sT,
+                signal: context.signal,
+                ...(this.options.onRetry && { onRetry: this.options.onRetry })
+            });
+        }
+        catch (error) {
+            if (context.signal.aborted)
+                throw (0,_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .cancelledError */ .YQ)(this.host).onSide(this.side, this.host);
+            throw error;
+        }
+    }
+    async attempt(request, context) {
+        const url = this.url(request.path);
+        const what = `${request.method} ${url.host}${url.pathname}`;
+        try {
+            let authorization = await this.options.auth.headerFor(this.endpoint, request.scopes, context.signal);
+            let response = await this.send(request, url, authorization, context);
+            if (response.status === 401) {
+                (0,_transport_js__WEBPACK_IMPORTED_MODULE_3__/* .discard */ .vf)(response.message);
+                const bodyConsumed = request.body !== undefined && !Buffer.isBuffer(request.body);
+                authorization = await this.options.auth.answer(this.endpoint, header(response.message.headers['www-authenticate']), request.scopes, context.signal);
+                if (bodyConsumed) {
+                    throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .RegistryError */ .gl(`${what}: HTTP 401 UNAUTHORIZED on a streamed upload`, { status: 401, code: 'UNAUTHORIZED', transient: true });
+                }
+                response = await this.send(request, url, authorization, context);
+            }
+            else if (authorization === undefined && response.status < 400) {
+                this.options.auth.noteAnonymous(this.endpoint);
+            }
+            const { message } = response;
+            const status = message.statusCode ?? 0;
+            if (!request.expect.includes(status))
+                throw await this.failure(request, response.url, message);
+            let result;
+            if (request.stream) {
+                result = { status, headers: message.headers, body: Buffer.alloc(0), stream: this.counted(message, what), url: response.url };
+            }
+            else if (request.method === 'HEAD') {
+                // A HEAD answer must still be consumed, or its socket never returns to the pool.
+                (0,_transport_js__WEBPACK_IMPORTED_MODULE_3__/* .discard */ .vf)(message);
+                result = { status, headers: message.headers, body: Buffer.alloc(0), url: response.url };
+            }
+            else {
+                const body = await this.readLimited(request, message, what);
+                result = { status, headers: message.headers, body, url: response.url };
+            }
+            request.verify?.(result);
+            return result;
+        }
+        catch (error) {
+            if (context.signal.aborted)
+                throw (0,_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .cancelledError */ .YQ)(this.host).onSide(this.side, this.host);
+            throw (0,_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .networkError */ .x6)(what, error, this.side, url.host);
+        }
+    }
+    async readLimited(request, message, what) {
+        const limit = request.maxBodyBytes ?? DEFAULT_MAX_BODY;
+        const code = request.kind === 'manifest' ? 'MANIFEST_TOO_BIG' : 'BODY_TOO_BIG';
+        const tooBig = () => new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .RegistryError */ .gl(`${what}: the answer is larger than ${limit} bytes`, { code, transient: false });
+        const announced = Number.parseInt(header(message.headers['content-length']) ?? '', 10);
+        if (Number.isFinite(announced) && announced > limit) {
+            message.destroy();
+            throw tooBig();
+        }
+        const body = await (0,_transport_js__WEBPACK_IMPORTED_MODULE_3__/* .readBody */ .x8)(message, limit, tooBig);
+        this.options.stats.bytesReceived += body.length;
+        return body;
+    }
+    /** One exchange plus redirects; Authorization only goes to this registry's origin. */
+    async send(request, url, authorization, context) {
+        let current = url;
+        for (let hop = 0;; hop += 1) {
+            const headers = { ...request.headers };
+            if (authorization !== undefined && current.origin === this.endpoint.origin)
+                headers.authorization = authorization;
+            const body = current === url ? request.body : undefined;
+            if (Buffer.isBuffer(body))
+                headers['content-length'] = String(body.length);
+            this.options.stats.requests += 1;
+            if (Buffer.isBuffer(body))
+                this.options.stats.bytesSent += body.length;
+            if (request.method !== 'HEAD')
+                context.record?.(`${request.method} ${describeUrl(current)}`);
+            let message;
+            try {
+                message = await (0,_transport_js__WEBPACK_IMPORTED_MODULE_3__/* .exchange */ .cv)({
+                    method: request.method,
+                    url: current,
+                    headers,
+                    ...(body !== undefined && { body }),
+                    agent: this.options.agents.for(current, this.options.purpose, request.stream === true || request.transferBytes !== undefined ? 'blob' : 'meta'),
+                    timeoutMs: this.options.timeoutMs,
+                    deadlineMs: deadlineFor(this.options.deadlineMs, request.transferBytes),
+                    signal: context.signal
+                });
+            }
+            catch (error) {
+                throw (0,_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .networkError */ .x6)(`${request.method} ${current.host}${current.pathname}`, error, this.side, current.host);
+            }
+            this.noteRateLimit(message.headers);
+            const status = message.statusCode ?? 0;
+            const location = header(message.headers.location);
+            if (request.followRedirects && [301, 302, 303, 307, 308].includes(status) && location && hop < MAX_REDIRECTS) {
+                (0,_transport_js__WEBPACK_IMPORTED_MODULE_3__/* .discard */ .vf)(message);
+                const next = redirectTarget(location, current);
+                if (!next) {
+                    throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .RegistryError */ .gl(`${request.method} ${current.host}${current.pathname}: refused a redirect to '${(0,_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .oneLine */ .TN)(location, 200)}' (only http(s), never from https to http)`, {
+                        code: 'REDIRECT_REFUSED',
+                        transient: false,
+                        side: this.side,
+                        host: current.host
+                    });
+                }
+                current = next;
+                continue;
+            }
+            return { status, message, url: current };
+        }
+    }
+    async failure(request, url, message) {
+        const status = message.statusCode ?? 0;
+        let text = '';
+        if (request.method === 'HEAD')
+            (0,_transport_js__WEBPACK_IMPORTED_MODULE_3__/* .discard */ .vf)(message);
+        else
+            text = (await (0,_transport_js__WEBPACK_IMPORTED_MODULE_3__/* .readBody */ .x8)(message, ERROR_BODY_LIMIT)).toString('utf8');
+        const parsed = (0,_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .parseErrorBody */ .kW)(text);
+        const code = parsed.code ?? (0,_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .codeForStatus */ .zT)(status, request.kind ?? 'other');
+        const reason = parsed.message ? `: ${parsed.message}` : '';
+        const retryAfterMs = (0,_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .parseRetryAfter */ .mu)(header(message.headers['retry-after']));
+        return new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .RegistryError */ .gl(`${request.method} ${url.host}${url.pathname}: HTTP ${status}${code ? ` ${code}` : ''}${reason}`, {
+            status,
+            ...(code !== undefined && { code }),
+            transient: status === 429 || status >= 500 || status === 408,
+            ...(retryAfterMs !== undefined && { retryAfterMs }),
+            ...(text && { body: text.slice(0, 2000) }),
+            side: this.side,
+            host: url.host
+        });
+    }
+    /**
+     * Counts bytes as they stream past without breaking backpressure. An error of
+     * the body is tagged with this side, so a request that streams it elsewhere
+     * (the PUT to the target) fails with the side the fault was on.
+     */
+    counted(message, what) {
+        const stats = this.options.stats;
+        const counter = new node_stream__WEBPACK_IMPORTED_MODULE_0__.Transform({
+            transform(chunk, _encoding, done) {
+                stats.bytesReceived += chunk.length;
+                done(null, chunk);
+            }
+        });
+        message.on('error', error => counter.destroy((0,_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .networkError */ .x6)(what, error, this.side, this.host)));
+        message.on('aborted', () => counter.destroy((0,_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .networkError */ .x6)(what, Object.assign(new Error('the connection closed before the body ended'), { code: 'ECONNRESET' }), this.side, this.host)));
+        // Whoever drops the stream early frees the socket.
+        counter.on('close', () => {
+            if (!message.complete)
+                message.destroy();
+        });
+        message.pipe(counter);
+        return counter;
+    }
+    noteRateLimit(headers) {
+        const value = header(headers['ratelimit-remaining']);
+        if (value === undefined || !this.options.onRateLimit)
+            return;
+        const remaining = Number.parseInt(value, 10);
+        if (Number.isFinite(remaining))
+            this.options.onRateLimit(remaining);
+    }
+}
+/**
+ * The deadline of one exchange: the base deadline, plus for a blob the time it
+ * takes at a floor throughput, so a multi-GiB layer on a slow link is not cut
+ * off while a dripping server is still bounded.
+ */
+function deadlineFor(baseMs, transferBytes) {
+    // Capped at a day (and so below setTimeout's 2^31 ms limit) whatever size a manifest claims.
+    return Math.min(baseMs + Math.ceil((transferBytes ?? 0) / FLOOR_BYTES_PER_MS), 24 * 60 * 60 * 1000);
+}
+function header(value) {
+    return Array.isArray(value) ? value[0] : value;
+}
+/** Where a redirect may go: http(s) only, and never from https down to plain http. */
+function redirectTarget(location, from) {
+    let next;
+    try {
+        next = new URL(location, from);
+    }
+    catch {
+        return undefined;
+    }
+    if (next.protocol !== 'http:' && next.protocol !== 'https:')
+        return undefined;
+    if (from.protocol === 'https:' && next.protocol === 'http:')
+        return undefined;
+    return next;
+}
+/** `host/path` plus only the query parameters we wrote; never userinfo or a registry's signed query. */
+function describeUrl(url) {
+    const shown = SHOWN_QUERY.flatMap(name => url.searchParams.getAll(name).map(value => `${name}=${value}`));
+    return `${url.host}${url.pathname}${shown.length > 0 ? `?${shown.join('&')}` : ''}`;
+}
+
+
+/***/ }),
+
+/***/ 7187:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Mj: () => (/* binding */ DOCKER_HUB_CONFIG_KEY),
+/* harmony export */   OC: () => (/* binding */ DOCKER_HUB_HOST),
+/* harmony export */   OI: () => (/* binding */ hostname),
+/* harmony export */   cW: () => (/* binding */ isLoopbackHost),
+/* harmony export */   sO: () => (/* binding */ resolveEndpoint)
+/* harmony export */ });
+/* harmony import */ var _reference_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2206);
+/**
+ * Where a registry name is served: `docker.io` by `https://registry-1.docker.io`,
+ * Docker Hub reads optionally by a `registry-mirror`, loopback and
+ * `insecure-registries` hosts over plain HTTP. Like docker, registries on a
+ * loopback address (127.0.0.0/8, localhost, [::1]) default to plain HTTP, so a
+ * local test registry needs no TLS set-up.
+ */
+
+const DOCKER_HUB_HOST = 'registry-1.docker.io';
+/** The key docker login stores Docker Hub credentials under in config.json. */
+const DOCKER_HUB_CONFIG_KEY = 'https://index.docker.io/v1/';
+function resolveEndpoint(registry, purpose, options) {
+    if (registry === _reference_js__WEBPACK_IMPORTED_MODULE_0__/* .DOCKER_HUB */ .Xb && purpose === 'read' && options.registryMirror) {
+        const mirror = new URL(options.registryMirror);
+        return { registry, origin: mirror.origin, host: mirror.host, credentialKey: mirror.host };
+    }
+    const host = registry === _reference_js__WEBPACK_IMPORTED_MODULE_0__/* .DOCKER_HUB */ .Xb ? DOCKER_HUB_HOST : registry;
+    const scheme = isPlainHttp(host, options.insecureRegistries) ? 'http' : 'https';
+    return { registry, origin: `${scheme}://${host}`, host, credentialKey: registry };
+}
+function isPlainHttp(host, insecure) {
+    if (isLoopbackHost(host))
+        return true;
+    const name = hostname(host);
+    return insecure.some(entry => {
+        const bare = entry.replace(/^https?:\/\//, '').replace(/\/+$/, '');
+        return bare === host || bare === name;
+    });
+}
+/** `127.0.0.1:5000` → `127.0.0.1`; `[::1]:5000` → `[::1]`. */
+function hostname(host) {
+    if (host.startsWith('['))
+        return host.slice(0, host.indexOf(']') + 1);
+    const colon = host.lastIndexOf(':');
+    return colon >= 0 ? host.slice(0, colon) : host;
+}
+function isLoopbackHost(host) {
+    const name = hostname(host).toLowerCase();
+    return name === 'localhost' || name === '[::1]' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(name);
+}
+
+
+/***/ }),
+
+/***/ 8433:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   $f: () => (/* binding */ deadlineError),
+/* harmony export */   Eu: () => (/* binding */ untilAborted),
+/* harmony export */   FR: () => (/* binding */ engineFailure),
+/* harmony export */   TN: () => (/* binding */ oneLine),
+/* harmony export */   Uc: () => (/* binding */ describeError),
+/* harmony export */   YQ: () => (/* binding */ cancelledError),
+/* harmony export */   dg: () => (/* binding */ isTransient),
+/* harmony export */   gl: () => (/* binding */ RegistryError),
+/* harmony export */   kW: () => (/* binding */ parseErrorBody),
+/* harmony export */   mu: () => (/* binding */ parseRetryAfter),
+/* harmony export */   sT: () => (/* binding */ retryAfterOf),
+/* harmony export */   x6: () => (/* binding */ networkError),
+/* harmony export */   zT: () => (/* binding */ codeForStatus)
+/* harmony export */ });
+/* unused harmony export failureKind */
+/* harmony import */ var _port_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4799);
+
+class RegistryError extends Error {
+    details;
+    /** Set by the client that made the request (or the check that refused its bytes); first one wins. */
+    side;
+    host;
+    constructor(message, details) {
+        super(message, details.cause !== undefined ? { cause: details.cause } : undefined);
+        this.details = details;
+        this.name = 'RegistryError';
+        this.side = details.side;
+        this.host = details.host;
+    }
+    get status() {
+        return this.details.status;
+    }
+    get code() {
+        return this.details.code;
+    }
+    /** Records where this happened unless an earlier step already did. */
+    onSide(side, host) {
+        this.side ??= side;
+        this.host ??= host;
+        return this;
+    }
+}
+/** Codes of checks on what a registry sent: the bytes or names cannot be trusted. */
+const INTEGRITY_CODES = new Set(['DIGEST_MISMATCH', 'SIZE_MISMATCH', 'DIGEST_INVALID', 'MANIFEST_INVALID', 'MANIFEST_TOO_BIG', 'REDIRECT_REFUSED']);
+/** Network-level failures (reset, refused, timeout, TLS) that a retry may cure. */
+const TRANSIENT_NETWORK_CODES = new Set([
+    'ECONNRESET',
+    'ECONNREFUSED',
+    'ECONNABORTED',
+    'EPIPE',
+    'ETIMEDOUT',
+    'EAI_AGAIN',
+    'ENETUNREACH',
+    'EHOSTUNREACH',
+    'UND_ERR_SOCKET',
+    'ERR_STREAM_PREMATURE_CLOSE',
+    'DEADLINE'
+]);
+function isTransient(error) {
+    if (error instanceof RegistryError)
+        return error.details.transient;
+    const code = error?.code;
+    if (typeof code === 'string' && TRANSIENT_NETWORK_CODES.has(code))
+        return true;
+    return error instanceof Error && /aborted|socket hang up|premature close/i.test(error.message);
+}
+function retryAfterOf(error) {
+    return error instanceof RegistryError ? error.details.retryAfterMs : undefined;
+}
+function cancelledError(host) {
+    return new RegistryError(`request to ${host} cancelled`, { code: 'CANCELLED', transient: false, host });
+}
+function deadlineError(host, deadlineMs) {
+    return new RegistryError(`no complete answer from ${host} within the deadline of ${deadlineMs} ms`, { code: 'DEADLINE', transient: true, network: true, host });
+}
+/** Wraps a socket-level error (reset, refused, TLS) of a request. */
+function networkError(what, error, side, host) {
+    if (error instanceof RegistryError)
+        return error.onSide(side, host);
+    const code = error?.code;
+    return new RegistryError(`${what}: ${describeError(error)}`, {
+        ...(typeof code === 'string' && { code }),
+        transient: isTransient(error),
+        network: true,
+        side,
+        host,
+        cause: error
+    });
+}
+/** `Retry-After` is seconds or an HTTP date. */
+function parseRetryAfter(value, now = Date.now()) {
+    if (value === undefined || value.trim() === '')
+        return undefined;
+    if (/^\d+$/.test(value.trim()))
+        return Number(value.trim()) * 1000;
+    const date = Date.parse(value);
+    return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+/**
+ * The first `errors[].code` and message of a distribution error body, if it is one.
+ * A registry is untrusted: the code must look like one, and the message is made one bounded line.
+ */
+function parseErrorBody(body) {
+    try {
+        const parsed = JSON.parse(body);
+        const first = Array.isArray(parsed.errors) ? parsed.errors[0] : undefined;
+        if (!first || typeof first !== 'object')
+            return {};
+        return {
+            ...(typeof first.code === 'string' && /^[A-Z][A-Z0-9_]{0,63}$/.test(first.code) && { code: first.code }),
+            ...(typeof first.message === 'string' && { message: oneLine(first.message) })
+        };
+    }
+    catch {
+        return {};
+    }
+}
+/**
+ * Text from a registry made safe to sit inside one line of ours: control
+ * characters (CR and LF included, which would start a new log line and with it
+ * a workflow command) are written as escapes, and the length is bounded.
+ * Neutralising `::` and `##[` for the runner is the log edge's job.
+ */
+function oneLine(text, max = 300) {
+    const escaped = text.replace(/[\u0000-\u001f\u007f\u0085\u2028\u2029]/g, char => {
+        if (char === '\r')
+            return '\\r';
+        if (char === '\n')
+            return '\\n';
+        if (char === '\t')
+            return '\\t';
+        return `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`;
+    });
+    return escaped.length > max ? `${escaped.slice(0, max)}…` : escaped;
+}
+/** What the registry would have said, for HEAD responses that carry no body. */
+function codeForStatus(status, kind) {
+    if (status === 401)
+        return 'UNAUTHORIZED';
+    if (status === 403)
+        return 'DENIED';
+    if (status === 404)
+        return kind === 'manifest' ? 'MANIFEST_UNKNOWN' : kind === 'blob' ? 'BLOB_UNKNOWN' : 'NOT_FOUND';
+    if (status === 429)
+        return 'TOOMANYREQUESTS';
+    return undefined;
+}
+/** A short description of any error for a one-line report. */
+function describeError(error) {
+    if (error instanceof Error) {
+        const code = error.code;
+        return typeof code === 'string' && !error.message.includes(code) && !(error instanceof RegistryError) ? `${error.message} (${code})` : error.message;
+    }
+    return String(error);
+}
+/** The failure kind of a registry error, from its status, code or nature; never from its text. */
+function failureKind(error) {
+    const { status, code } = error;
+    if (code === 'CANCELLED')
+        return 'cancelled';
+    if (code !== undefined && INTEGRITY_CODES.has(code))
+        return 'integrity';
+    if (code === 'UNSUPPORTED' || code === 'PLATFORM_UNKNOWN')
+        return 'unsupported';
+    if (status === 401 || code === 'UNAUTHORIZED')
+        return 'unauthorized';
+    if (status === 403 || code === 'DENIED')
+        return 'denied';
+    if (status === 404 || code === 'MANIFEST_UNKNOWN' || code === 'NAME_UNKNOWN' || code === 'BLOB_UNKNOWN')
+        return 'not-found';
+    if (status === 429 || code === 'TOOMANYREQUESTS' || code === 'RATE_LIMIT_STOP')
+        return 'rate-limited';
+    if (error.details.network || (status !== undefined && (status >= 500 || status === 408)))
+        return 'unreachable';
+    return 'other';
+}
+/**
+ * Any error of a registry operation as the port's EngineFailure. A cancelled
+ * context wins over whatever the cancellation made a request throw.
+ */
+function engineFailure(error, signal) {
+    if (error instanceof _port_js__WEBPACK_IMPORTED_MODULE_0__/* .EngineFailure */ .F)
+        return error;
+    const registryError = error instanceof RegistryError ? error : undefined;
+    const side = registryError?.side ?? 'local';
+    const host = registryError?.host;
+    const message = oneLine(describeError(error), 2000);
+    const details = { ...(host !== undefined && { host }), ...(registryError?.details.body !== undefined && { log: registryError.details.body }), cause: error };
+    if (signal.aborted)
+        return new _port_js__WEBPACK_IMPORTED_MODULE_0__/* .EngineFailure */ .F('cancelled', side, registryError?.code === 'CANCELLED' ? message : `cancelled: ${message}`, details);
+    return new _port_js__WEBPACK_IMPORTED_MODULE_0__/* .EngineFailure */ .F(registryError ? failureKind(registryError) : 'other', side, message, details);
+}
+/** Waits for a shared promise, or stops waiting (with a cancellation) when this caller's signal aborts. */
+function untilAborted(promise, signal, host) {
+    if (signal.aborted)
+        return Promise.reject(cancelledError(host));
+    return new Promise((resolve, reject) => {
+        const onAbort = () => reject(cancelledError(host));
+        signal.addEventListener('abort', onAbort, { once: true });
+        promise.then(value => {
+            signal.removeEventListener('abort', onAbort);
+            resolve(value);
+        }, (error) => {
+            signal.removeEventListener('abort', onAbort);
+            reject(error);
+        });
+    });
+}
+
+
+/***/ }),
+
+/***/ 1827:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   $U: () => (/* binding */ isIndexType),
+/* harmony export */   Bc: () => (/* binding */ isDigest),
+/* harmony export */   Bq: () => (/* binding */ formatPlatform),
+/* harmony export */   H2: () => (/* binding */ checkDigest),
+/* harmony export */   J5: () => (/* binding */ platformMatches),
+/* harmony export */   Ng: () => (/* binding */ parseManifest),
+/* harmony export */   Tp: () => (/* binding */ filterIndex),
+/* harmony export */   Z2: () => (/* binding */ MEDIA_TYPES),
+/* harmony export */   ZJ: () => (/* binding */ MAX_MANIFEST_BYTES),
+/* harmony export */   dY: () => (/* binding */ MANIFEST_ACCEPT),
+/* harmony export */   jq: () => (/* binding */ isForeign),
+/* harmony export */   ol: () => (/* binding */ digestOf),
+/* harmony export */   sI: () => (/* binding */ sha256Digest)
+/* harmony export */ });
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7598);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8433);
+/**
+ * Manifests and indexes as the distribution API carries them. Bytes are kept
+ * exactly as received, because the digest is the hash of those bytes.
+ *
+ * A registry is untrusted input: every digest it names (in a header, a
+ * descriptor of a manifest or index, a subject, a referrer) is checked against
+ * the OCI digest grammar here, before anything puts it in a URL or compares it,
+ * so `../../other/repo/manifests/x` can never become a request path.
+ */
+
+
+/** Distribution refuses manifests above 4 MiB; so do we, before reading past it. */
+const MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
+/** Registered algorithms and the length of their lowercase hex encoding (OCI image-spec, descriptor.md). */
+const DIGEST_ALGORITHMS = { sha256: 64, sha384: 96, sha512: 128 };
+/** `algorithm:encoded` with a registered algorithm and its exact lowercase hex length. */
+function isDigest(value) {
+    if (typeof value !== 'string')
+        return false;
+    const match = /^([a-z0-9]+(?:[+._-][a-z0-9]+)*):([a-f0-9]+)$/.exec(value);
+    if (!match)
+        return false;
+    const length = DIGEST_ALGORITHMS[match[1]];
+    return length !== undefined && match[2].length === length;
+}
+/** The digest, or a refusal naming where the bad one came from. */
+function checkDigest(value, where) {
+    if (isDigest(value))
+        return value;
+    const shown = typeof value === 'string' ? `'${(0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .oneLine */ .TN)(value, 100)}'` : typeof value;
+    throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .RegistryError */ .gl(`${where}: ${shown} is not a valid digest (algorithm:hex, e.g. sha256 with 64 lowercase hex digits)`, { code: 'DIGEST_INVALID', transient: false });
+}
+/** The digest of `bytes` with the algorithm of `like` (sha256 when none is given). */
+function digestOf(bytes, like) {
+    const algorithm = like?.slice(0, like.indexOf(':')) ?? 'sha256';
+    return `${algorithm}:${(0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHash)(algorithm).update(bytes).digest('hex')}`;
+}
+const MEDIA_TYPES = {
+    dockerManifest: 'application/vnd.docker.distribution.manifest.v2+json',
+    dockerManifestList: 'application/vnd.docker.distribution.manifest.list.v2+json',
+    ociManifest: 'application/vnd.oci.image.manifest.v1+json',
+    ociIndex: 'application/vnd.oci.image.index.v1+json'
+};
+const MANIFEST_ACCEPT = [MEDIA_TYPES.ociIndex, MEDIA_TYPES.dockerManifestList, MEDIA_TYPES.ociManifest, MEDIA_TYPES.dockerManifest].join(', ');
+function sha256Digest(bytes) {
+    return digestOf(bytes);
+}
+function isIndexType(mediaType) {
+    return mediaType === MEDIA_TYPES.ociIndex || mediaType === MEDIA_TYPES.dockerManifestList;
+}
+/** Parses manifest bytes; the media type is the response's Content-Type, or the document's own. */
+function parseManifest(bytes, contentType, where) {
+    if (bytes.length > MAX_MANIFEST_BYTES) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .RegistryError */ .gl(`${where}: the manifest is larger than ${MAX_MANIFEST_BYTES} bytes`, { code: 'MANIFEST_TOO_BIG', transient: false });
+    }
+    let document;
+    try {
+        document = JSON.parse(bytes.toString('utf8'));
+    }
+    catch {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .RegistryError */ .gl(`${where}: the manifest is not JSON`, { code: 'MANIFEST_INVALID', transient: false });
+    }
+    if (typeof document !== 'object' || document === null || Array.isArray(document)) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .RegistryError */ .gl(`${where}: the manifest is not a JSON object`, { code: 'MANIFEST_INVALID', transient: false });
+    }
+    const declared = typeof document.mediaType === 'string' ? document.mediaType : undefined;
+    const header = contentType?.split(';')[0]?.trim();
+    let mediaType = declared ?? (header && header !== 'application/json' ? header : undefined);
+    // An OCI index or manifest may omit mediaType; its shape tells which it is.
+    mediaType ??= Array.isArray(document.manifests) ? MEDIA_TYPES.ociIndex : MEDIA_TYPES.ociManifest;
+    if (document.schemaVersion === 1 || mediaType.startsWith('application/vnd.docker.distribution.manifest.v1')) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .RegistryError */ .gl(`${where}: Docker schema 1 manifests are not supported (re-push the image with a current docker)`, {
+            code: 'UNSUPPORTED',
+            transient: false
+        });
+    }
+    const index = isIndexType(mediaType);
+    const manifests = index ? descriptors(document.manifests, `${where} manifests`) : [];
+    const blobs = index ? [] : [...descriptors(document.config === undefined ? [] : [document.config], `${where} config`), ...descriptors(document.layers ?? [], `${where} layers`)];
+    const subject = descriptors(document.subject === undefined ? [] : [document.subject], `${where} subject`)[0];
+    return { bytes, mediaType, digest: sha256Digest(bytes), manifests, blobs, ...(subject && { subject }), document };
+}
+/** Every descriptor must name a valid digest, a size and a media type: one bad entry refuses the whole manifest. */
+function descriptors(value, where) {
+    if (!Array.isArray(value))
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .RegistryError */ .gl(`${where}: not a list of descriptors`, { code: 'MANIFEST_INVALID', transient: false });
+    return value.map((item, position) => {
+        if (typeof item !== 'object' || item === null)
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .RegistryError */ .gl(`${where}[${position}]: not a descriptor`, { code: 'MANIFEST_INVALID', transient: false });
+        const descriptor = item;
+        checkDigest(descriptor.digest, `${where}[${position}]`);
+        if (typeof descriptor.size !== 'number' || !Number.isSafeInteger(descriptor.size) || descriptor.size < 0) {
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .RegistryError */ .gl(`${where}[${position}]: the size is not a non-negative integer`, { code: 'MANIFEST_INVALID', transient: false });
+        }
+        if (typeof descriptor.mediaType !== 'string')
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .RegistryError */ .gl(`${where}[${position}]: no media type`, { code: 'MANIFEST_INVALID', transient: false });
+        if (descriptor.urls !== undefined && !(Array.isArray(descriptor.urls) && descriptor.urls.every(url => typeof url === 'string'))) {
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .RegistryError */ .gl(`${where}[${position}]: urls is not a list of strings`, { code: 'MANIFEST_INVALID', transient: false });
+        }
+        return item;
+    });
+}
+function formatPlatform(platform) {
+    if (!platform?.os || !platform.architecture)
+        return undefined;
+    return [platform.os, platform.architecture, platform.variant].filter(Boolean).join('/');
+}
+/** `linux/arm64` matches `linux/arm64` and `linux/arm64/v8`; `linux/arm/v7` needs the variant. */
+function platformMatches(platform, wanted) {
+    const formatted = formatPlatform(platform);
+    if (!formatted)
+        return false;
+    return formatted === wanted || formatted.startsWith(`${wanted}/`);
+}
+/** Blobs a registry will not serve (foreign, non-distributable layers) are not copied. */
+function isForeign(descriptor) {
+    return (descriptor.urls?.length ?? 0) > 0 || descriptor.mediaType.includes('foreign') || descriptor.mediaType.includes('nondistributable');
+}
+/**
+ * A copy of an index with only the wanted platforms. Its bytes are new, so its
+ * digest differs from the source's: that is why `platforms` is opt-in.
+ */
+function filterIndex(index, platforms) {
+    const kept = index.manifests.filter(child => platforms.some(wanted => platformMatches(child.platform, wanted)));
+    if (kept.length === index.manifests.length)
+        return index;
+    const bytes = Buffer.from(JSON.stringify({ ...index.document, manifests: kept }));
+    return { ...index, bytes, digest: sha256Digest(bytes), manifests: kept, document: { ...index.document, manifests: kept } };
+}
+
+
+/***/ }),
+
+/***/ 8672:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   j: () => (/* binding */ ProxyConfig),
+/* harmony export */   w: () => (/* binding */ proxyEnvironment)
+/* harmony export */ });
+/* harmony import */ var node_net__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7030);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8433);
+/**
+ * HTTP(S) proxies as users set them: `HTTPS_PROXY`, `HTTP_PROXY`, `NO_PROXY`
+ * (upper case first, then lower case, the first one set wins), with the rules
+ * of Go's golang.org/x/net/http/httpproxy, which docker, skopeo and the
+ * registries' own tools follow, so one environment behaves the same for all:
+ *
+ * - `https://` registries go through HTTPS_PROXY with a CONNECT tunnel (TLS
+ *   end to end, the proxy sees only the host and port); `http://` registries
+ *   through HTTP_PROXY with absolute-form requests. No fallback from one
+ *   variable to the other.
+ * - A proxy value without a scheme means `http://`; `http://` and `https://`
+ *   proxies are supported (socks5 is not: requests fail with a clear error);
+ *   `user:password@` in the proxy URL becomes `Proxy-Authorization: Basic`,
+ *   sent only to the proxy, and never shown in a log or an error.
+ * - Requests to `localhost` and loopback addresses (127.0.0.0/8, ::1) never go
+ *   through a proxy, whatever NO_PROXY says (Go's rule; a proxy elsewhere
+ *   cannot reach this machine's loopback anyway).
+ * - NO_PROXY is a comma-separated list: `*` (no proxy at all); an IP address
+ *   or a CIDR range (`10.0.0.0/8`); a domain, which matches itself and every
+ *   subdomain (`example.com`); a leading dot or `*.` matches subdomains only
+ *   (`.example.com`, `*.example.com`); an entry with a port (`example.com:5000`,
+ *   `[::1]:5000`) matches only that port (the URL's default port counts).
+ *   Matching is case-insensitive; an empty or malformed entry is ignored.
+ */
+
+
+/** HTTPS_PROXY / https_proxy … from an environment: upper case wins when both are set (as in Go). */
+function proxyEnvironment(env) {
+    const first = (...names) => {
+        for (const name of names) {
+            const value = env[name];
+            if (value !== undefined && value !== '')
+                return value;
+        }
+        return undefined;
+    };
+    const httpProxy = first('HTTP_PROXY', 'http_proxy');
+    const httpsProxy = first('HTTPS_PROXY', 'https_proxy');
+    const noProxy = first('NO_PROXY', 'no_proxy');
+    return { ...(httpProxy !== undefined && { httpProxy }), ...(httpsProxy !== undefined && { httpsProxy }), ...(noProxy !== undefined && { noProxy }) };
+}
+class ProxyConfig {
+    http;
+    https;
+    matchers = [];
+    all = false;
+    constructor(environment) {
+        this.http = parseProxy(environment.httpProxy, 'HTTP_PROXY');
+        this.https = parseProxy(environment.httpsProxy, 'HTTPS_PROXY');
+        this.parseNoProxy(environment.noProxy ?? '');
+    }
+    /** True when no proxy variable is set: every request goes direct. */
+    get direct() {
+        return this.http === undefined && this.https === undefined;
+    }
+    /**
+     * The proxy a request to `url` goes through, or undefined to go direct.
+     * Throws a RegistryError when the variable that applies cannot be used.
+     */
+    routeFor(url) {
+        const parsed = url.protocol === 'https:' ? this.https : url.protocol === 'http:' ? this.http : undefined;
+        if (parsed === undefined)
+            return undefined;
+        if (!this.useProxy(url))
+            return undefined;
+        if ('error' in parsed)
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .RegistryError */ .gl(parsed.error, { code: 'PROXY_INVALID', transient: false, host: url.host });
+        return parsed.route;
+    }
+    useProxy(url) {
+        const host = bareHost(url.hostname).toLowerCase();
+        const port = url.port !== '' ? url.port : url.protocol === 'https:' ? '443' : '80';
+        if (host === 'localhost')
+            return false;
+        const ip = node_net__WEBPACK_IMPORTED_MODULE_0__.isIP(host) !== 0 ? host : undefined;
+        if (ip !== undefined && isLoopbackIp(ip))
+            return false;
+        if (this.all)
+            return false;
+        return !this.matchers.some(matcher => matcher.match(host, port, ip));
+    }
+    parseNoProxy(value) {
+        for (const raw of value.split(',')) {
+            const entry = raw.trim().toLowerCase();
+            if (entry === '')
+                continue;
+            if (entry === '*') {
+                this.all = true;
+                return;
+            }
+            const cidr = parseCidr(entry);
+            if (cidr) {
+                this.matchers.push({ match: (_host, _port, ip) => ip !== undefined && cidr.contains(ip) });
+                continue;
+            }
+            let host = entry;
+            let port = '';
+            const split = splitHostPort(entry);
+            if (split) {
+                if (split.host === '')
+                    continue;
+                host = split.host;
+                port = split.port;
+            }
+            if (node_net__WEBPACK_IMPORTED_MODULE_0__.isIP(host) !== 0) {
+                const same = addressMatcher(host);
+                this.matchers.push({ match: (_host, actualPort, ip) => ip !== undefined && same(ip) && (port === '' || port === actualPort) });
+                continue;
+            }
+            if (host.startsWith('*.'))
+                host = host.slice(1);
+            const matchHost = !host.startsWith('.');
+            const suffix = matchHost ? `.${host}` : host;
+            if (suffix === '.')
+                continue;
+            this.matchers.push({
+                match: (actualHost, actualPort) => (actualHost.endsWith(suffix) || (matchHost && actualHost === suffix.slice(1))) && (port === '' || port === actualPort)
+            });
+        }
+    }
+}
+/** A proxy variable's value as a route, or why it cannot be used (without its credentials). */
+function parseProxy(value, variable) {
+    if (value === undefined || value.trim() === '')
+        return undefined;
+    const text = value.trim();
+    let url;
+    try {
+        url = new URL(text);
+    }
+    catch {
+        url = undefined;
+    }
+    // Like Go: a value that is not an http(s)/socks5 URL is tried again as `http://<value>`.
+    if (url === undefined || !['http:', 'https:', 'socks5:'].includes(url.protocol)) {
+        try {
+            url = new URL(`http://${text}`);
+        }
+        catch {
+            return { error: `${variable} is not a URL a proxy can be reached at (expected http://host:port)` };
+        }
+    }
+    if (url.protocol === 'socks5:')
+        return { error: `${variable} names a socks5 proxy (${url.host}); the registry engine supports http:// and https:// proxies only` };
+    if (url.hostname === '')
+        return { error: `${variable} names no proxy host (expected http://host:port)` };
+    const authorization = url.username !== '' || url.password !== ''
+        ? `Basic ${Buffer.from(`${safeDecode(url.username)}:${safeDecode(url.password)}`).toString('base64')}`
+        : undefined;
+    const origin = new URL(url.origin);
+    return { route: { url: origin, variable, ...(authorization !== undefined && { authorization }) } };
+}
+function safeDecode(text) {
+    try {
+        return decodeURIComponent(text);
+    }
+    catch {
+        return text;
+    }
+}
+/** `[::1]` → `::1`. */
+function bareHost(hostname) {
+    return hostname.startsWith('[') && hostname.endsWith(']') ? hostname.slice(1, -1) : hostname;
+}
+/** `host:port` or `[v6]:port` of a NO_PROXY entry; undefined when it has no port. */
+function splitHostPort(entry) {
+    if (entry.startsWith('[')) {
+        const close = entry.indexOf(']');
+        if (close < 0 || entry[close + 1] !== ':')
+            return undefined;
+        return { host: entry.slice(1, close), port: entry.slice(close + 2) };
+    }
+    const colon = entry.lastIndexOf(':');
+    // More than one colon and no brackets: a bare IPv6 address, not host:port.
+    if (colon < 0 || entry.indexOf(':') !== colon)
+        return undefined;
+    const port = entry.slice(colon + 1);
+    if (!/^\d+$/.test(port))
+        return undefined;
+    return { host: entry.slice(0, colon), port };
+}
+/** 127.0.0.0/8 and ::1, IPv4-mapped spellings (`::ffff:127.0.0.1`) included. */
+const LOOPBACK = new node_net__WEBPACK_IMPORTED_MODULE_0__.BlockList();
+LOOPBACK.addSubnet('127.0.0.0', 8, 'ipv4');
+LOOPBACK.addAddress('::1', 'ipv6');
+function isLoopbackIp(ip) {
+    return LOOPBACK.check(ip, node_net__WEBPACK_IMPORTED_MODULE_0__.isIPv4(ip) ? 'ipv4' : 'ipv6');
+}
+/** One address, however it is spelt (`::1`, `0:0::1`, `::ffff:10.0.0.1`). */
+function addressMatcher(address) {
+    const list = new node_net__WEBPACK_IMPORTED_MODULE_0__.BlockList();
+    list.addAddress(address, node_net__WEBPACK_IMPORTED_MODULE_0__.isIPv4(address) ? 'ipv4' : 'ipv6');
+    return ip => list.check(ip, node_net__WEBPACK_IMPORTED_MODULE_0__.isIPv4(ip) ? 'ipv4' : 'ipv6');
+}
+/** `10.0.0.0/8`, `fd00::/8`. */
+function parseCidr(entry) {
+    const slash = entry.indexOf('/');
+    if (slash < 0)
+        return undefined;
+    const base = entry.slice(0, slash);
+    const bitsText = entry.slice(slash + 1);
+    const family = node_net__WEBPACK_IMPORTED_MODULE_0__.isIP(base);
+    if (family === 0 || !/^\d+$/.test(bitsText))
+        return undefined;
+    const bits = Number(bitsText);
+    if (bits > (family === 4 ? 32 : 128))
+        return undefined;
+    const list = new node_net__WEBPACK_IMPORTED_MODULE_0__.BlockList();
+    list.addSubnet(base, bits, family === 4 ? 'ipv4' : 'ipv6');
+    return { contains: ip => list.check(ip, node_net__WEBPACK_IMPORTED_MODULE_0__.isIPv4(ip) ? 'ipv4' : 'ipv6') };
+}
+
+
+/***/ }),
+
+/***/ 6191:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  I: () => (/* binding */ Registries)
+});
+
+// EXTERNAL MODULE: ./lib/engine/registry/endpoint.js
+var registry_endpoint = __nccwpck_require__(7187);
+// EXTERNAL MODULE: ./lib/engine/registry/errors.js
+var errors = __nccwpck_require__(8433);
+;// CONCATENATED MODULE: ./lib/engine/registry/auth.js
+
+
+/** Parses `Bearer realm="https://auth",service="registry",scope="repository:a:pull"`. */
+function parseChallenge(header) {
+    const trimmed = header.trim();
+    const space = trimmed.indexOf(' ');
+    const scheme = (space < 0 ? trimmed : trimmed.slice(0, space)).toLowerCase();
+    const params = {};
+    const pattern = /([A-Za-z_][\w-]*)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^\s,]*))/g;
+    const rest = space < 0 ? '' : trimmed.slice(space + 1);
+    for (let match = pattern.exec(rest); match; match = pattern.exec(rest)) {
+        params[match[1].toLowerCase()] = match[2] !== undefined ? match[2].replace(/\\(.)/g, '$1') : (match[3] ?? '');
+    }
+    return { scheme, params };
+}
+/** Tokens are renewed this long before they expire. */
+const EXPIRY_MARGIN_MS = 10_000;
+class Authenticator {
+    credentials;
+    fetchToken;
+    now;
+    schemes = new Map();
+    tokens = new Map();
+    constructor(credentials, fetchToken, now = Date.now) {
+        this.credentials = credentials;
+        this.fetchToken = fetchToken;
+        this.now = now;
+    }
+    /** The Authorization header to send up front, when this host's scheme is known. */
+    async headerFor(endpoint, scopes, signal) {
+        const scheme = this.schemes.get(endpoint.host);
+        if (!scheme || scheme.kind === 'none')
+            return undefined;
+        if (scheme.kind === 'basic') {
+            const creds = await this.lookup(endpoint, endpoint.credentialKey);
+            return creds ? basicHeader(creds) : undefined;
+        }
+        return (await (0,errors/* untilAborted */.Eu)(this.token(endpoint, scheme, scopes, false), signal, endpoint.host)).header;
+    }
+    /** Answers a 401 challenge; a stale token for these scopes is replaced. */
+    async answer(endpoint, header, scopes, signal) {
+        const challenge = parseChallenge(header ?? '');
+        if (challenge.scheme === 'basic') {
+            this.schemes.set(endpoint.host, { kind: 'basic' });
+            const creds = await this.lookup(endpoint, endpoint.credentialKey);
+            if (!creds)
+                throw unauthorized(endpoint, 'the registry requires a login and no credentials were found');
+            return basicHeader(creds);
+        }
+        if (challenge.scheme === 'bearer' && challenge.params.realm) {
+            if (realmUrl(challenge.params.realm) === undefined)
+                throw unauthorized(endpoint, `the token realm '${(0,errors/* oneLine */.TN)(challenge.params.realm, 200)}' is not an http(s) URL`);
+            const scheme = {
+                kind: 'bearer',
+                realm: challenge.params.realm,
+                ...(challenge.params.service !== undefined && { service: challenge.params.service })
+            };
+            this.schemes.set(endpoint.host, scheme);
+            const wanted = scopes.length > 0 ? scopes : challenge.params.scope ? challenge.params.scope.split(' ') : [];
+            return (await (0,errors/* untilAborted */.Eu)(this.token(endpoint, scheme, wanted, true), signal, endpoint.host)).header;
+        }
+        throw unauthorized(endpoint, `unsupported authentication challenge '${(0,errors/* oneLine */.TN)(header ?? '', 200)}'`);
+    }
+    /** Marks a host as needing no authentication (it answered without a challenge). */
+    noteAnonymous(endpoint) {
+        if (!this.schemes.has(endpoint.host))
+            this.schemes.set(endpoint.host, { kind: 'none' });
+    }
+    token(endpoint, scheme, scopes, renew) {
+        const key = `${endpoint.host} ${[...scopes].sort().join(' ')}`;
+        const cached = this.tokens.get(key);
+        if (cached && !renew) {
+            return cached.then(token => (token.expiresAt - EXPIRY_MARGIN_MS > this.now() ? token : this.token(endpoint, scheme, scopes, true)));
+        }
+        const fresh = this.requestToken(endpoint, scheme, scopes);
+        this.tokens.set(key, fresh);
+        fresh.catch(() => this.tokens.delete(key));
+        return fresh;
+    }
+    async requestToken(endpoint, scheme, scopes) {
+        const url = realmUrl(scheme.realm);
+        if (scheme.service !== undefined)
+            url.searchParams.set('service', scheme.service);
+        for (const scope of scopes)
+            url.searchParams.append('scope', scope);
+        const key = realmCredentialKey(endpoint, url);
+        const creds = key === undefined ? undefined : await this.lookup(endpoint, key);
+        const started = this.now();
+        const response = await this.fetchToken(url, creds ? basicHeader(creds) : undefined);
+        if (response.status === 401 || response.status === 403) {
+            throw unauthorized(endpoint, `the token service ${url.origin} refused ${creds ? `the credentials of '${creds.username}'` : 'anonymous access'} (HTTP ${response.status})`);
+        }
+        if (response.status !== 200) {
+            throw new errors/* RegistryError */.gl(`GET token from ${url.origin}: HTTP ${response.status}`, {
+                status: response.status,
+                transient: response.status === 429 || response.status >= 500,
+                body: response.body.toString('utf8').slice(0, 2000)
+            });
+        }
+        let parsed;
+        try {
+            parsed = JSON.parse(response.body.toString('utf8'));
+        }
+        catch {
+            throw new errors/* RegistryError */.gl(`the token service ${url.origin} answered something other than JSON`, { transient: false });
+        }
+        const token = typeof parsed.token === 'string' ? parsed.token : typeof parsed.access_token === 'string' ? parsed.access_token : undefined;
+        if (!token || /[\r\n]/.test(token))
+            throw new errors/* RegistryError */.gl(`the token service ${url.origin} answered without a usable token`, { transient: false });
+        // 60 s is the spec's default lifetime when expires_in is missing.
+        const lifetime = (typeof parsed.expires_in === 'number' && parsed.expires_in > 0 ? parsed.expires_in : 60) * 1000;
+        return { header: `Bearer ${token}`, expiresAt: started + lifetime };
+    }
+    /** A credential lookup whose failure (a broken helper, an unreadable config) is an authentication failure of this registry. */
+    async lookup(endpoint, key) {
+        try {
+            return await this.credentials.lookup(key);
+        }
+        catch (error) {
+            throw unauthorized(endpoint, (0,errors/* describeError */.Uc)(error));
+        }
+    }
+}
+function realmUrl(realm) {
+    try {
+        const url = new URL(realm);
+        return url.protocol === 'https:' || url.protocol === 'http:' ? url : undefined;
+    }
+    catch {
+        return undefined;
+    }
+}
+/**
+ * Whose credentials a token request to `realm` may carry, as a credential key:
+ * the registry's own when the realm is the registry's (same host name, or
+ * Docker Hub's auth service), those given for the realm's host otherwise;
+ * none over plain http unless the registry itself is reached over plain http.
+ */
+function realmCredentialKey(endpoint, realm) {
+    const registryIsPlainHttp = endpoint.origin.startsWith('http:');
+    if (realm.protocol !== 'https:' && !(realm.protocol === 'http:' && registryIsPlainHttp))
+        return undefined;
+    return sameRegistry(endpoint.host, realm.host) ? endpoint.credentialKey : realm.host;
+}
+/** Known token services that belong to a registry on another host name. */
+const OWN_REALMS = { [registry_endpoint/* DOCKER_HUB_HOST */.OC]: 'auth.docker.io' };
+function sameRegistry(registryHost, realmHost) {
+    const registryName = (0,registry_endpoint/* hostname */.OI)(registryHost).toLowerCase();
+    const realmName = (0,registry_endpoint/* hostname */.OI)(realmHost).toLowerCase();
+    return registryName === realmName || OWN_REALMS[registryName] === realmName;
+}
+function basicHeader(creds) {
+    return `Basic ${Buffer.from(`${creds.username}:${creds.password}`).toString('base64')}`;
+}
+function unauthorized(endpoint, reason) {
+    return new errors/* RegistryError */.gl(`${endpoint.host}: HTTP 401 UNAUTHORIZED: ${reason}`, { status: 401, code: 'UNAUTHORIZED', transient: false });
+}
+
+// EXTERNAL MODULE: ./lib/engine/registry/client.js
+var registry_client = __nccwpck_require__(8953);
+// EXTERNAL MODULE: external "node:child_process"
+var external_node_child_process_ = __nccwpck_require__(1421);
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __nccwpck_require__(8161);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
+// EXTERNAL MODULE: ./lib/reference.js
+var reference = __nccwpck_require__(2206);
+;// CONCATENATED MODULE: ./lib/engine/registry/credentials.js
+/**
+ * Where credentials come from, in order: the explicit map the caller built
+ * (registry name → credentials; the caller decides which input goes to which
+ * host), then docker's config.json (`credHelpers[host]`, `auths[host].auth`,
+ * `credsStore`, through `docker-credential-<name> get`), so
+ * `docker/login-action` before this step just works. Credentials are keyed by
+ * registry, and the client only ever sends them to that registry (or the token
+ * realm that is that registry's own: see auth.ts).
+ */
+
+
+
+
+
+
+class CredentialStore {
+    sources;
+    cache = new Map();
+    config;
+    constructor(sources) {
+        this.sources = sources;
+    }
+    /** Credentials for a registry name, or undefined for anonymous access. */
+    lookup(registry) {
+        // Explicit credentials may be registered after a first lookup; they always win.
+        const explicit = this.sources.explicit.get(registry);
+        if (explicit)
+            return Promise.resolve(explicit);
+        let found = this.cache.get(registry);
+        if (!found) {
+            found = this.find(registry);
+            this.cache.set(registry, found);
+        }
+        return found;
+    }
+    async find(registry) {
+        const config = this.readConfig();
+        const keys = configKeys(registry);
+        const helper = keys.map(key => config.credHelpers?.[key]).find(name => name !== undefined);
+        if (helper)
+            return this.runHelper(helper, keys[0]);
+        for (const key of keys) {
+            const entry = config.auths?.[key];
+            if (!entry)
+                continue;
+            if (entry.auth) {
+                const decoded = Buffer.from(entry.auth, 'base64').toString('utf8');
+                const colon = decoded.indexOf(':');
+                if (colon > 0)
+                    return { username: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
+            }
+            if (entry.username && entry.password)
+                return { username: entry.username, password: entry.password };
+        }
+        if (config.credsStore)
+            return this.runHelper(config.credsStore, keys[0]);
+        return undefined;
+    }
+    readConfig() {
+        if (this.config)
+            return this.config;
+        const dir = this.sources.dockerConfigDir ?? process.env.DOCKER_CONFIG ?? external_node_path_.join(external_node_os_.homedir(), '.docker');
+        const file = external_node_path_.join(dir, 'config.json');
+        try {
+            this.config = JSON.parse(external_node_fs_.readFileSync(file, 'utf8'));
+        }
+        catch (error) {
+            if (error.code !== 'ENOENT') {
+                throw new Error(`Cannot read docker config ${file}: ${error.message}`);
+            }
+            this.config = {};
+        }
+        return this.config;
+    }
+    runHelper(name, serverUrl) {
+        const program = `docker-credential-${name}`;
+        return new Promise((resolve, reject) => {
+            const child = (0,external_node_child_process_.spawn)(program, ['get'], { stdio: ['pipe', 'pipe', 'pipe'], env: process.env });
+            const out = [];
+            const err = [];
+            const timer = setTimeout(() => child.kill('SIGKILL'), this.sources.helperTimeoutMs ?? 10000);
+            child.stdout.on('data', (chunk) => out.push(chunk));
+            child.stderr.on('data', (chunk) => err.push(chunk));
+            child.once('error', error => {
+                clearTimeout(timer);
+                reject(new Error(`Credential helper ${program} for ${serverUrl} could not run: ${error.message}`));
+            });
+            child.once('close', code => {
+                clearTimeout(timer);
+                const stdout = Buffer.concat(out).toString('utf8');
+                if (code !== 0) {
+                    // "credentials not found" is how helpers say: anonymous.
+                    if (/not found/i.test(stdout + Buffer.concat(err).toString('utf8')))
+                        return resolve(undefined);
+                    return reject(new Error(`Credential helper ${program} failed for ${serverUrl} (exit ${code}): ${Buffer.concat(err).toString('utf8').trim()}`));
+                }
+                try {
+                    const parsed = JSON.parse(stdout);
+                    if (!parsed.Username || !parsed.Secret)
+                        return resolve(undefined);
+                    resolve({ username: parsed.Username, password: parsed.Secret });
+                }
+                catch {
+                    reject(new Error(`Credential helper ${program} printed something other than JSON for ${serverUrl}`));
+                }
+            });
+            child.stdin.end(serverUrl);
+        });
+    }
+}
+/** The keys docker login may have used for a registry, the canonical one first. */
+function configKeys(registry) {
+    if (registry === reference/* DOCKER_HUB */.Xb)
+        return [registry_endpoint/* DOCKER_HUB_CONFIG_KEY */.Mj, 'index.docker.io', 'docker.io', 'https://index.docker.io/v1', 'registry-1.docker.io'];
+    return [registry, `https://${registry}`, `http://${registry}`, `https://${registry}/v1/`, `https://${registry}/v2/`];
+}
+
+// EXTERNAL MODULE: ./lib/engine/registry/proxy.js
+var registry_proxy = __nccwpck_require__(8672);
+// EXTERNAL MODULE: ./lib/engine/registry/transport.js + 1 modules
+var transport = __nccwpck_require__(9414);
+;// CONCATENATED MODULE: ./lib/engine/registry/registries.js
+
+
+
+
+
+
+class Registries {
+    options;
+    agents;
+    auth;
+    clients = new Map();
+    statsByHost = new Map();
+    rateLimits = new Map();
+    constructor(options) {
+        this.options = options;
+        const proxy = options.proxy ?? new registry_proxy/* ProxyConfig */.j((0,registry_proxy/* proxyEnvironment */.w)(process.env));
+        this.agents = new transport/* Agents */.lt({
+            maxSockets: options.concurrency,
+            blobSockets: options.blobConcurrency ?? options.concurrency,
+            ...(options.caFile !== undefined && { caFile: options.caFile }),
+            ...(!proxy.direct && { proxy }),
+            connectTimeoutMs: options.timeoutMs
+        });
+        const store = new CredentialStore({
+            explicit: options.credentials,
+            ...(options.dockerConfigDir !== undefined && { dockerConfigDir: options.dockerConfigDir })
+        });
+        this.auth = new Authenticator(store, async (url, authorization) => {
+            const stats = this.statsFor(url.host);
+            stats.requests += 1;
+            const response = await (0,transport/* exchange */.cv)({
+                method: 'GET',
+                url,
+                headers: authorization ? { authorization } : {},
+                agent: this.agents.for(url, 'read'),
+                timeoutMs: options.timeoutMs,
+                deadlineMs: options.deadlineMs
+            });
+            // A token answer is small; a larger one is cut short and fails to parse.
+            const body = await (0,transport/* readBody */.x8)(response, 1024 * 1024);
+            stats.bytesReceived += body.length;
+            return { status: response.statusCode ?? 0, body };
+        });
+    }
+    client(registry, purpose) {
+        const key = `${purpose} ${registry}`;
+        let client = this.clients.get(key);
+        if (!client) {
+            const endpoint = (0,registry_endpoint/* resolveEndpoint */.sO)(registry, purpose, this.options);
+            const onRetry = this.options.onRetry;
+            client = new registry_client/* RegistryClient */.bP(endpoint, {
+                agents: this.agents,
+                auth: this.auth,
+                purpose,
+                retry: this.options.retry,
+                timeoutMs: this.options.timeoutMs,
+                deadlineMs: this.options.deadlineMs,
+                stats: this.statsFor(endpoint.host),
+                onRateLimit: remaining => this.rateLimits.set(endpoint.host, remaining),
+                ...(onRetry && { onRetry: (error, attempt, delayMs) => onRetry(endpoint.host, error, attempt, delayMs) })
+            });
+            this.clients.set(key, client);
+        }
+        return client;
+    }
+    /** Docker Hub's last `ratelimit-remaining` for a host, if it sent one. */
+    rateLimitRemaining(host) {
+        return this.rateLimits.get(host);
+    }
+    /** Requests and bytes per host contacted, for the job summary. */
+    stats() {
+        return Object.fromEntries([...this.statsByHost].map(([host, stats]) => [host, { ...stats }]));
+    }
+    close() {
+        this.agents.destroy();
+    }
+    statsFor(host) {
+        let stats = this.statsByHost.get(host);
+        if (!stats) {
+            stats = { requests: 0, bytesSent: 0, bytesReceived: 0 };
+            this.statsByHost.set(host, stats);
+        }
+        return stats;
+    }
+}
+
+
+/***/ }),
+
+/***/ 9414:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  lt: () => (/* binding */ Agents),
+  vf: () => (/* binding */ discard),
+  cv: () => (/* binding */ exchange),
+  x8: () => (/* binding */ readBody)
+});
+
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
+// EXTERNAL MODULE: external "node:http"
+var external_node_http_ = __nccwpck_require__(7067);
+;// CONCATENATED MODULE: external "node:https"
+const external_node_https_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:https");
+// EXTERNAL MODULE: external "node:net"
+var external_node_net_ = __nccwpck_require__(7030);
+// EXTERNAL MODULE: external "node:tls"
+var external_node_tls_ = __nccwpck_require__(1692);
+// EXTERNAL MODULE: ./lib/engine/registry/errors.js
+var errors = __nccwpck_require__(8433);
+;// CONCATENATED MODULE: ./lib/engine/registry/transport.js
+/**
+ * One HTTP exchange over node:http/https with a keep-alive agent per origin,
+ * purpose and lane (reads and writes use separate pools, so a transfer that
+ * holds a source socket while it waits for a target socket can never deadlock
+ * when source and target are the same registry; blob transfers and short
+ * requests use separate pools, so HEADs never wait behind uploads). Bodies stream both ways, so
+ * backpressure holds from the source registry to the target one.
+ *
+ * Every exchange is bounded three ways: an inactivity timeout on the socket,
+ * an overall deadline that covers the response body too (a server that drips
+ * one byte a second never trips the inactivity timeout), and the caller's
+ * AbortSignal, which ends the request and its body at once.
+ *
+ * With HTTPS_PROXY/HTTP_PROXY set (see proxy.ts), an `https://` origin's
+ * sockets are CONNECT tunnels through the proxy, and an `http://` origin's
+ * requests go to the proxy in absolute form; both are pooled like direct ones.
+ */
+
+
+
+
+
+
+/** The proxy an agent for an `http://` origin forwards through (absolute-form requests). */
+const forwarding = new WeakMap();
+class Agents {
+    options;
+    agents = new Map();
+    ca;
+    constructor(options) {
+        this.options = options;
+        // Node's `ca` replaces the default roots: keep them, so a private CA does not cost public registries.
+        this.ca = options.caFile ? [...external_node_tls_.rootCertificates, external_node_fs_.readFileSync(options.caFile)] : undefined;
+    }
+    /** The agent for requests to `url`; throws a RegistryError when a proxy variable that applies is unusable. */
+    for(url, purpose, lane = 'meta') {
+        const key = `${purpose} ${lane} ${url.origin}`;
+        let agent = this.agents.get(key);
+        if (!agent) {
+            const route = this.options.proxy?.routeFor(url);
+            const common = { keepAlive: true, maxSockets: lane === 'blob' ? (this.options.blobSockets ?? this.options.maxSockets) : this.options.maxSockets };
+            const ca = this.ca && { ca: this.ca };
+            if (route && url.protocol === 'https:') {
+                agent = new TunnelAgent({ ...common, ...ca }, route, this.options.connectTimeoutMs ?? 30_000, this.ca);
+            }
+            else if (route) {
+                agent = route.url.protocol === 'https:' ? new external_node_https_namespaceObject.Agent({ ...common, ...ca }) : new external_node_http_.Agent(common);
+                forwarding.set(agent, route);
+            }
+            else {
+                agent = url.protocol === 'https:' ? new external_node_https_namespaceObject.Agent({ ...common, ...ca }) : new external_node_http_.Agent(common);
+            }
+            this.agents.set(key, agent);
+        }
+        return agent;
+    }
+    destroy() {
+        for (const agent of this.agents.values())
+            agent.destroy();
+        this.agents.clear();
+    }
+}
+/**
+ * An https agent whose sockets are CONNECT tunnels through a proxy: TLS runs
+ * end to end with the registry inside the tunnel, so the proxy sees only the
+ * host and port. Tunnels are pooled and kept alive like direct sockets.
+ */
+class TunnelAgent extends external_node_https_namespaceObject.Agent {
+    route;
+    connectTimeoutMs;
+    ca;
+    constructor(options, route, connectTimeoutMs, ca) {
+        super(options);
+        this.route = route;
+        this.connectTimeoutMs = connectTimeoutMs;
+        this.ca = ca;
+    }
+    createConnection(options, callback) {
+        const host = String(options.hostname ?? options.host ?? 'localhost').replace(/^\[(.*)\]$/, '$1');
+        const port = Number(options.port ?? 443);
+        openTunnel(this.route, host, port, this.connectTimeoutMs, this.ca).then(socket => {
+            const servername = options.servername ?? (external_node_net_.isIP(host) === 0 ? host : undefined);
+            const secure = external_node_tls_.connect({ ...options, socket, ...(servername !== undefined && servername !== '' && { servername }) });
+            callback?.(null, secure);
+        }, (error) => callback?.(error, undefined));
+        return undefined;
+    }
+}
+/** What a proxy may answer to CONNECT before its header ends; more is refused. */
+const MAX_CONNECT_HEADER = 16 * 1024;
+/** A socket to `host:port` through the proxy's CONNECT, or a RegistryError that names the proxy (never its credentials). */
+function openTunnel(route, host, port, timeoutMs, ca) {
+    const authority = `${external_node_net_.isIPv6(host) ? `[${host}]` : host}:${port}`;
+    const proxy = route.url;
+    const proxyHost = proxy.hostname.replace(/^\[(.*)\]$/, '$1');
+    const proxyPort = Number(proxy.port || (proxy.protocol === 'https:' ? 443 : 80));
+    const where = `CONNECT ${authority} through the proxy ${proxy.host} (${route.variable})`;
+    return new Promise((resolve, reject) => {
+        const socket = proxy.protocol === 'https:'
+            ? external_node_tls_.connect({ host: proxyHost, port: proxyPort, ...(external_node_net_.isIP(proxyHost) === 0 && { servername: proxyHost }), ...(ca && { ca }) })
+            : external_node_net_.connect({ host: proxyHost, port: proxyPort });
+        socket.setNoDelay(true);
+        const received = [];
+        let length = 0;
+        let settled = false;
+        const done = (error) => {
+            if (settled)
+                return;
+            settled = true;
+            clearTimeout(timer);
+            socket.removeListener('readable', onReadable);
+            socket.removeListener('error', onError);
+            socket.removeListener('end', onEnd);
+            if (error) {
+                socket.destroy();
+                reject(error);
+            }
+            else
+                resolve(socket);
+        };
+        const timer = setTimeout(() => done(new errors/* RegistryError */.gl(`${where}: no answer within ${timeoutMs} ms`, { code: 'ETIMEDOUT', transient: true, network: true })), timeoutMs);
+        timer.unref();
+        const onError = (error) => {
+            const code = error.code;
+            done(new errors/* RegistryError */.gl(`${where}: ${error.message}`, { ...(typeof code === 'string' && { code }), transient: (0,errors/* isTransient */.dg)(error), network: true, cause: error }));
+        };
+        const onEnd = () => done(new errors/* RegistryError */.gl(`${where}: the proxy closed the connection`, { code: 'ECONNRESET', transient: true, network: true }));
+        const onReadable = () => {
+            for (let chunk = socket.read(); chunk !== null; chunk = socket.read()) {
+                received.push(chunk);
+                length += chunk.length;
+                const head = Buffer.concat(received);
+                const end = head.indexOf('\r\n\r\n');
+                if (end < 0) {
+                    if (length > MAX_CONNECT_HEADER)
+                        done(new errors/* RegistryError */.gl(`${where}: the proxy's answer has no end`, { code: 'PROXY_PROTOCOL', transient: false, network: true }));
+                    continue;
+                }
+                const statusLine = head.subarray(0, head.indexOf('\r\n')).toString('latin1');
+                const match = /^HTTP\/1\.[01] (\d{3})(?: (.*))?$/.exec(statusLine);
+                const status = match ? Number(match[1]) : 0;
+                if (status < 200 || status > 299) {
+                    const reason = match ? `HTTP ${status}${match[2] ? ` ${match[2].replace(/[^\x20-\x7e]/g, '').slice(0, 100)}` : ''}` : 'not an HTTP answer';
+                    done(new errors/* RegistryError */.gl(`${where}: ${reason}${status === 407 ? ' (the proxy wants credentials: put them in the proxy URL, http://user:password@host:port)' : ''}`, {
+                        code: 'PROXY_REFUSED',
+                        transient: status === 502 || status === 503 || status === 504,
+                        network: true
+                    }));
+                }
+                else if (end + 4 < head.length) {
+                    // The registry speaks first only after TLS starts: bytes here mean a confused proxy.
+                    done(new errors/* RegistryError */.gl(`${where}: the proxy sent data before the tunnel was used`, { code: 'PROXY_PROTOCOL', transient: false, network: true }));
+                }
+                else
+                    done(undefined);
+                return;
+            }
+        };
+        socket.on('readable', onReadable);
+        socket.once('error', onError);
+        socket.once('end', onEnd);
+        const lines = [`CONNECT ${authority} HTTP/1.1`, `Host: ${authority}`, ...(route.authorization !== undefined ? [`Proxy-Authorization: ${route.authorization}`] : []), '', ''];
+        socket.write(lines.join('\r\n'));
+    });
+}
+/**
+ * Sends the request and resolves with the response head; the body is the
+ * caller's to consume (or destroy). The deadline and the signal keep guarding
+ * the body until it has been read or dropped.
+ */
+function exchange(request) {
+    return new Promise((resolve, reject) => {
+        const host = request.url.host;
+        if (request.signal?.aborted) {
+            reject((0,errors/* cancelledError */.YQ)(host));
+            return;
+        }
+        if (request.url.protocol !== 'http:' && request.url.protocol !== 'https:') {
+            reject(new Error(`refusing a ${request.url.protocol} URL`));
+            return;
+        }
+        const req = startRequest(request);
+        let response;
+        const fail = (error) => {
+            req.destroy(error);
+            response?.destroy(error);
+        };
+        const deadline = setTimeout(() => fail((0,errors/* deadlineError */.$f)(host, request.deadlineMs)), request.deadlineMs);
+        // Never keeps the process alive by itself; the socket does while it is in use.
+        deadline.unref();
+        const onAbort = () => fail((0,errors/* cancelledError */.YQ)(host));
+        request.signal?.addEventListener('abort', onAbort, { once: true });
+        const finish = () => {
+            clearTimeout(deadline);
+            request.signal?.removeEventListener('abort', onAbort);
+        };
+        req.setTimeout(request.timeoutMs, () => {
+            const error = Object.assign(new Error(`no response from ${host} within ${request.timeoutMs} ms`), { code: 'ETIMEDOUT' });
+            fail(error);
+        });
+        req.once('error', error => {
+            if (response === undefined)
+                finish();
+            reject(throughProxy(error, request.agent));
+        });
+        req.once('response', message => {
+            response = message;
+            // The inactivity timeout, the deadline and the signal keep guarding the body while it streams.
+            message.once('error', () => undefined);
+            message.once('close', finish);
+            resolve(message);
+        });
+        const body = request.body;
+        if (body === undefined)
+            req.end();
+        else if (Buffer.isBuffer(body))
+            req.end(body);
+        else {
+            // Not pipeline(): it aborts a request with a bare 'socket hang up', and the
+            // reason (a digest or size mismatch from the source) must reach the caller.
+            body.once('error', error => req.destroy(error));
+            body.pipe(req);
+        }
+    });
+}
+/** A socket error of a request forwarded through a proxy says so (tunnels name their proxy themselves). */
+function throughProxy(error, agent) {
+    const route = forwarding.get(agent);
+    if (route === undefined || error instanceof errors/* RegistryError */.gl)
+        return error;
+    return Object.assign(new Error(`${error.message} (through the proxy ${route.url.host} from ${route.variable})`, { cause: error }), {
+        ...(error.code !== undefined && { code: error.code })
+    });
+}
+/** A direct request, or an absolute-form one to the proxy an `http://` origin forwards through. */
+function startRequest(request) {
+    const route = forwarding.get(request.agent);
+    if (route === undefined) {
+        const send = request.url.protocol === 'https:' ? external_node_https_namespaceObject.request : external_node_http_.request;
+        return send(request.url, { method: request.method, headers: request.headers, agent: request.agent });
+    }
+    const proxy = route.url;
+    const send = proxy.protocol === 'https:' ? external_node_https_namespaceObject.request : external_node_http_.request;
+    return send({
+        protocol: proxy.protocol,
+        hostname: proxy.hostname.replace(/^\[(.*)\]$/, '$1'),
+        port: proxy.port || (proxy.protocol === 'https:' ? 443 : 80),
+        path: request.url.href,
+        method: request.method,
+        headers: { ...request.headers, host: request.url.host, ...(route.authorization !== undefined && { 'proxy-authorization': route.authorization }) },
+        agent: request.agent
+    });
+}
+/**
+ * Reads a (small) body, never more than `limit` bytes: past it the response is
+ * dropped (its socket closed) and `tooBig` says whether that is an error
+ * (manifests) or the kept prefix is enough (error bodies).
+ */
+async function readBody(response, limit, tooBig) {
+    const parts = [];
+    let length = 0;
+    for await (const chunk of response) {
+        const room = limit - length;
+        if (chunk.length > room) {
+            if (room > 0)
+                parts.push(chunk.subarray(0, room));
+            response.destroy();
+            if (tooBig)
+                throw tooBig();
+            break;
+        }
+        parts.push(chunk);
+        length += chunk.length;
+    }
+    return Buffer.concat(parts);
+}
+/** Drops a body we do not need, so the socket goes back to the pool. */
+function discard(response) {
+    response.resume();
+}
+
+
+/***/ }),
+
+/***/ 508:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   bD: () => (/* binding */ withRetry),
+/* harmony export */   vI: () => (/* binding */ DEFAULT_RETRY)
+/* harmony export */ });
+/* unused harmony exports abortableSleep, backoffDelay */
+/**
+ * Retries with exponential backoff and full jitter, shared by both engines.
+ * Only what the caller classifies as transient is retried; every loop is
+ * bounded by `attempts`, and an AbortSignal ends the wait between attempts at
+ * once (no attempt starts after it fired).
+ */
+const DEFAULT_RETRY = { attempts: 4, baseDelayMs: 500, maxDelayMs: 15000 };
+async function withRetry(operation, policy, hooks) {
+    const sleep = hooks.sleep ?? abortableSleep;
+    const random = hooks.random ?? Math.random;
+    for (let attempt = 1;; attempt += 1) {
+        hooks.signal?.throwIfAborted();
+        try {
+            return await operation(attempt);
+        }
+        catch (error) {
+            if (attempt >= policy.attempts || !hooks.isTransient(error) || hooks.signal?.aborted)
+                throw error;
+            const delay = backoffDelay(attempt, policy, random, hooks.retryAfterMs?.(error));
+            hooks.onRetry?.(error, attempt, delay);
+            await sleep(delay, hooks.signal);
+        }
+    }
+}
+/** Waits `ms`, or rejects with the signal's reason as soon as it aborts. */
+function abortableSleep(ms, signal) {
+    return new Promise((resolve, reject) => {
+        if (signal?.aborted) {
+            reject(signal.reason);
+            return;
+        }
+        const onAbort = () => {
+            clearTimeout(timer);
+            reject(signal?.reason);
+        };
+        const timer = setTimeout(() => {
+            signal?.removeEventListener('abort', onAbort);
+            resolve();
+        }, ms);
+        signal?.addEventListener('abort', onAbort, { once: true });
+    });
+}
+/** Full jitter: a random wait in [0, min(max, base·2^(attempt-1))], unless the server named one. */
+function backoffDelay(attempt, policy, random, serverDelayMs) {
+    if (serverDelayMs !== undefined && Number.isFinite(serverDelayMs) && serverDelayMs >= 0)
+        return Math.min(serverDelayMs, policy.maxDelayMs);
+    const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
+    return Math.round(random() * ceiling);
+}
+
+
+/***/ }),
+
+/***/ 4548:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   M: () => (/* binding */ executeJobs),
+/* harmony export */   g: () => (/* binding */ failureOf)
+/* harmony export */ });
+/* harmony import */ var _reference_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2206);
+/* harmony import */ var _engine_port_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4799);
+/* harmony import */ var _engine_pool_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8678);
+
+
+
+const DEFAULT_HEARTBEAT_MS = 30_000;
+async function executeJobs(jobs, options, engines, progress) {
+    const results = new Map();
+    const add = (image, result) => {
+        results.set(image, [...(results.get(image) ?? []), result]);
+    };
+    const signal = options.signal ?? new AbortController().signal;
+    for (const blocked of jobs.blocked)
+        add(blocked.image, failedResult(blocked.failure.phase, 0, blocked.failure, []));
+    if (jobs.mirror.length > 0) {
+        await progress.group(`Mirror ${count(jobs.mirror.length, 'base image')}`, async () => {
+            const report = reporter(jobs.mirror.length, progress, options.dryRun);
+            await (0,_engine_pool_js__WEBPACK_IMPORTED_MODULE_2__/* .mapConcurrent */ ._k)(jobs.mirror, options.concurrency, async (job) => {
+                const result = await mirror(job, engines.copy, options.dryRun, signal);
+                add(job.image, result);
+                report(result, (0,_reference_js__WEBPACK_IMPORTED_MODULE_0__/* .familiarName */ .hG)(job.source));
+            });
+        });
+    }
+    const builds = jobs.build.filter(job => !hasFailed(results.get(job.image)));
+    if (builds.length > 0) {
+        const pushes = builds.filter(job => job.push).length;
+        const title = `Build ${count(builds.length, 'service image')}${pushes > 0 ? ` and push ${pushes === 1 ? 'it' : 'them'}` : ''}`;
+        await progress.group(title, async () => {
+            // Which builder builds, said once: every job carries the one the engine found.
+            const builder = builds[0]?.command.builder;
+            if (builder !== undefined)
+                progress.info(`Builder: ${builder.description}`);
+            const report = reporter(builds.length + pushes, progress, options.dryRun);
+            const buildSlots = new _engine_pool_js__WEBPACK_IMPORTED_MODULE_2__/* .Semaphore */ .jf(options.buildConcurrency);
+            const pushSlots = new _engine_pool_js__WEBPACK_IMPORTED_MODULE_2__/* .Semaphore */ .jf(options.concurrency);
+            await Promise.all(builds.map(async (job) => {
+                const { result: built, pushedDigest } = await buildSlots.run(() => build(job, engines.build, options.dryRun, signal, progress, options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS));
+                add(job.image, built);
+                report(built, (0,_reference_js__WEBPACK_IMPORTED_MODULE_0__/* .familiarName */ .hG)(job.target));
+                if (!job.push)
+                    return;
+                const pushed = built.status === 'failed' || built.status === 'skipped'
+                    ? { phase: 'push', status: 'skipped', durationMs: 0, error: `not pushed: the build ${built.status === 'failed' ? 'failed' : 'was skipped'}` }
+                    : job.command.push === true
+                        ? pushedByBuild(built, pushedDigest)
+                        : await pushSlots.run(() => push(job, engines.build, options.dryRun, signal));
+                add(job.image, pushed);
+                report(pushed, (0,_reference_js__WEBPACK_IMPORTED_MODULE_0__/* .familiarName */ .hG)(job.target));
+            }));
+        });
+    }
+    if (jobs.verify.length > 0) {
+        await progress.group(`Verify ${count(jobs.verify.length, 'image')}`, async () => {
+            const report = reporter(jobs.verify.length, progress, options.dryRun);
+            await (0,_engine_pool_js__WEBPACK_IMPORTED_MODULE_2__/* .mapConcurrent */ ._k)(jobs.verify, options.concurrency, async (job) => {
+                const earlier = (results.get(job.image) ?? []).find(phase => phase.status === 'failed');
+                const result = earlier !== undefined
+                    ? { phase: 'verify', status: 'skipped', durationMs: 0, error: `not verified: the ${earlier.phase} failed` }
+                    : await verify(job, engines.lookup, options.dryRun, signal);
+                add(job.image, result);
+                report(result, (0,_reference_js__WEBPACK_IMPORTED_MODULE_0__/* .familiarName */ .hG)(job.target));
+            });
+        });
+    }
+    return results;
+}
+async function mirror(job, engine, dryRun, signal) {
+    const { context, commands } = operationContext(signal);
+    const started = Date.now();
+    if (engine === undefined)
+        return unsupported('mirror', 'no engine here can copy images');
+    try {
+        const prepared = await engine.prepareCopy(job.source, job.target, context);
+        if (prepared.done === undefined && dryRun) {
+            return { phase: 'mirror', status: 'planned', durationMs: Date.now() - started, commands: prepared.steps };
+        }
+        const outcome = await engine.copy(prepared, context);
+        return {
+            phase: 'mirror',
+            status: outcome.status,
+            durationMs: Date.now() - started,
+            ...(outcome.digest !== undefined && { digest: outcome.digest }),
+            ...(outcome.size !== undefined && { size: outcome.size }),
+            ...(outcome.platforms !== undefined && { platforms: outcome.platforms }),
+            ...(outcome.bytesTransferred !== undefined && { bytesTransferred: outcome.bytesTransferred }),
+            ...(outcome.bytesSkipped !== undefined && { bytesSkipped: outcome.bytesSkipped }),
+            ...(commands.length > 0 && { commands })
+        };
+    }
+    catch (error) {
+        return failedResult('mirror', Date.now() - started, failureOf(error, 'mirror'), commands, logOf(error));
+    }
+}
+async function build(job, engine, dryRun, signal, progress, heartbeatMs) {
+    if (engine === undefined)
+        return { result: unsupported('build', 'only the docker engine builds images, and docker is not available to this run') };
+    const request = { command: job.command, pullsFrom: job.pullsFrom };
+    if (dryRun)
+        return { result: { phase: 'build', status: 'planned', durationMs: 0, commands: engine.describeBuild(request) } };
+    // Concurrent builds interleave their output: each line names its image.
+    const name = (0,_reference_js__WEBPACK_IMPORTED_MODULE_0__/* .familiarName */ .hG)(job.target);
+    let heard = false;
+    const started = Date.now();
+    let lastOutput = started;
+    const { context, commands } = operationContext(signal, line => {
+        heard = true;
+        lastOutput = Date.now();
+        progress.info(`    ${name} | ${line}`);
+    });
+    // A long silent step (a RUN that compiles) still shows the build is alive: a line per silent interval.
+    const heartbeat = setInterval(() => {
+        const now = Date.now();
+        if (!heard)
+            progress.info(`    ${name} | … still building (${elapsed(now - started)}, no output for ${elapsed(now - lastOutput)})`);
+        heard = false;
+    }, heartbeatMs);
+    heartbeat.unref();
+    try {
+        const built = await engine.build(request, context);
+        return {
+            result: { phase: 'build', status: 'built', durationMs: Date.now() - started, ...(built.imageId !== undefined && { digest: built.imageId }), commands },
+            ...(built.pushedDigest !== undefined && { pushedDigest: built.pushedDigest })
+        };
+    }
+    catch (error) {
+        return { result: failedResult('build', Date.now() - started, failureOf(error, 'build'), commands, logOf(error)) };
+    }
+    finally {
+        clearInterval(heartbeat);
+    }
+}
+/** With `docker buildx build --push` the build pushed: the push phase reports its digest and runs nothing. */
+function pushedByBuild(built, digest) {
+    const note = 'pushed by the build (docker buildx build --push)';
+    if (built.status === 'planned')
+        return { phase: 'push', status: 'planned', durationMs: 0, commands: [note] };
+    return { phase: 'push', status: 'pushed', durationMs: 0, ...(digest !== undefined && { digest }), commands: [note] };
+}
+function elapsed(ms) {
+    const seconds = Math.round(ms / 1000);
+    return seconds < 60 ? `${seconds}s` : `${Math.floor(seconds / 60)}m${String(seconds % 60).padStart(2, '0')}s`;
+}
+async function push(job, engine, dryRun, signal) {
+    if (dryRun)
+        return { phase: 'push', status: 'planned', durationMs: 0, commands: engine.describePush(job.target) };
+    const { context, commands } = operationContext(signal);
+    const started = Date.now();
+    try {
+        const pushed = await engine.push(job.target, context);
+        return { phase: 'push', status: 'pushed', durationMs: Date.now() - started, ...(pushed.digest !== undefined && { digest: pushed.digest }), commands };
+    }
+    catch (error) {
+        return failedResult('push', Date.now() - started, failureOf(error, 'push'), commands, logOf(error));
+    }
+}
+async function verify(job, engine, dryRun, signal) {
+    if (engine === undefined)
+        return unsupported('verify', 'no engine here can look images up');
+    if (dryRun)
+        return { phase: 'verify', status: 'planned', durationMs: 0, commands: engine.describeLookup(job.target) };
+    const { context, commands } = operationContext(signal);
+    const started = Date.now();
+    try {
+        const found = await engine.lookup(job.target, context);
+        if (found.status === 'verified') {
+            return {
+                phase: 'verify',
+                status: 'verified',
+                durationMs: Date.now() - started,
+                ...(found.digest !== undefined && { digest: found.digest }),
+                ...(found.size !== undefined && { size: found.size }),
+                ...(found.platforms !== undefined && { platforms: found.platforms })
+            };
+        }
+        const failure = {
+            kind: 'not-found',
+            side: 'target',
+            phase: 'verify',
+            host: job.target.registry,
+            message: `not in ${job.target.registry}`,
+            ...(found.hint !== undefined && { hint: found.hint })
+        };
+        return { phase: 'verify', status: 'missing', durationMs: Date.now() - started, error: failure.message, failure };
+    }
+    catch (error) {
+        return failedResult('verify', Date.now() - started, failureOf(error, 'verify'), commands, logOf(error));
+    }
+}
+function operationContext(signal, output) {
+    const commands = [];
+    return { context: { signal, record: line => commands.push(line), ...(output !== undefined && { output }) }, commands };
+}
+/** Any error becomes a typed failure; an engine that threw something untyped is 'other' on this machine. */
+function failureOf(error, phase) {
+    if (error instanceof _engine_port_js__WEBPACK_IMPORTED_MODULE_1__/* .EngineFailure */ .F) {
+        return { kind: error.kind, side: error.side, phase, message: error.message, ...(error.details.host !== undefined && { host: error.details.host }) };
+    }
+    return { kind: 'other', side: 'local', phase, message: error instanceof Error ? error.message : String(error) };
+}
+function logOf(error) {
+    return error instanceof _engine_port_js__WEBPACK_IMPORTED_MODULE_1__/* .EngineFailure */ .F ? error.details.log : undefined;
+}
+function failedResult(phase, durationMs, failure, commands, log) {
+    return {
+        phase,
+        status: 'failed',
+        durationMs,
+        error: failure.message,
+        failure,
+        ...(commands.length > 0 && { commands }),
+        ...(log !== undefined && log !== '' && { log })
+    };
+}
+function unsupported(phase, message) {
+    return { phase, status: 'skipped', durationMs: 0, error: message };
+}
+function hasFailed(phases) {
+    return (phases ?? []).some(phase => phase.status === 'failed');
+}
+const VERBS = {
+    planned: 'would',
+    unmapped: 'unmapped',
+    mirrored: 'mirrored',
+    'already-present': 'already present',
+    built: 'built',
+    pushed: 'pushed',
+    verified: 'verified',
+    exported: 'exported',
+    imported: 'imported',
+    missing: 'missing',
+    failed: 'failed',
+    skipped: 'skipped'
+};
+/**
+ * `[7/15] mirrored postgres:15-alpine in 3.2s`, one line per finished step in
+ * completion order; below it, this step's own commands when they matter (a
+ * dry run, a failure).
+ */
+function reporter(total, progress, dryRun) {
+    let done = 0;
+    return (result, name) => {
+        done += 1;
+        const verb = result.status === 'planned' ? `would ${result.phase}` : result.status === 'failed' ? `failed to ${result.phase}` : VERBS[result.status];
+        let line = `[${done}/${total}] ${verb} ${name}`;
+        if (result.status !== 'planned')
+            line += ` in ${(result.durationMs / 1000).toFixed(1)}s`;
+        if (result.error !== undefined && result.status !== 'planned')
+            line += `: ${result.error}`;
+        progress.info(line);
+        if (dryRun || result.status === 'failed')
+            for (const command of result.commands ?? [])
+                progress.info(`    ${command}`);
+    };
+}
+function count(n, noun) {
+    return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}
+
+
+/***/ }),
+
+/***/ 6901:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  Um: () => (/* binding */ credentialsByHost),
+  executeSettings: () => (/* binding */ executeSettings),
+  I9: () => (/* binding */ imageResults)
+});
+
+// UNUSED EXPORTS: autoCopy, registryNetwork
+
+// EXTERNAL MODULE: ./lib/reference.js
+var reference = __nccwpck_require__(2206);
+// EXTERNAL MODULE: ./lib/settings.js + 1 modules
+var lib_settings = __nccwpck_require__(3776);
+// EXTERNAL MODULE: ./lib/docker-config.js
+var docker_config = __nccwpck_require__(5218);
+// EXTERNAL MODULE: ./lib/engine/docker/cli.js
+var docker_cli = __nccwpck_require__(9357);
+;// CONCATENATED MODULE: ./lib/engine/docker/daemon.js
+function registryConfigCommand() {
+    return { args: ['info', '--format', '{{json .RegistryConfig}}'] };
+}
+/** The daemon's registry configuration, or undefined when docker is not there or does not answer. */
+async function daemonRegistryConfig(cli, signal) {
+    try {
+        const result = await cli.run(registryConfigCommand(), { ...(signal !== undefined && { signal }) });
+        return parseRegistryConfig(result.stdout);
+    }
+    catch {
+        return undefined;
+    }
+}
+/** Parses `{{json .RegistryConfig}}`; undefined when it is not that. */
+function parseRegistryConfig(text) {
+    let parsed;
+    try {
+        parsed = JSON.parse(text.trim());
+    }
+    catch {
+        return undefined;
+    }
+    if (typeof parsed !== 'object' || parsed === null)
+        return undefined;
+    const config = parsed;
+    const mirrors = (Array.isArray(config.Mirrors) ? config.Mirrors : [])
+        .filter((mirror) => typeof mirror === 'string' && /^https?:\/\/[^\s/@]+\/?$/.test(mirror))
+        .map(mirror => mirror.replace(/\/$/, ''));
+    const insecureRegistries = [];
+    if (typeof config.IndexConfigs === 'object' && config.IndexConfigs !== null) {
+        for (const entry of Object.values(config.IndexConfigs)) {
+            const index = entry;
+            if (index.Secure === false && typeof index.Name === 'string' && /^[a-zA-Z0-9.-]+(?::\d{1,5})?$/.test(index.Name))
+                insecureRegistries.push(index.Name);
+        }
+    }
+    return { mirrors: [...new Set(mirrors)], insecureRegistries: [...new Set(insecureRegistries)].sort() };
+}
+
+// EXTERNAL MODULE: ./lib/engine/port.js
+var port = __nccwpck_require__(4799);
+// EXTERNAL MODULE: ./lib/engine/docker/builder.js
+var builder = __nccwpck_require__(980);
+// EXTERNAL MODULE: ./lib/engine/retry.js
+var retry = __nccwpck_require__(508);
+// EXTERNAL MODULE: ./lib/engine/registry/endpoint.js
+var endpoint = __nccwpck_require__(7187);
+// EXTERNAL MODULE: ./lib/engine/docker/commands.js
+var commands = __nccwpck_require__(473);
+// EXTERNAL MODULE: ./lib/engine/docker/failures.js
+var failures = __nccwpck_require__(5920);
+;// CONCATENATED MODULE: ./lib/engine/docker/local.js
+/**
+ * The local daemon's images: one image by name, and the facts that explain a
+ * missing target (a tag with another structure, the source being local).
+ */
+
+
+
+class LocalImages {
+    cli;
+    constructor(cli) {
+        this.cli = cli;
+    }
+    /** The image by name, or undefined when the daemon has no such image. */
+    async inspect(name, context) {
+        const command = (0,commands/* inspectImageCommand */.Rg)(name);
+        context.record((0,commands/* displayCommand */.kc)(command));
+        try {
+            const result = await this.cli.run(command, { signal: context.signal });
+            const line = result.stdout.trim();
+            const space = line.indexOf(' ');
+            const id = space < 0 ? line : line.slice(0, space);
+            let repoDigests = [];
+            try {
+                const parsed = JSON.parse(line.slice(space + 1));
+                if (Array.isArray(parsed))
+                    repoDigests = parsed.filter((item) => typeof item === 'string');
+            }
+            catch {
+                // No repo digests (a locally built image).
+            }
+            return { id, repoDigests };
+        }
+        catch (error) {
+            if (error instanceof docker_cli/* DockerCommandError */.YJ && /no such image/i.test(error.stderr))
+                return undefined;
+            throw error;
+        }
+    }
+    repoDigestFor(local, target) {
+        for (const entry of local.repoDigests) {
+            const parsed = (0,reference/* tryParseReference */.WF)(entry);
+            if ('ref' in parsed && (0,reference/* repositoryName */.aR)(parsed.ref) === (0,reference/* repositoryName */.aR)(target))
+                return parsed.ref.digest;
+        }
+        return undefined;
+    }
+    /** A fact about the local daemon that explains why `target` is missing, with the command that fixes it. */
+    async missingHint(target, context) {
+        const targetName = (0,reference/* familiarName */.hG)(target);
+        const lastComponent = (0,reference/* repositoryPath */.SH)(target).at(-1);
+        const local = await this.tags(context);
+        const sameNameAndTag = local.filter(ref => (0,reference/* repositoryPath */.SH)(ref).at(-1) === lastComponent && ref.tag === target.tag);
+        // Prefer a wrongly structured tag in the same registry: that is the usual mistake.
+        sameNameAndTag.sort((a, b) => Number(b.registry === target.registry) - Number(a.registry === target.registry));
+        const wrong = sameNameAndTag[0];
+        if (wrong !== undefined)
+            return `A tag with another structure is local: docker tag ${(0,reference/* familiarName */.hG)(wrong)} ${targetName}`;
+        const sameName = local.find(ref => (0,reference/* repositoryPath */.SH)(ref).at(-1) === lastComponent && ref.registry === target.registry);
+        if (sameName !== undefined)
+            return `Only ${(0,reference/* familiarName */.hG)(sameName)} is local; if it is the same image: docker tag ${(0,reference/* familiarName */.hG)(sameName)} ${targetName}`;
+        return undefined;
+    }
+    async has(name, context) {
+        return (await this.inspect(name, context).catch(() => undefined)) !== undefined;
+    }
+    async tags(context) {
+        const command = (0,commands/* listImagesCommand */.yY)();
+        context.record((0,commands/* displayCommand */.kc)(command));
+        const result = await this.cli.run(command, { signal: context.signal });
+        const refs = [];
+        for (const line of result.stdout.split('\n')) {
+            const text = line.trim();
+            if (text === '' || text.includes('<none>'))
+                continue;
+            const parsed = (0,reference/* tryParseReference */.WF)(text);
+            if ('ref' in parsed)
+                refs.push(parsed.ref);
+        }
+        return refs;
+    }
+}
+
+// EXTERNAL MODULE: ./lib/engine/registry/blob.js + 3 modules
+var blob = __nccwpck_require__(1108);
+// EXTERNAL MODULE: ./lib/engine/registry/client.js
+var registry_client = __nccwpck_require__(8953);
+// EXTERNAL MODULE: ./lib/engine/registry/manifest.js
+var registry_manifest = __nccwpck_require__(1827);
+;// CONCATENATED MODULE: ./lib/engine/docker/manifests.js
+/**
+ * Manifests of images in registries, without pulling them: `docker manifest
+ * inspect --verbose` (ManifestLookup: verify with engine docker, and what a
+ * registry-mirror says after a failed pull), and HEAD requests through the
+ * registry engine's clients (RegistryManifests: the "already present" check).
+ */
+
+
+
+
+
+class ManifestLookup {
+    cli;
+    isInsecure;
+    platform;
+    constructor(cli, isInsecure) {
+        this.cli = cli;
+        this.isInsecure = isInsecure;
+    }
+    command(ref) {
+        return (0,commands/* manifestInspectCommand */.jx)(ref, this.isInsecure(ref.registry));
+    }
+    async inspect(ref, context) {
+        const command = this.command(ref);
+        context.record((0,commands/* displayCommand */.kc)(command));
+        const result = await this.cli.run(command, { signal: context.signal });
+        let parsed;
+        try {
+            parsed = JSON.parse(result.stdout);
+        }
+        catch {
+            throw new Error(`unexpected output of ${(0,commands/* displayCommand */.kc)(command)}`);
+        }
+        const entries = (Array.isArray(parsed) ? parsed : [parsed]);
+        const platforms = entries
+            .map(entry => entry.Descriptor?.platform)
+            .filter((platform) => platform?.os !== undefined && platform.architecture !== undefined)
+            .map(platform => `${platform.os}/${platform.architecture}${platform.variant ? `/${platform.variant}` : ''}`);
+        let chosen = entries[0];
+        if (entries.length > 1) {
+            const daemon = await this.daemonPlatform();
+            chosen = entries.find(entry => `${entry.Descriptor?.platform?.os}/${entry.Descriptor?.platform?.architecture}` === daemon) ?? chosen;
+        }
+        const manifest = chosen?.SchemaV2Manifest ?? chosen?.OCIManifest;
+        const digest = chosen?.Descriptor?.digest;
+        if (digest === undefined)
+            throw new Error(`unexpected output of ${(0,commands/* displayCommand */.kc)(command)} for ${(0,reference/* familiarName */.hG)(ref)}`);
+        const size = manifest?.config?.size !== undefined && manifest.layers !== undefined
+            ? manifest.layers.reduce((total, layer) => total + (layer.size ?? 0), manifest.config.size)
+            : undefined;
+        return {
+            digest,
+            ...(manifest?.config?.digest !== undefined && { configDigest: manifest.config.digest }),
+            ...(size !== undefined && { size }),
+            ...(platforms.length > 0 && { platforms })
+        };
+    }
+    /** `os/arch` of the daemon (linux/amd64 when docker does not say). */
+    daemonPlatform() {
+        this.platform ??= this.cli
+            .run((0,commands/* serverPlatformCommand */.yF)())
+            .then(result => result.stdout.trim())
+            .catch(() => 'linux/amd64');
+        return this.platform;
+    }
+}
+/**
+ * Manifest reads through the registry engine's clients, for the docker
+ * engine's "already present" check: HEAD requests, which Docker Hub does not
+ * count against the pull quota, where `docker manifest inspect --verbose`
+ * GETs the index and every platform manifest. A GET is made only when digests
+ * alone cannot tell (see DockerEngine.prepareCopy). Sources are read through
+ * the read client (the registry-mirror for Docker Hub names), targets through
+ * the write client.
+ */
+class RegistryManifests {
+    registries;
+    daemonPlatform;
+    constructor(registries, daemonPlatform) {
+        this.registries = registries;
+        this.daemonPlatform = daemonPlatform;
+    }
+    /** The HEAD line the image's log shows. */
+    describeHead(ref, side) {
+        return this.client(ref, side).describe('HEAD', `/v2/${ref.repository}/manifests/${selector(ref)}`);
+    }
+    /** The manifest's digest by one HEAD, or undefined when the registry does not have it. */
+    async head(ref, side, context) {
+        const client = this.client(ref, side);
+        const reference = selector(ref);
+        const where = `${client.host}/${ref.repository}:${reference}`;
+        context.record(this.describeHead(ref, side));
+        const answer = await client.request({
+            method: 'HEAD',
+            path: `/v2/${ref.repository}/manifests/${reference}`,
+            headers: { accept: registry_manifest/* MANIFEST_ACCEPT */.dY },
+            scopes: [(0,blob/* pullScope */.iH)(ref.repository)],
+            expect: [200, 404],
+            kind: 'manifest',
+            verify: response => {
+                const digest = (0,registry_client/* header */.wx)(response.headers['docker-content-digest']);
+                if (digest !== undefined)
+                    (0,registry_manifest/* checkDigest */.H2)(digest, `${where} Docker-Content-Digest`);
+            }
+        }, { signal: context.signal, record: line => context.record(line) });
+        if (answer.status === 404)
+            return undefined;
+        const mediaType = (0,registry_client/* header */.wx)(answer.headers['content-type'])?.split(';')[0]?.trim();
+        const digest = (0,registry_client/* header */.wx)(answer.headers['docker-content-digest']) ?? ref.digest;
+        if (digest === undefined) {
+            // A registry that does not say the digest on HEAD: only then a GET (of the target, or of a source pinned by nothing).
+            const manifest = await this.get(ref, reference, side, context);
+            return { digest: manifest.digest, mediaType: manifest.mediaType, index: (0,registry_manifest/* isIndexType */.$U)(manifest.mediaType) };
+        }
+        return { digest, ...(mediaType !== undefined && { mediaType }), index: mediaType !== undefined && (0,registry_manifest/* isIndexType */.$U)(mediaType) };
+    }
+    /**
+     * The config digest of the daemon's platform's image behind a manifest
+     * digest (an index is resolved to that platform's child), and the digests
+     * of the index's children: GETs, made only when digests alone cannot tell.
+     */
+    async platformConfig(ref, digest, side, context) {
+        const top = await this.get(ref, digest, side, context);
+        if (!(0,registry_manifest/* isIndexType */.$U)(top.mediaType))
+            return { ...configOf(top), children: [] };
+        const platform = await this.daemonPlatform();
+        const chosen = top.manifests.find(child => (0,registry_manifest/* platformMatches */.J5)(child.platform, platform)) ?? top.manifests[0];
+        const children = top.manifests.map(child => child.digest);
+        if (chosen === undefined)
+            return { children };
+        return { ...configOf(await this.get(ref, chosen.digest, side, context)), children };
+    }
+    async get(ref, reference, side, context) {
+        const client = this.client(ref, side);
+        const where = `${client.host}/${ref.repository}:${reference}`;
+        const answer = await client.request({
+            method: 'GET',
+            path: `/v2/${ref.repository}/manifests/${reference}`,
+            headers: { accept: registry_manifest/* MANIFEST_ACCEPT */.dY },
+            scopes: [(0,blob/* pullScope */.iH)(ref.repository)],
+            expect: [200],
+            kind: 'manifest',
+            maxBodyBytes: registry_manifest/* MAX_MANIFEST_BYTES */.ZJ
+        }, { signal: context.signal, record: line => context.record(line) });
+        const manifest = (0,registry_manifest/* parseManifest */.Ng)(answer.body, (0,registry_client/* header */.wx)(answer.headers['content-type']), where);
+        if (reference.includes(':') && manifest.digest !== reference) {
+            throw new Error(`${where}: the manifest received hashes to ${manifest.digest}, expected ${reference}`);
+        }
+        return manifest;
+    }
+    client(ref, side) {
+        return this.registries.client(ref.registry, side === 'source' ? 'read' : 'write');
+    }
+}
+function configOf(manifest) {
+    const config = manifest.blobs[0];
+    return config === undefined ? {} : { configDigest: config.digest };
+}
+function selector(ref) {
+    return ref.digest ?? ref.tag;
+}
+
+// EXTERNAL MODULE: external "node:events"
+var external_node_events_ = __nccwpck_require__(8474);
+// EXTERNAL MODULE: ./lib/engine/registry/errors.js
+var errors = __nccwpck_require__(8433);
+;// CONCATENATED MODULE: ./lib/engine/registry/copy.js
+/**
+ * Copies one image registry to registry, in two halves.
+ *
+ * `prepare` only reads: a HEAD of the target manifest and (unless the source
+ * is pinned by digest) a HEAD of the source, both at once, never a manifest GET (Docker Hub
+ * counts those) and nothing that writes. When the digests match, the copy is
+ * already done; otherwise it says, as request lines, what `copy` will do, and
+ * carries what it learned so `copy` does not ask again.
+ *
+ * `copy` fetches the source manifest by the digest prepare saw, makes
+ * everything it references present first (children by digest, blobs through
+ * BlobMover), and pushes the manifest last with its exact bytes and media
+ * type, so digests are preserved and a failed copy never leaves a tag pointing
+ * at an incomplete image. Work inside one image runs as an errgroup: bounded,
+ * and the first failure cancels its siblings before the error is thrown.
+ */
+
+
+
+
+
+
+/** What prepare learned, handed to copy so it does not repeat the HEADs. */
+class CopyState {
+    targetDigest;
+    sourceDigest;
+    referrersOnly;
+    constructor(
+    /** The target's digest now, or undefined when the target is absent. */
+    targetDigest, 
+    /** The source's digest (pinned, or from its HEAD); undefined when its registry did not say. */
+    sourceDigest, 
+    /** The target already holds the source: only referrers are left to copy. */
+    referrersOnly) {
+        this.targetDigest = targetDigest;
+        this.sourceDigest = sourceDigest;
+        this.referrersOnly = referrersOnly;
+    }
+}
+class ImageCopier {
+    registries;
+    blobs;
+    options;
+    constructor(registries, blobs, options) {
+        this.registries = registries;
+        this.blobs = blobs;
+        this.options = options;
+    }
+    async prepare(source, target, context) {
+        const route = this.route(source, target);
+        // Both HEADs at once: every outcome needs the target's, and the source's unless it is pinned by digest.
+        const [present, headed] = await Promise.all([
+            this.head(route.to, target.repository, copy_selector(target), (0,blob/* pushScope */.Xu)(target.repository), context, target.registry !== reference/* DOCKER_HUB */.Xb),
+            source.digest !== undefined ? undefined : this.head(route.from, source.repository, copy_selector(source), (0,blob/* pullScope */.iH)(source.repository), context, false)
+        ]);
+        if (source.digest === undefined && headed === undefined)
+            throw notFound(route.from, source);
+        const sourceHead = source.digest !== undefined ? { digest: source.digest } : headed;
+        const filtering = this.options.platforms.length > 0;
+        if (present && sourceHead && !filtering) {
+            if (sourceHead.digest !== undefined && sourceHead.digest === present.digest) {
+                if (this.options.copyReferrers) {
+                    // Signatures may have been attached since the last run.
+                    return { steps: [this.referrersStep(route, present.digest)], state: new CopyState(present.digest, sourceHead.digest, true) };
+                }
+                return { done: alreadyPresent(present.digest, present.mediaType), steps: [], state: new CopyState(present.digest, sourceHead.digest, false) };
+            }
+        }
+        const sourceDigest = sourceHead?.digest;
+        return { steps: this.copySteps(route, source, target, sourceDigest, sourceHead?.mediaType, present), state: new CopyState(present?.digest, sourceDigest, false) };
+    }
+    async copy(source, target, state, context) {
+        const route = this.route(source, target);
+        if (state.referrersOnly && state.targetDigest !== undefined) {
+            const tally = newTally();
+            await this.copyReferrers(route, state.targetDigest, tally, context);
+            return { ...alreadyPresent(state.targetDigest, undefined), referrers: tally.referrers };
+        }
+        const original = await this.fetch(route.from, source.repository, state.sourceDigest ?? copy_selector(source), state.sourceDigest, context);
+        let top = original;
+        if ((0,registry_manifest/* isIndexType */.$U)(original.mediaType) && this.options.platforms.length > 0) {
+            top = (0,registry_manifest/* filterIndex */.Tp)(original, this.options.platforms);
+            if (top.manifests.length === 0) {
+                const offered = original.manifests.map(child => (0,registry_manifest/* formatPlatform */.Bq)(child.platform)).filter(Boolean).join(', ');
+                throw new errors/* RegistryError */.gl(`none of the platforms ${this.options.platforms.join(', ')} is in the index of ${(0,reference/* formatReference */.FH)(source)} (it has ${(0,errors/* oneLine */.TN)(offered, 500)})`, {
+                    code: 'PLATFORM_UNKNOWN',
+                    transient: false,
+                    side: 'source',
+                    host: route.from.host
+                });
+            }
+        }
+        if (state.targetDigest === top.digest)
+            return alreadyPresent(top.digest, top.mediaType);
+        const tally = newTally();
+        await this.copyContent(route, top, tally, context);
+        await this.put(route.to, target.repository, copy_selector(target), top, context);
+        if (this.options.copyReferrers)
+            await this.copyReferrers(route, original.digest, tally, context);
+        return {
+            status: 'mirrored',
+            digest: top.digest,
+            mediaType: top.mediaType,
+            size: tally.size,
+            ...(tally.platforms.size > 0 && { platforms: [...tally.platforms].sort() }),
+            bytesTransferred: tally.transferred,
+            bytesSkipped: tally.skipped,
+            referrers: tally.referrers
+        };
+    }
+    /** The target's manifest digest, or undefined when it is absent: one HEAD. */
+    async lookup(target, context) {
+        const to = this.registries.client(target.registry, 'write');
+        // The one request of a lookup is its whole log, as describeLookup announced it.
+        for (const line of this.describeLookup(target))
+            context.record?.(line);
+        return this.head(to, target.repository, copy_selector(target), (0,blob/* pushScope */.Xu)(target.repository), context, target.registry !== reference/* DOCKER_HUB */.Xb);
+    }
+    describeLookup(target) {
+        return [this.registries.client(target.registry, 'write').describe('HEAD', `/v2/${target.repository}/manifests/${copy_selector(target)}`)];
+    }
+    route(source, target) {
+        return { source, target, from: this.registries.client(source.registry, 'read'), to: this.registries.client(target.registry, 'write') };
+    }
+    copySteps(route, source, target, sourceDigest, mediaType, present) {
+        const what = sourceDigest ?? (0,reference/* formatReference */.FH)(source);
+        const into = `${route.to.host}/${target.repository}`;
+        const blobs = '(HEAD, mount from another repository or upload)';
+        const steps = [route.from.describe('GET', `/v2/${source.repository}/manifests/${sourceDigest ?? copy_selector(source)}`)];
+        if (this.options.platforms.length > 0) {
+            steps.push(`keep only ${this.options.platforms.join(', ')} of an index (its digest changes); nothing more when ${(0,reference/* formatReference */.FH)(target)} already holds that`);
+        }
+        if (mediaType !== undefined && (0,registry_manifest/* isIndexType */.$U)(mediaType)) {
+            steps.push(`copy each platform manifest of ${what} into ${into} (HEAD, GET and PUT by digest) with its blobs ${blobs}`);
+        }
+        else if (mediaType !== undefined) {
+            steps.push(`copy blobs of ${what} into ${into} ${blobs}`);
+        }
+        else {
+            steps.push(`copy the platform manifests and blobs of ${what} into ${into} ${blobs}`);
+        }
+        const replacing = present?.digest !== undefined ? ` (replacing ${present.digest})` : present ? ' (replacing what is there)' : '';
+        steps.push(`${route.to.describe('PUT', `/v2/${target.repository}/manifests/${copy_selector(target)}`)}${replacing}`);
+        if (this.options.copyReferrers)
+            steps.push(this.referrersStep(route, what));
+        return steps;
+    }
+    referrersStep(route, subject) {
+        return `copy referrers of ${subject} into ${route.to.host}/${route.target.repository} (${route.from.describe('GET', `/v2/${route.source.repository}/referrers/${subject}`)}, or the sha256-<hex> tag)`;
+    }
+    /**
+     * A manifest's digest and media type as a HEAD gives them, or undefined when
+     * it is absent. A registry that sends no digest on HEAD: the manifest is
+     * fetched and hashed when `allowGet` (never on the source in prepare).
+     */
+    async head(client, repository, reference, scope, context, allowGet) {
+        const where = `${client.host}/${repository}:${reference}`;
+        const answer = await client.request({
+            method: 'HEAD',
+            path: `/v2/${repository}/manifests/${reference}`,
+            headers: { accept: registry_manifest/* MANIFEST_ACCEPT */.dY },
+            scopes: [scope],
+            expect: [200, 404],
+            kind: 'manifest',
+            verify: response => {
+                const digest = (0,registry_client/* header */.wx)(response.headers['docker-content-digest']);
+                if (digest !== undefined)
+                    (0,registry_manifest/* checkDigest */.H2)(digest, `${where} Docker-Content-Digest`);
+            }
+        }, context);
+        if (answer.status === 404)
+            return undefined;
+        const digest = (0,registry_client/* header */.wx)(answer.headers['docker-content-digest']);
+        const mediaType = (0,registry_client/* header */.wx)(answer.headers['content-type']);
+        if (digest)
+            return { digest, ...(mediaType !== undefined && { mediaType }) };
+        if (!allowGet)
+            return { ...(mediaType !== undefined && { mediaType }) };
+        const manifest = await this.fetch(client, repository, reference, undefined, context, scope);
+        return { digest: manifest.digest, mediaType: manifest.mediaType };
+    }
+    /** GETs a manifest (4 MiB at most) and checks it against the digest expected and the one announced; a mismatch is retried like a failed request. */
+    async fetch(client, repository, reference, expectedDigest, context, scope = (0,blob/* pullScope */.iH)(repository)) {
+        const remaining = this.registries.rateLimitRemaining(client.host);
+        if (remaining !== undefined && remaining <= this.options.rateLimitReserve) {
+            throw new errors/* RegistryError */.gl(`stopped before running out of the pull quota of ${client.host} (ratelimit-remaining: ${remaining})`, {
+                code: 'RATE_LIMIT_STOP',
+                transient: false,
+                side: client.side,
+                host: client.host
+            });
+        }
+        const where = `${client.host}/${repository}:${reference}`;
+        let manifest;
+        await client.request({
+            method: 'GET',
+            path: `/v2/${repository}/manifests/${reference}`,
+            headers: { accept: registry_manifest/* MANIFEST_ACCEPT */.dY },
+            scopes: [scope],
+            expect: [200],
+            kind: 'manifest',
+            maxBodyBytes: registry_manifest/* MAX_MANIFEST_BYTES */.ZJ,
+            verify: answer => {
+                manifest = checkedManifest(answer, where, expectedDigest);
+            }
+        }, context);
+        return manifest;
+    }
+    /** Makes everything `manifest` references present in the target: children first, then blobs. */
+    async copyContent(route, manifest, tally, context) {
+        if ((0,registry_manifest/* isIndexType */.$U)(manifest.mediaType)) {
+            await inGroup(manifest.manifests, this.options.concurrency, context, async (child, inner) => {
+                const platform = (0,registry_manifest/* formatPlatform */.Bq)(child.platform);
+                if (platform && platform !== 'unknown/unknown')
+                    tally.platforms.add((0,errors/* oneLine */.TN)(platform, 100));
+                await this.copyChild(route, child, tally, inner);
+            });
+            return;
+        }
+        const blobs = manifest.blobs.filter(blob => !(0,registry_manifest/* isForeign */.jq)(blob));
+        // The transfers themselves wait for the run's blob slots (blob.ts); HEADs and mounts do not.
+        await inGroup(blobs, this.options.concurrency, context, async (blob, inner) => {
+            const outcome = await this.blobs.copy(route.source, route.target, blob, inner);
+            tally.size += blob.size;
+            if (outcome === 'uploaded')
+                tally.transferred += blob.size;
+            else
+                tally.skipped += blob.size;
+        });
+    }
+    /** A manifest by digest: present means its blobs are too, since manifests are pushed last. */
+    async copyChild(route, child, tally, context) {
+        const there = await this.head(route.to, route.target.repository, child.digest, (0,blob/* pushScope */.Xu)(route.target.repository), context, true);
+        if (there) {
+            tally.skipped += child.size;
+            return;
+        }
+        const manifest = await this.fetch(route.from, route.source.repository, child.digest, child.digest, context);
+        await this.copyContent(route, manifest, tally, context);
+        await this.put(route.to, route.target.repository, child.digest, manifest, context);
+    }
+    async put(client, repository, reference, manifest, context) {
+        const where = `PUT ${client.host}/v2/${repository}/manifests/${reference}`;
+        await client.request({
+            method: 'PUT',
+            path: `/v2/${repository}/manifests/${reference}`,
+            headers: { 'content-type': manifest.mediaType },
+            body: manifest.bytes,
+            scopes: [(0,blob/* pushScope */.Xu)(repository)],
+            expect: [201],
+            kind: 'manifest',
+            verify: answer => {
+                const stored = (0,registry_client/* header */.wx)(answer.headers['docker-content-digest']);
+                if (stored !== undefined && stored !== manifest.digest) {
+                    throw new errors/* RegistryError */.gl(`${where}: the registry stored ${(0,errors/* oneLine */.TN)(stored, 150)}, expected ${manifest.digest}`, { code: 'DIGEST_MISMATCH', transient: false });
+                }
+            }
+        }, context);
+    }
+    /**
+     * Referrers of the image (OCI 1.1): through the referrers API when the source
+     * has it, else through the `sha256-<hex>` tag schema; the target gets the
+     * fallback tag when it has no referrers API of its own.
+     */
+    async copyReferrers(route, subject, tally, context) {
+        const listed = await route.from.request({
+            method: 'GET',
+            path: `/v2/${route.source.repository}/referrers/${subject}`,
+            headers: { accept: registry_manifest/* MEDIA_TYPES */.Z2.ociIndex },
+            scopes: [(0,blob/* pullScope */.iH)(route.source.repository)],
+            expect: [200, 400, 404, 405],
+            maxBodyBytes: registry_manifest/* MAX_MANIFEST_BYTES */.ZJ,
+            verify: answer => {
+                if (answer.status === 200 && isOciIndex(answer))
+                    (0,registry_manifest/* parseManifest */.Ng)(answer.body, registry_manifest/* MEDIA_TYPES */.Z2.ociIndex, `${route.from.host}/${route.source.repository} referrers of ${subject}`);
+            }
+        }, context);
+        const fallbackTag = subject.replace(':', '-');
+        if (listed.status === 200 && isOciIndex(listed)) {
+            const index = (0,registry_manifest/* parseManifest */.Ng)(listed.body, registry_manifest/* MEDIA_TYPES */.Z2.ociIndex, `${route.from.host}/${route.source.repository} referrers of ${subject}`);
+            for (const referrer of index.manifests)
+                await this.copyChild(route, referrer, tally, context);
+            tally.referrers += index.manifests.length;
+            const targetHasApi = await route.to.request({
+                method: 'GET',
+                path: `/v2/${route.target.repository}/referrers/${subject}`,
+                headers: { accept: registry_manifest/* MEDIA_TYPES */.Z2.ociIndex },
+                scopes: [(0,blob/* pushScope */.Xu)(route.target.repository)],
+                expect: [200, 400, 404, 405],
+                maxBodyBytes: registry_manifest/* MAX_MANIFEST_BYTES */.ZJ
+            }, context);
+            if (targetHasApi.status !== 200 && index.manifests.length > 0) {
+                const bytes = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: registry_manifest/* MEDIA_TYPES */.Z2.ociIndex, manifests: index.manifests }));
+                await this.put(route.to, route.target.repository, fallbackTag, { ...index, bytes, digest: (0,registry_manifest/* sha256Digest */.sI)(bytes) }, context);
+            }
+            return;
+        }
+        const tagged = await this.head(route.from, route.source.repository, fallbackTag, (0,blob/* pullScope */.iH)(route.source.repository), context, true);
+        if (!tagged)
+            return;
+        const index = await this.fetch(route.from, route.source.repository, fallbackTag, tagged.digest, context);
+        const inTarget = await this.head(route.to, route.target.repository, fallbackTag, (0,blob/* pushScope */.Xu)(route.target.repository), context, true);
+        if (inTarget?.digest === index.digest)
+            return;
+        await this.copyContent(route, index, tally, context);
+        await this.put(route.to, route.target.repository, fallbackTag, index, context);
+        tally.referrers += index.manifests.length;
+    }
+}
+/** Parses a manifest answer and checks its bytes against the digest asked for and the one the registry announced. */
+function checkedManifest(answer, where, expectedDigest) {
+    const manifest = (0,registry_manifest/* parseManifest */.Ng)(answer.body, (0,registry_client/* header */.wx)(answer.headers['content-type']), where);
+    const announced = (0,registry_client/* header */.wx)(answer.headers['docker-content-digest']);
+    if (announced !== undefined)
+        (0,registry_manifest/* checkDigest */.H2)(announced, `${where} Docker-Content-Digest`);
+    for (const expected of [expectedDigest, announced]) {
+        if (expected === undefined)
+            continue;
+        const actual = expected.startsWith('sha256:') ? manifest.digest : (0,registry_manifest/* digestOf */.ol)(manifest.bytes, expected);
+        if (actual !== expected) {
+            throw new errors/* RegistryError */.gl(`${where}: the manifest received hashes to ${actual}, expected ${expected}`, { code: 'DIGEST_MISMATCH', transient: true });
+        }
+    }
+    return manifest;
+}
+function isOciIndex(answer) {
+    return ((0,registry_client/* header */.wx)(answer.headers['content-type']) ?? '').includes(registry_manifest/* MEDIA_TYPES */.Z2.ociIndex);
+}
+/**
+ * errgroup: runs `worker` over `items`, at most `limit` at once; the first
+ * failure aborts the others (their requests end at once) and is thrown once
+ * every worker has stopped, so nothing of this image runs after it failed.
+ */
+async function inGroup(items, limit, context, worker) {
+    const controller = new AbortController();
+    // Every request in flight listens to it, and each removes its listener when done: no leak to warn about.
+    (0,external_node_events_.setMaxListeners)(0, controller.signal);
+    const forward = () => controller.abort(context.signal.reason);
+    if (context.signal.aborted)
+        forward();
+    else
+        context.signal.addEventListener('abort', forward, { once: true });
+    const inner = { signal: controller.signal, ...(context.record && { record: context.record }) };
+    let failed;
+    let next = 0;
+    const lanes = Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, async () => {
+        while (next < items.length && failed === undefined && !controller.signal.aborted) {
+            const item = items[next];
+            next += 1;
+            try {
+                await worker(item, inner);
+            }
+            catch (error) {
+                if (failed === undefined) {
+                    failed = { error };
+                    controller.abort();
+                }
+            }
+        }
+    });
+    try {
+        await Promise.all(lanes);
+    }
+    finally {
+        context.signal.removeEventListener('abort', forward);
+    }
+    if (failed)
+        throw failed.error;
+    // Aborted from outside before any item failed: nothing may pass for done.
+    context.signal.throwIfAborted();
+}
+function copy_selector(ref) {
+    // The tag names what to update in the target; a digest-only reference is copied by digest.
+    return ref.tag ?? ref.digest;
+}
+function newTally() {
+    return { size: 0, transferred: 0, skipped: 0, platforms: new Set(), referrers: 0 };
+}
+function alreadyPresent(digest, mediaType) {
+    return { status: 'already-present', digest, ...(mediaType !== undefined && { mediaType }), bytesTransferred: 0, bytesSkipped: 0, referrers: 0 };
+}
+function notFound(client, ref) {
+    return new errors/* RegistryError */.gl(`HEAD ${client.host}/v2/${ref.repository}/manifests/${copy_selector(ref)}: HTTP 404 MANIFEST_UNKNOWN`, {
+        status: 404,
+        code: 'MANIFEST_UNKNOWN',
+        transient: false,
+        side: client.side,
+        host: client.host
+    });
+}
+
+// EXTERNAL MODULE: ./lib/engine/registry/proxy.js
+var proxy = __nccwpck_require__(8672);
+// EXTERNAL MODULE: ./lib/engine/registry/registries.js + 2 modules
+var registries = __nccwpck_require__(6191);
+;// CONCATENATED MODULE: ./lib/engine/registry/engine.js
+/**
+ * `engine: registry`: copies images registry to registry over the OCI
+ * distribution API, every platform of an index included, and looks targets up
+ * with one HEAD. Implements the CopyPort: `prepareCopy` only reads, `copy`
+ * performs what it prepared; a per-image problem is thrown as an
+ * EngineFailure whose kind and side come from the request that failed.
+ */
+
+
+
+
+
+
+
+const MiB = 1024 * 1024;
+class RegistryEngine {
+    options;
+    name = 'registry';
+    registries;
+    blobs;
+    copier;
+    constructor(options) {
+        this.options = options;
+        const retry = { attempts: options.retries + 1, baseDelayMs: options.retryBaseDelayMs ?? 500, maxDelayMs: options.retryMaxDelayMs ?? 15000 };
+        this.registries = new registries/* Registries */.I({
+            credentials: options.credentials ?? new Map(),
+            ...(options.dockerConfigDir !== undefined && { dockerConfigDir: options.dockerConfigDir }),
+            ...(options.caFile !== undefined && { caFile: options.caFile }),
+            ...(options.proxy !== undefined && { proxy: new proxy/* ProxyConfig */.j(options.proxy) }),
+            ...(options.registryMirror !== undefined && { registryMirror: options.registryMirror }),
+            insecureRegistries: options.insecureRegistries,
+            concurrency: options.concurrency,
+            blobConcurrency: blobConcurrency(options),
+            retry,
+            timeoutMs: options.timeoutMs ?? 60_000,
+            deadlineMs: options.deadlineMs ?? 10 * 60_000
+        });
+        this.blobs = new blob/* BlobMover */.TG(this.registries, { concurrency: blobConcurrency(options), chunkSize: options.chunkSize ?? 16 * MiB, chunkThreshold: options.chunkThreshold ?? 64 * MiB, retry });
+        this.copier = new ImageCopier(this.registries, this.blobs, {
+            concurrency: options.concurrency,
+            platforms: options.platforms,
+            copyReferrers: options.copyReferrers,
+            rateLimitReserve: options.rateLimitReserve ?? 2
+        });
+    }
+    async prepareCopy(source, target, context) {
+        if (sameImage(source, target) && this.options.platforms.length > 0) {
+            // Filtering platforms would overwrite the source with a new index.
+            throw new port/* EngineFailure */.F('unsupported', 'target', `${(0,reference/* formatReference */.FH)(target)} is its own source: copying only ${this.options.platforms.join(', ')} would overwrite it`, {
+                host: target.registry
+            });
+        }
+        try {
+            const prepared = await this.copier.prepare(source, target, context);
+            return { source, target, steps: prepared.steps, state: prepared.state, ...(prepared.done && { done: outcome(prepared.done) }) };
+        }
+        catch (error) {
+            throw (0,errors/* engineFailure */.FR)(error, context.signal);
+        }
+    }
+    async copy(prepared, context) {
+        if (prepared.done)
+            return prepared.done;
+        if (!(prepared.state instanceof CopyState)) {
+            throw new port/* EngineFailure */.F('other', 'local', `the copy of ${(0,reference/* formatReference */.FH)(prepared.source)} was not prepared by the registry engine`);
+        }
+        try {
+            return outcome(await this.copier.copy(prepared.source, prepared.target, prepared.state, context));
+        }
+        catch (error) {
+            throw (0,errors/* engineFailure */.FR)(error, context.signal);
+        }
+    }
+    describeLookup(target) {
+        return this.copier.describeLookup(target);
+    }
+    async lookup(target, context) {
+        try {
+            const found = await this.copier.lookup(target, context);
+            if (!found)
+                return { status: 'missing' };
+            return { status: 'verified', ...(found.digest !== undefined && { digest: found.digest }) };
+        }
+        catch (error) {
+            throw (0,errors/* engineFailure */.FR)(error, context.signal);
+        }
+    }
+    /** This engine's clients, for the docker engine's HEAD lookups: one pool, one set of credentials and counts. */
+    get clients() {
+        return this.registries;
+    }
+    /** Requests and bytes per host contacted (registries and token services), for the job summary. */
+    stats() {
+        return this.registries.stats();
+    }
+    /** How blobs were moved this run (HEADs, mounts tried, declined and failed, uploads, chunks), for benchmarks and tests. */
+    blobCounts() {
+        return { ...this.blobs.counts };
+    }
+    async close() {
+        this.registries.close();
+    }
+}
+/**
+ * Blob transfers at once when the caller does not say. Measured with
+ * `npm run bench:registry` on 2 cores: see the README's benchmark table.
+ */
+const DEFAULT_BLOB_CONCURRENCY = 4;
+function blobConcurrency(options) {
+    return Math.max(1, Math.round(options.blobConcurrency ?? Math.min(DEFAULT_BLOB_CONCURRENCY, Math.max(1, options.concurrency))));
+}
+function outcome(result) {
+    return {
+        status: result.status,
+        digest: result.digest,
+        ...(result.size !== undefined && { size: result.size }),
+        ...(result.platforms && { platforms: result.platforms }),
+        bytesTransferred: result.bytesTransferred,
+        bytesSkipped: result.bytesSkipped
+    };
+}
+function sameImage(source, target) {
+    return source.registry === target.registry && source.repository === target.repository && (source.tag ?? source.digest) === (target.tag ?? target.digest);
+}
+
+;// CONCATENATED MODULE: ./lib/engine/docker/engine.js
+
+
+
+
+
+
+
+
+
+
+
+
+class DockerEngine {
+    options;
+    name = 'docker';
+    cli;
+    pullPolicy;
+    pushToTarget;
+    retryPolicy;
+    credentials;
+    logins = new Map();
+    loggedIn = new Set();
+    pulls = new Map();
+    local;
+    manifests;
+    heads;
+    /** The registry engine made for the HEAD lookups when none was given; closed with this engine. */
+    ownRegistry;
+    multiPlatform = new Map();
+    constructor(options = {}) {
+        this.options = options;
+        this.cli = options.cli ?? new docker_cli/* DockerCli */.Vo({ ...(options.env && { env: options.env }) });
+        this.pullPolicy = options.pull ?? 'missing';
+        this.pushToTarget = options.push ?? true;
+        this.retryPolicy = options.retry ?? retry/* DEFAULT_RETRY */.vI;
+        this.credentials = options.credentials ?? new Map();
+        this.local = new LocalImages(this.cli);
+        this.manifests = new ManifestLookup(this.cli, host => this.isInsecure(host));
+        this.ownRegistry =
+            options.registries === undefined
+                ? new RegistryEngine({
+                    credentials: this.credentials,
+                    ...(options.registryMirror !== undefined && { registryMirror: options.registryMirror }),
+                    ...(options.caFile !== undefined && { caFile: options.caFile }),
+                    ...(options.env?.DOCKER_CONFIG !== undefined && { dockerConfigDir: options.env.DOCKER_CONFIG }),
+                    insecureRegistries: [...(options.insecureRegistries ?? [])],
+                    concurrency: 4,
+                    retries: Math.max(0, this.retryPolicy.attempts - 1),
+                    retryBaseDelayMs: this.retryPolicy.baseDelayMs,
+                    retryMaxDelayMs: this.retryPolicy.maxDelayMs,
+                    platforms: [],
+                    copyReferrers: false
+                })
+                : undefined;
+        this.heads = new RegistryManifests(options.registries ?? this.ownRegistry.clients, () => this.manifests.daemonPlatform());
+    }
+    /** Sources copied (or found copied) as one platform of a multi-platform index: their targets keep the daemon's platform only. */
+    singlePlatformCopies() {
+        return [...this.multiPlatform.values()];
+    }
+    // --- copy -------------------------------------------------------------
+    async prepareCopy(source, target, context) {
+        const sourceName = (0,reference/* familiarName */.hG)(source);
+        const local = this.pullPolicy === 'always' ? undefined : await this.read(() => this.local.inspect(sourceName, context), 'local', `look up ${sourceName} in the local docker daemon`);
+        if (this.pullPolicy === 'never' && local === undefined) {
+            throw new port/* EngineFailure */.F('not-local', 'local', `${sourceName} is not in the local docker daemon and pull is 'never'`);
+        }
+        if (this.pushToTarget) {
+            // HEADs through the registry engine's clients: Docker Hub does not count them against the pull quota.
+            const present = await this.registryRead(() => this.heads.head(target, 'target', context), context);
+            if (present !== undefined) {
+                const done = { status: 'already-present', digest: present.digest };
+                if (local !== undefined && (await this.isLocalImage(local, target, present, context)))
+                    return { source, target, done, steps: [] };
+                // The local image differs (or there is none): the target is still current when it matches the source registry.
+                const upstream = await this.sourceHead(source, target, context);
+                if (upstream !== undefined && (await this.holdsSource(target, present, source, upstream, local, context))) {
+                    if (local !== undefined && this.pullPolicy === 'missing') {
+                        throw new port/* EngineFailure */.F('stale-local', 'local', `the local ${sourceName} (${local.id.slice(0, 19)}) differs from ${sourceName} in its registry, which ${(0,reference/* familiarName */.hG)(target)} already holds; not pushed over it`);
+                    }
+                    return { source, target, done, steps: [] };
+                }
+            }
+            else if (local === undefined) {
+                // Only to know whether the pull keeps one platform of several (a warning); a HEAD costs no quota.
+                await this.sourceHead(source, target, context);
+            }
+        }
+        const steps = [];
+        if (local === undefined) {
+            if (this.credentials.has(source.registry))
+                steps.push({ kind: 'login', host: source.registry });
+            steps.push({ kind: 'pull', ref: source });
+        }
+        steps.push({ kind: 'tag', from: source, to: target });
+        if (this.pushToTarget) {
+            if (this.credentials.has(target.registry))
+                steps.push({ kind: 'login', host: target.registry });
+            steps.push({ kind: 'push', ref: target });
+        }
+        const state = { steps, ...(local !== undefined && { localId: local.id }) };
+        return { source, target, steps: steps.map(step => this.describe(step)), state };
+    }
+    async copy(prepared, context) {
+        if (prepared.done !== undefined)
+            return prepared.done;
+        const state = prepared.state;
+        let digest = state.localId;
+        for (const step of state.steps) {
+            if (step.kind === 'login')
+                await this.login(step.host, step.host === prepared.target.registry ? 'target' : 'source', context);
+            else if (step.kind === 'pull')
+                await this.pullOnce(step.ref, context);
+            else if (step.kind === 'tag')
+                await this.run((0,commands/* tagCommand */.oZ)(step.from, step.to), 'local', context);
+            else
+                digest = await this.pushImage(step.ref, context);
+        }
+        return { status: 'mirrored', ...(digest !== undefined && { digest }) };
+    }
+    // --- lookups ------------------------------------------------------------
+    describeLookup(target) {
+        return [(0,commands/* displayCommand */.kc)(this.manifests.command(target))];
+    }
+    async lookup(target, context) {
+        await this.login(target.registry, 'target', context);
+        const present = await this.targetManifest(target, context);
+        if (present === undefined) {
+            const local = await this.local.inspect((0,reference/* familiarName */.hG)(target), context).catch(() => undefined);
+            return { status: 'missing', ...(local !== undefined && { hint: `It is in the local daemon but not pushed: docker push ${(0,reference/* familiarName */.hG)(target)}` }) };
+        }
+        return {
+            status: 'verified',
+            digest: present.digest,
+            ...(present.size !== undefined && { size: present.size }),
+            ...(present.platforms && { platforms: present.platforms })
+        };
+    }
+    /** Looks targets up in the local daemon only (`verify-from: local`): no network. */
+    localLookup() {
+        return {
+            describeLookup: target => [(0,commands/* displayCommand */.kc)({ args: ['image', 'inspect', (0,reference/* familiarName */.hG)(target)] })],
+            lookup: async (target, context) => {
+                const name = (0,reference/* familiarName */.hG)(target);
+                const found = await this.read(() => this.local.inspect(name, context), 'local', `look up ${name} in the local docker daemon`);
+                if (found !== undefined)
+                    return { status: 'verified', digest: this.local.repoDigestFor(found, target) ?? found.id };
+                const hint = await this.local.missingHint(target, context).catch(() => undefined);
+                return { status: 'missing', ...(hint !== undefined && { hint }) };
+            }
+        };
+    }
+    // --- build and push -----------------------------------------------------
+    describeBuild(request) {
+        return [...this.buildLogins(request).filter(host => this.credentials.has(host)).map(host => this.describe({ kind: 'login', host })), (0,builder/* describeBuildCommand */.Lf)(request)];
+    }
+    async build(request, context) {
+        // The build pulls mirrored bases from the target registry (and, with buildx --push, pushes there).
+        for (const host of this.buildLogins(request))
+            await this.login(host, 'target', context);
+        return (0,builder/* runBuild */.cM)(this.cli, request, context, name => this.local.inspect(name, context));
+    }
+    /** Registries a build needs credentials for: where its bases come from, and its target when the build pushes. */
+    buildLogins(request) {
+        const hosts = new Set(request.pullsFrom);
+        if (request.command.push === true)
+            for (const tag of request.command.tags)
+                hosts.add(tag.registry);
+        return [...hosts];
+    }
+    describePush(target) {
+        return [...(this.credentials.has(target.registry) ? [this.describe({ kind: 'login', host: target.registry })] : []), (0,commands/* displayCommand */.kc)((0,commands/* pushCommand */.Wf)(target))];
+    }
+    async push(target, context) {
+        await this.login(target.registry, 'target', context);
+        const digest = await this.pushImage(target, context);
+        return { ...(digest !== undefined && { digest }) };
+    }
+    /**
+     * Forgets its logins and closes the clients it made. No `docker logout`:
+     * logins live in the DOCKER_CONFIG the caller gave (a private directory it
+     * removes), and logging out of a shared config would also remove a login
+     * the user made before this step (docker/login-action's).
+     */
+    async close() {
+        this.loggedIn.clear();
+        this.logins.clear();
+        await this.ownRegistry?.close();
+    }
+    // --- docker operations --------------------------------------------------
+    describe(step) {
+        switch (step.kind) {
+            case 'login':
+                return (0,commands/* displayCommand */.kc)((0,commands/* loginCommand */.nc)(step.host, this.credentials.get(step.host)?.username ?? '', ''));
+            case 'pull':
+                return (0,commands/* displayCommand */.kc)((0,commands/* pullCommand */.TW)(step.ref));
+            case 'tag':
+                return (0,commands/* displayCommand */.kc)((0,commands/* tagCommand */.oZ)(step.from, step.to));
+            case 'push':
+                return (0,commands/* displayCommand */.kc)((0,commands/* pushCommand */.Wf)(step.ref));
+        }
+    }
+    async run(command, side, context, host) {
+        context.record((0,commands/* displayCommand */.kc)(command));
+        try {
+            return (await this.retry((0,commands/* displayCommand */.kc)(command), () => this.cli.run(command, { signal: context.signal }), context)).stdout;
+        }
+        catch (error) {
+            throw (0,failures/* dockerFailure */.R)(error, side, (0,commands/* displayCommand */.kc)(command).replace(/^docker /, ''), host !== undefined ? { host } : {});
+        }
+    }
+    /** A read whose failure is typed with the side it reads from. */
+    async read(operation, side, what) {
+        try {
+            return await operation();
+        }
+        catch (error) {
+            throw (0,failures/* dockerFailure */.R)(error, side, what);
+        }
+    }
+    retry(what, operation, context) {
+        return (0,retry/* withRetry */.bD)(operation, this.retryPolicy, {
+            signal: context.signal,
+            isTransient: error => !context.signal.aborted && (0,docker_cli/* isTransientDockerFailure */.vf)(error),
+            onRetry: (error, attempt, delayMs) => {
+                const reason = error instanceof docker_cli/* DockerCommandError */.YJ ? error.reason : String(error);
+                this.options.onRetry?.(`${what}: attempt ${attempt} failed (${reason}); retrying in ${delayMs} ms`);
+            },
+            ...(this.options.sleep && { sleep: this.options.sleep })
+        });
+    }
+    /** Logs in once per host this engine holds credentials for; a failed login is remembered, not repeated. */
+    async login(host, side, context) {
+        const credentials = this.credentials.get(host);
+        if (credentials === undefined)
+            return;
+        let login = this.logins.get(host);
+        if (login === undefined) {
+            const command = (0,commands/* loginCommand */.nc)(host, credentials.username, credentials.password);
+            context.record((0,commands/* displayCommand */.kc)(command));
+            login = this.retry(`docker login ${host}`, () => this.cli.run(command), context).then(() => {
+                this.loggedIn.add(host);
+            });
+            // Callers await it; this only keeps an early rejection from being reported as unhandled.
+            login.catch(() => undefined);
+            this.logins.set(host, login);
+        }
+        try {
+            await login;
+        }
+        catch (error) {
+            const failure = (0,failures/* dockerFailure */.R)(error, side, `docker login to ${host}`, { host });
+            throw (0,docker_cli/* classifyDockerFailure */.Jx)(error) === 'unauthorized' ? new port/* EngineFailure */.F('unauthorized', side, failure.message, { ...failure.details, host }) : failure;
+        }
+    }
+    pullOnce(ref, context) {
+        const name = (0,reference/* familiarName */.hG)(ref);
+        let pull = this.pulls.get(name);
+        if (pull === undefined) {
+            pull = this.run((0,commands/* pullCommand */.TW)(ref), 'source', context, ref.registry).then(() => undefined);
+            pull.catch(() => undefined);
+            this.pulls.set(name, pull);
+            // A failed pull may be retried by a later call; a finished one stays shared.
+            pull.catch(() => this.pulls.delete(name));
+        }
+        else {
+            context.record(`${(0,commands/* displayCommand */.kc)((0,commands/* pullCommand */.TW)(ref))} (shared with another image of this run)`);
+        }
+        return pull.catch(async (error) => {
+            throw await this.explainPullFailure(ref, error, context);
+        });
+    }
+    /**
+     * When docker's registry mirror has no such image, docker falls back to Docker
+     * Hub and reports that attempt's error; say what the mirror said instead.
+     */
+    async explainPullFailure(source, error, context) {
+        const mirror = this.options.registryMirror;
+        if (source.registry !== reference/* DOCKER_HUB */.Xb || mirror === undefined || !(error instanceof port/* EngineFailure */.F) || error.kind === 'not-found')
+            return error;
+        let mirrorHost;
+        try {
+            mirrorHost = new URL(mirror).host;
+        }
+        catch {
+            return error;
+        }
+        try {
+            await this.manifests.inspect((0,reference/* withParts */.dK)(source, { registry: mirrorHost }), context);
+            return error;
+        }
+        catch (lookupError) {
+            if ((0,docker_cli/* classifyDockerFailure */.Jx)(lookupError) !== 'not-found')
+                return error;
+            return new port/* EngineFailure */.F('not-found', 'source', `${(0,reference/* familiarName */.hG)(source)} is not in the registry mirror ${mirrorHost}, and docker's fallback failed: ${error.message}`, {
+                host: mirrorHost,
+                ...(error.details.log !== undefined && { log: error.details.log })
+            });
+        }
+    }
+    /** Pushes and returns the manifest digest docker reports. */
+    async pushImage(ref, context) {
+        const stdout = await this.run((0,commands/* pushCommand */.Wf)(ref), 'target', context, ref.registry);
+        return /digest: (sha256:[a-f0-9]{64})/.exec(stdout)?.[1];
+    }
+    /** The target's manifest for the daemon's platform; undefined when the registry does not have it. */
+    async targetManifest(ref, context) {
+        try {
+            return await this.retry(`look up ${(0,reference/* familiarName */.hG)(ref)}`, () => this.manifests.inspect(ref, context), context);
+        }
+        catch (error) {
+            if ((0,docker_cli/* classifyDockerFailure */.Jx)(error) === 'not-found')
+                return undefined;
+            throw (0,failures/* dockerFailure */.R)(error, 'target', `look up ${(0,reference/* familiarName */.hG)(ref)} in ${ref.registry}`, { host: ref.registry });
+        }
+    }
+    /** A registry read through the clients, its failure typed with the side and host of the request that failed. */
+    async registryRead(operation, context) {
+        try {
+            return await operation();
+        }
+        catch (error) {
+            throw (0,errors/* engineFailure */.FR)(error, context.signal);
+        }
+    }
+    /** Whether the local image is what the target holds: by its repo digests (no request), else by the target's config (a GET of the target only). */
+    async isLocalImage(local, target, present, context) {
+        if (this.local.repoDigestFor(local, target) === present.digest)
+            return true;
+        const config = await this.registryRead(() => this.heads.platformConfig(target, present.digest, 'target', context), context);
+        return config.configDigest === local.id;
+    }
+    /**
+     * The source's digest by a HEAD (none with pull: never, which promises no
+     * network for the source); undefined when the source cannot be read, which
+     * only costs a pull. Notes a multi-platform source for the warning.
+     */
+    async sourceHead(source, target, context) {
+        if (this.pullPolicy === 'never')
+            return undefined;
+        try {
+            const head = await this.heads.head(source, 'source', context);
+            if (head?.index === true)
+                this.multiPlatform.set((0,reference/* familiarName */.hG)(source), { source, target });
+            return head;
+        }
+        catch (error) {
+            if (context.signal.aborted)
+                throw (0,errors/* engineFailure */.FR)(error, context.signal);
+            return undefined;
+        }
+    }
+    /**
+     * Whether the target holds the source's current image for the daemon's
+     * platform. Equal digests, or a local image pulled at the source's current
+     * digest (that differs from the target), decide without a GET; otherwise the
+     * source's manifest is read (an index once, and its platform's manifest when
+     * the target's digest is not among its children): only then does a re-run
+     * cost pull quota.
+     */
+    async holdsSource(target, present, source, upstream, local, context) {
+        if (upstream.digest === present.digest)
+            return true;
+        if (local !== undefined && this.local.repoDigestFor(local, source) === upstream.digest)
+            return false;
+        try {
+            const fromSource = await this.heads.platformConfig(source, upstream.digest, 'source', context);
+            if (fromSource.children.includes(present.digest))
+                return true;
+            if (fromSource.configDigest === undefined)
+                return false;
+            const atTarget = await this.registryRead(() => this.heads.platformConfig(target, present.digest, 'target', context), context);
+            return atTarget.configDigest === fromSource.configDigest;
+        }
+        catch (error) {
+            if (context.signal.aborted)
+                throw (0,errors/* engineFailure */.FR)(error, context.signal);
+            // An unknown source state only costs a pull.
+            return false;
+        }
+    }
+    isInsecure(host) {
+        if ((0,endpoint/* isLoopbackHost */.cW)(host))
+            return true;
+        if ((this.options.insecureRegistries ?? []).some(entry => entry === host || entry === (0,endpoint/* hostname */.OI)(host)))
+            return true;
+        const mirror = this.options.registryMirror;
+        if (mirror !== undefined && mirror.startsWith('http://')) {
+            try {
+                return new URL(mirror).host === host;
+            }
+            catch {
+                return false;
+            }
+        }
+        return false;
+    }
+}
+
+;// CONCATENATED MODULE: ./lib/report/advice.js
+
+function adviseFailure(failure, context) {
+    // Only the docker engine reads `pull`; a registry-engine user is told both inputs.
+    const pull = (policy) => (context.engine === 'docker' ? `pull: ${policy}` : `engine: docker and pull: ${policy}`);
+    const host = failure.host ?? (failure.side === 'target' ? context.target?.registry : context.source?.registry);
+    const source = context.source !== undefined ? (0,reference/* familiarName */.hG)(context.source) : undefined;
+    const target = context.target !== undefined ? (0,reference/* familiarName */.hG)(context.target) : undefined;
+    switch (failure.kind) {
+        case 'unauthorized':
+            return failure.side === 'source'
+                ? `Log in to ${host}: the source-username and source-password inputs (Docker Hub), or docker/login-action before this step; check that ${source ?? 'the image'} exists and may be pulled`
+                : `Check the credentials for ${host}: the username and password inputs, or docker/login-action before this step`;
+        case 'denied':
+            return failure.side === 'source'
+                ? `The account may not pull from ${host}; use one with pull permission (source-username/source-password)`
+                : `The account may not push to ${host}${target !== undefined ? ` (${target})` : ''}: grant it push permission on the project, or use another account (username/password)`;
+        case 'not-found':
+            if (failure.phase === 'verify')
+                return missingAdvice(failure, context);
+            if (failure.side === 'source') {
+                return `${source ?? 'The image'} does not exist where it was looked for: check its name and tag; an image that cannot be pulled here can be loaded (docker load) and mirrored with ${pull('never')}`;
+            }
+            return undefined;
+        case 'unreachable':
+            return `${host ?? 'The registry'} did not answer after ${context.attempts} attempt${context.attempts === 1 ? '' : 's'}: check that it is reachable from the runner (proxy, DNS, firewall), then run again; raise retries for a flaky network`;
+        case 'rate-limited':
+            return `Left for the next run: Docker Hub restores the pull quota over 6 hours; log in (source-username/source-password) for a larger quota, or set registry-mirror`;
+        case 'integrity':
+            return `The registry sent content that does not match its digest; nothing was written for this image. Retry, and if it persists, report it to the registry's operators`;
+        case 'build-failed':
+            return `Fix the build error shown in the log; the build ran against the mirrored base images (use-mirrored-bases: false builds against the public ones)`;
+        case 'not-local':
+            return `Load it first (docker pull ${source ?? '<image>'}, or docker load -i <archive>), or run with ${pull('missing')}`;
+        case 'stale-local':
+            return `The target is already current; remove or re-pull the local copy (docker pull ${source ?? '<image>'}), or run with ${pull('always')}`;
+        case 'unsupported':
+            if (failure.phase === 'build')
+                return undefined;
+            return context.engine === 'docker'
+                ? 'Install docker on the runner, or use engine: registry'
+                : 'The registry engine cannot copy this image with the platforms input as set; change platforms, or use engine: docker';
+        case 'cancelled':
+            return 'The run was cancelled before this image finished; run again';
+        case 'other':
+            return undefined;
+    }
+}
+function missingAdvice(failure, context) {
+    if (failure.hint !== undefined)
+        return failure.hint;
+    const source = context.source !== undefined ? (0,reference/* familiarName */.hG)(context.source) : undefined;
+    const target = context.target !== undefined ? (0,reference/* familiarName */.hG)(context.target) : 'its target';
+    if (context.verifyFrom === 'bundle')
+        return `Not in the bundle: export it again with this plan (mode: export), or verify the registry it was imported into (verify-from: registry)`;
+    if (context.verifyFrom === 'local') {
+        if (context.imageKind === 'service')
+            return `Build it: run mode: build (the image is built as ${target})`;
+        return `Not in the local daemon: docker pull ${source ?? '<image>'} or docker load it, then run mode: mirror with ${context.engine === 'docker' ? 'pull: never' : 'engine: docker and pull: never'}`;
+    }
+    if (context.imageKind === 'service')
+        return 'Build and push it: run mode: build with push: true';
+    return `Mirror it: run mode: mirror${source !== undefined ? ` (copies ${source})` : ''}`;
+}
+
+// EXTERNAL MODULE: ./lib/execute/execute.js
+var execute = __nccwpck_require__(4548);
+;// CONCATENATED MODULE: ./lib/execute/run.js
+
+
+
+
+
+
+
+
+
+
+/**
+ * Credentials by host, each only where it belongs: the target's to the
+ * `registry` host, the source's to Docker Hub only (a registry-mirror is
+ * another party's server: it gets no Docker Hub password).
+ */
+function credentialsByHost(settings) {
+    const byHost = new Map();
+    if (settings.sourceCredentials !== undefined)
+        byHost.set(reference/* DOCKER_HUB */.Xb, settings.sourceCredentials);
+    if (settings.targetCredentials !== undefined && settings.registry !== undefined)
+        byHost.set(settings.registry.registry, settings.targetCredentials);
+    return byHost;
+}
+async function executeSettings(plan, jobs, settings, progress, signal) {
+    const credentials = credentialsByHost(settings);
+    const own = settings.privateDockerConfig === undefined ? (0,docker_config/* createPrivateDockerConfig */.M_)({ userDir: settings.userDockerConfig, loginHosts: [...credentials.keys()] }) : undefined;
+    const dockerConfig = settings.privateDockerConfig ?? own.dir;
+    const dockerEnv = { DOCKER_CONFIG: dockerConfig };
+    const cli = new docker_cli/* DockerCli */.Vo({ env: dockerEnv });
+    const copyWith = (0,lib_settings/* copyEngine */.sm)(settings);
+    let docker;
+    let registry;
+    try {
+        const network = await registryNetwork(settings, cli, progress, signal);
+        registry = new RegistryEngine({
+            credentials,
+            ...(network.registryMirror !== undefined && { registryMirror: network.registryMirror }),
+            ...(settings.caFile !== undefined && { caFile: settings.caFile }),
+            insecureRegistries: network.insecureRegistries,
+            concurrency: settings.concurrency,
+            retries: settings.retries,
+            platforms: settings.platforms,
+            copyReferrers: settings.copyReferrers,
+            dockerConfigDir: dockerConfig
+        });
+        docker = new DockerEngine({
+            cli,
+            env: dockerEnv,
+            pull: settings.pull,
+            push: settings.push,
+            credentials,
+            insecureRegistries: network.insecureRegistries,
+            ...(network.registryMirror !== undefined && { registryMirror: network.registryMirror }),
+            registries: registry.clients,
+            retry: { attempts: settings.retries + 1, baseDelayMs: 500, maxDelayMs: 15000 },
+            onRetry: message => progress.info(message)
+        });
+        const engines = {
+            copy: copyWith === 'docker' ? docker : settings.engine === 'auto' ? autoCopy(registry, docker) : registry,
+            build: docker,
+            lookup: settings.verifyFrom === 'local' ? docker.localLookup() : settings.engine === 'docker' ? docker : registry
+        };
+        const phases = await (0,execute/* executeJobs */.M)(jobs, { dryRun: settings.dryRun, concurrency: settings.concurrency, buildConcurrency: settings.buildConcurrency, ...(signal !== undefined && { signal }) }, engines, progress);
+        const results = imageResults(plan.images, phases, {
+            engine: copyWith,
+            attempts: settings.retries + 1,
+            verifyFrom: settings.verifyFrom
+        });
+        const traffic = registry.stats();
+        const findings = copyWith === 'docker' ? singlePlatformWarnings(docker) : [];
+        return { results, ...(Object.keys(traffic).length > 0 && { registries: traffic }), ...(findings.length > 0 && { findings }) };
+    }
+    finally {
+        await Promise.allSettled([docker?.close(), registry?.close()]);
+        own?.remove();
+    }
+}
+/**
+ * engine: auto copies through the registry engine; a source it cannot read
+ * (a name only `docker load` put on this machine, an unreachable registry)
+ * that the local daemon has is copied by docker instead, as `pull: missing`
+ * does with engine docker. The first step says why.
+ */
+function autoCopy(registry, docker) {
+    return {
+        name: 'registry',
+        describeLookup: target => registry.describeLookup(target),
+        lookup: (target, context) => registry.lookup(target, context),
+        close: async () => undefined,
+        async prepareCopy(source, target, context) {
+            try {
+                return await registry.prepareCopy(source, target, context);
+            }
+            catch (error) {
+                if (!(error instanceof port/* EngineFailure */.F) || error.side !== 'source' || error.kind === 'cancelled' || context.signal.aborted)
+                    throw error;
+                const local = await docker
+                    .localLookup()
+                    .lookup(source, context)
+                    .catch(() => undefined);
+                if (local?.status !== 'verified')
+                    throw error;
+                const prepared = await docker.prepareCopy(source, target, context);
+                return {
+                    ...prepared,
+                    steps: [`the registry engine cannot read ${(0,reference/* formatReference */.FH)(source)} (${error.message}); the local docker image is copied instead`, ...prepared.steps],
+                    state: new DockerFallback(prepared)
+                };
+            }
+        },
+        copy: (prepared, context) => (prepared.state instanceof DockerFallback ? docker.copy(prepared.state.prepared, context) : registry.copy(prepared, context))
+    };
+}
+/** A copy engine: auto prepared with docker. */
+class DockerFallback {
+    prepared;
+    constructor(prepared) {
+        this.prepared = prepared;
+    }
+}
+/**
+ * The Docker Hub mirror and insecure registries of the registry engine: the
+ * inputs when given, else what the docker daemon is configured with (when
+ * docker is there), so both reach registries the same way.
+ */
+async function registryNetwork(settings, cli, progress, signal) {
+    const given = { ...(settings.registryMirror !== undefined && { registryMirror: settings.registryMirror }), insecureRegistries: settings.insecureRegistries };
+    if (settings.registryMirror !== undefined && settings.insecureRegistries.length > 0)
+        return given;
+    const daemon = await daemonRegistryConfig(cli, signal);
+    if (daemon === undefined)
+        return given;
+    const registryMirror = settings.registryMirror ?? daemon.mirrors[0];
+    const insecureRegistries = settings.insecureRegistries.length > 0 ? settings.insecureRegistries : daemon.insecureRegistries;
+    if (settings.registryMirror === undefined && registryMirror !== undefined) {
+        progress.info(`Docker Hub reads go through the docker daemon's registry mirror ${registryMirror} (the registry-mirror input overrides it)`);
+    }
+    if (settings.insecureRegistries.length === 0 && insecureRegistries.length > 0) {
+        progress.info(`The docker daemon's insecure registries are reached without TLS verification: ${insecureRegistries.join(', ')} (the insecure-registries input overrides them)`);
+    }
+    return { ...(registryMirror !== undefined && { registryMirror }), insecureRegistries };
+}
+/** engine: docker keeps the daemon's platform of a multi-platform source: a warning per image, never silence. */
+function singlePlatformWarnings(docker) {
+    return docker.singlePlatformCopies().map(({ source, target }) => ({
+        kind: 'invalid-config',
+        severity: 'warning',
+        image: (0,reference/* formatReference */.FH)(source),
+        message: `${(0,reference/* formatReference */.FH)(source)} has several platforms, but the docker engine copies only the docker daemon's platform: ${(0,reference/* formatReference */.FH)(target)} keeps one platform only`,
+        suggestion: "Use engine: auto (the default) or engine: registry to copy every platform with its exact digest (platforms chooses some)"
+    }));
+}
+/** One result per plan image: its phases with advice, and the status that sums them up. */
+function imageResults(images, phases, context) {
+    return images.map(image => {
+        const advised = (phases.get(image.source) ?? []).map(phase => {
+            if (phase.failure === undefined || phase.suggestion !== undefined)
+                return phase;
+            const suggestion = adviseFailure(phase.failure, {
+                imageKind: image.kind,
+                source: image.ref,
+                ...(image.targetRef !== undefined && { target: image.targetRef }),
+                ...context
+            });
+            return suggestion === undefined ? phase : { ...phase, suggestion };
+        });
+        return { image, status: finalStatus(image, advised), phases: advised };
+    });
+}
+/** Unmapped and excluded images were never attempted; otherwise the first failure, else the last phase's status. */
+function finalStatus(image, phases) {
+    if (image.mapping !== 'mapped')
+        return image.mapping === 'excluded' ? 'skipped' : 'unmapped';
+    if (phases.some(phase => phase.status === 'failed'))
+        return 'failed';
+    return phases[phases.length - 1]?.status ?? 'skipped';
+}
+
+
+/***/ }),
+
+/***/ 6794:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   C2: () => (/* binding */ dockerfileSyntax),
+/* harmony export */   GW: () => (/* binding */ interpolate),
+/* harmony export */   Rz: () => (/* binding */ WITHHELD_REASON),
+/* harmony export */   ks: () => (/* binding */ interpolationEnvironment),
+/* harmony export */   zV: () => (/* binding */ isWithheldName),
+/* harmony export */   zo: () => (/* binding */ COMPOSE_SYNTAX)
+/* harmony export */ });
+/* unused harmony exports MAX_NESTING_DEPTH, composeSyntax */
+/**
+ * Shell-style variable substitution as the compose specification and the
+ * Dockerfile reference define it: `$VAR`, `${VAR}`, `${VAR:-d}`, `${VAR-d}`,
+ * `${VAR:+alt}`, `${VAR+alt}`, `${VAR:?err}`, `${VAR?err}`, with nesting in
+ * the default/alternative word. Pure: values come from `lookup`.
+ *
+ * Trust boundary (DESIGN.md): the repository is untrusted and the runner's
+ * environment holds secrets, so compose interpolation withholds the action's
+ * inputs, the CLI's `IMAGE_MIRROR_*` and the runner's tokens. A withheld name is
+ * never passed to `lookup`: it expands as if unset and is reported, so that
+ * `image: x:${INPUT_PASSWORD}` can never turn a password into a tag.
+ */
+/** `${A:-${B:-${C}}}` may nest this deep; deeper is a finding, never a stack overflow. */
+const MAX_NESTING_DEPTH = 32;
+/** Why a withheld variable has no value, in the words of every finding that names one. */
+const WITHHELD_REASON = 'withheld: it holds a secret of the runner/action';
+const NAME_START = /[A-Za-z_]/;
+const NAME_CHAR = /[A-Za-z0-9_]/;
+/**
+ * Names of the runner's and the action's secrets: the action's inputs
+ * (`INPUT_*`, the runner passes every input so), the CLI's inputs
+ * (`IMAGE_MIRROR_*`), the runner's tokens (`ACTIONS_*`: runtime, cache, results
+ * and OIDC request tokens and URLs) and `GITHUB_TOKEN`.
+ */
+function isWithheldName(name) {
+    return /^(?:INPUT_|IMAGE_MIRROR_|ACTIONS_)/i.test(name) || name.toUpperCase() === 'GITHUB_TOKEN';
+}
+const COMPOSE_SYNTAX = { escape: { kind: 'double-dollar' }, withheld: isWithheldName };
+const dockerfileSyntax = (escapeChar = '\\') => ({ escape: { kind: 'escape-char', char: escapeChar } });
+/** Compose syntax that also withholds the given names (those `interpolationEnvironment` removed for their values). */
+function composeSyntax(withheldNames = []) {
+    const names = new Set(withheldNames);
+    if (names.size === 0)
+        return COMPOSE_SYNTAX;
+    return { escape: { kind: 'double-dollar' }, withheld: name => isWithheldName(name) || names.has(name) };
+}
+/**
+ * The environment compose interpolation may see: `env` minus the withheld
+ * names and minus every variable whose value is one of `secretValues` (the
+ * credentials the settings masked). Pure; values of removed names are not kept.
+ */
+function interpolationEnvironment(env, secretValues = []) {
+    const secrets = new Set();
+    for (const secret of secretValues)
+        if (secret !== undefined && secret !== '')
+            secrets.add(secret);
+    const visible = {};
+    const withheld = [];
+    for (const [name, value] of Object.entries(env)) {
+        if (value === undefined)
+            continue;
+        if (isWithheldName(name) || secrets.has(value))
+            withheld.push(name);
+        else
+            visible[name] = value;
+    }
+    return { env: visible, withheld: withheld.sort() };
+}
+function interpolate(text, lookup, options) {
+    const state = { value: '', missing: [], withheld: [], errors: [], problems: [] };
+    state.value = substitute(text, 0, { lookup, options, state, text });
+    state.missing = [...new Set(state.missing)];
+    state.withheld = [...new Set(state.withheld)];
+    state.errors = state.problems.map(problem => problem.message);
+    return state;
+}
+function problem(context, kind, message, name) {
+    // One message per distinct problem: a withheld name used ten times is one finding.
+    if (context.state.problems.some(p => p.kind === kind && p.message === message))
+        return;
+    context.state.problems.push({ kind, message, ...(name !== undefined && { name }) });
+}
+/** The value of `name`, or undefined when it is unset or withheld (which is reported). */
+function valueOf(name, context) {
+    if (context.options.withheld?.(name) === true) {
+        context.state.withheld.push(name);
+        problem(context, 'withheld', `variable ${name} is ${WITHHELD_REASON}`, name);
+        return undefined;
+    }
+    return context.lookup(name);
+}
+function substitute(text, depth, context) {
+    const { options, state } = context;
+    let out = '';
+    let i = 0;
+    const escapeChar = options.escape.kind === 'escape-char' ? options.escape.char : undefined;
+    // Each pass consumes at least one character: bounded by the text's length.
+    while (i < text.length) {
+        const ch = text[i];
+        if (escapeChar !== undefined && ch === escapeChar && text[i + 1] === '$') {
+            out += '$';
+            i += 2;
+            continue;
+        }
+        if (ch !== '$') {
+            const next = text.indexOf('$', i + 1);
+            const stop = escapeChar === undefined ? next : nearest(next, text.indexOf(escapeChar, i + 1));
+            const end = stop < 0 ? text.length : stop;
+            out += text.slice(i, end);
+            i = end;
+            continue;
+        }
+        const next = text[i + 1];
+        if (options.escape.kind === 'double-dollar' && next === '$') {
+            out += '$';
+            i += 2;
+            continue;
+        }
+        if (next === '{') {
+            if (depth >= MAX_NESTING_DEPTH) {
+                problem(context, 'too-deep', `variables are nested more than ${MAX_NESTING_DEPTH} levels deep`);
+                return out;
+            }
+            const close = findClosingBrace(text, i + 2);
+            if (close < 0) {
+                problem(context, 'syntax', `unterminated '\${' in '${context.text}'`);
+                return out + text.slice(i);
+            }
+            out += expandBraced(text.slice(i + 2, close), depth + 1, context);
+            i = close + 1;
+            continue;
+        }
+        if (next !== undefined && NAME_START.test(next)) {
+            let end = i + 1;
+            while (end < text.length && NAME_CHAR.test(text[end]))
+                end += 1;
+            const name = text.slice(i + 1, end);
+            const value = valueOf(name, context);
+            if (value === undefined && options.withheld?.(name) !== true)
+                state.missing.push(name);
+            out += value ?? '';
+            i = end;
+            continue;
+        }
+        out += '$';
+        i += 1;
+    }
+    return out;
+}
+function nearest(a, b) {
+    if (a < 0)
+        return b;
+    if (b < 0)
+        return a;
+    return Math.min(a, b);
+}
+// Index of the '}' that closes a '${' opened just before `from`, honouring nested '${…}'.
+function findClosingBrace(text, from) {
+    let depth = 1;
+    for (let i = from; i < text.length; i += 1) {
+        if (text[i] === '$' && text[i + 1] === '{') {
+            depth += 1;
+            i += 1;
+        }
+        else if (text[i] === '}') {
+            depth -= 1;
+            if (depth === 0)
+                return i;
+        }
+    }
+    return -1;
+}
+function expandBraced(body, depth, context) {
+    let end = 0;
+    while (end < body.length && (end === 0 ? NAME_START : NAME_CHAR).test(body[end]))
+        end += 1;
+    const name = body.slice(0, end);
+    if (name === '') {
+        problem(context, 'syntax', `invalid variable name in '\${${body}}'`);
+        return '';
+    }
+    const rest = body.slice(end);
+    const value = valueOf(name, context);
+    const withheld = context.options.withheld?.(name) === true;
+    if (rest === '') {
+        if (value === undefined && !withheld)
+            context.state.missing.push(name);
+        return value ?? '';
+    }
+    const operator = /^(:?[-+?])/.exec(rest)?.[1];
+    if (operator === undefined) {
+        problem(context, 'syntax', `unsupported modifier '${rest}' in '\${${body}}'`);
+        return value ?? '';
+    }
+    const word = rest.slice(operator.length);
+    const colon = operator.startsWith(':');
+    const isSet = value !== undefined && (!colon || value !== '');
+    switch (operator.slice(-1)) {
+        case '-':
+            return isSet ? value : substitute(word, depth, context);
+        case '+':
+            return isSet ? substitute(word, depth, context) : '';
+        default: {
+            if (isSet)
+                return value;
+            const message = substitute(word, depth, context);
+            problem(context, 'required', message !== '' ? `${name}: ${message}` : `required variable ${name} is ${value === undefined ? 'not set' : 'empty'}`, name);
+            return '';
+        }
+    }
+}
+
+
+/***/ }),
+
+/***/ 9932:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   BF: () => (/* binding */ writeOutputFile),
+/* harmony export */   lz: () => (/* binding */ OutputPathError),
+/* harmony export */   qH: () => (/* binding */ outputPathProblem)
+/* harmony export */ });
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6760);
+/**
+ * Files the run writes (the JSON report, the deployment compose file) go only
+ * inside the allowed roots (the workspace and the temp directory), never
+ * through a symbolic link: a repository under test can commit a link named
+ * like our output that points at the runner's own files. Every existing
+ * component below the root is checked with lstat, missing directories are
+ * created one by one, and the file is opened with O_NOFOLLOW (and O_NONBLOCK,
+ * so a FIFO planted under that name cannot hang the run).
+ */
+
+
+class OutputPathError extends Error {
+    file;
+    reason;
+    constructor(file, reason) {
+        super(`Cannot write ${file}: ${reason}`);
+        this.file = file;
+        this.reason = reason;
+        this.name = 'OutputPathError';
+    }
+}
+/**
+ * Why `file` cannot be written (or, with `expect: 'directory'`, used as a directory
+ * of outputs), or undefined when it can. Checks the same rules as writeOutputFile
+ * without writing, so inputs can be rejected before any work starts.
+ */
+function outputPathProblem(file, options) {
+    try {
+        const state = inspectOutputPath(node_path__WEBPACK_IMPORTED_MODULE_1__.resolve(file), options);
+        if (state === 'directory' && options.expect === 'file')
+            return 'it is a directory; name a file';
+        if (state === 'file' && options.expect === 'directory')
+            return 'it is a file; name a directory';
+        return undefined;
+    }
+    catch (error) {
+        if (error instanceof OutputPathError)
+            return error.reason;
+        throw error;
+    }
+}
+/**
+ * Writes `content` to `file` (absolute) under one of the allowed roots, creating
+ * missing parent directories. Throws OutputPathError saying why when the path is
+ * outside the roots, passes through a symbolic link, or names a directory.
+ */
+function writeOutputFile(file, content, options) {
+    const target = node_path__WEBPACK_IMPORTED_MODULE_1__.resolve(file);
+    const state = inspectOutputPath(target, options, { createParents: true });
+    if (state === 'directory')
+        throw new OutputPathError(target, 'it is a directory, not a file');
+    const flags = node_fs__WEBPACK_IMPORTED_MODULE_0__.constants.O_WRONLY | node_fs__WEBPACK_IMPORTED_MODULE_0__.constants.O_CREAT | node_fs__WEBPACK_IMPORTED_MODULE_0__.constants.O_TRUNC | node_fs__WEBPACK_IMPORTED_MODULE_0__.constants.O_NOFOLLOW | node_fs__WEBPACK_IMPORTED_MODULE_0__.constants.O_NONBLOCK;
+    let fd;
+    try {
+        fd = node_fs__WEBPACK_IMPORTED_MODULE_0__.openSync(target, flags, 0o644);
+    }
+    catch (error) {
+        const code = error.code;
+        if (code === 'ELOOP')
+            throw new OutputPathError(target, 'it is a symbolic link; refusing to write through it');
+        if (code === 'ENXIO')
+            throw new OutputPathError(target, 'it is a FIFO or socket, not a regular file');
+        if (code === 'EISDIR')
+            throw new OutputPathError(target, 'it is a directory, not a file');
+        throw new OutputPathError(target, describeErrno(error));
+    }
+    try {
+        if (!node_fs__WEBPACK_IMPORTED_MODULE_0__.fstatSync(fd).isFile())
+            throw new OutputPathError(target, 'it is not a regular file');
+        node_fs__WEBPACK_IMPORTED_MODULE_0__.writeFileSync(fd, content);
+    }
+    finally {
+        node_fs__WEBPACK_IMPORTED_MODULE_0__.closeSync(fd);
+    }
+}
+/** The root `file` lies under, or undefined. Compared lexically and by real path (RUNNER_TEMP may itself be a link). */
+function rootOf(file, roots) {
+    for (const root of roots) {
+        for (const candidate of new Set([node_path__WEBPACK_IMPORTED_MODULE_1__.resolve(root), realpathOr(root)])) {
+            if (file === candidate || file.startsWith(candidate.endsWith(node_path__WEBPACK_IMPORTED_MODULE_1__.sep) ? candidate : candidate + node_path__WEBPACK_IMPORTED_MODULE_1__.sep))
+                return candidate;
+        }
+    }
+    return undefined;
+}
+function inspectOutputPath(target, options, behaviour = {}) {
+    const root = rootOf(target, options.allowedRoots);
+    if (root === undefined) {
+        throw new OutputPathError(target, `it is outside the workspace and the temp directory (${options.allowedRoots.map(dir => node_path__WEBPACK_IMPORTED_MODULE_1__.resolve(dir)).join(', ')})`);
+    }
+    if (target === root)
+        return 'directory';
+    const components = node_path__WEBPACK_IMPORTED_MODULE_1__.relative(root, target).split(node_path__WEBPACK_IMPORTED_MODULE_1__.sep);
+    let current = root;
+    let created = 0;
+    for (let index = 0; index < components.length; index += 1) {
+        current = node_path__WEBPACK_IMPORTED_MODULE_1__.join(current, components[index]);
+        const isLast = index === components.length - 1;
+        let stat;
+        try {
+            stat = node_fs__WEBPACK_IMPORTED_MODULE_0__.lstatSync(current);
+        }
+        catch (error) {
+            if (error.code !== 'ENOENT')
+                throw new OutputPathError(target, `${current}: ${describeErrno(error)}`);
+        }
+        if (stat === undefined) {
+            if (isLast)
+                return 'missing';
+            if (behaviour.createParents !== true)
+                return 'missing';
+            if (created > components.length)
+                throw new OutputPathError(target, `${current} keeps changing while it is created`);
+            created += 1;
+            try {
+                node_fs__WEBPACK_IMPORTED_MODULE_0__.mkdirSync(current);
+            }
+            catch (error) {
+                if (error.code !== 'EEXIST')
+                    throw new OutputPathError(target, `could not create ${current}: ${describeErrno(error)}`);
+            }
+            // Created by us or by someone in between: check it like any other component.
+            index -= 1;
+            current = node_path__WEBPACK_IMPORTED_MODULE_1__.dirname(current);
+            continue;
+        }
+        if (stat.isSymbolicLink()) {
+            throw new OutputPathError(target, `${current} is a symbolic link; refusing to write through it`);
+        }
+        if (isLast) {
+            if (stat.isDirectory())
+                return 'directory';
+            if (stat.isFile())
+                return 'file';
+            throw new OutputPathError(target, 'it exists and is not a regular file (a FIFO, socket or device)');
+        }
+        if (!stat.isDirectory())
+            throw new OutputPathError(target, `${current} is a file, not a directory`);
+    }
+    return 'missing';
+}
+function realpathOr(dir) {
+    try {
+        return node_fs__WEBPACK_IMPORTED_MODULE_0__.realpathSync(dir);
+    }
+    catch {
+        return node_path__WEBPACK_IMPORTED_MODULE_1__.resolve(dir);
+    }
+}
+function describeErrno(error) {
+    const code = error.code;
+    return code !== undefined ? code : String(error);
+}
+
+
+/***/ }),
+
+/***/ 2206:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   F2: () => (/* binding */ parseReference),
+/* harmony export */   FH: () => (/* binding */ formatReference),
+/* harmony export */   Rc: () => (/* binding */ ReferenceFormatError),
+/* harmony export */   SH: () => (/* binding */ repositoryPath),
+/* harmony export */   WF: () => (/* binding */ tryParseReference),
+/* harmony export */   Wx: () => (/* binding */ parseRegistryTarget),
+/* harmony export */   Xb: () => (/* binding */ DOCKER_HUB),
+/* harmony export */   aR: () => (/* binding */ repositoryName),
+/* harmony export */   dK: () => (/* binding */ withParts),
+/* harmony export */   fL: () => (/* binding */ DEFAULT_TAG),
+/* harmony export */   hG: () => (/* binding */ familiarName),
+/* harmony export */   nx: () => (/* binding */ isOfficialImage)
+/* harmony export */ });
+/**
+ * The one parser and normaliser of image references, after the grammar of
+ * docker/distribution's `reference` package. Every other module goes through
+ * here; nothing else splits image names on '/' or ':'.
+ */
+const DOCKER_HUB = 'docker.io';
+const LEGACY_DOCKER_HUB = 'index.docker.io';
+const DEFAULT_TAG = 'latest';
+const NAME_TOTAL_MAX = 255;
+const alphanumeric = '[a-z0-9]+';
+const separator = '(?:[._]|__|[-]+)';
+const pathComponent = `${alphanumeric}(?:${separator}${alphanumeric})*`;
+const domainComponent = '(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])';
+const ipv6 = '\\[(?:[a-fA-F0-9:]+)\\]';
+const domain = `(?:${domainComponent}(?:\\.${domainComponent})*|${ipv6})(?::[0-9]+)?`;
+const PATH_COMPONENT = new RegExp(`^${pathComponent}$`);
+const DOMAIN = new RegExp(`^${domain}$`);
+const TAG = /^[\w][\w.-]{0,127}$/;
+const DIGEST = /^[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}$/;
+const SHA256_DIGEST = /^sha256:[a-f0-9]{64}$/;
+class ReferenceFormatError extends Error {
+    text;
+    reason;
+    constructor(text, reason) {
+        super(`Invalid image reference '${text}': ${reason}`);
+        this.text = text;
+        this.reason = reason;
+        this.name = 'ReferenceFormatError';
+    }
+}
+/**
+ * Parses and normalises `text` the way `docker pull` reads it:
+ * `postgres` → `docker.io/library/postgres:latest`.
+ * Throws ReferenceFormatError with the reason when the text is not a reference.
+ */
+function parseReference(text) {
+    const fail = (reason) => {
+        throw new ReferenceFormatError(text, reason);
+    };
+    if (text.length === 0)
+        fail('it is empty');
+    if (/\s/.test(text))
+        fail('it contains white space');
+    let rest = text;
+    let digest;
+    const at = rest.indexOf('@');
+    if (at >= 0) {
+        digest = rest.slice(at + 1);
+        rest = rest.slice(0, at);
+        if (!DIGEST.test(digest))
+            fail(`'${digest}' is not a valid digest (expected algorithm:hex)`);
+        if (digest.startsWith('sha256:') && !SHA256_DIGEST.test(digest)) {
+            fail('a sha256 digest must be 64 lowercase hexadecimal characters');
+        }
+    }
+    // A tag is whatever follows the last ':' that comes after the last '/'.
+    let tag;
+    const lastSlash = rest.lastIndexOf('/');
+    const colon = rest.indexOf(':', lastSlash + 1);
+    if (colon >= 0) {
+        tag = rest.slice(colon + 1);
+        rest = rest.slice(0, colon);
+        if (!TAG.test(tag))
+            fail(`'${tag}' is not a valid tag`);
+    }
+    if (rest.length === 0)
+        fail('the repository name is missing');
+    if (rest.length > NAME_TOTAL_MAX)
+        fail(`the repository name is longer than ${NAME_TOTAL_MAX} characters`);
+    let registry = DOCKER_HUB;
+    let path = rest;
+    const firstSlash = rest.indexOf('/');
+    if (firstSlash >= 0) {
+        const head = rest.slice(0, firstSlash);
+        if (looksLikeRegistry(head)) {
+            if (!DOMAIN.test(head))
+                fail(`'${head}' is not a valid registry host`);
+            registry = head;
+            path = rest.slice(firstSlash + 1);
+        }
+    }
+    if (registry === LEGACY_DOCKER_HUB)
+        registry = DOCKER_HUB;
+    const components = path.split('/');
+    for (const component of components) {
+        if (component.length === 0)
+            fail('the repository name has an empty path component');
+        if (!PATH_COMPONENT.test(component)) {
+            if (PATH_COMPONENT.test(component.toLowerCase()))
+                fail('repository names must be lowercase');
+            fail(`'${component}' is not a valid repository path component`);
+        }
+    }
+    if (registry === DOCKER_HUB && components.length === 1)
+        path = `library/${path}`;
+    if (tag === undefined && digest === undefined)
+        tag = DEFAULT_TAG;
+    return { registry, repository: path, ...(tag !== undefined && { tag }), ...(digest !== undefined && { digest }) };
+}
+/** Like parseReference, but returns the error instead of throwing it. */
+function tryParseReference(text) {
+    try {
+        return { ref: parseReference(text) };
+    }
+    catch (error) {
+        if (error instanceof ReferenceFormatError)
+            return { error };
+        throw error;
+    }
+}
+// docker treats the first component as a host when it has a '.' or ':', is
+// localhost, or has upper case (which a repository path cannot have).
+function looksLikeRegistry(head) {
+    return head.includes('.') || head.includes(':') || head === 'localhost' || head.startsWith('[') || head !== head.toLowerCase();
+}
+/** `registry/repository` without tag or digest. */
+function repositoryName(ref) {
+    return `${ref.registry}/${ref.repository}`;
+}
+/** The fully qualified form: `docker.io/library/postgres:15-alpine@sha256:…`. */
+function formatReference(ref) {
+    return `${repositoryName(ref)}${ref.tag !== undefined ? `:${ref.tag}` : ''}${ref.digest !== undefined ? `@${ref.digest}` : ''}`;
+}
+/** The short form people write: `postgres:15-alpine`, `quay.io/minio/minio:latest`. */
+function familiarName(ref) {
+    let name = repositoryName(ref);
+    if (ref.registry === DOCKER_HUB) {
+        name = ref.repository.startsWith('library/') && ref.repository.split('/').length === 2 ? ref.repository.slice(8) : ref.repository;
+    }
+    return `${name}${ref.tag !== undefined ? `:${ref.tag}` : ''}${ref.digest !== undefined ? `@${ref.digest}` : ''}`;
+}
+/** Docker Hub official images: `docker.io/library/<name>`. */
+function isOfficialImage(ref) {
+    return ref.registry === DOCKER_HUB && ref.repository.startsWith('library/') && ref.repository.split('/').length === 2;
+}
+/** The path components of the repository: `minio/minio` → ['minio', 'minio']. */
+function repositoryPath(ref) {
+    return ref.repository.split('/');
+}
+/** A copy of `ref` with other parts; an undefined tag or digest removes it. */
+function withParts(ref, parts) {
+    const merged = { ...ref, ...parts };
+    const result = {
+        registry: merged.registry,
+        repository: merged.repository
+    };
+    if ('tag' in parts ? parts.tag !== undefined : ref.tag !== undefined)
+        result.tag = merged.tag;
+    if ('digest' in parts ? parts.digest !== undefined : ref.digest !== undefined)
+        result.digest = merged.digest;
+    return result;
+}
+/**
+ * Parses a registry target such as `harbor.example.com/aihpc` or `127.0.0.1:5000`:
+ * a host, then an optional namespace path. Unlike an image reference the host is
+ * never implied, so `aihpc` alone is rejected.
+ */
+function parseRegistryTarget(text) {
+    const trimmed = text.replace(/\/+$/, '');
+    const slash = trimmed.indexOf('/');
+    const host = slash >= 0 ? trimmed.slice(0, slash) : trimmed;
+    const namespace = slash >= 0 ? trimmed.slice(slash + 1) : '';
+    if (!looksLikeRegistry(host) || !DOMAIN.test(host)) {
+        throw new ReferenceFormatError(text, `'${host}' is not a registry host (expected e.g. harbor.example.com/project or localhost:5000)`);
+    }
+    if (host !== host.toLowerCase() && !host.startsWith('[')) {
+        throw new ReferenceFormatError(text, 'registry hosts must be lowercase');
+    }
+    if (namespace !== '') {
+        for (const component of namespace.split('/')) {
+            if (!PATH_COMPONENT.test(component)) {
+                throw new ReferenceFormatError(text, `'${component}' is not a valid namespace path component`);
+            }
+        }
+    }
+    return { registry: host === LEGACY_DOCKER_HUB ? DOCKER_HUB : host, namespace };
+}
+
+
+/***/ }),
+
+/***/ 3776:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  Cu: () => (/* binding */ DEFAULT_CONFIG_FILE),
+  dz: () => (/* binding */ InputError),
+  my: () => (/* reexport */ LAYOUTS),
+  E6: () => (/* binding */ buildSettings),
+  sm: () => (/* binding */ copyEngine)
+});
+
+// UNUSED EXPORTS: DEFAULT_FAIL_ON, DEFAULT_REPORT_NAME, ENGINES, FINDING_KINDS, MODES, PULL_POLICIES, VERIFY_SOURCES, parseBuildKitVariable, readInputs, redactUserInfo, reportPathAfterError, splitList
+
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
+// EXTERNAL MODULE: ./lib/reference.js
+var reference = __nccwpck_require__(2206);
+;// CONCATENATED MODULE: ./lib/inputs.js
+
+const MODES = ['plan', 'check', 'mirror', 'build', 'verify', 'all', 'export', 'import'];
+const LAYOUTS = ['preserve', 'library', 'flat'];
+const ENGINES = ['auto', 'docker', 'registry'];
+const PULL_POLICIES = ['missing', 'always', 'never'];
+const VERIFY_SOURCES = ['registry', 'local', 'bundle'];
+const FINDING_KINDS = [
+    'invalid-file',
+    'unresolved-variable',
+    'invalid-reference',
+    'invalid-config',
+    'unmapped',
+    'excluded',
+    'collision',
+    'tag-policy',
+    'version-drift',
+    'missing',
+    'failed',
+    'scan-note'
+];
+/** Everything but the version-drift, excluded and scan-note notices fails the run unless `fail-on` says otherwise. */
+const DEFAULT_FAIL_ON = FINDING_KINDS.filter(kind => kind !== 'version-drift' && kind !== 'excluded' && kind !== 'scan-note');
+/** The two words `fail-on` takes besides finding kinds. */
+const FAIL_ON_WORDS = ['none', 'all'];
+/** The boolean spellings accepted (case-insensitive), as YAML and most CLIs accept them. */
+const TRUE_WORDS = ['true', 'yes', 'on', '1'];
+const FALSE_WORDS = ['false', 'no', 'off', '0'];
+function describeChoices(values) {
+    return values.length <= 2 ? values.join(' or ') : `${values.slice(0, -1).join(', ')} or ${values[values.length - 1]}`;
+}
+/** `user:password@host` in a URL or registry input: the password must never be echoed. */
+function hasUserInfo(value) {
+    const authority = value.replace(/^[a-z][a-z0-9+.-]*:\/\//i, '').split('/')[0] ?? '';
+    return authority.includes('@');
+}
+const CREDENTIALS_IN_HOST = 'credentials do not belong in this input: give them in username and password (or source-username and source-password)';
+const validRegistry = value => {
+    if (hasUserInfo(value))
+        return CREDENTIALS_IN_HOST;
+    if (/^[a-z][a-z0-9+.-]*:\/\//i.test(value))
+        return 'expected a host with an optional namespace, without a scheme, e.g. harbor.example.com/aihpc';
+    try {
+        (0,reference/* parseRegistryTarget */.Wx)(value);
+        return undefined;
+    }
+    catch (error) {
+        if (error instanceof reference/* ReferenceFormatError */.Rc)
+            return error.reason;
+        throw error;
+    }
+};
+const validTag = value => 'ref' in (0,reference/* tryParseReference */.WF)(`probe.invalid/probe:${value}`) ? undefined : "a tag is letters, digits, '_', '.' and '-', at most 128 characters, not starting with '.' or '-'";
+const validFlatSeparator = value => (/^(?:[._]|__|-+)$/.test(value) ? undefined : "expected one of '-', '_', '.', '__'");
+const validRegistryMirror = value => {
+    if (hasUserInfo(value))
+        return CREDENTIALS_IN_HOST;
+    return /^https?:\/\/[^\s/@]+\/?$/.test(value) ? undefined : 'expected a URL such as https://mirror.example.com';
+};
+const validInsecureRegistry = value => {
+    if (hasUserInfo(value))
+        return CREDENTIALS_IN_HOST;
+    try {
+        const { namespace } = (0,reference/* parseRegistryTarget */.Wx)(value);
+        return namespace === '' ? undefined : 'expected a registry host with an optional port, e.g. registry.local:5000';
+    }
+    catch (error) {
+        if (error instanceof reference/* ReferenceFormatError */.Rc)
+            return error.reason;
+        throw error;
+    }
+};
+const validPlatform = value => (/^[a-z0-9]+\/[a-z0-9_]+(?:\/[a-z0-9]+)?$/.test(value) ? undefined : 'expected os/arch[/variant], e.g. linux/arm64');
+const validShard = value => {
+    const match = /^(\d+)\/(\d+)$/.exec(value);
+    const index = Number(match?.[1]);
+    const count = Number(match?.[2]);
+    return match === null || index < 1 || count < 1 || index > count || count > 256 ? 'expected i/n with 1 <= i <= n <= 256, e.g. 2/4' : undefined;
+};
+const validNetwork = value => /^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,127}$/.test(value) ? undefined : 'expected default, host, none or the name of a docker network';
+const validBuilderName = value => (/^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,127}$/.test(value) ? undefined : 'expected the name of a buildx builder (letters, digits, _ . -)');
+const validBundle = value => {
+    if (hasUserInfo(value))
+        return 'credentials do not belong in a bundle URL';
+    if (/^[a-z][a-z0-9+.-]*:\/\//i.test(value) && !/^https?:\/\/[^\s/]+\/\S*\.tar(?:#sha256[=:][a-fA-F0-9]{64})?$/i.test(value))
+        return 'expected a path, or an http(s):// URL of a .tar archive';
+    return undefined;
+};
+const validBaseline = value => (/^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? 'expected a local path to a bundle or its index.json' : undefined);
+const INPUTS = [
+    { name: 'mode', kind: 'choice', choices: MODES, default: 'all', description: 'What to do: plan (inventory only), check (mapping and policy, for pull requests), mirror, build, verify, all (mirror, build and push, verify), export (every image of the plan into the bundle) or import (the bundle into the registry).' },
+    { name: 'registry', kind: 'string', validate: validRegistry, description: 'Target registry host with optional namespace, e.g. harbor.example.com/aihpc. Required for every mode but plan.' },
+    { name: 'tag', kind: 'string', validate: validTag, description: "Tag of the repository's own service images, e.g. v0.3.5. Without it, service images keep the tag their compose file gives them." },
+    { name: 'path', kind: 'path', path: { base: 'workspace', expect: 'directory' }, default: '.', description: 'Directory to scan, relative to the workspace.' },
+    { name: 'layout', kind: 'choice', choices: LAYOUTS, fallback: 'preserve', description: 'How third-party images are named under the registry: preserve (quay.io/minio/minio -> <registry>/minio/minio), library (as preserve, Docker Hub official images under library/), or flat (last path component only). Default: the layout of the mapping file, else preserve.' },
+    { name: 'flat-separator', kind: 'string', validate: validFlatSeparator, description: "With layout flat, join all path components with this separator instead of keeping only the last ('-' gives minio-minio)." },
+    { name: 'config', kind: 'path', path: { base: 'workspace', expect: 'file' }, description: 'Mapping file (rules, exclusions, tag policy), relative to the workspace. Default: .github/image-mirror.yml at the workspace root when it exists.' },
+    { name: 'strict', kind: 'boolean', description: 'Every image needs an explicit rule in the mapping file; the layout only proposes names. Overrides the mapping file.' },
+    { name: 'compose-files', kind: 'list', glob: true, description: "Glob patterns of compose files, relative to path (newline or comma separated; commas inside {…} belong to the pattern). Replaces the defaults; the entry 'defaults' keeps them." },
+    { name: 'dockerfiles', kind: 'list', glob: true, description: "Glob patterns of Dockerfiles, relative to path (newline or comma separated; commas inside {…} belong to the pattern). Replaces the defaults; the entry 'defaults' keeps them." },
+    { name: 'exclude', kind: 'list', glob: true, description: 'Glob patterns of paths not to scan, relative to path, e.g. **/{docs,tools}/**.' },
+    { name: 'env-file', kind: 'list', path: { base: 'workspace', expect: 'file' }, description: 'Extra .env files for compose interpolation, relative to the workspace, read after the .env beside each compose file.' },
+    { name: 'template-defaults', kind: 'list', path: { base: 'workspace', expect: 'file' }, description: 'Files of documented defaults (KEY=value) for {{NAME}} placeholders of *.tpl/*.template compose files and Dockerfiles, relative to the workspace, read after the environment, env-file and .env; each value taken from them is a notice. Default: .env.example beside the template, then at path, when it exists.' },
+    { name: 'fail-on', kind: 'list', choices: [...FAIL_ON_WORDS, ...FINDING_KINDS], default: DEFAULT_FAIL_ON.join(', '), description: `Finding kinds that fail the run: none, all, or a list of ${FINDING_KINDS.join(', ')}.` },
+    { name: 'compose-output', kind: 'path', path: { base: 'workspace', expect: 'output' }, description: 'Write each scanned compose file, rewritten so every image points at the registry, to this path (a directory when there are several). Inside the workspace or the temp directory.' },
+    { name: 'report-path', kind: 'path', path: { base: 'workspace', expect: 'output-file' }, description: 'Where to write the JSON report, inside the workspace or the temp directory. Default: image-mirror-report.json in RUNNER_TEMP (the action), or in a new directory under the system temp directory (the CLI).' },
+    { name: 'engine', kind: 'choice', choices: ENGINES, default: 'auto', description: "How images are copied and verified: auto (the registry engine copies and verifies, docker builds, retags offline with pull: never or push: false, and verifies with verify-from: local), registry (registry to registry over the OCI distribution API: every platform, exact digests) or docker (pull, tag, push through the docker CLI: the daemon's platform only)." },
+    { name: 'pull', kind: 'choice', choices: PULL_POLICIES, default: 'missing', description: 'Copies through docker (engine: docker): missing (use local images when present), always, or never (retag local images only, no network; with engine auto, copies then go through docker).' },
+    { name: 'push', kind: 'boolean', default: 'true', description: 'Push built service images and mirrored base images. false: build and retag in the local daemon only, no network (the offline retag).' },
+    { name: 'use-mirrored-bases', kind: 'boolean', default: 'true', description: 'Build service images against the mirrored base images in the target registry instead of their public sources.' },
+    { name: 'build-network', kind: 'string', validate: validNetwork, description: "Network of service image builds (docker build --network) when the compose file's build.network does not name one: default, host, none or a network name. Default: docker's default network." },
+    { name: 'builder', kind: 'string', validate: validBuilderName, description: "The buildx builder that builds service images (docker buildx build --builder), e.g. the name docker/setup-buildx-action outputs. Default: buildx's current builder. Without buildx, docker build builds with BuildKit when the docker CLI has it built in (DOCKER_BUILDKIT=1), else with the legacy builder; DOCKER_BUILDKIT=0 in the environment asks for the legacy builder. The log says which one built." },
+    { name: 'verify-from', kind: 'choice', choices: VERIFY_SOURCES, default: 'registry', description: 'Where verify looks: registry (manifest lookup, no pull), local (docker image inspect, no network) or bundle (every blob of the bundle present with its size and digest, offline).' },
+    { name: 'bundle', kind: 'string', validate: validBundle, description: "OCI image layout the images are exported to (mode export) or imported from (mode import), or whose plan mode verify checks (with verify-from: bundle, the bundle itself, offline): a directory, or one archive when it ends in .tar, inside the workspace or the temp directory. mode import also takes an http(s):// URL of a .tar (downloaded once per digest into the runner's tool cache; the digest comes from a #sha256=<hex> fragment or the .sha256 file beside it)." },
+    { name: 'bundle-baseline', kind: 'string', validate: validBaseline, description: 'mode export: an earlier bundle (directory or .tar) or just its index.json; the new bundle carries only the manifests and blobs the baseline lacks (a delta), and imports on top of it.' },
+    { name: 'cache', kind: 'boolean', default: 'false', description: "mode export: keep the bundle's blob store in the GitHub Actions cache (@actions/cache), keyed by the plan's source digests, so a re-run on a fresh runner fetches only what changed." },
+    { name: 'dry-run', kind: 'boolean', default: 'false', description: 'Print every command that would run, run none.' },
+    { name: 'username', kind: 'string', description: 'Username for the target registry. Without it, existing docker credentials are used.' },
+    { name: 'password', kind: 'secret', description: 'Password or token for the target registry.' },
+    { name: 'source-username', kind: 'string', description: 'Username for Docker Hub (or the registry-mirror), to avoid the anonymous rate limit.' },
+    { name: 'source-password', kind: 'secret', description: 'Password or token for source-username.' },
+    { name: 'concurrency', kind: 'integer', min: 1, max: 64, default: '4', description: 'Pulls, pushes and copies in parallel.' },
+    { name: 'build-concurrency', kind: 'integer', min: 1, max: 16, default: '1', description: 'Service image builds in parallel.' },
+    { name: 'retries', kind: 'integer', min: 0, max: 10, default: '3', description: 'Retries of a transient failure (network, 429, 5xx), with exponential backoff.' },
+    { name: 'registry-mirror', kind: 'string', validate: validRegistryMirror, description: "URL that serves Docker Hub images (a pull-through cache), used by the registry engine for Docker Hub reads. Default: the docker daemon's first registry-mirrors entry, when docker is there." },
+    { name: 'insecure-registries', kind: 'list', validate: validInsecureRegistry, description: "Registries reached over plain HTTP or with an unverified certificate (loopback registries always are). Default: the docker daemon's insecure-registries hosts, when docker is there." },
+    { name: 'ca-file', kind: 'path', path: { base: 'workspace', expect: 'any-file' }, description: 'PEM file of a private certificate authority for the registries.' },
+    { name: 'platforms', kind: 'list', validate: validPlatform, description: 'Copy only these platforms of multi-platform images (changes their digest); copies through the registry engine only, so not with engine: docker, pull: never or push: false. Default: all.' },
+    { name: 'copy-referrers', kind: 'boolean', default: 'false', description: 'Registry engine: also copy OCI referrers (signatures, SBOMs) of each image.' },
+    { name: 'shards', kind: 'integer', min: 1, max: 256, default: '1', description: 'mode plan: split the images into this many groups in the matrix output.' },
+    { name: 'shard', kind: 'string', validate: validShard, description: 'Handle only part i of n of the images, e.g. 2/4 (from the matrix output of mode plan).' }
+];
+/** The table seen through the general InputSpec type, for code that walks every input. */
+const INPUT_SPECS = INPUTS;
+/** The input of that name in the table; throws for a name that is not there (a programming error). */
+function inputSpec(name) {
+    const spec = INPUT_SPECS.find(input => input.name === name);
+    if (spec === undefined)
+        throw new Error(`No input named '${name}' in src/inputs.ts`);
+    return spec;
+}
+const OUTPUTS = [
+    { name: 'verdict', description: 'One line: what the run found, e.g. "20/20 images verified".' },
+    { name: 'images', description: 'JSON array of every image: kind, source, target, status, origins.' },
+    { name: 'image-count', description: 'Number of images found.' },
+    { name: 'base-count', description: 'Number of third-party base images.' },
+    { name: 'service-count', description: "Number of the repository's own service images." },
+    { name: 'findings', description: 'JSON array of findings: kind, severity, message, file, line, suggestion.' },
+    { name: 'error-count', description: 'Number of findings that fail the run under fail-on.' },
+    { name: 'unmapped', description: 'JSON array of source images with no target.' },
+    { name: 'mirrored', description: 'JSON array of target images mirrored (or already present).' },
+    { name: 'built', description: 'JSON array of service images built.' },
+    { name: 'verified', description: 'JSON array of target images verified present.' },
+    { name: 'missing', description: 'JSON array of target images not present.' },
+    { name: 'failed', description: 'JSON array of images that failed, target (or source when unmapped).' },
+    {
+        name: 'digests',
+        description: 'JSON object: target image -> manifest digest at the target (pushed, copied or verified; never a local image ID), e.g. {"harbor.example.com/aihpc/app:v1": "sha256:…"}. Sign each: echo \'${{ steps.mirror.outputs.digests }}\' | jq -r \'to_entries[] | "\\(.key | sub(":[^:/]+$"; ""))@\\(.value)"\' | xargs -n1 cosign sign --yes'
+    },
+    {
+        name: 'targets',
+        description: 'Every target image of the run, one per line, for shell consumers: echo "${{ steps.mirror.outputs.targets }}" | while read -r image; do docker pull "$image"; done'
+    },
+    { name: 'report', description: 'Path of the JSON report.' },
+    { name: 'compose-file', description: 'Path of the generated deployment compose file, when compose-output is set.' },
+    { name: 'matrix', description: 'mode plan: JSON for strategy.matrix, {"shard": ["1/n", …]} balanced by image count.' }
+];
+const INPUT_KINDS = (/* unused pure expression or super */ null && (['string', 'boolean', 'integer', 'choice', 'list', 'path', 'secret']));
+
+// EXTERNAL MODULE: ./lib/discover/glob.js
+var glob = __nccwpck_require__(2909);
+// EXTERNAL MODULE: ./lib/output-files.js
+var output_files = __nccwpck_require__(9932);
+// EXTERNAL MODULE: ./lib/extract/interpolate.js
+var interpolate = __nccwpck_require__(6794);
+// EXTERNAL MODULE: ./lib/docker-config.js
+var docker_config = __nccwpck_require__(5218);
+;// CONCATENATED MODULE: ./lib/settings.js
+/**
+ * The one place inputs are read and validated. The action reads them with
+ * core.getInput, the CLI from its flags; both go through `buildSettings`, so an
+ * invalid value is rejected the same way, by name, before any work starts.
+ *
+ * `readInputs` parses every input of the table in src/inputs.ts by its kind
+ * (defaults come from the table, nowhere else); `buildSettings` adds the checks
+ * that span inputs or look at the file system and shapes the result.
+ */
+
+
+
+
+
+
+
+
+
+/** The mapping file used when `config` is not given, at the workspace root (else under the scanned path). */
+const DEFAULT_CONFIG_FILE = '.github/image-mirror.yml';
+/** The report's file name when `report-path` is not given. */
+const DEFAULT_REPORT_NAME = 'image-mirror-report.json';
+class InputError extends Error {
+    input;
+    constructor(message, 
+    /** The input at fault, when there is one. */
+    input) {
+        super(message);
+        this.input = input;
+        this.name = 'InputError';
+    }
+}
+function buildSettings(read, context) {
+    const input = readInputs(read, context);
+    const workspace = external_node_path_.resolve(context.workspace);
+    const outputRoots = [...new Set([workspace, external_node_path_.resolve(context.tempDir)])];
+    const mode = input.mode;
+    if (input.registry === undefined && mode !== 'plan') {
+        throw new InputError(`Input 'registry' is required for mode '${mode}' (for example registry: harbor.example.com/project)`, 'registry');
+    }
+    const registry = input.registry === undefined ? undefined : registryTarget(input.registry);
+    const configFile = input.config ?? defaultConfigFile(workspace, input.path);
+    const credentials = (userInput, passwordInput) => {
+        const username = input[userInput] ?? '';
+        const password = input[passwordInput] ?? '';
+        if (username === '' && password === '')
+            return undefined;
+        if (username === '' || password === '') {
+            throw new InputError(`Inputs '${userInput}' and '${passwordInput}' go together: give both or neither`, username === '' ? userInput : passwordInput);
+        }
+        return { username, password };
+    };
+    const targetCredentials = credentials('username', 'password');
+    const sourceCredentials = credentials('source-username', 'source-password');
+    const bundle = bundleSettings(input, outputRoots, context);
+    let shard;
+    if (input.shard !== undefined) {
+        const [index, count] = input.shard.split('/').map(Number);
+        shard = { index, count };
+    }
+    checkPlatformsEngine(input);
+    const buildkit = parseBuildKitVariable(context.env.DOCKER_BUILDKIT);
+    // Interpolation never sees the inputs, the runner's tokens or a variable holding a credential (DESIGN.md, trust boundaries).
+    const { env } = (0,interpolate/* interpolationEnvironment */.ks)(context.env, [targetCredentials?.password, sourceCredentials?.password]);
+    return {
+        workspace,
+        root: input.path,
+        outputRoots,
+        mode,
+        ...(registry && { registry }),
+        ...(input.tag !== undefined && { tag: input.tag }),
+        layout: input.layout,
+        layoutFromInput: read('layout').trim() !== '',
+        ...(input['flat-separator'] !== undefined && { flatSeparator: input['flat-separator'] }),
+        ...(configFile !== undefined && { configFile }),
+        ...(input.strict !== undefined && { strict: input.strict }),
+        composeFiles: input['compose-files'],
+        dockerfiles: input.dockerfiles,
+        exclude: input.exclude,
+        envFiles: input['env-file'],
+        ...(input['template-defaults'].length > 0 && { templateDefaults: input['template-defaults'] }),
+        failOn: failOnKinds(input['fail-on']),
+        ...(input['compose-output'] !== undefined && { composeOutput: input['compose-output'] }),
+        reportPath: input['report-path'] ?? defaultReportPath(context),
+        engine: input.engine,
+        pull: input.pull,
+        push: input.push,
+        useMirroredBases: input['use-mirrored-bases'],
+        ...(input['build-network'] !== undefined && { buildNetwork: input['build-network'] }),
+        ...(input.builder !== undefined && { builder: input.builder }),
+        ...(buildkit !== undefined && { buildkit }),
+        verifyFrom: input['verify-from'],
+        dryRun: input['dry-run'],
+        ...(targetCredentials && { targetCredentials }),
+        ...(sourceCredentials && { sourceCredentials }),
+        concurrency: input.concurrency,
+        buildConcurrency: input['build-concurrency'],
+        retries: input.retries,
+        ...(input['registry-mirror'] !== undefined && { registryMirror: input['registry-mirror'].replace(/\/$/, '') }),
+        insecureRegistries: input['insecure-registries'],
+        ...(input['ca-file'] !== undefined && { caFile: input['ca-file'] }),
+        platforms: input.platforms,
+        copyReferrers: input['copy-referrers'],
+        ...bundle,
+        userDockerConfig: external_node_path_.resolve((0,docker_config/* userDockerConfigDir */.Rx)(context.env)),
+        ...(shard && { shard }),
+        shards: input.shards,
+        env
+    };
+}
+/**
+ * Parses every input of the table by its kind, in table order, and checks path
+ * inputs against the file system. Secrets are masked first, before anything
+ * can echo them; an error never echoes a secret or a password given in a URL.
+ */
+function readInputs(read, context) {
+    const specs = INPUT_SPECS;
+    for (const spec of specs) {
+        const raw = read(spec.name);
+        if (spec.kind === 'secret' && raw !== '')
+            context.maskSecret(raw);
+        else if (raw !== '')
+            for (const secret of passwordsInUserInfo(raw))
+                context.maskSecret(secret);
+    }
+    const workspace = external_node_path_.resolve(context.workspace);
+    const values = {};
+    for (const spec of specs)
+        values[spec.name] = parseInput(spec, read(spec.name), workspace);
+    // Path checks need the scanned path, so they come once every value has parsed.
+    const root = values.path;
+    for (const spec of specs) {
+        const rule = spec.kind === 'path' || spec.kind === 'list' ? spec.path : undefined;
+        if (rule === undefined)
+            continue;
+        const written = spec.kind === 'list' ? splitList(read(spec.name)) : [read(spec.name).trim() || (spec.default ?? '')];
+        const absolute = spec.kind === 'list' ? values[spec.name] : [values[spec.name]];
+        absolute.forEach((file, index) => {
+            if (file === undefined)
+                return;
+            const problem = pathProblem(rule, file, { workspace, root, outputRoots: [workspace, external_node_path_.resolve(context.tempDir)] });
+            if (problem !== undefined)
+                throw invalid(spec, written[index] ?? file, problem, spec.kind === 'list' ? 'entry' : 'value');
+        });
+    }
+    return values;
+}
+/**
+ * Where the report goes when the inputs were rejected: the report-path input
+ * when it is itself valid, else the default; undefined when neither can be
+ * written. The run still ends with a report saying what was wrong.
+ */
+function reportPathAfterError(read, context) {
+    const workspace = path.resolve(context.workspace);
+    const written = read('report-path').trim();
+    const roots = { workspace, root: workspace, outputRoots: [workspace, path.resolve(context.tempDir)] };
+    const rule = { base: 'workspace', expect: 'output-file' };
+    if (written !== '') {
+        const file = path.resolve(workspace, written);
+        if (pathProblem(rule, file, roots) === undefined)
+            return file;
+    }
+    const fallback = defaultReportPath(context);
+    return pathProblem(rule, fallback, roots) === undefined ? fallback : undefined;
+}
+/**
+ * Splits a list input: one entry per line, and on commas outside `{…}` and
+ * `[…]`, so brace globs (`**\/{docs,tools}/**`) stay whole. Entries are trimmed;
+ * empty entries and entries starting with '#' are dropped.
+ */
+function splitList(text) {
+    const entries = [];
+    for (const line of text.split(/\r?\n/)) {
+        let depth = 0;
+        let inClass = false;
+        let current = '';
+        for (const ch of line) {
+            if (inClass) {
+                if (ch === ']')
+                    inClass = false;
+            }
+            else if (ch === '[')
+                inClass = true;
+            else if (ch === '{')
+                depth += 1;
+            else if (ch === '}' && depth > 0)
+                depth -= 1;
+            else if (ch === ',' && depth === 0) {
+                entries.push(current);
+                current = '';
+                continue;
+            }
+            current += ch;
+        }
+        entries.push(current);
+    }
+    return entries.map(entry => entry.trim()).filter(entry => entry !== '' && !entry.startsWith('#'));
+}
+function parseInput(spec, raw, workspace) {
+    if (spec.kind === 'secret')
+        return raw === '' ? undefined : raw;
+    if (spec.kind === 'list') {
+        const given = splitList(raw);
+        const items = given.length === 0 && spec.default !== undefined ? splitList(spec.default) : given;
+        for (const item of items) {
+            const problem = spec.choices !== undefined && !spec.choices.includes(item)
+                ? `expected ${describeChoices(spec.choices)}`
+                : spec.glob === true
+                    ? (0,glob/* globProblem */.AI)(item)
+                    : spec.validate?.(item);
+            if (problem !== undefined)
+                throw invalid(spec, item, problem, 'entry');
+        }
+        return spec.path === undefined ? items : items.map(item => external_node_path_.resolve(workspace, item));
+    }
+    const text = raw.trim();
+    const value = text !== '' ? text : (spec.default ?? (spec.kind === 'choice' ? spec.fallback : undefined));
+    if (value === undefined)
+        return undefined;
+    switch (spec.kind) {
+        case 'string': {
+            const problem = spec.validate?.(value);
+            if (problem !== undefined)
+                throw invalid(spec, value, problem);
+            return value;
+        }
+        case 'path':
+            return external_node_path_.resolve(workspace, value);
+        case 'choice':
+            if (!spec.choices.includes(value))
+                throw invalid(spec, value, `expected ${describeChoices(spec.choices)}`);
+            return value;
+        case 'boolean': {
+            const lower = value.toLowerCase();
+            if (TRUE_WORDS.includes(lower))
+                return true;
+            if (FALSE_WORDS.includes(lower))
+                return false;
+            throw invalid(spec, value, 'expected true or false');
+        }
+        case 'integer': {
+            if (!/^\d+$/.test(value) || Number(value) < spec.min || Number(value) > spec.max) {
+                throw invalid(spec, value, `expected a whole number from ${spec.min} to ${spec.max}`);
+            }
+            return Number(value);
+        }
+    }
+}
+function pathProblem(rule, file, roots) {
+    switch (rule.expect) {
+        case 'directory':
+            return isDirectory(file) ? undefined : `${file} is not a directory`;
+        case 'any-file':
+        case 'file': {
+            let stat;
+            try {
+                stat = external_node_fs_.statSync(file);
+            }
+            catch {
+                return `${file} does not exist`;
+            }
+            if (!stat.isFile())
+                return `${file} is not a regular file`;
+            if (rule.expect === 'file') {
+                const real = external_node_fs_.realpathSync(file);
+                const inside = [roots.workspace, roots.root].some(dir => isInside(real, realpathOr(dir)));
+                if (!inside)
+                    return `${file} resolves to ${real}, outside the workspace (${roots.workspace})`;
+            }
+            return undefined;
+        }
+        case 'output-file':
+            return (0,output_files/* outputPathProblem */.qH)(file, { allowedRoots: roots.outputRoots, expect: 'file' });
+        case 'output':
+            return (0,output_files/* outputPathProblem */.qH)(file, { allowedRoots: roots.outputRoots, expect: 'file-or-directory' });
+    }
+}
+function invalid(spec, value, reason, what = 'value') {
+    const name = what === 'entry' ? `${spec.name} entry` : spec.name;
+    // A secret's value is never echoed; neither is a password given as user:password@host.
+    const shown = spec.kind === 'secret' ? '***' : quoteForMessage(redactUserInfo(value));
+    return new InputError(`Invalid ${name} '${shown}': ${reason}`, spec.name);
+}
+/** `user:secret@host` → `user:***@host`; scheme and path kept. */
+function redactUserInfo(value) {
+    if (!hasUserInfo(value))
+        return value;
+    return value.replace(/^((?:[a-z][a-z0-9+.-]*:\/\/)?)([^/@]*)@/i, (_match, scheme, userInfo) => {
+        const colon = userInfo.indexOf(':');
+        return `${scheme}${colon < 0 ? '***' : `${userInfo.slice(0, colon)}:***`}@`;
+    });
+}
+/** The password of every `user:password@host` in a value (a username alone, as in `me@example.com`, is no secret). */
+function passwordsInUserInfo(value) {
+    const secrets = [];
+    for (const line of value.split(/[\n,]/)) {
+        const secret = /^\s*(?:[a-z][a-z0-9+.-]*:\/\/)?[^/@\s:]*:([^/@\s]+)@/i.exec(line)?.[1];
+        if (secret !== undefined)
+            secrets.push(secret);
+    }
+    return secrets;
+}
+/** Values are echoed in one line: control characters escaped, long values shortened. */
+function quoteForMessage(value) {
+    // eslint-disable-next-line no-control-regex
+    const escaped = value.replace(/[\u0000-\u001f\u007f]/g, ch => `\\x${ch.charCodeAt(0).toString(16).padStart(2, '0')}`);
+    return escaped.length > 200 ? `${escaped.slice(0, 200)}…` : escaped;
+}
+function registryTarget(value) {
+    // Validated by the table (src/inputs.ts), so this parse cannot fail.
+    const { registry, namespace } = (0,reference/* parseRegistryTarget */.Wx)(value);
+    return { text: namespace === '' ? registry : `${registry}/${namespace}`, registry, namespace };
+}
+/**
+ * Which engine copies base images: docker with engine docker, and with engine
+ * auto for the offline retags (pull: never, push: false); else the registry engine.
+ */
+function copyEngine(settings) {
+    if (settings.engine === 'auto')
+        return settings.pull === 'never' || !settings.push ? 'docker' : 'registry';
+    return settings.engine;
+}
+/** `platforms` needs copies through the registry engine: with docker they would silently keep one platform. */
+function checkPlatformsEngine(input) {
+    if (input.platforms.length === 0)
+        return;
+    if (copyEngine(input) === 'registry')
+        return;
+    const why = input.engine === 'docker'
+        ? "engine 'docker' copies the daemon's platform only"
+        : input.pull === 'never'
+            ? "with pull 'never', copies are offline retags in the docker daemon, which keep one platform"
+            : "with push 'false', copies are retags in the docker daemon, which keep one platform";
+    throw new InputError(`Invalid platforms '${input.platforms.join(', ')}': ${why}; use engine 'auto' (the default) or 'registry' with pull and push left as they are, or remove platforms`, 'platforms');
+}
+/** DOCKER_BUILDKIT as docker reads it (Go's ParseBool); undefined when unset or not a boolean. */
+function parseBuildKitVariable(value) {
+    if (value === undefined)
+        return undefined;
+    if (['1', 't', 'T', 'TRUE', 'true', 'True'].includes(value))
+        return true;
+    if (['0', 'f', 'F', 'FALSE', 'false', 'False'].includes(value))
+        return false;
+    return undefined;
+}
+function failOnKinds(items) {
+    const words = items.filter(item => FAIL_ON_WORDS.includes(item));
+    if (words.length > 0 && items.length > 1) {
+        throw new InputError(`Invalid fail-on '${items.join(', ')}': ${words[0]} stands alone, without finding kinds`, 'fail-on');
+    }
+    if (words[0] === 'none')
+        return [];
+    if (words[0] === 'all')
+        return [...FINDING_KINDS];
+    return items;
+}
+/** `.github/image-mirror.yml` at the workspace root, else under the scanned path; checked like a `config` input. */
+function defaultConfigFile(workspace, root) {
+    for (const dir of [workspace, root]) {
+        const file = external_node_path_.join(dir, DEFAULT_CONFIG_FILE);
+        if (!external_node_fs_.existsSync(file))
+            continue;
+        const problem = pathProblem({ base: 'workspace', expect: 'file' }, file, { workspace, root, outputRoots: [] });
+        if (problem !== undefined)
+            throw new InputError(`Invalid mapping file ${external_node_path_.relative(workspace, file) || file}: ${problem}`, 'config');
+        return file;
+    }
+    return undefined;
+}
+function defaultReportPath(context) {
+    return external_node_path_.resolve(context.reportDir ?? context.tempDir, DEFAULT_REPORT_NAME);
+}
+function isDirectory(dir) {
+    try {
+        return external_node_fs_.statSync(dir).isDirectory();
+    }
+    catch {
+        return false;
+    }
+}
+function isInside(file, dir) {
+    const relative = external_node_path_.relative(dir, file);
+    return relative === '' || (relative !== '..' && !relative.startsWith(`..${external_node_path_.sep}`) && !external_node_path_.isAbsolute(relative));
+}
+function realpathOr(dir) {
+    try {
+        return external_node_fs_.realpathSync(dir);
+    }
+    catch {
+        return external_node_path_.resolve(dir);
+    }
+}
+/** The bundle inputs, checked together with the mode: a path inside the workspace or the temp directory, or a URL for import. */
+function bundleSettings(input, outputRoots, context) {
+    const mode = input.mode;
+    const fromBundle = input['verify-from'] === 'bundle';
+    const toolCacheDir = external_node_path_.resolve(context.env.RUNNER_TOOL_CACHE ?? external_node_path_.join(context.tempDir, 'image-mirror-tool-cache'));
+    const written = input.bundle;
+    if (written === undefined) {
+        if (mode === 'export' || mode === 'import')
+            throw new InputError(`Input 'bundle' is required for mode '${mode}' (a directory, or a file ending in .tar)`, 'bundle');
+        if (fromBundle)
+            throw new InputError("Input 'bundle' is required with verify-from: bundle", 'bundle');
+        return { cache: input.cache, toolCacheDir };
+    }
+    if (mode !== 'export' && mode !== 'import' && mode !== 'verify') {
+        throw new InputError(`Input 'bundle' is used by modes export, import and verify, not by mode '${mode}'`, 'bundle');
+    }
+    if (fromBundle && mode !== 'verify')
+        throw new InputError(`verify-from: bundle checks a bundle with mode verify, not mode '${mode}'`, 'verify-from');
+    const isUrl = /^https?:\/\//i.test(written);
+    if (isUrl && mode === 'export')
+        throw new InputError(`Invalid bundle '${redactUserInfo(written)}': mode export writes a local path, not a URL`, 'bundle');
+    const workspace = external_node_path_.resolve(context.workspace);
+    let bundle = written;
+    if (!isUrl) {
+        bundle = external_node_path_.resolve(workspace, written);
+        const tar = bundle.toLowerCase().endsWith('.tar');
+        const problem = (0,output_files/* outputPathProblem */.qH)(bundle, { allowedRoots: outputRoots, expect: mode === 'export' ? (tar ? 'file' : 'directory') : 'file-or-directory' });
+        if (problem !== undefined)
+            throw new InputError(`Invalid bundle '${quoteForMessage(written)}': ${problem}`, 'bundle');
+        if (mode !== 'export' && !external_node_fs_.existsSync(bundle))
+            throw new InputError(`Invalid bundle '${quoteForMessage(written)}': ${bundle} does not exist`, 'bundle');
+    }
+    let bundleBaseline;
+    if (input['bundle-baseline'] !== undefined) {
+        if (mode !== 'export')
+            throw new InputError(`Input 'bundle-baseline' is used by mode export only`, 'bundle-baseline');
+        bundleBaseline = external_node_path_.resolve(workspace, input['bundle-baseline']);
+        const problem = (0,output_files/* outputPathProblem */.qH)(bundleBaseline, { allowedRoots: outputRoots, expect: 'file-or-directory' });
+        if (problem !== undefined || !external_node_fs_.existsSync(bundleBaseline)) {
+            throw new InputError(`Invalid bundle-baseline '${quoteForMessage(input['bundle-baseline'])}': ${problem ?? `${bundleBaseline} does not exist`}`, 'bundle-baseline');
+        }
+        if (bundleBaseline === bundle)
+            throw new InputError('Invalid bundle-baseline: it is the bundle being written; name the earlier bundle', 'bundle-baseline');
+    }
+    return { bundle, ...(bundleBaseline !== undefined && { bundleBaseline }), cache: input.cache, toolCacheDir };
+}
+
+
 /***/ })
 
 /******/ });
@@ -47441,9 +53803,69 @@ exports.visitAsync = visitAsync;
 /******/ /* webpack/runtime/asset-relocator-loader */
 /******/ if (typeof __nccwpck_require__ !== 'undefined') __nccwpck_require__.ab = decodeURIComponent(new URL('.', import.meta.url).pathname).slice(import.meta.url.match(/^file:\/\/\/\w:/) ? 1 : 0, -1) + "/";
 /******/ 
+/******/ /* webpack/runtime/create fake namespace object */
+/******/ (() => {
+/******/ 	var getProto = Object.getPrototypeOf ? (obj) => (Object.getPrototypeOf(obj)) : (obj) => (obj.__proto__);
+/******/ 	var leafPrototypes;
+/******/ 	// create a fake namespace object
+/******/ 	// mode & 1: value is a module id, require it
+/******/ 	// mode & 2: merge all properties of value into the ns
+/******/ 	// mode & 4: return value when already ns object
+/******/ 	// mode & 16: return value when it's Promise-like
+/******/ 	// mode & 8|1: behave like require
+/******/ 	__nccwpck_require__.t = function(value, mode) {
+/******/ 		if(mode & 1) value = this(value);
+/******/ 		if(mode & 8) return value;
+/******/ 		if(typeof value === 'object' && value) {
+/******/ 			if((mode & 4) && value.__esModule) return value;
+/******/ 			if((mode & 16) && typeof value.then === 'function') return value;
+/******/ 		}
+/******/ 		var ns = Object.create(null);
+/******/ 		__nccwpck_require__.r(ns);
+/******/ 		var def = {};
+/******/ 		leafPrototypes = leafPrototypes || [null, getProto({}), getProto([]), getProto(getProto)];
+/******/ 		for(var current = mode & 2 && value; typeof current == 'object' && !~leafPrototypes.indexOf(current); current = getProto(current)) {
+/******/ 			Object.getOwnPropertyNames(current).forEach((key) => (def[key] = () => (value[key])));
+/******/ 		}
+/******/ 		def['default'] = () => (value);
+/******/ 		__nccwpck_require__.d(ns, def);
+/******/ 		return ns;
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/define property getters */
+/******/ (() => {
+/******/ 	// define getter functions for harmony exports
+/******/ 	__nccwpck_require__.d = (exports, definition) => {
+/******/ 		for(var key in definition) {
+/******/ 			if(__nccwpck_require__.o(definition, key) && !__nccwpck_require__.o(exports, key)) {
+/******/ 				Object.defineProperty(exports, key, { enumerable: true, get: definition[key] });
+/******/ 			}
+/******/ 		}
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/hasOwnProperty shorthand */
+/******/ (() => {
+/******/ 	__nccwpck_require__.o = (obj, prop) => (Object.prototype.hasOwnProperty.call(obj, prop))
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/make namespace object */
+/******/ (() => {
+/******/ 	// define __esModule on exports
+/******/ 	__nccwpck_require__.r = (exports) => {
+/******/ 		if(typeof Symbol !== 'undefined' && Symbol.toStringTag) {
+/******/ 			Object.defineProperty(exports, Symbol.toStringTag, { value: 'Module' });
+/******/ 		}
+/******/ 		Object.defineProperty(exports, '__esModule', { value: true });
+/******/ 	};
+/******/ })();
+/******/ 
 /************************************************************************/
 var __webpack_exports__ = {};
 
+;// CONCATENATED MODULE: external "node:module"
+const external_node_module_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:module");
 ;// CONCATENATED MODULE: external "os"
 const external_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
 ;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/utils.js
@@ -47617,8 +54039,10 @@ function file_command_prepareKeyValueMessage(key, value) {
 const external_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("path");
 // EXTERNAL MODULE: external "http"
 var external_http_ = __nccwpck_require__(8611);
+var external_http_namespaceObject = /*#__PURE__*/__nccwpck_require__.t(external_http_, 2);
 // EXTERNAL MODULE: external "https"
 var external_https_ = __nccwpck_require__(5692);
+var external_https_namespaceObject = /*#__PURE__*/__nccwpck_require__.t(external_https_, 2);
 ;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/proxy.js
 function getProxyUrl(reqUrl) {
     const usingSsl = reqUrl.protocol === 'https:';
@@ -47711,7 +54135,7 @@ class DecodedURL extends URL {
 }
 //# sourceMappingURL=proxy.js.map
 // EXTERNAL MODULE: ./node_modules/tunnel/index.js
-var node_modules_tunnel = __nccwpck_require__(770);
+var tunnel = __nccwpck_require__(770);
 // EXTERNAL MODULE: ./node_modules/undici/index.js
 var undici = __nccwpck_require__(6752);
 ;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/index.js
@@ -47789,7 +54213,7 @@ const HttpResponseRetryCodes = [
     HttpCodes.ServiceUnavailable,
     HttpCodes.GatewayTimeout
 ];
-const RetryableHttpVerbs = (/* unused pure expression or super */ null && (['OPTIONS', 'GET', 'DELETE', 'HEAD']));
+const RetryableHttpVerbs = ['OPTIONS', 'GET', 'DELETE', 'HEAD'];
 const ExponentialBackoffCeiling = 10;
 const ExponentialBackoffTimeSlice = 5;
 class HttpClientError extends Error {
@@ -48138,7 +54562,7 @@ class lib_HttpClient {
     }
     getAgentDispatcher(serverUrl) {
         const parsedUrl = new URL(serverUrl);
-        const proxyUrl = pm.getProxyUrl(parsedUrl);
+        const proxyUrl = getProxyUrl(parsedUrl);
         const useProxy = proxyUrl && proxyUrl.hostname;
         if (!useProxy) {
             return;
@@ -48149,7 +54573,7 @@ class lib_HttpClient {
         const info = {};
         info.parsedUrl = requestUrl;
         const usingSsl = info.parsedUrl.protocol === 'https:';
-        info.httpModule = usingSsl ? https : http;
+        info.httpModule = usingSsl ? external_https_namespaceObject : external_http_namespaceObject;
         const defaultPort = usingSsl ? 443 : 80;
         info.options = {};
         info.options.host = info.parsedUrl.hostname;
@@ -48248,7 +54672,7 @@ class lib_HttpClient {
     }
     _getAgent(parsedUrl) {
         let agent;
-        const proxyUrl = pm.getProxyUrl(parsedUrl);
+        const proxyUrl = getProxyUrl(parsedUrl);
         const useProxy = proxyUrl && proxyUrl.hostname;
         if (this._keepAlive && useProxy) {
             agent = this._proxyAgent;
@@ -48263,7 +54687,7 @@ class lib_HttpClient {
         const usingSsl = parsedUrl.protocol === 'https:';
         let maxSockets = 100;
         if (this.requestOptions) {
-            maxSockets = this.requestOptions.maxSockets || http.globalAgent.maxSockets;
+            maxSockets = this.requestOptions.maxSockets || external_http_.globalAgent.maxSockets;
         }
         // This is `useProxy` again, but we need to check `proxyURl` directly for TypeScripts's flow analysis.
         if (proxyUrl && proxyUrl.hostname) {
@@ -48288,7 +54712,7 @@ class lib_HttpClient {
         // if tunneling agent isn't assigned create a new agent
         if (!agent) {
             const options = { keepAlive: this._keepAlive, maxSockets };
-            agent = usingSsl ? new https.Agent(options) : new http.Agent(options);
+            agent = usingSsl ? new external_https_.Agent(options) : new external_http_.Agent(options);
             this._agent = agent;
         }
         if (usingSsl && this._ignoreSslError) {
@@ -48311,7 +54735,7 @@ class lib_HttpClient {
             return proxyAgent;
         }
         const usingSsl = parsedUrl.protocol === 'https:';
-        proxyAgent = new ProxyAgent(Object.assign({ uri: proxyUrl.href, pipelining: !this._keepAlive ? 0 : 1 }, ((proxyUrl.username || proxyUrl.password) && {
+        proxyAgent = new undici/* ProxyAgent */.kT(Object.assign({ uri: proxyUrl.href, pipelining: !this._keepAlive ? 0 : 1 }, ((proxyUrl.username || proxyUrl.password) && {
             token: `Basic ${Buffer.from(`${proxyUrl.username}:${proxyUrl.password}`).toString('base64')}`
         })));
         this._proxyAgentDispatcher = proxyAgent;
@@ -48912,7 +55336,7 @@ const IS_WINDOWS = process.platform === 'win32';
  */
 function readlink(fsPath) {
     return io_util_awaiter(this, void 0, void 0, function* () {
-        const result = yield fs.promises.readlink(fsPath);
+        const result = yield external_fs_namespaceObject.promises.readlink(fsPath);
         // On Windows, restore Node 20 behavior: add trailing backslash to all results
         // since junctions on Windows are always directory links
         if (IS_WINDOWS && !result.endsWith('\\')) {
@@ -49085,22 +55509,22 @@ var io_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _argum
  * @param     dest      destination path
  * @param     options   optional. See CopyOptions.
  */
-function cp(source_1, dest_1) {
+function io_cp(source_1, dest_1) {
     return io_awaiter(this, arguments, void 0, function* (source, dest, options = {}) {
         const { force, recursive, copySourceDirectory } = readCopyOptions(options);
-        const destStat = (yield ioUtil.exists(dest)) ? yield ioUtil.stat(dest) : null;
+        const destStat = (yield exists(dest)) ? yield stat(dest) : null;
         // Dest is an existing file, but not forcing
         if (destStat && destStat.isFile() && !force) {
             return;
         }
         // If dest is an existing directory, should copy inside.
         const newDest = destStat && destStat.isDirectory() && copySourceDirectory
-            ? path.join(dest, path.basename(source))
+            ? external_path_namespaceObject.join(dest, external_path_namespaceObject.basename(source))
             : dest;
-        if (!(yield ioUtil.exists(source))) {
+        if (!(yield exists(source))) {
             throw new Error(`no such file or directory: ${source}`);
         }
-        const sourceStat = yield ioUtil.stat(source);
+        const sourceStat = yield stat(source);
         if (sourceStat.isDirectory()) {
             if (!recursive) {
                 throw new Error(`Failed to copy. ${source} is a directory, but tried to copy without recursive flag.`);
@@ -49110,7 +55534,7 @@ function cp(source_1, dest_1) {
             }
         }
         else {
-            if (path.relative(source, newDest) === '') {
+            if (external_path_namespaceObject.relative(source, newDest) === '') {
                 // a file cannot be copied to itself
                 throw new Error(`'${newDest}' and '${source}' are the same file`);
             }
@@ -49154,7 +55578,7 @@ function mv(source_1, dest_1) {
  */
 function rmRF(inputPath) {
     return io_awaiter(this, void 0, void 0, function* () {
-        if (ioUtil.IS_WINDOWS) {
+        if (IS_WINDOWS) {
             // Check for invalid characters
             // https://docs.microsoft.com/en-us/windows/win32/fileio/naming-a-file
             if (/[*"<>|]/.test(inputPath)) {
@@ -49163,7 +55587,7 @@ function rmRF(inputPath) {
         }
         try {
             // note if path does not exist, error is silent
-            yield ioUtil.rm(inputPath, {
+            yield rm(inputPath, {
                 force: true,
                 maxRetries: 3,
                 recursive: true,
@@ -49184,8 +55608,8 @@ function rmRF(inputPath) {
  */
 function mkdirP(fsPath) {
     return io_awaiter(this, void 0, void 0, function* () {
-        ok(fsPath, 'a path argument must be provided');
-        yield ioUtil.mkdir(fsPath, { recursive: true });
+        (0,external_assert_.ok)(fsPath, 'a path argument must be provided');
+        yield mkdir(fsPath, { recursive: true });
     });
 }
 /**
@@ -49292,11 +55716,11 @@ function cpDirRecursive(sourceDir, destDir, currentDepth, force) {
             return;
         currentDepth++;
         yield mkdirP(destDir);
-        const files = yield ioUtil.readdir(sourceDir);
+        const files = yield readdir(sourceDir);
         for (const fileName of files) {
             const srcFile = `${sourceDir}/${fileName}`;
             const destFile = `${destDir}/${fileName}`;
-            const srcFileStat = yield ioUtil.lstat(srcFile);
+            const srcFileStat = yield lstat(srcFile);
             if (srcFileStat.isDirectory()) {
                 // Recurse
                 yield cpDirRecursive(srcFile, destFile, currentDepth, force);
@@ -49306,32 +55730,32 @@ function cpDirRecursive(sourceDir, destDir, currentDepth, force) {
             }
         }
         // Change the mode for the newly created directory
-        yield ioUtil.chmod(destDir, (yield ioUtil.stat(sourceDir)).mode);
+        yield chmod(destDir, (yield stat(sourceDir)).mode);
     });
 }
 // Buffered file copy
 function io_copyFile(srcFile, destFile, force) {
     return io_awaiter(this, void 0, void 0, function* () {
-        if ((yield ioUtil.lstat(srcFile)).isSymbolicLink()) {
+        if ((yield lstat(srcFile)).isSymbolicLink()) {
             // unlink/re-link it
             try {
-                yield ioUtil.lstat(destFile);
-                yield ioUtil.unlink(destFile);
+                yield lstat(destFile);
+                yield unlink(destFile);
             }
             catch (e) {
                 // Try to override file permission
                 if (e.code === 'EPERM') {
-                    yield ioUtil.chmod(destFile, '0666');
-                    yield ioUtil.unlink(destFile);
+                    yield chmod(destFile, '0666');
+                    yield unlink(destFile);
                 }
                 // other errors = it doesn't exist, no work to do
             }
             // Copy over symlink
-            const symlinkFull = yield ioUtil.readlink(srcFile);
-            yield ioUtil.symlink(symlinkFull, destFile, ioUtil.IS_WINDOWS ? 'junction' : null);
+            const symlinkFull = yield readlink(srcFile);
+            yield symlink(symlinkFull, destFile, IS_WINDOWS ? 'junction' : null);
         }
-        else if (!(yield ioUtil.exists(destFile)) || force) {
-            yield ioUtil.copyFile(srcFile, destFile);
+        else if (!(yield exists(destFile)) || force) {
+            yield copyFile(srcFile, destFile);
         }
     });
 }
@@ -49950,14 +56374,14 @@ var exec_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arg
  */
 function exec_exec(commandLine, args, options) {
     return exec_awaiter(this, void 0, void 0, function* () {
-        const commandArgs = tr.argStringToArray(commandLine);
+        const commandArgs = argStringToArray(commandLine);
         if (commandArgs.length === 0) {
             throw new Error(`Parameter 'commandLine' cannot be null or empty.`);
         }
         // Path to tool to execute should be first arg
         const toolPath = commandArgs[0];
         args = commandArgs.slice(1).concat(args || []);
-        const runner = new tr.ToolRunner(toolPath, args, options);
+        const runner = new ToolRunner(toolPath, args, options);
         return runner.exec();
     });
 }
@@ -50271,7 +56695,7 @@ function isDebug() {
  * @param message debug message
  */
 function core_debug(message) {
-    issueCommand('debug', {}, message);
+    command_issueCommand('debug', {}, message);
 }
 /**
  * Adds an error issue
@@ -50389,167 +56813,14 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
-;// CONCATENATED MODULE: external "node:os"
-const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
-;// CONCATENATED MODULE: external "node:path"
-const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
-;// CONCATENATED MODULE: ./lib/output-files.js
-/**
- * Files the run writes (the JSON report, the deployment compose file) go only
- * inside the allowed roots (the workspace and the temp directory), never
- * through a symbolic link: a repository under test can commit a link named
- * like our output that points at the runner's own files. Every existing
- * component below the root is checked with lstat, missing directories are
- * created one by one, and the file is opened with O_NOFOLLOW (and O_NONBLOCK,
- * so a FIFO planted under that name cannot hang the run).
- */
-
-
-class OutputPathError extends Error {
-    file;
-    reason;
-    constructor(file, reason) {
-        super(`Cannot write ${file}: ${reason}`);
-        this.file = file;
-        this.reason = reason;
-        this.name = 'OutputPathError';
-    }
-}
-/**
- * Why `file` cannot be written (or, with `expect: 'directory'`, used as a directory
- * of outputs), or undefined when it can. Checks the same rules as writeOutputFile
- * without writing, so inputs can be rejected before any work starts.
- */
-function outputPathProblem(file, options) {
-    try {
-        const state = inspectOutputPath(external_node_path_namespaceObject.resolve(file), options);
-        if (state === 'directory' && options.expect === 'file')
-            return 'it is a directory; name a file';
-        if (state === 'file' && options.expect === 'directory')
-            return 'it is a file; name a directory';
-        return undefined;
-    }
-    catch (error) {
-        if (error instanceof OutputPathError)
-            return error.reason;
-        throw error;
-    }
-}
-/**
- * Writes `content` to `file` (absolute) under one of the allowed roots, creating
- * missing parent directories. Throws OutputPathError saying why when the path is
- * outside the roots, passes through a symbolic link, or names a directory.
- */
-function writeOutputFile(file, content, options) {
-    const target = external_node_path_namespaceObject.resolve(file);
-    const state = inspectOutputPath(target, options, { createParents: true });
-    if (state === 'directory')
-        throw new OutputPathError(target, 'it is a directory, not a file');
-    const flags = external_node_fs_namespaceObject.constants.O_WRONLY | external_node_fs_namespaceObject.constants.O_CREAT | external_node_fs_namespaceObject.constants.O_TRUNC | external_node_fs_namespaceObject.constants.O_NOFOLLOW | external_node_fs_namespaceObject.constants.O_NONBLOCK;
-    let fd;
-    try {
-        fd = external_node_fs_namespaceObject.openSync(target, flags, 0o644);
-    }
-    catch (error) {
-        const code = error.code;
-        if (code === 'ELOOP')
-            throw new OutputPathError(target, 'it is a symbolic link; refusing to write through it');
-        if (code === 'ENXIO')
-            throw new OutputPathError(target, 'it is a FIFO or socket, not a regular file');
-        if (code === 'EISDIR')
-            throw new OutputPathError(target, 'it is a directory, not a file');
-        throw new OutputPathError(target, describeErrno(error));
-    }
-    try {
-        if (!external_node_fs_namespaceObject.fstatSync(fd).isFile())
-            throw new OutputPathError(target, 'it is not a regular file');
-        external_node_fs_namespaceObject.writeFileSync(fd, content);
-    }
-    finally {
-        external_node_fs_namespaceObject.closeSync(fd);
-    }
-}
-/** The root `file` lies under, or undefined. Compared lexically and by real path (RUNNER_TEMP may itself be a link). */
-function rootOf(file, roots) {
-    for (const root of roots) {
-        for (const candidate of new Set([external_node_path_namespaceObject.resolve(root), realpathOr(root)])) {
-            if (file === candidate || file.startsWith(candidate.endsWith(external_node_path_namespaceObject.sep) ? candidate : candidate + external_node_path_namespaceObject.sep))
-                return candidate;
-        }
-    }
-    return undefined;
-}
-function inspectOutputPath(target, options, behaviour = {}) {
-    const root = rootOf(target, options.allowedRoots);
-    if (root === undefined) {
-        throw new OutputPathError(target, `it is outside the workspace and the temp directory (${options.allowedRoots.map(dir => external_node_path_namespaceObject.resolve(dir)).join(', ')})`);
-    }
-    if (target === root)
-        return 'directory';
-    const components = external_node_path_namespaceObject.relative(root, target).split(external_node_path_namespaceObject.sep);
-    let current = root;
-    let created = 0;
-    for (let index = 0; index < components.length; index += 1) {
-        current = external_node_path_namespaceObject.join(current, components[index]);
-        const isLast = index === components.length - 1;
-        let stat;
-        try {
-            stat = external_node_fs_namespaceObject.lstatSync(current);
-        }
-        catch (error) {
-            if (error.code !== 'ENOENT')
-                throw new OutputPathError(target, `${current}: ${describeErrno(error)}`);
-        }
-        if (stat === undefined) {
-            if (isLast)
-                return 'missing';
-            if (behaviour.createParents !== true)
-                return 'missing';
-            if (created > components.length)
-                throw new OutputPathError(target, `${current} keeps changing while it is created`);
-            created += 1;
-            try {
-                external_node_fs_namespaceObject.mkdirSync(current);
-            }
-            catch (error) {
-                if (error.code !== 'EEXIST')
-                    throw new OutputPathError(target, `could not create ${current}: ${describeErrno(error)}`);
-            }
-            // Created by us or by someone in between: check it like any other component.
-            index -= 1;
-            current = external_node_path_namespaceObject.dirname(current);
-            continue;
-        }
-        if (stat.isSymbolicLink()) {
-            throw new OutputPathError(target, `${current} is a symbolic link; refusing to write through it`);
-        }
-        if (isLast) {
-            if (stat.isDirectory())
-                return 'directory';
-            if (stat.isFile())
-                return 'file';
-            throw new OutputPathError(target, 'it exists and is not a regular file (a FIFO, socket or device)');
-        }
-        if (!stat.isDirectory())
-            throw new OutputPathError(target, `${current} is a file, not a directory`);
-    }
-    return 'missing';
-}
-function realpathOr(dir) {
-    try {
-        return external_node_fs_namespaceObject.realpathSync(dir);
-    }
-    catch {
-        return external_node_path_namespaceObject.resolve(dir);
-    }
-}
-function describeErrno(error) {
-    const code = error.code;
-    return code !== undefined ? code : String(error);
-}
-
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __nccwpck_require__(8161);
+// EXTERNAL MODULE: ./lib/output-files.js
+var output_files = __nccwpck_require__(9932);
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
 ;// CONCATENATED MODULE: ./lib/extract/files.js
 /**
  * The one way repository files are read: relative to the scanned root and
@@ -50586,7 +56857,7 @@ class RepositoryFileError extends Error {
  * RepositoryFileError saying why not. Never blocks on a FIFO or a device: the
  * file is opened non-blocking and checked with fstat before a byte is read.
  */
-function readRepositoryFile(root, relativePath, limits = {}) {
+function readRepositoryFile(root, relativePath, limits = {}, resolvedRoot) {
     const maxBytes = limits.maxBytes ?? MAX_REPOSITORY_FILE_BYTES;
     const shown = relativePath;
     const refuse = (problem, why) => {
@@ -50594,20 +56865,21 @@ function readRepositoryFile(root, relativePath, limits = {}) {
     };
     if (relativePath === '' || relativePath.includes('\0'))
         refuse('unreadable', 'is not a valid path; it was not read');
-    const lexical = external_node_path_namespaceObject.resolve(root, relativePath);
-    const allowed = (limits.allowedOutside ?? []).some(file => external_node_path_namespaceObject.resolve(file) === lexical);
-    if (!allowed && !isWithin(external_node_path_namespaceObject.resolve(root), lexical))
+    const lexical = external_node_path_.resolve(root, relativePath);
+    const allowed = (limits.allowedOutside ?? []).some(file => external_node_path_.resolve(file) === lexical);
+    if (!allowed && !isWithin(external_node_path_.resolve(root), lexical))
         refuse('outside-root', 'is outside the scanned directory; it was not read');
     let realRoot;
     let real;
     try {
-        realRoot = external_node_fs_namespaceObject.realpathSync(root);
+        // realpath(3): one system call, where the JavaScript realpathSync lstats every component of the path.
+        realRoot = resolvedRoot ?? external_node_fs_.realpathSync.native(root);
     }
     catch (error) {
         return refuse('unreadable', `cannot be read: the scanned directory cannot be resolved (${code(error)})`);
     }
     try {
-        real = external_node_fs_namespaceObject.realpathSync(lexical);
+        real = external_node_fs_.realpathSync.native(lexical);
     }
     catch (error) {
         const reason = code(error);
@@ -50621,7 +56893,7 @@ function readRepositoryFile(root, relativePath, limits = {}) {
     let fd;
     try {
         // O_NOFOLLOW: the resolved path has no link left; if one appeared since, refuse rather than follow it.
-        fd = external_node_fs_namespaceObject.openSync(real, external_node_fs_namespaceObject.constants.O_RDONLY | external_node_fs_namespaceObject.constants.O_NONBLOCK | external_node_fs_namespaceObject.constants.O_NOFOLLOW);
+        fd = external_node_fs_.openSync(real, external_node_fs_.constants.O_RDONLY | external_node_fs_.constants.O_NONBLOCK | external_node_fs_.constants.O_NOFOLLOW);
     }
     catch (error) {
         const reason = code(error);
@@ -50630,7 +56902,7 @@ function readRepositoryFile(root, relativePath, limits = {}) {
         return refuse('unreadable', `cannot be read (${reason})`);
     }
     try {
-        const stat = external_node_fs_namespaceObject.fstatSync(fd);
+        const stat = external_node_fs_.fstatSync(fd);
         if (!stat.isFile())
             refuse('not-a-file', `is ${describeType(stat)}, not a regular file; it was not read`);
         if (stat.size > maxBytes)
@@ -50639,7 +56911,7 @@ function readRepositoryFile(root, relativePath, limits = {}) {
         const buffer = Buffer.alloc(Math.min(stat.size, maxBytes) + 1);
         let length = 0;
         for (let reads = 0; length < buffer.length && reads <= buffer.length; reads += 1) {
-            const count = external_node_fs_namespaceObject.readSync(fd, buffer, length, buffer.length - length, null);
+            const count = external_node_fs_.readSync(fd, buffer, length, buffer.length - length, null);
             if (count === 0)
                 break;
             length += count;
@@ -50654,16 +56926,24 @@ function readRepositoryFile(root, relativePath, limits = {}) {
         return refuse('unreadable', `cannot be read (${code(error)})`);
     }
     finally {
-        external_node_fs_namespaceObject.closeSync(fd);
+        external_node_fs_.closeSync(fd);
     }
 }
 /** A reader over `root` that never throws: refusals become findings. */
 function confinedReader(root, limits = {}) {
     const refused = new Map();
+    // Resolved once for every file read (a root that cannot be resolved is reported by each read).
+    let realRoot;
+    try {
+        realRoot = external_node_fs_.realpathSync.native(root);
+    }
+    catch {
+        realRoot = undefined;
+    }
     return {
         readFile: relativePath => {
             try {
-                return readRepositoryFile(root, relativePath, limits);
+                return readRepositoryFile(root, relativePath, limits, realRoot);
             }
             catch (error) {
                 if (!(error instanceof RepositoryFileError))
@@ -50693,8 +56973,8 @@ function fileReader(root, _fs) {
 }
 /** True when `candidate` (absolute) is `base` or lies under it. */
 function isWithin(base, candidate) {
-    const relative = external_node_path_namespaceObject.relative(base, candidate);
-    return relative === '' || (!relative.startsWith(`..${external_node_path_namespaceObject.sep}`) && relative !== '..' && !external_node_path_namespaceObject.isAbsolute(relative));
+    const relative = external_node_path_.relative(base, candidate);
+    return relative === '' || (!relative.startsWith(`..${external_node_path_.sep}`) && relative !== '..' && !external_node_path_.isAbsolute(relative));
 }
 function describeType(stat) {
     if (stat.isDirectory())
@@ -50716,499 +56996,10 @@ function code(error) {
     return typeof error === 'object' && error !== null && 'message' in error ? String(error.message) : String(error);
 }
 
-;// CONCATENATED MODULE: ./lib/discover/glob.js
-/**
- * Glob patterns for file discovery, matched against POSIX paths relative to the
- * scanned directory. A pattern without '/' matches a file's name at any depth
- * (`Dockerfile.*`); one with '/' matches the whole relative path
- * (`services/**\/compose.yml`). Supports `**`, `*`, `?`, `[…]` (`[!…]` and
- * `[^…]` negate) and `{a,b}` (nested braces too). A malformed pattern is a
- * GlobError naming what is wrong, never a crash: inputs are checked with
- * `globProblem` before any work starts.
- */
-class GlobError extends Error {
-    pattern;
-    reason;
-    constructor(pattern, reason) {
-        super(`Invalid glob '${pattern}': ${reason}`);
-        this.pattern = pattern;
-        this.reason = reason;
-        this.name = 'GlobError';
-    }
-}
-/** Patterns longer than this are refused: they are mistakes, and a long pattern makes a slow matcher. */
-const MAX_PATTERN_LENGTH = 1024;
-const MAX_BRACE_DEPTH = 8;
-function compileGlob(pattern) {
-    const normalised = pattern.replace(/\\/g, '/').replace(/^\.\//, '').replace(/\/+$/, '');
-    const anchored = normalised.includes('/');
-    // Positions in errors count from the pattern as written, before './' was dropped.
-    const offset = pattern.length - pattern.replace(/^\.[\\/]/, '').length;
-    const alternatives = expand(parse(pattern, normalised, offset), pattern).map(compileTokens);
-    return {
-        pattern,
-        matches(relativePath) {
-            const candidate = anchored ? relativePath : relativePath.slice(relativePath.lastIndexOf('/') + 1);
-            return alternatives.some(matches => matches(candidate));
-        }
-    };
-}
-/** Why `pattern` is not a usable glob, or undefined when it is one. */
-function globProblem(pattern) {
-    try {
-        compileGlob(pattern);
-        return undefined;
-    }
-    catch (error) {
-        if (error instanceof GlobError)
-            return error.reason;
-        throw error;
-    }
-}
-function matchesAny(matchers, relativePath) {
-    return matchers.some(matcher => matcher.matches(relativePath));
-}
-/** Brace alternatives are expanded into separate token lists, at most this many. */
-const MAX_ALTERNATIVES = 256;
-function parse(pattern, glob, offset) {
-    const fail = (reason) => {
-        throw new GlobError(pattern, reason);
-    };
-    const at = (index) => index + 1 + offset;
-    if (glob === '')
-        fail('the pattern is empty');
-    if (glob.length > MAX_PATTERN_LENGTH)
-        fail(`longer than ${MAX_PATTERN_LENGTH} characters`);
-    if (glob.startsWith('/'))
-        fail("patterns are relative to the scanned path: drop the leading '/'");
-    if (glob.split('/').includes('..'))
-        fail("patterns are relative to the scanned path and cannot leave it ('..')");
-    const root = [];
-    const groups = [];
-    let sequence = root;
-    for (let i = 0; i < glob.length; i += 1) {
-        const ch = glob[i];
-        if (ch === '*') {
-            if (glob[i + 1] === '*') {
-                const slashFollows = glob[i + 2] === '/';
-                sequence.push({ t: slashFollows ? 'directories' : 'anything' });
-                i += slashFollows ? 2 : 1;
-            }
-            else
-                sequence.push({ t: 'star' });
-        }
-        else if (ch === '?') {
-            sequence.push({ t: 'one' });
-        }
-        else if (ch === '[') {
-            const { token, end } = parseClass(glob, i, fail, at);
-            sequence.push(token);
-            i = end;
-        }
-        else if (ch === '{') {
-            if (groups.length >= MAX_BRACE_DEPTH)
-                fail(`braces nested deeper than ${MAX_BRACE_DEPTH}`);
-            const group = { options: [[]], start: i, parent: sequence };
-            groups.push(group);
-            sequence = group.options[0];
-        }
-        else if (ch === '}') {
-            const group = groups.pop();
-            if (group === undefined)
-                return fail(`the '}' at position ${at(i)} closes no '{'`);
-            group.parent.push({ t: 'braces', options: group.options });
-            sequence = group.parent;
-        }
-        else if (ch === ',' && groups.length > 0) {
-            const next = [];
-            groups[groups.length - 1].options.push(next);
-            sequence = next;
-        }
-        else {
-            sequence.push({ t: 'literal', c: ch, code: ch.charCodeAt(0) });
-        }
-    }
-    const open = groups[groups.length - 1];
-    if (open !== undefined)
-        fail(`the '{' at position ${at(open.start)} is never closed`);
-    return root;
-}
-function expand(nodes, pattern) {
-    let results = [[]];
-    for (const node of nodes) {
-        if (node.t !== 'braces') {
-            for (const result of results)
-                result.push(node);
-            continue;
-        }
-        const alternatives = node.options.flatMap(option => expand(option, pattern));
-        const next = [];
-        for (const result of results) {
-            for (const alternative of alternatives) {
-                next.push([...result, ...alternative]);
-                if (next.length > MAX_ALTERNATIVES)
-                    throw new GlobError(pattern, `its braces expand to more than ${MAX_ALTERNATIVES} patterns`);
-            }
-        }
-        results = next;
-    }
-    return results;
-}
-const isRepeat = (token) => token.t === 'star' || token.t === 'anything' || token.t === 'directories';
-/**
- * One expanded alternative as a function. With at most one repeating token a
- * regex cannot backtrack badly (quadratic at worst) and is fastest; with more,
- * the literal head and tail are checked first and the rest is matched by
- * dynamic programming.
- */
-function compileTokens(tokens) {
-    if (tokens.filter(isRepeat).length <= 1) {
-        const regex = new RegExp(`^${tokens.map(tokenRegex).join('')}$`);
-        return text => regex.test(text);
-    }
-    let head = '';
-    for (const token of tokens) {
-        if (token.t !== 'literal')
-            break;
-        head += token.c;
-    }
-    let tail = '';
-    for (let i = tokens.length - 1; i >= 0; i -= 1) {
-        const token = tokens[i];
-        if (token.t !== 'literal')
-            break;
-        tail = token.c + tail;
-    }
-    return text => text.startsWith(head) && text.endsWith(tail) && matchTokens(tokens, text);
-}
-function tokenRegex(token) {
-    switch (token.t) {
-        case 'literal':
-            return token.c.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-        case 'one':
-            return '[^/]';
-        case 'class': {
-            const members = token.ranges.map(([low, high]) => (low === high ? escapeClassMember(low) : `${escapeClassMember(low)}-${escapeClassMember(high)}`)).join('');
-            return token.negated ? `[^/${members}]` : `(?![/])[${members}]`;
-        }
-        case 'star':
-            return '[^/]*';
-        case 'anything':
-            return '.*';
-        case 'directories':
-            return '(?:[^/]+/)*';
-    }
-}
-function escapeClassMember(ch) {
-    return /[\\\]^-]/.test(ch) ? `\\${ch}` : ch;
-}
-/**
- * Whether `tokens` match all of `text`, by dynamic programming over (token,
- * position): time proportional to tokens × characters whatever the pattern,
- * where a backtracking regex can take exponential time on `a*a*a*…b`.
- */
-function matchTokens(tokens, text) {
-    const n = text.length;
-    if (scratch.nextSlash.length < n + 1) {
-        scratch.nextSlash = new Int32Array(2 * (n + 1));
-        scratch.below = new Uint8Array(2 * (n + 1));
-        scratch.row = new Uint8Array(2 * (n + 1));
-    }
-    const { nextSlash } = scratch;
-    let slash = -1;
-    for (let j = n; j >= 0; j -= 1) {
-        if (j < n && text.charCodeAt(j) === SLASH)
-            slash = j;
-        nextSlash[j] = slash;
-    }
-    // below[j]: the tokens after the current one match text[j..]; row[j]: the current one onwards do.
-    let below = scratch.below;
-    let row = scratch.row;
-    below.fill(0, 0, n + 1);
-    below[n] = 1;
-    for (let i = tokens.length - 1; i >= 0; i -= 1) {
-        const token = tokens[i];
-        row[n] = token.t === 'star' || token.t === 'anything' || token.t === 'directories' ? below[n] : 0;
-        for (let j = n - 1; j >= 0; j -= 1) {
-            const code = text.charCodeAt(j);
-            let ok;
-            switch (token.t) {
-                case 'literal':
-                    ok = code === token.code && below[j + 1] === 1;
-                    break;
-                case 'one':
-                    ok = code !== SLASH && below[j + 1] === 1;
-                    break;
-                case 'class':
-                    ok = code !== SLASH && below[j + 1] === 1 && inClass(token, text[j]);
-                    break;
-                case 'star':
-                    ok = below[j] === 1 || (code !== SLASH && row[j + 1] === 1);
-                    break;
-                case 'anything':
-                    ok = below[j] === 1 || row[j + 1] === 1;
-                    break;
-                case 'directories': {
-                    const end = nextSlash[j];
-                    ok = below[j] === 1 || (end > j && row[end + 1] === 1);
-                    break;
-                }
-            }
-            row[j] = ok ? 1 : 0;
-        }
-        const swap = below;
-        below = row;
-        row = swap;
-    }
-    return below[0] === 1;
-}
-const SLASH = 0x2f;
-/** Rows reused across matches (matching is synchronous), grown for longer paths. */
-const scratch = { nextSlash: new Int32Array(512), below: new Uint8Array(512), row: new Uint8Array(512) };
-function inClass(token, ch) {
-    const member = token.ranges.some(([low, high]) => ch >= low && ch <= high);
-    return member !== token.negated;
-}
-/** `[abc]`, `[a-z]`, `[!a]` / `[^a]`; a ']' right after the opening (or the '!') is a member. */
-function parseClass(glob, start, fail, at) {
-    let i = start + 1;
-    let negated = false;
-    if (glob[i] === '!' || glob[i] === '^') {
-        negated = true;
-        i += 1;
-    }
-    const ranges = [];
-    let first = true;
-    for (; i < glob.length; i += 1) {
-        const ch = glob[i];
-        if (ch === ']' && !first)
-            break;
-        first = false;
-        if (ch === '/')
-            fail(`'/' cannot be part of a character class (at position ${at(i)})`);
-        const next = glob[i + 1];
-        const last = glob[i + 2];
-        if (next === '-' && last !== undefined && last !== ']') {
-            if (last === '/')
-                fail(`'/' cannot be part of a character class (at position ${at(i + 2)})`);
-            if (last < ch)
-                fail(`the range '${ch}-${last}' is out of order`);
-            ranges.push([ch, last]);
-            i += 2;
-        }
-        else {
-            ranges.push([ch, ch]);
-        }
-    }
-    if (i >= glob.length)
-        fail(`the '[' at position ${at(start)} is never closed`);
-    // A class never matches '/', negated or not: it stands for one character of a name.
-    return { token: { t: 'class', negated, ranges }, end: i };
-}
-
-;// CONCATENATED MODULE: ./lib/extract/interpolate.js
-/**
- * Shell-style variable substitution as the compose specification and the
- * Dockerfile reference define it: `$VAR`, `${VAR}`, `${VAR:-d}`, `${VAR-d}`,
- * `${VAR:+alt}`, `${VAR+alt}`, `${VAR:?err}`, `${VAR?err}`, with nesting in
- * the default/alternative word. Pure: values come from `lookup`.
- *
- * Trust boundary (DESIGN.md): the repository is untrusted and the runner's
- * environment holds secrets, so compose interpolation withholds the action's
- * inputs, the CLI's `IMAGE_MIRROR_*` and the runner's tokens. A withheld name is
- * never passed to `lookup`: it expands as if unset and is reported, so that
- * `image: x:${INPUT_PASSWORD}` can never turn a password into a tag.
- */
-/** `${A:-${B:-${C}}}` may nest this deep; deeper is a finding, never a stack overflow. */
-const MAX_NESTING_DEPTH = 32;
-/** Why a withheld variable has no value, in the words of every finding that names one. */
-const WITHHELD_REASON = 'withheld: it holds a secret of the runner/action';
-const NAME_START = /[A-Za-z_]/;
-const NAME_CHAR = /[A-Za-z0-9_]/;
-/**
- * Names of the runner's and the action's secrets: the action's inputs
- * (`INPUT_*`, the runner passes every input so), the CLI's inputs
- * (`IMAGE_MIRROR_*`), the runner's tokens (`ACTIONS_*`: runtime, cache, results
- * and OIDC request tokens and URLs) and `GITHUB_TOKEN`.
- */
-function isWithheldName(name) {
-    return /^(?:INPUT_|IMAGE_MIRROR_|ACTIONS_)/i.test(name) || name.toUpperCase() === 'GITHUB_TOKEN';
-}
-const COMPOSE_SYNTAX = { escape: { kind: 'double-dollar' }, withheld: isWithheldName };
-const dockerfileSyntax = (escapeChar = '\\') => ({ escape: { kind: 'escape-char', char: escapeChar } });
-/** Compose syntax that also withholds the given names (those `interpolationEnvironment` removed for their values). */
-function composeSyntax(withheldNames = []) {
-    const names = new Set(withheldNames);
-    if (names.size === 0)
-        return COMPOSE_SYNTAX;
-    return { escape: { kind: 'double-dollar' }, withheld: name => isWithheldName(name) || names.has(name) };
-}
-/**
- * The environment compose interpolation may see: `env` minus the withheld
- * names and minus every variable whose value is one of `secretValues` (the
- * credentials the settings masked). Pure; values of removed names are not kept.
- */
-function interpolationEnvironment(env, secretValues = []) {
-    const secrets = new Set();
-    for (const secret of secretValues)
-        if (secret !== undefined && secret !== '')
-            secrets.add(secret);
-    const visible = {};
-    const withheld = [];
-    for (const [name, value] of Object.entries(env)) {
-        if (value === undefined)
-            continue;
-        if (isWithheldName(name) || secrets.has(value))
-            withheld.push(name);
-        else
-            visible[name] = value;
-    }
-    return { env: visible, withheld: withheld.sort() };
-}
-function interpolate(text, lookup, options) {
-    const state = { value: '', missing: [], withheld: [], errors: [], problems: [] };
-    state.value = substitute(text, 0, { lookup, options, state, text });
-    state.missing = [...new Set(state.missing)];
-    state.withheld = [...new Set(state.withheld)];
-    state.errors = state.problems.map(problem => problem.message);
-    return state;
-}
-function problem(context, kind, message, name) {
-    // One message per distinct problem: a withheld name used ten times is one finding.
-    if (context.state.problems.some(p => p.kind === kind && p.message === message))
-        return;
-    context.state.problems.push({ kind, message, ...(name !== undefined && { name }) });
-}
-/** The value of `name`, or undefined when it is unset or withheld (which is reported). */
-function interpolate_valueOf(name, context) {
-    if (context.options.withheld?.(name) === true) {
-        context.state.withheld.push(name);
-        problem(context, 'withheld', `variable ${name} is ${WITHHELD_REASON}`, name);
-        return undefined;
-    }
-    return context.lookup(name);
-}
-function substitute(text, depth, context) {
-    const { options, state } = context;
-    let out = '';
-    let i = 0;
-    const escapeChar = options.escape.kind === 'escape-char' ? options.escape.char : undefined;
-    // Each pass consumes at least one character: bounded by the text's length.
-    while (i < text.length) {
-        const ch = text[i];
-        if (escapeChar !== undefined && ch === escapeChar && text[i + 1] === '$') {
-            out += '$';
-            i += 2;
-            continue;
-        }
-        if (ch !== '$') {
-            const next = text.indexOf('$', i + 1);
-            const stop = escapeChar === undefined ? next : nearest(next, text.indexOf(escapeChar, i + 1));
-            const end = stop < 0 ? text.length : stop;
-            out += text.slice(i, end);
-            i = end;
-            continue;
-        }
-        const next = text[i + 1];
-        if (options.escape.kind === 'double-dollar' && next === '$') {
-            out += '$';
-            i += 2;
-            continue;
-        }
-        if (next === '{') {
-            if (depth >= MAX_NESTING_DEPTH) {
-                problem(context, 'too-deep', `variables are nested more than ${MAX_NESTING_DEPTH} levels deep`);
-                return out;
-            }
-            const close = findClosingBrace(text, i + 2);
-            if (close < 0) {
-                problem(context, 'syntax', `unterminated '\${' in '${context.text}'`);
-                return out + text.slice(i);
-            }
-            out += expandBraced(text.slice(i + 2, close), depth + 1, context);
-            i = close + 1;
-            continue;
-        }
-        if (next !== undefined && NAME_START.test(next)) {
-            let end = i + 1;
-            while (end < text.length && NAME_CHAR.test(text[end]))
-                end += 1;
-            const name = text.slice(i + 1, end);
-            const value = interpolate_valueOf(name, context);
-            if (value === undefined && options.withheld?.(name) !== true)
-                state.missing.push(name);
-            out += value ?? '';
-            i = end;
-            continue;
-        }
-        out += '$';
-        i += 1;
-    }
-    return out;
-}
-function nearest(a, b) {
-    if (a < 0)
-        return b;
-    if (b < 0)
-        return a;
-    return Math.min(a, b);
-}
-// Index of the '}' that closes a '${' opened just before `from`, honouring nested '${…}'.
-function findClosingBrace(text, from) {
-    let depth = 1;
-    for (let i = from; i < text.length; i += 1) {
-        if (text[i] === '$' && text[i + 1] === '{') {
-            depth += 1;
-            i += 1;
-        }
-        else if (text[i] === '}') {
-            depth -= 1;
-            if (depth === 0)
-                return i;
-        }
-    }
-    return -1;
-}
-function expandBraced(body, depth, context) {
-    let end = 0;
-    while (end < body.length && (end === 0 ? NAME_START : NAME_CHAR).test(body[end]))
-        end += 1;
-    const name = body.slice(0, end);
-    if (name === '') {
-        problem(context, 'syntax', `invalid variable name in '\${${body}}'`);
-        return '';
-    }
-    const rest = body.slice(end);
-    const value = interpolate_valueOf(name, context);
-    const withheld = context.options.withheld?.(name) === true;
-    if (rest === '') {
-        if (value === undefined && !withheld)
-            context.state.missing.push(name);
-        return value ?? '';
-    }
-    const operator = /^(:?[-+?])/.exec(rest)?.[1];
-    if (operator === undefined) {
-        problem(context, 'syntax', `unsupported modifier '${rest}' in '\${${body}}'`);
-        return value ?? '';
-    }
-    const word = rest.slice(operator.length);
-    const colon = operator.startsWith(':');
-    const isSet = value !== undefined && (!colon || value !== '');
-    switch (operator.slice(-1)) {
-        case '-':
-            return isSet ? value : substitute(word, depth, context);
-        case '+':
-            return isSet ? substitute(word, depth, context) : '';
-        default: {
-            if (isSet)
-                return value;
-            const message = substitute(word, depth, context);
-            problem(context, 'required', message !== '' ? `${name}: ${message}` : `required variable ${name} is ${value === undefined ? 'not set' : 'empty'}`, name);
-            return '';
-        }
-    }
-}
-
+// EXTERNAL MODULE: ./lib/discover/glob.js
+var glob = __nccwpck_require__(2909);
+// EXTERNAL MODULE: ./lib/extract/interpolate.js
+var interpolate = __nccwpck_require__(6794);
 ;// CONCATENATED MODULE: ./lib/extract/dotenv.js
 
 const KEY = /^[A-Za-z_.][A-Za-z0-9_.-]*/;
@@ -51245,8 +57036,8 @@ function parseDotenv(text, file, lookup) {
         rest = rest.slice(key.length).trimStart();
         if (rest === '' || rest.startsWith('#')) {
             // A bare name passes the value through from the environment.
-            if (isWithheldName(key)) {
-                unresolved(`${key} is ${WITHHELD_REASON}; it is not passed through`);
+            if ((0,interpolate/* isWithheldName */.zV)(key)) {
+                unresolved(`${key} is ${interpolate/* WITHHELD_REASON */.Rz}; it is not passed through`);
                 continue;
             }
             const inherited = lookup(key);
@@ -51289,7 +57080,7 @@ function parseDotenv(text, file, lookup) {
                 values.set(key, raw);
                 continue;
             }
-            const expanded = dotenv_expand(unescapeDoubleQuoted(raw), resolve);
+            const expanded = expand(unescapeDoubleQuoted(raw), resolve);
             report(expanded.problems, key, invalid, unresolved);
             if (expanded.ok)
                 values.set(key, expanded.value);
@@ -51298,7 +57089,7 @@ function parseDotenv(text, file, lookup) {
         // Unquoted: a '#' preceded by white space starts a comment.
         const comment = /[ \t]#/.exec(rest);
         const raw = (comment === null ? rest : rest.slice(0, comment.index)).trim();
-        const expanded = dotenv_expand(raw, resolve);
+        const expanded = expand(raw, resolve);
         report(expanded.problems, key, invalid, unresolved);
         if (expanded.ok)
             values.set(key, expanded.value);
@@ -51342,10 +57133,10 @@ function unescapeDoubleQuoted(raw) {
     });
 }
 // Unset variables expand to '' (compose only warns about them in .env files).
-function dotenv_expand(raw, lookup) {
+function expand(raw, lookup) {
     if (!raw.includes('$'))
         return { value: raw, ok: true, problems: [] };
-    const result = interpolate(raw, lookup, COMPOSE_SYNTAX);
+    const result = (0,interpolate/* interpolate */.GW)(raw, lookup, interpolate/* COMPOSE_SYNTAX */.zo);
     return { value: result.value, ok: result.problems.length === 0, problems: result.problems };
 }
 /** Interpolation problems as findings, in words that do not quote the value. */
@@ -51353,7 +57144,7 @@ function report(problems, key, invalid, unresolved) {
     for (const problem of problems) {
         switch (problem.kind) {
             case 'withheld':
-                unresolved(`the value of ${key} uses ${problem.name ?? 'a variable'}, which is ${WITHHELD_REASON}; ${key} is not set`);
+                unresolved(`the value of ${key} uses ${problem.name ?? 'a variable'}, which is ${interpolate/* WITHHELD_REASON */.Rz}; ${key} is not set`);
                 break;
             case 'required':
                 unresolved(`the value of ${key} requires ${problem.name ?? 'a variable'}, which is not set; ${key} is not set`);
@@ -51510,7 +57301,7 @@ class TemplateRenderer {
                 message: `${file} was rendered with ${parts.join('; ')}${defaults.length > 0 ? ` (${defaults.map(source => source.label).join(', ')} hold${defaults.length === 1 ? 's' : ''} documented defaults, not the values of a deployment)` : ''}`,
                 file,
                 line: 1,
-                ...(defaults.length > 0 && { suggestion: `Set the values in the environment, an env-file input or ${external_node_path_namespaceObject.posix.join(external_node_path_namespaceObject.posix.dirname(file), '.env')} to choose them` })
+                ...(defaults.length > 0 && { suggestion: `Set the values in the environment, an env-file input or ${external_node_path_.posix.join(external_node_path_.posix.dirname(file), '.env')} to choose them` })
             });
         }
         const result = { text: output, renders, unresolved, lookedIn };
@@ -51518,10 +57309,10 @@ class TemplateRenderer {
         return result;
     }
     sourcesFor(file) {
-        const dir = external_node_path_namespaceObject.posix.dirname(file);
+        const dir = external_node_path_.posix.dirname(file);
         const sources = [{ label: 'the environment', values: new Map(Object.entries(this.options.env)), isDefault: false }];
         const add = (candidate, isDefault) => {
-            const normalised = external_node_path_namespaceObject.posix.normalize(candidate);
+            const normalised = external_node_path_.posix.normalize(candidate);
             if (sources.some(source => source.label === normalised))
                 return;
             const values = this.dotenv(normalised);
@@ -51531,14 +57322,14 @@ class TemplateRenderer {
         // env-file inputs: later ones win, so they are looked at first.
         for (const envFile of [...this.options.envFiles].reverse())
             add(envFile, false);
-        add(external_node_path_namespaceObject.posix.join(dir, '.env'), false);
+        add(external_node_path_.posix.join(dir, '.env'), false);
         add('.env', false);
         if (this.options.templateDefaults !== undefined) {
             for (const defaults of [...this.options.templateDefaults].reverse())
                 add(defaults, true);
         }
         else {
-            add(external_node_path_namespaceObject.posix.join(dir, '.env.example'), true);
+            add(external_node_path_.posix.join(dir, '.env.example'), true);
             add('.env.example', true);
         }
         return sources;
@@ -51588,19 +57379,19 @@ const DEFAULT_DOCKERFILE_PATTERNS = ['Dockerfile', 'Dockerfile.*', '*.Dockerfile
 /** Never descended into, whatever the patterns say. */
 const SKIPPED_DIRECTORIES = new Set(['.git', 'node_modules']);
 /** Files that match the Dockerfile patterns by name but are not Dockerfiles. */
-const NOT_DOCKERFILES = compileGlob('*.dockerignore');
+const NOT_DOCKERFILES = (0,glob/* compileGlob */.SO)('*.dockerignore');
 /** The literal entry that stands for the default patterns in a `compose-files`/`dockerfiles` list. */
 const DEFAULTS_ENTRY = 'defaults';
 function discoverFiles(root, options) {
     const compose = withTemplates(compilePatterns(options.composePatterns, DEFAULT_COMPOSE_PATTERNS));
     const dockerfiles = withTemplates(compilePatterns(options.dockerfilePatterns, DEFAULT_DOCKERFILE_PATTERNS));
-    const exclude = options.exclude.map(compileGlob);
+    const exclude = options.exclude.map(glob/* compileGlob */.SO);
     const result = { composeFiles: [], dockerfiles: [], findings: [] };
     const visitedDirectories = new Set();
     // Symbolic links are followed only while they stay under the scanned root (DESIGN.md, trust boundaries).
-    let realRoot = external_node_path_namespaceObject.resolve(root);
+    let realRoot = external_node_path_.resolve(root);
     try {
-        realRoot = external_node_fs_namespaceObject.realpathSync(root);
+        realRoot = external_node_fs_.realpathSync.native(root);
     }
     catch {
         // Reported by the walk below, which cannot read it either.
@@ -51609,8 +57400,8 @@ function discoverFiles(root, options) {
         let real;
         let entries;
         try {
-            real = external_node_fs_namespaceObject.realpathSync(absolute);
-            entries = external_node_fs_namespaceObject.readdirSync(absolute, { withFileTypes: true });
+            real = external_node_fs_.realpathSync.native(absolute);
+            entries = external_node_fs_.readdirSync(absolute, { withFileTypes: true });
         }
         catch (error) {
             result.findings.push(unreadable(relative || '.', error));
@@ -51620,7 +57411,7 @@ function discoverFiles(root, options) {
             result.findings.push({
                 kind: 'invalid-file',
                 severity: 'warning',
-                message: `Skipped ${relative}: a symbolic link leads back to a directory already scanned (${external_node_path_namespaceObject.relative(root, real) || '.'})`,
+                message: `Skipped ${relative}: a symbolic link leads back to a directory already scanned (${external_node_path_.relative(root, real) || '.'})`,
                 file: relative
             });
             return;
@@ -51629,18 +57420,18 @@ function discoverFiles(root, options) {
         entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
         for (const entry of entries) {
             const childRelative = relative === '' ? entry.name : `${relative}/${entry.name}`;
-            const childAbsolute = external_node_path_namespaceObject.join(absolute, entry.name);
-            if (matchesAny(exclude, childRelative))
+            const childAbsolute = external_node_path_.join(absolute, entry.name);
+            if ((0,glob/* matchesAny */._I)(exclude, childRelative))
                 continue;
             let isDirectory = entry.isDirectory();
             let isFile = entry.isFile();
             if (entry.isSymbolicLink()) {
                 try {
-                    const stat = external_node_fs_namespaceObject.statSync(childAbsolute);
+                    const stat = external_node_fs_.statSync(childAbsolute);
                     isDirectory = stat.isDirectory();
                     isFile = stat.isFile();
-                    const wanted = isDirectory ? !SKIPPED_DIRECTORIES.has(entry.name) : matchesAny(compose, childRelative) || matchesAny(dockerfiles, childRelative);
-                    const target = wanted ? external_node_fs_namespaceObject.realpathSync(childAbsolute) : undefined;
+                    const wanted = isDirectory ? !SKIPPED_DIRECTORIES.has(entry.name) : (0,glob/* matchesAny */._I)(compose, childRelative) || (0,glob/* matchesAny */._I)(dockerfiles, childRelative);
+                    const target = wanted ? external_node_fs_.realpathSync.native(childAbsolute) : undefined;
                     if (target !== undefined && !isWithin(realRoot, target)) {
                         result.findings.push({
                             kind: 'invalid-file',
@@ -51654,7 +57445,7 @@ function discoverFiles(root, options) {
                 }
                 catch (error) {
                     // A dangling link matters only when it has a name we would have read.
-                    if (matchesAny(compose, childRelative) || matchesAny(dockerfiles, childRelative)) {
+                    if ((0,glob/* matchesAny */._I)(compose, childRelative) || (0,glob/* matchesAny */._I)(dockerfiles, childRelative)) {
                         result.findings.push(unreadable(childRelative, error));
                     }
                     continue;
@@ -51665,9 +57456,9 @@ function discoverFiles(root, options) {
                     walk(childAbsolute, childRelative);
             }
             else if (isFile) {
-                if (matchesAny(compose, childRelative))
+                if ((0,glob/* matchesAny */._I)(compose, childRelative))
                     result.composeFiles.push(childRelative);
-                else if (matchesAny(dockerfiles, childRelative) && !NOT_DOCKERFILES.matches(childRelative))
+                else if ((0,glob/* matchesAny */._I)(dockerfiles, childRelative) && !NOT_DOCKERFILES.matches(childRelative))
                     result.dockerfiles.push(childRelative);
             }
         }
@@ -51679,7 +57470,7 @@ function discoverFiles(root, options) {
 }
 function compilePatterns(patterns, defaults) {
     const expanded = patterns.length === 0 ? defaults : patterns.flatMap(pattern => (pattern === DEFAULTS_ENTRY ? defaults : [pattern]));
-    return expanded.map(compileGlob);
+    return expanded.map(glob/* compileGlob */.SO);
 }
 function unreadable(file, error) {
     const reason = error instanceof Error && 'code' in error ? String(error.code) : String(error);
@@ -51715,12 +57506,12 @@ function withTemplates(matchers) {
 function groupComposeProjects(composeFiles) {
     const byDirectory = new Map();
     for (const file of composeFiles) {
-        const group = `${external_node_path_namespaceObject.posix.dirname(file)}\0${renderedPath(file) === undefined ? '' : 'template'}`;
+        const group = `${external_node_path_.posix.dirname(file)}\0${renderedPath(file) === undefined ? '' : 'template'}`;
         byDirectory.set(group, [...(byDirectory.get(group) ?? []), file]);
     }
     const projects = [];
     for (const files of byDirectory.values()) {
-        const name = (file) => external_node_path_namespaceObject.posix.basename(renderedPath(file) ?? file);
+        const name = (file) => external_node_path_.posix.basename(renderedPath(file) ?? file);
         const base = files.find(file => /^(?:docker-)?compose\.ya?ml$/.test(name(file)));
         const override = files.find(file => base !== undefined && /^(?:docker-)?compose\.override\.ya?ml$/.test(name(file)));
         const variants = files.filter(file => file !== base && file !== override);
@@ -51736,185 +57527,8 @@ function groupComposeProjects(composeFiles) {
     return projects;
 }
 
-;// CONCATENATED MODULE: ./lib/reference.js
-/**
- * The one parser and normaliser of image references, after the grammar of
- * docker/distribution's `reference` package. Every other module goes through
- * here; nothing else splits image names on '/' or ':'.
- */
-const DOCKER_HUB = 'docker.io';
-const LEGACY_DOCKER_HUB = 'index.docker.io';
-const DEFAULT_TAG = 'latest';
-const NAME_TOTAL_MAX = 255;
-const alphanumeric = '[a-z0-9]+';
-const separator = '(?:[._]|__|[-]+)';
-const pathComponent = `${alphanumeric}(?:${separator}${alphanumeric})*`;
-const domainComponent = '(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])';
-const ipv6 = '\\[(?:[a-fA-F0-9:]+)\\]';
-const domain = `(?:${domainComponent}(?:\\.${domainComponent})*|${ipv6})(?::[0-9]+)?`;
-const PATH_COMPONENT = new RegExp(`^${pathComponent}$`);
-const DOMAIN = new RegExp(`^${domain}$`);
-const TAG = /^[\w][\w.-]{0,127}$/;
-const DIGEST = /^[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}$/;
-const SHA256_DIGEST = /^sha256:[a-f0-9]{64}$/;
-class ReferenceFormatError extends Error {
-    text;
-    reason;
-    constructor(text, reason) {
-        super(`Invalid image reference '${text}': ${reason}`);
-        this.text = text;
-        this.reason = reason;
-        this.name = 'ReferenceFormatError';
-    }
-}
-/**
- * Parses and normalises `text` the way `docker pull` reads it:
- * `postgres` → `docker.io/library/postgres:latest`.
- * Throws ReferenceFormatError with the reason when the text is not a reference.
- */
-function parseReference(text) {
-    const fail = (reason) => {
-        throw new ReferenceFormatError(text, reason);
-    };
-    if (text.length === 0)
-        fail('it is empty');
-    if (/\s/.test(text))
-        fail('it contains white space');
-    let rest = text;
-    let digest;
-    const at = rest.indexOf('@');
-    if (at >= 0) {
-        digest = rest.slice(at + 1);
-        rest = rest.slice(0, at);
-        if (!DIGEST.test(digest))
-            fail(`'${digest}' is not a valid digest (expected algorithm:hex)`);
-        if (digest.startsWith('sha256:') && !SHA256_DIGEST.test(digest)) {
-            fail('a sha256 digest must be 64 lowercase hexadecimal characters');
-        }
-    }
-    // A tag is whatever follows the last ':' that comes after the last '/'.
-    let tag;
-    const lastSlash = rest.lastIndexOf('/');
-    const colon = rest.indexOf(':', lastSlash + 1);
-    if (colon >= 0) {
-        tag = rest.slice(colon + 1);
-        rest = rest.slice(0, colon);
-        if (!TAG.test(tag))
-            fail(`'${tag}' is not a valid tag`);
-    }
-    if (rest.length === 0)
-        fail('the repository name is missing');
-    if (rest.length > NAME_TOTAL_MAX)
-        fail(`the repository name is longer than ${NAME_TOTAL_MAX} characters`);
-    let registry = DOCKER_HUB;
-    let path = rest;
-    const firstSlash = rest.indexOf('/');
-    if (firstSlash >= 0) {
-        const head = rest.slice(0, firstSlash);
-        if (looksLikeRegistry(head)) {
-            if (!DOMAIN.test(head))
-                fail(`'${head}' is not a valid registry host`);
-            registry = head;
-            path = rest.slice(firstSlash + 1);
-        }
-    }
-    if (registry === LEGACY_DOCKER_HUB)
-        registry = DOCKER_HUB;
-    const components = path.split('/');
-    for (const component of components) {
-        if (component.length === 0)
-            fail('the repository name has an empty path component');
-        if (!PATH_COMPONENT.test(component)) {
-            if (PATH_COMPONENT.test(component.toLowerCase()))
-                fail('repository names must be lowercase');
-            fail(`'${component}' is not a valid repository path component`);
-        }
-    }
-    if (registry === DOCKER_HUB && components.length === 1)
-        path = `library/${path}`;
-    if (tag === undefined && digest === undefined)
-        tag = DEFAULT_TAG;
-    return { registry, repository: path, ...(tag !== undefined && { tag }), ...(digest !== undefined && { digest }) };
-}
-/** Like parseReference, but returns the error instead of throwing it. */
-function tryParseReference(text) {
-    try {
-        return { ref: parseReference(text) };
-    }
-    catch (error) {
-        if (error instanceof ReferenceFormatError)
-            return { error };
-        throw error;
-    }
-}
-// docker treats the first component as a host when it has a '.' or ':', is
-// localhost, or has upper case (which a repository path cannot have).
-function looksLikeRegistry(head) {
-    return head.includes('.') || head.includes(':') || head === 'localhost' || head.startsWith('[') || head !== head.toLowerCase();
-}
-/** `registry/repository` without tag or digest. */
-function repositoryName(ref) {
-    return `${ref.registry}/${ref.repository}`;
-}
-/** The fully qualified form: `docker.io/library/postgres:15-alpine@sha256:…`. */
-function formatReference(ref) {
-    return `${repositoryName(ref)}${ref.tag !== undefined ? `:${ref.tag}` : ''}${ref.digest !== undefined ? `@${ref.digest}` : ''}`;
-}
-/** The short form people write: `postgres:15-alpine`, `quay.io/minio/minio:latest`. */
-function familiarName(ref) {
-    let name = repositoryName(ref);
-    if (ref.registry === DOCKER_HUB) {
-        name = ref.repository.startsWith('library/') && ref.repository.split('/').length === 2 ? ref.repository.slice(8) : ref.repository;
-    }
-    return `${name}${ref.tag !== undefined ? `:${ref.tag}` : ''}${ref.digest !== undefined ? `@${ref.digest}` : ''}`;
-}
-/** Docker Hub official images: `docker.io/library/<name>`. */
-function isOfficialImage(ref) {
-    return ref.registry === DOCKER_HUB && ref.repository.startsWith('library/') && ref.repository.split('/').length === 2;
-}
-/** The path components of the repository: `minio/minio` → ['minio', 'minio']. */
-function repositoryPath(ref) {
-    return ref.repository.split('/');
-}
-/** A copy of `ref` with other parts; an undefined tag or digest removes it. */
-function withParts(ref, parts) {
-    const merged = { ...ref, ...parts };
-    const result = {
-        registry: merged.registry,
-        repository: merged.repository
-    };
-    if ('tag' in parts ? parts.tag !== undefined : ref.tag !== undefined)
-        result.tag = merged.tag;
-    if ('digest' in parts ? parts.digest !== undefined : ref.digest !== undefined)
-        result.digest = merged.digest;
-    return result;
-}
-/**
- * Parses a registry target such as `harbor.example.com/aihpc` or `127.0.0.1:5000`:
- * a host, then an optional namespace path. Unlike an image reference the host is
- * never implied, so `aihpc` alone is rejected.
- */
-function parseRegistryTarget(text) {
-    const trimmed = text.replace(/\/+$/, '');
-    const slash = trimmed.indexOf('/');
-    const host = slash >= 0 ? trimmed.slice(0, slash) : trimmed;
-    const namespace = slash >= 0 ? trimmed.slice(slash + 1) : '';
-    if (!looksLikeRegistry(host) || !DOMAIN.test(host)) {
-        throw new ReferenceFormatError(text, `'${host}' is not a registry host (expected e.g. harbor.example.com/project or localhost:5000)`);
-    }
-    if (host !== host.toLowerCase() && !host.startsWith('[')) {
-        throw new ReferenceFormatError(text, 'registry hosts must be lowercase');
-    }
-    if (namespace !== '') {
-        for (const component of namespace.split('/')) {
-            if (!PATH_COMPONENT.test(component)) {
-                throw new ReferenceFormatError(text, `'${component}' is not a valid namespace path component`);
-            }
-        }
-    }
-    return { registry: host === LEGACY_DOCKER_HUB ? DOCKER_HUB : host, namespace };
-}
-
+// EXTERNAL MODULE: ./lib/reference.js
+var lib_reference = __nccwpck_require__(2206);
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
 var dist = __nccwpck_require__(8815);
 ;// CONCATENATED MODULE: ./lib/extract/compose-yaml.js
@@ -52421,7 +58035,7 @@ class ValueResolver {
             return '';
         if (!value.text.includes('$'))
             return value.text;
-        const result = interpolate(value.text, value.scope.lookup, COMPOSE_SYNTAX);
+        const result = (0,interpolate/* interpolate */.GW)(value.text, value.scope.lookup, interpolate/* COMPOSE_SYNTAX */.zo);
         if (result.errors.length > 0) {
             for (const error of result.errors) {
                 const syntax = /^(unterminated '\$\{'|invalid variable name|unsupported modifier)/.test(error);
@@ -52433,7 +58047,7 @@ class ValueResolver {
             return result.value;
         const names = result.missing.map(name => `"${name}"`).join(', ');
         const suggestion = `Set ${result.missing[0]} in the environment or in an env file, or give it a default: \${${result.missing[0]}:-value}`;
-        if (options.image === true && (result.value.trim() === '' || 'error' in tryParseReference(result.value))) {
+        if (options.image === true && (result.value.trim() === '' || 'error' in (0,lib_reference/* tryParseReference */.WF)(result.value))) {
             this.report('unresolved-variable', 'error', `The ${names} variable${result.missing.length > 1 ? 's are' : ' is'} not set: as a blank string, ${what} ('${value.text}') is '${result.value}', which is not an image reference`, value.origin, suggestion);
             return undefined;
         }
@@ -52573,13 +58187,13 @@ function resolveBuild(build, service, values) {
         return { ...result, notScanned: 'remote-context' };
     }
     const workingDir = context?.scope.workingDir ?? build.scope.workingDir;
-    result.context = withoutTrailingSlash(external_node_path_namespaceObject.posix.isAbsolute(contextText) ? external_node_path_namespaceObject.posix.normalize(contextText) : external_node_path_namespaceObject.posix.join(workingDir, contextText));
+    result.context = withoutTrailingSlash(external_node_path_.posix.isAbsolute(contextText) ? external_node_path_.posix.normalize(contextText) : external_node_path_.posix.join(workingDir, contextText));
     const contexts = keyValues('additional_contexts');
     if (contexts.values.length > 0) {
         result.additionalContexts = Object.fromEntries(contexts.values.map(([name, value]) => [name, resolveContextPath(value, build.scope.workingDir)]));
         result.additionalContextOrigins = Object.fromEntries(contexts.origins);
     }
-    result.dockerfile = external_node_path_namespaceObject.posix.isAbsolute(dockerfileText) ? external_node_path_namespaceObject.posix.normalize(dockerfileText) : external_node_path_namespaceObject.posix.join(result.context, dockerfileText);
+    result.dockerfile = external_node_path_.posix.isAbsolute(dockerfileText) ? external_node_path_.posix.normalize(dockerfileText) : external_node_path_.posix.join(result.context, dockerfileText);
     if (inline !== undefined) {
         const text = values.text(inline, `dockerfile_inline of service '${service}'`);
         if (text === undefined)
@@ -52604,13 +58218,13 @@ function resolveBuild(build, service, values) {
 function resolveContextPath(value, workingDir) {
     if (value.includes('://') || value.startsWith('service:') || isRemote(value))
         return value;
-    return withoutTrailingSlash(external_node_path_namespaceObject.posix.isAbsolute(value) ? external_node_path_namespaceObject.posix.normalize(value) : external_node_path_namespaceObject.posix.join(workingDir, value));
+    return withoutTrailingSlash(external_node_path_.posix.isAbsolute(value) ? external_node_path_.posix.normalize(value) : external_node_path_.posix.join(workingDir, value));
 }
 function isRemote(context) {
     return /^(?:https?:\/\/|git@|git:\/\/|ssh:\/\/|github\.com\/|oci:\/\/)/.test(context);
 }
 function isOutsideRoot(relative) {
-    return relative === '..' || relative.startsWith('../') || external_node_path_namespaceObject.posix.isAbsolute(relative);
+    return relative === '..' || relative.startsWith('../') || external_node_path_.posix.isAbsolute(relative);
 }
 function withoutTrailingSlash(dir) {
     return dir.length > 1 && dir.endsWith('/') ? dir.slice(0, -1) : dir;
@@ -52844,7 +58458,7 @@ class ComposeLoader {
                 this.values.report('invalid-file', 'error', `an 'include' entry needs a path; it was ignored`, at(itemNode));
                 continue;
             }
-            const baseDir = external_node_path_namespaceObject.posix.dirname(file);
+            const baseDir = external_node_path_.posix.dirname(file);
             const resolved = paths.map(p => ({ raw: p, text: this.values.text(p, 'include path') }));
             if (resolved.some(p => p.text === undefined || p.text === ''))
                 continue;
@@ -52853,15 +58467,15 @@ class ComposeLoader {
                 this.values.report('invalid-file', 'warning', `remote include ${remote.text} is not scanned`, remote.raw.origin);
                 continue;
             }
-            const includedFiles = resolved.map(p => ({ ...p, file: external_node_path_namespaceObject.posix.join(baseDir, p.text) }));
+            const includedFiles = resolved.map(p => ({ ...p, file: external_node_path_.posix.join(baseDir, p.text) }));
             const directoryText = projectDirectory === undefined ? undefined : this.values.text(projectDirectory, 'include project_directory');
-            const workingDir = directoryText !== undefined ? external_node_path_namespaceObject.posix.join(baseDir, directoryText) : external_node_path_namespaceObject.posix.dirname(includedFiles[0].file);
+            const workingDir = directoryText !== undefined ? external_node_path_.posix.join(baseDir, directoryText) : external_node_path_.posix.dirname(includedFiles[0].file);
             const envSpecs = envFiles.length > 0
                 ? envFiles.flatMap(e => {
                     const text = this.values.text(e, 'include env_file');
-                    return text === undefined ? [] : [{ file: external_node_path_namespaceObject.posix.join(baseDir, text), required: true, origin: e.origin }];
+                    return text === undefined ? [] : [{ file: external_node_path_.posix.join(baseDir, text), required: true, origin: e.origin }];
                 })
-                : [{ file: external_node_path_namespaceObject.posix.join(workingDir, '.env'), required: false }];
+                : [{ file: external_node_path_.posix.join(workingDir, '.env'), required: false }];
             const lookup = this.environment(envSpecs);
             for (const included of includedFiles) {
                 if (isOutsideRoot(included.file)) {
@@ -52917,12 +58531,12 @@ class ComposeLoader {
             const fileText = this.values.text(extended.file, `'extends.file' of service '${draft.name}'`);
             if (fileText === undefined || fileText === '')
                 return local;
-            baseFile = external_node_path_namespaceObject.posix.join(external_node_path_namespaceObject.posix.dirname(extended.file.origin.file), fileText);
+            baseFile = external_node_path_.posix.join(external_node_path_.posix.dirname(extended.file.origin.file), fileText);
             if (isOutsideRoot(baseFile)) {
                 this.values.report('invalid-file', 'warning', `Service '${draft.name}' extends a service in ${fileText}, outside the scanned directory; the base service was not scanned`, extended.file.origin);
                 return local;
             }
-            baseScope = { file: baseFile, workingDir: external_node_path_namespaceObject.posix.dirname(baseFile), lookup: scope.lookup };
+            baseScope = { file: baseFile, workingDir: external_node_path_.posix.dirname(baseFile), lookup: scope.lookup };
             const loaded = this.readDrafts(baseFile, baseScope, [baseFile]);
             if (loaded === undefined) {
                 this.values.report('invalid-file', 'error', `Service '${draft.name}' extends a service in ${baseFile}, which does not exist or cannot be read`, extended.file.origin, `Fix 'extends.file' of service '${draft.name}'`);
@@ -52963,7 +58577,7 @@ class ComposeLoader {
                     return normalised;
             }
         }
-        const directoryName = projectDirectory === '.' ? (this.options.rootDirectoryName ?? '') : external_node_path_namespaceObject.posix.basename(projectDirectory);
+        const directoryName = projectDirectory === '.' ? (this.options.rootDirectoryName ?? '') : external_node_path_.posix.basename(projectDirectory);
         return normaliseProjectName(directoryName) || 'project';
     }
 }
@@ -52980,7 +58594,7 @@ function normaliseProjectName(name) {
         .replace(/^[_-]+/, '');
 }
 function normalisePath(file) {
-    return external_node_path_namespaceObject.posix.normalize(file.replace(/\\/g, '/'));
+    return external_node_path_.posix.normalize(file.replace(/\\/g, '/'));
 }
 function firstLine(message) {
     return message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
@@ -53230,8 +58844,8 @@ function loadComposeProject(files, options) {
     if (first === undefined) {
         return { name: normaliseProjectName(options.rootDirectoryName ?? '') || 'project', inputs: [], files: [], texts: new Map(), services: [], findings: [] };
     }
-    const projectDirectory = external_node_path_namespaceObject.posix.dirname(normalisePath(first));
-    const lookup = loader.environment([{ file: external_node_path_namespaceObject.posix.join(projectDirectory, '.env'), required: false }]);
+    const projectDirectory = external_node_path_.posix.dirname(normalisePath(first));
+    const lookup = loader.environment([{ file: external_node_path_.posix.join(projectDirectory, '.env'), required: false }]);
     const merged = new Map();
     let nameValue;
     const inputs = files.map(normalisePath);
@@ -53371,8 +58985,8 @@ function rewriteDockerfileImages(text, rewrite, options) {
 }
 /** The name BuildKit looks a named context up by: the image name, normalised (`alpine` = `alpine:latest`). */
 function contextKey(name) {
-    const parsed = tryParseReference(name);
-    return 'ref' in parsed ? formatReference(parsed.ref) : name.toLowerCase();
+    const parsed = (0,lib_reference/* tryParseReference */.WF)(name);
+    return 'ref' in parsed ? (0,lib_reference/* formatReference */.FH)(parsed.ref) : name.toLowerCase();
 }
 function analyseDockerfile(text, options) {
     const { file } = options;
@@ -53397,7 +59011,7 @@ function analyseDockerfile(text, options) {
         findings.push({ kind: 'invalid-file', severity: 'error', message: `Could not parse ${file}: ${String(error)}`, ...at(1) });
         return { occurrences, stages, findings };
     }
-    const syntax = dockerfileSyntax(dockerfile.getEscapeCharacter());
+    const syntax = (0,interpolate/* dockerfileSyntax */.C2)(dockerfile.getEscapeCharacter());
     const buildArgs = options.buildArgs ?? {};
     const contexts = new Map();
     for (const [name, value] of Object.entries(options.contexts ?? {}))
@@ -53431,7 +59045,7 @@ function analyseDockerfile(text, options) {
      * still an image reference is kept with a warning; otherwise an error and undefined.
      */
     const resolve = (raw, line, what, scope) => {
-        const result = interpolate(raw, lookupIn(scope), syntax);
+        const result = (0,interpolate/* interpolate */.GW)(raw, lookupIn(scope), syntax);
         if (result.errors.length > 0) {
             finding('unresolved-variable', 'error', `${what} '${raw}' in ${where(line)}: ${result.errors.join('; ')}`, line);
             return undefined;
@@ -53445,7 +59059,7 @@ function analyseDockerfile(text, options) {
         const names = result.missing.map(name => `\${${name}}`).join(', ');
         const declare = `declare it with a default (ARG ${result.missing[0]}=…) before the first FROM, or pass it as a build arg`;
         const lower = result.value.toLowerCase();
-        const usable = result.value !== '' && (lower === 'scratch' || allStageNames.has(lower) || 'ref' in tryParseReference(result.value));
+        const usable = result.value !== '' && (lower === 'scratch' || allStageNames.has(lower) || 'ref' in (0,lib_reference/* tryParseReference */.WF)(result.value));
         if (!usable) {
             finding('unresolved-variable', 'error', `${what} '${raw}' in ${where(line)} uses ${names} with no value; as an empty string it gives '${result.value}', which is not an image reference`, line, `Give ${result.missing[0]} a value: ${declare}`);
             return undefined;
@@ -53462,7 +59076,7 @@ function analyseDockerfile(text, options) {
             if (Object.prototype.hasOwnProperty.call(buildArgs, name))
                 resolved = buildArgs[name];
             else if (value !== null)
-                resolved = interpolate(value, lookupIn(scope), syntax).value;
+                resolved = (0,interpolate/* interpolate */.GW)(value, lookupIn(scope), syntax).value;
             else if (inherited?.has(name))
                 resolved = inherited.get(name);
             // `ARG NAME` with no default and no build arg stays declared but unset.
@@ -53658,7 +59272,7 @@ function platformOf(flags, globalArgs, syntax) {
     const value = flag?.getValue();
     if (value === null || value === undefined)
         return undefined;
-    const result = interpolate(value, name => globalArgs.get(name), syntax);
+    const result = (0,interpolate/* interpolate */.GW)(value, name => globalArgs.get(name), syntax);
     // `--platform=$BUILDPLATFORM` is decided by the builder, not by the file.
     if (result.missing.some(name => PLATFORM_ARGS.has(name)) || result.errors.length > 0 || result.missing.length > 0)
         return undefined;
@@ -53768,9 +59382,9 @@ function buildInventory(input) {
                 if (context.kind === 'image') {
                     references.push({ kind: 'base', text, origin: service.build.additionalContextOrigins?.[name] ?? service.build.origin, source: 'compose-image', service: service.name });
                 }
-                const parsed = tryParseReference(text);
+                const parsed = (0,lib_reference/* tryParseReference */.WF)(text);
                 if ('ref' in parsed)
-                    contextImages[name] = formatReference(parsed.ref);
+                    contextImages[name] = (0,lib_reference/* formatReference */.FH)(parsed.ref);
             }
             if (Object.keys(contextImages).length > 0)
                 spec.contextImages = contextImages;
@@ -53870,8 +59484,8 @@ function buildInventory(input) {
     const normalised = normaliseReferences(kept);
     for (const { spec, texts } of needsOf) {
         const sources = texts.flatMap(text => {
-            const parsed = tryParseReference(text);
-            return 'ref' in parsed ? [formatReference(parsed.ref)] : [];
+            const parsed = (0,lib_reference/* tryParseReference */.WF)(text);
+            return 'ref' in parsed ? [(0,lib_reference/* formatReference */.FH)(parsed.ref)] : [];
         });
         spec.needs = [...new Set(sources)].sort();
     }
@@ -53965,8 +59579,8 @@ function staleRenderedFiles(input, projects, read) {
     return findings;
 }
 function normalisedText(text) {
-    const parsed = tryParseReference(text);
-    return 'ref' in parsed ? formatReference(parsed.ref) : text;
+    const parsed = (0,lib_reference/* tryParseReference */.WF)(text);
+    return 'ref' in parsed ? (0,lib_reference/* formatReference */.FH)(parsed.ref) : text;
 }
 /**
  * Parses every reference, merges the ones that name the same image, and sorts
@@ -53978,7 +59592,7 @@ function normaliseReferences(references) {
     const findings = [];
     const bySource = new Map();
     for (const reference of references) {
-        const parsed = tryParseReference(reference.text);
+        const parsed = (0,lib_reference/* tryParseReference */.WF)(reference.text);
         if ('error' in parsed) {
             findings.push({
                 kind: 'invalid-reference',
@@ -53989,7 +59603,7 @@ function normaliseReferences(references) {
             });
             continue;
         }
-        const source = formatReference(parsed.ref);
+        const source = (0,lib_reference/* formatReference */.FH)(parsed.ref);
         const existing = bySource.get(source);
         if (existing === undefined) {
             bySource.set(source, {
@@ -54038,731 +59652,9 @@ function inventory_fileReader(root, fs) {
 }
 
 // EXTERNAL MODULE: ./node_modules/semver/index.js
-var semver = __nccwpck_require__(2088);
-;// CONCATENATED MODULE: ./lib/inputs.js
-
-const MODES = ['plan', 'check', 'mirror', 'build', 'verify', 'all', 'export', 'import'];
-const LAYOUTS = ['preserve', 'library', 'flat'];
-const ENGINES = ['auto', 'docker', 'registry'];
-const PULL_POLICIES = ['missing', 'always', 'never'];
-const VERIFY_SOURCES = ['registry', 'local', 'bundle'];
-const FINDING_KINDS = [
-    'invalid-file',
-    'unresolved-variable',
-    'invalid-reference',
-    'invalid-config',
-    'unmapped',
-    'excluded',
-    'collision',
-    'tag-policy',
-    'version-drift',
-    'missing',
-    'failed',
-    'scan-note'
-];
-/** Everything but the version-drift, excluded and scan-note notices fails the run unless `fail-on` says otherwise. */
-const DEFAULT_FAIL_ON = FINDING_KINDS.filter(kind => kind !== 'version-drift' && kind !== 'excluded' && kind !== 'scan-note');
-/** The two words `fail-on` takes besides finding kinds. */
-const FAIL_ON_WORDS = ['none', 'all'];
-/** The boolean spellings accepted (case-insensitive), as YAML and most CLIs accept them. */
-const TRUE_WORDS = ['true', 'yes', 'on', '1'];
-const FALSE_WORDS = ['false', 'no', 'off', '0'];
-function describeChoices(values) {
-    return values.length <= 2 ? values.join(' or ') : `${values.slice(0, -1).join(', ')} or ${values[values.length - 1]}`;
-}
-/** `user:password@host` in a URL or registry input: the password must never be echoed. */
-function hasUserInfo(value) {
-    const authority = value.replace(/^[a-z][a-z0-9+.-]*:\/\//i, '').split('/')[0] ?? '';
-    return authority.includes('@');
-}
-const CREDENTIALS_IN_HOST = 'credentials do not belong in this input: give them in username and password (or source-username and source-password)';
-const validRegistry = value => {
-    if (hasUserInfo(value))
-        return CREDENTIALS_IN_HOST;
-    if (/^[a-z][a-z0-9+.-]*:\/\//i.test(value))
-        return 'expected a host with an optional namespace, without a scheme, e.g. harbor.example.com/aihpc';
-    try {
-        parseRegistryTarget(value);
-        return undefined;
-    }
-    catch (error) {
-        if (error instanceof ReferenceFormatError)
-            return error.reason;
-        throw error;
-    }
-};
-const validTag = value => 'ref' in tryParseReference(`probe.invalid/probe:${value}`) ? undefined : "a tag is letters, digits, '_', '.' and '-', at most 128 characters, not starting with '.' or '-'";
-const validFlatSeparator = value => (/^(?:[._]|__|-+)$/.test(value) ? undefined : "expected one of '-', '_', '.', '__'");
-const validRegistryMirror = value => {
-    if (hasUserInfo(value))
-        return CREDENTIALS_IN_HOST;
-    return /^https?:\/\/[^\s/@]+\/?$/.test(value) ? undefined : 'expected a URL such as https://mirror.example.com';
-};
-const validInsecureRegistry = value => {
-    if (hasUserInfo(value))
-        return CREDENTIALS_IN_HOST;
-    try {
-        const { namespace } = parseRegistryTarget(value);
-        return namespace === '' ? undefined : 'expected a registry host with an optional port, e.g. registry.local:5000';
-    }
-    catch (error) {
-        if (error instanceof ReferenceFormatError)
-            return error.reason;
-        throw error;
-    }
-};
-const validPlatform = value => (/^[a-z0-9]+\/[a-z0-9_]+(?:\/[a-z0-9]+)?$/.test(value) ? undefined : 'expected os/arch[/variant], e.g. linux/arm64');
-const validShard = value => {
-    const match = /^(\d+)\/(\d+)$/.exec(value);
-    const index = Number(match?.[1]);
-    const count = Number(match?.[2]);
-    return match === null || index < 1 || count < 1 || index > count || count > 256 ? 'expected i/n with 1 <= i <= n <= 256, e.g. 2/4' : undefined;
-};
-const validNetwork = value => /^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,127}$/.test(value) ? undefined : 'expected default, host, none or the name of a docker network';
-const validBuilderName = value => (/^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,127}$/.test(value) ? undefined : 'expected the name of a buildx builder (letters, digits, _ . -)');
-const validBundle = value => {
-    if (hasUserInfo(value))
-        return 'credentials do not belong in a bundle URL';
-    if (/^[a-z][a-z0-9+.-]*:\/\//i.test(value) && !/^https?:\/\/[^\s/]+\/\S*\.tar(?:#sha256[=:][a-fA-F0-9]{64})?$/i.test(value))
-        return 'expected a path, or an http(s):// URL of a .tar archive';
-    return undefined;
-};
-const validBaseline = value => (/^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? 'expected a local path to a bundle or its index.json' : undefined);
-const INPUTS = [
-    { name: 'mode', kind: 'choice', choices: MODES, default: 'all', description: 'What to do: plan (inventory only), check (mapping and policy, for pull requests), mirror, build, verify, all (mirror, build and push, verify), export (every image of the plan into the bundle) or import (the bundle into the registry).' },
-    { name: 'registry', kind: 'string', validate: validRegistry, description: 'Target registry host with optional namespace, e.g. harbor.example.com/aihpc. Required for every mode but plan.' },
-    { name: 'tag', kind: 'string', validate: validTag, description: "Tag of the repository's own service images, e.g. v0.3.5. Without it, service images keep the tag their compose file gives them." },
-    { name: 'path', kind: 'path', path: { base: 'workspace', expect: 'directory' }, default: '.', description: 'Directory to scan, relative to the workspace.' },
-    { name: 'layout', kind: 'choice', choices: LAYOUTS, fallback: 'preserve', description: 'How third-party images are named under the registry: preserve (quay.io/minio/minio -> <registry>/minio/minio), library (as preserve, Docker Hub official images under library/), or flat (last path component only). Default: the layout of the mapping file, else preserve.' },
-    { name: 'flat-separator', kind: 'string', validate: validFlatSeparator, description: "With layout flat, join all path components with this separator instead of keeping only the last ('-' gives minio-minio)." },
-    { name: 'config', kind: 'path', path: { base: 'workspace', expect: 'file' }, description: 'Mapping file (rules, exclusions, tag policy), relative to the workspace. Default: .github/image-mirror.yml at the workspace root when it exists.' },
-    { name: 'strict', kind: 'boolean', description: 'Every image needs an explicit rule in the mapping file; the layout only proposes names. Overrides the mapping file.' },
-    { name: 'compose-files', kind: 'list', glob: true, description: "Glob patterns of compose files, relative to path (newline or comma separated; commas inside {…} belong to the pattern). Replaces the defaults; the entry 'defaults' keeps them." },
-    { name: 'dockerfiles', kind: 'list', glob: true, description: "Glob patterns of Dockerfiles, relative to path (newline or comma separated; commas inside {…} belong to the pattern). Replaces the defaults; the entry 'defaults' keeps them." },
-    { name: 'exclude', kind: 'list', glob: true, description: 'Glob patterns of paths not to scan, relative to path, e.g. **/{docs,tools}/**.' },
-    { name: 'env-file', kind: 'list', path: { base: 'workspace', expect: 'file' }, description: 'Extra .env files for compose interpolation, relative to the workspace, read after the .env beside each compose file.' },
-    { name: 'template-defaults', kind: 'list', path: { base: 'workspace', expect: 'file' }, description: 'Files of documented defaults (KEY=value) for {{NAME}} placeholders of *.tpl/*.template compose files and Dockerfiles, relative to the workspace, read after the environment, env-file and .env; each value taken from them is a notice. Default: .env.example beside the template, then at path, when it exists.' },
-    { name: 'fail-on', kind: 'list', choices: [...FAIL_ON_WORDS, ...FINDING_KINDS], default: DEFAULT_FAIL_ON.join(', '), description: `Finding kinds that fail the run: none, all, or a list of ${FINDING_KINDS.join(', ')}.` },
-    { name: 'compose-output', kind: 'path', path: { base: 'workspace', expect: 'output' }, description: 'Write each scanned compose file, rewritten so every image points at the registry, to this path (a directory when there are several). Inside the workspace or the temp directory.' },
-    { name: 'report-path', kind: 'path', path: { base: 'workspace', expect: 'output-file' }, description: 'Where to write the JSON report, inside the workspace or the temp directory. Default: image-mirror-report.json in RUNNER_TEMP (the action), or in a new directory under the system temp directory (the CLI).' },
-    { name: 'engine', kind: 'choice', choices: ENGINES, default: 'auto', description: "How images are copied and verified: auto (the registry engine copies and verifies, docker builds, retags offline with pull: never or push: false, and verifies with verify-from: local), registry (registry to registry over the OCI distribution API: every platform, exact digests) or docker (pull, tag, push through the docker CLI: the daemon's platform only)." },
-    { name: 'pull', kind: 'choice', choices: PULL_POLICIES, default: 'missing', description: 'Copies through docker (engine: docker): missing (use local images when present), always, or never (retag local images only, no network; with engine auto, copies then go through docker).' },
-    { name: 'push', kind: 'boolean', default: 'true', description: 'Push built service images and mirrored base images. false: build and retag in the local daemon only, no network (the offline retag).' },
-    { name: 'use-mirrored-bases', kind: 'boolean', default: 'true', description: 'Build service images against the mirrored base images in the target registry instead of their public sources.' },
-    { name: 'build-network', kind: 'string', validate: validNetwork, description: "Network of service image builds (docker build --network) when the compose file's build.network does not name one: default, host, none or a network name. Default: docker's default network." },
-    { name: 'builder', kind: 'string', validate: validBuilderName, description: "The buildx builder that builds service images (docker buildx build --builder), e.g. the name docker/setup-buildx-action outputs. Default: buildx's current builder. Without buildx, docker build builds with BuildKit when the docker CLI has it built in (DOCKER_BUILDKIT=1), else with the legacy builder; DOCKER_BUILDKIT=0 in the environment asks for the legacy builder. The log says which one built." },
-    { name: 'verify-from', kind: 'choice', choices: VERIFY_SOURCES, default: 'registry', description: 'Where verify looks: registry (manifest lookup, no pull), local (docker image inspect, no network) or bundle (every blob of the bundle present with its size and digest, offline).' },
-    { name: 'bundle', kind: 'string', validate: validBundle, description: "OCI image layout the images are exported to (mode export) or imported from (mode import, verify-from: bundle): a directory, or one archive when it ends in .tar, inside the workspace or the temp directory. mode import also takes an http(s):// URL of a .tar (downloaded once per digest into the runner's tool cache; the digest comes from a #sha256=<hex> fragment or the .sha256 file beside it)." },
-    { name: 'bundle-baseline', kind: 'string', validate: validBaseline, description: 'mode export: an earlier bundle (directory or .tar) or just its index.json; the new bundle carries only the manifests and blobs the baseline lacks (a delta), and imports on top of it.' },
-    { name: 'cache', kind: 'boolean', default: 'false', description: "mode export: keep the bundle's blob store in the GitHub Actions cache (@actions/cache), keyed by the plan's source digests, so a re-run on a fresh runner fetches only what changed." },
-    { name: 'dry-run', kind: 'boolean', default: 'false', description: 'Print every command that would run, run none.' },
-    { name: 'username', kind: 'string', description: 'Username for the target registry. Without it, existing docker credentials are used.' },
-    { name: 'password', kind: 'secret', description: 'Password or token for the target registry.' },
-    { name: 'source-username', kind: 'string', description: 'Username for Docker Hub (or the registry-mirror), to avoid the anonymous rate limit.' },
-    { name: 'source-password', kind: 'secret', description: 'Password or token for source-username.' },
-    { name: 'concurrency', kind: 'integer', min: 1, max: 64, default: '4', description: 'Pulls, pushes and copies in parallel.' },
-    { name: 'build-concurrency', kind: 'integer', min: 1, max: 16, default: '1', description: 'Service image builds in parallel.' },
-    { name: 'retries', kind: 'integer', min: 0, max: 10, default: '3', description: 'Retries of a transient failure (network, 429, 5xx), with exponential backoff.' },
-    { name: 'registry-mirror', kind: 'string', validate: validRegistryMirror, description: "URL that serves Docker Hub images (a pull-through cache), used by the registry engine for Docker Hub reads. Default: the docker daemon's first registry-mirrors entry, when docker is there." },
-    { name: 'insecure-registries', kind: 'list', validate: validInsecureRegistry, description: "Registries reached over plain HTTP or with an unverified certificate (loopback registries always are). Default: the docker daemon's insecure-registries hosts, when docker is there." },
-    { name: 'ca-file', kind: 'path', path: { base: 'workspace', expect: 'any-file' }, description: 'PEM file of a private certificate authority for the registries.' },
-    { name: 'platforms', kind: 'list', validate: validPlatform, description: 'Copy only these platforms of multi-platform images (changes their digest); copies through the registry engine only, so not with engine: docker, pull: never or push: false. Default: all.' },
-    { name: 'copy-referrers', kind: 'boolean', default: 'false', description: 'Registry engine: also copy OCI referrers (signatures, SBOMs) of each image.' },
-    { name: 'shards', kind: 'integer', min: 1, max: 256, default: '1', description: 'mode plan: split the images into this many groups in the matrix output.' },
-    { name: 'shard', kind: 'string', validate: validShard, description: 'Handle only part i of n of the images, e.g. 2/4 (from the matrix output of mode plan).' }
-];
-/** The table seen through the general InputSpec type, for code that walks every input. */
-const INPUT_SPECS = INPUTS;
-/** The input of that name in the table; throws for a name that is not there (a programming error). */
-function inputSpec(name) {
-    const spec = INPUT_SPECS.find(input => input.name === name);
-    if (spec === undefined)
-        throw new Error(`No input named '${name}' in src/inputs.ts`);
-    return spec;
-}
-const OUTPUTS = [
-    { name: 'verdict', description: 'One line: what the run found, e.g. "20/20 images verified".' },
-    { name: 'images', description: 'JSON array of every image: kind, source, target, status, origins.' },
-    { name: 'image-count', description: 'Number of images found.' },
-    { name: 'base-count', description: 'Number of third-party base images.' },
-    { name: 'service-count', description: "Number of the repository's own service images." },
-    { name: 'findings', description: 'JSON array of findings: kind, severity, message, file, line, suggestion.' },
-    { name: 'error-count', description: 'Number of findings that fail the run under fail-on.' },
-    { name: 'unmapped', description: 'JSON array of source images with no target.' },
-    { name: 'mirrored', description: 'JSON array of target images mirrored (or already present).' },
-    { name: 'built', description: 'JSON array of service images built.' },
-    { name: 'verified', description: 'JSON array of target images verified present.' },
-    { name: 'missing', description: 'JSON array of target images not present.' },
-    { name: 'failed', description: 'JSON array of images that failed, target (or source when unmapped).' },
-    {
-        name: 'digests',
-        description: 'JSON object: target image -> manifest digest at the target (pushed, copied or verified; never a local image ID), e.g. {"harbor.example.com/aihpc/app:v1": "sha256:…"}. Sign each: echo \'${{ steps.mirror.outputs.digests }}\' | jq -r \'to_entries[] | "\\(.key | sub(":[^:/]+$"; ""))@\\(.value)"\' | xargs -n1 cosign sign --yes'
-    },
-    {
-        name: 'targets',
-        description: 'Every target image of the run, one per line, for shell consumers: echo "${{ steps.mirror.outputs.targets }}" | while read -r image; do docker pull "$image"; done'
-    },
-    { name: 'report', description: 'Path of the JSON report.' },
-    { name: 'compose-file', description: 'Path of the generated deployment compose file, when compose-output is set.' },
-    { name: 'matrix', description: 'mode plan: JSON for strategy.matrix, {"shard": ["1/n", …]} balanced by image count.' }
-];
-const INPUT_KINDS = (/* unused pure expression or super */ null && (['string', 'boolean', 'integer', 'choice', 'list', 'path', 'secret']));
-
-;// CONCATENATED MODULE: ./lib/docker-config.js
-/**
- * Our own DOCKER_CONFIG: the user's docker config is never modified
- * (DESIGN.md, trust boundaries). Every docker command we run and the registry
- * engine read this private directory instead; `docker login` writes there; it
- * is removed at the end of the run and, for the action, by the post step too,
- * so a cancelled or killed run leaves no credentials behind.
- *
- * It is seeded from the user's directory so existing logins, credential
- * helpers, contexts, CLI plugins and buildx builders still work: config.json
- * is copied (byte for byte unless a change below is needed), every other entry
- * (cli-plugins, buildx, contexts, …) is linked, not copied.
- *
- * With a `credsStore` (or `credHelpers`) in the user's config, `docker login`
- * would store our password in the user's keychain, overwriting the user's own
- * login for that host; for the hosts we log in to, the copy sets
- * `credHelpers[host]` to "" (docker's "use the file store"), so our logins
- * stay in our file.
- */
-
-
-
-
-/** Every private directory's name starts with this; removal refuses anything else. */
-const PRIVATE_CONFIG_PREFIX = 'image-mirror-docker-';
-/** A file only our private directories hold; removal refuses a directory without it. */
-const MARKER = '.image-mirror-private-config';
-/** The key `docker login docker.io` stores Docker Hub credentials under. */
-const DOCKER_HUB_LOGIN_KEY = 'https://index.docker.io/v1/';
-function createPrivateDockerConfig(options) {
-    const dir = external_node_fs_namespaceObject.mkdtempSync(external_node_path_namespaceObject.join(options.tempDir ?? external_node_os_namespaceObject.tmpdir(), PRIVATE_CONFIG_PREFIX));
-    try {
-        external_node_fs_namespaceObject.chmodSync(dir, 0o700);
-        external_node_fs_namespaceObject.writeFileSync(external_node_path_namespaceObject.join(dir, MARKER), 'Created by image-mirror for its own docker logins; removed at the end of the run.\n', { mode: 0o600 });
-        seed(dir, external_node_path_namespaceObject.resolve(options.userDir), options.loginHosts);
-    }
-    catch (error) {
-        external_node_fs_namespaceObject.rmSync(dir, { recursive: true, force: true });
-        throw error;
-    }
-    return { dir, remove: () => removePrivateDockerConfig(dir) };
-}
-/**
- * Removes a private directory made by `createPrivateDockerConfig`; anything
- * else (a path from a tampered state, the user's own directory) is left alone.
- * Links inside it are removed, never followed. Returns whether it removed it.
- */
-function removePrivateDockerConfig(dir) {
-    const resolved = external_node_path_namespaceObject.resolve(dir);
-    if (!external_node_path_namespaceObject.basename(resolved).startsWith(PRIVATE_CONFIG_PREFIX))
-        return false;
-    let stat;
-    try {
-        stat = external_node_fs_namespaceObject.lstatSync(resolved);
-    }
-    catch {
-        return false;
-    }
-    if (!stat.isDirectory() || !external_node_fs_namespaceObject.existsSync(external_node_path_namespaceObject.join(resolved, MARKER)))
-        return false;
-    // fs.rmSync never follows symbolic links: the linked user entries stay untouched.
-    external_node_fs_namespaceObject.rmSync(resolved, { recursive: true, force: true });
-    return true;
-}
-function seed(dir, userDir, loginHosts) {
-    let entries;
-    try {
-        entries = external_node_fs_namespaceObject.readdirSync(userDir, { withFileTypes: true });
-    }
-    catch {
-        return; // No docker config yet: ours starts empty.
-    }
-    for (const entry of entries) {
-        const from = external_node_path_namespaceObject.join(userDir, entry.name);
-        if (entry.name === 'config.json') {
-            external_node_fs_namespaceObject.writeFileSync(external_node_path_namespaceObject.join(dir, 'config.json'), seededConfig(external_node_fs_namespaceObject.readFileSync(from), loginHosts), { mode: 0o600 });
-        }
-        else if (entry.name !== MARKER && !entry.name.startsWith('config.json')) {
-            // cli-plugins (buildx), buildx builders, contexts: shared, not copied; docker writes credentials only to config.json.
-            external_node_fs_namespaceObject.symlinkSync(from, external_node_path_namespaceObject.join(dir, entry.name));
-        }
-    }
-}
-/** The user's config.json, with credential helpers bypassed for the hosts we log in to (and unchanged otherwise). */
-function seededConfig(bytes, loginHosts) {
-    let config;
-    try {
-        const parsed = JSON.parse(bytes.toString('utf8'));
-        if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
-            return bytes;
-        config = parsed;
-    }
-    catch {
-        return bytes; // docker will say what is wrong with it.
-    }
-    const helpers = typeof config.credHelpers === 'object' && config.credHelpers !== null ? config.credHelpers : undefined;
-    if (typeof config.credsStore !== 'string' && helpers === undefined)
-        return bytes;
-    const bypass = {};
-    for (const host of loginHosts)
-        for (const key of loginKeys(host))
-            bypass[key] = '';
-    if (Object.keys(bypass).length === 0)
-        return bytes;
-    return Buffer.from(`${JSON.stringify({ ...config, credHelpers: { ...helpers, ...bypass } }, null, '\t')}\n`);
-}
-/** The keys `docker login <host>` stores a login under. */
-function loginKeys(host) {
-    return host === DOCKER_HUB ? [DOCKER_HUB_LOGIN_KEY, 'docker.io', 'index.docker.io'] : [host];
-}
-/** The user's docker config directory, as docker finds it. */
-function userDockerConfigDir(env) {
-    return env.DOCKER_CONFIG || external_node_path_namespaceObject.join(env.HOME || external_node_os_namespaceObject.homedir(), '.docker');
-}
-
-;// CONCATENATED MODULE: ./lib/settings.js
-/**
- * The one place inputs are read and validated. The action reads them with
- * core.getInput, the CLI from its flags; both go through `buildSettings`, so an
- * invalid value is rejected the same way, by name, before any work starts.
- *
- * `readInputs` parses every input of the table in src/inputs.ts by its kind
- * (defaults come from the table, nowhere else); `buildSettings` adds the checks
- * that span inputs or look at the file system and shapes the result.
- */
-
-
-
-
-
-
-
-
-
-/** The mapping file used when `config` is not given, at the workspace root (else under the scanned path). */
-const DEFAULT_CONFIG_FILE = '.github/image-mirror.yml';
-/** The report's file name when `report-path` is not given. */
-const DEFAULT_REPORT_NAME = 'image-mirror-report.json';
-class InputError extends Error {
-    input;
-    constructor(message, 
-    /** The input at fault, when there is one. */
-    input) {
-        super(message);
-        this.input = input;
-        this.name = 'InputError';
-    }
-}
-function buildSettings(read, context) {
-    const input = readInputs(read, context);
-    const workspace = external_node_path_namespaceObject.resolve(context.workspace);
-    const outputRoots = [...new Set([workspace, external_node_path_namespaceObject.resolve(context.tempDir)])];
-    const mode = input.mode;
-    if (input.registry === undefined && mode !== 'plan') {
-        throw new InputError(`Input 'registry' is required for mode '${mode}' (for example registry: harbor.example.com/project)`, 'registry');
-    }
-    const registry = input.registry === undefined ? undefined : registryTarget(input.registry);
-    const configFile = input.config ?? defaultConfigFile(workspace, input.path);
-    const credentials = (userInput, passwordInput) => {
-        const username = input[userInput] ?? '';
-        const password = input[passwordInput] ?? '';
-        if (username === '' && password === '')
-            return undefined;
-        if (username === '' || password === '') {
-            throw new InputError(`Inputs '${userInput}' and '${passwordInput}' go together: give both or neither`, username === '' ? userInput : passwordInput);
-        }
-        return { username, password };
-    };
-    const targetCredentials = credentials('username', 'password');
-    const sourceCredentials = credentials('source-username', 'source-password');
-    const bundle = bundleSettings(input, outputRoots, context);
-    let shard;
-    if (input.shard !== undefined) {
-        const [index, count] = input.shard.split('/').map(Number);
-        shard = { index, count };
-    }
-    checkPlatformsEngine(input);
-    const buildkit = parseBuildKitVariable(context.env.DOCKER_BUILDKIT);
-    // Interpolation never sees the inputs, the runner's tokens or a variable holding a credential (DESIGN.md, trust boundaries).
-    const { env } = interpolationEnvironment(context.env, [targetCredentials?.password, sourceCredentials?.password]);
-    return {
-        workspace,
-        root: input.path,
-        outputRoots,
-        mode,
-        ...(registry && { registry }),
-        ...(input.tag !== undefined && { tag: input.tag }),
-        layout: input.layout,
-        layoutFromInput: read('layout').trim() !== '',
-        ...(input['flat-separator'] !== undefined && { flatSeparator: input['flat-separator'] }),
-        ...(configFile !== undefined && { configFile }),
-        ...(input.strict !== undefined && { strict: input.strict }),
-        composeFiles: input['compose-files'],
-        dockerfiles: input.dockerfiles,
-        exclude: input.exclude,
-        envFiles: input['env-file'],
-        ...(input['template-defaults'].length > 0 && { templateDefaults: input['template-defaults'] }),
-        failOn: failOnKinds(input['fail-on']),
-        ...(input['compose-output'] !== undefined && { composeOutput: input['compose-output'] }),
-        reportPath: input['report-path'] ?? defaultReportPath(context),
-        engine: input.engine,
-        pull: input.pull,
-        push: input.push,
-        useMirroredBases: input['use-mirrored-bases'],
-        ...(input['build-network'] !== undefined && { buildNetwork: input['build-network'] }),
-        ...(input.builder !== undefined && { builder: input.builder }),
-        ...(buildkit !== undefined && { buildkit }),
-        verifyFrom: input['verify-from'],
-        dryRun: input['dry-run'],
-        ...(targetCredentials && { targetCredentials }),
-        ...(sourceCredentials && { sourceCredentials }),
-        concurrency: input.concurrency,
-        buildConcurrency: input['build-concurrency'],
-        retries: input.retries,
-        ...(input['registry-mirror'] !== undefined && { registryMirror: input['registry-mirror'].replace(/\/$/, '') }),
-        insecureRegistries: input['insecure-registries'],
-        ...(input['ca-file'] !== undefined && { caFile: input['ca-file'] }),
-        platforms: input.platforms,
-        copyReferrers: input['copy-referrers'],
-        ...bundle,
-        userDockerConfig: external_node_path_namespaceObject.resolve(userDockerConfigDir(context.env)),
-        ...(shard && { shard }),
-        shards: input.shards,
-        env
-    };
-}
-/**
- * Parses every input of the table by its kind, in table order, and checks path
- * inputs against the file system. Secrets are masked first, before anything
- * can echo them; an error never echoes a secret or a password given in a URL.
- */
-function readInputs(read, context) {
-    const specs = INPUT_SPECS;
-    for (const spec of specs) {
-        const raw = read(spec.name);
-        if (spec.kind === 'secret' && raw !== '')
-            context.maskSecret(raw);
-        else if (raw !== '')
-            for (const secret of passwordsInUserInfo(raw))
-                context.maskSecret(secret);
-    }
-    const workspace = external_node_path_namespaceObject.resolve(context.workspace);
-    const values = {};
-    for (const spec of specs)
-        values[spec.name] = parseInput(spec, read(spec.name), workspace);
-    // Path checks need the scanned path, so they come once every value has parsed.
-    const root = values.path;
-    for (const spec of specs) {
-        const rule = spec.kind === 'path' || spec.kind === 'list' ? spec.path : undefined;
-        if (rule === undefined)
-            continue;
-        const written = spec.kind === 'list' ? splitList(read(spec.name)) : [read(spec.name).trim() || (spec.default ?? '')];
-        const absolute = spec.kind === 'list' ? values[spec.name] : [values[spec.name]];
-        absolute.forEach((file, index) => {
-            if (file === undefined)
-                return;
-            const problem = pathProblem(rule, file, { workspace, root, outputRoots: [workspace, external_node_path_namespaceObject.resolve(context.tempDir)] });
-            if (problem !== undefined)
-                throw invalid(spec, written[index] ?? file, problem, spec.kind === 'list' ? 'entry' : 'value');
-        });
-    }
-    return values;
-}
-/**
- * Where the report goes when the inputs were rejected: the report-path input
- * when it is itself valid, else the default; undefined when neither can be
- * written. The run still ends with a report saying what was wrong.
- */
-function reportPathAfterError(read, context) {
-    const workspace = path.resolve(context.workspace);
-    const written = read('report-path').trim();
-    const roots = { workspace, root: workspace, outputRoots: [workspace, path.resolve(context.tempDir)] };
-    const rule = { base: 'workspace', expect: 'output-file' };
-    if (written !== '') {
-        const file = path.resolve(workspace, written);
-        if (pathProblem(rule, file, roots) === undefined)
-            return file;
-    }
-    const fallback = defaultReportPath(context);
-    return pathProblem(rule, fallback, roots) === undefined ? fallback : undefined;
-}
-/**
- * Splits a list input: one entry per line, and on commas outside `{…}` and
- * `[…]`, so brace globs (`**\/{docs,tools}/**`) stay whole. Entries are trimmed;
- * empty entries and entries starting with '#' are dropped.
- */
-function splitList(text) {
-    const entries = [];
-    for (const line of text.split(/\r?\n/)) {
-        let depth = 0;
-        let inClass = false;
-        let current = '';
-        for (const ch of line) {
-            if (inClass) {
-                if (ch === ']')
-                    inClass = false;
-            }
-            else if (ch === '[')
-                inClass = true;
-            else if (ch === '{')
-                depth += 1;
-            else if (ch === '}' && depth > 0)
-                depth -= 1;
-            else if (ch === ',' && depth === 0) {
-                entries.push(current);
-                current = '';
-                continue;
-            }
-            current += ch;
-        }
-        entries.push(current);
-    }
-    return entries.map(entry => entry.trim()).filter(entry => entry !== '' && !entry.startsWith('#'));
-}
-function parseInput(spec, raw, workspace) {
-    if (spec.kind === 'secret')
-        return raw === '' ? undefined : raw;
-    if (spec.kind === 'list') {
-        const given = splitList(raw);
-        const items = given.length === 0 && spec.default !== undefined ? splitList(spec.default) : given;
-        for (const item of items) {
-            const problem = spec.choices !== undefined && !spec.choices.includes(item)
-                ? `expected ${describeChoices(spec.choices)}`
-                : spec.glob === true
-                    ? globProblem(item)
-                    : spec.validate?.(item);
-            if (problem !== undefined)
-                throw invalid(spec, item, problem, 'entry');
-        }
-        return spec.path === undefined ? items : items.map(item => external_node_path_namespaceObject.resolve(workspace, item));
-    }
-    const text = raw.trim();
-    const value = text !== '' ? text : (spec.default ?? (spec.kind === 'choice' ? spec.fallback : undefined));
-    if (value === undefined)
-        return undefined;
-    switch (spec.kind) {
-        case 'string': {
-            const problem = spec.validate?.(value);
-            if (problem !== undefined)
-                throw invalid(spec, value, problem);
-            return value;
-        }
-        case 'path':
-            return external_node_path_namespaceObject.resolve(workspace, value);
-        case 'choice':
-            if (!spec.choices.includes(value))
-                throw invalid(spec, value, `expected ${describeChoices(spec.choices)}`);
-            return value;
-        case 'boolean': {
-            const lower = value.toLowerCase();
-            if (TRUE_WORDS.includes(lower))
-                return true;
-            if (FALSE_WORDS.includes(lower))
-                return false;
-            throw invalid(spec, value, 'expected true or false');
-        }
-        case 'integer': {
-            if (!/^\d+$/.test(value) || Number(value) < spec.min || Number(value) > spec.max) {
-                throw invalid(spec, value, `expected a whole number from ${spec.min} to ${spec.max}`);
-            }
-            return Number(value);
-        }
-    }
-}
-function pathProblem(rule, file, roots) {
-    switch (rule.expect) {
-        case 'directory':
-            return settings_isDirectory(file) ? undefined : `${file} is not a directory`;
-        case 'any-file':
-        case 'file': {
-            let stat;
-            try {
-                stat = external_node_fs_namespaceObject.statSync(file);
-            }
-            catch {
-                return `${file} does not exist`;
-            }
-            if (!stat.isFile())
-                return `${file} is not a regular file`;
-            if (rule.expect === 'file') {
-                const real = external_node_fs_namespaceObject.realpathSync(file);
-                const inside = [roots.workspace, roots.root].some(dir => isInside(real, settings_realpathOr(dir)));
-                if (!inside)
-                    return `${file} resolves to ${real}, outside the workspace (${roots.workspace})`;
-            }
-            return undefined;
-        }
-        case 'output-file':
-            return outputPathProblem(file, { allowedRoots: roots.outputRoots, expect: 'file' });
-        case 'output':
-            return outputPathProblem(file, { allowedRoots: roots.outputRoots, expect: 'file-or-directory' });
-    }
-}
-function invalid(spec, value, reason, what = 'value') {
-    const name = what === 'entry' ? `${spec.name} entry` : spec.name;
-    // A secret's value is never echoed; neither is a password given as user:password@host.
-    const shown = spec.kind === 'secret' ? '***' : quoteForMessage(redactUserInfo(value));
-    return new InputError(`Invalid ${name} '${shown}': ${reason}`, spec.name);
-}
-/** `user:secret@host` → `user:***@host`; scheme and path kept. */
-function redactUserInfo(value) {
-    if (!hasUserInfo(value))
-        return value;
-    return value.replace(/^((?:[a-z][a-z0-9+.-]*:\/\/)?)([^/@]*)@/i, (_match, scheme, userInfo) => {
-        const colon = userInfo.indexOf(':');
-        return `${scheme}${colon < 0 ? '***' : `${userInfo.slice(0, colon)}:***`}@`;
-    });
-}
-/** The password of every `user:password@host` in a value (a username alone, as in `me@example.com`, is no secret). */
-function passwordsInUserInfo(value) {
-    const secrets = [];
-    for (const line of value.split(/[\n,]/)) {
-        const secret = /^\s*(?:[a-z][a-z0-9+.-]*:\/\/)?[^/@\s:]*:([^/@\s]+)@/i.exec(line)?.[1];
-        if (secret !== undefined)
-            secrets.push(secret);
-    }
-    return secrets;
-}
-/** Values are echoed in one line: control characters escaped, long values shortened. */
-function quoteForMessage(value) {
-    // eslint-disable-next-line no-control-regex
-    const escaped = value.replace(/[\u0000-\u001f\u007f]/g, ch => `\\x${ch.charCodeAt(0).toString(16).padStart(2, '0')}`);
-    return escaped.length > 200 ? `${escaped.slice(0, 200)}…` : escaped;
-}
-function registryTarget(value) {
-    // Validated by the table (src/inputs.ts), so this parse cannot fail.
-    const { registry, namespace } = parseRegistryTarget(value);
-    return { text: namespace === '' ? registry : `${registry}/${namespace}`, registry, namespace };
-}
-/**
- * Which engine copies base images: docker with engine docker, and with engine
- * auto for the offline retags (pull: never, push: false); else the registry engine.
- */
-function copyEngine(settings) {
-    if (settings.engine === 'auto')
-        return settings.pull === 'never' || !settings.push ? 'docker' : 'registry';
-    return settings.engine;
-}
-/** `platforms` needs copies through the registry engine: with docker they would silently keep one platform. */
-function checkPlatformsEngine(input) {
-    if (input.platforms.length === 0)
-        return;
-    if (copyEngine(input) === 'registry')
-        return;
-    const why = input.engine === 'docker'
-        ? "engine 'docker' copies the daemon's platform only"
-        : input.pull === 'never'
-            ? "with pull 'never', copies are offline retags in the docker daemon, which keep one platform"
-            : "with push 'false', copies are retags in the docker daemon, which keep one platform";
-    throw new InputError(`Invalid platforms '${input.platforms.join(', ')}': ${why}; use engine 'auto' (the default) or 'registry' with pull and push left as they are, or remove platforms`, 'platforms');
-}
-/** DOCKER_BUILDKIT as docker reads it (Go's ParseBool); undefined when unset or not a boolean. */
-function parseBuildKitVariable(value) {
-    if (value === undefined)
-        return undefined;
-    if (['1', 't', 'T', 'TRUE', 'true', 'True'].includes(value))
-        return true;
-    if (['0', 'f', 'F', 'FALSE', 'false', 'False'].includes(value))
-        return false;
-    return undefined;
-}
-function failOnKinds(items) {
-    const words = items.filter(item => FAIL_ON_WORDS.includes(item));
-    if (words.length > 0 && items.length > 1) {
-        throw new InputError(`Invalid fail-on '${items.join(', ')}': ${words[0]} stands alone, without finding kinds`, 'fail-on');
-    }
-    if (words[0] === 'none')
-        return [];
-    if (words[0] === 'all')
-        return [...FINDING_KINDS];
-    return items;
-}
-/** `.github/image-mirror.yml` at the workspace root, else under the scanned path; checked like a `config` input. */
-function defaultConfigFile(workspace, root) {
-    for (const dir of [workspace, root]) {
-        const file = external_node_path_namespaceObject.join(dir, DEFAULT_CONFIG_FILE);
-        if (!external_node_fs_namespaceObject.existsSync(file))
-            continue;
-        const problem = pathProblem({ base: 'workspace', expect: 'file' }, file, { workspace, root, outputRoots: [] });
-        if (problem !== undefined)
-            throw new InputError(`Invalid mapping file ${external_node_path_namespaceObject.relative(workspace, file) || file}: ${problem}`, 'config');
-        return file;
-    }
-    return undefined;
-}
-function defaultReportPath(context) {
-    return external_node_path_namespaceObject.resolve(context.reportDir ?? context.tempDir, DEFAULT_REPORT_NAME);
-}
-function settings_isDirectory(dir) {
-    try {
-        return external_node_fs_namespaceObject.statSync(dir).isDirectory();
-    }
-    catch {
-        return false;
-    }
-}
-function isInside(file, dir) {
-    const relative = external_node_path_namespaceObject.relative(dir, file);
-    return relative === '' || (relative !== '..' && !relative.startsWith(`..${external_node_path_namespaceObject.sep}`) && !external_node_path_namespaceObject.isAbsolute(relative));
-}
-function settings_realpathOr(dir) {
-    try {
-        return external_node_fs_namespaceObject.realpathSync(dir);
-    }
-    catch {
-        return external_node_path_namespaceObject.resolve(dir);
-    }
-}
-/** The bundle inputs, checked together with the mode: a path inside the workspace or the temp directory, or a URL for import. */
-function bundleSettings(input, outputRoots, context) {
-    const mode = input.mode;
-    const fromBundle = input['verify-from'] === 'bundle';
-    const toolCacheDir = external_node_path_namespaceObject.resolve(context.env.RUNNER_TOOL_CACHE ?? external_node_path_namespaceObject.join(context.tempDir, 'image-mirror-tool-cache'));
-    const written = input.bundle;
-    if (written === undefined) {
-        if (mode === 'export' || mode === 'import')
-            throw new InputError(`Input 'bundle' is required for mode '${mode}' (a directory, or a file ending in .tar)`, 'bundle');
-        if (fromBundle)
-            throw new InputError("Input 'bundle' is required with verify-from: bundle", 'bundle');
-        return { cache: input.cache, toolCacheDir };
-    }
-    if (mode !== 'export' && mode !== 'import' && !(mode === 'verify' && fromBundle)) {
-        throw new InputError(`Input 'bundle' is used by mode export, mode import and verify-from: bundle, not by mode '${mode}'${mode === 'verify' ? ' with verify-from: ' + input['verify-from'] : ''}`, 'bundle');
-    }
-    if (fromBundle && mode !== 'verify')
-        throw new InputError(`verify-from: bundle checks a bundle with mode verify, not mode '${mode}'`, 'verify-from');
-    const isUrl = /^https?:\/\//i.test(written);
-    if (isUrl && mode === 'export')
-        throw new InputError(`Invalid bundle '${redactUserInfo(written)}': mode export writes a local path, not a URL`, 'bundle');
-    const workspace = external_node_path_namespaceObject.resolve(context.workspace);
-    let bundle = written;
-    if (!isUrl) {
-        bundle = external_node_path_namespaceObject.resolve(workspace, written);
-        const tar = bundle.toLowerCase().endsWith('.tar');
-        const problem = outputPathProblem(bundle, { allowedRoots: outputRoots, expect: mode === 'export' ? (tar ? 'file' : 'directory') : 'file-or-directory' });
-        if (problem !== undefined)
-            throw new InputError(`Invalid bundle '${quoteForMessage(written)}': ${problem}`, 'bundle');
-        if (mode !== 'export' && !external_node_fs_namespaceObject.existsSync(bundle))
-            throw new InputError(`Invalid bundle '${quoteForMessage(written)}': ${bundle} does not exist`, 'bundle');
-    }
-    let bundleBaseline;
-    if (input['bundle-baseline'] !== undefined) {
-        if (mode !== 'export')
-            throw new InputError(`Input 'bundle-baseline' is used by mode export only`, 'bundle-baseline');
-        bundleBaseline = external_node_path_namespaceObject.resolve(workspace, input['bundle-baseline']);
-        const problem = outputPathProblem(bundleBaseline, { allowedRoots: outputRoots, expect: 'file-or-directory' });
-        if (problem !== undefined || !external_node_fs_namespaceObject.existsSync(bundleBaseline)) {
-            throw new InputError(`Invalid bundle-baseline '${quoteForMessage(input['bundle-baseline'])}': ${problem ?? `${bundleBaseline} does not exist`}`, 'bundle-baseline');
-        }
-        if (bundleBaseline === bundle)
-            throw new InputError('Invalid bundle-baseline: it is the bundle being written; name the earlier bundle', 'bundle-baseline');
-    }
-    return { bundle, ...(bundleBaseline !== undefined && { bundleBaseline }), cache: input.cache, toolCacheDir };
-}
-
+var node_modules_semver = __nccwpck_require__(2088);
+// EXTERNAL MODULE: ./lib/settings.js + 1 modules
+var lib_settings = __nccwpck_require__(3776);
 ;// CONCATENATED MODULE: ./lib/map/config.js
 /**
  * The mapping file (`.github/image-mirror.yml` unless the `config` input names another):
@@ -54813,9 +59705,9 @@ function loadMappingConfig(absolutePath, displayPath) {
     let text;
     try {
         // Settings already confined it to a regular file in the workspace; the cap keeps a hostile one from exhausting memory.
-        if (external_node_fs_namespaceObject.statSync(absolutePath).size > MAX_MAPPING_FILE_BYTES)
+        if (external_node_fs_.statSync(absolutePath).size > MAX_MAPPING_FILE_BYTES)
             throw new Error(`it is larger than ${MAX_MAPPING_FILE_BYTES / 1024 / 1024} MiB`);
-        text = external_node_fs_namespaceObject.readFileSync(absolutePath, 'utf8');
+        text = external_node_fs_.readFileSync(absolutePath, 'utf8');
     }
     catch (error) {
         const reason = error instanceof Error ? error.message : String(error);
@@ -54872,10 +59764,10 @@ class ConfigReader {
                     const layout = this.string(value, pair, 'layout');
                     if (layout === undefined)
                         break;
-                    if (LAYOUTS.includes(layout))
+                    if (lib_settings/* LAYOUTS */.my.includes(layout))
                         config.layout = layout;
                     else
-                        this.failAt(value ?? pair, `layout '${layout}' is not a layout: expected ${LAYOUTS.join(', ')}`);
+                        this.failAt(value ?? pair, `layout '${layout}' is not a layout: expected ${lib_settings/* LAYOUTS */.my.join(', ')}`);
                     break;
                 }
                 case 'flat-separator': {
@@ -55056,7 +59948,7 @@ class ConfigReader {
             const range = this.string(this.resolve(item.value), item, name);
             if (range === undefined)
                 continue;
-            if (semver.validRange(range) === null) {
+            if (node_modules_semver.validRange(range) === null) {
                 this.failAt(this.resolve(item.value) ?? keyNode, `${name}: '${range}' is not a semver range (e.g. ">=1.24 <2", "^15", "~7.2")`);
                 continue;
             }
@@ -55199,7 +60091,7 @@ function editDistance(a, b) {
     return previous[b.length];
 }
 function isValidTag(tag) {
-    return 'ref' in tryParseReference(`${PROBE_REGISTRY}/probe:${tag}`);
+    return 'ref' in (0,lib_reference/* tryParseReference */.WF)(`${PROBE_REGISTRY}/probe:${tag}`);
 }
 function hasWildcard(target) {
     return target.text.includes(WILDCARD);
@@ -55216,21 +60108,21 @@ function parseSourcePattern(text) {
         }
         const prefix = text.slice(0, -2);
         // Two probe components keep parseReference from adding Docker Hub's library/ to a one-word prefix.
-        const probe = tryParseReference(`${prefix}/probe/probe@${PROBE_DIGEST}`);
+        const probe = (0,lib_reference/* tryParseReference */.WF)(`${prefix}/probe/probe@${PROBE_DIGEST}`);
         if ('error' in probe)
             return { error: `'${text}' is not a valid prefix: ${probe.error.reason}` };
         if (probe.ref.tag !== undefined)
             return { error: `'${text}' has a tag before the '*'; a prefix names repositories, not tags` };
-        return { pattern: { kind: 'prefix', registry: probe.ref.registry, path: repositoryPath(probe.ref).slice(0, -2) } };
+        return { pattern: { kind: 'prefix', registry: probe.ref.registry, path: (0,lib_reference/* repositoryPath */.SH)(probe.ref).slice(0, -2) } };
     }
-    const parsed = tryParseReference(text);
+    const parsed = (0,lib_reference/* tryParseReference */.WF)(text);
     if ('error' in parsed)
         return { error: `'${text}' is not an image reference: ${parsed.error.reason}` };
     const written = writtenParts(text);
     if (written.tag === undefined && written.digest === undefined) {
         return { pattern: { kind: 'repository', registry: parsed.ref.registry, repository: parsed.ref.repository } };
     }
-    return { pattern: { kind: 'image', ref: parseReference(text) } };
+    return { pattern: { kind: 'image', ref: (0,lib_reference/* parseReference */.F2)(text) } };
 }
 /**
  * Reads a rule's `target`. It is absolute when docker would read its first
@@ -55248,18 +60140,18 @@ function parseTargetPattern(text) {
         return { error: `'${text}' is not a valid wildcard target: '*' may only be the whole last path component, as in mirror/acme/*` };
     }
     const probeText = wildcards === 1 ? `${text.slice(0, -1)}probe` : text;
-    const parsed = tryParseReference(`${probeText}@${PROBE_DIGEST}`);
+    const parsed = (0,lib_reference/* tryParseReference */.WF)(`${probeText}@${PROBE_DIGEST}`);
     if ('error' in parsed)
         return { error: `'${text}' is not a valid target: ${parsed.error.reason}` };
     const tag = parsed.ref.tag;
-    const namesDockerHub = text.startsWith(`${DOCKER_HUB}/`) || text.startsWith('index.docker.io/');
-    if (parsed.ref.registry !== DOCKER_HUB || namesDockerHub)
+    const namesDockerHub = text.startsWith(`${lib_reference/* DOCKER_HUB */.Xb}/`) || text.startsWith('index.docker.io/');
+    if (parsed.ref.registry !== lib_reference/* DOCKER_HUB */.Xb || namesDockerHub)
         return { pattern: { text, absolute: true, ...(tag !== undefined && { tag }) } };
     return { pattern: { text, absolute: false, ...(tag !== undefined && { tag }) } };
 }
 /** Which of tag and digest `text` spells out (parseReference fills in `latest` when neither is written). */
 function writtenParts(text) {
-    const probe = tryParseReference(text.includes('@') ? text : `${text}@${PROBE_DIGEST}`);
+    const probe = (0,lib_reference/* tryParseReference */.WF)(text.includes('@') ? text : `${text}@${PROBE_DIGEST}`);
     if ('error' in probe)
         return {};
     return {
@@ -55273,12 +60165,12 @@ function resolveTargetPattern(target, registry, wildcardPath) {
     if (text.endsWith(WILDCARD))
         text = `${text.slice(0, -1)}${(wildcardPath ?? []).join('/')}`.replace(/^\//, '');
     const base = target.absolute ? text : `${registry.registry}/${registry.namespace !== '' ? `${registry.namespace}/` : ''}${text}`;
-    const ref = parseReference(`${base}@${PROBE_DIGEST}`);
+    const ref = (0,lib_reference/* parseReference */.F2)(`${base}@${PROBE_DIGEST}`);
     return { registry: ref.registry, repository: ref.repository, ...(ref.tag !== undefined && { tag: ref.tag }) };
 }
 /** `docker.io/library/postgres:15` → the `source:` text a rule for every tag of it would use: `postgres`. */
 function ruleSourceText(ref) {
-    return familiarName({ registry: ref.registry, repository: ref.repository });
+    return (0,lib_reference/* familiarName */.hG)({ registry: ref.registry, repository: ref.repository });
 }
 
 ;// CONCATENATED MODULE: ./lib/map/mapping.js
@@ -55328,28 +60220,28 @@ function mapReference(ref, kind, options) {
         return { status: 'excluded', rule, proposed };
     try {
         const repository = rule.target === undefined ? proposed.ref : resolveTargetPattern(rule.target, options.registry, wildcardPath);
-        const layoutTag = proposed.ref.tag ?? DEFAULT_TAG;
+        const layoutTag = proposed.ref.tag ?? lib_reference/* DEFAULT_TAG */.fL;
         const tag = rule.target?.tag ?? rewriteTag(rule, ref, layoutTag);
         const target = { registry: repository.registry, repository: repository.repository, tag };
         formatValidated(target);
         return { status: 'mapped', target, proposed, rule };
     }
     catch (error) {
-        if (error instanceof ReferenceFormatError)
+        if (error instanceof lib_reference/* ReferenceFormatError */.Rc)
             return { status: 'invalid', rule, proposed, reason: error.message };
         throw error;
     }
 }
 function mapInventory(inventory, options) {
     const effective = effectiveOptions(options);
-    const configFile = options.configFile ?? options.config?.file ?? DEFAULT_CONFIG_FILE;
+    const configFile = options.configFile ?? options.config?.file ?? lib_settings/* DEFAULT_CONFIG_FILE */.Cu;
     const findings = [];
     const mappings = inventory.images.map(image => mapReference(image.ref, image.kind, options));
     const images = inventory.images.map((image, index) => {
         const mapping = mappings[index];
         if (mapping.status !== 'mapped')
             return { ...image, mapping: mapping.status, target: null };
-        return { ...image, mapping: 'mapped', target: formatReference(mapping.target), targetRef: mapping.target };
+        return { ...image, mapping: 'mapped', target: (0,lib_reference/* formatReference */.FH)(mapping.target), targetRef: mapping.target };
     });
     inventory.images.forEach((image, index) => {
         const mapping = mappings[index];
@@ -55358,7 +60250,7 @@ function mapInventory(inventory, options) {
                 ...located(image),
                 kind: 'excluded',
                 severity: 'notice',
-                message: `${familiarName(image.ref)} is excluded by the rule at ${configFile}:${mapping.rule.line} (source: ${mapping.rule.sourceText}); it will not be mirrored${alsoAt(image)}`
+                message: `${(0,lib_reference/* familiarName */.hG)(image.ref)} is excluded by the rule at ${configFile}:${mapping.rule.line} (source: ${mapping.rule.sourceText}); it will not be mirrored${alsoAt(image)}`
             });
         }
         else if (mapping.status === 'unmapped') {
@@ -55369,7 +60261,7 @@ function mapInventory(inventory, options) {
                 ...located(image),
                 kind: 'unmapped',
                 severity: 'error',
-                message: `${familiarName(image.ref)} ${why} (the layout would give ${formatReference(mapping.proposed.ref)})${alsoAt(image)}`,
+                message: `${(0,lib_reference/* familiarName */.hG)(image.ref)} ${why} (the layout would give ${(0,lib_reference/* formatReference */.FH)(mapping.proposed.ref)})${alsoAt(image)}`,
                 suggestion: suggestedRule(image.ref, mapping.proposed.relativePath)
             });
         }
@@ -55377,7 +60269,7 @@ function mapInventory(inventory, options) {
             findings.push({
                 kind: 'invalid-config',
                 severity: 'error',
-                message: `The rule at ${configFile}:${mapping.rule.line} (source: ${mapping.rule.sourceText}) gives ${familiarName(image.ref)} an invalid target: ${mapping.reason}`,
+                message: `The rule at ${configFile}:${mapping.rule.line} (source: ${mapping.rule.sourceText}) gives ${(0,lib_reference/* familiarName */.hG)(image.ref)} an invalid target: ${mapping.reason}`,
                 file: configFile,
                 line: mapping.rule.line,
                 image: image.source
@@ -55401,13 +60293,13 @@ function proposeTarget(ref, kind, options, effective) {
         const relativePath = namespace === '' ? ref.repository : ref.repository.slice(namespace.length + 1);
         return { ref: { registry, repository: ref.repository, tag: sourceTag }, relativePath };
     }
-    const components = repositoryPath(ref);
+    const components = (0,lib_reference/* repositoryPath */.SH)(ref);
     let path;
     if (kind === 'service') {
         path = components.slice(-1);
     }
     else {
-        const withoutLibrary = isOfficialImage(ref) ? components.slice(1) : components;
+        const withoutLibrary = (0,lib_reference/* isOfficialImage */.nx)(ref) ? components.slice(1) : components;
         switch (effective.layout) {
             case 'preserve':
                 path = withoutLibrary;
@@ -55426,7 +60318,7 @@ function proposeTarget(ref, kind, options, effective) {
 }
 /** A push needs a tag: `sha256:abc…` becomes `sha256-abc…`, the convention cosign and others use. */
 function digestTag(ref) {
-    return ref.digest === undefined ? DEFAULT_TAG : ref.digest.replace(':', '-');
+    return ref.digest === undefined ? lib_reference/* DEFAULT_TAG */.fL : ref.digest.replace(':', '-');
 }
 function isBelowTarget(ref, target) {
     if (ref.registry !== target.registry)
@@ -55462,7 +60354,7 @@ function matchSource(pattern, ref) {
         case 'prefix': {
             if (pattern.registry !== ref.registry)
                 return undefined;
-            const components = repositoryPath(ref);
+            const components = (0,lib_reference/* repositoryPath */.SH)(ref);
             if (components.length <= pattern.path.length)
                 return undefined;
             if (!pattern.path.every((component, index) => components[index] === component))
@@ -55480,10 +60372,10 @@ function rewriteTag(rule, ref, layoutTag) {
 }
 /** Throws ReferenceFormatError when a rewritten tag is not a valid tag (a `{tag}` template can grow past 128 characters). */
 function formatValidated(ref) {
-    const tag = ref.tag ?? DEFAULT_TAG;
+    const tag = ref.tag ?? lib_reference/* DEFAULT_TAG */.fL;
     if (!isValidTag(tag))
-        throw new ReferenceFormatError(formatReference(ref), `'${tag}' is not a valid tag`);
-    return formatReference(ref);
+        throw new lib_reference/* ReferenceFormatError */.Rc((0,lib_reference/* formatReference */.FH)(ref), `'${tag}' is not a valid tag`);
+    return (0,lib_reference/* formatReference */.FH)(ref);
 }
 /** The rule to paste under `rules:`: every tag of the repository, sent where the layout proposes. */
 function suggestedRule(ref, relativePath) {
@@ -55532,9 +60424,9 @@ function findCollisions(images, inventory, mappings, effective, options) {
         });
     }
     // Different source repositories sharing one target repository: no tag clashes today, but the next one will.
-    const byRepository = groupBy(images.filter(image => image.targetRef !== undefined && !collided.has(image)), image => repositoryName(image.targetRef));
+    const byRepository = groupBy(images.filter(image => image.targetRef !== undefined && !collided.has(image)), image => (0,lib_reference/* repositoryName */.aR)(image.targetRef));
     for (const [repository, group] of byRepository) {
-        const sources = new Set(group.map(image => repositoryName(image.ref)));
+        const sources = new Set(group.map(image => (0,lib_reference/* repositoryName */.aR)(image.ref)));
         if (sources.size < 2)
             continue;
         findings.push({
@@ -55563,8 +60455,8 @@ function findCollisions(images, inventory, mappings, effective, options) {
  * that keeps the source tag.
  */
 function collisionSuggestion(group, inventory, mappingOf, effective, options) {
-    const file = options.configFile ?? options.config?.file ?? DEFAULT_CONFIG_FILE;
-    const ranked = [...group].sort((a, b) => keepRank(a) - keepRank(b) || familiarName(a.ref).length - familiarName(b.ref).length);
+    const file = options.configFile ?? options.config?.file ?? lib_settings/* DEFAULT_CONFIG_FILE */.Cu;
+    const ranked = [...group].sort((a, b) => keepRank(a) - keepRank(b) || (0,lib_reference/* familiarName */.hG)(a.ref).length - (0,lib_reference/* familiarName */.hG)(b.ref).length);
     const kept = ranked[0];
     const chosen = [];
     // Rules of the file that an added rule cannot outrank (an image rule): changed in place instead.
@@ -55581,10 +60473,10 @@ function collisionSuggestion(group, inventory, mappingOf, effective, options) {
             const mapping = mappingOf.get(image);
             return mapping?.status === 'mapped' ? mapping.rule : undefined;
         })();
-        const sameRepository = repositoryName(image.ref) === repositoryName(kept.ref);
+        const sameRepository = (0,lib_reference/* repositoryName */.aR)(image.ref) === (0,lib_reference/* repositoryName */.aR)(kept.ref);
         // A repository rule covers the group's other images of that repository, unless the file already has one for it (equal rank: the first wins), then one per image.
         const perImage = sameRepository || existing?.source.kind === 'repository' || existing?.source.kind === 'image';
-        const members = perImage ? [image] : ranked.filter(other => repositoryName(other.ref) === repositoryName(image.ref));
+        const members = perImage ? [image] : ranked.filter(other => (0,lib_reference/* repositoryName */.aR)(other.ref) === (0,lib_reference/* repositoryName */.aR)(image.ref));
         const candidates = candidateRules(image, sameRepository, perImage, mappingOf.get(image), effective, options);
         const works = (candidate, drop = []) => {
             const now = rulesNow();
@@ -55614,13 +60506,13 @@ function collisionSuggestion(group, inventory, mappingOf, effective, options) {
     return `${intro} add these rules under rules: in ${file}:\n${(0,dist/* stringify */.As)(rules).trimEnd()}`;
 }
 function fallbackSuggestion(file, image) {
-    return `Give each image its own target with a rule in ${file} (rules:), e.g. target: <a name no other image uses> for ${familiarName(image.ref)}`;
+    return `Give each image its own target with a rule in ${file} (rules:), e.g. target: <a name no other image uses> for ${(0,lib_reference/* familiarName */.hG)(image.ref)}`;
 }
 /** Lower keeps its name: service images (the project names them), then official images, then the rest. */
 function keepRank(image) {
     if (image.kind === 'service')
         return 0;
-    return isOfficialImage(image.ref) ? 1 : 2;
+    return (0,lib_reference/* isOfficialImage */.nx)(image.ref) ? 1 : 2;
 }
 function candidateRules(image, sameRepository, perImage, mapping, effective, options) {
     const current = mapping?.status === 'mapped' ? mapping : undefined;
@@ -55651,16 +60543,16 @@ function candidateRules(image, sameRepository, perImage, mapping, effective, opt
         const where = current === undefined ? undefined : relativeTo(current.target, options.registry);
         const tag = image.ref.tag ?? digestTag(image.ref);
         if (where !== undefined && isValidTag(tag))
-            candidates.push(make(familiarName(image.ref), `${where}:${tag}`, false));
+            candidates.push(make((0,lib_reference/* familiarName */.hG)(image.ref), `${where}:${tag}`, false));
     }
     else {
         const separator = effective.layout === 'flat' ? (effective.flatSeparator ?? '-') : '/';
-        const components = repositoryPath(image.ref);
-        const path = effective.layout === 'library' || !isOfficialImage(image.ref) ? components : components.slice(1);
+        const components = (0,lib_reference/* repositoryPath */.SH)(image.ref);
+        const path = effective.layout === 'library' || !(0,lib_reference/* isOfficialImage */.nx)(image.ref) ? components : components.slice(1);
         const host = image.ref.registry === 'docker.io' ? [] : [image.ref.registry.split(/[.:]/)[0].toLowerCase()];
         const wholeHost = image.ref.registry.toLowerCase().replace(/[^a-z0-9]+/g, '-');
         const names = [path.join(separator), [...host, ...path].join(separator), [wholeHost, ...path].join(separator), `${path.join(separator)}${separator === '/' ? '-' : separator}2`];
-        const source = perImage ? familiarName(image.ref) : ruleSourceText(image.ref);
+        const source = perImage ? (0,lib_reference/* familiarName */.hG)(image.ref) : ruleSourceText(image.ref);
         for (const name of [...new Set(names)])
             candidates.push(make(source, name, true));
     }
@@ -55676,7 +60568,7 @@ function relativeTo(target, registry) {
 }
 /** With the extra rules, does `image` get a target of its own (no other source on it, no other repository sharing it)? */
 function resolvesFor(image, extra, dropped, inventory, options) {
-    const base = options.config ?? { ...emptyMappingConfig(options.configFile ?? DEFAULT_CONFIG_FILE) };
+    const base = options.config ?? { ...emptyMappingConfig(options.configFile ?? lib_settings/* DEFAULT_CONFIG_FILE */.Cu) };
     const config = { ...base, rules: [...base.rules.filter(rule => !dropped.includes(rule)), ...extra] };
     const targetOf = (candidate) => {
         const mapped = mapReference(candidate.ref, candidate.kind, { ...options, config });
@@ -55685,17 +60577,17 @@ function resolvesFor(image, extra, dropped, inventory, options) {
     const own = targetOf(image);
     if (own === undefined)
         return false;
-    const ownTarget = formatReference(own);
-    const ownRepository = repositoryName(own);
+    const ownTarget = (0,lib_reference/* formatReference */.FH)(own);
+    const ownRepository = (0,lib_reference/* repositoryName */.aR)(own);
     for (const other of inventory) {
         if (other.source === image.source)
             continue;
         const target = targetOf(other);
         if (target === undefined)
             continue;
-        if (formatReference(target) === ownTarget)
+        if ((0,lib_reference/* formatReference */.FH)(target) === ownTarget)
             return false;
-        if (repositoryName(target) === ownRepository && repositoryName(other.ref) !== repositoryName(image.ref))
+        if ((0,lib_reference/* repositoryName */.aR)(target) === ownRepository && (0,lib_reference/* repositoryName */.aR)(other.ref) !== (0,lib_reference/* repositoryName */.aR)(image.ref))
             return false;
     }
     return true;
@@ -55708,13 +60600,13 @@ function checkTagPolicy(images, mappings, config, configFile) {
         if (image.kind !== 'base' || mappings[index].status === 'excluded')
             return;
         const ref = image.ref;
-        const name = familiarName(ref);
-        const repository = familiarName({ registry: ref.registry, repository: ref.repository });
+        const name = (0,lib_reference/* familiarName */.hG)(ref);
+        const repository = (0,lib_reference/* familiarName */.hG)({ registry: ref.registry, repository: ref.repository });
         const violation = (message, suggestion) => {
             findings.push({ ...located(image), kind: 'tag-policy', severity: 'error', message: `${message}${alsoAt(image)}`, suggestion });
         };
-        if (policy.disallowLatest && ref.tag === DEFAULT_TAG && ref.digest === undefined) {
-            violation(`${name} uses the '${DEFAULT_TAG}' tag (or no tag), which changes without notice; the tag policy in ${configFile} disallows it`, `Pin a version tag (${repository}:<version>) or a digest (${name}@sha256:…; find it with: docker buildx imagetools inspect ${name})`);
+        if (policy.disallowLatest && ref.tag === lib_reference/* DEFAULT_TAG */.fL && ref.digest === undefined) {
+            violation(`${name} uses the '${lib_reference/* DEFAULT_TAG */.fL}' tag (or no tag), which changes without notice; the tag policy in ${configFile} disallows it`, `Pin a version tag (${repository}:<version>) or a digest (${name}@sha256:…; find it with: docker buildx imagetools inspect ${name})`);
         }
         if (policy.requireDigest && ref.digest === undefined) {
             violation(`${name} is not pinned by digest; the tag policy in ${configFile} requires every base image to be`, `Write ${name}@sha256:<digest>; find the digest with: docker buildx imagetools inspect ${name}`);
@@ -55727,12 +60619,12 @@ function checkTagPolicy(images, mappings, config, configFile) {
             violation(`${name} has no tag to check against ${rangeAt}`, `Add the version tag next to the digest: ${repository}:<version>@${ref.digest}`);
             return;
         }
-        const version = semver.coerce(ref.tag);
+        const version = node_modules_semver.coerce(ref.tag);
         if (version === null) {
             violation(`${name}: tag '${ref.tag}' is not a version, so it cannot satisfy ${rangeAt}`, `Use a version tag within '${allowed.range}' for ${repository}, or remove it from tag-policy.allowed`);
             return;
         }
-        if (!semver.satisfies(version, allowed.range)) {
+        if (!node_modules_semver.satisfies(version, allowed.range)) {
             const reading = version.version === ref.tag ? '' : ` (read as ${version.version})`;
             violation(`${name}: tag '${ref.tag}'${reading} is outside ${rangeAt}`, `Use a ${repository} tag within '${allowed.range}', or widen the range in ${configFile}`);
         }
@@ -55751,11 +60643,11 @@ function findAllowedRange(ref, ranges) {
 // ---------------------------------------------------------------- version drift
 function findVersionDrift(images) {
     const findings = [];
-    const byRepository = groupBy(images.filter(image => image.kind === 'base'), image => repositoryName(image.ref));
+    const byRepository = groupBy(images.filter(image => image.kind === 'base'), image => (0,lib_reference/* repositoryName */.aR)(image.ref));
     for (const [repository, group] of byRepository) {
         if (group.length < 2)
             continue;
-        const name = familiarName({ registry: group[0].ref.registry, repository: group[0].ref.repository });
+        const name = (0,lib_reference/* familiarName */.hG)({ registry: group[0].ref.registry, repository: group[0].ref.repository });
         const versions = group.map(image => image.ref.tag ?? image.ref.digest);
         const newest = newestVersion(group);
         findings.push({
@@ -55765,7 +60657,7 @@ function findVersionDrift(images) {
             severity: 'notice',
             message: `${group.length} versions of ${name} are in use: ${group.map(describeWithOrigin).join('; ')}`,
             suggestion: newest !== undefined
-                ? `Settle on one version of ${name} (the newest in use is ${familiarName(newest.ref)}) where the code allows`
+                ? `Settle on one version of ${name} (the newest in use is ${(0,lib_reference/* familiarName */.hG)(newest.ref)}) where the code allows`
                 : `Settle on one of ${versions.join(', ')} for ${name} where the code allows`
         });
     }
@@ -55774,10 +60666,10 @@ function findVersionDrift(images) {
 function newestVersion(images) {
     let newest;
     for (const image of images) {
-        const version = image.ref.tag === undefined ? null : semver.coerce(image.ref.tag);
+        const version = image.ref.tag === undefined ? null : node_modules_semver.coerce(image.ref.tag);
         if (version === null)
             return undefined;
-        if (newest === undefined || semver.gt(version, newest.version))
+        if (newest === undefined || node_modules_semver.gt(version, newest.version))
             newest = { image, version };
     }
     return newest?.image;
@@ -55793,7 +60685,7 @@ function alsoAt(image) {
     return others.length === 0 ? '' : ` (also referenced at ${others.map(formatOrigin).join(', ')})`;
 }
 function describeWithOrigin(image) {
-    return `${familiarName(image.ref)} (${image.origins.map(formatOrigin).join(', ') || 'no origin'})`;
+    return `${(0,lib_reference/* familiarName */.hG)(image.ref)} (${image.origins.map(formatOrigin).join(', ') || 'no origin'})`;
 }
 function formatOrigin(origin) {
     return `${origin.file}:${origin.line}`;
@@ -55817,7 +60709,7 @@ function assignShards(images, count) {
     const shards = Array.from({ length: count }, () => []);
     const groups = new Map();
     for (const image of images) {
-        const key = repositoryName(image.ref);
+        const key = (0,lib_reference/* repositoryName */.aR)(image.ref);
         groups.set(key, [...(groups.get(key) ?? []), image]);
     }
     const ordered = [...groups.entries()].sort((a, b) => b[1].length - a[1].length || a[0].localeCompare(b[0]));
@@ -55841,581 +60733,8 @@ function matrixOutput(images, count) {
     return JSON.stringify({ shard: names });
 }
 
-;// CONCATENATED MODULE: ./lib/engine/port.js
-/** A failure an engine knows the kind and side of. */
-class EngineFailure extends Error {
-    kind;
-    side;
-    details;
-    constructor(kind, side, message, details = {}) {
-        super(message);
-        this.kind = kind;
-        this.side = side;
-        this.details = details;
-        this.name = 'EngineFailure';
-    }
-}
-/** A context that records nowhere and cannot be cancelled, for callers outside the execute stage (benchmarks). */
-function detachedContext() {
-    return { signal: new AbortController().signal, record: () => undefined };
-}
-
-;// CONCATENATED MODULE: external "node:child_process"
-const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
-;// CONCATENATED MODULE: ./lib/engine/docker/commands.js
-/**
- * Every docker operation the engine runs, as data (STYLE.md, "Commands as
- * data", after build-push-action's getArgs): a typed function per operation
- * builds the argument list, the stdin and the extra environment; one edge
- * (cli.ts) runs them. Unit tests check the lists without docker.
- *
- * What is printed (`display`) is exactly what runs, with two deliberate
- * differences that keep secrets out: a password travels on stdin
- * (`--password-stdin`), and build-arg values travel in the environment of the
- * docker process (`--build-arg NAME`, which docker reads from there), so
- * neither appears in an argument list, a log or a report.
- */
-
-function pullCommand(ref) {
-    return { args: ['pull', familiarName(ref)] };
-}
-function tagCommand(from, to) {
-    return { args: ['tag', familiarName(from), familiarName(to)] };
-}
-function pushCommand(ref) {
-    return { args: ['push', familiarName(ref)] };
-}
-function loginCommand(host, username, password) {
-    return { args: ['login', '--username', username, '--password-stdin', host], input: password };
-}
-function logoutCommand(host) {
-    return { args: ['logout', host] };
-}
-/** `{{.Id}} {{json .RepoDigests}}` of a local image. */
-function inspectImageCommand(name) {
-    return { args: ['image', 'inspect', '--format', '{{.Id}} {{json .RepoDigests}}', name] };
-}
-function listImagesCommand() {
-    return { args: ['images', '--format', '{{.Repository}}:{{.Tag}}'] };
-}
-function manifestInspectCommand(ref, insecure) {
-    return { args: ['manifest', 'inspect', ...(insecure ? ['--insecure'] : []), '--verbose', familiarName(ref)] };
-}
-function serverPlatformCommand() {
-    return { args: ['version', '--format', '{{.Server.Os}}/{{.Server.Arch}}'] };
-}
-function buildxVersionCommand() {
-    return { args: ['buildx', 'version'] };
-}
-/** Client and server versions as JSON; without a daemon, docker prints the client part and fails. */
-function dockerVersionCommand() {
-    return { args: ['version', '--format', '{{json .}}'] };
-}
-/**
- * Names docker itself reads from its environment: a build arg with such a name
- * cannot travel in the environment without changing how docker runs.
- */
-const RESERVED_ENVIRONMENT = /^(?:PATH|HOME|USER|TMPDIR|SHELL|DOCKER_\w*|BUILDKIT_\w*|BUILDX_\w*|HTTPS?_PROXY|NO_PROXY|https?_proxy|no_proxy|SSL_CERT_\w*|XDG_\w*|LD_\w*|GCONV_PATH|GLIBC_TUNABLES|MALLOC_\w*|HOSTALIASES|LOCALDOMAIN|RES_OPTIONS|RESOLV_\w*|NLSPATH|TZDIR|GODEBUG|GOGC|GOMAXPROCS|GOMEMLIMIT|GOTRACEBACK)$/;
-/**
- * The build, for the builder it names: `docker buildx build` (with `--load`,
- * or `--push` and `--metadata-file`), `DOCKER_BUILDKIT=1 docker build`, or
- * `DOCKER_BUILDKIT=0 docker build`. Every variant reads the Dockerfile from
- * stdin and build-arg values from its environment.
- */
-function buildCommand(options, extra = {}) {
-    const kind = options.builder?.kind;
-    const args = kind === 'buildx' ? ['buildx', 'build', ...(options.builder?.name !== undefined ? ['--builder', options.builder.name] : [])] : ['build'];
-    if (kind === 'buildx' || kind === 'buildkit')
-        args.push('--progress', 'plain');
-    args.push('-f', '-');
-    for (const tag of options.tags)
-        args.push('-t', familiarName(tag));
-    if (options.target !== undefined)
-        args.push('--target', options.target);
-    if (options.network !== undefined)
-        args.push('--network', options.network);
-    if (kind === 'buildx' && options.network === 'host')
-        args.push('--allow', 'network.host');
-    if (options.platforms !== undefined && options.platforms.length > 0)
-        args.push('--platform', options.platforms.join(','));
-    for (const [name, value] of Object.entries(options.labels ?? {}))
-        args.push('--label', `${name}=${value}`);
-    for (const host of options.extraHosts ?? [])
-        args.push('--add-host', host);
-    if (options.shmSize !== undefined)
-        args.push('--shm-size', options.shmSize);
-    for (const source of options.cacheFrom ?? [])
-        args.push('--cache-from', source);
-    for (const destination of options.cacheTo ?? [])
-        args.push('--cache-to', destination);
-    for (const entry of options.ssh ?? [])
-        args.push('--ssh', entry);
-    for (const [name, value] of Object.entries(options.contexts ?? {}))
-        args.push('--build-context', `${name}=${value}`);
-    const env = {};
-    for (const [name, value] of Object.entries(options.args)) {
-        if (RESERVED_ENVIRONMENT.test(name)) {
-            // Rare: an arg named like docker's own variables goes on the command line (and is elided in display).
-            args.push('--build-arg', `${name}=${value}`);
-        }
-        else {
-            args.push('--build-arg', name);
-            env[name] = value;
-        }
-    }
-    if (kind === 'buildx') {
-        args.push(options.push === true ? '--push' : '--load');
-        if (extra.metadataFile !== undefined)
-            args.push('--metadata-file', extra.metadataFile);
-    }
-    args.push(options.context);
-    // The legacy and built-in BuildKit builders are chosen by the environment of the one docker process.
-    const shownEnv = kind === 'buildkit' ? { DOCKER_BUILDKIT: '1' } : kind === 'legacy' ? { DOCKER_BUILDKIT: '0' } : undefined;
-    const allEnv = { ...env, ...shownEnv };
-    return {
-        args,
-        input: options.dockerfile,
-        ...(Object.keys(allEnv).length > 0 && { env: allEnv }),
-        ...(shownEnv !== undefined && { shownEnv }),
-        streamOutput: true
-    };
-}
-/**
- * The command as a person reads it: shell-quoted where needed, a value given
- * inline to --build-arg elided (`NAME=…`), stdin shown as a redirection.
- */
-function displayCommand(command) {
-    const shown = [];
-    for (let i = 0; i < command.args.length; i += 1) {
-        const arg = command.args[i];
-        const previous = command.args[i - 1];
-        shown.push(previous === '--build-arg' && arg.includes('=') ? `${arg.slice(0, arg.indexOf('='))}=…` : arg);
-    }
-    let line = formatDockerCommand(shown);
-    const isBuild = command.args[0] === 'build' || (command.args[0] === 'buildx' && command.args[1] === 'build');
-    if (isBuild && command.input !== undefined)
-        line += ' < Dockerfile';
-    const variables = Object.entries(command.shownEnv ?? {}).map(([name, value]) => `${name}=${quoteArgument(value)} `);
-    return variables.join('') + line;
-}
-/** `docker pull postgres:15-alpine`, with arguments holding spaces or quotes shell-quoted. */
-function formatDockerCommand(args) {
-    return ['docker', ...args].map(quoteArgument).join(' ');
-}
-function quoteArgument(argument) {
-    return /^[\w@%+=:,./…-]+$/.test(argument) ? argument : `'${argument.replace(/'/g, `'\\''`)}'`;
-}
-
-;// CONCATENATED MODULE: ./lib/engine/docker/cli.js
-/**
- * The one edge that runs docker (STYLE.md, "One wrapper per external tool").
- * Every command is built as data in commands.ts; `DockerCli.run` runs it and
- * turns a non-zero exit into a DockerCommandError carrying docker's output.
- * Passwords only travel on stdin and build-arg values in the environment, so
- * an argument list never holds a secret.
- *
- * Spawned directly (not through @actions/exec) so an AbortSignal can stop a
- * running build or push, and a build's output can be streamed line by line.
- */
-
-
-class DockerCommandError extends Error {
-    args;
-    exitCode;
-    stderr;
-    stdout;
-    constructor(
-    /** The arguments after `docker`; never a secret. */
-    args, exitCode, stderr, stdout) {
-        super(`${displayCommand({ args: [...args] })} failed (exit ${exitCode}): ${summarizeDockerError(stderr, stdout)}`);
-        this.args = args;
-        this.exitCode = exitCode;
-        this.stderr = stderr;
-        this.stdout = stdout;
-        this.name = 'DockerCommandError';
-    }
-    /** docker's own explanation in one line. */
-    get reason() {
-        return summarizeDockerError(this.stderr, this.stdout);
-    }
-    /** What docker printed, kept for failure reports. */
-    get output() {
-        return [this.stderr.trim(), this.stdout.trim()].filter(part => part !== '').join('\n');
-    }
-}
-/** Output kept per stream: the end, where docker's error is. */
-const OUTPUT_LIMIT = 1024 * 1024;
-class DockerCli {
-    env;
-    binary;
-    constructor(options = {}) {
-        this.binary = options.binary ?? 'docker';
-        this.env = mergeEnv(process.env, options.env ?? {});
-    }
-    /** Runs one command; throws DockerCommandError on a non-zero exit. */
-    run(command, options = {}) {
-        return new Promise((resolve, reject) => {
-            if (options.signal?.aborted) {
-                reject(new DockerCommandError(command.args, -1, `cancelled before ${displayCommand(command)} started`, ''));
-                return;
-            }
-            const child = (0,external_node_child_process_namespaceObject.spawn)(this.binary, command.args, {
-                env: command.env === undefined ? this.env : { ...this.env, ...command.env },
-                stdio: ['pipe', 'pipe', 'pipe'],
-                ...(options.signal !== undefined && { signal: options.signal })
-            });
-            const stdout = new BoundedText(OUTPUT_LIMIT, options.onLine);
-            const stderr = new BoundedText(OUTPUT_LIMIT, options.onLine);
-            child.stdout.on('data', (chunk) => stdout.push(chunk));
-            child.stderr.on('data', (chunk) => stderr.push(chunk));
-            child.stdin.on('error', () => undefined);
-            child.stdin.end(command.input ?? '');
-            let failed;
-            child.on('error', error => {
-                failed = error;
-            });
-            child.on('close', (code, signal) => {
-                stdout.flush();
-                stderr.flush();
-                if (failed !== undefined && failed.code === 'ENOENT') {
-                    reject(new DockerNotFoundError(this.binary));
-                    return;
-                }
-                const exitCode = code ?? -1;
-                const aborted = options.signal?.aborted === true;
-                if (exitCode === 0 && !aborted)
-                    resolve({ stdout: stdout.text, stderr: stderr.text, exitCode });
-                else
-                    reject(new DockerCommandError(command.args, aborted ? -1 : exitCode, aborted ? `cancelled (${signal ?? 'aborted'})\n${stderr.text}` : stderr.text, stdout.text));
-            });
-        });
-    }
-}
-/** The docker binary is not installed on this machine. */
-class DockerNotFoundError extends Error {
-    binary;
-    constructor(binary) {
-        super(`${binary} was not found on PATH`);
-        this.binary = binary;
-        this.name = 'DockerNotFoundError';
-    }
-}
-/** Keeps the last `limit` bytes of a stream and hands complete lines to a listener. */
-class BoundedText {
-    limit;
-    onLine;
-    chunks = [];
-    length = 0;
-    partial = '';
-    constructor(limit, onLine) {
-        this.limit = limit;
-        this.onLine = onLine;
-    }
-    push(chunk) {
-        const text = chunk.toString('utf8');
-        this.chunks.push(text);
-        this.length += text.length;
-        while (this.length > this.limit && this.chunks.length > 1)
-            this.length -= this.chunks.shift().length;
-        if (this.onLine !== undefined) {
-            const lines = (this.partial + text).split(/\r?\n/);
-            this.partial = lines.pop() ?? '';
-            for (const line of lines)
-                this.onLine(line);
-        }
-    }
-    flush() {
-        if (this.onLine !== undefined && this.partial !== '')
-            this.onLine(this.partial);
-        this.partial = '';
-    }
-    get text() {
-        return this.chunks.join('');
-    }
-}
-function mergeEnv(base, overrides) {
-    const env = {};
-    for (const [key, value] of Object.entries({ ...base, ...overrides }))
-        if (value !== undefined)
-            env[key] = value;
-    return env;
-}
-/** The line of docker's output that explains the failure, without docker's boilerplate prefix. */
-function summarizeDockerError(stderr, stdout = '') {
-    const lines = stderr
-        .replace(/^DEPRECATED:.*(?:\r?\n[ \t]+\S.*)*/gm, '')
-        .split(/\r?\n/)
-        .map(line => line.trim())
-        .filter(line => line !== '' && !/^(WARNING!|Configure a credential helper|https:\/\/docs\.docker\.com|DEPRECATED:|Install the buildx|The push refers to)/.test(line));
-    const chosen = lines.find(line => /^(Error|error)\b/.test(line)) ?? lines[lines.length - 1] ?? lastLine(stdout) ?? 'docker exited without an error message';
-    return chosen.replace(/^Error response from daemon:\s*/, '').replace(/^Error:\s*/, '');
-}
-function lastLine(text) {
-    const lines = text
-        .split(/\r?\n/)
-        .map(line => line.trim())
-        .filter(line => line !== '');
-    return lines[lines.length - 1];
-}
-/** Failures that say the image or tag does not exist. */
-const NOT_FOUND = /manifest unknown|no such manifest|not found|no such image|does not exist|repository name not known/i;
-/** Failures about credentials or permissions. */
-const UNAUTHORIZED = /unauthorized|denied|no basic auth credentials|authentication required|incorrect username or password/i;
-/** Failures worth another attempt: the network or an overloaded registry. */
-const TRANSIENT = /TLS handshake timeout|connection reset|connection refused|i\/o timeout|\bEOF\b|timeout exceeded|context deadline exceeded|toomanyrequests|too many requests|\b429\b|status(?: code)?:? 5\d\d\b|\b5\d\d (?:Internal Server Error|Bad Gateway|Service Unavailable|Gateway Timeout)|Internal Server Error|Bad Gateway|Service Unavailable|Gateway Timeout|no such host|network is unreachable|temporary failure|broken pipe/i;
-/** Classifies a docker failure by its message; permanent kinds win over transient words in the same text. */
-function classifyDockerFailure(error) {
-    if (!(error instanceof DockerCommandError))
-        return 'other';
-    const text = `${error.stderr}\n${error.stdout}`;
-    if (UNAUTHORIZED.test(text))
-        return 'unauthorized';
-    if (NOT_FOUND.test(text))
-        return 'not-found';
-    if (TRANSIENT.test(text))
-        return 'transient';
-    return 'other';
-}
-function isTransientDockerFailure(error) {
-    return classifyDockerFailure(error) === 'transient';
-}
-
-;// CONCATENATED MODULE: ./lib/engine/docker/failures.js
-
-
-/** Failure logs keep the end of docker's output, where the error is. */
-const LOG_LIMIT = 8000;
-function dockerFailure(error, side, what, options = {}) {
-    if (error instanceof EngineFailure)
-        return error;
-    const host = options.host !== undefined ? { host: options.host } : {};
-    if (error instanceof DockerNotFoundError) {
-        return new EngineFailure('unsupported', 'local', `${what} failed: ${error.message}`, { cause: error });
-    }
-    if (!(error instanceof DockerCommandError)) {
-        return new EngineFailure('other', side, `${what} failed: ${error instanceof Error ? error.message : String(error)}`, { ...host, cause: error });
-    }
-    const log = error.output.slice(-LOG_LIMIT);
-    const kind = error.exitCode === -1 && /^cancelled/.test(error.stderr) ? 'cancelled' : kindOf(error, options.build === true);
-    return new EngineFailure(kind, side, `${what} failed: ${error.reason}`, { ...host, ...(log !== '' && { log }), cause: error });
-}
-function kindOf(error, build) {
-    const text = `${error.stderr}\n${error.stdout}`;
-    if (/toomanyrequests|too many requests|rate limit/i.test(text))
-        return 'rate-limited';
-    const kind = classifyDockerFailure(error);
-    if (build)
-        return 'build-failed';
-    if (kind === 'unauthorized')
-        return /denied|forbidden/i.test(text) && !/unauthorized|authentication required|no basic auth/i.test(text) ? 'denied' : 'unauthorized';
-    if (kind === 'not-found')
-        return 'not-found';
-    if (kind === 'transient')
-        return 'unreachable';
-    return 'other';
-}
-
-;// CONCATENATED MODULE: ./lib/engine/docker/builder.js
-/**
- * Which builder a service image build runs on, detected, never assumed
- * (issue 11, "Builds as on GitHub's runners"):
- *
- * 1. `docker buildx build` when the buildx plugin answers `docker buildx
- *    version` (GitHub's runners; `docker/setup-buildx-action`), on the builder
- *    the `builder` input names, else buildx's current one;
- * 2. else BuildKit through `DOCKER_BUILDKIT=1 docker build`, when the docker
- *    CLI still has BuildKit built in (CLIs before 23.0, such as Debian's
- *    20.10: from 23.0 on, BuildKit needs the buildx plugin) and the daemon
- *    speaks it (Linux, 18.09 or later);
- * 3. else the legacy builder, `DOCKER_BUILDKIT=0 docker build`.
- *
- * `DOCKER_BUILDKIT=0` in the environment asks for the legacy builder, as it
- * does for docker itself. What each builder honours of the compose build keys
- * is data (`BUILDER_FEATURES`), read by the plan stage.
- */
-
-
-
-
-
-
-
-
-const BUILDER_FEATURES = {
-    buildx: { secretsAndSsh: true, namedContexts: true, multiPlatform: true, cacheExport: true, shmSize: true, namedNetworks: false, frontend: true },
-    // The daemon's built-in BuildKit through the 20.10 CLI: no --build-context, no --cache-to, and --shm-size is not passed on.
-    buildkit: { secretsAndSsh: true, namedContexts: false, multiPlatform: false, cacheExport: false, shmSize: false, namedNetworks: false, frontend: true },
-    legacy: { secretsAndSsh: false, namedContexts: false, multiPlatform: false, cacheExport: false, shmSize: true, namedNetworks: true, frontend: false }
-};
-const BUILDER_NAMES = {
-    buildx: 'BuildKit through docker buildx',
-    buildkit: "the daemon's built-in BuildKit",
-    legacy: 'the legacy builder'
-};
-/** The first docker CLI release whose `docker build` needs the buildx plugin for BuildKit. */
-const BUILDX_ONLY_FROM_MAJOR = 23;
-async function detectBuilder(cli, options = {}) {
-    const run = (command) => cli.run(command, options.signal !== undefined ? { signal: options.signal } : {});
-    if (options.buildkit === false && options.name === undefined) {
-        return { kind: 'legacy', description: `${BUILDER_NAMES.legacy} (DOCKER_BUILDKIT=0 docker build): DOCKER_BUILDKIT=0 in the environment asks for it` };
-    }
-    let buildxFailure;
-    try {
-        const version = (await run(buildxVersionCommand())).stdout.trim();
-        const shown = /\bv?\d+\.\d+\.\d+\S*/.exec(version)?.[0] ?? (version.split('\n')[0] || 'unknown version');
-        const on = options.name !== undefined ? `builder ${options.name}` : "buildx's current builder";
-        return { kind: 'buildx', ...(options.name !== undefined && { name: options.name }), description: `${BUILDER_NAMES.buildx} ${shown} (docker buildx build, ${on})` };
-    }
-    catch (error) {
-        if (error instanceof DockerNotFoundError) {
-            return { kind: 'legacy', description: `${BUILDER_NAMES.legacy}: ${error.message}`, ...(options.name !== undefined && { problem: `the builder input names ${options.name}, but ${error.message}` }) };
-        }
-        buildxFailure = error instanceof DockerCommandError ? error.reason : String(error);
-    }
-    if (options.name !== undefined) {
-        return {
-            kind: 'legacy',
-            description: `${BUILDER_NAMES.legacy}: docker buildx is not installed`,
-            problem: `the builder input names the buildx builder ${options.name}, but docker buildx is not installed here (docker buildx version: ${buildxFailure}); install buildx (docker/setup-buildx-action) or remove the builder input`
-        };
-    }
-    const { client, server } = await versions(run);
-    const clientMajor = majorOf(client);
-    if (clientMajor === undefined) {
-        return { kind: 'legacy', description: `${BUILDER_NAMES.legacy} (DOCKER_BUILDKIT=0 docker build): docker buildx is not installed and the docker CLI's version is unknown` };
-    }
-    if (clientMajor >= BUILDX_ONLY_FROM_MAJOR) {
-        return {
-            kind: 'legacy',
-            description: `${BUILDER_NAMES.legacy} (DOCKER_BUILDKIT=0 docker build): the docker CLI ${client} builds with BuildKit only through the buildx plugin, which is not installed`
-        };
-    }
-    if (server !== undefined && !serverSpeaksBuildKit(server)) {
-        return { kind: 'legacy', description: `${BUILDER_NAMES.legacy} (DOCKER_BUILDKIT=0 docker build): the docker daemon (${server.os} ${server.version}) has no BuildKit` };
-    }
-    return { kind: 'buildkit', description: `${BUILDER_NAMES.buildkit} (DOCKER_BUILDKIT=1 docker build, docker CLI ${client} without buildx)` };
-}
-async function versions(run) {
-    let stdout;
-    try {
-        stdout = (await run(dockerVersionCommand())).stdout;
-    }
-    catch (error) {
-        // Without a daemon, docker prints the client part and fails: the client's version still counts.
-        if (!(error instanceof DockerCommandError))
-            return {};
-        stdout = error.stdout;
-    }
-    let parsed;
-    try {
-        parsed = JSON.parse(stdout.trim().split('\n')[0] ?? '');
-    }
-    catch {
-        return {};
-    }
-    const client = typeof parsed.Client?.Version === 'string' ? parsed.Client.Version : undefined;
-    const os = parsed.Server?.Os;
-    const version = parsed.Server?.Version;
-    return { ...(client !== undefined && { client }), ...(typeof os === 'string' && typeof version === 'string' && { server: { os, version } }) };
-}
-function majorOf(version) {
-    const match = /^v?(\d+)\.(\d+)/.exec(version ?? '');
-    return match === null ? undefined : Number(match[1]);
-}
-/** Linux daemons from 18.09 on serve BuildKit sessions. */
-function serverSpeaksBuildKit(server) {
-    const match = /^v?(\d+)\.(\d+)/.exec(server.version);
-    if (match === null || server.os !== 'linux')
-        return false;
-    const major = Number(match[1]);
-    const minor = Number(match[2]);
-    return major > 18 || (major === 18 && minor >= 9);
-}
-/** The end of a build's output kept for its failure: its last lines, as the summary shows them. */
-const TAIL_LINES = 40;
-const TAIL_CHARS = 4000;
-/** Stand-in for buildx's metadata file in a dry run: the real run makes a temporary one. */
-const METADATA_FILE_SHOWN = '<temporary metadata file>';
-/** The build command as a dry run shows it. */
-function describeBuildCommand(request) {
-    const buildx = request.command.builder?.kind === 'buildx';
-    return displayCommand(buildCommand(request.command, buildx && request.command.push === true ? { metadataFile: METADATA_FILE_SHOWN } : {}));
-}
-/**
- * Runs one build on its builder, streaming every line to `context.output`.
- * A failure's log is the last lines of the interleaved output (where docker
- * and BuildKit say what broke), not stderr then stdout. A buildx build that
- * pushes writes `--metadata-file` to a temporary directory, read for the
- * pushed digest and removed.
- */
-async function runBuild(cli, request, context, inspect) {
-    const name = familiarName(request.command.tags[0]);
-    const pushes = request.command.builder?.kind === 'buildx' && request.command.push === true;
-    const metadataDir = pushes ? external_node_fs_namespaceObject.mkdtempSync(external_node_path_namespaceObject.join(external_node_os_namespaceObject.tmpdir(), 'image-mirror-build-')) : undefined;
-    const metadataFile = metadataDir === undefined ? undefined : external_node_path_namespaceObject.join(metadataDir, 'metadata.json');
-    try {
-        const command = buildCommand(request.command, metadataFile !== undefined ? { metadataFile } : {});
-        context.record(displayCommand(command).replace(metadataFile ?? '\0', METADATA_FILE_SHOWN));
-        const tail = [];
-        try {
-            await cli.run(command, {
-                signal: context.signal,
-                onLine: line => {
-                    tail.push(line);
-                    if (tail.length > TAIL_LINES)
-                        tail.shift();
-                    context.output?.(line);
-                }
-            });
-        }
-        catch (error) {
-            const failure = dockerFailure(error, 'local', `build ${name}`, { build: true });
-            const log = tailText(tail);
-            throw log === '' ? failure : new EngineFailure(failure.kind, failure.side, failure.message, { ...failure.details, log });
-        }
-        if (metadataFile !== undefined) {
-            const metadata = readMetadata(metadataFile);
-            return {
-                ...(metadata.configDigest !== undefined && { imageId: metadata.configDigest }),
-                ...(metadata.digest !== undefined && { pushedDigest: metadata.digest })
-            };
-        }
-        const built = await inspect(name).catch(() => undefined);
-        return { ...(built !== undefined && { imageId: built.id }) };
-    }
-    finally {
-        if (metadataDir !== undefined)
-            external_node_fs_namespaceObject.rmSync(metadataDir, { recursive: true, force: true });
-    }
-}
-function tailText(lines) {
-    const text = lines.join('\n').trim();
-    return text.length > TAIL_CHARS ? text.slice(-TAIL_CHARS) : text;
-}
-const builder_DIGEST = /^sha256:[a-f0-9]{64}$/;
-/** buildx's metadata: `containerimage.digest` (what was pushed) and `containerimage.config.digest`; validated, never trusted as text. */
-function readMetadata(file) {
-    let parsed;
-    try {
-        const text = external_node_fs_namespaceObject.readFileSync(file, 'utf8');
-        if (text.length > 1024 * 1024)
-            return {};
-        parsed = JSON.parse(text);
-    }
-    catch {
-        return {};
-    }
-    if (typeof parsed !== 'object' || parsed === null)
-        return {};
-    const record = parsed;
-    const digest = record['containerimage.digest'];
-    const config = record['containerimage.config.digest'];
-    return {
-        ...(typeof digest === 'string' && builder_DIGEST.test(digest) && { digest }),
-        ...(typeof config === 'string' && builder_DIGEST.test(config) && { configDigest: config })
-    };
-}
-
+// EXTERNAL MODULE: ./lib/engine/docker/builder.js
+var docker_builder = __nccwpck_require__(980);
 ;// CONCATENATED MODULE: ./lib/plan/jobs.js
 /**
  * The plan stage: turns the WHOLE plan into typed jobs (DESIGN.md, "Jobs are
@@ -56447,7 +60766,7 @@ function planJobs(plan, options) {
                 set.findings.push({
                     kind: 'excluded',
                     severity: options.platforms.length > 0 ? 'warning' : 'notice',
-                    message: `${familiarName(image.ref)} is already in the target registry; it is verified, never copied onto itself${options.platforms.length > 0 ? ' (copying it with platforms would overwrite it with fewer platforms)' : ''}`,
+                    message: `${(0,lib_reference/* familiarName */.hG)(image.ref)} is already in the target registry; it is verified, never copied onto itself${options.platforms.length > 0 ? ' (copying it with platforms would overwrite it with fewer platforms)' : ''}`,
                     image: image.source,
                     ...(image.origins[0] !== undefined && { file: image.origins[0].file, line: image.origins[0].line })
                 });
@@ -56466,7 +60785,7 @@ function planJobs(plan, options) {
                     set.findings.push({
                         kind: 'scan-note',
                         severity: 'warning',
-                        message: `${familiarName(target)}: the build ignores the compose build key${job.ignoredKeys.length === 1 ? '' : 's'} ${job.ignoredKeys.join(', ')} (${BUILDER_NAMES[options.builder?.kind ?? 'legacy']} cannot honour ${job.ignoredKeys.length === 1 ? 'it' : 'them'})`,
+                        message: `${(0,lib_reference/* familiarName */.hG)(target)}: the build ignores the compose build key${job.ignoredKeys.length === 1 ? '' : 's'} ${job.ignoredKeys.join(', ')} (${docker_builder/* BUILDER_NAMES */.ZJ[options.builder?.kind ?? 'legacy']} cannot honour ${job.ignoredKeys.length === 1 ? 'it' : 'them'})`,
                         image: image.source,
                         ...(image.origins[0] !== undefined && { file: image.origins[0].file, line: image.origins[0].line })
                     });
@@ -56504,17 +60823,17 @@ function phasesOf(mode) {
     }
 }
 function targetOf(image) {
-    return image.targetRef ?? parseReference(image.target);
+    return image.targetRef ?? (0,lib_reference/* parseReference */.F2)(image.target);
 }
 function buildJob(image, target, targets, options) {
     const blocked = (message) => ({ image: image.source, phase: 'build', failure: { kind: 'unsupported', side: 'local', phase: 'build', message } });
     const spec = image.build;
     if (spec === undefined)
-        return blocked(`${familiarName(target)} has no build section (context and Dockerfile)`);
+        return blocked(`${(0,lib_reference/* familiarName */.hG)(target)} has no build section (context and Dockerfile)`);
     if (options.builder?.problem !== undefined)
-        return blocked(`${familiarName(target)} is not built: ${options.builder.problem}`);
-    const features = BUILDER_FEATURES[options.builder?.kind ?? 'legacy'];
-    const context = external_node_path_namespaceObject.resolve(options.root, spec.context);
+        return blocked(`${(0,lib_reference/* familiarName */.hG)(target)} is not built: ${options.builder.problem}`);
+    const features = docker_builder/* BUILDER_FEATURES */.s_[options.builder?.kind ?? 'legacy'];
+    const context = external_node_path_.resolve(options.root, spec.context);
     let realContext;
     try {
         realContext = options.readFile(context).realPath;
@@ -56522,7 +60841,7 @@ function buildJob(image, target, targets, options) {
     catch {
         realContext = context;
     }
-    if (!jobs_isInside(realContext, options.workspace))
+    if (!isInside(realContext, options.workspace))
         return blocked(`the build context ${spec.context} is outside the workspace; it is not built`);
     let original;
     if (spec.dockerfileInline !== undefined) {
@@ -56532,12 +60851,12 @@ function buildJob(image, target, targets, options) {
     else {
         let dockerfile;
         try {
-            dockerfile = options.readFile(external_node_path_namespaceObject.resolve(options.root, spec.dockerfile));
+            dockerfile = options.readFile(external_node_path_.resolve(options.root, spec.dockerfile));
         }
         catch (error) {
             return blocked(`could not read ${spec.dockerfile}: ${error instanceof Error ? error.message : String(error)}`);
         }
-        if (!jobs_isInside(dockerfile.realPath, options.workspace))
+        if (!isInside(dockerfile.realPath, options.workspace))
             return blocked(`${spec.dockerfile} is outside the workspace; it is not built`);
         original = dockerfile.text;
     }
@@ -56546,12 +60865,12 @@ function buildJob(image, target, targets, options) {
     if (!features.namedContexts && Object.keys(spec.additionalContexts ?? {}).length > 0)
         ignored.push('additional_contexts');
     if (contexts === null)
-        return blocked(`a build context of ${familiarName(target)} (additional_contexts) is outside the workspace; it is not built`);
+        return blocked(`a build context of ${(0,lib_reference/* familiarName */.hG)(target)} (additional_contexts) is outside the workspace; it is not built`);
     let text = original;
     const pullsFrom = new Set();
     const mirrored = (reference) => {
-        const parsed = tryParseReference(reference);
-        return 'ref' in parsed ? targets.baseTargets.get(formatReference(parsed.ref)) : undefined;
+        const parsed = (0,lib_reference/* tryParseReference */.WF)(reference);
+        return 'ref' in parsed ? targets.baseTargets.get((0,lib_reference/* formatReference */.FH)(parsed.ref)) : undefined;
     };
     if (options.useMirroredBases && targets.baseTargets.size > 0) {
         // Every FROM, COPY --from, RUN --mount from and the `# syntax=` frontend: an air-gapped BuildKit build pulls nothing public.
@@ -56560,7 +60879,7 @@ function buildJob(image, target, targets, options) {
             if (to === undefined)
                 return undefined;
             pullsFrom.add(to.registry);
-            return familiarName(to);
+            return (0,lib_reference/* familiarName */.hG)(to);
         }, {
             file: spec.dockerfile,
             buildArgs: spec.args,
@@ -56569,7 +60888,7 @@ function buildJob(image, target, targets, options) {
             ...(contexts !== undefined && spec.additionalContexts !== undefined && { contexts: spec.additionalContexts })
         }).text;
         for (const value of Object.values(contexts ?? {})) {
-            const to = value.startsWith('docker-image://') ? tryParseReference(value.slice('docker-image://'.length)) : undefined;
+            const to = value.startsWith('docker-image://') ? (0,lib_reference/* tryParseReference */.WF)(value.slice('docker-image://'.length)) : undefined;
             if (to !== undefined && 'ref' in to)
                 pullsFrom.add(to.ref.registry);
         }
@@ -56645,7 +60964,7 @@ function namedContexts(spec, targets, options, ignored) {
         if (value.startsWith('docker-image://') || value.startsWith('service:')) {
             const to = image === undefined ? undefined : (options.useMirroredBases ? targets.baseTargets.get(image) : undefined) ?? targets.serviceTargets.get(image);
             if (to !== undefined)
-                contexts[name] = `docker-image://${familiarName(to)}`;
+                contexts[name] = `docker-image://${(0,lib_reference/* familiarName */.hG)(to)}`;
             else if (value.startsWith('docker-image://'))
                 contexts[name] = value;
             else
@@ -56655,8 +60974,8 @@ function namedContexts(spec, targets, options, ignored) {
             contexts[name] = value;
         }
         else {
-            const directory = external_node_path_namespaceObject.resolve(options.root, value);
-            if (!jobs_isInside(realPathOf(directory, options), options.workspace))
+            const directory = external_node_path_.resolve(options.root, value);
+            if (!isInside(realPathOf(directory, options), options.workspace))
                 return null;
             contexts[name] = directory;
         }
@@ -56695,8 +61014,8 @@ function sshEntries(entries, options, ignored) {
         const paths = entry
             .slice(equals + 1)
             .split(',')
-            .map(file => external_node_path_namespaceObject.resolve(options.root, file));
-        if (paths.every(file => jobs_isInside(realPathOf(file, options), options.workspace)))
+            .map(file => external_node_path_.resolve(options.root, file));
+        if (paths.every(file => isInside(realPathOf(file, options), options.workspace)))
             passed.push(`${id}=${paths.join(',')}`);
         else
             ignored.push(`ssh ${id} (its key is outside the workspace)`);
@@ -56712,11 +61031,13 @@ function realPathOf(file, options) {
         return file;
     }
 }
-function jobs_isInside(file, directory) {
-    const relative = external_node_path_namespaceObject.relative(directory, file);
-    return relative === '' || (!relative.startsWith('..') && !external_node_path_namespaceObject.isAbsolute(relative));
+function isInside(file, directory) {
+    const relative = external_node_path_.relative(directory, file);
+    return relative === '' || (!relative.startsWith('..') && !external_node_path_.isAbsolute(relative));
 }
 
+// EXTERNAL MODULE: ./lib/engine/docker/cli.js
+var docker_cli = __nccwpck_require__(9357);
 ;// CONCATENATED MODULE: ./lib/report/report.js
 /**
  * The JSON report: the one contract every consumer reads (the CLI's --json,
@@ -56815,12 +61136,12 @@ function buildReport(input) {
 }
 /** A reference as people write it: `postgres:15`, not `docker.io/library/postgres:15`. */
 function displayName(reference) {
-    const parsed = tryParseReference(reference);
+    const parsed = (0,lib_reference/* tryParseReference */.WF)(reference);
     if (!('ref' in parsed))
         return reference;
     // A repository without a tag (version-drift names one) stays without: no `:latest` added.
     const tagWritten = /:[\w][\w.-]*$/.test(reference.split('/').at(-1).split('@')[0]) || reference.includes('@');
-    return familiarName(tagWritten ? parsed.ref : { registry: parsed.ref.registry, repository: parsed.ref.repository });
+    return (0,lib_reference/* familiarName */.hG)(tagWritten ? parsed.ref : { registry: parsed.ref.registry, repository: parsed.ref.repository });
 }
 function plural(count, word, many = `${word}s`) {
     return `${count} ${count === 1 ? word : many}`;
@@ -56829,7 +61150,7 @@ function plural(count, word, many = `${word}s`) {
 function normalizePrefix(prefix) {
     if (prefix === undefined)
         return '';
-    const posix = external_node_path_namespaceObject.posix.normalize(prefix.split(external_node_path_namespaceObject.sep).join('/')).replace(/\/+$/, '');
+    const posix = external_node_path_.posix.normalize(prefix.split(external_node_path_.sep).join('/')).replace(/\/+$/, '');
     return posix === '.' || posix.startsWith('../') || posix === '..' ? '' : posix;
 }
 /**
@@ -56840,7 +61161,7 @@ function normalizePrefix(prefix) {
  * prose is a word, not a path).
  */
 function relocator(prefix, known) {
-    const file = (name) => (prefix === '' ? name : external_node_path_namespaceObject.posix.normalize(`${prefix}/${name}`));
+    const file = (name) => (prefix === '' ? name : external_node_path_.posix.normalize(`${prefix}/${name}`));
     if (prefix === '')
         return { file, text: text => text };
     const names = [...new Set(known)].filter(name => name !== '').sort((a, b) => b.length - a.length);
@@ -56942,7 +61263,7 @@ function failedMessage(result, phase) {
     return `${phase?.phase ?? 'processing'} of ${displayName(names[0])} failed: ${detail}`;
 }
 function hostOf(reference) {
-    const parsed = tryParseReference(reference);
+    const parsed = (0,lib_reference/* tryParseReference */.WF)(reference);
     return 'ref' in parsed ? parsed.ref.registry : undefined;
 }
 const PHASE_VERBS = { mirror: 'mirrored', build: 'built', push: 'pushed', verify: 'verified', export: 'exported', import: 'imported' };
@@ -57142,8 +61463,8 @@ function renderDeploymentCompose(input) {
             if (text === undefined)
                 continue;
             const origin = service.image?.origin ?? service.build?.origin;
-            const parsed = tryParseReference(text);
-            const target = 'ref' in parsed ? targetBySource.get(formatReference(parsed.ref)) : undefined;
+            const parsed = (0,lib_reference/* tryParseReference */.WF)(text);
+            const target = 'ref' in parsed ? targetBySource.get((0,lib_reference/* formatReference */.FH)(parsed.ref)) : undefined;
             if (target === undefined || target === null) {
                 problems.push({
                     kind: 'unmapped',
@@ -57186,14 +61507,14 @@ function writeDeploymentCompose(input) {
     const { files, findings } = renderDeploymentCompose(input);
     const paths = [];
     for (const file of files) {
-        const destination = files.length === 1 ? input.output : external_node_path_namespaceObject.join(input.output, file.name);
+        const destination = files.length === 1 ? input.output : external_node_path_.join(input.output, file.name);
         try {
             // Never through a symlink, never outside the workspace or the temp directory.
-            writeOutputFile(destination, file.text, { allowedRoots: input.allowedRoots });
+            (0,output_files/* writeOutputFile */.BF)(destination, file.text, { allowedRoots: input.allowedRoots });
             paths.push(destination);
         }
         catch (error) {
-            if (!(error instanceof OutputPathError))
+            if (!(error instanceof output_files/* OutputPathError */.lz))
                 throw error;
             findings.push({ kind: 'invalid-config', severity: 'error', message: `compose-output: ${error.message}` });
         }
@@ -57201,1091 +61522,850 @@ function writeDeploymentCompose(input) {
     return { paths, findings };
 }
 
-;// CONCATENATED MODULE: ./lib/engine/docker/daemon.js
-function registryConfigCommand() {
-    return { args: ['info', '--format', '{{json .RegistryConfig}}'] };
-}
-/** The daemon's registry configuration, or undefined when docker is not there or does not answer. */
-async function daemonRegistryConfig(cli, signal) {
-    try {
-        const result = await cli.run(registryConfigCommand(), { ...(signal !== undefined && { signal }) });
-        return parseRegistryConfig(result.stdout);
-    }
-    catch {
-        return undefined;
-    }
-}
-/** Parses `{{json .RegistryConfig}}`; undefined when it is not that. */
-function parseRegistryConfig(text) {
-    let parsed;
-    try {
-        parsed = JSON.parse(text.trim());
-    }
-    catch {
-        return undefined;
-    }
-    if (typeof parsed !== 'object' || parsed === null)
-        return undefined;
-    const config = parsed;
-    const mirrors = (Array.isArray(config.Mirrors) ? config.Mirrors : [])
-        .filter((mirror) => typeof mirror === 'string' && /^https?:\/\/[^\s/@]+\/?$/.test(mirror))
-        .map(mirror => mirror.replace(/\/$/, ''));
-    const insecureRegistries = [];
-    if (typeof config.IndexConfigs === 'object' && config.IndexConfigs !== null) {
-        for (const entry of Object.values(config.IndexConfigs)) {
-            const index = entry;
-            if (index.Secure === false && typeof index.Name === 'string' && /^[a-zA-Z0-9.-]+(?::\d{1,5})?$/.test(index.Name))
-                insecureRegistries.push(index.Name);
+// EXTERNAL MODULE: external "node:events"
+var external_node_events_ = __nccwpck_require__(8474);
+;// CONCATENATED MODULE: ./lib/plan/bundle-jobs.js
+
+function planBundleJobs(plan, mode) {
+    const set = { export: [], import: [], verify: [] };
+    for (const image of plan.images) {
+        if (image.mapping !== 'mapped' || image.target === null)
+            continue;
+        const target = image.targetRef ?? (0,lib_reference/* parseReference */.F2)(image.target);
+        if (mode === 'export') {
+            set.export.push({
+                kind: 'export',
+                image: image.source,
+                imageKind: image.kind,
+                source: image.ref,
+                target,
+                origins: image.origins,
+                ...(image.kind === 'service' && { daemonName: (0,lib_reference/* familiarName */.hG)(target) }),
+                // A service image comes from where it was pushed; a base image from its source.
+                readFrom: image.kind === 'service' ? target : image.ref
+            });
+        }
+        else if (mode === 'import') {
+            set.import.push({ kind: 'import', image: image.source, imageKind: image.kind, source: image.ref, target });
+        }
+        else {
+            set.verify.push({ kind: 'verify', image: image.source, target, source: image.ref, imageKind: image.kind });
         }
     }
-    return { mirrors: [...new Set(mirrors)], insecureRegistries: [...new Set(insecureRegistries)].sort() };
+    return set;
+}
+/** The jobs of one shard (all when `images` is undefined). */
+function selectBundleJobs(jobs, images) {
+    const inShard = (job) => images === undefined || images.has(job.image);
+    return { export: jobs.export.filter(inShard), import: jobs.import.filter(inShard), verify: jobs.verify.filter(inShard) };
 }
 
-;// CONCATENATED MODULE: ./lib/engine/retry.js
-/**
- * Retries with exponential backoff and full jitter, shared by both engines.
- * Only what the caller classifies as transient is retried; every loop is
- * bounded by `attempts`, and an AbortSignal ends the wait between attempts at
- * once (no attempt starts after it fired).
- */
-const DEFAULT_RETRY = { attempts: 4, baseDelayMs: 500, maxDelayMs: 15000 };
-async function withRetry(operation, policy, hooks) {
-    const sleep = hooks.sleep ?? abortableSleep;
-    const random = hooks.random ?? Math.random;
-    for (let attempt = 1;; attempt += 1) {
-        hooks.signal?.throwIfAborted();
-        try {
-            return await operation(attempt);
-        }
-        catch (error) {
-            if (attempt >= policy.attempts || !hooks.isTransient(error) || hooks.signal?.aborted)
-                throw error;
-            const delay = backoffDelay(attempt, policy, random, hooks.retryAfterMs?.(error));
-            hooks.onRetry?.(error, attempt, delay);
-            await sleep(delay, hooks.signal);
-        }
-    }
-}
-/** Waits `ms`, or rejects with the signal's reason as soon as it aborts. */
-function abortableSleep(ms, signal) {
-    return new Promise((resolve, reject) => {
-        if (signal?.aborted) {
-            reject(signal.reason);
-            return;
-        }
-        const onAbort = () => {
-            clearTimeout(timer);
-            reject(signal?.reason);
-        };
-        const timer = setTimeout(() => {
-            signal?.removeEventListener('abort', onAbort);
-            resolve();
-        }, ms);
-        signal?.addEventListener('abort', onAbort, { once: true });
-    });
-}
-/** Full jitter: a random wait in [0, min(max, base·2^(attempt-1))], unless the server named one. */
-function backoffDelay(attempt, policy, random, serverDelayMs) {
-    if (serverDelayMs !== undefined && Number.isFinite(serverDelayMs) && serverDelayMs >= 0)
-        return Math.min(serverDelayMs, policy.maxDelayMs);
-    const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
-    return Math.round(random() * ceiling);
-}
-
-;// CONCATENATED MODULE: ./lib/engine/registry/endpoint.js
-/**
- * Where a registry name is served: `docker.io` by `https://registry-1.docker.io`,
- * Docker Hub reads optionally by a `registry-mirror`, loopback and
- * `insecure-registries` hosts over plain HTTP. Like docker, registries on a
- * loopback address (127.0.0.0/8, localhost, [::1]) default to plain HTTP, so a
- * local test registry needs no TLS set-up.
- */
-
-const DOCKER_HUB_HOST = 'registry-1.docker.io';
-/** The key docker login stores Docker Hub credentials under in config.json. */
-const DOCKER_HUB_CONFIG_KEY = 'https://index.docker.io/v1/';
-function resolveEndpoint(registry, purpose, options) {
-    if (registry === DOCKER_HUB && purpose === 'read' && options.registryMirror) {
-        const mirror = new URL(options.registryMirror);
-        return { registry, origin: mirror.origin, host: mirror.host, credentialKey: mirror.host };
-    }
-    const host = registry === DOCKER_HUB ? DOCKER_HUB_HOST : registry;
-    const scheme = isPlainHttp(host, options.insecureRegistries) ? 'http' : 'https';
-    return { registry, origin: `${scheme}://${host}`, host, credentialKey: registry };
-}
-function isPlainHttp(host, insecure) {
-    if (isLoopbackHost(host))
-        return true;
-    const name = hostname(host);
-    return insecure.some(entry => {
-        const bare = entry.replace(/^https?:\/\//, '').replace(/\/+$/, '');
-        return bare === host || bare === name;
-    });
-}
-/** `127.0.0.1:5000` → `127.0.0.1`; `[::1]:5000` → `[::1]`. */
-function hostname(host) {
-    if (host.startsWith('['))
-        return host.slice(0, host.indexOf(']') + 1);
-    const colon = host.lastIndexOf(':');
-    return colon >= 0 ? host.slice(0, colon) : host;
-}
-function isLoopbackHost(host) {
-    const name = hostname(host).toLowerCase();
-    return name === 'localhost' || name === '[::1]' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(name);
-}
-
-;// CONCATENATED MODULE: ./lib/engine/docker/local.js
-/**
- * The local daemon's images: one image by name, and the facts that explain a
- * missing target (a tag with another structure, the source being local).
- */
-
-
-
-class LocalImages {
-    cli;
-    constructor(cli) {
-        this.cli = cli;
-    }
-    /** The image by name, or undefined when the daemon has no such image. */
-    async inspect(name, context) {
-        const command = inspectImageCommand(name);
-        context.record(displayCommand(command));
-        try {
-            const result = await this.cli.run(command, { signal: context.signal });
-            const line = result.stdout.trim();
-            const space = line.indexOf(' ');
-            const id = space < 0 ? line : line.slice(0, space);
-            let repoDigests = [];
-            try {
-                const parsed = JSON.parse(line.slice(space + 1));
-                if (Array.isArray(parsed))
-                    repoDigests = parsed.filter((item) => typeof item === 'string');
-            }
-            catch {
-                // No repo digests (a locally built image).
-            }
-            return { id, repoDigests };
-        }
-        catch (error) {
-            if (error instanceof DockerCommandError && /no such image/i.test(error.stderr))
-                return undefined;
-            throw error;
-        }
-    }
-    repoDigestFor(local, target) {
-        for (const entry of local.repoDigests) {
-            const parsed = tryParseReference(entry);
-            if ('ref' in parsed && repositoryName(parsed.ref) === repositoryName(target))
-                return parsed.ref.digest;
-        }
-        return undefined;
-    }
-    /** A fact about the local daemon that explains why `target` is missing, with the command that fixes it. */
-    async missingHint(target, context) {
-        const targetName = familiarName(target);
-        const lastComponent = repositoryPath(target).at(-1);
-        const local = await this.tags(context);
-        const sameNameAndTag = local.filter(ref => repositoryPath(ref).at(-1) === lastComponent && ref.tag === target.tag);
-        // Prefer a wrongly structured tag in the same registry: that is the usual mistake.
-        sameNameAndTag.sort((a, b) => Number(b.registry === target.registry) - Number(a.registry === target.registry));
-        const wrong = sameNameAndTag[0];
-        if (wrong !== undefined)
-            return `A tag with another structure is local: docker tag ${familiarName(wrong)} ${targetName}`;
-        const sameName = local.find(ref => repositoryPath(ref).at(-1) === lastComponent && ref.registry === target.registry);
-        if (sameName !== undefined)
-            return `Only ${familiarName(sameName)} is local; if it is the same image: docker tag ${familiarName(sameName)} ${targetName}`;
-        return undefined;
-    }
-    async has(name, context) {
-        return (await this.inspect(name, context).catch(() => undefined)) !== undefined;
-    }
-    async tags(context) {
-        const command = listImagesCommand();
-        context.record(displayCommand(command));
-        const result = await this.cli.run(command, { signal: context.signal });
-        const refs = [];
-        for (const line of result.stdout.split('\n')) {
-            const text = line.trim();
-            if (text === '' || text.includes('<none>'))
-                continue;
-            const parsed = tryParseReference(text);
-            if ('ref' in parsed)
-                refs.push(parsed.ref);
-        }
-        return refs;
-    }
-}
-
+// EXTERNAL MODULE: ./lib/engine/pool.js
+var pool = __nccwpck_require__(8678);
+// EXTERNAL MODULE: ./lib/engine/port.js
+var port = __nccwpck_require__(4799);
+// EXTERNAL MODULE: ./lib/engine/registry/registries.js + 2 modules
+var registry_registries = __nccwpck_require__(6191);
+// EXTERNAL MODULE: ./lib/engine/registry/manifest.js
+var registry_manifest = __nccwpck_require__(1827);
+// EXTERNAL MODULE: external "node:zlib"
+var external_node_zlib_ = __nccwpck_require__(8522);
+// EXTERNAL MODULE: ./lib/engine/retry.js
+var retry = __nccwpck_require__(508);
+// EXTERNAL MODULE: ./lib/engine/registry/errors.js
+var errors = __nccwpck_require__(8433);
+// EXTERNAL MODULE: ./lib/engine/registry/blob.js + 3 modules
+var blob = __nccwpck_require__(1108);
+// EXTERNAL MODULE: ./lib/engine/docker/commands.js
+var commands = __nccwpck_require__(473);
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
 // EXTERNAL MODULE: external "node:stream"
 var external_node_stream_ = __nccwpck_require__(7075);
-;// CONCATENATED MODULE: ./lib/engine/pool.js
+// EXTERNAL MODULE: ./lib/engine/registry/client.js
+var registry_client = __nccwpck_require__(8953);
+;// CONCATENATED MODULE: external "node:stream/promises"
+const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
+;// CONCATENATED MODULE: ./lib/engine/bundle/tar.js
 /**
- * Bounded concurrency: runs `worker` over `items` with at most `limit` in
- * flight, results in input order. A failing item never stops the others: every
- * lane runs to the end, then the first error (if any) is thrown, so no result
- * is lost while work is still running.
+ * The tar archives of bundles, written and read here without a dependency:
+ * POSIX ustar headers, with a pax extended header for what ustar cannot hold
+ * (a name past 100 bytes, a size of 8 GiB or more). The reader indexes an
+ * archive without extracting it: each entry's name, data offset and size, so
+ * a blob is streamed straight from the archive file. It understands what
+ * other tools write too (GNU long names, base-256 sizes, pax and global pax
+ * headers, `./` prefixes), and refuses an archive that is truncated (an entry
+ * running past the end of the file, or no end-of-archive marker) before
+ * anything uses it.
  */
-async function mapConcurrent(items, limit, worker) {
-    const results = new Array(items.length);
-    const errors = [];
-    let next = 0;
-    const lanes = Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, async () => {
-        while (next < items.length) {
-            const index = next;
-            next += 1;
-            try {
-                results[index] = await worker(items[index], index);
-            }
-            catch (error) {
-                errors.push(error);
-            }
-        }
-    });
-    await Promise.all(lanes);
-    if (errors.length > 0)
-        throw errors[0];
-    return results;
-}
-/** A semaphore for sharing one limit across several call sites (e.g. per registry). */
-class Semaphore {
-    limit;
-    active = 0;
-    waiting = [];
-    constructor(limit) {
-        this.limit = limit;
-    }
-    async run(task) {
-        // A released slot is handed straight to the next waiter, so the limit holds.
-        if (this.active >= this.limit)
-            await new Promise(resolve => this.waiting.push(resolve));
-        else
-            this.active += 1;
-        try {
-            return await task();
-        }
-        finally {
-            const next = this.waiting.shift();
-            if (next)
-                next();
-            else
-                this.active -= 1;
-        }
-    }
-}
-/**
- * Slots shared by every image of a run (blob transfers): at most `limit`
- * holders; when one frees, the waiter with the highest priority goes next
- * (the largest blob, so a big layer never starts last and stretches the
- * tail), first come first served among equals. A waiter whose signal aborts
- * leaves the queue at once.
- */
-class PrioritySlots {
-    limit;
-    active = 0;
-    waiting = [];
-    arrivals = 0;
-    constructor(limit) {
-        this.limit = limit;
-    }
-    async run(priority, signal, task) {
-        await this.acquire(priority, signal);
-        try {
-            return await task();
-        }
-        finally {
-            this.release();
-        }
-    }
-    acquire(priority, signal) {
-        signal.throwIfAborted();
-        if (this.active < this.limit) {
-            this.active += 1;
-            return Promise.resolve();
-        }
-        return new Promise((resolve, reject) => {
-            const entry = {
-                priority,
-                order: (this.arrivals += 1),
-                grant: () => {
-                    signal.removeEventListener('abort', onAbort);
-                    resolve();
-                }
-            };
-            const onAbort = () => {
-                const at = this.waiting.indexOf(entry);
-                if (at >= 0)
-                    this.waiting.splice(at, 1);
-                reject(signal.reason);
-            };
-            signal.addEventListener('abort', onAbort, { once: true });
-            // Sorted: highest priority first, then arrival order.
-            let at = this.waiting.findIndex(other => other.priority < priority);
-            if (at < 0)
-                at = this.waiting.length;
-            this.waiting.splice(at, 0, entry);
-        });
-    }
-    release() {
-        const next = this.waiting.shift();
-        // The slot passes straight to the next waiter, so the limit holds.
-        if (next)
-            next.grant();
-        else
-            this.active -= 1;
-    }
-}
 
-;// CONCATENATED MODULE: ./lib/engine/registry/errors.js
 
-class RegistryError extends Error {
-    details;
-    /** Set by the client that made the request (or the check that refused its bytes); first one wins. */
-    side;
-    host;
-    constructor(message, details) {
-        super(message, details.cause !== undefined ? { cause: details.cause } : undefined);
-        this.details = details;
-        this.name = 'RegistryError';
-        this.side = details.side;
-        this.host = details.host;
-    }
-    get status() {
-        return this.details.status;
-    }
-    get code() {
-        return this.details.code;
-    }
-    /** Records where this happened unless an earlier step already did. */
-    onSide(side, host) {
-        this.side ??= side;
-        this.host ??= host;
-        return this;
+const BLOCK = 512;
+/** The largest size ustar's 11 octal digits hold. */
+const USTAR_MAX_SIZE = 0o77777777777;
+/** Entries of one archive we index at most: bounds the loop over a hostile file. */
+const MAX_ENTRIES = 1_000_000;
+/** A pax or GNU long-name header's data is small; more is refused. */
+const MAX_META_BYTES = 1024 * 1024;
+class TarError extends Error {
+    constructor(message) {
+        super(message);
+        this.name = 'TarError';
     }
 }
-/** Codes of checks on what a registry sent: the bytes or names cannot be trusted. */
-const INTEGRITY_CODES = new Set(['DIGEST_MISMATCH', 'SIZE_MISMATCH', 'DIGEST_INVALID', 'MANIFEST_INVALID', 'MANIFEST_TOO_BIG', 'REDIRECT_REFUSED']);
-/** Network-level failures (reset, refused, timeout, TLS) that a retry may cure. */
-const TRANSIENT_NETWORK_CODES = new Set([
-    'ECONNRESET',
-    'ECONNREFUSED',
-    'ECONNABORTED',
-    'EPIPE',
-    'ETIMEDOUT',
-    'EAI_AGAIN',
-    'ENETUNREACH',
-    'EHOSTUNREACH',
-    'UND_ERR_SOCKET',
-    'ERR_STREAM_PREMATURE_CLOSE',
-    'DEADLINE'
-]);
-function isTransient(error) {
-    if (error instanceof RegistryError)
-        return error.details.transient;
-    const code = error?.code;
-    if (typeof code === 'string' && TRANSIENT_NETWORK_CODES.has(code))
-        return true;
-    return error instanceof Error && /aborted|socket hang up|premature close/i.test(error.message);
-}
-function retryAfterOf(error) {
-    return error instanceof RegistryError ? error.details.retryAfterMs : undefined;
-}
-function cancelledError(host) {
-    return new RegistryError(`request to ${host} cancelled`, { code: 'CANCELLED', transient: false, host });
-}
-function deadlineError(host, deadlineMs) {
-    return new RegistryError(`no complete answer from ${host} within the deadline of ${deadlineMs} ms`, { code: 'DEADLINE', transient: true, network: true, host });
-}
-/** Wraps a socket-level error (reset, refused, TLS) of a request. */
-function networkError(what, error, side, host) {
-    if (error instanceof RegistryError)
-        return error.onSide(side, host);
-    const code = error?.code;
-    return new RegistryError(`${what}: ${describeError(error)}`, {
-        ...(typeof code === 'string' && { code }),
-        transient: isTransient(error),
-        network: true,
-        side,
-        host,
-        cause: error
-    });
-}
-/** `Retry-After` is seconds or an HTTP date. */
-function parseRetryAfter(value, now = Date.now()) {
-    if (value === undefined || value.trim() === '')
-        return undefined;
-    if (/^\d+$/.test(value.trim()))
-        return Number(value.trim()) * 1000;
-    const date = Date.parse(value);
-    return Number.isNaN(date) ? undefined : Math.max(0, date - now);
-}
-/**
- * The first `errors[].code` and message of a distribution error body, if it is one.
- * A registry is untrusted: the code must look like one, and the message is made one bounded line.
- */
-function parseErrorBody(body) {
+/** Indexes an archive file: every entry by name (the last one of a name wins, as tar extracts). */
+function indexTar(file) {
+    const fd = external_node_fs_.openSync(file, 'r');
     try {
-        const parsed = JSON.parse(body);
-        const first = Array.isArray(parsed.errors) ? parsed.errors[0] : undefined;
-        if (!first || typeof first !== 'object')
-            return {};
-        return {
-            ...(typeof first.code === 'string' && /^[A-Z][A-Z0-9_]{0,63}$/.test(first.code) && { code: first.code }),
-            ...(typeof first.message === 'string' && { message: oneLine(first.message) })
-        };
-    }
-    catch {
-        return {};
-    }
-}
-/**
- * Text from a registry made safe to sit inside one line of ours: control
- * characters (CR and LF included, which would start a new log line and with it
- * a workflow command) are written as escapes, and the length is bounded.
- * Neutralising `::` and `##[` for the runner is the log edge's job.
- */
-function oneLine(text, max = 300) {
-    const escaped = text.replace(/[\u0000-\u001f\u007f\u0085\u2028\u2029]/g, char => {
-        if (char === '\r')
-            return '\\r';
-        if (char === '\n')
-            return '\\n';
-        if (char === '\t')
-            return '\\t';
-        return `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`;
-    });
-    return escaped.length > max ? `${escaped.slice(0, max)}…` : escaped;
-}
-/** What the registry would have said, for HEAD responses that carry no body. */
-function codeForStatus(status, kind) {
-    if (status === 401)
-        return 'UNAUTHORIZED';
-    if (status === 403)
-        return 'DENIED';
-    if (status === 404)
-        return kind === 'manifest' ? 'MANIFEST_UNKNOWN' : kind === 'blob' ? 'BLOB_UNKNOWN' : 'NOT_FOUND';
-    if (status === 429)
-        return 'TOOMANYREQUESTS';
-    return undefined;
-}
-/** A short description of any error for a one-line report. */
-function describeError(error) {
-    if (error instanceof Error) {
-        const code = error.code;
-        return typeof code === 'string' && !error.message.includes(code) && !(error instanceof RegistryError) ? `${error.message} (${code})` : error.message;
-    }
-    return String(error);
-}
-/** The failure kind of a registry error, from its status, code or nature; never from its text. */
-function failureKind(error) {
-    const { status, code } = error;
-    if (code === 'CANCELLED')
-        return 'cancelled';
-    if (code !== undefined && INTEGRITY_CODES.has(code))
-        return 'integrity';
-    if (code === 'UNSUPPORTED' || code === 'PLATFORM_UNKNOWN')
-        return 'unsupported';
-    if (status === 401 || code === 'UNAUTHORIZED')
-        return 'unauthorized';
-    if (status === 403 || code === 'DENIED')
-        return 'denied';
-    if (status === 404 || code === 'MANIFEST_UNKNOWN' || code === 'NAME_UNKNOWN' || code === 'BLOB_UNKNOWN')
-        return 'not-found';
-    if (status === 429 || code === 'TOOMANYREQUESTS' || code === 'RATE_LIMIT_STOP')
-        return 'rate-limited';
-    if (error.details.network || (status !== undefined && (status >= 500 || status === 408)))
-        return 'unreachable';
-    return 'other';
-}
-/**
- * Any error of a registry operation as the port's EngineFailure. A cancelled
- * context wins over whatever the cancellation made a request throw.
- */
-function engineFailure(error, signal) {
-    if (error instanceof EngineFailure)
-        return error;
-    const registryError = error instanceof RegistryError ? error : undefined;
-    const side = registryError?.side ?? 'local';
-    const host = registryError?.host;
-    const message = oneLine(describeError(error), 2000);
-    const details = { ...(host !== undefined && { host }), ...(registryError?.details.body !== undefined && { log: registryError.details.body }), cause: error };
-    if (signal.aborted)
-        return new EngineFailure('cancelled', side, registryError?.code === 'CANCELLED' ? message : `cancelled: ${message}`, details);
-    return new EngineFailure(registryError ? failureKind(registryError) : 'other', side, message, details);
-}
-/** Waits for a shared promise, or stops waiting (with a cancellation) when this caller's signal aborts. */
-function untilAborted(promise, signal, host) {
-    if (signal.aborted)
-        return Promise.reject(cancelledError(host));
-    return new Promise((resolve, reject) => {
-        const onAbort = () => reject(cancelledError(host));
-        signal.addEventListener('abort', onAbort, { once: true });
-        promise.then(value => {
-            signal.removeEventListener('abort', onAbort);
-            resolve(value);
-        }, (error) => {
-            signal.removeEventListener('abort', onAbort);
-            reject(error);
-        });
-    });
-}
-
-// EXTERNAL MODULE: external "node:http"
-var external_node_http_ = __nccwpck_require__(7067);
-;// CONCATENATED MODULE: external "node:https"
-const external_node_https_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:https");
-// EXTERNAL MODULE: external "node:net"
-var external_node_net_ = __nccwpck_require__(7030);
-// EXTERNAL MODULE: external "node:tls"
-var external_node_tls_ = __nccwpck_require__(1692);
-;// CONCATENATED MODULE: ./lib/engine/registry/transport.js
-/**
- * One HTTP exchange over node:http/https with a keep-alive agent per origin,
- * purpose and lane (reads and writes use separate pools, so a transfer that
- * holds a source socket while it waits for a target socket can never deadlock
- * when source and target are the same registry; blob transfers and short
- * requests use separate pools, so HEADs never wait behind uploads). Bodies stream both ways, so
- * backpressure holds from the source registry to the target one.
- *
- * Every exchange is bounded three ways: an inactivity timeout on the socket,
- * an overall deadline that covers the response body too (a server that drips
- * one byte a second never trips the inactivity timeout), and the caller's
- * AbortSignal, which ends the request and its body at once.
- *
- * With HTTPS_PROXY/HTTP_PROXY set (see proxy.ts), an `https://` origin's
- * sockets are CONNECT tunnels through the proxy, and an `http://` origin's
- * requests go to the proxy in absolute form; both are pooled like direct ones.
- */
-
-
-
-
-
-
-/** The proxy an agent for an `http://` origin forwards through (absolute-form requests). */
-const forwarding = new WeakMap();
-class Agents {
-    options;
-    agents = new Map();
-    ca;
-    constructor(options) {
-        this.options = options;
-        // Node's `ca` replaces the default roots: keep them, so a private CA does not cost public registries.
-        this.ca = options.caFile ? [...external_node_tls_.rootCertificates, external_node_fs_namespaceObject.readFileSync(options.caFile)] : undefined;
-    }
-    /** The agent for requests to `url`; throws a RegistryError when a proxy variable that applies is unusable. */
-    for(url, purpose, lane = 'meta') {
-        const key = `${purpose} ${lane} ${url.origin}`;
-        let agent = this.agents.get(key);
-        if (!agent) {
-            const route = this.options.proxy?.routeFor(url);
-            const common = { keepAlive: true, maxSockets: lane === 'blob' ? (this.options.blobSockets ?? this.options.maxSockets) : this.options.maxSockets };
-            const ca = this.ca && { ca: this.ca };
-            if (route && url.protocol === 'https:') {
-                agent = new TunnelAgent({ ...common, ...ca }, route, this.options.connectTimeoutMs ?? 30_000, this.ca);
+        const total = external_node_fs_.fstatSync(fd).size;
+        const entries = new Map();
+        const header = Buffer.alloc(BLOCK);
+        let position = 0;
+        let pax = {};
+        let globalPax = {};
+        let longName;
+        for (let count = 0; count < MAX_ENTRIES * 2; count += 1) {
+            if (position + BLOCK > total) {
+                throw new TarError(`${file} is truncated: it ends ${position === total ? 'after' : 'inside the header following'} entry ${count === 0 ? '(none)' : lastName(entries)} without the end-of-archive marker`);
             }
-            else if (route) {
-                agent = route.url.protocol === 'https:' ? new external_node_https_namespaceObject.Agent({ ...common, ...ca }) : new external_node_http_.Agent(common);
-                forwarding.set(agent, route);
+            readFully(fd, header, position);
+            if (header.every(byte => byte === 0))
+                return entries;
+            if (!checksumMatches(header))
+                throw new TarError(`${file}: the header at byte ${position} is damaged (checksum mismatch)`);
+            const typeflag = String.fromCharCode(header[156]);
+            let size = parseNumber(header.subarray(124, 136), `${file}: size at byte ${position}`);
+            const overrides = { ...globalPax, ...pax };
+            if (overrides.size !== undefined)
+                size = Number(overrides.size);
+            if (!Number.isSafeInteger(size) || size < 0)
+                throw new TarError(`${file}: the entry at byte ${position} has an invalid size`);
+            const dataOffset = position + BLOCK;
+            if (dataOffset + size > total) {
+                throw new TarError(`${file} is truncated: entry '${entryName(header, longName, overrides)}' needs ${size} bytes at byte ${dataOffset}, the file ends at ${total}`);
             }
-            else {
-                agent = url.protocol === 'https:' ? new external_node_https_namespaceObject.Agent({ ...common, ...ca }) : new external_node_http_.Agent(common);
-            }
-            this.agents.set(key, agent);
-        }
-        return agent;
-    }
-    destroy() {
-        for (const agent of this.agents.values())
-            agent.destroy();
-        this.agents.clear();
-    }
-}
-/**
- * An https agent whose sockets are CONNECT tunnels through a proxy: TLS runs
- * end to end with the registry inside the tunnel, so the proxy sees only the
- * host and port. Tunnels are pooled and kept alive like direct sockets.
- */
-class TunnelAgent extends external_node_https_namespaceObject.Agent {
-    route;
-    connectTimeoutMs;
-    ca;
-    constructor(options, route, connectTimeoutMs, ca) {
-        super(options);
-        this.route = route;
-        this.connectTimeoutMs = connectTimeoutMs;
-        this.ca = ca;
-    }
-    createConnection(options, callback) {
-        const host = String(options.hostname ?? options.host ?? 'localhost').replace(/^\[(.*)\]$/, '$1');
-        const port = Number(options.port ?? 443);
-        openTunnel(this.route, host, port, this.connectTimeoutMs, this.ca).then(socket => {
-            const servername = options.servername ?? (external_node_net_.isIP(host) === 0 ? host : undefined);
-            const secure = external_node_tls_.connect({ ...options, socket, ...(servername !== undefined && servername !== '' && { servername }) });
-            callback?.(null, secure);
-        }, (error) => callback?.(error, undefined));
-        return undefined;
-    }
-}
-/** What a proxy may answer to CONNECT before its header ends; more is refused. */
-const MAX_CONNECT_HEADER = 16 * 1024;
-/** A socket to `host:port` through the proxy's CONNECT, or a RegistryError that names the proxy (never its credentials). */
-function openTunnel(route, host, port, timeoutMs, ca) {
-    const authority = `${external_node_net_.isIPv6(host) ? `[${host}]` : host}:${port}`;
-    const proxy = route.url;
-    const proxyHost = proxy.hostname.replace(/^\[(.*)\]$/, '$1');
-    const proxyPort = Number(proxy.port || (proxy.protocol === 'https:' ? 443 : 80));
-    const where = `CONNECT ${authority} through the proxy ${proxy.host} (${route.variable})`;
-    return new Promise((resolve, reject) => {
-        const socket = proxy.protocol === 'https:'
-            ? external_node_tls_.connect({ host: proxyHost, port: proxyPort, ...(external_node_net_.isIP(proxyHost) === 0 && { servername: proxyHost }), ...(ca && { ca }) })
-            : external_node_net_.connect({ host: proxyHost, port: proxyPort });
-        socket.setNoDelay(true);
-        const received = [];
-        let length = 0;
-        let settled = false;
-        const done = (error) => {
-            if (settled)
-                return;
-            settled = true;
-            clearTimeout(timer);
-            socket.removeListener('readable', onReadable);
-            socket.removeListener('error', onError);
-            socket.removeListener('end', onEnd);
-            if (error) {
-                socket.destroy();
-                reject(error);
-            }
-            else
-                resolve(socket);
-        };
-        const timer = setTimeout(() => done(new RegistryError(`${where}: no answer within ${timeoutMs} ms`, { code: 'ETIMEDOUT', transient: true, network: true })), timeoutMs);
-        timer.unref();
-        const onError = (error) => {
-            const code = error.code;
-            done(new RegistryError(`${where}: ${error.message}`, { ...(typeof code === 'string' && { code }), transient: isTransient(error), network: true, cause: error }));
-        };
-        const onEnd = () => done(new RegistryError(`${where}: the proxy closed the connection`, { code: 'ECONNRESET', transient: true, network: true }));
-        const onReadable = () => {
-            for (let chunk = socket.read(); chunk !== null; chunk = socket.read()) {
-                received.push(chunk);
-                length += chunk.length;
-                const head = Buffer.concat(received);
-                const end = head.indexOf('\r\n\r\n');
-                if (end < 0) {
-                    if (length > MAX_CONNECT_HEADER)
-                        done(new RegistryError(`${where}: the proxy's answer has no end`, { code: 'PROXY_PROTOCOL', transient: false, network: true }));
-                    continue;
-                }
-                const statusLine = head.subarray(0, head.indexOf('\r\n')).toString('latin1');
-                const match = /^HTTP\/1\.[01] (\d{3})(?: (.*))?$/.exec(statusLine);
-                const status = match ? Number(match[1]) : 0;
-                if (status < 200 || status > 299) {
-                    const reason = match ? `HTTP ${status}${match[2] ? ` ${match[2].replace(/[^\x20-\x7e]/g, '').slice(0, 100)}` : ''}` : 'not an HTTP answer';
-                    done(new RegistryError(`${where}: ${reason}${status === 407 ? ' (the proxy wants credentials: put them in the proxy URL, http://user:password@host:port)' : ''}`, {
-                        code: 'PROXY_REFUSED',
-                        transient: status === 502 || status === 503 || status === 504,
-                        network: true
-                    }));
-                }
-                else if (end + 4 < head.length) {
-                    // The registry speaks first only after TLS starts: bytes here mean a confused proxy.
-                    done(new RegistryError(`${where}: the proxy sent data before the tunnel was used`, { code: 'PROXY_PROTOCOL', transient: false, network: true }));
-                }
+            position = dataOffset + Math.ceil(size / BLOCK) * BLOCK;
+            if (typeflag === 'x' || typeflag === 'g' || typeflag === 'L') {
+                if (size > MAX_META_BYTES)
+                    throw new TarError(`${file}: an extended header at byte ${dataOffset - BLOCK} is larger than ${MAX_META_BYTES} bytes`);
+                const data = Buffer.alloc(size);
+                readFully(fd, data, dataOffset);
+                if (typeflag === 'L')
+                    longName = data.toString('utf8').replace(/\0.*$/s, '');
+                else if (typeflag === 'x')
+                    pax = parsePax(data, file);
                 else
-                    done(undefined);
-                return;
-            }
-        };
-        socket.on('readable', onReadable);
-        socket.once('error', onError);
-        socket.once('end', onEnd);
-        const lines = [`CONNECT ${authority} HTTP/1.1`, `Host: ${authority}`, ...(route.authorization !== undefined ? [`Proxy-Authorization: ${route.authorization}`] : []), '', ''];
-        socket.write(lines.join('\r\n'));
-    });
-}
-/**
- * Sends the request and resolves with the response head; the body is the
- * caller's to consume (or destroy). The deadline and the signal keep guarding
- * the body until it has been read or dropped.
- */
-function exchange(request) {
-    return new Promise((resolve, reject) => {
-        const host = request.url.host;
-        if (request.signal?.aborted) {
-            reject(cancelledError(host));
-            return;
-        }
-        if (request.url.protocol !== 'http:' && request.url.protocol !== 'https:') {
-            reject(new Error(`refusing a ${request.url.protocol} URL`));
-            return;
-        }
-        const req = startRequest(request);
-        let response;
-        const fail = (error) => {
-            req.destroy(error);
-            response?.destroy(error);
-        };
-        const deadline = setTimeout(() => fail(deadlineError(host, request.deadlineMs)), request.deadlineMs);
-        // Never keeps the process alive by itself; the socket does while it is in use.
-        deadline.unref();
-        const onAbort = () => fail(cancelledError(host));
-        request.signal?.addEventListener('abort', onAbort, { once: true });
-        const finish = () => {
-            clearTimeout(deadline);
-            request.signal?.removeEventListener('abort', onAbort);
-        };
-        req.setTimeout(request.timeoutMs, () => {
-            const error = Object.assign(new Error(`no response from ${host} within ${request.timeoutMs} ms`), { code: 'ETIMEDOUT' });
-            fail(error);
-        });
-        req.once('error', error => {
-            if (response === undefined)
-                finish();
-            reject(throughProxy(error, request.agent));
-        });
-        req.once('response', message => {
-            response = message;
-            // The inactivity timeout, the deadline and the signal keep guarding the body while it streams.
-            message.once('error', () => undefined);
-            message.once('close', finish);
-            resolve(message);
-        });
-        const body = request.body;
-        if (body === undefined)
-            req.end();
-        else if (Buffer.isBuffer(body))
-            req.end(body);
-        else {
-            // Not pipeline(): it aborts a request with a bare 'socket hang up', and the
-            // reason (a digest or size mismatch from the source) must reach the caller.
-            body.once('error', error => req.destroy(error));
-            body.pipe(req);
-        }
-    });
-}
-/** A socket error of a request forwarded through a proxy says so (tunnels name their proxy themselves). */
-function throughProxy(error, agent) {
-    const route = forwarding.get(agent);
-    if (route === undefined || error instanceof RegistryError)
-        return error;
-    return Object.assign(new Error(`${error.message} (through the proxy ${route.url.host} from ${route.variable})`, { cause: error }), {
-        ...(error.code !== undefined && { code: error.code })
-    });
-}
-/** A direct request, or an absolute-form one to the proxy an `http://` origin forwards through. */
-function startRequest(request) {
-    const route = forwarding.get(request.agent);
-    if (route === undefined) {
-        const send = request.url.protocol === 'https:' ? external_node_https_namespaceObject.request : external_node_http_.request;
-        return send(request.url, { method: request.method, headers: request.headers, agent: request.agent });
-    }
-    const proxy = route.url;
-    const send = proxy.protocol === 'https:' ? external_node_https_namespaceObject.request : external_node_http_.request;
-    return send({
-        protocol: proxy.protocol,
-        hostname: proxy.hostname.replace(/^\[(.*)\]$/, '$1'),
-        port: proxy.port || (proxy.protocol === 'https:' ? 443 : 80),
-        path: request.url.href,
-        method: request.method,
-        headers: { ...request.headers, host: request.url.host, ...(route.authorization !== undefined && { 'proxy-authorization': route.authorization }) },
-        agent: request.agent
-    });
-}
-/**
- * Reads a (small) body, never more than `limit` bytes: past it the response is
- * dropped (its socket closed) and `tooBig` says whether that is an error
- * (manifests) or the kept prefix is enough (error bodies).
- */
-async function readBody(response, limit, tooBig) {
-    const parts = [];
-    let length = 0;
-    for await (const chunk of response) {
-        const room = limit - length;
-        if (chunk.length > room) {
-            if (room > 0)
-                parts.push(chunk.subarray(0, room));
-            response.destroy();
-            if (tooBig)
-                throw tooBig();
-            break;
-        }
-        parts.push(chunk);
-        length += chunk.length;
-    }
-    return Buffer.concat(parts);
-}
-/** Drops a body we do not need, so the socket goes back to the pool. */
-function discard(response) {
-    response.resume();
-}
-
-;// CONCATENATED MODULE: ./lib/engine/registry/client.js
-
-
-
-
-const MAX_REDIRECTS = 5;
-/** The slowest transfer a deadline allows for a blob: 256 KiB/s on top of the base deadline. */
-const FLOOR_BYTES_PER_MS = 256;
-const DEFAULT_MAX_BODY = 16 * 1024 * 1024;
-/** What is read of an error body; the report keeps 2000 characters of it. */
-const ERROR_BODY_LIMIT = 64 * 1024;
-/** Query parameters we write ourselves and show in the log; a registry's own (`_state`, signatures) are left out. */
-const SHOWN_QUERY = ['mount', 'from', 'digest'];
-class RegistryClient {
-    endpoint;
-    options;
-    constructor(endpoint, options) {
-        this.endpoint = endpoint;
-        this.options = options;
-    }
-    get host() {
-        return this.endpoint.host;
-    }
-    /** Reads serve the source of a copy; writes and lookups the target. */
-    get side() {
-        return this.options.purpose === 'read' ? 'source' : 'target';
-    }
-    /** Bytes of a streamed request body, counted by whoever streams it. */
-    countSent(bytes) {
-        this.options.stats.bytesSent += bytes;
-    }
-    url(path) {
-        return path instanceof URL ? path : new URL(path, this.endpoint.origin);
-    }
-    /** `METHOD host/path?ours` as the log shows a request. */
-    describe(method, path) {
-        return `${method} ${describeUrl(this.url(path))}`;
-    }
-    async request(request, context) {
-        const replayable = request.body === undefined || Buffer.isBuffer(request.body);
-        const policy = replayable && request.retry !== false ? this.options.retry : { ...this.options.retry, attempts: 1 };
-        try {
-            return await withRetry(() => this.attempt(request, context), policy, {
-                isTransient: isTransient,
-                retryAfterMs: retryAfterOf,
-                signal: context.signal,
-                ...(this.options.onRetry && { onRetry: this.options.onRetry })
-            });
-        }
-        catch (error) {
-            if (context.signal.aborted)
-                throw cancelledError(this.host).onSide(this.side, this.host);
-            throw error;
-        }
-    }
-    async attempt(request, context) {
-        const url = this.url(request.path);
-        const what = `${request.method} ${url.host}${url.pathname}`;
-        try {
-            let authorization = await this.options.auth.headerFor(this.endpoint, request.scopes, context.signal);
-            let response = await this.send(request, url, authorization, context);
-            if (response.status === 401) {
-                discard(response.message);
-                const bodyConsumed = request.body !== undefined && !Buffer.isBuffer(request.body);
-                authorization = await this.options.auth.answer(this.endpoint, header(response.message.headers['www-authenticate']), request.scopes, context.signal);
-                if (bodyConsumed) {
-                    throw new RegistryError(`${what}: HTTP 401 UNAUTHORIZED on a streamed upload`, { status: 401, code: 'UNAUTHORIZED', transient: true });
-                }
-                response = await this.send(request, url, authorization, context);
-            }
-            else if (authorization === undefined && response.status < 400) {
-                this.options.auth.noteAnonymous(this.endpoint);
-            }
-            const { message } = response;
-            const status = message.statusCode ?? 0;
-            if (!request.expect.includes(status))
-                throw await this.failure(request, response.url, message);
-            let result;
-            if (request.stream) {
-                result = { status, headers: message.headers, body: Buffer.alloc(0), stream: this.counted(message, what), url: response.url };
-            }
-            else if (request.method === 'HEAD') {
-                // A HEAD answer must still be consumed, or its socket never returns to the pool.
-                discard(message);
-                result = { status, headers: message.headers, body: Buffer.alloc(0), url: response.url };
-            }
-            else {
-                const body = await this.readLimited(request, message, what);
-                result = { status, headers: message.headers, body, url: response.url };
-            }
-            request.verify?.(result);
-            return result;
-        }
-        catch (error) {
-            if (context.signal.aborted)
-                throw cancelledError(this.host).onSide(this.side, this.host);
-            throw networkError(what, error, this.side, url.host);
-        }
-    }
-    async readLimited(request, message, what) {
-        const limit = request.maxBodyBytes ?? DEFAULT_MAX_BODY;
-        const code = request.kind === 'manifest' ? 'MANIFEST_TOO_BIG' : 'BODY_TOO_BIG';
-        const tooBig = () => new RegistryError(`${what}: the answer is larger than ${limit} bytes`, { code, transient: false });
-        const announced = Number.parseInt(header(message.headers['content-length']) ?? '', 10);
-        if (Number.isFinite(announced) && announced > limit) {
-            message.destroy();
-            throw tooBig();
-        }
-        const body = await readBody(message, limit, tooBig);
-        this.options.stats.bytesReceived += body.length;
-        return body;
-    }
-    /** One exchange plus redirects; Authorization only goes to this registry's origin. */
-    async send(request, url, authorization, context) {
-        let current = url;
-        for (let hop = 0;; hop += 1) {
-            const headers = { ...request.headers };
-            if (authorization !== undefined && current.origin === this.endpoint.origin)
-                headers.authorization = authorization;
-            const body = current === url ? request.body : undefined;
-            if (Buffer.isBuffer(body))
-                headers['content-length'] = String(body.length);
-            this.options.stats.requests += 1;
-            if (Buffer.isBuffer(body))
-                this.options.stats.bytesSent += body.length;
-            if (request.method !== 'HEAD')
-                context.record?.(`${request.method} ${describeUrl(current)}`);
-            let message;
-            try {
-                message = await exchange({
-                    method: request.method,
-                    url: current,
-                    headers,
-                    ...(body !== undefined && { body }),
-                    agent: this.options.agents.for(current, this.options.purpose, request.stream === true || request.transferBytes !== undefined ? 'blob' : 'meta'),
-                    timeoutMs: this.options.timeoutMs,
-                    deadlineMs: deadlineFor(this.options.deadlineMs, request.transferBytes),
-                    signal: context.signal
-                });
-            }
-            catch (error) {
-                throw networkError(`${request.method} ${current.host}${current.pathname}`, error, this.side, current.host);
-            }
-            this.noteRateLimit(message.headers);
-            const status = message.statusCode ?? 0;
-            const location = header(message.headers.location);
-            if (request.followRedirects && [301, 302, 303, 307, 308].includes(status) && location && hop < MAX_REDIRECTS) {
-                discard(message);
-                const next = redirectTarget(location, current);
-                if (!next) {
-                    throw new RegistryError(`${request.method} ${current.host}${current.pathname}: refused a redirect to '${oneLine(location, 200)}' (only http(s), never from https to http)`, {
-                        code: 'REDIRECT_REFUSED',
-                        transient: false,
-                        side: this.side,
-                        host: current.host
-                    });
-                }
-                current = next;
+                    globalPax = { ...globalPax, ...parsePax(data, file) };
                 continue;
             }
-            return { status, message, url: current };
+            const name = normaliseName(entryName(header, longName, overrides));
+            pax = {};
+            longName = undefined;
+            if (typeflag === 'K')
+                continue;
+            const type = typeflag === '0' || typeflag === '\0' || typeflag === '7' ? 'file' : typeflag === '5' ? 'directory' : 'other';
+            if (name !== '')
+                entries.set(name, { name, type, offset: dataOffset, size: type === 'file' ? size : 0 });
+        }
+        throw new TarError(`${file}: more than ${MAX_ENTRIES} entries`);
+    }
+    finally {
+        external_node_fs_.closeSync(fd);
+    }
+}
+function lastName(entries) {
+    let last = '';
+    for (const name of entries.keys())
+        last = name;
+    return `'${last}'`;
+}
+function readFully(fd, buffer, position) {
+    let done = 0;
+    while (done < buffer.length) {
+        const read = external_node_fs_.readSync(fd, buffer, done, buffer.length - done, position + done);
+        if (read === 0)
+            throw new TarError(`unexpected end of file at byte ${position + done}`);
+        done += read;
+    }
+}
+function entryName(header, longName, pax) {
+    if (pax.path !== undefined)
+        return pax.path;
+    if (longName !== undefined)
+        return longName;
+    const name = cString(header.subarray(0, 100));
+    const magic = header.subarray(257, 262).toString('latin1');
+    const prefix = magic === 'ustar' ? cString(header.subarray(345, 500)) : '';
+    return prefix !== '' ? `${prefix}/${name}` : name;
+}
+function cString(bytes) {
+    const end = bytes.indexOf(0);
+    return bytes.subarray(0, end < 0 ? bytes.length : end).toString('utf8');
+}
+function normaliseName(name) {
+    let result = name.replace(/\\/g, '/');
+    while (result.startsWith('./'))
+        result = result.slice(2);
+    return result.replace(/\/+$/, '');
+}
+/** Octal (NUL- or space-terminated), or GNU base-256 when the high bit of the first byte is set. */
+function parseNumber(field, where) {
+    const first = field[0];
+    if ((first & 0x80) !== 0) {
+        let value = first & 0x7f;
+        for (let i = 1; i < field.length; i += 1)
+            value = value * 256 + field[i];
+        return value;
+    }
+    const text = field.toString('latin1').replace(/[\0 ]+$/, '').replace(/^[\0 ]+/, '');
+    if (text === '')
+        return 0;
+    if (!/^[0-7]+$/.test(text))
+        throw new TarError(`${where}: '${text.slice(0, 20)}' is not an octal number`);
+    return Number.parseInt(text, 8);
+}
+function checksumMatches(header) {
+    const stored = parseNumber(header.subarray(148, 156), 'checksum');
+    let unsigned = 0;
+    let signed = 0;
+    for (let i = 0; i < BLOCK; i += 1) {
+        const byte = i >= 148 && i < 156 ? 0x20 : header[i];
+        unsigned += byte;
+        signed += byte > 127 ? byte - 256 : byte;
+    }
+    return stored === unsigned || stored === signed;
+}
+/** `LEN key=value\n` records. */
+function parsePax(data, file) {
+    const records = {};
+    let position = 0;
+    for (let count = 0; position < data.length && count < 10_000; count += 1) {
+        const space = data.indexOf(0x20, position);
+        if (space < 0)
+            break;
+        const length = Number.parseInt(data.subarray(position, space).toString('latin1'), 10);
+        if (!Number.isSafeInteger(length) || length <= 0 || position + length > data.length)
+            throw new TarError(`${file}: a pax header is malformed`);
+        const record = data.subarray(space + 1, position + length - 1).toString('utf8');
+        const eq = record.indexOf('=');
+        if (eq > 0)
+            records[record.slice(0, eq)] = record.slice(eq + 1);
+        position += length;
+    }
+    return records;
+}
+/**
+ * Writes an archive entry by entry into a file, hashing every byte written, so
+ * the archive's own digest is known when it is closed (for the `.sha256`
+ * beside it and the tool cache's key).
+ */
+class TarWriter {
+    handle;
+    hash = (0,external_node_crypto_.createHash)('sha256');
+    position = 0;
+    constructor(handle) {
+        this.handle = handle;
+    }
+    static async create(file) {
+        return new TarWriter(await external_node_fs_.promises.open(file, 'wx', 0o644));
+    }
+    get bytesWritten() {
+        return this.position;
+    }
+    async directory(name) {
+        await this.write(header(`${name.replace(/\/+$/, '')}/`, 0, '5', 0o755));
+    }
+    /** A file from bytes in memory. */
+    async file(name, data) {
+        await this.write(header(name, data.length, '0', 0o644));
+        await this.write(data);
+        await this.pad(data.length);
+    }
+    /** A file of `size` bytes from a stream; fewer or more bytes than announced fail the archive. */
+    async stream(name, size, source) {
+        await this.write(header(name, size, '0', 0o644));
+        let written = 0;
+        for await (const chunk of source) {
+            written += chunk.length;
+            if (written > size)
+                throw new TarError(`${name}: more than the ${size} bytes announced`);
+            await this.write(chunk);
+        }
+        if (written !== size)
+            throw new TarError(`${name}: ${written} bytes, ${size} announced`);
+        await this.pad(size);
+    }
+    /** Ends the archive (two zero blocks) and returns its sha256 digest and size. */
+    async close() {
+        await this.write(Buffer.alloc(BLOCK * 2));
+        await this.handle.sync();
+        await this.handle.close();
+        return { digest: `sha256:${this.hash.digest('hex')}`, size: this.position };
+    }
+    /** Closes without finishing (after a failure); the caller removes the file. */
+    async abandon() {
+        await this.handle.close().catch(() => undefined);
+    }
+    async pad(size) {
+        const rest = size % BLOCK;
+        if (rest !== 0)
+            await this.write(Buffer.alloc(BLOCK - rest));
+    }
+    async write(data) {
+        let done = 0;
+        while (done < data.length) {
+            const { bytesWritten } = await this.handle.write(data, done, data.length - done);
+            done += bytesWritten;
+        }
+        this.hash.update(data);
+        this.position += data.length;
+    }
+}
+/** A ustar header, preceded by a pax header when the name or size does not fit. */
+function header(name, size, typeflag, mode) {
+    const records = [];
+    if (Buffer.byteLength(name) > 100)
+        records.push(paxRecord('path', name));
+    if (size > USTAR_MAX_SIZE)
+        records.push(paxRecord('size', String(size)));
+    const main = ustar(Buffer.byteLength(name) > 100 ? name.slice(0, 99) : name, size > USTAR_MAX_SIZE ? 0 : size, typeflag, mode);
+    if (records.length === 0)
+        return main;
+    const data = Buffer.from(records.join(''));
+    const padded = Buffer.alloc(Math.ceil(data.length / BLOCK) * BLOCK);
+    data.copy(padded);
+    return Buffer.concat([ustar('PaxHeader', data.length, 'x', 0o644), padded, main]);
+}
+function paxRecord(key, value) {
+    const body = ` ${key}=${value}\n`;
+    let length = Buffer.byteLength(body) + 1;
+    while (String(length).length + Buffer.byteLength(body) !== length)
+        length = String(length).length + Buffer.byteLength(body);
+    return `${length}${body}`;
+}
+function ustar(name, size, typeflag, mode) {
+    const block = Buffer.alloc(BLOCK);
+    block.write(name, 0, 100, 'utf8');
+    octal(block, 100, 8, mode);
+    octal(block, 108, 8, 0);
+    octal(block, 116, 8, 0);
+    octal(block, 124, 12, size);
+    // A fixed time: the same content gives the same archive, and so the same digest.
+    octal(block, 136, 12, 0);
+    block.write(typeflag, 156, 1, 'latin1');
+    block.write('ustar\0', 257, 6, 'latin1');
+    block.write('00', 263, 2, 'latin1');
+    block.fill(0x20, 148, 156);
+    let sum = 0;
+    for (const byte of block)
+        sum += byte;
+    block.write(`${sum.toString(8).padStart(6, '0')}\0 `, 148, 8, 'latin1');
+    return block;
+}
+function octal(block, offset, length, value) {
+    block.write(`${value.toString(8).padStart(length - 1, '0')}\0`, offset, length, 'latin1');
+}
+
+;// CONCATENATED MODULE: ./lib/engine/bundle/layout.js
+/**
+ * The OCI image layout a bundle is (image-spec, image-layout.md): `oci-layout`,
+ * `index.json` and `blobs/<algorithm>/<encoded>`, as a directory or as one tar
+ * archive of the same files. `openLayout` reads either without extracting: it
+ * locates each blob (a file, or a range of the archive) so it is streamed from
+ * where it lies. A bundle is untrusted input like a registry: names that are
+ * not digests are ignored, sizes are checked against descriptors before a blob
+ * is used, and bytes against digests while they stream.
+ */
+
+
+
+
+
+const LAYOUT_FILE = 'oci-layout';
+const INDEX_FILE = 'index.json';
+/** The plan the bundle carries (sources, targets, origins, digests): see record.ts. */
+const RECORD_FILE = 'image-mirror.json';
+const LAYOUT_VERSION = '1.0.0';
+/** index.json and the record are small; a larger one is refused before it is read. */
+const MAX_METADATA_BYTES = 64 * 1024 * 1024;
+class layout_LayoutError extends Error {
+    constructor(message) {
+        super(message);
+        this.name = 'LayoutError';
+    }
+}
+function blobPath(digest) {
+    const colon = digest.indexOf(':');
+    return `blobs/${digest.slice(0, colon)}/${digest.slice(colon + 1)}`;
+}
+/** A digest from a `blobs/<algorithm>/<encoded>` name, or undefined for anything else. */
+function digestOfPath(name) {
+    const match = /^blobs\/([a-z0-9]+)\/([a-f0-9]+)$/.exec(name);
+    if (!match)
+        return undefined;
+    const digest = `${match[1]}:${match[2]}`;
+    return (0,registry_manifest/* isDigest */.Bc)(digest) ? digest : undefined;
+}
+function isTarPath(file) {
+    return file.toLowerCase().endsWith('.tar');
+}
+/** Opens a bundle directory or archive; throws LayoutError saying what is wrong with it. */
+function openLayout(location) {
+    let stat;
+    try {
+        stat = external_node_fs_.statSync(location);
+    }
+    catch {
+        throw new layout_LayoutError(`${location} does not exist`);
+    }
+    return stat.isDirectory() ? openDirectory(location) : openArchive(location);
+}
+function openDirectory(dir) {
+    const read = (name, required) => {
+        const file = external_node_path_.join(dir, name);
+        let stat;
+        try {
+            stat = external_node_fs_.lstatSync(file);
+        }
+        catch {
+            if (required)
+                throw new layout_LayoutError(`${dir} is not an OCI image layout: it has no ${name}`);
+            return undefined;
+        }
+        if (!stat.isFile())
+            throw new layout_LayoutError(`${file} is not a regular file`);
+        if (stat.size > MAX_METADATA_BYTES)
+            throw new layout_LayoutError(`${file} is larger than ${MAX_METADATA_BYTES} bytes`);
+        return external_node_fs_.readFileSync(file);
+    };
+    checkLayoutFile(read(LAYOUT_FILE, true), dir);
+    const index = read(INDEX_FILE, true);
+    const record = read(RECORD_FILE, false);
+    const located = new Map();
+    return {
+        kind: 'directory',
+        path: dir,
+        index,
+        ...(record !== undefined && { record }),
+        locate: digest => {
+            if (!(0,registry_manifest/* isDigest */.Bc)(digest))
+                return undefined;
+            const known = located.get(digest);
+            if (known !== undefined)
+                return known ?? undefined;
+            const file = external_node_path_.join(dir, blobPath(digest));
+            let found = null;
+            try {
+                // Never through a link: a bundle is untrusted and must not read the runner's files.
+                const stat = external_node_fs_.lstatSync(file);
+                if (stat.isFile())
+                    found = { file, offset: 0, size: stat.size };
+            }
+            catch {
+                found = null;
+            }
+            located.set(digest, found);
+            return found ?? undefined;
+        },
+        digests: () => listDirectoryBlobs(dir)
+    };
+}
+/** Digests of the blobs stored under `dir/blobs`. */
+function listDirectoryBlobs(dir) {
+    const digests = [];
+    const blobs = external_node_path_.join(dir, 'blobs');
+    let algorithms = [];
+    try {
+        algorithms = external_node_fs_.readdirSync(blobs);
+    }
+    catch {
+        return digests;
+    }
+    for (const algorithm of algorithms) {
+        let names = [];
+        try {
+            names = external_node_fs_.readdirSync(external_node_path_.join(blobs, algorithm));
+        }
+        catch {
+            continue;
+        }
+        for (const name of names) {
+            const digest = digestOfPath(`blobs/${algorithm}/${name}`);
+            if (digest !== undefined)
+                digests.push(digest);
         }
     }
-    async failure(request, url, message) {
-        const status = message.statusCode ?? 0;
-        let text = '';
-        if (request.method === 'HEAD')
-            discard(message);
-        else
-            text = (await readBody(message, ERROR_BODY_LIMIT)).toString('utf8');
-        const parsed = parseErrorBody(text);
-        const code = parsed.code ?? codeForStatus(status, request.kind ?? 'other');
-        const reason = parsed.message ? `: ${parsed.message}` : '';
-        const retryAfterMs = parseRetryAfter(header(message.headers['retry-after']));
-        return new RegistryError(`${request.method} ${url.host}${url.pathname}: HTTP ${status}${code ? ` ${code}` : ''}${reason}`, {
-            status,
-            ...(code !== undefined && { code }),
-            transient: status === 429 || status >= 500 || status === 408,
-            ...(retryAfterMs !== undefined && { retryAfterMs }),
-            ...(text && { body: text.slice(0, 2000) }),
-            side: this.side,
-            host: url.host
-        });
+    return digests.sort();
+}
+function openArchive(file) {
+    let entries;
+    try {
+        entries = indexTar(file);
+    }
+    catch (error) {
+        if (error instanceof TarError)
+            throw new layout_LayoutError(error.message);
+        throw error;
+    }
+    const fd = external_node_fs_.openSync(file, 'r');
+    const read = (name, required) => {
+        const entry = entries.get(name);
+        if (entry === undefined || entry.type !== 'file') {
+            if (required)
+                throw new layout_LayoutError(`${file} is not an OCI image layout archive: it has no ${name}`);
+            return undefined;
+        }
+        if (entry.size > MAX_METADATA_BYTES)
+            throw new layout_LayoutError(`${name} in ${file} is larger than ${MAX_METADATA_BYTES} bytes`);
+        const buffer = Buffer.alloc(entry.size);
+        external_node_fs_.readSync(fd, buffer, 0, entry.size, entry.offset);
+        return buffer;
+    };
+    try {
+        checkLayoutFile(read(LAYOUT_FILE, true), file);
+        const index = read(INDEX_FILE, true);
+        const record = read(RECORD_FILE, false);
+        const blobs = new Map();
+        for (const entry of entries.values()) {
+            const digest = entry.type === 'file' ? digestOfPath(entry.name) : undefined;
+            if (digest !== undefined)
+                blobs.set(digest, { file, offset: entry.offset, size: entry.size });
+        }
+        return {
+            kind: 'tar',
+            path: file,
+            index,
+            ...(record !== undefined && { record }),
+            locate: digest => blobs.get(digest),
+            digests: () => [...blobs.keys()].sort()
+        };
+    }
+    finally {
+        external_node_fs_.closeSync(fd);
+    }
+}
+function checkLayoutFile(bytes, where) {
+    let version;
+    try {
+        version = JSON.parse(bytes.toString('utf8')).imageLayoutVersion;
+    }
+    catch {
+        throw new layout_LayoutError(`${where}: ${LAYOUT_FILE} is not JSON`);
+    }
+    if (typeof version !== 'string' || !version.startsWith('1.'))
+        throw new layout_LayoutError(`${where}: image layout version ${String(version)} is not supported (1.x is)`);
+}
+/** The bytes of a located blob as a stream (a range of an archive, or a whole file). */
+function streamBlob(location) {
+    if (location.size === 0)
+        return external_node_stream_.Readable.from([]);
+    return external_node_fs_.createReadStream(location.file, { start: location.offset, end: location.offset + location.size - 1, highWaterMark: 1024 * 1024 });
+}
+/** A small blob (a manifest) read whole; refused above `maxBytes`. */
+async function readBlob(location, maxBytes) {
+    if (location.size > maxBytes)
+        throw new layout_LayoutError(`${location.file}: a manifest of ${location.size} bytes is larger than ${maxBytes}`);
+    const handle = await external_node_fs_.promises.open(location.file, 'r');
+    try {
+        const buffer = Buffer.alloc(location.size);
+        let done = 0;
+        while (done < location.size) {
+            const { bytesRead } = await handle.read(buffer, done, location.size - done, location.offset + done);
+            if (bytesRead === 0)
+                throw new layout_LayoutError(`${location.file}: ends before the blob does`);
+            done += bytesRead;
+        }
+        return buffer;
+    }
+    finally {
+        await handle.close();
+    }
+}
+
+;// CONCATENATED MODULE: ./lib/engine/bundle/store.js
+/**
+ * The content-addressed blob store an export writes into: each blob stored
+ * once, under its digest, written to a temporary name while it is hashed and
+ * renamed only when its size and digest match, so a name under `blobs/` always
+ * holds exactly its bytes. A directory bundle is its own store; a `.tar`
+ * bundle fills a staging directory beside the archive (kept after a failure,
+ * so the next export fetches only what is still missing), then is written as
+ * one archive taking each blob from the staging directory or the previous
+ * archive.
+ *
+ * What an earlier bundle at the same path holds counts as held (re-export
+ * fetches only what is new); what a baseline covers counts as covered (a delta
+ * leaves it out).
+ */
+
+
+
+
+
+
+
+class BlobMismatchError extends Error {
+    digest;
+    constructor(digest, message) {
+        super(message);
+        this.digest = digest;
+        this.name = 'BlobMismatchError';
+    }
+}
+class BundleStore {
+    options;
+    /** Where new blobs are written: the bundle directory itself, or the staging directory of an archive. */
+    root;
+    previous;
+    held = new Map();
+    pending = new Map();
+    covered;
+    constructor(options) {
+        this.options = options;
+        this.covered = options.covered ?? new Set();
+        this.root = options.format === 'directory' ? options.path : `${options.path}.parts`;
+        external_node_fs_.mkdirSync(external_node_path_.join(this.root, 'blobs', 'sha256'), { recursive: true });
+        // A previous archive at the same path: its blobs are read from it, not fetched again.
+        let previous;
+        if (options.format === 'tar' && external_node_fs_.existsSync(options.path)) {
+            try {
+                previous = openLayout(options.path);
+            }
+            catch {
+                previous = undefined;
+            }
+        }
+        this.previous = previous;
+        for (const digest of listDirectoryBlobs(this.root)) {
+            const file = external_node_path_.join(this.root, blobPath(digest));
+            this.held.set(digest, { file, offset: 0, size: external_node_fs_.statSync(file).size });
+        }
+    }
+    /** The bundle that was at this path before this export, if it was one. */
+    get previousLayout() {
+        return this.options.format === 'directory' ? tryOpen(this.options.path) : this.previous;
+    }
+    isCovered(digest) {
+        return this.covered.has(digest);
+    }
+    /** Where the blob is, when this store (or the bundle it replaces) holds it with the expected size. */
+    locate(digest, size) {
+        const found = this.held.get(digest) ?? this.previous?.locate(digest);
+        if (found === undefined || (size !== undefined && found.size !== size))
+            return undefined;
+        return found;
+    }
+    async read(digest, maxBytes) {
+        const location = this.locate(digest);
+        return location === undefined ? undefined : readBlob(location, maxBytes);
+    }
+    /** Stores bytes in memory (a manifest) under their digest. */
+    async putBytes(digest, bytes) {
+        if (this.locate(digest, bytes.length) !== undefined)
+            return;
+        const actual = `sha256:${(0,external_node_crypto_.createHash)('sha256').update(bytes).digest('hex')}`;
+        if (digest.startsWith('sha256:') && actual !== digest)
+            throw new BlobMismatchError(digest, `the bytes hash to ${actual}, expected ${digest}`);
+        const file = external_node_path_.join(this.root, blobPath(digest));
+        external_node_fs_.mkdirSync(external_node_path_.dirname(file), { recursive: true });
+        const temporary = `${file}.partial-${(0,external_node_crypto_.randomBytes)(6).toString('hex')}`;
+        external_node_fs_.writeFileSync(temporary, bytes);
+        external_node_fs_.renameSync(temporary, file);
+        this.held.set(digest, { file, offset: 0, size: bytes.length });
     }
     /**
-     * Counts bytes as they stream past without breaking backpressure. An error of
-     * the body is tagged with this side, so a request that streams it elsewhere
-     * (the PUT to the target) fails with the side the fault was on.
+     * Makes the blob present, calling `open` for its bytes only when it is not
+     * held yet; concurrent calls for one digest share one transfer.
+     * Returns whether bytes were written.
      */
-    counted(message, what) {
-        const stats = this.options.stats;
+    async ensure(digest, size, open, onBytes) {
+        if (this.locate(digest, size) !== undefined)
+            return 'held';
+        const running = this.pending.get(digest);
+        if (running !== undefined) {
+            await running;
+            return 'shared';
+        }
+        const work = (async () => {
+            const file = external_node_path_.join(this.root, blobPath(digest));
+            external_node_fs_.mkdirSync(external_node_path_.dirname(file), { recursive: true });
+            const temporary = `${file}.partial-${(0,external_node_crypto_.randomBytes)(6).toString('hex')}`;
+            const gate = new HashingCounter(digest, size, onBytes);
+            try {
+                await (0,promises_namespaceObject.pipeline)(await open(), gate, external_node_fs_.createWriteStream(temporary, { flags: 'wx', mode: 0o644 }));
+                gate.check();
+                external_node_fs_.renameSync(temporary, file);
+            }
+            catch (error) {
+                external_node_fs_.rmSync(temporary, { force: true });
+                throw error;
+            }
+            const location = { file, offset: 0, size };
+            this.held.set(digest, location);
+            return location;
+        })();
+        this.pending.set(digest, work);
+        try {
+            await work;
+            return 'written';
+        }
+        finally {
+            this.pending.delete(digest);
+        }
+    }
+    /** Stores a stream whose digest is only known at its end (a layer compressed here); returns its descriptor. */
+    async putComputed(source, transform, onBytes) {
+        const temporary = external_node_path_.join(this.root, 'blobs', 'sha256', `.computed-${(0,external_node_crypto_.randomBytes)(6).toString('hex')}`);
+        const hash = (0,external_node_crypto_.createHash)('sha256');
+        let size = 0;
+        source.on('data', (chunk) => onBytes?.(chunk.length));
         const counter = new external_node_stream_.Transform({
             transform(chunk, _encoding, done) {
-                stats.bytesReceived += chunk.length;
+                hash.update(chunk);
+                size += chunk.length;
                 done(null, chunk);
             }
         });
-        message.on('error', error => counter.destroy(networkError(what, error, this.side, this.host)));
-        message.on('aborted', () => counter.destroy(networkError(what, Object.assign(new Error('the connection closed before the body ended'), { code: 'ECONNRESET' }), this.side, this.host)));
-        // Whoever drops the stream early frees the socket.
-        counter.on('close', () => {
-            if (!message.complete)
-                message.destroy();
-        });
-        message.pipe(counter);
-        return counter;
+        try {
+            await (0,promises_namespaceObject.pipeline)(source, transform, counter, external_node_fs_.createWriteStream(temporary, { flags: 'wx', mode: 0o644 }));
+        }
+        catch (error) {
+            external_node_fs_.rmSync(temporary, { force: true });
+            throw error;
+        }
+        const digest = `sha256:${hash.digest('hex')}`;
+        const file = external_node_path_.join(this.root, blobPath(digest));
+        if (this.locate(digest, size) !== undefined)
+            external_node_fs_.rmSync(temporary, { force: true });
+        else {
+            external_node_fs_.renameSync(temporary, file);
+            this.held.set(digest, { file, offset: 0, size });
+        }
+        return { digest, size };
     }
-    noteRateLimit(headers) {
-        const value = header(headers['ratelimit-remaining']);
-        if (value === undefined || !this.options.onRateLimit)
-            return;
-        const remaining = Number.parseInt(value, 10);
-        if (Number.isFinite(remaining))
-            this.options.onRateLimit(remaining);
+    /**
+     * Writes index.json and the record, keeps exactly the blobs in `keep` and
+     * makes the bundle whole: a directory is completed in place (metadata last,
+     * blobs no longer referenced removed); an archive is written to a temporary
+     * name and renamed over the old one, with its sha256 beside it.
+     */
+    async finish(index, record, keep) {
+        const missing = [...keep].filter(digest => this.locate(digest) === undefined);
+        if (missing.length > 0)
+            throw new Error(`the bundle would lack ${missing.length} blob(s), e.g. ${missing[0]}`);
+        let bytes = 0;
+        for (const digest of keep)
+            bytes += this.locate(digest).size;
+        const layout = Buffer.from(`${JSON.stringify({ imageLayoutVersion: LAYOUT_VERSION })}\n`);
+        if (this.options.format === 'directory') {
+            const dir = this.options.path;
+            for (const digest of listDirectoryBlobs(dir))
+                if (!keep.has(digest))
+                    external_node_fs_.rmSync(external_node_path_.join(dir, blobPath(digest)), { force: true });
+            removePartials(dir);
+            writeAtomically(external_node_path_.join(dir, LAYOUT_FILE), layout);
+            writeAtomically(external_node_path_.join(dir, RECORD_FILE), record);
+            writeAtomically(external_node_path_.join(dir, INDEX_FILE), index);
+            return { path: dir, format: 'directory', blobs: keep.size, bytes };
+        }
+        const file = this.options.path;
+        const temporary = `${file}.tmp-${(0,external_node_crypto_.randomBytes)(6).toString('hex')}`;
+        const writer = await TarWriter.create(temporary);
+        let digest;
+        try {
+            await writer.file(LAYOUT_FILE, layout);
+            await writer.directory('blobs');
+            await writer.directory('blobs/sha256');
+            for (const blob of [...keep].sort()) {
+                const location = this.locate(blob);
+                await writer.stream(blobPath(blob), location.size, streamBlob(location));
+            }
+            await writer.file(RECORD_FILE, record);
+            await writer.file(INDEX_FILE, index);
+            digest = (await writer.close()).digest;
+        }
+        catch (error) {
+            await writer.abandon();
+            external_node_fs_.rmSync(temporary, { force: true });
+            throw error;
+        }
+        external_node_fs_.renameSync(temporary, file);
+        writeAtomically(`${file}.sha256`, Buffer.from(`${digest.slice('sha256:'.length)}  ${external_node_path_.basename(file)}\n`));
+        external_node_fs_.rmSync(this.root, { recursive: true, force: true });
+        return { path: file, format: 'tar', blobs: keep.size, bytes, digest };
     }
 }
-/**
- * The deadline of one exchange: the base deadline, plus for a blob the time it
- * takes at a floor throughput, so a multi-GiB layer on a slow link is not cut
- * off while a dripping server is still bounded.
- */
-function deadlineFor(baseMs, transferBytes) {
-    // Capped at a day (and so below setTimeout's 2^31 ms limit) whatever size a manifest claims.
-    return Math.min(baseMs + Math.ceil((transferBytes ?? 0) / FLOOR_BYTES_PER_MS), 24 * 60 * 60 * 1000);
-}
-function header(value) {
-    return Array.isArray(value) ? value[0] : value;
-}
-/** Where a redirect may go: http(s) only, and never from https down to plain http. */
-function redirectTarget(location, from) {
-    let next;
+function tryOpen(location) {
     try {
-        next = new URL(location, from);
+        return openLayout(location);
     }
     catch {
         return undefined;
     }
-    if (next.protocol !== 'http:' && next.protocol !== 'https:')
-        return undefined;
-    if (from.protocol === 'https:' && next.protocol === 'http:')
-        return undefined;
-    return next;
 }
-/** `host/path` plus only the query parameters we wrote; never userinfo or a registry's signed query. */
-function describeUrl(url) {
-    const shown = SHOWN_QUERY.flatMap(name => url.searchParams.getAll(name).map(value => `${name}=${value}`));
-    return `${url.host}${url.pathname}${shown.length > 0 ? `?${shown.join('&')}` : ''}`;
+function writeAtomically(file, bytes) {
+    const temporary = `${file}.tmp-${(0,external_node_crypto_.randomBytes)(6).toString('hex')}`;
+    external_node_fs_.writeFileSync(temporary, bytes);
+    external_node_fs_.renameSync(temporary, file);
+}
+function removePartials(dir) {
+    const blobs = external_node_path_.join(dir, 'blobs');
+    for (const algorithm of safeList(blobs)) {
+        for (const name of safeList(external_node_path_.join(blobs, algorithm))) {
+            if (name.includes('.partial-') || name.startsWith('.computed-'))
+                external_node_fs_.rmSync(external_node_path_.join(blobs, algorithm, name), { force: true });
+        }
+    }
+}
+function safeList(dir) {
+    try {
+        return external_node_fs_.readdirSync(dir);
+    }
+    catch {
+        return [];
+    }
+}
+/** Passes bytes through while counting and hashing them; more than announced fails at once. */
+class HashingCounter extends external_node_stream_.Transform {
+    digest;
+    size;
+    onBytes;
+    hash;
+    bytes = 0;
+    constructor(digest, size, onBytes) {
+        super();
+        this.digest = digest;
+        this.size = size;
+        this.onBytes = onBytes;
+        this.hash = (0,external_node_crypto_.createHash)(digest.slice(0, digest.indexOf(':')));
+    }
+    _transform(chunk, _encoding, done) {
+        this.bytes += chunk.length;
+        this.onBytes?.(chunk.length);
+        if (this.bytes > this.size) {
+            done(new BlobMismatchError(this.digest, `blob ${this.digest}: received more than the ${this.size} bytes announced`));
+            return;
+        }
+        this.hash.update(chunk);
+        done(null, chunk);
+    }
+    check() {
+        if (this.bytes !== this.size)
+            throw new BlobMismatchError(this.digest, `blob ${this.digest}: received ${this.bytes} bytes, expected ${this.size}`);
+        const actual = `${this.digest.slice(0, this.digest.indexOf(':'))}:${this.hash.digest('hex')}`;
+        if (actual !== this.digest)
+            throw new BlobMismatchError(this.digest, `blob ${this.digest}: the bytes received hash to ${actual}`);
+    }
 }
 
-;// CONCATENATED MODULE: ./lib/engine/registry/blob.js
+;// CONCATENATED MODULE: ./lib/engine/bundle/registry-io.js
 /**
- * Moves blobs into a target repository at most once per run: HEAD first, then
- * a cross-repository mount when the blob is in another repository of the
- * target registry (pushed or seen this run, or the source itself when source
- * and target are one registry), else an upload streamed from the source. The
- * digest of what streams past is checked before the upload is committed, so a
- * truncated or corrupted transfer never becomes a blob in the target.
- *
- * Like go-containerregistry's remote.Write: a mount that fails in any way
- * (401, 403, 404, 5xx, a registry without mounts) falls back to a plain
- * upload; the upload is retried as one unit (new session, new download) and
- * its own requests are not retried, so a failing registry sees at most
- * `retries + 1` sessions per blob; a session left open by a failure or a
- * cancellation is deleted, best effort.
+ * The distribution API requests a bundle needs, made through the registry
+ * engine's RegistryClient (auth, retries, counting, side tagging): HEAD and
+ * GET of manifests with their digests checked, blob downloads as streams,
+ * and on the import side HEAD, mount, upload from a file (its bytes checked
+ * against the digest while they stream, the last piece held back so a
+ * mismatch never commits) and manifest PUTs with the exact bytes.
  */
 
 
@@ -58293,646 +62373,224 @@ function describeUrl(url) {
 
 
 
-/** A chunk size a registry may demand; above it we refuse rather than buffer. */
-const MAX_CHUNK = 256 * 1024 * 1024;
-/** Deleting a session left behind gets this long, whatever happened to the copy's own signal. */
-const CLEANUP_TIMEOUT_MS = 10_000;
-/** A copy another image started and a cancellation ended is waited for again at most this often before we start our own. */
-const SHARED_ROUNDS = 3;
-function pullScope(repository) {
-    return `repository:${repository}:pull`;
+
+async function headManifest(client, repository, reference, scope, context) {
+    const where = `${client.host}/${repository}:${reference}`;
+    const answer = await client.request({
+        method: 'HEAD',
+        path: `/v2/${repository}/manifests/${reference}`,
+        headers: { accept: registry_manifest/* MANIFEST_ACCEPT */.dY },
+        scopes: [scope],
+        expect: [200, 404],
+        kind: 'manifest',
+        verify: response => {
+            const digest = (0,registry_client/* header */.wx)(response.headers['docker-content-digest']);
+            if (digest !== undefined)
+                (0,registry_manifest/* checkDigest */.H2)(digest, `${where} Docker-Content-Digest`);
+        }
+    }, context);
+    if (answer.status === 404)
+        return undefined;
+    const digest = (0,registry_client/* header */.wx)(answer.headers['docker-content-digest']);
+    const mediaType = (0,registry_client/* header */.wx)(answer.headers['content-type'])?.split(';')[0]?.trim();
+    const length = Number.parseInt((0,registry_client/* header */.wx)(answer.headers['content-length']) ?? '', 10);
+    return { ...(digest !== undefined && { digest }), ...(mediaType !== undefined && { mediaType }), ...(Number.isSafeInteger(length) && length >= 0 && { size: length }) };
 }
-function pushScope(repository) {
-    return `repository:${repository}:pull,push`;
+/** A manifest by tag or digest, its bytes checked against `expected` and the digest the registry announced. */
+async function getManifest(client, repository, reference, expected, context) {
+    const where = `${client.host}/${repository}:${reference}`;
+    let manifest;
+    await client.request({
+        method: 'GET',
+        path: `/v2/${repository}/manifests/${reference}`,
+        headers: { accept: registry_manifest/* MANIFEST_ACCEPT */.dY },
+        scopes: [(0,blob/* pullScope */.iH)(repository)],
+        expect: [200],
+        kind: 'manifest',
+        maxBodyBytes: registry_manifest/* MAX_MANIFEST_BYTES */.ZJ,
+        verify: answer => {
+            const parsed = (0,registry_manifest/* parseManifest */.Ng)(answer.body, (0,registry_client/* header */.wx)(answer.headers['content-type']), where);
+            const announced = (0,registry_client/* header */.wx)(answer.headers['docker-content-digest']);
+            if (announced !== undefined)
+                (0,registry_manifest/* checkDigest */.H2)(announced, `${where} Docker-Content-Digest`);
+            for (const digest of [expected, announced]) {
+                if (digest === undefined)
+                    continue;
+                const actual = digest.startsWith('sha256:') ? parsed.digest : (0,registry_manifest/* digestOf */.ol)(parsed.bytes, digest);
+                if (actual !== digest)
+                    throw new errors/* RegistryError */.gl(`${where}: the manifest received hashes to ${actual}, expected ${digest}`, { code: 'DIGEST_MISMATCH', transient: true });
+            }
+            manifest = parsed;
+        }
+    }, context);
+    return manifest;
 }
-class BlobMover {
-    registries;
-    options;
-    byRepository = new Map();
-    byRegistry = new Map();
-    /** Repositories of a target registry known to hold a digest: `registry@digest` → repositories. */
-    locations = new Map();
-    counts = { heads: 0, mounts: 0, mountsDeclined: 0, mountsFailed: 0, uploads: 0, chunks: 0 };
-    transfers;
-    constructor(registries, options) {
-        this.registries = registries;
-        this.options = options;
-        this.transfers = new PrioritySlots(Math.max(1, options.concurrency));
+async function getBlob(client, repository, descriptor, context) {
+    const answer = await client.request({
+        method: 'GET',
+        path: `/v2/${repository}/blobs/${descriptor.digest}`,
+        scopes: [(0,blob/* pullScope */.iH)(repository)],
+        expect: [200],
+        stream: true,
+        followRedirects: true,
+        kind: 'blob',
+        retry: false,
+        transferBytes: descriptor.size
+    }, context);
+    return answer.stream;
+}
+async function blobExists(client, repository, digest, context) {
+    const answer = await client.request({ method: 'HEAD', path: `/v2/${repository}/blobs/${digest}`, scopes: [(0,blob/* pushScope */.Xu)(repository)], expect: [200, 404], kind: 'blob' }, context);
+    return answer.status === 200;
+}
+/** A cross-repository mount; true when the registry linked the blob (201). A declined mount's session is deleted. */
+async function mountBlob(client, repository, digest, from, context) {
+    try {
+        const answer = await client.request({
+            method: 'POST',
+            path: `/v2/${repository}/blobs/uploads/?mount=${encodeURIComponent(digest)}&from=${encodeURIComponent(from)}`,
+            scopes: [(0,blob/* pushScope */.Xu)(repository), (0,blob/* pullScope */.iH)(from)],
+            expect: [201, 202],
+            retry: false
+        }, context);
+        if (answer.status === 201)
+            return true;
+        const location = (0,registry_client/* header */.wx)(answer.headers.location);
+        if (location !== undefined)
+            await deleteSession(client, repository, new URL(location, client.endpoint.origin), context);
+        return false;
     }
-    /** Makes `descriptor` present in `target`, moving its bytes at most once per run. */
-    async copy(source, target, descriptor, context) {
-        const key = `${target.registry}/${target.repository}@${descriptor.digest}`;
-        for (let round = 0; round < SHARED_ROUNDS; round += 1) {
-            const running = this.byRepository.get(key);
-            if (!running)
-                break;
-            try {
-                await untilAborted(running, context.signal, target.registry);
-                return 'shared';
-            }
-            catch (error) {
-                // Another image's cancellation is not ours: try again (it removed itself from the map).
-                if (context.signal.aborted || !isCancellation(error))
-                    throw error;
-            }
-        }
-        const attempt = this.copyOnce(source, target, descriptor, context);
-        this.byRepository.set(key, attempt);
-        // A failed copy may be tried again by a later image.
-        attempt.catch(() => {
-            if (this.byRepository.get(key) === attempt)
-                this.byRepository.delete(key);
-        });
-        return attempt;
+    catch (error) {
+        if (context.signal.aborted)
+            throw error;
+        return false;
     }
-    async copyOnce(source, target, descriptor, context) {
-        const destination = this.registries.client(target.registry, 'write');
-        const blobPath = `/v2/${target.repository}/blobs/${descriptor.digest}`;
-        this.counts.heads += 1;
-        const head = await destination.request({ method: 'HEAD', path: blobPath, scopes: [pushScope(target.repository)], expect: [200, 404], kind: 'blob' }, context);
-        if (head.status === 200) {
-            this.remember(target, descriptor.digest);
-            return 'present';
-        }
-        // One transfer per digest and registry: wait for a running one elsewhere, then mount from it.
-        const registryKey = `${target.registry}@${descriptor.digest}`;
-        const elsewhere = this.byRegistry.get(registryKey);
-        let finished;
-        const done = new Promise(resolve => (finished = resolve));
-        if (elsewhere && elsewhere.repository !== target.repository)
-            await untilAborted(elsewhere.done, context.signal, target.registry);
-        else
-            this.byRegistry.set(registryKey, { repository: target.repository, done });
-        try {
-            let declined;
-            for (const from of this.mountCandidates(source, target, destination, descriptor.digest)) {
-                this.counts.mounts += 1;
-                try {
-                    const mount = await destination.request({
-                        method: 'POST',
-                        path: `/v2/${target.repository}/blobs/uploads/?mount=${encodeURIComponent(descriptor.digest)}&from=${encodeURIComponent(from)}`,
-                        scopes: [pushScope(target.repository), pullScope(from)],
-                        expect: [201, 202],
-                        // The fallback is the retry.
-                        retry: false
-                    }, context);
-                    if (mount.status === 201) {
-                        this.remember(target, descriptor.digest);
-                        return 'mounted';
-                    }
-                    // 202: declined, but the answer is an upload session we can use.
-                    this.counts.mountsDeclined += 1;
-                    const location = header(mount.headers.location);
-                    if (location)
-                        declined = { location: new URL(location, destination.endpoint.origin), minChunk: 0 };
-                }
-                catch (error) {
-                    if (context.signal.aborted)
-                        throw error;
-                    // Any refusal of a mount (no pull right on `from`, a registry without mounts, a 5xx) means: upload instead.
-                    this.counts.mountsFailed += 1;
-                }
-                break;
-            }
-            // The unit of retry: a fresh session and a fresh download each time, each in a transfer slot (none held while backing off).
-            await withRetry(attempt => this.transfers.run(descriptor.size, context.signal, async () => {
-                const session = attempt === 1 && declined ? declined : await this.startUpload(destination, target, context);
-                try {
-                    await this.upload(source, target, destination, descriptor, session, context);
-                }
-                catch (error) {
-                    await this.cancelSession(destination, target, session, context);
-                    throw error;
-                }
-            }).catch((error) => {
-                // Aborted while waiting for a slot: a cancellation like any other, so images sharing this blob try again.
-                throw context.signal.aborted && !(error instanceof RegistryError) ? cancelledError(target.registry) : error;
-            }), this.options.retry, { isTransient: isTransient, retryAfterMs: retryAfterOf, signal: context.signal });
-            this.counts.uploads += 1;
-            this.remember(target, descriptor.digest);
-            return 'uploaded';
-        }
-        finally {
-            finished();
-        }
-    }
-    mountCandidates(source, target, destination, digest) {
-        const known = [...(this.locations.get(`${target.registry}@${digest}`) ?? [])].filter(repository => repository !== target.repository);
-        const sourceClient = this.registries.client(source.registry, 'read');
-        if (sourceClient.endpoint.origin === destination.endpoint.origin && source.repository !== target.repository && !known.includes(source.repository)) {
-            known.push(source.repository);
-        }
-        return known.slice(0, 1);
-    }
-    remember(target, digest) {
-        const key = `${target.registry}@${digest}`;
-        let repositories = this.locations.get(key);
-        if (!repositories) {
-            repositories = new Set();
-            this.locations.set(key, repositories);
-        }
-        repositories.add(target.repository);
-    }
-    async startUpload(destination, target, context) {
-        const started = await destination.request({ method: 'POST', path: `/v2/${target.repository}/blobs/uploads/`, scopes: [pushScope(target.repository)], expect: [202], retry: false }, context);
-        const location = header(started.headers.location);
-        if (!location)
-            throw new RegistryError(`POST ${destination.host}/v2/${target.repository}/blobs/uploads/: no Location in the answer`, { transient: false, side: 'target', host: destination.host });
-        const minChunk = Number.parseInt(header(started.headers['oci-chunk-min-length']) ?? '0', 10);
-        return { location: new URL(location, destination.endpoint.origin), minChunk: Number.isFinite(minChunk) && minChunk > 0 ? minChunk : 0 };
-    }
-    /** Deletes an upload session a failure left open; best effort, and never with the copy's (perhaps aborted) signal. */
-    async cancelSession(destination, target, session, context) {
-        const cleanup = { signal: AbortSignal.timeout(CLEANUP_TIMEOUT_MS), ...(context.record && { record: context.record }) };
-        try {
-            await destination.request({ method: 'DELETE', path: session.location, scopes: [pushScope(target.repository)], expect: [200, 202, 204, 404], retry: false }, cleanup);
-        }
-        catch {
-            // The registry expires abandoned sessions itself; nothing more to do.
-        }
-    }
-    async upload(source, target, destination, descriptor, session, context) {
-        const origin = this.registries.client(source.registry, 'read');
-        const download = await origin.request({
-            method: 'GET',
-            path: `/v2/${source.repository}/blobs/${descriptor.digest}`,
-            scopes: [pullScope(source.repository)],
-            expect: [200],
-            stream: true,
-            followRedirects: true,
-            kind: 'blob',
+}
+/**
+ * Uploads one blob from `open()`'s bytes in a single PUT; the bytes are hashed
+ * as they go and the last piece is held back until the digest matches, so a
+ * corrupt blob is never committed. A corrupt source throws BlobMismatchError.
+ */
+async function uploadBlob(client, repository, descriptor, open, context, onBytes) {
+    const started = await client.request({ method: 'POST', path: `/v2/${repository}/blobs/uploads/`, scopes: [(0,blob/* pushScope */.Xu)(repository)], expect: [202], retry: false }, context);
+    const location = (0,registry_client/* header */.wx)(started.headers.location);
+    if (location === undefined)
+        throw new errors/* RegistryError */.gl(`POST ${client.host}/v2/${repository}/blobs/uploads/: no Location in the answer`, { transient: false, side: 'target', host: client.host });
+    const session = new URL(location, client.endpoint.origin);
+    const gate = new VerifyingGate(descriptor, onBytes);
+    const source = open();
+    source.on('error', error => gate.destroy(error));
+    source.pipe(gate);
+    try {
+        await client.request({
+            method: 'PUT',
+            path: new URL(`${session.href}${session.search ? '&' : '?'}digest=${encodeURIComponent(descriptor.digest)}`),
+            headers: { 'content-type': 'application/octet-stream', 'content-length': String(descriptor.size) },
+            body: gate,
+            scopes: [(0,blob/* pushScope */.Xu)(repository)],
+            expect: [201],
             retry: false,
             transferBytes: descriptor.size
         }, context);
-        const stream = download.stream;
-        try {
-            if (session.minChunk > MAX_CHUNK) {
-                throw new RegistryError(`${destination.host} asks for upload chunks of at least ${session.minChunk} bytes, more than ${MAX_CHUNK} this engine buffers`, {
-                    code: 'UNSUPPORTED',
-                    transient: false,
-                    side: 'target',
-                    host: destination.host
-                });
-            }
-            if (descriptor.size > this.options.chunkThreshold || session.minChunk > 0) {
-                await this.uploadChunks(stream, origin.host, target, destination, descriptor, session, Math.max(this.options.chunkSize, session.minChunk), context);
-            }
-            else {
-                const gate = new DigestGate(descriptor, origin.host);
-                (0,external_node_stream_.pipeline)(stream, gate, () => undefined);
-                await destination.request({
-                    method: 'PUT',
-                    path: withDigest(session.location, descriptor.digest),
-                    headers: { 'content-type': 'application/octet-stream', 'content-length': String(descriptor.size) },
-                    body: gate,
-                    scopes: [pushScope(target.repository)],
-                    expect: [201],
-                    retry: false,
-                    transferBytes: descriptor.size
-                }, context);
-                destination.countSent(gate.bytes);
-            }
+        client.countSent(gate.bytes);
+    }
+    catch (error) {
+        source.destroy();
+        await deleteSession(client, repository, session, context);
+        // The bundle's bytes were wrong: that is the failure, not what it did to the request.
+        if (gate.mismatch !== undefined)
+            throw gate.mismatch;
+        throw error;
+    }
+}
+async function putManifest(client, repository, reference, bytes, mediaType, context) {
+    const expected = (0,registry_manifest/* digestOf */.ol)(bytes);
+    const where = `PUT ${client.host}/v2/${repository}/manifests/${reference}`;
+    await client.request({
+        method: 'PUT',
+        path: `/v2/${repository}/manifests/${reference}`,
+        headers: { 'content-type': mediaType },
+        body: bytes,
+        scopes: [(0,blob/* pushScope */.Xu)(repository)],
+        expect: [201],
+        kind: 'manifest',
+        verify: answer => {
+            const stored = (0,registry_client/* header */.wx)(answer.headers['docker-content-digest']);
+            if (stored !== undefined && stored !== expected)
+                throw new errors/* RegistryError */.gl(`${where}: the registry stored ${stored.slice(0, 100)}, expected ${expected}`, { code: 'DIGEST_MISMATCH', transient: false });
         }
-        finally {
-            stream.destroy();
-        }
+    }, context);
+}
+async function deleteSession(client, repository, session, context) {
+    try {
+        await client.request({ method: 'DELETE', path: session, scopes: [(0,blob/* pushScope */.Xu)(repository)], expect: [200, 202, 204, 404], retry: false }, { signal: AbortSignal.timeout(10_000), ...(context.record && { record: context.record }) });
     }
-    async uploadChunks(stream, sourceHost, target, destination, descriptor, session, chunkSize, context) {
-        const hash = hashFor(descriptor.digest);
-        let offset = 0;
-        let pending = [];
-        let pendingLength = 0;
-        const send = async (chunk) => {
-            this.counts.chunks += 1;
-            const answer = await destination.request({
-                method: 'PATCH',
-                path: session.location,
-                headers: {
-                    'content-type': 'application/octet-stream',
-                    'content-range': `${offset}-${offset + chunk.length - 1}`
-                },
-                body: chunk,
-                scopes: [pushScope(target.repository)],
-                expect: [202],
-                retry: false,
-                transferBytes: chunk.length
-            }, context);
-            offset += chunk.length;
-            const next = header(answer.headers.location);
-            if (next)
-                session.location = new URL(next, destination.endpoint.origin);
-        };
-        for await (const piece of stream) {
-            hash.update(piece);
-            if (offset + pendingLength + piece.length > descriptor.size)
-                checkTransfer(descriptor, offset + pendingLength + piece.length, undefined, sourceHost);
-            pending.push(piece);
-            pendingLength += piece.length;
-            while (pendingLength >= chunkSize) {
-                const all = pending.length === 1 ? pending[0] : Buffer.concat(pending);
-                pending = [all.subarray(chunkSize)];
-                pendingLength = all.length - chunkSize;
-                await send(all.subarray(0, chunkSize));
-            }
-        }
-        if (pendingLength > 0)
-            await send(Buffer.concat(pending));
-        checkTransfer(descriptor, offset, `${algorithmOf(descriptor.digest)}:${hash.digest('hex')}`, sourceHost);
-        await destination.request({
-            method: 'PUT',
-            path: withDigest(session.location, descriptor.digest),
-            headers: { 'content-type': 'application/octet-stream' },
-            body: Buffer.alloc(0),
-            scopes: [pushScope(target.repository)],
-            expect: [201],
-            retry: false
-        }, context);
+    catch {
+        // Registries expire abandoned sessions themselves.
     }
 }
-/** `…/uploads/<id>?_state=…` + `&digest=sha256:…`, keeping the registry's query as it wrote it. */
-function withDigest(location, digest) {
-    return new URL(`${location.href}${location.search ? '&' : '?'}digest=${encodeURIComponent(digest)}`);
-}
-function algorithmOf(digest) {
-    return digest.slice(0, digest.indexOf(':'));
-}
-function hashFor(digest) {
-    return (0,external_node_crypto_.createHash)(algorithmOf(digest));
-}
-/** Bytes that do not match their descriptor came from the source: an integrity failure on that side. */
-function checkTransfer(descriptor, size, digest, sourceHost) {
-    if (digest === undefined ? size > descriptor.size : size !== descriptor.size) {
-        throw new RegistryError(`blob ${descriptor.digest}: received ${digest === undefined ? 'more than' : size} bytes, expected ${descriptor.size}`, {
-            code: 'SIZE_MISMATCH',
-            transient: true,
-            side: 'source',
-            host: sourceHost
-        });
-    }
-    if (digest !== undefined && digest !== descriptor.digest) {
-        throw new RegistryError(`blob ${descriptor.digest}: the bytes received hash to ${digest}`, { code: 'DIGEST_MISMATCH', transient: true, side: 'source', host: sourceHost });
-    }
-}
-function isCancellation(error) {
-    return error instanceof RegistryError && error.code === 'CANCELLED';
-}
-/**
- * Passes bytes through while hashing them and holds back the last piece until
- * the digest is known: on a mismatch the upload body never completes, so the
- * registry cannot commit it. More bytes than announced fail at once.
- */
-class DigestGate extends external_node_stream_.Transform {
+/** Hashes what passes, holds back the last piece until the digest is known to match. */
+class VerifyingGate extends external_node_stream_.Transform {
     descriptor;
-    sourceHost;
+    onBytes;
     hash;
     held;
     bytes = 0;
-    constructor(descriptor, sourceHost) {
+    mismatch;
+    constructor(descriptor, onBytes) {
         super();
         this.descriptor = descriptor;
-        this.sourceHost = sourceHost;
-        this.hash = hashFor(descriptor.digest);
+        this.onBytes = onBytes;
+        this.hash = (0,external_node_crypto_.createHash)(descriptor.digest.slice(0, descriptor.digest.indexOf(':')));
     }
     _transform(chunk, _encoding, done) {
-        this.hash.update(chunk);
         this.bytes += chunk.length;
+        this.onBytes?.(chunk.length);
         if (this.bytes > this.descriptor.size) {
-            try {
-                checkTransfer(this.descriptor, this.bytes, undefined, this.sourceHost);
-            }
-            catch (error) {
-                done(error);
-                return;
-            }
+            done(this.fail(`holds more than the ${this.descriptor.size} bytes its descriptor names`));
+            return;
         }
+        this.hash.update(chunk);
         const previous = this.held;
         this.held = chunk;
         done(null, previous);
     }
     _flush(done) {
-        try {
-            checkTransfer(this.descriptor, this.bytes, `${algorithmOf(this.descriptor.digest)}:${this.hash.digest('hex')}`, this.sourceHost);
+        if (this.bytes !== this.descriptor.size) {
+            done(this.fail(`holds ${this.bytes} bytes, its descriptor names ${this.descriptor.size}`));
+            return;
         }
-        catch (error) {
-            done(error);
+        const actual = `${this.descriptor.digest.slice(0, this.descriptor.digest.indexOf(':'))}:${this.hash.digest('hex')}`;
+        if (actual !== this.descriptor.digest) {
+            done(this.fail(`is corrupt: its bytes hash to ${actual}`));
             return;
         }
         done(null, this.held);
     }
+    fail(reason) {
+        this.mismatch = new BlobMismatchError(this.descriptor.digest, `blob ${this.descriptor.digest} in the bundle ${reason}`);
+        return this.mismatch;
+    }
 }
 
-;// CONCATENATED MODULE: ./lib/engine/registry/manifest.js
+;// CONCATENATED MODULE: ./lib/engine/bundle/export.js
 /**
- * Manifests and indexes as the distribution API carries them. Bytes are kept
- * exactly as received, because the digest is the hash of those bytes.
+ * Export: images into the bundle's blob store with their exact bytes.
  *
- * A registry is untrusted input: every digest it names (in a header, a
- * descriptor of a manifest or index, a subject, a referrer) is checked against
- * the OCI digest grammar here, before anything puts it in a URL or compares it,
- * so `../../other/repo/manifests/x` can never become a request path.
- */
-
-
-/** Distribution refuses manifests above 4 MiB; so do we, before reading past it. */
-const MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
-/** Registered algorithms and the length of their lowercase hex encoding (OCI image-spec, descriptor.md). */
-const DIGEST_ALGORITHMS = { sha256: 64, sha384: 96, sha512: 128 };
-/** `algorithm:encoded` with a registered algorithm and its exact lowercase hex length. */
-function isDigest(value) {
-    if (typeof value !== 'string')
-        return false;
-    const match = /^([a-z0-9]+(?:[+._-][a-z0-9]+)*):([a-f0-9]+)$/.exec(value);
-    if (!match)
-        return false;
-    const length = DIGEST_ALGORITHMS[match[1]];
-    return length !== undefined && match[2].length === length;
-}
-/** The digest, or a refusal naming where the bad one came from. */
-function checkDigest(value, where) {
-    if (isDigest(value))
-        return value;
-    const shown = typeof value === 'string' ? `'${oneLine(value, 100)}'` : typeof value;
-    throw new RegistryError(`${where}: ${shown} is not a valid digest (algorithm:hex, e.g. sha256 with 64 lowercase hex digits)`, { code: 'DIGEST_INVALID', transient: false });
-}
-/** The digest of `bytes` with the algorithm of `like` (sha256 when none is given). */
-function digestOf(bytes, like) {
-    const algorithm = like?.slice(0, like.indexOf(':')) ?? 'sha256';
-    return `${algorithm}:${(0,external_node_crypto_.createHash)(algorithm).update(bytes).digest('hex')}`;
-}
-const MEDIA_TYPES = {
-    dockerManifest: 'application/vnd.docker.distribution.manifest.v2+json',
-    dockerManifestList: 'application/vnd.docker.distribution.manifest.list.v2+json',
-    ociManifest: 'application/vnd.oci.image.manifest.v1+json',
-    ociIndex: 'application/vnd.oci.image.index.v1+json'
-};
-const MANIFEST_ACCEPT = [MEDIA_TYPES.ociIndex, MEDIA_TYPES.dockerManifestList, MEDIA_TYPES.ociManifest, MEDIA_TYPES.dockerManifest].join(', ');
-function sha256Digest(bytes) {
-    return digestOf(bytes);
-}
-function isIndexType(mediaType) {
-    return mediaType === MEDIA_TYPES.ociIndex || mediaType === MEDIA_TYPES.dockerManifestList;
-}
-/** Parses manifest bytes; the media type is the response's Content-Type, or the document's own. */
-function parseManifest(bytes, contentType, where) {
-    if (bytes.length > MAX_MANIFEST_BYTES) {
-        throw new RegistryError(`${where}: the manifest is larger than ${MAX_MANIFEST_BYTES} bytes`, { code: 'MANIFEST_TOO_BIG', transient: false });
-    }
-    let document;
-    try {
-        document = JSON.parse(bytes.toString('utf8'));
-    }
-    catch {
-        throw new RegistryError(`${where}: the manifest is not JSON`, { code: 'MANIFEST_INVALID', transient: false });
-    }
-    if (typeof document !== 'object' || document === null || Array.isArray(document)) {
-        throw new RegistryError(`${where}: the manifest is not a JSON object`, { code: 'MANIFEST_INVALID', transient: false });
-    }
-    const declared = typeof document.mediaType === 'string' ? document.mediaType : undefined;
-    const header = contentType?.split(';')[0]?.trim();
-    let mediaType = declared ?? (header && header !== 'application/json' ? header : undefined);
-    // An OCI index or manifest may omit mediaType; its shape tells which it is.
-    mediaType ??= Array.isArray(document.manifests) ? MEDIA_TYPES.ociIndex : MEDIA_TYPES.ociManifest;
-    if (document.schemaVersion === 1 || mediaType.startsWith('application/vnd.docker.distribution.manifest.v1')) {
-        throw new RegistryError(`${where}: Docker schema 1 manifests are not supported (re-push the image with a current docker)`, {
-            code: 'UNSUPPORTED',
-            transient: false
-        });
-    }
-    const index = isIndexType(mediaType);
-    const manifests = index ? descriptors(document.manifests, `${where} manifests`) : [];
-    const blobs = index ? [] : [...descriptors(document.config === undefined ? [] : [document.config], `${where} config`), ...descriptors(document.layers ?? [], `${where} layers`)];
-    const subject = descriptors(document.subject === undefined ? [] : [document.subject], `${where} subject`)[0];
-    return { bytes, mediaType, digest: sha256Digest(bytes), manifests, blobs, ...(subject && { subject }), document };
-}
-/** Every descriptor must name a valid digest, a size and a media type: one bad entry refuses the whole manifest. */
-function descriptors(value, where) {
-    if (!Array.isArray(value))
-        throw new RegistryError(`${where}: not a list of descriptors`, { code: 'MANIFEST_INVALID', transient: false });
-    return value.map((item, position) => {
-        if (typeof item !== 'object' || item === null)
-            throw new RegistryError(`${where}[${position}]: not a descriptor`, { code: 'MANIFEST_INVALID', transient: false });
-        const descriptor = item;
-        checkDigest(descriptor.digest, `${where}[${position}]`);
-        if (typeof descriptor.size !== 'number' || !Number.isSafeInteger(descriptor.size) || descriptor.size < 0) {
-            throw new RegistryError(`${where}[${position}]: the size is not a non-negative integer`, { code: 'MANIFEST_INVALID', transient: false });
-        }
-        if (typeof descriptor.mediaType !== 'string')
-            throw new RegistryError(`${where}[${position}]: no media type`, { code: 'MANIFEST_INVALID', transient: false });
-        if (descriptor.urls !== undefined && !(Array.isArray(descriptor.urls) && descriptor.urls.every(url => typeof url === 'string'))) {
-            throw new RegistryError(`${where}[${position}]: urls is not a list of strings`, { code: 'MANIFEST_INVALID', transient: false });
-        }
-        return item;
-    });
-}
-function formatPlatform(platform) {
-    if (!platform?.os || !platform.architecture)
-        return undefined;
-    return [platform.os, platform.architecture, platform.variant].filter(Boolean).join('/');
-}
-/** `linux/arm64` matches `linux/arm64` and `linux/arm64/v8`; `linux/arm/v7` needs the variant. */
-function platformMatches(platform, wanted) {
-    const formatted = formatPlatform(platform);
-    if (!formatted)
-        return false;
-    return formatted === wanted || formatted.startsWith(`${wanted}/`);
-}
-/** Blobs a registry will not serve (foreign, non-distributable layers) are not copied. */
-function isForeign(descriptor) {
-    return (descriptor.urls?.length ?? 0) > 0 || descriptor.mediaType.includes('foreign') || descriptor.mediaType.includes('nondistributable');
-}
-/**
- * A copy of an index with only the wanted platforms. Its bytes are new, so its
- * digest differs from the source's: that is why `platforms` is opt-in.
- */
-function filterIndex(index, platforms) {
-    const kept = index.manifests.filter(child => platforms.some(wanted => platformMatches(child.platform, wanted)));
-    if (kept.length === index.manifests.length)
-        return index;
-    const bytes = Buffer.from(JSON.stringify({ ...index.document, manifests: kept }));
-    return { ...index, bytes, digest: sha256Digest(bytes), manifests: kept, document: { ...index.document, manifests: kept } };
-}
-
-;// CONCATENATED MODULE: ./lib/engine/docker/manifests.js
-/**
- * Manifests of images in registries, without pulling them: `docker manifest
- * inspect --verbose` (ManifestLookup: verify with engine docker, and what a
- * registry-mirror says after a failed pull), and HEAD requests through the
- * registry engine's clients (RegistryManifests: the "already present" check).
- */
-
-
-
-
-
-class ManifestLookup {
-    cli;
-    isInsecure;
-    platform;
-    constructor(cli, isInsecure) {
-        this.cli = cli;
-        this.isInsecure = isInsecure;
-    }
-    command(ref) {
-        return manifestInspectCommand(ref, this.isInsecure(ref.registry));
-    }
-    async inspect(ref, context) {
-        const command = this.command(ref);
-        context.record(displayCommand(command));
-        const result = await this.cli.run(command, { signal: context.signal });
-        let parsed;
-        try {
-            parsed = JSON.parse(result.stdout);
-        }
-        catch {
-            throw new Error(`unexpected output of ${displayCommand(command)}`);
-        }
-        const entries = (Array.isArray(parsed) ? parsed : [parsed]);
-        const platforms = entries
-            .map(entry => entry.Descriptor?.platform)
-            .filter((platform) => platform?.os !== undefined && platform.architecture !== undefined)
-            .map(platform => `${platform.os}/${platform.architecture}${platform.variant ? `/${platform.variant}` : ''}`);
-        let chosen = entries[0];
-        if (entries.length > 1) {
-            const daemon = await this.daemonPlatform();
-            chosen = entries.find(entry => `${entry.Descriptor?.platform?.os}/${entry.Descriptor?.platform?.architecture}` === daemon) ?? chosen;
-        }
-        const manifest = chosen?.SchemaV2Manifest ?? chosen?.OCIManifest;
-        const digest = chosen?.Descriptor?.digest;
-        if (digest === undefined)
-            throw new Error(`unexpected output of ${displayCommand(command)} for ${familiarName(ref)}`);
-        const size = manifest?.config?.size !== undefined && manifest.layers !== undefined
-            ? manifest.layers.reduce((total, layer) => total + (layer.size ?? 0), manifest.config.size)
-            : undefined;
-        return {
-            digest,
-            ...(manifest?.config?.digest !== undefined && { configDigest: manifest.config.digest }),
-            ...(size !== undefined && { size }),
-            ...(platforms.length > 0 && { platforms })
-        };
-    }
-    /** `os/arch` of the daemon (linux/amd64 when docker does not say). */
-    daemonPlatform() {
-        this.platform ??= this.cli
-            .run(serverPlatformCommand())
-            .then(result => result.stdout.trim())
-            .catch(() => 'linux/amd64');
-        return this.platform;
-    }
-}
-/**
- * Manifest reads through the registry engine's clients, for the docker
- * engine's "already present" check: HEAD requests, which Docker Hub does not
- * count against the pull quota, where `docker manifest inspect --verbose`
- * GETs the index and every platform manifest. A GET is made only when digests
- * alone cannot tell (see DockerEngine.prepareCopy). Sources are read through
- * the read client (the registry-mirror for Docker Hub names), targets through
- * the write client.
- */
-class RegistryManifests {
-    registries;
-    daemonPlatform;
-    constructor(registries, daemonPlatform) {
-        this.registries = registries;
-        this.daemonPlatform = daemonPlatform;
-    }
-    /** The HEAD line the image's log shows. */
-    describeHead(ref, side) {
-        return this.client(ref, side).describe('HEAD', `/v2/${ref.repository}/manifests/${selector(ref)}`);
-    }
-    /** The manifest's digest by one HEAD, or undefined when the registry does not have it. */
-    async head(ref, side, context) {
-        const client = this.client(ref, side);
-        const reference = selector(ref);
-        const where = `${client.host}/${ref.repository}:${reference}`;
-        context.record(this.describeHead(ref, side));
-        const answer = await client.request({
-            method: 'HEAD',
-            path: `/v2/${ref.repository}/manifests/${reference}`,
-            headers: { accept: MANIFEST_ACCEPT },
-            scopes: [pullScope(ref.repository)],
-            expect: [200, 404],
-            kind: 'manifest',
-            verify: response => {
-                const digest = header(response.headers['docker-content-digest']);
-                if (digest !== undefined)
-                    checkDigest(digest, `${where} Docker-Content-Digest`);
-            }
-        }, { signal: context.signal, record: line => context.record(line) });
-        if (answer.status === 404)
-            return undefined;
-        const mediaType = header(answer.headers['content-type'])?.split(';')[0]?.trim();
-        const digest = header(answer.headers['docker-content-digest']) ?? ref.digest;
-        if (digest === undefined) {
-            // A registry that does not say the digest on HEAD: only then a GET (of the target, or of a source pinned by nothing).
-            const manifest = await this.get(ref, reference, side, context);
-            return { digest: manifest.digest, mediaType: manifest.mediaType, index: isIndexType(manifest.mediaType) };
-        }
-        return { digest, ...(mediaType !== undefined && { mediaType }), index: mediaType !== undefined && isIndexType(mediaType) };
-    }
-    /**
-     * The config digest of the daemon's platform's image behind a manifest
-     * digest (an index is resolved to that platform's child), and the digests
-     * of the index's children: GETs, made only when digests alone cannot tell.
-     */
-    async platformConfig(ref, digest, side, context) {
-        const top = await this.get(ref, digest, side, context);
-        if (!isIndexType(top.mediaType))
-            return { ...configOf(top), children: [] };
-        const platform = await this.daemonPlatform();
-        const chosen = top.manifests.find(child => platformMatches(child.platform, platform)) ?? top.manifests[0];
-        const children = top.manifests.map(child => child.digest);
-        if (chosen === undefined)
-            return { children };
-        return { ...configOf(await this.get(ref, chosen.digest, side, context)), children };
-    }
-    async get(ref, reference, side, context) {
-        const client = this.client(ref, side);
-        const where = `${client.host}/${ref.repository}:${reference}`;
-        const answer = await client.request({
-            method: 'GET',
-            path: `/v2/${ref.repository}/manifests/${reference}`,
-            headers: { accept: MANIFEST_ACCEPT },
-            scopes: [pullScope(ref.repository)],
-            expect: [200],
-            kind: 'manifest',
-            maxBodyBytes: MAX_MANIFEST_BYTES
-        }, { signal: context.signal, record: line => context.record(line) });
-        const manifest = parseManifest(answer.body, header(answer.headers['content-type']), where);
-        if (reference.includes(':') && manifest.digest !== reference) {
-            throw new Error(`${where}: the manifest received hashes to ${manifest.digest}, expected ${reference}`);
-        }
-        return manifest;
-    }
-    client(ref, side) {
-        return this.registries.client(ref.registry, side === 'source' ? 'read' : 'write');
-    }
-}
-function configOf(manifest) {
-    const config = manifest.blobs[0];
-    return config === undefined ? {} : { configDigest: config.digest };
-}
-function selector(ref) {
-    return ref.digest ?? ref.tag;
-}
-
-// EXTERNAL MODULE: external "node:events"
-var external_node_events_ = __nccwpck_require__(8474);
-;// CONCATENATED MODULE: ./lib/engine/registry/copy.js
-/**
- * Copies one image registry to registry, in two halves.
+ * From a registry (through the registry engine's clients): `prepare` makes
+ * one HEAD of the source manifest; an image the bundle at this path already
+ * holds whole under that digest, or that the baseline covers, is done without
+ * another request. Otherwise manifests are fetched by digest (or read from the
+ * store when held), every platform of an index (or the `platforms` asked for,
+ * which changes the index digest as with the registry engine), and only the
+ * blobs the store lacks and the baseline does not cover are downloaded, each
+ * once per run whatever number of images share it.
  *
- * `prepare` only reads: a HEAD of the target manifest and (unless the source
- * is pinned by digest) a HEAD of the source, both at once, never a manifest GET (Docker Hub
- * counts those) and nothing that writes. When the digests match, the copy is
- * already done; otherwise it says, as request lines, what `copy` will do, and
- * carries what it learned so `copy` does not ask again.
- *
- * `copy` fetches the source manifest by the digest prepare saw, makes
- * everything it references present first (children by digest, blobs through
- * BlobMover), and pushes the manifest last with its exact bytes and media
- * type, so digests are preserved and a failed copy never leaves a tag pointing
- * at an incomplete image. Work inside one image runs as an errgroup: bounded,
- * and the first failure cancels its siblings before the error is thrown.
+ * From the local daemon (a service image built in this job): `docker save`
+ * into a temporary archive; the config is kept byte for byte (its digest is
+ * the image ID), layers are compressed with gzip into blobs and a Docker v2
+ * manifest names them, the way a push would. A daemon whose `docker save`
+ * already writes an OCI layout (docker 25 and later) is copied as it is.
  */
 
 
@@ -58940,961 +62598,806 @@ var external_node_events_ = __nccwpck_require__(8474);
 
 
 
-/** What prepare learned, handed to copy so it does not repeat the HEADs. */
-class CopyState {
-    targetDigest;
-    sourceDigest;
-    referrersOnly;
-    constructor(
-    /** The target's digest now, or undefined when the target is absent. */
-    targetDigest, 
-    /** The source's digest (pinned, or from its HEAD); undefined when its registry did not say. */
-    sourceDigest, 
-    /** The target already holds the source: only referrers are left to copy. */
-    referrersOnly) {
-        this.targetDigest = targetDigest;
-        this.sourceDigest = sourceDigest;
-        this.referrersOnly = referrersOnly;
-    }
-}
-class ImageCopier {
-    registries;
-    blobs;
+
+
+
+
+
+
+
+
+
+
+
+const DOCKER_CONFIG_TYPE = 'application/vnd.docker.container.image.v1+json';
+const DOCKER_LAYER_TYPE = 'application/vnd.docker.image.rootfs.diff.tar.gzip';
+class Exporter {
     options;
-    constructor(registries, blobs, options) {
-        this.registries = registries;
-        this.blobs = blobs;
+    constructor(options) {
         this.options = options;
     }
-    async prepare(source, target, context) {
-        const route = this.route(source, target);
-        // Both HEADs at once: every outcome needs the target's, and the source's unless it is pinned by digest.
-        const [present, headed] = await Promise.all([
-            this.head(route.to, target.repository, copy_selector(target), pushScope(target.repository), context, target.registry !== DOCKER_HUB),
-            source.digest !== undefined ? undefined : this.head(route.from, source.repository, copy_selector(source), pullScope(source.repository), context, false)
-        ]);
-        if (source.digest === undefined && headed === undefined)
-            throw notFound(route.from, source);
-        const sourceHead = source.digest !== undefined ? { digest: source.digest } : headed;
-        const filtering = this.options.platforms.length > 0;
-        if (present && sourceHead && !filtering) {
-            if (sourceHead.digest !== undefined && sourceHead.digest === present.digest) {
-                if (this.options.copyReferrers) {
-                    // Signatures may have been attached since the last run.
-                    return { steps: [this.referrersStep(route, present.digest)], state: new CopyState(present.digest, sourceHead.digest, true) };
+    async prepare(request, context) {
+        try {
+            if (request.from.kind === 'daemon') {
+                const imageId = await this.localImageId(request.from.name, context);
+                if (imageId === undefined) {
+                    if (request.from.fallback === undefined)
+                        throw new port/* EngineFailure */.F('not-local', 'local', `${request.from.name} is not in the local docker daemon: build it first (mode: build) or push it`);
+                    return this.prepareRegistry(request, request.from.fallback, context);
                 }
-                return { done: alreadyPresent(present.digest, present.mediaType), steps: [], state: new CopyState(present.digest, sourceHead.digest, false) };
+                const reused = this.reusable(request, previous => previous.imageId === imageId);
+                if (reused !== undefined)
+                    return { request, done: reused, steps: [] };
+                return { request, steps: [(0,commands/* displayCommand */.kc)(saveCommand('<temp>/image.tar', request.from.name)), `compress its layers into ${this.options.store.root}`], state: { kind: 'daemon', name: request.from.name, imageId } };
             }
+            return await this.prepareRegistry(request, request.from.ref, context);
         }
-        const sourceDigest = sourceHead?.digest;
-        return { steps: this.copySteps(route, source, target, sourceDigest, sourceHead?.mediaType, present), state: new CopyState(present?.digest, sourceDigest, false) };
+        catch (error) {
+            throw (0,errors/* engineFailure */.FR)(error, context.signal);
+        }
     }
-    async copy(source, target, state, context) {
-        const route = this.route(source, target);
-        if (state.referrersOnly && state.targetDigest !== undefined) {
-            const tally = newTally();
-            await this.copyReferrers(route, state.targetDigest, tally, context);
-            return { ...alreadyPresent(state.targetDigest, undefined), referrers: tally.referrers };
+    async export(prepared, context) {
+        if (prepared.done !== undefined)
+            return prepared.done;
+        const state = prepared.state;
+        try {
+            return state.kind === 'daemon' ? await this.exportDaemon(prepared.request, state, context) : await this.exportRegistry(prepared.request, state, context);
         }
-        const original = await this.fetch(route.from, source.repository, state.sourceDigest ?? copy_selector(source), state.sourceDigest, context);
+        catch (error) {
+            if (error instanceof BlobMismatchError)
+                throw new port/* EngineFailure */.F('integrity', 'source', error.message);
+            throw (0,errors/* engineFailure */.FR)(error, context.signal);
+        }
+    }
+    // ------------------------------------------------------------ registry
+    async prepareRegistry(request, ref, context) {
+        const client = this.options.registries.client(ref.registry, 'read');
+        const selector = ref.tag ?? ref.digest;
+        const head = ref.digest !== undefined ? { digest: ref.digest } : await headManifest(client, ref.repository, selector, (0,blob/* pullScope */.iH)(ref.repository), context);
+        if (head === undefined) {
+            throw new errors/* RegistryError */.gl(`HEAD ${client.host}/v2/${ref.repository}/manifests/${selector}: HTTP 404 MANIFEST_UNKNOWN`, { status: 404, code: 'MANIFEST_UNKNOWN', transient: false, side: 'source', host: client.host });
+        }
+        const sourceDigest = head.digest;
+        if (sourceDigest !== undefined) {
+            const reused = this.reusable(request, previous => (previous.sourceDigest ?? previous.digest) === sourceDigest && previous.from === 'registry');
+            if (reused !== undefined)
+                return { request, done: reused, steps: [] };
+            if (this.options.store.isCovered(sourceDigest))
+                return { request, done: this.inBaseline(request, sourceDigest, head), steps: [] };
+        }
+        const state = { kind: 'registry', ref, ...(sourceDigest !== undefined && { sourceDigest }), ...(head.mediaType !== undefined && { mediaType: head.mediaType }) };
+        const steps = [
+            client.describe('GET', `/v2/${ref.repository}/manifests/${sourceDigest ?? selector}`),
+            `fetch the ${this.options.platforms.length > 0 ? `${this.options.platforms.join(', ')} manifests` : 'platform manifests'} and the blobs the bundle lacks into ${this.options.store.root} (${client.describe('GET', `/v2/${ref.repository}/blobs/<digest>`)})`
+        ];
+        return { request, steps, state };
+    }
+    async exportRegistry(request, state, context) {
+        const client = this.options.registries.client(state.ref.registry, 'read');
+        const repository = state.ref.repository;
+        const manifestOf = async (reference, expected) => {
+            if (expected !== undefined) {
+                const held = await this.heldManifest(expected);
+                if (held !== undefined)
+                    return held;
+            }
+            const fetched = await getManifest(client, repository, reference, expected, context);
+            await this.options.store.putBytes(fetched.digest, fetched.bytes);
+            return fetched;
+        };
+        const original = await manifestOf(state.sourceDigest ?? state.ref.tag ?? state.ref.digest, state.sourceDigest);
         let top = original;
-        if (isIndexType(original.mediaType) && this.options.platforms.length > 0) {
-            top = filterIndex(original, this.options.platforms);
+        if ((0,registry_manifest/* isIndexType */.$U)(original.mediaType) && this.options.platforms.length > 0) {
+            top = (0,registry_manifest/* filterIndex */.Tp)(original, this.options.platforms);
             if (top.manifests.length === 0) {
-                const offered = original.manifests.map(child => formatPlatform(child.platform)).filter(Boolean).join(', ');
-                throw new RegistryError(`none of the platforms ${this.options.platforms.join(', ')} is in the index of ${formatReference(source)} (it has ${oneLine(offered, 500)})`, {
+                const offered = original.manifests.map(child => (0,registry_manifest/* formatPlatform */.Bq)(child.platform)).filter(Boolean).join(', ');
+                throw new errors/* RegistryError */.gl(`none of the platforms ${this.options.platforms.join(', ')} is in the index of ${(0,lib_reference/* formatReference */.FH)(state.ref)} (it has ${offered.slice(0, 500)})`, {
                     code: 'PLATFORM_UNKNOWN',
                     transient: false,
                     side: 'source',
-                    host: route.from.host
+                    host: client.host
                 });
             }
+            await this.options.store.putBytes(top.digest, top.bytes);
         }
-        if (state.targetDigest === top.digest)
-            return alreadyPresent(top.digest, top.mediaType);
         const tally = newTally();
-        await this.copyContent(route, top, tally, context);
-        await this.put(route.to, target.repository, copy_selector(target), top, context);
-        if (this.options.copyReferrers)
-            await this.copyReferrers(route, original.digest, tally, context);
-        return {
-            status: 'mirrored',
-            digest: top.digest,
-            mediaType: top.mediaType,
-            size: tally.size,
-            ...(tally.platforms.size > 0 && { platforms: [...tally.platforms].sort() }),
-            bytesTransferred: tally.transferred,
-            bytesSkipped: tally.skipped,
-            referrers: tally.referrers
-        };
+        await this.walk(top, request.source, tally, (child, expected) => manifestOf(child, expected), blob => this.fetchBlob(client, repository, blob, request.source, context));
+        return this.outcome(request, top, tally, { from: 'registry', sourceDigest: original.digest });
     }
-    /** The target's manifest digest, or undefined when it is absent: one HEAD. */
-    async lookup(target, context) {
-        const to = this.registries.client(target.registry, 'write');
-        // The one request of a lookup is its whole log, as describeLookup announced it.
-        for (const line of this.describeLookup(target))
-            context.record?.(line);
-        return this.head(to, target.repository, copy_selector(target), pushScope(target.repository), context, target.registry !== DOCKER_HUB);
-    }
-    describeLookup(target) {
-        return [this.registries.client(target.registry, 'write').describe('HEAD', `/v2/${target.repository}/manifests/${copy_selector(target)}`)];
-    }
-    route(source, target) {
-        return { source, target, from: this.registries.client(source.registry, 'read'), to: this.registries.client(target.registry, 'write') };
-    }
-    copySteps(route, source, target, sourceDigest, mediaType, present) {
-        const what = sourceDigest ?? formatReference(source);
-        const into = `${route.to.host}/${target.repository}`;
-        const blobs = '(HEAD, mount from another repository or upload)';
-        const steps = [route.from.describe('GET', `/v2/${source.repository}/manifests/${sourceDigest ?? copy_selector(source)}`)];
-        if (this.options.platforms.length > 0) {
-            steps.push(`keep only ${this.options.platforms.join(', ')} of an index (its digest changes); nothing more when ${formatReference(target)} already holds that`);
-        }
-        if (mediaType !== undefined && isIndexType(mediaType)) {
-            steps.push(`copy each platform manifest of ${what} into ${into} (HEAD, GET and PUT by digest) with its blobs ${blobs}`);
-        }
-        else if (mediaType !== undefined) {
-            steps.push(`copy blobs of ${what} into ${into} ${blobs}`);
-        }
-        else {
-            steps.push(`copy the platform manifests and blobs of ${what} into ${into} ${blobs}`);
-        }
-        const replacing = present?.digest !== undefined ? ` (replacing ${present.digest})` : present ? ' (replacing what is there)' : '';
-        steps.push(`${route.to.describe('PUT', `/v2/${target.repository}/manifests/${copy_selector(target)}`)}${replacing}`);
-        if (this.options.copyReferrers)
-            steps.push(this.referrersStep(route, what));
-        return steps;
-    }
-    referrersStep(route, subject) {
-        return `copy referrers of ${subject} into ${route.to.host}/${route.target.repository} (${route.from.describe('GET', `/v2/${route.source.repository}/referrers/${subject}`)}, or the sha256-<hex> tag)`;
-    }
-    /**
-     * A manifest's digest and media type as a HEAD gives them, or undefined when
-     * it is absent. A registry that sends no digest on HEAD: the manifest is
-     * fetched and hashed when `allowGet` (never on the source in prepare).
-     */
-    async head(client, repository, reference, scope, context, allowGet) {
-        const where = `${client.host}/${repository}:${reference}`;
-        const answer = await client.request({
-            method: 'HEAD',
-            path: `/v2/${repository}/manifests/${reference}`,
-            headers: { accept: MANIFEST_ACCEPT },
-            scopes: [scope],
-            expect: [200, 404],
-            kind: 'manifest',
-            verify: response => {
-                const digest = header(response.headers['docker-content-digest']);
-                if (digest !== undefined)
-                    checkDigest(digest, `${where} Docker-Content-Digest`);
-            }
-        }, context);
-        if (answer.status === 404)
-            return undefined;
-        const digest = header(answer.headers['docker-content-digest']);
-        const mediaType = header(answer.headers['content-type']);
-        if (digest)
-            return { digest, ...(mediaType !== undefined && { mediaType }) };
-        if (!allowGet)
-            return { ...(mediaType !== undefined && { mediaType }) };
-        const manifest = await this.fetch(client, repository, reference, undefined, context, scope);
-        return { digest: manifest.digest, mediaType: manifest.mediaType };
-    }
-    /** GETs a manifest (4 MiB at most) and checks it against the digest expected and the one announced; a mismatch is retried like a failed request. */
-    async fetch(client, repository, reference, expectedDigest, context, scope = pullScope(repository)) {
-        const remaining = this.registries.rateLimitRemaining(client.host);
-        if (remaining !== undefined && remaining <= this.options.rateLimitReserve) {
-            throw new RegistryError(`stopped before running out of the pull quota of ${client.host} (ratelimit-remaining: ${remaining})`, {
-                code: 'RATE_LIMIT_STOP',
-                transient: false,
-                side: client.side,
-                host: client.host
-            });
-        }
-        const where = `${client.host}/${repository}:${reference}`;
-        let manifest;
-        await client.request({
-            method: 'GET',
-            path: `/v2/${repository}/manifests/${reference}`,
-            headers: { accept: MANIFEST_ACCEPT },
-            scopes: [scope],
-            expect: [200],
-            kind: 'manifest',
-            maxBodyBytes: MAX_MANIFEST_BYTES,
-            verify: answer => {
-                manifest = checkedManifest(answer, where, expectedDigest);
-            }
-        }, context);
-        return manifest;
-    }
-    /** Makes everything `manifest` references present in the target: children first, then blobs. */
-    async copyContent(route, manifest, tally, context) {
-        if (isIndexType(manifest.mediaType)) {
-            await inGroup(manifest.manifests, this.options.concurrency, context, async (child, inner) => {
-                const platform = formatPlatform(child.platform);
-                if (platform && platform !== 'unknown/unknown')
-                    tally.platforms.add(oneLine(platform, 100));
-                await this.copyChild(route, child, tally, inner);
-            });
-            return;
-        }
-        const blobs = manifest.blobs.filter(blob => !isForeign(blob));
-        // HEADs and mounts of every blob of the image at once; the transfers themselves wait for the run's blob slots.
-        await inGroup(blobs, Math.max(this.options.concurrency, BLOB_LOOKUPS_PER_IMAGE), context, async (blob, inner) => {
-            const outcome = await this.blobs.copy(route.source, route.target, blob, inner);
-            tally.size += blob.size;
-            if (outcome === 'uploaded')
-                tally.transferred += blob.size;
-            else
-                tally.skipped += blob.size;
-        });
-    }
-    /** A manifest by digest: present means its blobs are too, since manifests are pushed last. */
-    async copyChild(route, child, tally, context) {
-        const there = await this.head(route.to, route.target.repository, child.digest, pushScope(route.target.repository), context, true);
-        if (there) {
-            tally.skipped += child.size;
-            return;
-        }
-        const manifest = await this.fetch(route.from, route.source.repository, child.digest, child.digest, context);
-        await this.copyContent(route, manifest, tally, context);
-        await this.put(route.to, route.target.repository, child.digest, manifest, context);
-    }
-    async put(client, repository, reference, manifest, context) {
-        const where = `PUT ${client.host}/v2/${repository}/manifests/${reference}`;
-        await client.request({
-            method: 'PUT',
-            path: `/v2/${repository}/manifests/${reference}`,
-            headers: { 'content-type': manifest.mediaType },
-            body: manifest.bytes,
-            scopes: [pushScope(repository)],
-            expect: [201],
-            kind: 'manifest',
-            verify: answer => {
-                const stored = header(answer.headers['docker-content-digest']);
-                if (stored !== undefined && stored !== manifest.digest) {
-                    throw new RegistryError(`${where}: the registry stored ${oneLine(stored, 150)}, expected ${manifest.digest}`, { code: 'DIGEST_MISMATCH', transient: false });
-                }
-            }
-        }, context);
-    }
-    /**
-     * Referrers of the image (OCI 1.1): through the referrers API when the source
-     * has it, else through the `sha256-<hex>` tag schema; the target gets the
-     * fallback tag when it has no referrers API of its own.
-     */
-    async copyReferrers(route, subject, tally, context) {
-        const listed = await route.from.request({
-            method: 'GET',
-            path: `/v2/${route.source.repository}/referrers/${subject}`,
-            headers: { accept: MEDIA_TYPES.ociIndex },
-            scopes: [pullScope(route.source.repository)],
-            expect: [200, 400, 404, 405],
-            maxBodyBytes: MAX_MANIFEST_BYTES,
-            verify: answer => {
-                if (answer.status === 200 && isOciIndex(answer))
-                    parseManifest(answer.body, MEDIA_TYPES.ociIndex, `${route.from.host}/${route.source.repository} referrers of ${subject}`);
-            }
-        }, context);
-        const fallbackTag = subject.replace(':', '-');
-        if (listed.status === 200 && isOciIndex(listed)) {
-            const index = parseManifest(listed.body, MEDIA_TYPES.ociIndex, `${route.from.host}/${route.source.repository} referrers of ${subject}`);
-            for (const referrer of index.manifests)
-                await this.copyChild(route, referrer, tally, context);
-            tally.referrers += index.manifests.length;
-            const targetHasApi = await route.to.request({
-                method: 'GET',
-                path: `/v2/${route.target.repository}/referrers/${subject}`,
-                headers: { accept: MEDIA_TYPES.ociIndex },
-                scopes: [pushScope(route.target.repository)],
-                expect: [200, 400, 404, 405],
-                maxBodyBytes: MAX_MANIFEST_BYTES
-            }, context);
-            if (targetHasApi.status !== 200 && index.manifests.length > 0) {
-                const bytes = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: MEDIA_TYPES.ociIndex, manifests: index.manifests }));
-                await this.put(route.to, route.target.repository, fallbackTag, { ...index, bytes, digest: sha256Digest(bytes) }, context);
-            }
-            return;
-        }
-        const tagged = await this.head(route.from, route.source.repository, fallbackTag, pullScope(route.source.repository), context, true);
-        if (!tagged)
-            return;
-        const index = await this.fetch(route.from, route.source.repository, fallbackTag, tagged.digest, context);
-        const inTarget = await this.head(route.to, route.target.repository, fallbackTag, pushScope(route.target.repository), context, true);
-        if (inTarget?.digest === index.digest)
-            return;
-        await this.copyContent(route, index, tally, context);
-        await this.put(route.to, route.target.repository, fallbackTag, index, context);
-        tally.referrers += index.manifests.length;
-    }
-}
-/** Parses a manifest answer and checks its bytes against the digest asked for and the one the registry announced. */
-function checkedManifest(answer, where, expectedDigest) {
-    const manifest = parseManifest(answer.body, header(answer.headers['content-type']), where);
-    const announced = header(answer.headers['docker-content-digest']);
-    if (announced !== undefined)
-        checkDigest(announced, `${where} Docker-Content-Digest`);
-    for (const expected of [expectedDigest, announced]) {
-        if (expected === undefined)
-            continue;
-        const actual = expected.startsWith('sha256:') ? manifest.digest : digestOf(manifest.bytes, expected);
-        if (actual !== expected) {
-            throw new RegistryError(`${where}: the manifest received hashes to ${actual}, expected ${expected}`, { code: 'DIGEST_MISMATCH', transient: true });
-        }
-    }
-    return manifest;
-}
-function isOciIndex(answer) {
-    return (header(answer.headers['content-type']) ?? '').includes(MEDIA_TYPES.ociIndex);
-}
-/**
- * errgroup: runs `worker` over `items`, at most `limit` at once; the first
- * failure aborts the others (their requests end at once) and is thrown once
- * every worker has stopped, so nothing of this image runs after it failed.
- */
-async function inGroup(items, limit, context, worker) {
-    const controller = new AbortController();
-    // Every request in flight listens to it, and each removes its listener when done: no leak to warn about.
-    (0,external_node_events_.setMaxListeners)(0, controller.signal);
-    const forward = () => controller.abort(context.signal.reason);
-    if (context.signal.aborted)
-        forward();
-    else
-        context.signal.addEventListener('abort', forward, { once: true });
-    const inner = { signal: controller.signal, ...(context.record && { record: context.record }) };
-    let failed;
-    let next = 0;
-    const lanes = Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, async () => {
-        while (next < items.length && failed === undefined && !controller.signal.aborted) {
-            const item = items[next];
-            next += 1;
+    async fetchBlob(client, repository, blob, image, context) {
+        let written = false;
+        await (0,retry/* withRetry */.bD)(async () => {
             try {
-                await worker(item, inner);
+                const outcome = await this.options.store.ensure(blob.digest, blob.size, () => getBlob(client, repository, blob, context), bytes => this.options.meter?.moved(image, bytes));
+                written = outcome === 'written';
             }
             catch (error) {
-                if (failed === undefined) {
-                    failed = { error };
-                    controller.abort();
-                }
+                if (error instanceof BlobMismatchError)
+                    throw new errors/* RegistryError */.gl(error.message, { code: 'DIGEST_MISMATCH', transient: true, side: 'source', host: client.host });
+                throw error;
             }
+        }, this.options.retry, { isTransient: errors/* isTransient */.dg, retryAfterMs: errors/* retryAfterOf */.sT, signal: context.signal });
+        return written;
+    }
+    // ------------------------------------------------------------ daemon
+    async localImageId(name, context) {
+        const cli = this.options.cli;
+        if (cli === undefined)
+            return undefined;
+        const command = { args: ['image', 'inspect', '--format', '{{.Id}}', name] };
+        context.record((0,commands/* displayCommand */.kc)(command));
+        try {
+            const id = (await cli.run(command, { signal: context.signal })).stdout.trim();
+            return /^sha256:[a-f0-9]{64}$/.test(id) ? id : undefined;
         }
-    });
-    try {
-        await Promise.all(lanes);
+        catch (error) {
+            if (error instanceof docker_cli/* DockerCommandError */.YJ && /no such (image|object)/i.test(error.stderr))
+                return undefined;
+            if (error instanceof docker_cli/* DockerCommandError */.YJ || error.name === 'DockerNotFoundError')
+                return undefined;
+            throw error;
+        }
     }
-    finally {
-        context.signal.removeEventListener('abort', forward);
+    async exportDaemon(request, state, context) {
+        const cli = this.options.cli;
+        const dir = external_node_fs_.mkdtempSync(external_node_path_.join(this.options.tempDir || external_node_os_.tmpdir(), 'im-save-'));
+        try {
+            const archive = external_node_path_.join(dir, 'image.tar');
+            const command = saveCommand(archive, state.name);
+            context.record((0,commands/* displayCommand */.kc)(command));
+            try {
+                await cli.run(command, { signal: context.signal });
+            }
+            catch (error) {
+                const reason = error instanceof docker_cli/* DockerCommandError */.YJ ? error.reason : String(error);
+                throw new port/* EngineFailure */.F('other', 'local', `docker save ${state.name} failed: ${reason}`, { ...(error instanceof docker_cli/* DockerCommandError */.YJ && { log: error.output }) });
+            }
+            const entries = indexTar(archive);
+            const locate = (name) => {
+                const entry = entries.get(name);
+                return entry?.type === 'file' ? { file: archive, offset: entry.offset, size: entry.size } : undefined;
+            };
+            const tally = newTally();
+            let top;
+            if (locate('oci-layout') !== undefined && locate('index.json') !== undefined) {
+                top = await this.fromSavedLayout(request, locate, tally, context);
+            }
+            else {
+                top = await this.fromLegacySave(request, state, locate, tally);
+            }
+            return this.outcome(request, top, tally, { from: 'daemon', imageId: state.imageId });
+        }
+        finally {
+            external_node_fs_.rmSync(dir, { recursive: true, force: true });
+        }
     }
-    if (failed)
-        throw failed.error;
-    // Aborted from outside before any item failed: nothing may pass for done.
-    context.signal.throwIfAborted();
+    /** docker 25+: the saved archive is an OCI layout already; its first image is copied as it is. */
+    async fromSavedLayout(request, locate, tally, context) {
+        const index = (0,registry_manifest/* parseManifest */.Ng)(await readBlob(locate('index.json'), registry_manifest/* MAX_MANIFEST_BYTES */.ZJ), registry_manifest/* MEDIA_TYPES */.Z2.ociIndex, 'docker save index.json');
+        const first = index.manifests[0];
+        if (first === undefined)
+            throw new port/* EngineFailure */.F('other', 'local', `docker save of ${(0,lib_reference/* familiarName */.hG)(request.target)} wrote no image`);
+        const blobAt = (digest) => locate(`blobs/${digest.replace(':', '/')}`);
+        const manifestOf = async (digest) => {
+            const location = blobAt(digest);
+            if (location === undefined)
+                throw new port/* EngineFailure */.F('other', 'local', `docker save wrote no manifest ${digest}`);
+            const manifest = (0,registry_manifest/* parseManifest */.Ng)(await readBlob(location, registry_manifest/* MAX_MANIFEST_BYTES */.ZJ), undefined, `docker save ${digest}`);
+            if (manifest.digest !== digest)
+                throw new port/* EngineFailure */.F('integrity', 'local', `docker save wrote manifest ${digest} with other bytes`);
+            await this.options.store.putBytes(digest, manifest.bytes);
+            return manifest;
+        };
+        const top = await manifestOf(first.digest);
+        await this.walk(top, request.source, tally, (_reference, expected) => manifestOf(expected), async (blob) => {
+            const location = blobAt(blob.digest);
+            // A containerd store keeps only the platforms it pulled: the others are not in the archive.
+            if (location === undefined)
+                throw new port/* EngineFailure */.F('not-local', 'local', `docker save of ${(0,lib_reference/* familiarName */.hG)(request.target)} lacks blob ${blob.digest}`);
+            context.signal.throwIfAborted();
+            return (await this.options.store.ensure(blob.digest, blob.size, async () => streamBlob(location), bytes => this.options.meter?.moved(request.source, bytes))) === 'written';
+        });
+        return top;
+    }
+    /** docker before 25: manifest.json, the config by its ID, uncompressed layer tars; layers are gzipped as a push would. */
+    async fromLegacySave(request, state, locate, tally) {
+        const manifestFile = locate('manifest.json');
+        if (manifestFile === undefined)
+            throw new port/* EngineFailure */.F('other', 'local', `docker save of ${state.name} wrote neither an OCI layout nor manifest.json`);
+        const saved = JSON.parse((await readBlob(manifestFile, registry_manifest/* MAX_MANIFEST_BYTES */.ZJ)).toString('utf8'));
+        const entry = saved[0];
+        if (entry === undefined || typeof entry.Config !== 'string' || !Array.isArray(entry.Layers))
+            throw new port/* EngineFailure */.F('other', 'local', `docker save of ${state.name}: manifest.json is not as expected`);
+        const configLocation = locate(entry.Config);
+        if (configLocation === undefined)
+            throw new port/* EngineFailure */.F('other', 'local', `docker save of ${state.name}: no ${entry.Config}`);
+        const configBytes = await readBlob(configLocation, registry_manifest/* MAX_MANIFEST_BYTES */.ZJ);
+        const configDigest = (0,registry_manifest/* sha256Digest */.sI)(configBytes);
+        await this.options.store.putBytes(configDigest, configBytes);
+        const layers = [];
+        for (const name of entry.Layers) {
+            const location = typeof name === 'string' ? locate(name) : undefined;
+            if (location === undefined)
+                throw new port/* EngineFailure */.F('other', 'local', `docker save of ${state.name}: no layer ${String(name)}`);
+            this.options.meter?.expect(request.source, location.size);
+            const stored = await this.options.store.putComputed(streamBlob(location), (0,external_node_zlib_.createGzip)(), bytes => this.options.meter?.moved(request.source, bytes));
+            layers.push({ mediaType: DOCKER_LAYER_TYPE, digest: stored.digest, size: stored.size });
+            tally.transferred += stored.size;
+        }
+        const config = { mediaType: DOCKER_CONFIG_TYPE, digest: configDigest, size: configBytes.length };
+        tally.transferred += config.size;
+        const bytes = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: registry_manifest/* MEDIA_TYPES */.Z2.dockerManifest, config, layers }, null, 3));
+        const manifest = (0,registry_manifest/* parseManifest */.Ng)(bytes, registry_manifest/* MEDIA_TYPES */.Z2.dockerManifest, `${state.name} (from docker save)`);
+        await this.options.store.putBytes(manifest.digest, bytes);
+        for (const blob of [config, ...layers]) {
+            tally.content.add(blob.digest);
+            tally.bytes += blob.size;
+        }
+        try {
+            const platform = JSON.parse(configBytes.toString('utf8'));
+            const formatted = (0,registry_manifest/* formatPlatform */.Bq)({ os: platform.os ?? '', architecture: platform.architecture ?? '', ...(platform.variant !== undefined && { variant: platform.variant }) });
+            if (formatted !== undefined)
+                tally.platforms.add(formatted);
+        }
+        catch {
+            // A config without a platform: none recorded.
+        }
+        return manifest;
+    }
+    // ------------------------------------------------------------ shared
+    /**
+     * Every child manifest and blob below `manifest`: children fetched (or read
+     * from the store) and always carried, blobs only when neither the store
+     * holds them nor the baseline covers them.
+     */
+    async walk(manifest, image, tally, child, fetch) {
+        if ((0,registry_manifest/* isIndexType */.$U)(manifest.mediaType)) {
+            await (0,pool/* mapConcurrent */._k)(manifest.manifests, this.options.concurrency, async (descriptor) => {
+                const platform = (0,registry_manifest/* formatPlatform */.Bq)(descriptor.platform);
+                if (platform !== undefined && platform !== 'unknown/unknown')
+                    tally.platforms.add(platform);
+                tally.content.add(descriptor.digest);
+                const nested = await child(descriptor.digest, descriptor.digest);
+                await this.walk(nested, image, tally, child, fetch);
+            });
+            return;
+        }
+        const blobs = manifest.blobs.filter(blob => !(0,registry_manifest/* isForeign */.jq)(blob));
+        for (const blob of blobs) {
+            tally.content.add(blob.digest);
+            tally.bytes += blob.size;
+        }
+        const missing = blobs.filter(blob => this.options.store.locate(blob.digest, blob.size) === undefined && !this.options.store.isCovered(blob.digest));
+        for (const blob of missing)
+            this.options.meter?.expect(image, blob.size);
+        await (0,pool/* mapConcurrent */._k)(missing, this.options.concurrency, async (blob) => {
+            if (await fetch(blob))
+                tally.transferred += blob.size;
+        });
+        tally.skipped += blobs.filter(blob => !missing.includes(blob)).reduce((sum, blob) => sum + blob.size, 0);
+    }
+    async heldManifest(digest) {
+        const bytes = await this.options.store.read(digest, registry_manifest/* MAX_MANIFEST_BYTES */.ZJ).catch(() => undefined);
+        if (bytes === undefined)
+            return undefined;
+        try {
+            const manifest = (0,registry_manifest/* parseManifest */.Ng)(bytes, undefined, digest);
+            return manifest.digest === digest ? manifest : undefined;
+        }
+        catch {
+            return undefined;
+        }
+    }
+    /** The previous bundle's record of this image, when `same` and everything it names is held (or covered). */
+    reusable(request, same) {
+        const previous = this.options.previous.get(request.source);
+        if (previous === undefined || !previous.carried || !same(previous))
+            return undefined;
+        const store = this.options.store;
+        const whole = store.locate(previous.digest, previous.size) !== undefined && previous.content.every(digest => store.locate(digest) !== undefined || store.isCovered(digest));
+        if (!whole)
+            return undefined;
+        return {
+            status: 'already-present',
+            image: { ...previous, kind: request.kind, source: request.source, target: (0,lib_reference/* formatReference */.FH)(request.target), origins: request.origins },
+            bytesTransferred: 0,
+            bytesSkipped: previous.bytes
+        };
+    }
+    /** The baseline carried this image unchanged: the delta records it and carries none of it. */
+    inBaseline(request, digest, head) {
+        const known = this.options.baseline.get(digest);
+        const image = {
+            kind: request.kind,
+            source: request.source,
+            target: (0,lib_reference/* formatReference */.FH)(request.target),
+            origins: request.origins,
+            from: 'registry',
+            digest,
+            mediaType: known?.mediaType ?? head.mediaType ?? registry_manifest/* MEDIA_TYPES */.Z2.ociManifest,
+            size: known?.size ?? head.size ?? 0,
+            sourceDigest: digest,
+            ...(known?.platforms !== undefined && { platforms: known.platforms }),
+            content: known?.content ?? [],
+            bytes: known?.bytes ?? 0,
+            carried: false
+        };
+        return { status: 'already-present', image, bytesTransferred: 0, bytesSkipped: image.bytes };
+    }
+    outcome(request, top, tally, origin) {
+        const image = {
+            kind: request.kind,
+            source: request.source,
+            target: (0,lib_reference/* formatReference */.FH)(request.target),
+            origins: request.origins,
+            from: origin.from,
+            digest: top.digest,
+            mediaType: top.mediaType,
+            size: top.bytes.length,
+            ...(origin.sourceDigest !== undefined && { sourceDigest: origin.sourceDigest }),
+            ...(origin.imageId !== undefined && { imageId: origin.imageId }),
+            ...(tally.platforms.size > 0 && { platforms: [...tally.platforms].sort() }),
+            content: [...tally.content].sort(),
+            bytes: tally.bytes,
+            carried: true
+        };
+        return { status: 'exported', image, bytesTransferred: tally.transferred, bytesSkipped: tally.skipped };
+    }
 }
-/** Blobs of one image looked at (HEAD, mount) at once, whatever the image concurrency. */
-const BLOB_LOOKUPS_PER_IMAGE = 8;
-function copy_selector(ref) {
-    // The tag names what to update in the target; a digest-only reference is copied by digest.
-    return ref.tag ?? ref.digest;
+function saveCommand(output, name) {
+    return { args: ['save', '-o', output, name] };
 }
 function newTally() {
-    return { size: 0, transferred: 0, skipped: 0, platforms: new Set(), referrers: 0 };
+    return { transferred: 0, skipped: 0, bytes: 0, content: new Set(), platforms: new Set() };
 }
-function alreadyPresent(digest, mediaType) {
-    return { status: 'already-present', digest, ...(mediaType !== undefined && { mediaType }), bytesTransferred: 0, bytesSkipped: 0, referrers: 0 };
+
+;// CONCATENATED MODULE: ./lib/engine/bundle/import.js
+
+
+
+
+
+
+
+
+
+/** The cause of a failure that refuses a whole delta import: the target lacks the baseline. */
+const MISSING_BASELINE = Symbol('missing baseline');
+class Importer {
+    options;
+    /** `repository@digest` pushed or found this run, and repositories per digest to mount from. */
+    pushed = new Map();
+    holders = new Map();
+    /** Uploads in flight by digest, whatever the repository: another repository waits, then mounts. */
+    uploading = new Map();
+    constructor(options) {
+        this.options = options;
+    }
+    async prepare(request, context) {
+        const { image, target } = request;
+        const client = this.options.registries.client(target.registry, 'write');
+        const reference = target.tag ?? target.digest;
+        try {
+            const present = await headManifest(client, target.repository, reference, (0,blob/* pushScope */.Xu)(target.repository), context);
+            if (present?.digest === image.digest) {
+                return { request, done: { status: 'already-present', digest: image.digest, size: image.bytes, ...(image.platforms && { platforms: image.platforms }), bytesTransferred: 0, bytesSkipped: image.bytes }, steps: [] };
+            }
+            if (this.options.layout.locate(image.digest) === undefined) {
+                throw this.missingBaseline(image, [image.digest], target);
+            }
+            const state = { manifests: [], blobs: [], elsewhere: [], platforms: [], size: 0 };
+            const seen = new Set();
+            const absent = [];
+            const visit = async (descriptor) => {
+                const manifest = await this.manifest(image, descriptor.digest, descriptor.size);
+                if (manifest === undefined) {
+                    // A child manifest a delta does not carry: the target must hold it by digest.
+                    if (!(await headManifest(client, target.repository, descriptor.digest, (0,blob/* pushScope */.Xu)(target.repository), context)))
+                        absent.push({ mediaType: 'manifest', digest: descriptor.digest, size: descriptor.size ?? 0 });
+                    return;
+                }
+                if ((0,registry_manifest/* isIndexType */.$U)(manifest.mediaType)) {
+                    for (const child of manifest.manifests) {
+                        if (child.platform?.os && child.platform.architecture)
+                            state.platforms.push([child.platform.os, child.platform.architecture, child.platform.variant].filter(Boolean).join('/'));
+                        if (!seen.has(child.digest)) {
+                            seen.add(child.digest);
+                            await visit(child);
+                        }
+                    }
+                }
+                else {
+                    for (const blob of manifest.blobs.filter(candidate => !(0,registry_manifest/* isForeign */.jq)(candidate))) {
+                        state.size += blob.size;
+                        if (seen.has(blob.digest))
+                            continue;
+                        seen.add(blob.digest);
+                        const location = this.options.layout.locate(blob.digest);
+                        if (location !== undefined) {
+                            if (location.size !== blob.size) {
+                                throw new port/* EngineFailure */.F('integrity', 'local', `blob ${blob.digest} of ${image.source} in the bundle has ${location.size} bytes, its manifest names ${blob.size}: the bundle is damaged; the image was not pushed`);
+                            }
+                            state.blobs.push(blob);
+                        }
+                        else
+                            absent.push(blob);
+                    }
+                }
+                // Post-order: children first, the top manifest last.
+                state.manifests.push(manifest);
+            };
+            await visit({ digest: image.digest, size: image.size });
+            // What the bundle does not carry must be in the target already: in this repository, or mountable from another.
+            const missing = [];
+            for (const blob of absent) {
+                if (blob.mediaType === 'manifest') {
+                    missing.push(blob.digest);
+                    continue;
+                }
+                const from = await this.findInTarget(client, target.repository, blob.digest, context);
+                if (from === undefined)
+                    missing.push(blob.digest);
+                else if (from !== target.repository)
+                    state.elsewhere.push({ blob: blob.digest, from });
+            }
+            if (missing.length > 0)
+                throw this.missingBaseline(image, missing, target);
+            const carried = state.blobs.reduce((sum, blob) => sum + blob.size, 0);
+            const steps = [
+                `push ${state.blobs.length} blob(s) of ${image.source} from ${this.options.layout.path} into ${client.host}/${target.repository} (${carried} bytes at most; HEAD first, mount or upload)`,
+                ...(state.elsewhere.length > 0 ? [`mount ${state.elsewhere.length} blob(s) the bundle does not carry from other repositories of ${client.host}`] : []),
+                `${client.describe('PUT', `/v2/${target.repository}/manifests/${reference}`)}${present?.digest !== undefined ? ` (replacing ${present.digest})` : ''}`
+            ];
+            return { request, steps, state };
+        }
+        catch (error) {
+            if (error instanceof BlobMismatchError)
+                throw new port/* EngineFailure */.F('integrity', 'local', error.message);
+            throw (0,errors/* engineFailure */.FR)(error, context.signal);
+        }
+    }
+    async import(prepared, context) {
+        if (prepared.done !== undefined)
+            return prepared.done;
+        const state = prepared.state;
+        const { image, target } = prepared.request;
+        const client = this.options.registries.client(target.registry, 'write');
+        const repository = target.repository;
+        let transferred = 0;
+        try {
+            for (const blob of state.blobs)
+                this.options.meter?.expect(image.source, blob.size);
+            await (0,pool/* mapConcurrent */._k)(state.blobs, this.options.concurrency, async (blob) => {
+                const outcome = await this.pushBlob(client, repository, blob, image.source, context);
+                if (outcome === 'uploaded')
+                    transferred += blob.size;
+            });
+            for (const { blob, from } of state.elsewhere) {
+                if (!(await mountBlob(client, repository, blob, from, context))) {
+                    throw new port/* EngineFailure */.F('not-found', 'target', `blob ${blob} of ${image.source} is not in the bundle and could not be mounted from ${client.host}/${from}`, { host: client.host });
+                }
+            }
+            const top = state.manifests[state.manifests.length - 1];
+            for (const manifest of state.manifests.slice(0, -1)) {
+                if (await headManifest(client, repository, manifest.digest, (0,blob/* pushScope */.Xu)(repository), context))
+                    continue;
+                await putManifest(client, repository, manifest.digest, manifest.bytes, manifest.mediaType, context);
+            }
+            await putManifest(client, repository, target.tag ?? top.digest, top.bytes, top.mediaType, context);
+            return {
+                status: 'imported',
+                digest: top.digest,
+                size: state.size,
+                ...(state.platforms.length > 0 && { platforms: [...new Set(state.platforms)].sort() }),
+                bytesTransferred: transferred,
+                bytesSkipped: state.size - transferred
+            };
+        }
+        catch (error) {
+            if (error instanceof BlobMismatchError) {
+                throw new port/* EngineFailure */.F('integrity', 'local', `${error.message}; ${target.repository}:${target.tag ?? ''} was not tagged`);
+            }
+            throw (0,errors/* engineFailure */.FR)(error, context.signal);
+        }
+    }
+    async pushBlob(client, repository, blob, image, context) {
+        const key = `${repository}@${blob.digest}`;
+        const running = this.pushed.get(key);
+        if (running !== undefined) {
+            try {
+                await running;
+                this.options.meter?.moved(image, blob.size);
+                return 'present';
+            }
+            catch {
+                // The other image's attempt failed: try again for this one.
+            }
+        }
+        const attempt = (async () => {
+            if (await blobExists(client, repository, blob.digest, context)) {
+                this.options.meter?.moved(image, blob.size);
+                return 'present';
+            }
+            // One upload per digest and registry: wait for one running into another repository, then mount from it.
+            const elsewhere = this.uploading.get(blob.digest);
+            let finished;
+            const done = new Promise(resolve => (finished = resolve));
+            if (elsewhere !== undefined)
+                await elsewhere.catch(() => undefined);
+            else
+                this.uploading.set(blob.digest, done);
+            try {
+                for (const from of this.holders.get(blob.digest) ?? []) {
+                    if (from === repository)
+                        continue;
+                    if (await mountBlob(client, repository, blob.digest, from, context)) {
+                        this.options.meter?.moved(image, blob.size);
+                        return 'mounted';
+                    }
+                    break;
+                }
+                const location = this.options.layout.locate(blob.digest);
+                if (location === undefined)
+                    throw new port/* EngineFailure */.F('integrity', 'local', `blob ${blob.digest} is not in the bundle`);
+                let moved = 0;
+                await (0,retry/* withRetry */.bD)(async () => {
+                    this.options.meter?.moved(image, -moved);
+                    moved = 0;
+                    await uploadBlob(client, repository, blob, () => streamBlob(location), context, bytes => {
+                        moved += bytes;
+                        this.options.meter?.moved(image, bytes);
+                    });
+                }, this.options.retry, { isTransient: error => !(error instanceof BlobMismatchError) && (0,errors/* isTransient */.dg)(error), retryAfterMs: errors/* retryAfterOf */.sT, signal: context.signal });
+                // Known as a holder before the waiters wake, so they mount from here.
+                this.remember(blob.digest, repository);
+            }
+            finally {
+                if (this.uploading.get(blob.digest) === done)
+                    this.uploading.delete(blob.digest);
+                finished();
+            }
+            return 'uploaded';
+        })();
+        this.pushed.set(key, attempt);
+        try {
+            const outcome = await attempt;
+            this.remember(blob.digest, repository);
+            return outcome;
+        }
+        catch (error) {
+            if (this.pushed.get(key) === attempt)
+                this.pushed.delete(key);
+            throw error;
+        }
+    }
+    remember(digest, repository) {
+        let holders = this.holders.get(digest);
+        if (holders === undefined)
+            this.holders.set(digest, (holders = new Set()));
+        holders.add(repository);
+    }
+    /** A manifest the bundle carries, parsed and checked against its digest and size; undefined when not carried. */
+    async manifest(image, digest, size) {
+        const location = this.options.layout.locate(digest);
+        if (location === undefined)
+            return undefined;
+        if (size !== undefined && location.size !== size) {
+            throw new port/* EngineFailure */.F('integrity', 'local', `manifest ${digest} of ${image.source} in the bundle has ${location.size} bytes, ${size} expected: the bundle is damaged; the image was not pushed`);
+        }
+        const bytes = await readBlob(location, registry_manifest/* MAX_MANIFEST_BYTES */.ZJ);
+        let manifest;
+        try {
+            manifest = (0,registry_manifest/* parseManifest */.Ng)(bytes, digest === image.digest ? image.mediaType : undefined, `manifest ${digest} in the bundle`);
+        }
+        catch (error) {
+            throw new port/* EngineFailure */.F('integrity', 'local', `${error.message} (image ${image.source}); the image was not pushed`);
+        }
+        if (manifest.digest !== digest) {
+            throw new port/* EngineFailure */.F('integrity', 'local', `manifest ${digest} of ${image.source} in the bundle is corrupt: its bytes hash to ${manifest.digest}; the image was not pushed`);
+        }
+        return manifest;
+    }
+    /** A repository of the target that holds `digest`: this one, else one of the plan's images recorded with it, else any of the plan's. */
+    async findInTarget(client, repository, digest, context) {
+        if (await blobExists(client, repository, digest, context))
+            return repository;
+        const sameRegistry = this.options.images.filter(entry => entry.target.registry === client.endpoint.registry && entry.target.repository !== repository);
+        const likely = sameRegistry.filter(entry => entry.image.content.includes(digest));
+        const rest = sameRegistry.filter(entry => !entry.image.content.includes(digest));
+        const tried = new Set();
+        for (const entry of [...likely, ...rest]) {
+            if (tried.has(entry.target.repository))
+                continue;
+            tried.add(entry.target.repository);
+            if (await blobExists(client, entry.target.repository, digest, context))
+                return entry.target.repository;
+        }
+        return undefined;
+    }
+    missingBaseline(image, digests, target) {
+        const shown = digests.slice(0, 3).join(', ');
+        const more = digests.length > 3 ? ` and ${digests.length - 3} more` : '';
+        const baseline = this.options.baselineName !== undefined ? ` (${this.options.baselineName})` : '';
+        return new port/* EngineFailure */.F('not-found', 'target', `${target.registry}/${target.repository} lacks baseline content that this delta bundle does not carry for ${image.source}: ${shown}${more}; import the baseline bundle${baseline} first; nothing was pushed`, { host: target.registry, cause: MISSING_BASELINE });
+    }
 }
-function notFound(client, ref) {
-    return new RegistryError(`HEAD ${client.host}/v2/${ref.repository}/manifests/${copy_selector(ref)}: HTTP 404 MANIFEST_UNKNOWN`, {
-        status: 404,
-        code: 'MANIFEST_UNKNOWN',
-        transient: false,
-        side: client.side,
-        host: client.host
+
+;// CONCATENATED MODULE: ./lib/engine/bundle/record.js
+/**
+ * What a bundle carries besides the OCI layout: the plan it was exported from
+ * (`image-mirror.json`), so the far side needs no repository checkout. Per
+ * image: kind, source, target, origins, the manifest digest at export, where
+ * it was read from, and its content (every manifest and blob digest below the
+ * top manifest), which tells an import of a delta where a blob the bundle
+ * does not carry can be found in the target (mounted from a baseline image's
+ * repository).
+ *
+ * The record is untrusted input when read: every field is checked here
+ * (digests by the OCI grammar, references by the one parser, sizes bounded)
+ * before any other module sees it.
+ */
+
+
+
+const RECORD_VERSION = 1;
+/** Annotations on each index.json entry, read by skopeo (ref.name) and containerd (image.name). */
+const REF_NAME = 'org.opencontainers.image.ref.name';
+const CONTAINERD_NAME = 'io.containerd.image.name';
+const TARGET_ANNOTATION = 'dev.image-mirror.target';
+/**
+ * On index.json itself: every digest a registry that imported this bundle
+ * (and its baselines) holds, space separated. A later export given only this
+ * index.json as `bundle-baseline` leaves all of them out.
+ */
+const COVERS_ANNOTATION = 'dev.image-mirror.covers';
+const MAX_IMAGES = 10_000;
+const MAX_CONTENT = 100_000;
+const MAX_TEXT = 2048;
+function serializeRecord(record) {
+    return Buffer.from(`${JSON.stringify(record, null, 2)}\n`);
+}
+function parseRecord(bytes, where) {
+    let parsed;
+    try {
+        parsed = JSON.parse(bytes.toString('utf8'));
+    }
+    catch {
+        throw new layout_LayoutError(`${where}: the plan record is not JSON`);
+    }
+    const fail = (reason) => {
+        throw new layout_LayoutError(`${where}: the plan record is invalid: ${reason}`);
+    };
+    if (!isObject(parsed))
+        return fail('not an object');
+    if (parsed.tool !== 'image-mirror')
+        fail("it was not written by image-mirror (tool is not 'image-mirror')");
+    if (parsed.version !== RECORD_VERSION)
+        fail(`version ${String(parsed.version)} is not supported (${RECORD_VERSION} is); export the bundle again with this version`);
+    if (!Array.isArray(parsed.images) || parsed.images.length > MAX_IMAGES)
+        fail(`images is not a list of at most ${MAX_IMAGES}`);
+    const images = parsed.images.map((item, position) => parseImage(item, `images[${position}]`, fail));
+    const platforms = Array.isArray(parsed.platforms) ? parsed.platforms.filter((value) => typeof value === 'string' && value.length < 100) : [];
+    const baseline = isObject(parsed.baseline) && typeof parsed.baseline.covers === 'number' && typeof parsed.baseline.name === 'string'
+        ? { covers: parsed.baseline.covers, name: record_text(parsed.baseline.name) }
+        : undefined;
+    return {
+        version: RECORD_VERSION,
+        tool: 'image-mirror',
+        created: typeof parsed.created === 'string' ? record_text(parsed.created) : '',
+        registry: typeof parsed.registry === 'string' ? record_text(parsed.registry) : null,
+        tag: typeof parsed.tag === 'string' ? record_text(parsed.tag) : null,
+        platforms,
+        ...(baseline !== undefined && { baseline }),
+        images
+    };
+}
+function parseImage(item, where, fail) {
+    if (!isObject(item))
+        return fail(`${where} is not an object`);
+    const reference = (value, name) => {
+        if (typeof value !== 'string' || value.length > MAX_TEXT)
+            return fail(`${where}.${name} is not a reference`);
+        const parsed = (0,lib_reference/* tryParseReference */.WF)(value);
+        if (!('ref' in parsed))
+            return fail(`${where}.${name}: ${parsed.error.reason}`);
+        return (0,lib_reference/* formatReference */.FH)(parsed.ref);
+    };
+    const digest = (value, name) => ((0,registry_manifest/* isDigest */.Bc)(value) ? value : fail(`${where}.${name} is not a digest`));
+    const count = (value, name) => (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 ? value : fail(`${where}.${name} is not a size`));
+    if (item.kind !== 'base' && item.kind !== 'service')
+        fail(`${where}.kind is neither base nor service`);
+    if (item.from !== 'registry' && item.from !== 'daemon')
+        fail(`${where}.from is neither registry nor daemon`);
+    if (typeof item.mediaType !== 'string' || item.mediaType.length > 255)
+        fail(`${where}.mediaType is not a media type`);
+    if (!Array.isArray(item.content) || item.content.length > MAX_CONTENT)
+        fail(`${where}.content is not a list of digests`);
+    const origins = Array.isArray(item.origins)
+        ? item.origins
+            .filter((origin) => isObject(origin) && typeof origin.file === 'string' && typeof origin.line === 'number')
+            .slice(0, 1000)
+            .map(origin => ({ file: record_text(origin.file), line: Math.max(0, Math.floor(origin.line)) }))
+        : [];
+    return {
+        kind: item.kind,
+        source: reference(item.source, 'source'),
+        target: reference(item.target, 'target'),
+        origins,
+        from: item.from,
+        digest: digest(item.digest, 'digest'),
+        mediaType: item.mediaType,
+        size: count(item.size, 'size'),
+        ...(item.sourceDigest !== undefined && { sourceDigest: digest(item.sourceDigest, 'sourceDigest') }),
+        ...(item.imageId !== undefined && { imageId: digest(item.imageId, 'imageId') }),
+        ...(Array.isArray(item.platforms) && { platforms: item.platforms.filter((value) => typeof value === 'string' && value.length < 100).slice(0, 100) }),
+        content: item.content.map((value, position) => digest(value, `content[${position}]`)),
+        bytes: count(item.bytes, 'bytes'),
+        carried: item.carried !== false
+    };
+}
+/**
+ * The digests a baseline covers, from its index.json: the annotation our
+ * exports write, plus the manifests it lists (a foreign layout has only those).
+ */
+function coveredByIndex(index, where) {
+    let parsed;
+    try {
+        parsed = JSON.parse(index.toString('utf8'));
+    }
+    catch {
+        throw new layout_LayoutError(`${where}: index.json is not JSON`);
+    }
+    if (!isObject(parsed))
+        throw new layout_LayoutError(`${where}: index.json is not an object`);
+    const covered = new Set();
+    if (Array.isArray(parsed.manifests)) {
+        for (const entry of parsed.manifests)
+            if (isObject(entry) && (0,registry_manifest/* isDigest */.Bc)(entry.digest))
+                covered.add(entry.digest);
+    }
+    const annotation = isObject(parsed.annotations) ? parsed.annotations[COVERS_ANNOTATION] : undefined;
+    if (typeof annotation === 'string')
+        for (const digest of annotation.split(/\s+/))
+            if ((0,registry_manifest/* isDigest */.Bc)(digest))
+                covered.add(digest);
+    return covered;
+}
+/** The manifests index.json lists, each checked. */
+function indexEntries(index, where) {
+    let parsed;
+    try {
+        parsed = JSON.parse(index.toString('utf8'));
+    }
+    catch {
+        throw new LayoutError(`${where}: index.json is not JSON`);
+    }
+    if (!isObject(parsed) || !Array.isArray(parsed.manifests))
+        throw new LayoutError(`${where}: index.json has no manifests list`);
+    return parsed.manifests.map((entry, position) => {
+        if (!isObject(entry) || !isDigest(entry.digest) || typeof entry.mediaType !== 'string' || typeof entry.size !== 'number' || !Number.isSafeInteger(entry.size) || entry.size < 0) {
+            throw new LayoutError(`${where}: index.json manifests[${position}] is not a valid descriptor`);
+        }
+        const annotations = {};
+        if (isObject(entry.annotations))
+            for (const [key, value] of Object.entries(entry.annotations))
+                if (typeof value === 'string')
+                    annotations[key] = value;
+        const name = annotations[REF_NAME];
+        return { digest: entry.digest, mediaType: entry.mediaType, size: entry.size, ...(name !== undefined && { name }), annotations };
     });
 }
+function isObject(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+function record_text(value) {
+    return value.length > MAX_TEXT ? value.slice(0, MAX_TEXT) : value;
+}
 
-;// CONCATENATED MODULE: ./lib/engine/registry/proxy.js
+;// CONCATENATED MODULE: ./lib/engine/bundle/engine.js
 /**
- * HTTP(S) proxies as users set them: `HTTPS_PROXY`, `HTTP_PROXY`, `NO_PROXY`
- * (upper case first, then lower case, the first one set wins), with the rules
- * of Go's golang.org/x/net/http/httpproxy, which docker, skopeo and the
- * registries' own tools follow, so one environment behaves the same for all:
- *
- * - `https://` registries go through HTTPS_PROXY with a CONNECT tunnel (TLS
- *   end to end, the proxy sees only the host and port); `http://` registries
- *   through HTTP_PROXY with absolute-form requests. No fallback from one
- *   variable to the other.
- * - A proxy value without a scheme means `http://`; `http://` and `https://`
- *   proxies are supported (socks5 is not: requests fail with a clear error);
- *   `user:password@` in the proxy URL becomes `Proxy-Authorization: Basic`,
- *   sent only to the proxy, and never shown in a log or an error.
- * - Requests to `localhost` and loopback addresses (127.0.0.0/8, ::1) never go
- *   through a proxy, whatever NO_PROXY says (Go's rule; a proxy elsewhere
- *   cannot reach this machine's loopback anyway).
- * - NO_PROXY is a comma-separated list: `*` (no proxy at all); an IP address
- *   or a CIDR range (`10.0.0.0/8`); a domain, which matches itself and every
- *   subdomain (`example.com`); a leading dot or `*.` matches subdomains only
- *   (`.example.com`, `*.example.com`); an entry with a port (`example.com:5000`,
- *   `[::1]:5000`) matches only that port (the URL's default port counts).
- *   Matching is case-insensitive; an empty or malformed entry is ignored.
- */
-
-
-/** HTTPS_PROXY / https_proxy … from an environment: upper case wins when both are set (as in Go). */
-function proxyEnvironment(env) {
-    const first = (...names) => {
-        for (const name of names) {
-            const value = env[name];
-            if (value !== undefined && value !== '')
-                return value;
-        }
-        return undefined;
-    };
-    const httpProxy = first('HTTP_PROXY', 'http_proxy');
-    const httpsProxy = first('HTTPS_PROXY', 'https_proxy');
-    const noProxy = first('NO_PROXY', 'no_proxy');
-    return { ...(httpProxy !== undefined && { httpProxy }), ...(httpsProxy !== undefined && { httpsProxy }), ...(noProxy !== undefined && { noProxy }) };
-}
-class ProxyConfig {
-    http;
-    https;
-    matchers = [];
-    all = false;
-    constructor(environment) {
-        this.http = parseProxy(environment.httpProxy, 'HTTP_PROXY');
-        this.https = parseProxy(environment.httpsProxy, 'HTTPS_PROXY');
-        this.parseNoProxy(environment.noProxy ?? '');
-    }
-    /** True when no proxy variable is set: every request goes direct. */
-    get direct() {
-        return this.http === undefined && this.https === undefined;
-    }
-    /**
-     * The proxy a request to `url` goes through, or undefined to go direct.
-     * Throws a RegistryError when the variable that applies cannot be used.
-     */
-    routeFor(url) {
-        const parsed = url.protocol === 'https:' ? this.https : url.protocol === 'http:' ? this.http : undefined;
-        if (parsed === undefined)
-            return undefined;
-        if (!this.useProxy(url))
-            return undefined;
-        if ('error' in parsed)
-            throw new RegistryError(parsed.error, { code: 'PROXY_INVALID', transient: false, host: url.host });
-        return parsed.route;
-    }
-    useProxy(url) {
-        const host = bareHost(url.hostname).toLowerCase();
-        const port = url.port !== '' ? url.port : url.protocol === 'https:' ? '443' : '80';
-        if (host === 'localhost')
-            return false;
-        const ip = external_node_net_.isIP(host) !== 0 ? host : undefined;
-        if (ip !== undefined && isLoopbackIp(ip))
-            return false;
-        if (this.all)
-            return false;
-        return !this.matchers.some(matcher => matcher.match(host, port, ip));
-    }
-    parseNoProxy(value) {
-        for (const raw of value.split(',')) {
-            const entry = raw.trim().toLowerCase();
-            if (entry === '')
-                continue;
-            if (entry === '*') {
-                this.all = true;
-                return;
-            }
-            const cidr = parseCidr(entry);
-            if (cidr) {
-                this.matchers.push({ match: (_host, _port, ip) => ip !== undefined && cidr.contains(ip) });
-                continue;
-            }
-            let host = entry;
-            let port = '';
-            const split = splitHostPort(entry);
-            if (split) {
-                if (split.host === '')
-                    continue;
-                host = split.host;
-                port = split.port;
-            }
-            if (external_node_net_.isIP(host) !== 0) {
-                const same = addressMatcher(host);
-                this.matchers.push({ match: (_host, actualPort, ip) => ip !== undefined && same(ip) && (port === '' || port === actualPort) });
-                continue;
-            }
-            if (host.startsWith('*.'))
-                host = host.slice(1);
-            const matchHost = !host.startsWith('.');
-            const suffix = matchHost ? `.${host}` : host;
-            if (suffix === '.')
-                continue;
-            this.matchers.push({
-                match: (actualHost, actualPort) => (actualHost.endsWith(suffix) || (matchHost && actualHost === suffix.slice(1))) && (port === '' || port === actualPort)
-            });
-        }
-    }
-}
-/** A proxy variable's value as a route, or why it cannot be used (without its credentials). */
-function parseProxy(value, variable) {
-    if (value === undefined || value.trim() === '')
-        return undefined;
-    const text = value.trim();
-    let url;
-    try {
-        url = new URL(text);
-    }
-    catch {
-        url = undefined;
-    }
-    // Like Go: a value that is not an http(s)/socks5 URL is tried again as `http://<value>`.
-    if (url === undefined || !['http:', 'https:', 'socks5:'].includes(url.protocol)) {
-        try {
-            url = new URL(`http://${text}`);
-        }
-        catch {
-            return { error: `${variable} is not a URL a proxy can be reached at (expected http://host:port)` };
-        }
-    }
-    if (url.protocol === 'socks5:')
-        return { error: `${variable} names a socks5 proxy (${url.host}); the registry engine supports http:// and https:// proxies only` };
-    if (url.hostname === '')
-        return { error: `${variable} names no proxy host (expected http://host:port)` };
-    const authorization = url.username !== '' || url.password !== ''
-        ? `Basic ${Buffer.from(`${safeDecode(url.username)}:${safeDecode(url.password)}`).toString('base64')}`
-        : undefined;
-    const origin = new URL(url.origin);
-    return { route: { url: origin, variable, ...(authorization !== undefined && { authorization }) } };
-}
-function safeDecode(text) {
-    try {
-        return decodeURIComponent(text);
-    }
-    catch {
-        return text;
-    }
-}
-/** `[::1]` → `::1`. */
-function bareHost(hostname) {
-    return hostname.startsWith('[') && hostname.endsWith(']') ? hostname.slice(1, -1) : hostname;
-}
-/** `host:port` or `[v6]:port` of a NO_PROXY entry; undefined when it has no port. */
-function splitHostPort(entry) {
-    if (entry.startsWith('[')) {
-        const close = entry.indexOf(']');
-        if (close < 0 || entry[close + 1] !== ':')
-            return undefined;
-        return { host: entry.slice(1, close), port: entry.slice(close + 2) };
-    }
-    const colon = entry.lastIndexOf(':');
-    // More than one colon and no brackets: a bare IPv6 address, not host:port.
-    if (colon < 0 || entry.indexOf(':') !== colon)
-        return undefined;
-    const port = entry.slice(colon + 1);
-    if (!/^\d+$/.test(port))
-        return undefined;
-    return { host: entry.slice(0, colon), port };
-}
-/** 127.0.0.0/8 and ::1, IPv4-mapped spellings (`::ffff:127.0.0.1`) included. */
-const LOOPBACK = new external_node_net_.BlockList();
-LOOPBACK.addSubnet('127.0.0.0', 8, 'ipv4');
-LOOPBACK.addAddress('::1', 'ipv6');
-function isLoopbackIp(ip) {
-    return LOOPBACK.check(ip, external_node_net_.isIPv4(ip) ? 'ipv4' : 'ipv6');
-}
-/** One address, however it is spelt (`::1`, `0:0::1`, `::ffff:10.0.0.1`). */
-function addressMatcher(address) {
-    const list = new external_node_net_.BlockList();
-    list.addAddress(address, external_node_net_.isIPv4(address) ? 'ipv4' : 'ipv6');
-    return ip => list.check(ip, external_node_net_.isIPv4(ip) ? 'ipv4' : 'ipv6');
-}
-/** `10.0.0.0/8`, `fd00::/8`. */
-function parseCidr(entry) {
-    const slash = entry.indexOf('/');
-    if (slash < 0)
-        return undefined;
-    const base = entry.slice(0, slash);
-    const bitsText = entry.slice(slash + 1);
-    const family = external_node_net_.isIP(base);
-    if (family === 0 || !/^\d+$/.test(bitsText))
-        return undefined;
-    const bits = Number(bitsText);
-    if (bits > (family === 4 ? 32 : 128))
-        return undefined;
-    const list = new external_node_net_.BlockList();
-    list.addSubnet(base, bits, family === 4 ? 'ipv4' : 'ipv6');
-    return { contains: ip => list.check(ip, external_node_net_.isIPv4(ip) ? 'ipv4' : 'ipv6') };
-}
-
-;// CONCATENATED MODULE: ./lib/engine/registry/auth.js
-
-
-/** Parses `Bearer realm="https://auth",service="registry",scope="repository:a:pull"`. */
-function parseChallenge(header) {
-    const trimmed = header.trim();
-    const space = trimmed.indexOf(' ');
-    const scheme = (space < 0 ? trimmed : trimmed.slice(0, space)).toLowerCase();
-    const params = {};
-    const pattern = /([A-Za-z_][\w-]*)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^\s,]*))/g;
-    const rest = space < 0 ? '' : trimmed.slice(space + 1);
-    for (let match = pattern.exec(rest); match; match = pattern.exec(rest)) {
-        params[match[1].toLowerCase()] = match[2] !== undefined ? match[2].replace(/\\(.)/g, '$1') : (match[3] ?? '');
-    }
-    return { scheme, params };
-}
-/** Tokens are renewed this long before they expire. */
-const EXPIRY_MARGIN_MS = 10_000;
-class Authenticator {
-    credentials;
-    fetchToken;
-    now;
-    schemes = new Map();
-    tokens = new Map();
-    constructor(credentials, fetchToken, now = Date.now) {
-        this.credentials = credentials;
-        this.fetchToken = fetchToken;
-        this.now = now;
-    }
-    /** The Authorization header to send up front, when this host's scheme is known. */
-    async headerFor(endpoint, scopes, signal) {
-        const scheme = this.schemes.get(endpoint.host);
-        if (!scheme || scheme.kind === 'none')
-            return undefined;
-        if (scheme.kind === 'basic') {
-            const creds = await this.lookup(endpoint, endpoint.credentialKey);
-            return creds ? basicHeader(creds) : undefined;
-        }
-        return (await untilAborted(this.token(endpoint, scheme, scopes, false), signal, endpoint.host)).header;
-    }
-    /** Answers a 401 challenge; a stale token for these scopes is replaced. */
-    async answer(endpoint, header, scopes, signal) {
-        const challenge = parseChallenge(header ?? '');
-        if (challenge.scheme === 'basic') {
-            this.schemes.set(endpoint.host, { kind: 'basic' });
-            const creds = await this.lookup(endpoint, endpoint.credentialKey);
-            if (!creds)
-                throw unauthorized(endpoint, 'the registry requires a login and no credentials were found');
-            return basicHeader(creds);
-        }
-        if (challenge.scheme === 'bearer' && challenge.params.realm) {
-            if (realmUrl(challenge.params.realm) === undefined)
-                throw unauthorized(endpoint, `the token realm '${oneLine(challenge.params.realm, 200)}' is not an http(s) URL`);
-            const scheme = {
-                kind: 'bearer',
-                realm: challenge.params.realm,
-                ...(challenge.params.service !== undefined && { service: challenge.params.service })
-            };
-            this.schemes.set(endpoint.host, scheme);
-            const wanted = scopes.length > 0 ? scopes : challenge.params.scope ? challenge.params.scope.split(' ') : [];
-            return (await untilAborted(this.token(endpoint, scheme, wanted, true), signal, endpoint.host)).header;
-        }
-        throw unauthorized(endpoint, `unsupported authentication challenge '${oneLine(header ?? '', 200)}'`);
-    }
-    /** Marks a host as needing no authentication (it answered without a challenge). */
-    noteAnonymous(endpoint) {
-        if (!this.schemes.has(endpoint.host))
-            this.schemes.set(endpoint.host, { kind: 'none' });
-    }
-    token(endpoint, scheme, scopes, renew) {
-        const key = `${endpoint.host} ${[...scopes].sort().join(' ')}`;
-        const cached = this.tokens.get(key);
-        if (cached && !renew) {
-            return cached.then(token => (token.expiresAt - EXPIRY_MARGIN_MS > this.now() ? token : this.token(endpoint, scheme, scopes, true)));
-        }
-        const fresh = this.requestToken(endpoint, scheme, scopes);
-        this.tokens.set(key, fresh);
-        fresh.catch(() => this.tokens.delete(key));
-        return fresh;
-    }
-    async requestToken(endpoint, scheme, scopes) {
-        const url = realmUrl(scheme.realm);
-        if (scheme.service !== undefined)
-            url.searchParams.set('service', scheme.service);
-        for (const scope of scopes)
-            url.searchParams.append('scope', scope);
-        const key = realmCredentialKey(endpoint, url);
-        const creds = key === undefined ? undefined : await this.lookup(endpoint, key);
-        const started = this.now();
-        const response = await this.fetchToken(url, creds ? basicHeader(creds) : undefined);
-        if (response.status === 401 || response.status === 403) {
-            throw unauthorized(endpoint, `the token service ${url.origin} refused ${creds ? `the credentials of '${creds.username}'` : 'anonymous access'} (HTTP ${response.status})`);
-        }
-        if (response.status !== 200) {
-            throw new RegistryError(`GET token from ${url.origin}: HTTP ${response.status}`, {
-                status: response.status,
-                transient: response.status === 429 || response.status >= 500,
-                body: response.body.toString('utf8').slice(0, 2000)
-            });
-        }
-        let parsed;
-        try {
-            parsed = JSON.parse(response.body.toString('utf8'));
-        }
-        catch {
-            throw new RegistryError(`the token service ${url.origin} answered something other than JSON`, { transient: false });
-        }
-        const token = typeof parsed.token === 'string' ? parsed.token : typeof parsed.access_token === 'string' ? parsed.access_token : undefined;
-        if (!token || /[\r\n]/.test(token))
-            throw new RegistryError(`the token service ${url.origin} answered without a usable token`, { transient: false });
-        // 60 s is the spec's default lifetime when expires_in is missing.
-        const lifetime = (typeof parsed.expires_in === 'number' && parsed.expires_in > 0 ? parsed.expires_in : 60) * 1000;
-        return { header: `Bearer ${token}`, expiresAt: started + lifetime };
-    }
-    /** A credential lookup whose failure (a broken helper, an unreadable config) is an authentication failure of this registry. */
-    async lookup(endpoint, key) {
-        try {
-            return await this.credentials.lookup(key);
-        }
-        catch (error) {
-            throw unauthorized(endpoint, describeError(error));
-        }
-    }
-}
-function realmUrl(realm) {
-    try {
-        const url = new URL(realm);
-        return url.protocol === 'https:' || url.protocol === 'http:' ? url : undefined;
-    }
-    catch {
-        return undefined;
-    }
-}
-/**
- * Whose credentials a token request to `realm` may carry, as a credential key:
- * the registry's own when the realm is the registry's (same host name, or
- * Docker Hub's auth service), those given for the realm's host otherwise;
- * none over plain http unless the registry itself is reached over plain http.
- */
-function realmCredentialKey(endpoint, realm) {
-    const registryIsPlainHttp = endpoint.origin.startsWith('http:');
-    if (realm.protocol !== 'https:' && !(realm.protocol === 'http:' && registryIsPlainHttp))
-        return undefined;
-    return sameRegistry(endpoint.host, realm.host) ? endpoint.credentialKey : realm.host;
-}
-/** Known token services that belong to a registry on another host name. */
-const OWN_REALMS = { [DOCKER_HUB_HOST]: 'auth.docker.io' };
-function sameRegistry(registryHost, realmHost) {
-    const registryName = hostname(registryHost).toLowerCase();
-    const realmName = hostname(realmHost).toLowerCase();
-    return registryName === realmName || OWN_REALMS[registryName] === realmName;
-}
-function basicHeader(creds) {
-    return `Basic ${Buffer.from(`${creds.username}:${creds.password}`).toString('base64')}`;
-}
-function unauthorized(endpoint, reason) {
-    return new RegistryError(`${endpoint.host}: HTTP 401 UNAUTHORIZED: ${reason}`, { status: 401, code: 'UNAUTHORIZED', transient: false });
-}
-
-;// CONCATENATED MODULE: ./lib/engine/registry/credentials.js
-/**
- * Where credentials come from, in order: the explicit map the caller built
- * (registry name → credentials; the caller decides which input goes to which
- * host), then docker's config.json (`credHelpers[host]`, `auths[host].auth`,
- * `credsStore`, through `docker-credential-<name> get`), so
- * `docker/login-action` before this step just works. Credentials are keyed by
- * registry, and the client only ever sends them to that registry (or the token
- * realm that is that registry's own: see auth.ts).
- */
-
-
-
-
-
-
-class CredentialStore {
-    sources;
-    cache = new Map();
-    config;
-    constructor(sources) {
-        this.sources = sources;
-    }
-    /** Credentials for a registry name, or undefined for anonymous access. */
-    lookup(registry) {
-        // Explicit credentials may be registered after a first lookup; they always win.
-        const explicit = this.sources.explicit.get(registry);
-        if (explicit)
-            return Promise.resolve(explicit);
-        let found = this.cache.get(registry);
-        if (!found) {
-            found = this.find(registry);
-            this.cache.set(registry, found);
-        }
-        return found;
-    }
-    async find(registry) {
-        const config = this.readConfig();
-        const keys = configKeys(registry);
-        const helper = keys.map(key => config.credHelpers?.[key]).find(name => name !== undefined);
-        if (helper)
-            return this.runHelper(helper, keys[0]);
-        for (const key of keys) {
-            const entry = config.auths?.[key];
-            if (!entry)
-                continue;
-            if (entry.auth) {
-                const decoded = Buffer.from(entry.auth, 'base64').toString('utf8');
-                const colon = decoded.indexOf(':');
-                if (colon > 0)
-                    return { username: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
-            }
-            if (entry.username && entry.password)
-                return { username: entry.username, password: entry.password };
-        }
-        if (config.credsStore)
-            return this.runHelper(config.credsStore, keys[0]);
-        return undefined;
-    }
-    readConfig() {
-        if (this.config)
-            return this.config;
-        const dir = this.sources.dockerConfigDir ?? process.env.DOCKER_CONFIG ?? external_node_path_namespaceObject.join(external_node_os_namespaceObject.homedir(), '.docker');
-        const file = external_node_path_namespaceObject.join(dir, 'config.json');
-        try {
-            this.config = JSON.parse(external_node_fs_namespaceObject.readFileSync(file, 'utf8'));
-        }
-        catch (error) {
-            if (error.code !== 'ENOENT') {
-                throw new Error(`Cannot read docker config ${file}: ${error.message}`);
-            }
-            this.config = {};
-        }
-        return this.config;
-    }
-    runHelper(name, serverUrl) {
-        const program = `docker-credential-${name}`;
-        return new Promise((resolve, reject) => {
-            const child = (0,external_node_child_process_namespaceObject.spawn)(program, ['get'], { stdio: ['pipe', 'pipe', 'pipe'], env: process.env });
-            const out = [];
-            const err = [];
-            const timer = setTimeout(() => child.kill('SIGKILL'), this.sources.helperTimeoutMs ?? 10000);
-            child.stdout.on('data', (chunk) => out.push(chunk));
-            child.stderr.on('data', (chunk) => err.push(chunk));
-            child.once('error', error => {
-                clearTimeout(timer);
-                reject(new Error(`Credential helper ${program} for ${serverUrl} could not run: ${error.message}`));
-            });
-            child.once('close', code => {
-                clearTimeout(timer);
-                const stdout = Buffer.concat(out).toString('utf8');
-                if (code !== 0) {
-                    // "credentials not found" is how helpers say: anonymous.
-                    if (/not found/i.test(stdout + Buffer.concat(err).toString('utf8')))
-                        return resolve(undefined);
-                    return reject(new Error(`Credential helper ${program} failed for ${serverUrl} (exit ${code}): ${Buffer.concat(err).toString('utf8').trim()}`));
-                }
-                try {
-                    const parsed = JSON.parse(stdout);
-                    if (!parsed.Username || !parsed.Secret)
-                        return resolve(undefined);
-                    resolve({ username: parsed.Username, password: parsed.Secret });
-                }
-                catch {
-                    reject(new Error(`Credential helper ${program} printed something other than JSON for ${serverUrl}`));
-                }
-            });
-            child.stdin.end(serverUrl);
-        });
-    }
-}
-/** The keys docker login may have used for a registry, the canonical one first. */
-function configKeys(registry) {
-    if (registry === DOCKER_HUB)
-        return [DOCKER_HUB_CONFIG_KEY, 'index.docker.io', 'docker.io', 'https://index.docker.io/v1', 'registry-1.docker.io'];
-    return [registry, `https://${registry}`, `http://${registry}`, `https://${registry}/v1/`, `https://${registry}/v2/`];
-}
-
-;// CONCATENATED MODULE: ./lib/engine/registry/registries.js
-
-
-
-
-
-
-class Registries {
-    options;
-    agents;
-    auth;
-    clients = new Map();
-    statsByHost = new Map();
-    rateLimits = new Map();
-    constructor(options) {
-        this.options = options;
-        const proxy = options.proxy ?? new ProxyConfig(proxyEnvironment(process.env));
-        this.agents = new Agents({
-            maxSockets: options.concurrency,
-            blobSockets: options.blobConcurrency ?? options.concurrency,
-            ...(options.caFile !== undefined && { caFile: options.caFile }),
-            ...(!proxy.direct && { proxy }),
-            connectTimeoutMs: options.timeoutMs
-        });
-        const store = new CredentialStore({
-            explicit: options.credentials,
-            ...(options.dockerConfigDir !== undefined && { dockerConfigDir: options.dockerConfigDir })
-        });
-        this.auth = new Authenticator(store, async (url, authorization) => {
-            const stats = this.statsFor(url.host);
-            stats.requests += 1;
-            const response = await exchange({
-                method: 'GET',
-                url,
-                headers: authorization ? { authorization } : {},
-                agent: this.agents.for(url, 'read'),
-                timeoutMs: options.timeoutMs,
-                deadlineMs: options.deadlineMs
-            });
-            // A token answer is small; a larger one is cut short and fails to parse.
-            const body = await readBody(response, 1024 * 1024);
-            stats.bytesReceived += body.length;
-            return { status: response.statusCode ?? 0, body };
-        });
-    }
-    client(registry, purpose) {
-        const key = `${purpose} ${registry}`;
-        let client = this.clients.get(key);
-        if (!client) {
-            const endpoint = resolveEndpoint(registry, purpose, this.options);
-            const onRetry = this.options.onRetry;
-            client = new RegistryClient(endpoint, {
-                agents: this.agents,
-                auth: this.auth,
-                purpose,
-                retry: this.options.retry,
-                timeoutMs: this.options.timeoutMs,
-                deadlineMs: this.options.deadlineMs,
-                stats: this.statsFor(endpoint.host),
-                onRateLimit: remaining => this.rateLimits.set(endpoint.host, remaining),
-                ...(onRetry && { onRetry: (error, attempt, delayMs) => onRetry(endpoint.host, error, attempt, delayMs) })
-            });
-            this.clients.set(key, client);
-        }
-        return client;
-    }
-    /** Docker Hub's last `ratelimit-remaining` for a host, if it sent one. */
-    rateLimitRemaining(host) {
-        return this.rateLimits.get(host);
-    }
-    /** Requests and bytes per host contacted, for the job summary. */
-    stats() {
-        return Object.fromEntries([...this.statsByHost].map(([host, stats]) => [host, { ...stats }]));
-    }
-    close() {
-        this.agents.destroy();
-    }
-    statsFor(host) {
-        let stats = this.statsByHost.get(host);
-        if (!stats) {
-            stats = { requests: 0, bytesSent: 0, bytesReceived: 0 };
-            this.statsByHost.set(host, stats);
-        }
-        return stats;
-    }
-}
-
-;// CONCATENATED MODULE: ./lib/engine/registry/engine.js
-/**
- * `engine: registry`: copies images registry to registry over the OCI
- * distribution API, every platform of an index included, and looks targets up
- * with one HEAD. Implements the CopyPort: `prepareCopy` only reads, `copy`
- * performs what it prepared; a per-image problem is thrown as an
- * EngineFailure whose kind and side come from the request that failed.
+ * The bundle engine: the ports of port.ts over an OCI layout on disk, with
+ * the registry engine's Registries for every registry request (auth, retries,
+ * per-host counts). Engines see references and requests, never Settings.
  */
 
 
@@ -59903,825 +63406,1592 @@ class Registries {
 
 
 
-const MiB = 1024 * 1024;
-class RegistryEngine {
-    options;
-    name = 'registry';
+
+
+function registriesFor(access) {
+    const retry = { attempts: access.retries + 1, baseDelayMs: access.retryBaseDelayMs ?? 500, maxDelayMs: 15_000 };
+    const registries = new registry_registries/* Registries */.I({
+        credentials: access.credentials,
+        ...(access.registryMirror !== undefined && { registryMirror: access.registryMirror }),
+        ...(access.caFile !== undefined && { caFile: access.caFile }),
+        ...(access.dockerConfigDir !== undefined && { dockerConfigDir: access.dockerConfigDir }),
+        insecureRegistries: access.insecureRegistries,
+        concurrency: access.concurrency,
+        retry,
+        timeoutMs: access.timeoutMs ?? 60_000,
+        deadlineMs: access.deadlineMs ?? 10 * 60_000
+    });
+    return { registries, retry };
+}
+/** What a baseline covers, and its images by digest. */
+function readBaseline(location) {
+    const name = external_node_path_.basename(location);
+    const stat = external_node_fs_.statSync(location);
+    if (stat.isFile() && !isTarPath(location)) {
+        // Just its index.json.
+        return { covered: coveredByIndex(external_node_fs_.readFileSync(location), location), images: new Map(), name };
+    }
+    const layout = openLayout(location);
+    const covered = coveredByIndex(layout.index, location);
+    for (const digest of layout.digests())
+        covered.add(digest);
+    const images = new Map();
+    if (layout.record !== undefined)
+        for (const image of parseRecord(layout.record, location).images)
+            images.set(image.digest, image);
+    return { covered, images, name };
+}
+class BundleExportEngine {
     registries;
-    blobs;
-    copier;
+    store;
+    exporter;
+    covered;
+    baselineName;
     constructor(options) {
-        this.options = options;
-        const retry = { attempts: options.retries + 1, baseDelayMs: options.retryBaseDelayMs ?? 500, maxDelayMs: options.retryMaxDelayMs ?? 15000 };
-        this.registries = new Registries({
-            credentials: options.credentials ?? new Map(),
-            ...(options.dockerConfigDir !== undefined && { dockerConfigDir: options.dockerConfigDir }),
-            ...(options.caFile !== undefined && { caFile: options.caFile }),
-            ...(options.proxy !== undefined && { proxy: new ProxyConfig(options.proxy) }),
-            ...(options.registryMirror !== undefined && { registryMirror: options.registryMirror }),
-            insecureRegistries: options.insecureRegistries,
-            concurrency: options.concurrency,
-            blobConcurrency: blobConcurrency(options),
-            retry,
-            timeoutMs: options.timeoutMs ?? 60_000,
-            deadlineMs: options.deadlineMs ?? 10 * 60_000
-        });
-        this.blobs = new BlobMover(this.registries, { concurrency: blobConcurrency(options), chunkSize: options.chunkSize ?? 16 * MiB, chunkThreshold: options.chunkThreshold ?? 64 * MiB, retry });
-        this.copier = new ImageCopier(this.registries, this.blobs, {
-            concurrency: options.concurrency,
+        const format = isTarPath(options.bundle) ? 'tar' : 'directory';
+        if (format === 'directory' && external_node_fs_.existsSync(options.bundle)) {
+            const entries = external_node_fs_.readdirSync(options.bundle);
+            if (entries.length > 0 && !entries.includes(LAYOUT_FILE)) {
+                throw new layout_LayoutError(`${options.bundle} is a directory that is not a bundle (no ${LAYOUT_FILE}): name a new or empty directory, or a file ending in .tar`);
+            }
+        }
+        const baseline = options.baseline !== undefined ? readBaseline(options.baseline) : undefined;
+        this.covered = baseline?.covered ?? new Set();
+        this.baselineName = baseline?.name;
+        const { registries, retry } = registriesFor(options);
+        this.registries = registries;
+        this.store = new BundleStore({ path: options.bundle, format, covered: this.covered });
+        const previous = new Map();
+        const layout = this.store.previousLayout;
+        if (layout?.record !== undefined) {
+            try {
+                for (const image of parseRecord(layout.record, options.bundle).images)
+                    previous.set(image.source, image);
+            }
+            catch {
+                // An unreadable record: nothing is reused, everything is fetched again.
+            }
+        }
+        this.exporter = new Exporter({
+            registries,
+            store: this.store,
+            previous,
+            baseline: baseline?.images ?? new Map(),
             platforms: options.platforms,
-            copyReferrers: options.copyReferrers,
-            rateLimitReserve: options.rateLimitReserve ?? 2
+            concurrency: options.concurrency,
+            retry,
+            ...(options.cli !== undefined && { cli: options.cli }),
+            tempDir: options.tempDir,
+            ...(options.meter !== undefined && { meter: options.meter })
         });
     }
-    async prepareCopy(source, target, context) {
-        if (sameImage(source, target) && this.options.platforms.length > 0) {
-            // Filtering platforms would overwrite the source with a new index.
-            throw new EngineFailure('unsupported', 'target', `${formatReference(target)} is its own source: copying only ${this.options.platforms.join(', ')} would overwrite it`, {
-                host: target.registry
-            });
-        }
-        try {
-            const prepared = await this.copier.prepare(source, target, context);
-            return { source, target, steps: prepared.steps, state: prepared.state, ...(prepared.done && { done: outcome(prepared.done) }) };
-        }
-        catch (error) {
-            throw engineFailure(error, context.signal);
-        }
+    prepareExport(request, context) {
+        return this.exporter.prepare(request, context);
     }
-    async copy(prepared, context) {
-        if (prepared.done)
-            return prepared.done;
-        if (!(prepared.state instanceof CopyState)) {
-            throw new EngineFailure('other', 'local', `the copy of ${formatReference(prepared.source)} was not prepared by the registry engine`);
-        }
-        try {
-            return outcome(await this.copier.copy(prepared.source, prepared.target, prepared.state, context));
-        }
-        catch (error) {
-            throw engineFailure(error, context.signal);
-        }
+    export(prepared, context) {
+        return this.exporter.export(prepared, context);
     }
-    describeLookup(target) {
-        return this.copier.describeLookup(target);
-    }
-    async lookup(target, context) {
-        try {
-            const found = await this.copier.lookup(target, context);
-            if (!found)
-                return { status: 'missing' };
-            return { status: 'verified', ...(found.digest !== undefined && { digest: found.digest }) };
+    async finish(images, context) {
+        const keep = new Set();
+        const covers = new Set(this.covered);
+        for (const image of images) {
+            for (const digest of [image.digest, ...image.content]) {
+                covers.add(digest);
+                if (!image.carried)
+                    continue;
+                if (this.store.locate(digest) !== undefined)
+                    keep.add(digest);
+                else if (!this.covered.has(digest))
+                    throw new Error(`${image.source}: ${digest} is neither in the bundle nor in its baseline`);
+            }
         }
-        catch (error) {
-            throw engineFailure(error, context.signal);
-        }
+        const index = {
+            schemaVersion: 2,
+            mediaType: registry_manifest/* MEDIA_TYPES */.Z2.ociIndex,
+            manifests: images
+                .filter(image => image.carried)
+                .map(image => ({
+                mediaType: image.mediaType,
+                digest: image.digest,
+                size: image.size,
+                annotations: { [REF_NAME]: image.source, [CONTAINERD_NAME]: image.source, [TARGET_ANNOTATION]: image.target }
+            })),
+            annotations: { [COVERS_ANNOTATION]: [...covers].sort().join(' ') }
+        };
+        const record = {
+            version: RECORD_VERSION,
+            tool: 'image-mirror',
+            created: new Date().toISOString(),
+            registry: context.registry,
+            tag: context.tag,
+            platforms: context.platforms,
+            ...(this.baselineName !== undefined && { baseline: { covers: this.covered.size, name: this.baselineName } }),
+            images
+        };
+        return this.store.finish(Buffer.from(`${JSON.stringify(index, null, 2)}\n`), serializeRecord(record), keep);
     }
-    /** This engine's clients, for the docker engine's HEAD lookups: one pool, one set of credentials and counts. */
-    get clients() {
-        return this.registries;
-    }
-    /** Requests and bytes per host contacted (registries and token services), for the job summary. */
     stats() {
         return this.registries.stats();
-    }
-    /** How blobs were moved this run (HEADs, mounts tried, declined and failed, uploads, chunks), for benchmarks and tests. */
-    blobCounts() {
-        return { ...this.blobs.counts };
     }
     async close() {
         this.registries.close();
     }
 }
+/** Opens a bundle for import or verify: its layout, and its plan (made from index.json names when it has none). */
+function openBundle(location) {
+    const layout = openLayout(location);
+    if (layout.record !== undefined)
+        return { layout, record: parseRecord(layout.record, location), recorded: true };
+    return { layout, record: foreignRecord(layout), recorded: false };
+}
 /**
- * Blob transfers at once when the caller does not say. Measured with
- * `npm run bench:registry` on 2 cores: see the README's benchmark table.
+ * A layout skopeo, crane or docker wrote: each index.json entry named by
+ * `org.opencontainers.image.ref.name` (or containerd's image name) that reads
+ * as a full reference is an image; a bare tag is not enough to know its source.
  */
-const DEFAULT_BLOB_CONCURRENCY = 3;
-function blobConcurrency(options) {
-    return Math.max(1, Math.round(options.blobConcurrency ?? Math.min(DEFAULT_BLOB_CONCURRENCY, Math.max(1, options.concurrency))));
-}
-function outcome(result) {
-    return {
-        status: result.status,
-        digest: result.digest,
-        ...(result.size !== undefined && { size: result.size }),
-        ...(result.platforms && { platforms: result.platforms }),
-        bytesTransferred: result.bytesTransferred,
-        bytesSkipped: result.bytesSkipped
-    };
-}
-function sameImage(source, target) {
-    return source.registry === target.registry && source.repository === target.repository && (source.tag ?? source.digest) === (target.tag ?? target.digest);
-}
-
-;// CONCATENATED MODULE: ./lib/engine/docker/engine.js
-
-
-
-
-
-
-
-
-
-
-
-
-class DockerEngine {
-    options;
-    name = 'docker';
-    cli;
-    pullPolicy;
-    pushToTarget;
-    retryPolicy;
-    credentials;
-    logins = new Map();
-    loggedIn = new Set();
-    pulls = new Map();
-    local;
-    manifests;
-    heads;
-    /** The registry engine made for the HEAD lookups when none was given; closed with this engine. */
-    ownRegistry;
-    multiPlatform = new Map();
-    constructor(options = {}) {
-        this.options = options;
-        this.cli = options.cli ?? new DockerCli({ ...(options.env && { env: options.env }) });
-        this.pullPolicy = options.pull ?? 'missing';
-        this.pushToTarget = options.push ?? true;
-        this.retryPolicy = options.retry ?? DEFAULT_RETRY;
-        this.credentials = options.credentials ?? new Map();
-        this.local = new LocalImages(this.cli);
-        this.manifests = new ManifestLookup(this.cli, host => this.isInsecure(host));
-        this.ownRegistry =
-            options.registries === undefined
-                ? new RegistryEngine({
-                    credentials: this.credentials,
-                    ...(options.registryMirror !== undefined && { registryMirror: options.registryMirror }),
-                    ...(options.caFile !== undefined && { caFile: options.caFile }),
-                    ...(options.env?.DOCKER_CONFIG !== undefined && { dockerConfigDir: options.env.DOCKER_CONFIG }),
-                    insecureRegistries: [...(options.insecureRegistries ?? [])],
-                    concurrency: 4,
-                    retries: Math.max(0, this.retryPolicy.attempts - 1),
-                    retryBaseDelayMs: this.retryPolicy.baseDelayMs,
-                    retryMaxDelayMs: this.retryPolicy.maxDelayMs,
-                    platforms: [],
-                    copyReferrers: false
-                })
-                : undefined;
-        this.heads = new RegistryManifests(options.registries ?? this.ownRegistry.clients, () => this.manifests.daemonPlatform());
+function foreignRecord(layout) {
+    const images = [];
+    let parsed;
+    try {
+        parsed = JSON.parse(layout.index.toString('utf8'));
     }
-    /** Sources copied (or found copied) as one platform of a multi-platform index: their targets keep the daemon's platform only. */
-    singlePlatformCopies() {
-        return [...this.multiPlatform.values()];
+    catch {
+        throw new layout_LayoutError(`${layout.path}: ${INDEX_FILE} is not JSON`);
     }
-    // --- copy -------------------------------------------------------------
-    async prepareCopy(source, target, context) {
-        const sourceName = familiarName(source);
-        const local = this.pullPolicy === 'always' ? undefined : await this.read(() => this.local.inspect(sourceName, context), 'local', `look up ${sourceName} in the local docker daemon`);
-        if (this.pullPolicy === 'never' && local === undefined) {
-            throw new EngineFailure('not-local', 'local', `${sourceName} is not in the local docker daemon and pull is 'never'`);
+    const seen = new Set();
+    for (const entry of parsed.manifests ?? []) {
+        const names = [entry.annotations?.[CONTAINERD_NAME], entry.annotations?.[REF_NAME]].filter((name) => typeof name === 'string');
+        for (const name of names) {
+            const candidate = parseRecord(Buffer.from(JSON.stringify({
+                tool: 'image-mirror',
+                version: RECORD_VERSION,
+                images: [{ kind: 'base', source: name, target: name, origins: [], from: 'registry', digest: entry.digest, mediaType: entry.mediaType, size: entry.size, content: [], bytes: 0 }]
+            })), layout.path).images[0];
+            // A name that is only a tag (`7-alpine`) parses as docker.io/library/7-alpine: only names with a registry or a path count.
+            if (candidate === undefined || !/[/.:]/.test(name.split('@')[0] ?? '') || seen.has(candidate.source))
+                continue;
+            seen.add(candidate.source);
+            images.push(candidate);
+            break;
         }
-        if (this.pushToTarget) {
-            // HEADs through the registry engine's clients: Docker Hub does not count them against the pull quota.
-            const present = await this.registryRead(() => this.heads.head(target, 'target', context), context);
-            if (present !== undefined) {
-                const done = { status: 'already-present', digest: present.digest };
-                if (local !== undefined && (await this.isLocalImage(local, target, present, context)))
-                    return { source, target, done, steps: [] };
-                // The local image differs (or there is none): the target is still current when it matches the source registry.
-                const upstream = await this.sourceHead(source, target, context);
-                if (upstream !== undefined && (await this.holdsSource(target, present, source, upstream, local, context))) {
-                    if (local !== undefined && this.pullPolicy === 'missing') {
-                        throw new EngineFailure('stale-local', 'local', `the local ${sourceName} (${local.id.slice(0, 19)}) differs from ${sourceName} in its registry, which ${familiarName(target)} already holds; not pushed over it`);
+    }
+    return { version: RECORD_VERSION, tool: 'image-mirror', created: '', registry: null, tag: null, platforms: [], images };
+}
+class BundleImportEngine {
+    registries;
+    importer;
+    constructor(options) {
+        const { registries, retry } = registriesFor(options);
+        this.registries = registries;
+        this.importer = new Importer({
+            registries,
+            layout: options.bundle.layout,
+            images: options.images,
+            ...(options.bundle.record.baseline !== undefined && { baselineName: options.bundle.record.baseline.name }),
+            concurrency: options.concurrency,
+            retry,
+            ...(options.meter !== undefined && { meter: options.meter })
+        });
+    }
+    prepareImport(request, context) {
+        return this.importer.prepare(request, context);
+    }
+    import(prepared, context) {
+        return this.importer.import(prepared, context);
+    }
+    stats() {
+        return this.registries.stats();
+    }
+    async close() {
+        this.registries.close();
+    }
+}
+
+;// CONCATENATED MODULE: ./node_modules/@actions/tool-cache/lib/manifest.js
+var manifest_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+
+
+
+// Internal object for testability (allows mocking in ESM)
+const _internal = {
+    readLinuxVersionFile() {
+        const lsbReleaseFile = '/etc/lsb-release';
+        const osReleaseFile = '/etc/os-release';
+        let contents = '';
+        if (external_fs_namespaceObject.existsSync(lsbReleaseFile)) {
+            contents = external_fs_namespaceObject.readFileSync(lsbReleaseFile).toString();
+        }
+        else if (external_fs_namespaceObject.existsSync(osReleaseFile)) {
+            contents = external_fs_namespaceObject.readFileSync(osReleaseFile).toString();
+        }
+        return contents;
+    }
+};
+function _findMatch(versionSpec, stable, candidates, archFilter) {
+    return manifest_awaiter(this, void 0, void 0, function* () {
+        const platFilter = os.platform();
+        let result;
+        let match;
+        let file;
+        for (const candidate of candidates) {
+            const version = candidate.version;
+            debug(`check ${version} satisfies ${versionSpec}`);
+            if (semver.satisfies(version, versionSpec) &&
+                (!stable || candidate.stable === stable)) {
+                file = candidate.files.find(item => {
+                    debug(`${item.arch}===${archFilter} && ${item.platform}===${platFilter}`);
+                    let chk = item.arch === archFilter && item.platform === platFilter;
+                    if (chk && item.platform_version) {
+                        const osVersion = _getOsVersion();
+                        if (osVersion === item.platform_version) {
+                            chk = true;
+                        }
+                        else {
+                            chk = semver.satisfies(osVersion, item.platform_version);
+                        }
                     }
-                    return { source, target, done, steps: [] };
+                    return chk;
+                });
+                if (file) {
+                    debug(`matched ${candidate.version}`);
+                    match = candidate;
+                    break;
                 }
             }
-            else if (local === undefined) {
-                // Only to know whether the pull keeps one platform of several (a warning); a HEAD costs no quota.
-                await this.sourceHead(source, target, context);
+        }
+        if (match && file) {
+            // clone since we're mutating the file list to be only the file that matches
+            result = Object.assign({}, match);
+            result.files = [file];
+        }
+        return result;
+    });
+}
+function _getOsVersion() {
+    // TODO: add windows and other linux, arm variants
+    // right now filtering on version is only an ubuntu and macos scenario for tools we build for hosted (python)
+    const plat = os.platform();
+    let version = '';
+    if (plat === 'darwin') {
+        version = cp.execSync('sw_vers -productVersion').toString();
+    }
+    else if (plat === 'linux') {
+        // lsb_release process not in some containers, readfile
+        // Run cat /etc/lsb-release
+        // DISTRIB_ID=Ubuntu
+        // DISTRIB_RELEASE=18.04
+        // DISTRIB_CODENAME=bionic
+        // DISTRIB_DESCRIPTION="Ubuntu 18.04.4 LTS"
+        const lsbContents = _internal.readLinuxVersionFile();
+        if (lsbContents) {
+            const lines = lsbContents.split('\n');
+            for (const line of lines) {
+                const parts = line.split('=');
+                if (parts.length === 2 &&
+                    (parts[0].trim() === 'VERSION_ID' ||
+                        parts[0].trim() === 'DISTRIB_RELEASE')) {
+                    version = parts[1].trim().replace(/^"/, '').replace(/"$/, '');
+                    break;
+                }
             }
         }
-        const steps = [];
-        if (local === undefined) {
-            if (this.credentials.has(source.registry))
-                steps.push({ kind: 'login', host: source.registry });
-            steps.push({ kind: 'pull', ref: source });
-        }
-        steps.push({ kind: 'tag', from: source, to: target });
-        if (this.pushToTarget) {
-            if (this.credentials.has(target.registry))
-                steps.push({ kind: 'login', host: target.registry });
-            steps.push({ kind: 'push', ref: target });
-        }
-        const state = { steps, ...(local !== undefined && { localId: local.id }) };
-        return { source, target, steps: steps.map(step => this.describe(step)), state };
     }
-    async copy(prepared, context) {
-        if (prepared.done !== undefined)
-            return prepared.done;
-        const state = prepared.state;
-        let digest = state.localId;
-        for (const step of state.steps) {
-            if (step.kind === 'login')
-                await this.login(step.host, step.host === prepared.target.registry ? 'target' : 'source', context);
-            else if (step.kind === 'pull')
-                await this.pullOnce(step.ref, context);
-            else if (step.kind === 'tag')
-                await this.run(tagCommand(step.from, step.to), 'local', context);
-            else
-                digest = await this.pushImage(step.ref, context);
+    return version;
+}
+// Alias for backwards compatibility
+function _readLinuxVersionFile() {
+    return _internal.readLinuxVersionFile();
+}
+//# sourceMappingURL=manifest.js.map
+;// CONCATENATED MODULE: external "stream"
+const external_stream_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("stream");
+// EXTERNAL MODULE: external "util"
+var external_util_ = __nccwpck_require__(9023);
+;// CONCATENATED MODULE: ./node_modules/@actions/tool-cache/lib/retry-helper.js
+var retry_helper_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+/**
+ * Internal class for retries
+ */
+class RetryHelper {
+    constructor(maxAttempts, minSeconds, maxSeconds) {
+        if (maxAttempts < 1) {
+            throw new Error('max attempts should be greater than or equal to 1');
         }
-        return { status: 'mirrored', ...(digest !== undefined && { digest }) };
-    }
-    // --- lookups ------------------------------------------------------------
-    describeLookup(target) {
-        return [displayCommand(this.manifests.command(target))];
-    }
-    async lookup(target, context) {
-        await this.login(target.registry, 'target', context);
-        const present = await this.targetManifest(target, context);
-        if (present === undefined) {
-            const local = await this.local.inspect(familiarName(target), context).catch(() => undefined);
-            return { status: 'missing', ...(local !== undefined && { hint: `It is in the local daemon but not pushed: docker push ${familiarName(target)}` }) };
+        this.maxAttempts = maxAttempts;
+        this.minSeconds = Math.floor(minSeconds);
+        this.maxSeconds = Math.floor(maxSeconds);
+        if (this.minSeconds > this.maxSeconds) {
+            throw new Error('min seconds should be less than or equal to max seconds');
         }
-        return {
-            status: 'verified',
-            digest: present.digest,
-            ...(present.size !== undefined && { size: present.size }),
-            ...(present.platforms && { platforms: present.platforms })
-        };
     }
-    /** Looks targets up in the local daemon only (`verify-from: local`): no network. */
-    localLookup() {
-        return {
-            describeLookup: target => [displayCommand({ args: ['image', 'inspect', familiarName(target)] })],
-            lookup: async (target, context) => {
-                const name = familiarName(target);
-                const found = await this.read(() => this.local.inspect(name, context), 'local', `look up ${name} in the local docker daemon`);
-                if (found !== undefined)
-                    return { status: 'verified', digest: this.local.repoDigestFor(found, target) ?? found.id };
-                const hint = await this.local.missingHint(target, context).catch(() => undefined);
-                return { status: 'missing', ...(hint !== undefined && { hint }) };
+    execute(action, isRetryable) {
+        return retry_helper_awaiter(this, void 0, void 0, function* () {
+            let attempt = 1;
+            while (attempt < this.maxAttempts) {
+                // Try
+                try {
+                    return yield action();
+                }
+                catch (err) {
+                    if (isRetryable && !isRetryable(err)) {
+                        throw err;
+                    }
+                    info(err.message);
+                }
+                // Sleep
+                const seconds = this.getSleepAmount();
+                info(`Waiting ${seconds} seconds before trying again`);
+                yield this.sleep(seconds);
+                attempt++;
             }
-        };
-    }
-    // --- build and push -----------------------------------------------------
-    describeBuild(request) {
-        return [...this.buildLogins(request).filter(host => this.credentials.has(host)).map(host => this.describe({ kind: 'login', host })), describeBuildCommand(request)];
-    }
-    async build(request, context) {
-        // The build pulls mirrored bases from the target registry (and, with buildx --push, pushes there).
-        for (const host of this.buildLogins(request))
-            await this.login(host, 'target', context);
-        return runBuild(this.cli, request, context, name => this.local.inspect(name, context));
-    }
-    /** Registries a build needs credentials for: where its bases come from, and its target when the build pushes. */
-    buildLogins(request) {
-        const hosts = new Set(request.pullsFrom);
-        if (request.command.push === true)
-            for (const tag of request.command.tags)
-                hosts.add(tag.registry);
-        return [...hosts];
-    }
-    describePush(target) {
-        return [...(this.credentials.has(target.registry) ? [this.describe({ kind: 'login', host: target.registry })] : []), displayCommand(pushCommand(target))];
-    }
-    async push(target, context) {
-        await this.login(target.registry, 'target', context);
-        const digest = await this.pushImage(target, context);
-        return { ...(digest !== undefined && { digest }) };
-    }
-    /**
-     * Forgets its logins and closes the clients it made. No `docker logout`:
-     * logins live in the DOCKER_CONFIG the caller gave (a private directory it
-     * removes), and logging out of a shared config would also remove a login
-     * the user made before this step (docker/login-action's).
-     */
-    async close() {
-        this.loggedIn.clear();
-        this.logins.clear();
-        await this.ownRegistry?.close();
-    }
-    // --- docker operations --------------------------------------------------
-    describe(step) {
-        switch (step.kind) {
-            case 'login':
-                return displayCommand(loginCommand(step.host, this.credentials.get(step.host)?.username ?? '', ''));
-            case 'pull':
-                return displayCommand(pullCommand(step.ref));
-            case 'tag':
-                return displayCommand(tagCommand(step.from, step.to));
-            case 'push':
-                return displayCommand(pushCommand(step.ref));
-        }
-    }
-    async run(command, side, context, host) {
-        context.record(displayCommand(command));
-        try {
-            return (await this.retry(displayCommand(command), () => this.cli.run(command, { signal: context.signal }), context)).stdout;
-        }
-        catch (error) {
-            throw dockerFailure(error, side, displayCommand(command).replace(/^docker /, ''), host !== undefined ? { host } : {});
-        }
-    }
-    /** A read whose failure is typed with the side it reads from. */
-    async read(operation, side, what) {
-        try {
-            return await operation();
-        }
-        catch (error) {
-            throw dockerFailure(error, side, what);
-        }
-    }
-    retry(what, operation, context) {
-        return withRetry(operation, this.retryPolicy, {
-            signal: context.signal,
-            isTransient: error => !context.signal.aborted && isTransientDockerFailure(error),
-            onRetry: (error, attempt, delayMs) => {
-                const reason = error instanceof DockerCommandError ? error.reason : String(error);
-                this.options.onRetry?.(`${what}: attempt ${attempt} failed (${reason}); retrying in ${delayMs} ms`);
-            },
-            ...(this.options.sleep && { sleep: this.options.sleep })
+            // Last attempt
+            return yield action();
         });
     }
-    /** Logs in once per host this engine holds credentials for; a failed login is remembered, not repeated. */
-    async login(host, side, context) {
-        const credentials = this.credentials.get(host);
-        if (credentials === undefined)
-            return;
-        let login = this.logins.get(host);
-        if (login === undefined) {
-            const command = loginCommand(host, credentials.username, credentials.password);
-            context.record(displayCommand(command));
-            login = this.retry(`docker login ${host}`, () => this.cli.run(command), context).then(() => {
-                this.loggedIn.add(host);
-            });
-            // Callers await it; this only keeps an early rejection from being reported as unhandled.
-            login.catch(() => undefined);
-            this.logins.set(host, login);
-        }
-        try {
-            await login;
-        }
-        catch (error) {
-            const failure = dockerFailure(error, side, `docker login to ${host}`, { host });
-            throw classifyDockerFailure(error) === 'unauthorized' ? new EngineFailure('unauthorized', side, failure.message, { ...failure.details, host }) : failure;
-        }
+    getSleepAmount() {
+        return (Math.floor(Math.random() * (this.maxSeconds - this.minSeconds + 1)) +
+            this.minSeconds);
     }
-    pullOnce(ref, context) {
-        const name = familiarName(ref);
-        let pull = this.pulls.get(name);
-        if (pull === undefined) {
-            pull = this.run(pullCommand(ref), 'source', context, ref.registry).then(() => undefined);
-            pull.catch(() => undefined);
-            this.pulls.set(name, pull);
-            // A failed pull may be retried by a later call; a finished one stays shared.
-            pull.catch(() => this.pulls.delete(name));
+    sleep(seconds) {
+        return retry_helper_awaiter(this, void 0, void 0, function* () {
+            return new Promise(resolve => setTimeout(resolve, seconds * 1000));
+        });
+    }
+}
+//# sourceMappingURL=retry-helper.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/tool-cache/lib/tool-cache.js
+var tool_cache_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+class HTTPError extends Error {
+    constructor(httpStatusCode) {
+        super(`Unexpected HTTP response: ${httpStatusCode}`);
+        this.httpStatusCode = httpStatusCode;
+        Object.setPrototypeOf(this, new.target.prototype);
+    }
+}
+const tool_cache_IS_WINDOWS = process.platform === 'win32';
+const IS_MAC = process.platform === 'darwin';
+const userAgent = 'actions/tool-cache';
+/**
+ * Download a tool from an url and stream it into a file
+ *
+ * @param url       url of tool to download
+ * @param dest      path to download tool
+ * @param auth      authorization header
+ * @param headers   other headers
+ * @returns         path to downloaded tool
+ */
+function downloadTool(url, dest, auth, headers) {
+    return tool_cache_awaiter(this, void 0, void 0, function* () {
+        dest = dest || external_path_namespaceObject.join(_getTempDirectory(), external_crypto_namespaceObject.randomUUID());
+        yield mkdirP(external_path_namespaceObject.dirname(dest));
+        core_debug(`Downloading ${url}`);
+        core_debug(`Destination ${dest}`);
+        const maxAttempts = 3;
+        const minSeconds = _getGlobal('TEST_DOWNLOAD_TOOL_RETRY_MIN_SECONDS', 10);
+        const maxSeconds = _getGlobal('TEST_DOWNLOAD_TOOL_RETRY_MAX_SECONDS', 20);
+        const retryHelper = new RetryHelper(maxAttempts, minSeconds, maxSeconds);
+        return yield retryHelper.execute(() => tool_cache_awaiter(this, void 0, void 0, function* () {
+            return yield downloadToolAttempt(url, dest || '', auth, headers);
+        }), (err) => {
+            if (err instanceof HTTPError && err.httpStatusCode) {
+                // Don't retry anything less than 500, except 408 Request Timeout and 429 Too Many Requests
+                if (err.httpStatusCode < 500 &&
+                    err.httpStatusCode !== 408 &&
+                    err.httpStatusCode !== 429) {
+                    return false;
+                }
+            }
+            // Otherwise retry
+            return true;
+        });
+    });
+}
+function downloadToolAttempt(url, dest, auth, headers) {
+    return tool_cache_awaiter(this, void 0, void 0, function* () {
+        if (external_fs_namespaceObject.existsSync(dest)) {
+            throw new Error(`Destination file path ${dest} already exists`);
+        }
+        // Get the response headers
+        const http = new lib_HttpClient(userAgent, [], {
+            allowRetries: false
+        });
+        if (auth) {
+            core_debug('set auth');
+            if (headers === undefined) {
+                headers = {};
+            }
+            headers.authorization = auth;
+        }
+        const response = yield http.get(url, headers);
+        if (response.message.statusCode !== 200) {
+            const err = new HTTPError(response.message.statusCode);
+            core_debug(`Failed to download from "${url}". Code(${response.message.statusCode}) Message(${response.message.statusMessage})`);
+            throw err;
+        }
+        // Download the response body
+        const pipeline = external_util_.promisify(external_stream_namespaceObject.pipeline);
+        const responseMessageFactory = _getGlobal('TEST_DOWNLOAD_TOOL_RESPONSE_MESSAGE_FACTORY', () => response.message);
+        const readStream = responseMessageFactory();
+        let succeeded = false;
+        try {
+            yield pipeline(readStream, external_fs_namespaceObject.createWriteStream(dest));
+            core_debug('download complete');
+            succeeded = true;
+            return dest;
+        }
+        finally {
+            // Error, delete dest before retry
+            if (!succeeded) {
+                core_debug('download failed');
+                try {
+                    yield rmRF(dest);
+                }
+                catch (err) {
+                    core_debug(`Failed to delete '${dest}'. ${err.message}`);
+                }
+            }
+        }
+    });
+}
+/**
+ * Extract a .7z file
+ *
+ * @param file     path to the .7z file
+ * @param dest     destination directory. Optional.
+ * @param _7zPath  path to 7zr.exe. Optional, for long path support. Most .7z archives do not have this
+ * problem. If your .7z archive contains very long paths, you can pass the path to 7zr.exe which will
+ * gracefully handle long paths. By default 7zdec.exe is used because it is a very small program and is
+ * bundled with the tool lib. However it does not support long paths. 7zr.exe is the reduced command line
+ * interface, it is smaller than the full command line interface, and it does support long paths. At the
+ * time of this writing, it is freely available from the LZMA SDK that is available on the 7zip website.
+ * Be sure to check the current license agreement. If 7zr.exe is bundled with your action, then the path
+ * to 7zr.exe can be pass to this function.
+ * @returns        path to the destination directory
+ */
+function extract7z(file, dest, _7zPath) {
+    return tool_cache_awaiter(this, void 0, void 0, function* () {
+        ok(tool_cache_IS_WINDOWS, 'extract7z() not supported on current OS');
+        ok(file, 'parameter "file" is required');
+        dest = yield _createExtractFolder(dest);
+        const originalCwd = process.cwd();
+        process.chdir(dest);
+        if (_7zPath) {
+            try {
+                const logLevel = core.isDebug() ? '-bb1' : '-bb0';
+                const args = [
+                    'x', // eXtract files with full paths
+                    logLevel, // -bb[0-3] : set output log level
+                    '-bd', // disable progress indicator
+                    '-sccUTF-8', // set charset for for console input/output
+                    file
+                ];
+                const options = {
+                    silent: true
+                };
+                yield exec(`"${_7zPath}"`, args, options);
+            }
+            finally {
+                process.chdir(originalCwd);
+            }
         }
         else {
-            context.record(`${displayCommand(pullCommand(ref))} (shared with another image of this run)`);
+            const escapedScript = path
+                .join(__dirname, '..', 'scripts', 'Invoke-7zdec.ps1')
+                .replace(/'/g, "''")
+                .replace(/"|\n|\r/g, ''); // double-up single quotes, remove double quotes and newlines
+            const escapedFile = file.replace(/'/g, "''").replace(/"|\n|\r/g, '');
+            const escapedTarget = dest.replace(/'/g, "''").replace(/"|\n|\r/g, '');
+            const command = `& '${escapedScript}' -Source '${escapedFile}' -Target '${escapedTarget}'`;
+            const args = [
+                '-NoLogo',
+                '-Sta',
+                '-NoProfile',
+                '-NonInteractive',
+                '-ExecutionPolicy',
+                'Unrestricted',
+                '-Command',
+                command
+            ];
+            const options = {
+                silent: true
+            };
+            try {
+                const powershellPath = yield io.which('powershell', true);
+                yield exec(`"${powershellPath}"`, args, options);
+            }
+            finally {
+                process.chdir(originalCwd);
+            }
         }
-        return pull.catch(async (error) => {
-            throw await this.explainPullFailure(ref, error, context);
+        return dest;
+    });
+}
+/**
+ * Extract a compressed tar archive
+ *
+ * @param file     path to the tar
+ * @param dest     destination directory. Optional.
+ * @param flags    flags for the tar command to use for extraction. Defaults to 'xz' (extracting gzipped tars). Optional.
+ * @returns        path to the destination directory
+ */
+function extractTar(file_1, dest_1) {
+    return tool_cache_awaiter(this, arguments, void 0, function* (file, dest, flags = 'xz') {
+        if (!file) {
+            throw new Error("parameter 'file' is required");
+        }
+        // Create dest
+        dest = yield _createExtractFolder(dest);
+        // Determine whether GNU tar
+        core_debug('Checking tar --version');
+        let versionOutput = '';
+        yield exec_exec('tar --version', [], {
+            ignoreReturnCode: true,
+            silent: true,
+            listeners: {
+                stdout: (data) => (versionOutput += data.toString()),
+                stderr: (data) => (versionOutput += data.toString())
+            }
         });
+        core_debug(versionOutput.trim());
+        const isGnuTar = versionOutput.toUpperCase().includes('GNU TAR');
+        // Initialize args
+        let args;
+        if (flags instanceof Array) {
+            args = flags;
+        }
+        else {
+            args = [flags];
+        }
+        if (isDebug() && !flags.includes('v')) {
+            args.push('-v');
+        }
+        let destArg = dest;
+        let fileArg = file;
+        if (tool_cache_IS_WINDOWS && isGnuTar) {
+            args.push('--force-local');
+            destArg = dest.replace(/\\/g, '/');
+            // Technically only the dest needs to have `/` but for aesthetic consistency
+            // convert slashes in the file arg too.
+            fileArg = file.replace(/\\/g, '/');
+        }
+        if (isGnuTar) {
+            // Suppress warnings when using GNU tar to extract archives created by BSD tar
+            args.push('--warning=no-unknown-keyword');
+            args.push('--overwrite');
+        }
+        args.push('-C', destArg, '-f', fileArg);
+        yield exec_exec(`tar`, args);
+        return dest;
+    });
+}
+/**
+ * Extract a xar compatible archive
+ *
+ * @param file     path to the archive
+ * @param dest     destination directory. Optional.
+ * @param flags    flags for the xar. Optional.
+ * @returns        path to the destination directory
+ */
+function extractXar(file_1, dest_1) {
+    return tool_cache_awaiter(this, arguments, void 0, function* (file, dest, flags = []) {
+        ok(IS_MAC, 'extractXar() not supported on current OS');
+        ok(file, 'parameter "file" is required');
+        dest = yield _createExtractFolder(dest);
+        let args;
+        if (flags instanceof Array) {
+            args = flags;
+        }
+        else {
+            args = [flags];
+        }
+        args.push('-x', '-C', dest, '-f', file);
+        if (core.isDebug()) {
+            args.push('-v');
+        }
+        const xarPath = yield io.which('xar', true);
+        yield exec(`"${xarPath}"`, _unique(args));
+        return dest;
+    });
+}
+/**
+ * Extract a zip
+ *
+ * @param file     path to the zip
+ * @param dest     destination directory. Optional.
+ * @returns        path to the destination directory
+ */
+function extractZip(file, dest) {
+    return tool_cache_awaiter(this, void 0, void 0, function* () {
+        if (!file) {
+            throw new Error("parameter 'file' is required");
+        }
+        dest = yield _createExtractFolder(dest);
+        if (tool_cache_IS_WINDOWS) {
+            yield extractZipWin(file, dest);
+        }
+        else {
+            yield extractZipNix(file, dest);
+        }
+        return dest;
+    });
+}
+function extractZipWin(file, dest) {
+    return tool_cache_awaiter(this, void 0, void 0, function* () {
+        // build the powershell command
+        const escapedFile = file.replace(/'/g, "''").replace(/"|\n|\r/g, ''); // double-up single quotes, remove double quotes and newlines
+        const escapedDest = dest.replace(/'/g, "''").replace(/"|\n|\r/g, '');
+        const pwshPath = yield io.which('pwsh', false);
+        //To match the file overwrite behavior on nix systems, we use the overwrite = true flag for ExtractToDirectory
+        //and the -Force flag for Expand-Archive as a fallback
+        if (pwshPath) {
+            //attempt to use pwsh with ExtractToDirectory, if this fails attempt Expand-Archive
+            const pwshCommand = [
+                `$ErrorActionPreference = 'Stop' ;`,
+                `try { Add-Type -AssemblyName System.IO.Compression.ZipFile } catch { } ;`,
+                `try { [System.IO.Compression.ZipFile]::ExtractToDirectory('${escapedFile}', '${escapedDest}', $true) }`,
+                `catch { if (($_.Exception.GetType().FullName -eq 'System.Management.Automation.MethodException') -or ($_.Exception.GetType().FullName -eq 'System.Management.Automation.RuntimeException') ){ Expand-Archive -LiteralPath '${escapedFile}' -DestinationPath '${escapedDest}' -Force } else { throw $_ } } ;`
+            ].join(' ');
+            const args = [
+                '-NoLogo',
+                '-NoProfile',
+                '-NonInteractive',
+                '-ExecutionPolicy',
+                'Unrestricted',
+                '-Command',
+                pwshCommand
+            ];
+            core.debug(`Using pwsh at path: ${pwshPath}`);
+            yield exec(`"${pwshPath}"`, args);
+        }
+        else {
+            const powershellCommand = [
+                `$ErrorActionPreference = 'Stop' ;`,
+                `try { Add-Type -AssemblyName System.IO.Compression.FileSystem } catch { } ;`,
+                `if ((Get-Command -Name Expand-Archive -Module Microsoft.PowerShell.Archive -ErrorAction Ignore)) { Expand-Archive -LiteralPath '${escapedFile}' -DestinationPath '${escapedDest}' -Force }`,
+                `else {[System.IO.Compression.ZipFile]::ExtractToDirectory('${escapedFile}', '${escapedDest}', $true) }`
+            ].join(' ');
+            const args = [
+                '-NoLogo',
+                '-Sta',
+                '-NoProfile',
+                '-NonInteractive',
+                '-ExecutionPolicy',
+                'Unrestricted',
+                '-Command',
+                powershellCommand
+            ];
+            const powershellPath = yield io.which('powershell', true);
+            core.debug(`Using powershell at path: ${powershellPath}`);
+            yield exec(`"${powershellPath}"`, args);
+        }
+    });
+}
+function extractZipNix(file, dest) {
+    return tool_cache_awaiter(this, void 0, void 0, function* () {
+        const unzipPath = yield io.which('unzip', true);
+        const args = [file];
+        if (!core.isDebug()) {
+            args.unshift('-q');
+        }
+        args.unshift('-o'); //overwrite with -o, otherwise a prompt is shown which freezes the run
+        yield exec(`"${unzipPath}"`, args, { cwd: dest });
+    });
+}
+/**
+ * Caches a directory and installs it into the tool cacheDir
+ *
+ * @param sourceDir    the directory to cache into tools
+ * @param tool          tool name
+ * @param version       version of the tool.  semver format
+ * @param arch          architecture of the tool.  Optional.  Defaults to machine architecture
+ */
+function cacheDir(sourceDir, tool, version, arch) {
+    return tool_cache_awaiter(this, void 0, void 0, function* () {
+        version = node_modules_semver.clean(version) || version;
+        arch = arch || external_os_namespaceObject.arch();
+        core_debug(`Caching tool ${tool} ${version} ${arch}`);
+        core_debug(`source dir: ${sourceDir}`);
+        if (!external_fs_namespaceObject.statSync(sourceDir).isDirectory()) {
+            throw new Error('sourceDir is not a directory');
+        }
+        // Create the tool dir
+        const destPath = yield _createToolPath(tool, version, arch);
+        // copy each child item. do not move. move can fail on Windows
+        // due to anti-virus software having an open handle on a file.
+        for (const itemName of external_fs_namespaceObject.readdirSync(sourceDir)) {
+            const s = external_path_namespaceObject.join(sourceDir, itemName);
+            yield io_cp(s, destPath, { recursive: true });
+        }
+        // write .complete
+        _completeToolPath(tool, version, arch);
+        return destPath;
+    });
+}
+/**
+ * Caches a downloaded file (GUID) and installs it
+ * into the tool cache with a given targetName
+ *
+ * @param sourceFile    the file to cache into tools.  Typically a result of downloadTool which is a guid.
+ * @param targetFile    the name of the file name in the tools directory
+ * @param tool          tool name
+ * @param version       version of the tool.  semver format
+ * @param arch          architecture of the tool.  Optional.  Defaults to machine architecture
+ */
+function cacheFile(sourceFile, targetFile, tool, version, arch) {
+    return tool_cache_awaiter(this, void 0, void 0, function* () {
+        version = semver.clean(version) || version;
+        arch = arch || os.arch();
+        core.debug(`Caching tool ${tool} ${version} ${arch}`);
+        core.debug(`source file: ${sourceFile}`);
+        if (!fs.statSync(sourceFile).isFile()) {
+            throw new Error('sourceFile is not a file');
+        }
+        // create the tool dir
+        const destFolder = yield _createToolPath(tool, version, arch);
+        // copy instead of move. move can fail on Windows due to
+        // anti-virus software having an open handle on a file.
+        const destPath = path.join(destFolder, targetFile);
+        core.debug(`destination file ${destPath}`);
+        yield io.cp(sourceFile, destPath);
+        // write .complete
+        _completeToolPath(tool, version, arch);
+        return destFolder;
+    });
+}
+/**
+ * Finds the path to a tool version in the local installed tool cache
+ *
+ * @param toolName      name of the tool
+ * @param versionSpec   version of the tool
+ * @param arch          optional arch.  defaults to arch of computer
+ */
+function find(toolName, versionSpec, arch) {
+    if (!toolName) {
+        throw new Error('toolName parameter is required');
     }
-    /**
-     * When docker's registry mirror has no such image, docker falls back to Docker
-     * Hub and reports that attempt's error; say what the mirror said instead.
-     */
-    async explainPullFailure(source, error, context) {
-        const mirror = this.options.registryMirror;
-        if (source.registry !== DOCKER_HUB || mirror === undefined || !(error instanceof EngineFailure) || error.kind === 'not-found')
-            return error;
-        let mirrorHost;
+    if (!versionSpec) {
+        throw new Error('versionSpec parameter is required');
+    }
+    arch = arch || external_os_namespaceObject.arch();
+    // attempt to resolve an explicit version
+    if (!isExplicitVersion(versionSpec)) {
+        const localVersions = findAllVersions(toolName, arch);
+        const match = evaluateVersions(localVersions, versionSpec);
+        versionSpec = match;
+    }
+    // check for the explicit version in the cache
+    let toolPath = '';
+    if (versionSpec) {
+        versionSpec = node_modules_semver.clean(versionSpec) || '';
+        const cachePath = external_path_namespaceObject.join(_getCacheDirectory(), toolName, versionSpec, arch);
+        core_debug(`checking cache: ${cachePath}`);
+        if (external_fs_namespaceObject.existsSync(cachePath) && external_fs_namespaceObject.existsSync(`${cachePath}.complete`)) {
+            core_debug(`Found tool in cache ${toolName} ${versionSpec} ${arch}`);
+            toolPath = cachePath;
+        }
+        else {
+            core_debug('not found');
+        }
+    }
+    return toolPath;
+}
+/**
+ * Finds the paths to all versions of a tool that are installed in the local tool cache
+ *
+ * @param toolName  name of the tool
+ * @param arch      optional arch.  defaults to arch of computer
+ */
+function findAllVersions(toolName, arch) {
+    const versions = [];
+    arch = arch || external_os_namespaceObject.arch();
+    const toolPath = external_path_namespaceObject.join(_getCacheDirectory(), toolName);
+    if (external_fs_namespaceObject.existsSync(toolPath)) {
+        const children = external_fs_namespaceObject.readdirSync(toolPath);
+        for (const child of children) {
+            if (isExplicitVersion(child)) {
+                const fullPath = external_path_namespaceObject.join(toolPath, child, arch || '');
+                if (external_fs_namespaceObject.existsSync(fullPath) && external_fs_namespaceObject.existsSync(`${fullPath}.complete`)) {
+                    versions.push(child);
+                }
+            }
+        }
+    }
+    return versions;
+}
+function getManifestFromRepo(owner_1, repo_1, auth_1) {
+    return tool_cache_awaiter(this, arguments, void 0, function* (owner, repo, auth, branch = 'master') {
+        let releases = [];
+        const treeUrl = `https://api.github.com/repos/${owner}/${repo}/git/trees/${branch}`;
+        const http = new httpm.HttpClient('tool-cache');
+        const headers = {};
+        if (auth) {
+            core.debug('set auth');
+            headers.authorization = auth;
+        }
+        const response = yield http.getJson(treeUrl, headers);
+        if (!response.result) {
+            return releases;
+        }
+        let manifestUrl = '';
+        for (const item of response.result.tree) {
+            if (item.path === 'versions-manifest.json') {
+                manifestUrl = item.url;
+                break;
+            }
+        }
+        headers['accept'] = 'application/vnd.github.VERSION.raw';
+        let versionsRaw = yield (yield http.get(manifestUrl, headers)).readBody();
+        if (versionsRaw) {
+            // shouldn't be needed but protects against invalid json saved with BOM
+            versionsRaw = versionsRaw.replace(/^\uFEFF/, '');
+            try {
+                releases = JSON.parse(versionsRaw);
+            }
+            catch (_a) {
+                core.debug('Invalid json');
+            }
+        }
+        return releases;
+    });
+}
+function findFromManifest(versionSpec_1, stable_1, manifest_1) {
+    return tool_cache_awaiter(this, arguments, void 0, function* (versionSpec, stable, manifest, archFilter = os.arch()) {
+        // wrap the internal impl
+        const match = yield mm._findMatch(versionSpec, stable, manifest, archFilter);
+        return match;
+    });
+}
+function _createExtractFolder(dest) {
+    return tool_cache_awaiter(this, void 0, void 0, function* () {
+        if (!dest) {
+            // create a temp dir
+            dest = external_path_namespaceObject.join(_getTempDirectory(), external_crypto_namespaceObject.randomUUID());
+        }
+        yield mkdirP(dest);
+        return dest;
+    });
+}
+function _createToolPath(tool, version, arch) {
+    return tool_cache_awaiter(this, void 0, void 0, function* () {
+        const folderPath = external_path_namespaceObject.join(_getCacheDirectory(), tool, node_modules_semver.clean(version) || version, arch || '');
+        core_debug(`destination ${folderPath}`);
+        const markerPath = `${folderPath}.complete`;
+        yield rmRF(folderPath);
+        yield rmRF(markerPath);
+        yield mkdirP(folderPath);
+        return folderPath;
+    });
+}
+function _completeToolPath(tool, version, arch) {
+    const folderPath = external_path_namespaceObject.join(_getCacheDirectory(), tool, node_modules_semver.clean(version) || version, arch || '');
+    const markerPath = `${folderPath}.complete`;
+    external_fs_namespaceObject.writeFileSync(markerPath, '');
+    core_debug('finished caching tool');
+}
+/**
+ * Check if version string is explicit
+ *
+ * @param versionSpec      version string to check
+ */
+function isExplicitVersion(versionSpec) {
+    const c = node_modules_semver.clean(versionSpec) || '';
+    core_debug(`isExplicit: ${c}`);
+    const valid = node_modules_semver.valid(c) != null;
+    core_debug(`explicit? ${valid}`);
+    return valid;
+}
+/**
+ * Get the highest satisfiying semantic version in `versions` which satisfies `versionSpec`
+ *
+ * @param versions        array of versions to evaluate
+ * @param versionSpec     semantic version spec to satisfy
+ */
+function evaluateVersions(versions, versionSpec) {
+    let version = '';
+    core_debug(`evaluating ${versions.length} versions`);
+    versions = versions.sort((a, b) => {
+        if (node_modules_semver.gt(a, b)) {
+            return 1;
+        }
+        return -1;
+    });
+    for (let i = versions.length - 1; i >= 0; i--) {
+        const potential = versions[i];
+        const satisfied = node_modules_semver.satisfies(potential, versionSpec);
+        if (satisfied) {
+            version = potential;
+            break;
+        }
+    }
+    if (version) {
+        core_debug(`matched: ${version}`);
+    }
+    else {
+        core_debug('match not found');
+    }
+    return version;
+}
+/**
+ * Gets RUNNER_TOOL_CACHE
+ */
+function _getCacheDirectory() {
+    const cacheDirectory = process.env['RUNNER_TOOL_CACHE'] || '';
+    (0,external_assert_.ok)(cacheDirectory, 'Expected RUNNER_TOOL_CACHE to be defined');
+    return cacheDirectory;
+}
+/**
+ * Gets RUNNER_TEMP
+ */
+function _getTempDirectory() {
+    const tempDirectory = process.env['RUNNER_TEMP'] || '';
+    (0,external_assert_.ok)(tempDirectory, 'Expected RUNNER_TEMP to be defined');
+    return tempDirectory;
+}
+/**
+ * Gets a global variable
+ */
+function _getGlobal(key, defaultValue) {
+    /* eslint-disable @typescript-eslint/no-explicit-any */
+    const value = global[key];
+    /* eslint-enable @typescript-eslint/no-explicit-any */
+    return value !== undefined ? value : defaultValue;
+}
+/**
+ * Returns an array of unique values.
+ * @param values Values to make unique.
+ */
+function _unique(values) {
+    return Array.from(new Set(values));
+}
+//# sourceMappingURL=tool-cache.js.map
+;// CONCATENATED MODULE: ./lib/engine/bundle/download.js
+/**
+ * A bundle named by an http(s) URL (an internal file server on the air-gapped
+ * side): downloaded with @actions/tool-cache (`downloadTool`, which retries
+ * 5xx, 408 and 429), extracted with `extractTar`, and kept in the runner's
+ * tool cache under the bundle's digest (`cacheDir`, `find`), so a re-run on the
+ * same self-hosted runner opens the cached copy without downloading again.
+ *
+ * The digest is known before the download from the URL's fragment
+ * (`…/bundle.tar#sha256=<hex>`) or from the `<url>.sha256` file an export
+ * writes beside the archive; without either, the archive is downloaded, hashed
+ * and then looked up (it is still extracted only once per digest). A download
+ * that does not hash to the digest expected is refused.
+ */
+
+
+
+
+
+const TOOL_NAME = 'image-mirror-bundle';
+function isBundleUrl(value) {
+    return /^https?:\/\//i.test(value);
+}
+/** The tool-cache version of a digest: semver with the digest as its pre-release (`0.0.0-sha256-<hex>`). */
+function cacheVersion(digest) {
+    return `0.0.0-${digest.replace(':', '-')}`;
+}
+/** The digest the URL pins (`#sha256=<hex>`), if any. */
+function pinnedDigest(url) {
+    const match = /#sha256[=:]([a-f0-9]{64})$/i.exec(url);
+    return match ? `sha256:${match[1].toLowerCase()}` : undefined;
+}
+/** The digest a `sha256sum` line names (`<hex>  bundle.tar`). */
+function parseChecksumFile(text) {
+    const match = /^([a-f0-9]{64})\b/i.exec(text.trim());
+    return match ? `sha256:${match[1].toLowerCase()}` : undefined;
+}
+async function fetchBundle(url, options) {
+    // tool-cache reads these from the environment; a CLI run has none, so they default to ours.
+    process.env.RUNNER_TOOL_CACHE ||= options.toolCacheDir;
+    process.env.RUNNER_TEMP ||= options.tempDir;
+    const address = url.replace(/#.*$/, '');
+    const shown = redactUrl(address);
+    let expected = pinnedDigest(url);
+    if (expected === undefined) {
+        const sidecar = external_node_path_.join(options.tempDir, `im-bundle-${process.pid}-${Date.now()}.sha256`);
         try {
-            mirrorHost = new URL(mirror).host;
+            await downloadTool(`${address}.sha256`, sidecar);
+            expected = parseChecksumFile(external_node_fs_.readFileSync(sidecar, 'utf8').slice(0, 4096));
         }
         catch {
-            return error;
+            options.info(`No ${shown}.sha256 beside the bundle: it is downloaded to learn its digest`);
         }
+        finally {
+            external_node_fs_.rmSync(sidecar, { force: true });
+        }
+    }
+    if (expected !== undefined) {
+        const cached = cachedBundle(expected);
+        if (cached !== undefined) {
+            options.info(`Bundle ${expected} is in the tool cache (${cached}): not downloaded again`);
+            return { path: cached, digest: expected, downloaded: false };
+        }
+    }
+    options.info(`Downloading the bundle ${shown}`);
+    const started = Date.now();
+    const file = await downloadTool(address);
+    try {
+        const digest = await fileDigest(file);
+        const size = external_node_fs_.statSync(file).size;
+        options.info(`Downloaded ${size} bytes in ${((Date.now() - started) / 1000).toFixed(1)}s: ${digest}`);
+        if (expected !== undefined && digest !== expected)
+            throw new Error(`the bundle downloaded from ${shown} hashes to ${digest}, not ${expected} as announced: refused`);
+        const cached = cachedBundle(digest);
+        if (cached !== undefined)
+            return { path: cached, digest, downloaded: true };
+        const extracted = await extractTar(file, undefined, 'x');
         try {
-            await this.manifests.inspect(withParts(source, { registry: mirrorHost }), context);
-            return error;
+            if (!external_node_fs_.existsSync(external_node_path_.join(extracted, LAYOUT_FILE)))
+                throw new Error(`${shown} is not an OCI image layout archive (no ${LAYOUT_FILE} in it)`);
+            const stored = await cacheDir(extracted, TOOL_NAME, cacheVersion(digest));
+            return { path: stored, digest, downloaded: true };
         }
-        catch (lookupError) {
-            if (classifyDockerFailure(lookupError) !== 'not-found')
-                return error;
-            return new EngineFailure('not-found', 'source', `${familiarName(source)} is not in the registry mirror ${mirrorHost}, and docker's fallback failed: ${error.message}`, {
-                host: mirrorHost,
-                ...(error.details.log !== undefined && { log: error.details.log })
-            });
+        finally {
+            external_node_fs_.rmSync(extracted, { recursive: true, force: true });
         }
     }
-    /** Pushes and returns the manifest digest docker reports. */
-    async pushImage(ref, context) {
-        const stdout = await this.run(pushCommand(ref), 'target', context, ref.registry);
-        return /digest: (sha256:[a-f0-9]{64})/.exec(stdout)?.[1];
+    finally {
+        external_node_fs_.rmSync(file, { force: true });
     }
-    /** The target's manifest for the daemon's platform; undefined when the registry does not have it. */
-    async targetManifest(ref, context) {
-        try {
-            return await this.retry(`look up ${familiarName(ref)}`, () => this.manifests.inspect(ref, context), context);
-        }
-        catch (error) {
-            if (classifyDockerFailure(error) === 'not-found')
-                return undefined;
-            throw dockerFailure(error, 'target', `look up ${familiarName(ref)} in ${ref.registry}`, { host: ref.registry });
-        }
+}
+function cachedBundle(digest) {
+    const found = find(TOOL_NAME, cacheVersion(digest));
+    return found !== '' && external_node_fs_.existsSync(external_node_path_.join(found, LAYOUT_FILE)) ? found : undefined;
+}
+async function fileDigest(file) {
+    const hash = (0,external_node_crypto_.createHash)('sha256');
+    for await (const chunk of external_node_fs_.createReadStream(file, { highWaterMark: 1024 * 1024 }))
+        hash.update(chunk);
+    return `sha256:${hash.digest('hex')}`;
+}
+/** A URL as the log may show it: no user info, no query (a signed URL's token). */
+function redactUrl(url) {
+    try {
+        const parsed = new URL(url);
+        return `${parsed.protocol}//${parsed.host}${parsed.pathname}`;
     }
-    /** A registry read through the clients, its failure typed with the side and host of the request that failed. */
-    async registryRead(operation, context) {
-        try {
-            return await operation();
-        }
-        catch (error) {
-            throw engineFailure(error, context.signal);
-        }
-    }
-    /** Whether the local image is what the target holds: by its repo digests (no request), else by the target's config (a GET of the target only). */
-    async isLocalImage(local, target, present, context) {
-        if (this.local.repoDigestFor(local, target) === present.digest)
-            return true;
-        const config = await this.registryRead(() => this.heads.platformConfig(target, present.digest, 'target', context), context);
-        return config.configDigest === local.id;
-    }
-    /**
-     * The source's digest by a HEAD (none with pull: never, which promises no
-     * network for the source); undefined when the source cannot be read, which
-     * only costs a pull. Notes a multi-platform source for the warning.
-     */
-    async sourceHead(source, target, context) {
-        if (this.pullPolicy === 'never')
-            return undefined;
-        try {
-            const head = await this.heads.head(source, 'source', context);
-            if (head?.index === true)
-                this.multiPlatform.set(familiarName(source), { source, target });
-            return head;
-        }
-        catch (error) {
-            if (context.signal.aborted)
-                throw engineFailure(error, context.signal);
-            return undefined;
-        }
-    }
-    /**
-     * Whether the target holds the source's current image for the daemon's
-     * platform. Equal digests, or a local image pulled at the source's current
-     * digest (that differs from the target), decide without a GET; otherwise the
-     * source's manifest is read (an index once, and its platform's manifest when
-     * the target's digest is not among its children): only then does a re-run
-     * cost pull quota.
-     */
-    async holdsSource(target, present, source, upstream, local, context) {
-        if (upstream.digest === present.digest)
-            return true;
-        if (local !== undefined && this.local.repoDigestFor(local, source) === upstream.digest)
-            return false;
-        try {
-            const fromSource = await this.heads.platformConfig(source, upstream.digest, 'source', context);
-            if (fromSource.children.includes(present.digest))
-                return true;
-            if (fromSource.configDigest === undefined)
-                return false;
-            const atTarget = await this.registryRead(() => this.heads.platformConfig(target, present.digest, 'target', context), context);
-            return atTarget.configDigest === fromSource.configDigest;
-        }
-        catch (error) {
-            if (context.signal.aborted)
-                throw engineFailure(error, context.signal);
-            // An unknown source state only costs a pull.
-            return false;
-        }
-    }
-    isInsecure(host) {
-        if (isLoopbackHost(host))
-            return true;
-        if ((this.options.insecureRegistries ?? []).some(entry => entry === host || entry === hostname(host)))
-            return true;
-        const mirror = this.options.registryMirror;
-        if (mirror !== undefined && mirror.startsWith('http://')) {
-            try {
-                return new URL(mirror).host === host;
-            }
-            catch {
-                return false;
-            }
-        }
-        return false;
+    catch {
+        return '<bundle URL>';
     }
 }
 
-;// CONCATENATED MODULE: ./lib/report/advice.js
+;// CONCATENATED MODULE: ./lib/engine/bundle/verify.js
+/**
+ * `verify-from: bundle`: checks, offline, that the bundle holds an image whole:
+ * every manifest and blob it carries present, of the size its descriptor names,
+ * and hashing to its digest. Each blob is hashed once per run however many
+ * images share it. A damaged blob fails every image that references it, each
+ * naming the blob; an image the plan has and the bundle lacks is missing.
+ */
 
-function adviseFailure(failure, context) {
-    // Only the docker engine reads `pull`; a registry-engine user is told both inputs.
-    const pull = (policy) => (context.engine === 'docker' ? `pull: ${policy}` : `engine: docker and pull: ${policy}`);
-    const host = failure.host ?? (failure.side === 'target' ? context.target?.registry : context.source?.registry);
-    const source = context.source !== undefined ? familiarName(context.source) : undefined;
-    const target = context.target !== undefined ? familiarName(context.target) : undefined;
-    switch (failure.kind) {
-        case 'unauthorized':
-            return failure.side === 'source'
-                ? `Log in to ${host}: the source-username and source-password inputs (Docker Hub), or docker/login-action before this step; check that ${source ?? 'the image'} exists and may be pulled`
-                : `Check the credentials for ${host}: the username and password inputs, or docker/login-action before this step`;
-        case 'denied':
-            return failure.side === 'source'
-                ? `The account may not pull from ${host}; use one with pull permission (source-username/source-password)`
-                : `The account may not push to ${host}${target !== undefined ? ` (${target})` : ''}: grant it push permission on the project, or use another account (username/password)`;
-        case 'not-found':
-            if (failure.phase === 'verify')
-                return missingAdvice(failure, context);
-            if (failure.side === 'source') {
-                return `${source ?? 'The image'} does not exist where it was looked for: check its name and tag; an image that cannot be pulled here can be loaded (docker load) and mirrored with ${pull('never')}`;
+
+
+
+
+class BundleVerifier {
+    layout;
+    imageFor;
+    checked = new Map();
+    constructor(layout, 
+    /** The recorded image for a target of the plan, or undefined when the bundle has none. */
+    imageFor) {
+        this.layout = layout;
+        this.imageFor = imageFor;
+    }
+    describeLookup(target) {
+        return [`check ${(0,lib_reference/* formatReference */.FH)(target)} in ${this.layout.path}: every manifest and blob present, with its size and digest`];
+    }
+    async lookup(target, context) {
+        for (const line of this.describeLookup(target))
+            context.record(line);
+        const image = this.imageFor(target);
+        if (image === undefined)
+            return { status: 'missing', hint: `The bundle ${this.layout.path} does not hold it: export the bundle again from a plan that has it (mode: export)` };
+        const base = { digest: image.digest, size: image.bytes, ...(image.platforms !== undefined && { platforms: image.platforms }) };
+        // A delta leaves out what its baseline carried: nothing of it here to check.
+        if (!image.carried)
+            return { status: 'verified', ...base };
+        const problems = [];
+        const visit = async (digest, size, isManifest) => {
+            context.signal.throwIfAborted();
+            const location = this.layout.locate(digest);
+            if (location === undefined) {
+                if (!isManifest || digest === image.digest)
+                    problems.push(`${digest} is missing`);
+                return;
             }
-            return undefined;
-        case 'unreachable':
-            return `${host ?? 'The registry'} did not answer after ${context.attempts} attempt${context.attempts === 1 ? '' : 's'}: check that it is reachable from the runner (proxy, DNS, firewall), then run again; raise retries for a flaky network`;
-        case 'rate-limited':
-            return `Left for the next run: Docker Hub restores the pull quota over 6 hours; log in (source-username/source-password) for a larger quota, or set registry-mirror`;
-        case 'integrity':
-            return `The registry sent content that does not match its digest; nothing was written for this image. Retry, and if it persists, report it to the registry's operators`;
-        case 'build-failed':
-            return `Fix the build error shown in the log; the build ran against the mirrored base images (use-mirrored-bases: false builds against the public ones)`;
-        case 'not-local':
-            return `Load it first (docker pull ${source ?? '<image>'}, or docker load -i <archive>), or run with ${pull('missing')}`;
-        case 'stale-local':
-            return `The target is already current; remove or re-pull the local copy (docker pull ${source ?? '<image>'}), or run with ${pull('always')}`;
-        case 'unsupported':
-            if (failure.phase === 'build')
-                return undefined;
-            return context.engine === 'docker'
-                ? 'Install docker on the runner, or use engine: registry'
-                : 'The registry engine cannot copy this image with the platforms input as set; change platforms, or use engine: docker';
-        case 'cancelled':
-            return 'The run was cancelled before this image finished; run again';
-        case 'other':
-            return undefined;
+            if (size !== undefined && location.size !== size) {
+                problems.push(`${digest} has ${location.size} bytes, ${size} expected`);
+                return;
+            }
+            const problem = await this.check(digest);
+            if (problem !== undefined) {
+                problems.push(problem);
+                return;
+            }
+            if (!isManifest)
+                return;
+            const manifest = (0,registry_manifest/* parseManifest */.Ng)(await readBlob(location, registry_manifest/* MAX_MANIFEST_BYTES */.ZJ), digest === image.digest ? image.mediaType : undefined, digest);
+            if ((0,registry_manifest/* isIndexType */.$U)(manifest.mediaType))
+                for (const child of manifest.manifests)
+                    await visit(child.digest, child.size, true);
+            else
+                for (const blob of manifest.blobs.filter(candidate => !(0,registry_manifest/* isForeign */.jq)(candidate)))
+                    await visit(blob.digest, blob.size, false);
+        };
+        await visit(image.digest, image.size, true);
+        if (problems.length > 0) {
+            throw new port/* EngineFailure */.F('integrity', 'local', `the bundle ${this.layout.path} is damaged for ${image.source}: ${problems.slice(0, 3).join('; ')}${problems.length > 3 ? `; and ${problems.length - 3} more` : ''}`);
+        }
+        return { status: 'verified', ...base };
+    }
+    /** Why the blob's bytes do not hash to its digest, or undefined when they do; hashed once per run. */
+    check(digest) {
+        let running = this.checked.get(digest);
+        if (running === undefined) {
+            running = (async () => {
+                const location = this.layout.locate(digest);
+                if (location === undefined)
+                    return `${digest} is missing`;
+                const hash = (0,external_node_crypto_.createHash)(digest.slice(0, digest.indexOf(':')));
+                let size = 0;
+                for await (const chunk of streamBlob(location)) {
+                    hash.update(chunk);
+                    size += chunk.length;
+                }
+                if (size !== location.size)
+                    return `${digest} is truncated (${size} of ${location.size} bytes)`;
+                const actual = `${digest.slice(0, digest.indexOf(':'))}:${hash.digest('hex')}`;
+                return actual === digest ? undefined : `${digest} is corrupt (its bytes hash to ${actual})`;
+            })();
+            this.checked.set(digest, running);
+        }
+        return running;
     }
 }
-function missingAdvice(failure, context) {
-    if (failure.hint !== undefined)
-        return failure.hint;
-    const source = context.source !== undefined ? familiarName(context.source) : undefined;
-    const target = context.target !== undefined ? familiarName(context.target) : 'its target';
-    if (context.verifyFrom === 'bundle')
-        return `Not in the bundle: export it again with this plan (mode: export), or verify the registry it was imported into (verify-from: registry)`;
-    if (context.verifyFrom === 'local') {
-        if (context.imageKind === 'service')
-            return `Build it: run mode: build (the image is built as ${target})`;
-        return `Not in the local daemon: docker pull ${source ?? '<image>'} or docker load it, then run mode: mirror with ${context.engine === 'docker' ? 'pull: never' : 'engine: docker and pull: never'}`;
-    }
-    if (context.imageKind === 'service')
-        return 'Build and push it: run mode: build with push: true';
-    return `Mirror it: run mode: mirror${source !== undefined ? ` (copies ${source})` : ''}`;
+
+// EXTERNAL MODULE: ./lib/execute/execute.js
+var execute = __nccwpck_require__(4548);
+// EXTERNAL MODULE: ./lib/execute/run.js + 7 modules
+var run = __nccwpck_require__(6901);
+;// CONCATENATED MODULE: ./lib/execute/bundle.js
+/**
+ * The execute stage of bundles: `mode: export`, `mode: import` and
+ * `verify-from: bundle`. Opens the bundle the run reads (downloading a URL
+ * into the tool cache first), gives the plan when there is no checkout (the
+ * one the bundle recorded, its targets re-based under this run's registry),
+ * runs the bundle jobs on the bundle engine, and turns them into one result
+ * per plan image like the other modes.
+ *
+ * Import is check before write twice over: every image is prepared (bundle
+ * read, HEADs only) before the first byte is pushed, so a delta whose baseline
+ * the target lacks, or a damaged blob, is named before anything moves; the
+ * images that pass are then pushed, manifest last.
+ */
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+/** The run reads a bundle: mode import, or mode verify given one (its plan stands in for a checkout; verify-from: bundle checks it). */
+function readsBundle(settings) {
+    return settings.bundle !== undefined && (settings.mode === 'import' || settings.mode === 'verify');
 }
-
-;// CONCATENATED MODULE: ./lib/execute/execute.js
-
-
-
-const DEFAULT_HEARTBEAT_MS = 30_000;
-async function executeJobs(jobs, options, engines, progress) {
-    const results = new Map();
-    const add = (image, result) => {
-        results.set(image, [...(results.get(image) ?? []), result]);
+/** The bundle engine runs the jobs: export, import, and verify-from: bundle (verify-from: registry with a bundle verifies the registry). */
+function isBundleRun(settings) {
+    return settings.bundle !== undefined && (settings.mode === 'export' || settings.mode === 'import' || (settings.mode === 'verify' && settings.verifyFrom === 'bundle'));
+}
+/** Opens the bundle an import or a bundle verify reads; a bundle that cannot be used is a finding, never a crash. */
+async function openInputBundle(settings, progress) {
+    if (!readsBundle(settings))
+        return undefined;
+    const location = settings.bundle;
+    const name = isBundleUrl(location) ? redactUrl(location) : displayPath(settings, location);
+    return progress.group(`Open the bundle ${name}`, async () => {
+        try {
+            let local = location;
+            if (isBundleUrl(location)) {
+                const fetched = await fetchBundle(location, { toolCacheDir: settings.toolCacheDir, tempDir: external_node_os_.tmpdir(), info: line => progress.info(line) });
+                local = fetched.path;
+            }
+            const bundle = openBundle(local);
+            const carried = bundle.record.images.filter(image => image.carried).length;
+            progress.info(`${name}: ${bundle_plural(bundle.record.images.length, 'image')}${carried !== bundle.record.images.length ? ` (${carried} carried, the rest in its baseline ${bundle.record.baseline?.name ?? ''})` : ''}, ${bundle_plural(bundle.layout.digests().length, 'blob')}${bundle.recorded ? '' : ' (no image-mirror plan in it: images named by index.json)'}`);
+            return { name, bundle, findings: [] };
+        }
+        catch (error) {
+            const reason = error instanceof Error ? error.message : String(error);
+            progress.info(`The bundle cannot be used: ${reason}`);
+            return {
+                name,
+                findings: [
+                    {
+                        kind: 'failed',
+                        severity: 'error',
+                        message: `The bundle ${name} cannot be used: ${reason}; nothing was ${settings.mode === 'import' ? 'pushed' : 'verified'}`,
+                        suggestion: 'Copy the bundle again (a transfer may have cut it short), or export it again (mode: export)'
+                    }
+                ]
+            };
+        }
+    });
+}
+/**
+ * The plan when there is no checkout: the bundle's own, targets re-based from
+ * the registry it was exported for to this run's; a layout another tool wrote
+ * is mapped from the names in its index.json with this run's layout (and
+ * mapping file, when one is given).
+ */
+function planFromBundle(input, settings) {
+    const bundle = input.bundle;
+    const registry = settings.registry;
+    if (bundle === undefined || registry === undefined)
+        return { images: [], findings: [], files: [] };
+    const note = {
+        kind: 'scan-note',
+        severity: 'notice',
+        message: `No repository to scan: the plan is the one in the bundle ${input.name} (${bundle_plural(bundle.record.images.length, 'image')})`
     };
-    const signal = options.signal ?? new AbortController().signal;
-    for (const blocked of jobs.blocked)
-        add(blocked.image, failedResult(blocked.failure.phase, 0, blocked.failure, []));
-    if (jobs.mirror.length > 0) {
-        await progress.group(`Mirror ${count(jobs.mirror.length, 'base image')}`, async () => {
-            const report = reporter(jobs.mirror.length, progress, options.dryRun);
-            await mapConcurrent(jobs.mirror, options.concurrency, async (job) => {
-                const result = await mirror(job, engines.copy, options.dryRun, signal);
-                add(job.image, result);
-                report(result, familiarName(job.source));
-            });
+    if (!bundle.recorded) {
+        const loaded = settings.configFile === undefined ? undefined : loadMappingConfig(settings.configFile, displayPath(settings, settings.configFile));
+        const plan = mapInventory({
+            images: bundle.record.images.map(image => ({ kind: image.kind, source: image.source, ref: (0,lib_reference/* parseReference */.F2)(image.source), origins: [] })),
+            findings: loaded?.findings ?? [],
+            files: []
+        }, {
+            registry: { registry: registry.registry, namespace: registry.namespace },
+            ...(settings.tag !== undefined && { tag: settings.tag }),
+            layout: settings.layout,
+            layoutFromInput: settings.layoutFromInput,
+            ...(settings.flatSeparator !== undefined && { flatSeparator: settings.flatSeparator }),
+            ...(settings.strict !== undefined && { strict: settings.strict }),
+            ...(loaded !== undefined && { config: loaded.config })
         });
+        return { ...plan, findings: [note, ...plan.findings] };
     }
-    const builds = jobs.build.filter(job => !hasFailed(results.get(job.image)));
-    if (builds.length > 0) {
-        const pushes = builds.filter(job => job.push).length;
-        const title = `Build ${count(builds.length, 'service image')}${pushes > 0 ? ` and push ${pushes === 1 ? 'it' : 'them'}` : ''}`;
-        await progress.group(title, async () => {
-            // Which builder builds, said once: every job carries the one the engine found.
-            const builder = builds[0]?.command.builder;
-            if (builder !== undefined)
-                progress.info(`Builder: ${builder.description}`);
-            const report = reporter(builds.length + pushes, progress, options.dryRun);
-            const buildSlots = new Semaphore(options.buildConcurrency);
-            const pushSlots = new Semaphore(options.concurrency);
-            await Promise.all(builds.map(async (job) => {
-                const { result: built, pushedDigest } = await buildSlots.run(() => build(job, engines.build, options.dryRun, signal, progress, options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS));
-                add(job.image, built);
-                report(built, familiarName(job.target));
-                if (!job.push)
-                    return;
-                const pushed = built.status === 'failed' || built.status === 'skipped'
-                    ? { phase: 'push', status: 'skipped', durationMs: 0, error: `not pushed: the build ${built.status === 'failed' ? 'failed' : 'was skipped'}` }
-                    : job.command.push === true
-                        ? pushedByBuild(built, pushedDigest)
-                        : await pushSlots.run(() => push(job, engines.build, options.dryRun, signal));
-                add(job.image, pushed);
-                report(pushed, familiarName(job.target));
-            }));
-        });
-    }
-    if (jobs.verify.length > 0) {
-        await progress.group(`Verify ${count(jobs.verify.length, 'image')}`, async () => {
-            const report = reporter(jobs.verify.length, progress, options.dryRun);
-            await mapConcurrent(jobs.verify, options.concurrency, async (job) => {
-                const earlier = (results.get(job.image) ?? []).find(phase => phase.status === 'failed');
-                const result = earlier !== undefined
-                    ? { phase: 'verify', status: 'skipped', durationMs: 0, error: `not verified: the ${earlier.phase} failed` }
-                    : await execute_verify(job, engines.lookup, options.dryRun, signal);
-                add(job.image, result);
-                report(result, familiarName(job.target));
-            });
-        });
-    }
-    return results;
+    const images = bundle.record.images.map(image => {
+        const target = rebase(image.target, bundle.record.registry, registry.text);
+        const targetRef = (0,lib_reference/* parseReference */.F2)(target);
+        return { kind: image.kind, source: image.source, ref: (0,lib_reference/* parseReference */.F2)(image.source), origins: image.origins, mapping: 'mapped', target: (0,lib_reference/* formatReference */.FH)(targetRef), targetRef };
+    });
+    return { images, findings: [note], files: [] };
 }
-async function mirror(job, engine, dryRun, signal) {
+/** `harbor.example.com/aihpc/library/postgres:15` exported for `harbor.example.com/aihpc`, imported into `127.0.0.1:5000/aihpc`. */
+function rebase(target, exportedFor, importInto) {
+    if (exportedFor === null || exportedFor === importInto || !target.startsWith(`${exportedFor}/`))
+        return target;
+    return `${importInto}/${target.slice(exportedFor.length + 1)}`;
+}
+async function executeBundle(plan, shown, input, settings, progress, signal = new AbortController().signal, shardImages) {
+    // Every request in flight listens to the one signal, each removing its listener when done.
+    (0,external_node_events_.setMaxListeners)(0, signal);
+    const phases = new Map();
+    const add = (image, result) => {
+        phases.set(image, [...(phases.get(image) ?? []), result]);
+    };
+    const findings = [...(input?.findings ?? [])];
+    let registries;
+    const access = {
+        credentials: (0,run/* credentialsByHost */.Um)(settings),
+        ...(settings.registryMirror !== undefined && { registryMirror: settings.registryMirror }),
+        insecureRegistries: settings.insecureRegistries,
+        ...(settings.caFile !== undefined && { caFile: settings.caFile }),
+        concurrency: settings.concurrency,
+        retries: settings.retries,
+        dockerConfigDir: settings.userDockerConfig
+    };
+    if (settings.mode === 'export') {
+        registries = await runExport(plan, settings, access, shardImages, add, findings, progress, signal);
+    }
+    else if (settings.mode === 'import') {
+        registries = await runImport(plan, input, settings, access, shardImages, add, progress, signal);
+    }
+    else {
+        await runVerify(plan, input, settings, shardImages, add, progress, signal);
+    }
+    const results = (0,run/* imageResults */.I9)(shown, phases, { engine: 'registry', attempts: settings.retries + 1, verifyFrom: settings.verifyFrom });
+    return { results, findings, ...(registries !== undefined && { registries }) };
+}
+async function runExport(plan, settings, access, shardImages, add, findings, progress, signal) {
+    const jobs = selectBundleJobs(planBundleJobs(plan, 'export'), shardImages).export;
+    const bundleName = displayPath(settings, settings.bundle);
+    const meter = new ProgressMeter(progress, 'exported');
+    let engine;
+    try {
+        engine = new BundleExportEngine({
+            ...access,
+            bundle: settings.bundle,
+            ...(settings.bundleBaseline !== undefined && { baseline: settings.bundleBaseline }),
+            platforms: settings.platforms,
+            cli: new docker_cli/* DockerCli */.Vo(),
+            tempDir: external_node_os_.tmpdir(),
+            meter
+        });
+    }
+    catch (error) {
+        const failure = { kind: 'other', side: 'local', phase: 'export', message: `the bundle ${bundleName} cannot be written: ${error instanceof Error ? error.message : String(error)}` };
+        for (const job of jobs)
+            add(job.image, failed('export', failure, [], 'Name a new directory or a file ending in .tar for bundle, and an existing bundle or index.json for bundle-baseline'));
+        return undefined;
+    }
+    const recorded = new Map();
+    try {
+        await progress.group(`Export ${bundle_plural(jobs.length, 'image')} into ${bundleName}${settings.bundleBaseline !== undefined ? ` (a delta against ${displayPath(settings, settings.bundleBaseline)})` : ''}`, async () => {
+            const report = reporter(jobs.length, progress, settings.dryRun);
+            meter.start();
+            await (0,pool/* mapConcurrent */._k)(jobs, settings.concurrency, async (job) => {
+                const result = await exportOne(job, engine, settings.dryRun, signal, recorded);
+                add(job.image, result);
+                report(result, (0,lib_reference/* familiarName */.hG)(job.imageKind === 'service' ? job.target : job.source));
+            });
+            meter.stop();
+        });
+        if (!settings.dryRun) {
+            const images = plan.images.flatMap(image => recorded.get(image.source) ?? []);
+            try {
+                const finished = await engine.finish(images, { registry: settings.registry?.text ?? null, tag: settings.tag ?? null, platforms: settings.platforms });
+                const carried = images.filter(image => image.carried).length;
+                progress.info(`Bundle ${bundleName}: ${bundle_plural(images.length, 'image')}${carried !== images.length ? ` (${carried} carried, ${images.length - carried} left to the baseline)` : ''}, ${bundle_plural(finished.blobs, 'blob')}, ${formatBytes(finished.bytes)}${finished.digest !== undefined ? `, ${finished.digest}` : ''}`);
+            }
+            catch (error) {
+                findings.push({
+                    kind: 'failed',
+                    severity: 'error',
+                    message: `The bundle ${bundleName} was not written: ${error instanceof Error ? error.message : String(error)}`,
+                    suggestion: 'Check the free space and permissions where the bundle goes, then run again: what was fetched is kept and not fetched again'
+                });
+            }
+        }
+        return engine.stats();
+    }
+    finally {
+        meter.stop();
+        await engine.close();
+    }
+}
+async function exportOne(job, engine, dryRun, signal, recorded) {
     const { context, commands } = operationContext(signal);
     const started = Date.now();
-    if (engine === undefined)
-        return unsupported('mirror', 'no engine here can copy images');
     try {
-        const prepared = await engine.prepareCopy(job.source, job.target, context);
-        if (prepared.done === undefined && dryRun) {
-            return { phase: 'mirror', status: 'planned', durationMs: Date.now() - started, commands: prepared.steps };
-        }
-        const outcome = await engine.copy(prepared, context);
+        const prepared = await engine.prepareExport({
+            kind: job.imageKind,
+            source: job.image,
+            target: job.target,
+            origins: job.origins,
+            from: job.daemonName !== undefined ? { kind: 'daemon', name: job.daemonName, fallback: job.readFrom } : { kind: 'registry', ref: job.readFrom }
+        }, context);
+        if (prepared.done === undefined && dryRun)
+            return { phase: 'export', status: 'planned', durationMs: Date.now() - started, commands: prepared.steps };
+        const outcome = await engine.export(prepared, context);
+        recorded.set(job.image, outcome.image);
         return {
-            phase: 'mirror',
+            phase: 'export',
             status: outcome.status,
             durationMs: Date.now() - started,
-            ...(outcome.digest !== undefined && { digest: outcome.digest }),
-            ...(outcome.size !== undefined && { size: outcome.size }),
-            ...(outcome.platforms !== undefined && { platforms: outcome.platforms }),
-            ...(outcome.bytesTransferred !== undefined && { bytesTransferred: outcome.bytesTransferred }),
-            ...(outcome.bytesSkipped !== undefined && { bytesSkipped: outcome.bytesSkipped }),
+            digest: outcome.image.digest,
+            size: outcome.image.bytes,
+            ...(outcome.image.platforms !== undefined && { platforms: outcome.image.platforms }),
+            bytesTransferred: outcome.bytesTransferred,
+            bytesSkipped: outcome.bytesSkipped,
             ...(commands.length > 0 && { commands })
         };
     }
     catch (error) {
-        return failedResult('mirror', Date.now() - started, failureOf(error, 'mirror'), commands, logOf(error));
+        return failed('export', (0,execute/* failureOf */.g)(error, 'export'), commands, undefined, logOf(error));
     }
 }
-async function build(job, engine, dryRun, signal, progress, heartbeatMs) {
-    if (engine === undefined)
-        return { result: unsupported('build', 'only the docker engine builds images, and docker is not available to this run') };
-    const request = { command: job.command, pullsFrom: job.pullsFrom };
-    if (dryRun)
-        return { result: { phase: 'build', status: 'planned', durationMs: 0, commands: engine.describeBuild(request) } };
-    // Concurrent builds interleave their output: each line names its image.
-    const name = familiarName(job.target);
-    let heard = false;
-    const { context, commands } = operationContext(signal, line => {
-        heard = true;
-        progress.info(`    ${name} | ${line}`);
-    });
-    const started = Date.now();
-    // A long silent step (a RUN that compiles) still shows the build is alive.
-    const heartbeat = setInterval(() => {
-        if (!heard)
-            progress.info(`    ${name} | … still building (${elapsed(Date.now() - started)}, no output for ${elapsed(heartbeatMs)})`);
-        heard = false;
-    }, heartbeatMs);
-    heartbeat.unref();
-    try {
-        const built = await engine.build(request, context);
-        return {
-            result: { phase: 'build', status: 'built', durationMs: Date.now() - started, ...(built.imageId !== undefined && { digest: built.imageId }), commands },
-            ...(built.pushedDigest !== undefined && { pushedDigest: built.pushedDigest })
-        };
+async function runImport(plan, input, settings, access, shardImages, add, progress, signal) {
+    const jobs = selectBundleJobs(planBundleJobs(plan, 'import'), shardImages).import;
+    const bundle = input?.bundle;
+    if (bundle === undefined) {
+        const failure = { kind: 'other', side: 'local', phase: 'import', message: `the bundle ${input?.name ?? ''} cannot be used; nothing was pushed` };
+        for (const job of jobs)
+            add(job.image, failed('import', failure, []));
+        return undefined;
     }
-    catch (error) {
-        return { result: failedResult('build', Date.now() - started, failureOf(error, 'build'), commands, logOf(error)) };
+    const bySource = new Map(bundle.record.images.map(image => [image.source, image]));
+    const planned = plan.images.flatMap(image => {
+        const recorded = bySource.get(image.source);
+        return recorded !== undefined && image.mapping === 'mapped' && image.targetRef !== undefined ? [{ image: recorded, target: image.targetRef }] : [];
+    });
+    // The import talks to the target only: no source credentials, no registry-mirror.
+    const engine = new BundleImportEngine({
+        ...access,
+        credentials: new Map([...access.credentials].filter(([host]) => host === settings.registry?.registry)),
+        bundle,
+        images: planned
+    });
+    const meter = new ProgressMeter(progress, 'pushed');
+    try {
+        const prepared = new Map();
+        let baselineMissing = false;
+        await progress.group(`Check ${bundle_plural(jobs.length, 'image')} of the bundle against ${settings.registry?.text ?? 'the registry'}`, async () => {
+            await (0,pool/* mapConcurrent */._k)(jobs, settings.concurrency, async (job) => {
+                const started = Date.now();
+                const { context, commands } = operationContext(signal);
+                const recorded = bySource.get(job.image);
+                if (recorded === undefined) {
+                    const failure = { kind: 'not-found', side: 'local', phase: 'import', message: `${(0,lib_reference/* familiarName */.hG)(job.source)} is not in the bundle ${input?.name ?? ''}` };
+                    add(job.image, failed('import', failure, [], 'Export the bundle again from the current plan (mode: export), so it holds every image'));
+                    progress.info(`${(0,lib_reference/* familiarName */.hG)(job.target)} is not in the bundle`);
+                    return;
+                }
+                try {
+                    prepared.set(job.image, { job, prepared: await engine.prepareImport({ image: recorded, target: job.target }, context), started, commands });
+                }
+                catch (error) {
+                    const failure = (0,execute/* failureOf */.g)(error, 'import');
+                    if (error instanceof port/* EngineFailure */.F && error.details.cause === MISSING_BASELINE)
+                        baselineMissing = true;
+                    add(job.image, failed('import', failure, commands, importAdvice(failure), logOf(error)));
+                    progress.info(`${(0,lib_reference/* familiarName */.hG)(job.target)} will not be imported: ${failure.message}`);
+                }
+            });
+        });
+        let ready = jobs.flatMap(job => prepared.get(job.image) ?? []);
+        if (baselineMissing) {
+            // A delta on a registry without its baseline: refused whole, before anything is pushed.
+            const failure = { kind: 'not-found', side: 'target', phase: 'import', message: `not imported: ${settings.registry?.text ?? 'the registry'} lacks the baseline this delta bundle builds on (see the other images); nothing was pushed` };
+            for (const entry of ready)
+                add(entry.job.image, { ...failed('import', failure, [], importAdvice(failure)), status: 'skipped' });
+            ready = [];
+        }
+        await progress.group(`Import ${bundle_plural(ready.length, 'image')} into ${settings.registry?.text ?? 'the registry'}`, async () => {
+            const report = reporter(ready.length, progress, settings.dryRun);
+            meter.start();
+            await (0,pool/* mapConcurrent */._k)(ready, settings.concurrency, async (entry) => {
+                const result = await importOne(entry, engine, settings.dryRun, signal);
+                add(entry.job.image, result);
+                report(result, (0,lib_reference/* familiarName */.hG)(entry.job.target));
+            });
+            meter.stop();
+        });
+        return engine.stats();
     }
     finally {
-        clearInterval(heartbeat);
+        meter.stop();
+        await engine.close();
     }
 }
-/** With `docker buildx build --push` the build pushed: the push phase reports its digest and runs nothing. */
-function pushedByBuild(built, digest) {
-    const note = 'pushed by the build (docker buildx build --push)';
-    if (built.status === 'planned')
-        return { phase: 'push', status: 'planned', durationMs: 0, commands: [note] };
-    return { phase: 'push', status: 'pushed', durationMs: 0, ...(digest !== undefined && { digest }), commands: [note] };
-}
-function elapsed(ms) {
-    const seconds = Math.round(ms / 1000);
-    return seconds < 60 ? `${seconds}s` : `${Math.floor(seconds / 60)}m${String(seconds % 60).padStart(2, '0')}s`;
-}
-async function push(job, engine, dryRun, signal) {
-    if (dryRun)
-        return { phase: 'push', status: 'planned', durationMs: 0, commands: engine.describePush(job.target) };
+async function importOne(entry, engine, dryRun, signal) {
+    const { prepared, started } = entry;
+    if (prepared.done === undefined && dryRun)
+        return { phase: 'import', status: 'planned', durationMs: Date.now() - started, commands: prepared.steps };
     const { context, commands } = operationContext(signal);
-    const started = Date.now();
+    commands.unshift(...entry.commands);
     try {
-        const pushed = await engine.push(job.target, context);
-        return { phase: 'push', status: 'pushed', durationMs: Date.now() - started, ...(pushed.digest !== undefined && { digest: pushed.digest }), commands };
-    }
-    catch (error) {
-        return failedResult('push', Date.now() - started, failureOf(error, 'push'), commands, logOf(error));
-    }
-}
-async function execute_verify(job, engine, dryRun, signal) {
-    if (engine === undefined)
-        return unsupported('verify', 'no engine here can look images up');
-    if (dryRun)
-        return { phase: 'verify', status: 'planned', durationMs: 0, commands: engine.describeLookup(job.target) };
-    const { context, commands } = operationContext(signal);
-    const started = Date.now();
-    try {
-        const found = await engine.lookup(job.target, context);
-        if (found.status === 'verified') {
-            return {
-                phase: 'verify',
-                status: 'verified',
-                durationMs: Date.now() - started,
-                ...(found.digest !== undefined && { digest: found.digest }),
-                ...(found.size !== undefined && { size: found.size }),
-                ...(found.platforms !== undefined && { platforms: found.platforms })
-            };
-        }
-        const failure = {
-            kind: 'not-found',
-            side: 'target',
-            phase: 'verify',
-            host: job.target.registry,
-            message: `not in ${job.target.registry}`,
-            ...(found.hint !== undefined && { hint: found.hint })
+        const outcome = await engine.import(prepared, context);
+        return {
+            phase: 'import',
+            status: outcome.status,
+            durationMs: Date.now() - started,
+            digest: outcome.digest,
+            size: outcome.size,
+            ...(outcome.platforms !== undefined && { platforms: outcome.platforms }),
+            bytesTransferred: outcome.bytesTransferred,
+            bytesSkipped: outcome.bytesSkipped,
+            ...(commands.length > 0 && { commands })
         };
-        return { phase: 'verify', status: 'missing', durationMs: Date.now() - started, error: failure.message, failure };
     }
     catch (error) {
-        return failedResult('verify', Date.now() - started, failureOf(error, 'verify'), commands, logOf(error));
+        const failure = (0,execute/* failureOf */.g)(error, 'import');
+        return failed('import', failure, commands, importAdvice(failure), logOf(error));
     }
 }
-function operationContext(signal, output) {
-    const commands = [];
-    return { context: { signal, record: line => commands.push(line), ...(output !== undefined && { output }) }, commands };
-}
-/** Any error becomes a typed failure; an engine that threw something untyped is 'other' on this machine. */
-function failureOf(error, phase) {
-    if (error instanceof EngineFailure) {
-        return { kind: error.kind, side: error.side, phase, message: error.message, ...(error.details.host !== undefined && { host: error.details.host }) };
+async function runVerify(plan, input, settings, shardImages, add, progress, signal) {
+    const jobs = selectBundleJobs(planBundleJobs(plan, 'verify'), shardImages).verify;
+    const bundle = input?.bundle;
+    if (bundle === undefined) {
+        const failure = { kind: 'other', side: 'local', phase: 'verify', message: `the bundle ${input?.name ?? ''} cannot be used` };
+        for (const job of jobs)
+            add(job.image, failed('verify', failure, []));
+        return;
     }
-    return { kind: 'other', side: 'local', phase, message: error instanceof Error ? error.message : String(error) };
+    const bySource = new Map(bundle.record.images.map(image => [image.source, image]));
+    const sourceOfTarget = new Map(plan.images.flatMap(image => (image.target !== null ? [[image.target, image.source]] : [])));
+    const verifier = new BundleVerifier(bundle.layout, target => {
+        const source = sourceOfTarget.get((0,lib_reference/* formatReference */.FH)(target));
+        return source === undefined ? undefined : bySource.get(source);
+    });
+    const set = { mirror: [], build: [], verify: jobs, blocked: [], findings: [] };
+    const results = await (0,execute/* executeJobs */.M)(set, { dryRun: settings.dryRun, concurrency: settings.concurrency, buildConcurrency: 1, signal }, { lookup: verifier }, progress);
+    for (const [image, list] of results) {
+        for (const result of list) {
+            add(image, result.status === 'failed' && result.failure?.kind === 'integrity' ? { ...result, suggestion: 'Copy the bundle again (its bytes were damaged on the way), or export it again (mode: export)' } : result);
+        }
+    }
 }
-function logOf(error) {
-    return error instanceof EngineFailure ? error.details.log : undefined;
+function importAdvice(failure) {
+    if (failure.kind === 'integrity' && failure.side === 'local')
+        return 'The bundle is damaged: copy it again (check its .sha256), or export it again (mode: export); the other images were imported';
+    if (failure.kind === 'not-found' && failure.side === 'target')
+        return 'Import the baseline bundle first (the delta carries only what changed since it), then this one';
+    return undefined;
 }
-function failedResult(phase, durationMs, failure, commands, log) {
-    return {
-        phase,
-        status: 'failed',
-        durationMs,
-        error: failure.message,
-        failure,
-        ...(commands.length > 0 && { commands }),
-        ...(log !== undefined && log !== '' && { log })
-    };
-}
-function unsupported(phase, message) {
-    return { phase, status: 'skipped', durationMs: 0, error: message };
-}
-function hasFailed(phases) {
-    return (phases ?? []).some(phase => phase.status === 'failed');
-}
-const VERBS = {
-    planned: 'would',
-    unmapped: 'unmapped',
-    mirrored: 'mirrored',
-    'already-present': 'already present',
-    built: 'built',
-    pushed: 'pushed',
-    verified: 'verified',
-    exported: 'exported',
-    imported: 'imported',
-    missing: 'missing',
-    failed: 'failed',
-    skipped: 'skipped'
-};
-/**
- * `[7/15] mirrored postgres:15-alpine in 3.2s`, one line per finished step in
- * completion order; below it, this step's own commands when they matter (a
- * dry run, a failure).
- */
+/** `[3/20] exported postgres:15-alpine in 1.2s (12.0 MiB)`, as the other modes print. */
 function reporter(total, progress, dryRun) {
     let done = 0;
     return (result, name) => {
         done += 1;
-        const verb = result.status === 'planned' ? `would ${result.phase}` : result.status === 'failed' ? `failed to ${result.phase}` : VERBS[result.status];
+        const verb = result.status === 'planned' ? `would ${result.phase}` : result.status === 'failed' ? `failed to ${result.phase}` : result.status === 'already-present' ? 'already present' : result.status;
         let line = `[${done}/${total}] ${verb} ${name}`;
         if (result.status !== 'planned')
             line += ` in ${(result.durationMs / 1000).toFixed(1)}s`;
+        if (result.bytesTransferred !== undefined && result.bytesTransferred > 0)
+            line += ` (${formatBytes(result.bytesTransferred)})`;
         if (result.error !== undefined && result.status !== 'planned')
             line += `: ${result.error}`;
         progress.info(line);
@@ -60730,187 +65000,116 @@ function reporter(total, progress, dryRun) {
                 progress.info(`    ${command}`);
     };
 }
-function count(n, noun) {
-    return `${n} ${noun}${n === 1 ? '' : 's'}`;
-}
-
-;// CONCATENATED MODULE: ./lib/execute/run.js
-
-
-
-
-
-
-
-
-
-
 /**
- * Credentials by host, each only where it belongs: the target's to the
- * `registry` host, the source's to Docker Hub only (a registry-mirror is
- * another party's server: it gets no Docker Hub password).
+ * Progress of long transfers at a steady rate, never per chunk: every
+ * `intervalMs` while bytes move, one line for the run (done / known total,
+ * rate) naming the images still in flight with their own bytes.
  */
-function credentialsByHost(settings) {
-    const byHost = new Map();
-    if (settings.sourceCredentials !== undefined)
-        byHost.set(DOCKER_HUB, settings.sourceCredentials);
-    if (settings.targetCredentials !== undefined && settings.registry !== undefined)
-        byHost.set(settings.registry.registry, settings.targetCredentials);
-    return byHost;
+class ProgressMeter {
+    progress;
+    verb;
+    intervalMs;
+    images = new Map();
+    timer;
+    started = 0;
+    lastMoved = 0;
+    constructor(progress, verb, intervalMs = 10_000) {
+        this.progress = progress;
+        this.verb = verb;
+        this.intervalMs = intervalMs;
+    }
+    expect(image, bytes) {
+        this.entry(image).expected += bytes;
+    }
+    moved(image, bytes) {
+        this.entry(image).moved += bytes;
+    }
+    start() {
+        if (this.timer !== undefined)
+            return;
+        this.started = Date.now();
+        this.timer = setInterval(() => this.tick(), this.intervalMs);
+        this.timer.unref();
+    }
+    stop() {
+        if (this.timer !== undefined)
+            clearInterval(this.timer);
+        this.timer = undefined;
+    }
+    /** The line a tick prints, or undefined when nothing moved since the last one. */
+    line() {
+        let expected = 0;
+        let moved = 0;
+        const active = [];
+        for (const [image, entry] of this.images) {
+            expected += Math.max(entry.expected, entry.moved);
+            moved += entry.moved;
+            if (entry.moved > 0 && entry.moved < entry.expected)
+                active.push(`${familiarNameOf(image)} ${formatBytes(entry.moved)}/${formatBytes(entry.expected)}`);
+        }
+        if (moved === this.lastMoved)
+            return undefined;
+        this.lastMoved = moved;
+        const seconds = Math.max((Date.now() - this.started) / 1000, 0.001);
+        const percent = expected > 0 ? ` (${Math.floor((moved / expected) * 100)}%)` : '';
+        const shownActive = active.slice(0, 5).join(', ') + (active.length > 5 ? `, ${active.length - 5} more` : '');
+        return `${formatBytes(moved)} of ${formatBytes(expected)} ${this.verb}${percent} at ${formatBytes(moved / seconds)}/s${shownActive !== '' ? `; in progress: ${shownActive}` : ''}`;
+    }
+    tick() {
+        const line = this.line();
+        if (line !== undefined)
+            this.progress.info(line);
+    }
+    entry(image) {
+        let entry = this.images.get(image);
+        if (entry === undefined)
+            this.images.set(image, (entry = { expected: 0, moved: 0 }));
+        return entry;
+    }
 }
-async function executeSettings(plan, jobs, settings, progress, signal) {
-    const credentials = credentialsByHost(settings);
-    const own = settings.privateDockerConfig === undefined ? createPrivateDockerConfig({ userDir: settings.userDockerConfig, loginHosts: [...credentials.keys()] }) : undefined;
-    const dockerConfig = settings.privateDockerConfig ?? own.dir;
-    const dockerEnv = { DOCKER_CONFIG: dockerConfig };
-    const cli = new DockerCli({ env: dockerEnv });
-    const copyWith = copyEngine(settings);
-    let docker;
-    let registry;
+function familiarNameOf(source) {
     try {
-        const network = await registryNetwork(settings, cli, progress, signal);
-        registry = new RegistryEngine({
-            credentials,
-            ...(network.registryMirror !== undefined && { registryMirror: network.registryMirror }),
-            ...(settings.caFile !== undefined && { caFile: settings.caFile }),
-            insecureRegistries: network.insecureRegistries,
-            concurrency: settings.concurrency,
-            retries: settings.retries,
-            platforms: settings.platforms,
-            copyReferrers: settings.copyReferrers,
-            dockerConfigDir: dockerConfig
-        });
-        docker = new DockerEngine({
-            cli,
-            env: dockerEnv,
-            pull: settings.pull,
-            push: settings.push,
-            credentials,
-            insecureRegistries: network.insecureRegistries,
-            ...(network.registryMirror !== undefined && { registryMirror: network.registryMirror }),
-            registries: registry.clients,
-            retry: { attempts: settings.retries + 1, baseDelayMs: 500, maxDelayMs: 15000 },
-            onRetry: message => progress.info(message)
-        });
-        const engines = {
-            copy: copyWith === 'docker' ? docker : settings.engine === 'auto' ? autoCopy(registry, docker) : registry,
-            build: docker,
-            lookup: settings.verifyFrom === 'local' ? docker.localLookup() : settings.engine === 'docker' ? docker : registry
-        };
-        const phases = await executeJobs(jobs, { dryRun: settings.dryRun, concurrency: settings.concurrency, buildConcurrency: settings.buildConcurrency, ...(signal !== undefined && { signal }) }, engines, progress);
-        const results = imageResults(plan.images, phases, {
-            engine: copyWith,
-            attempts: settings.retries + 1,
-            verifyFrom: settings.verifyFrom
-        });
-        const traffic = registry.stats();
-        const findings = copyWith === 'docker' ? singlePlatformWarnings(docker) : [];
-        return { results, ...(Object.keys(traffic).length > 0 && { registries: traffic }), ...(findings.length > 0 && { findings }) };
+        return (0,lib_reference/* familiarName */.hG)((0,lib_reference/* parseReference */.F2)(source));
     }
-    finally {
-        await Promise.allSettled([docker?.close(), registry?.close()]);
-        own?.remove();
+    catch {
+        return source;
     }
 }
-/**
- * engine: auto copies through the registry engine; a source it cannot read
- * (a name only `docker load` put on this machine, an unreachable registry)
- * that the local daemon has is copied by docker instead, as `pull: missing`
- * does with engine docker. The first step says why.
- */
-function autoCopy(registry, docker) {
+function formatBytes(bytes) {
+    const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+    let value = bytes;
+    let unit = 0;
+    while (value >= 1024 && unit < units.length - 1) {
+        value /= 1024;
+        unit += 1;
+    }
+    return unit === 0 ? `${Math.round(value)} B` : `${value.toFixed(1)} ${units[unit]}`;
+}
+function operationContext(signal) {
+    const commands = [];
+    return { context: { signal, record: line => commands.push(line) }, commands };
+}
+function failed(phase, failure, commands, suggestion, log) {
     return {
-        name: 'registry',
-        describeLookup: target => registry.describeLookup(target),
-        lookup: (target, context) => registry.lookup(target, context),
-        close: async () => undefined,
-        async prepareCopy(source, target, context) {
-            try {
-                return await registry.prepareCopy(source, target, context);
-            }
-            catch (error) {
-                if (!(error instanceof EngineFailure) || error.side !== 'source' || error.kind === 'cancelled' || context.signal.aborted)
-                    throw error;
-                const local = await docker
-                    .localLookup()
-                    .lookup(source, context)
-                    .catch(() => undefined);
-                if (local?.status !== 'verified')
-                    throw error;
-                const prepared = await docker.prepareCopy(source, target, context);
-                return {
-                    ...prepared,
-                    steps: [`the registry engine cannot read ${formatReference(source)} (${error.message}); the local docker image is copied instead`, ...prepared.steps],
-                    state: new DockerFallback(prepared)
-                };
-            }
-        },
-        copy: (prepared, context) => (prepared.state instanceof DockerFallback ? docker.copy(prepared.state.prepared, context) : registry.copy(prepared, context))
+        phase,
+        status: 'failed',
+        durationMs: 0,
+        error: failure.message,
+        failure,
+        ...(commands.length > 0 && { commands }),
+        ...(suggestion !== undefined && { suggestion }),
+        ...(log !== undefined && log !== '' && { log })
     };
 }
-/** A copy engine: auto prepared with docker. */
-class DockerFallback {
-    prepared;
-    constructor(prepared) {
-        this.prepared = prepared;
-    }
+function logOf(error) {
+    return error instanceof port/* EngineFailure */.F ? error.details.log : undefined;
 }
-/**
- * The Docker Hub mirror and insecure registries of the registry engine: the
- * inputs when given, else what the docker daemon is configured with (when
- * docker is there), so both reach registries the same way.
- */
-async function registryNetwork(settings, cli, progress, signal) {
-    const given = { ...(settings.registryMirror !== undefined && { registryMirror: settings.registryMirror }), insecureRegistries: settings.insecureRegistries };
-    if (settings.registryMirror !== undefined && settings.insecureRegistries.length > 0)
-        return given;
-    const daemon = await daemonRegistryConfig(cli, signal);
-    if (daemon === undefined)
-        return given;
-    const registryMirror = settings.registryMirror ?? daemon.mirrors[0];
-    const insecureRegistries = settings.insecureRegistries.length > 0 ? settings.insecureRegistries : daemon.insecureRegistries;
-    if (settings.registryMirror === undefined && registryMirror !== undefined) {
-        progress.info(`Docker Hub reads go through the docker daemon's registry mirror ${registryMirror} (the registry-mirror input overrides it)`);
-    }
-    if (settings.insecureRegistries.length === 0 && insecureRegistries.length > 0) {
-        progress.info(`The docker daemon's insecure registries are reached without TLS verification: ${insecureRegistries.join(', ')} (the insecure-registries input overrides them)`);
-    }
-    return { ...(registryMirror !== undefined && { registryMirror }), insecureRegistries };
+function displayPath(settings, absolute) {
+    const relative = external_node_path_.relative(settings.workspace, absolute);
+    return relative !== '' && !relative.startsWith('..') && !external_node_path_.isAbsolute(relative) ? relative.split(external_node_path_.sep).join('/') : absolute;
 }
-/** engine: docker keeps the daemon's platform of a multi-platform source: a warning per image, never silence. */
-function singlePlatformWarnings(docker) {
-    return docker.singlePlatformCopies().map(({ source, target }) => ({
-        kind: 'invalid-config',
-        severity: 'warning',
-        image: formatReference(source),
-        message: `${formatReference(source)} has several platforms, but the docker engine copies only the docker daemon's platform: ${formatReference(target)} keeps one platform only`,
-        suggestion: "Use engine: auto (the default) or engine: registry to copy every platform with its exact digest (platforms chooses some)"
-    }));
-}
-/** One result per plan image: its phases with advice, and the status that sums them up. */
-function imageResults(images, phases, context) {
-    return images.map(image => {
-        const advised = (phases.get(image.source) ?? []).map(phase => {
-            if (phase.failure === undefined || phase.suggestion !== undefined)
-                return phase;
-            const suggestion = adviseFailure(phase.failure, {
-                imageKind: image.kind,
-                source: image.ref,
-                ...(image.targetRef !== undefined && { target: image.targetRef }),
-                ...context
-            });
-            return suggestion === undefined ? phase : { ...phase, suggestion };
-        });
-        return { image, status: finalStatus(image, advised), phases: advised };
-    });
-}
-/** Unmapped and excluded images were never attempted; otherwise the first failure, else the last phase's status. */
-function finalStatus(image, phases) {
-    if (image.mapping !== 'mapped')
-        return image.mapping === 'excluded' ? 'skipped' : 'unmapped';
-    if (phases.some(phase => phase.status === 'failed'))
-        return 'failed';
-    return phases[phases.length - 1]?.status ?? 'skipped';
+function bundle_plural(count, noun) {
+    return `${count} ${noun}${count === 1 ? '' : 's'}`;
 }
 
 ;// CONCATENATED MODULE: ./lib/pipeline.js
@@ -60936,13 +65135,15 @@ function finalStatus(image, phases) {
 
 async function runPipeline(settings, progress, signal) {
     const outputs = {};
+    // A bundle to import or verify is opened first: without a checkout, its plan is the plan.
+    const bundle = await openInputBundle(settings, progress);
     // Repository files are read only inside the root (env-file inputs excepted), as regular files under a size cap.
     const reader = confinedReader(settings.root, { allowedOutside: [...settings.envFiles, ...(settings.templateDefaults ?? [])] });
     const compose = {
         readFile: reader.readFile,
         env: settings.env,
-        envFiles: settings.envFiles.map(file => external_node_path_namespaceObject.relative(settings.root, file).split(external_node_path_namespaceObject.sep).join('/')),
-        rootDirectoryName: external_node_path_namespaceObject.basename(settings.root)
+        envFiles: settings.envFiles.map(file => external_node_path_.relative(settings.root, file).split(external_node_path_.sep).join('/')),
+        rootDirectoryName: external_node_path_.basename(settings.root)
     };
     const { inventory, composeProjects } = await progress.group('Find images', async () => {
         const discovery = discoverFiles(settings.root, {
@@ -60950,25 +65151,25 @@ async function runPipeline(settings, progress, signal) {
             dockerfilePatterns: settings.dockerfiles,
             exclude: settings.exclude
         });
-        if (discovery.composeFiles.length === 0 && discovery.dockerfiles.length === 0)
+        if (discovery.composeFiles.length === 0 && discovery.dockerfiles.length === 0 && bundle === undefined)
             discovery.findings.push(nothingToScan(settings));
         const projects = groupComposeProjects(discovery.composeFiles);
         const { projects: loadedProjects, ...found } = buildInventory({
             ...compose,
             composeProjects: projects,
             dockerfiles: discovery.dockerfiles,
-            ...(settings.templateDefaults !== undefined && { templateDefaults: settings.templateDefaults.map(file => external_node_path_namespaceObject.relative(settings.root, file).split(external_node_path_namespaceObject.sep).join('/')) })
+            ...(settings.templateDefaults !== undefined && { templateDefaults: settings.templateDefaults.map(file => external_node_path_.relative(settings.root, file).split(external_node_path_.sep).join('/')) })
         });
         const result = { ...found, findings: [...discovery.findings, ...reader.findings(), ...found.findings] };
         const bases = result.images.filter(image => image.kind === 'base').length;
-        progress.info(`${pipeline_count(result.files.length, 'file')} scanned: ${pipeline_count(bases, 'base image')}, ${pipeline_count(result.images.length - bases, 'service image')}, ${pipeline_count(result.findings.length, 'finding')}`);
+        progress.info(`${count(result.files.length, 'file')} scanned: ${count(bases, 'base image')}, ${count(result.images.length - bases, 'service image')}, ${count(result.findings.length, 'finding')}`);
         return { inventory: result, composeProjects: loadedProjects };
     });
-    const plan = planFor(inventory, settings);
+    const plan = bundle !== undefined && inventory.files.length === 0 ? planFromBundle(bundle, settings) : planFor(inventory, settings);
     // Shard membership only filters jobs: builds are always derived from the whole plan.
     const shardImages = settings.shard === undefined ? undefined : new Set(selectShard(plan.images, settings.shard.index, settings.shard.count).map(image => image.source));
     if (settings.shard !== undefined)
-        progress.info(`Shard ${settings.shard.index}/${settings.shard.count}: ${pipeline_count(shardImages?.size ?? 0, 'image')}`);
+        progress.info(`Shard ${settings.shard.index}/${settings.shard.count}: ${count(shardImages?.size ?? 0, 'image')}`);
     if (settings.mode === 'plan')
         outputs.matrix = matrixOutput(plan.images, settings.shards);
     const shownImages = shardImages === undefined ? plan.images : plan.images.filter(image => shardImages.has(image.source));
@@ -60982,11 +65183,15 @@ async function runPipeline(settings, progress, signal) {
             outputs['compose-file'] = written.paths.join('\n');
     }
     let execution;
-    if (settings.mode !== 'plan' && settings.mode !== 'check') {
+    if (isBundleRun(settings)) {
+        execution = await executeBundle(plan, shownImages, bundle, settings, progress, signal, shardImages);
+        findings.push(...(execution.findings ?? []));
+    }
+    else if (settings.mode !== 'plan' && settings.mode !== 'check') {
         // The builder is a fact of this machine the plan stage needs: what it honours decides each build's command.
         const builds = phasesOf(settings.mode).includes('build') && shownImages.some(image => image.kind === 'service' && image.mapping === 'mapped');
         const builder = builds
-            ? await detectBuilder(new DockerCli(), {
+            ? await (0,docker_builder/* detectBuilder */.h4)(new docker_cli/* DockerCli */.Vo(), {
                 ...(settings.builder !== undefined && { name: settings.builder }),
                 ...(settings.buildkit !== undefined && { buildkit: settings.buildkit }),
                 ...(signal !== undefined && { signal })
@@ -61003,6 +65208,8 @@ async function runPipeline(settings, progress, signal) {
             readFile: readWorkspaceFile
         }), settings.mode, shardImages);
         findings.push(...jobs.findings);
+        // Eager: ncc keeps the module in the one bundle file, and evaluates it only here.
+        const { executeSettings } = await Promise.resolve(/* import() eager */).then(__nccwpck_require__.bind(__nccwpck_require__, 6901));
         execution = await executeSettings({ ...plan, images: shownImages }, jobs, settings, progress, signal);
         findings.push(...(execution.findings ?? []));
     }
@@ -61018,8 +65225,8 @@ async function runPipeline(settings, progress, signal) {
         ...(execution?.registries !== undefined && { registries: execution.registries }),
         failOn: settings.failOn,
         // Report paths are relative to the repository root, not to the scanned path.
-        pathPrefix: external_node_path_namespaceObject.relative(settings.workspace, settings.root).split(external_node_path_namespaceObject.sep).join('/'),
-        ...(settings.configFile !== undefined && { configFile: displayPath(settings, settings.configFile) })
+        pathPrefix: external_node_path_.relative(settings.workspace, settings.root).split(external_node_path_.sep).join('/'),
+        ...(settings.configFile !== undefined && { configFile: pipeline_displayPath(settings, settings.configFile) })
     });
     return { report, outputs };
 }
@@ -61028,7 +65235,7 @@ function planFor(inventory, settings) {
     if (settings.registry === undefined) {
         return { images: inventory.images.map(image => ({ ...image, mapping: 'unmapped', target: null })), findings: inventory.findings, files: inventory.files };
     }
-    const loaded = settings.configFile === undefined ? undefined : loadMappingConfig(settings.configFile, displayPath(settings, settings.configFile));
+    const loaded = settings.configFile === undefined ? undefined : loadMappingConfig(settings.configFile, pipeline_displayPath(settings, settings.configFile));
     const plan = mapInventory({ ...inventory, findings: [...inventory.findings, ...(loaded?.findings ?? [])] }, {
         registry: { registry: settings.registry.registry, namespace: settings.registry.namespace },
         ...(settings.tag !== undefined && { tag: settings.tag }),
@@ -61037,13 +65244,13 @@ function planFor(inventory, settings) {
         ...(settings.flatSeparator !== undefined && { flatSeparator: settings.flatSeparator }),
         ...(settings.strict !== undefined && { strict: settings.strict }),
         ...(loaded !== undefined && { config: loaded.config }),
-        ...(settings.configFile !== undefined && { configFile: displayPath(settings, settings.configFile) })
+        ...(settings.configFile !== undefined && { configFile: pipeline_displayPath(settings, settings.configFile) })
     });
     return plan;
 }
 /** No compose file and no Dockerfile: an error, not a green "0/0 images verified" (a job without actions/checkout). */
 function nothingToScan(settings) {
-    const where = external_node_path_namespaceObject.relative(settings.workspace, settings.root).split(external_node_path_namespaceObject.sep).join('/') || '.';
+    const where = external_node_path_.relative(settings.workspace, settings.root).split(external_node_path_.sep).join('/') || '.';
     return {
         kind: 'invalid-config',
         severity: 'error',
@@ -61051,19 +65258,19 @@ function nothingToScan(settings) {
         suggestion: "Check out the repository first (actions/checkout), or point 'path' (and 'compose-files'/'dockerfiles') at the files to scan"
     };
 }
-function displayPath(settings, absolute) {
-    return external_node_path_namespaceObject.relative(settings.root, absolute).split(external_node_path_namespaceObject.sep).join('/');
+function pipeline_displayPath(settings, absolute) {
+    return external_node_path_.relative(settings.root, absolute).split(external_node_path_.sep).join('/');
 }
 /** Reads a file for the plan stage, resolving symlinks so confinement checks see where it really is. */
 function readWorkspaceFile(absolutePath) {
-    const realPath = external_node_fs_namespaceObject.realpathSync(absolutePath);
-    const stat = external_node_fs_namespaceObject.statSync(realPath);
+    const realPath = external_node_fs_.realpathSync(absolutePath);
+    const stat = external_node_fs_.statSync(realPath);
     if (stat.isFile() && stat.size > MAX_DOCKERFILE_BYTES)
         throw new Error(`it is larger than ${MAX_DOCKERFILE_BYTES / 1024 / 1024} MiB`);
-    return { realPath, text: stat.isFile() ? external_node_fs_namespaceObject.readFileSync(realPath, 'utf8') : '' };
+    return { realPath, text: stat.isFile() ? external_node_fs_.readFileSync(realPath, 'utf8') : '' };
 }
 const MAX_DOCKERFILE_BYTES = 4 * 1024 * 1024;
-function pipeline_count(n, noun) {
+function count(n, noun) {
     return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }
 
@@ -61606,8 +65813,8 @@ function trafficHtml(report) {
     if (hosts.length === 0)
         return '';
     const sum = (pick) => report.images.reduce((total, image) => total + (image.phases ?? []).reduce((inner, phase) => inner + (pick(phase) ?? 0), 0), 0);
-    const rows = hosts.map(([host, traffic]) => [summary_code(host), String(traffic.requests), formatBytes(traffic.bytesReceived), formatBytes(traffic.bytesSent)]);
-    return `<h3>Registry traffic</h3>\n<p>${formatBytes(sum(phase => phase.bytesTransferred))} copied, ${formatBytes(sum(phase => phase.bytesSkipped))} already present or mounted.</p>${tableHtml(['Registry', 'Requests', 'Received', 'Sent'], rows, plural(rows.length, 'registry', 'registries'))}`;
+    const rows = hosts.map(([host, traffic]) => [summary_code(host), String(traffic.requests), summary_formatBytes(traffic.bytesReceived), summary_formatBytes(traffic.bytesSent)]);
+    return `<h3>Registry traffic</h3>\n<p>${summary_formatBytes(sum(phase => phase.bytesTransferred))} copied, ${summary_formatBytes(sum(phase => phase.bytesSkipped))} already present or mounted.</p>${tableHtml(['Registry', 'Requests', 'Received', 'Sent'], rows, plural(rows.length, 'registry', 'registries'))}`;
 }
 // ---------------------------------------------------------------- building blocks
 /** A table; over COLLAPSE_AFTER rows it is collapsed in <details> labelled with `what` ("20 missing images"). */
@@ -61643,7 +65850,7 @@ function formatOrigins(origins, limit = 3) {
     const shown = origins.slice(0, limit).map(origin => `${origin.file}:${origin.line}`);
     return origins.length > limit ? `${shown.join(', ')} (+${origins.length - limit} more)` : shown.join(', ');
 }
-function formatBytes(bytes) {
+function summary_formatBytes(bytes) {
     if (bytes < 1024)
         return `${bytes} B`;
     const units = ['KiB', 'MiB', 'GiB', 'TiB'];
@@ -61659,6 +65866,8 @@ function formatDuration(ms) {
     return ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`;
 }
 
+// EXTERNAL MODULE: ./lib/docker-config.js
+var docker_config = __nccwpck_require__(5218);
 ;// CONCATENATED MODULE: ./lib/main.js
 /**
  * The GitHub Action front end: read the inputs into Settings, run the
@@ -61689,28 +65898,28 @@ function formatDuration(ms) {
 
 /** The name of the state holding the private DOCKER_CONFIG's path, for the post step. */
 const DOCKER_CONFIG_STATE = 'docker-config';
-async function run() {
+async function main_run() {
     let settings;
     const workspace = process.env.GITHUB_WORKSPACE ?? process.cwd();
     try {
-        settings = buildSettings(name => getInput(name), {
+        settings = (0,lib_settings/* buildSettings */.E6)(name => getInput(name), {
             workspace,
-            tempDir: process.env.RUNNER_TEMP ?? external_node_os_namespaceObject.tmpdir(),
+            tempDir: process.env.RUNNER_TEMP ?? external_node_os_.tmpdir(),
             env: process.env,
             maskSecret: secret => core_setSecret(secret)
         });
     }
     catch (error) {
-        setFailed(error instanceof InputError ? error.message : `Could not read the inputs: ${String(error)}`);
+        setFailed(error instanceof lib_settings/* InputError */.dz ? error.message : `Could not read the inputs: ${String(error)}`);
         return;
     }
     let dockerConfig;
     if (settings.mode !== 'plan' && settings.mode !== 'check') {
         try {
-            dockerConfig = createPrivateDockerConfig({
+            dockerConfig = (0,docker_config/* createPrivateDockerConfig */.M_)({
                 userDir: settings.userDockerConfig,
-                tempDir: process.env.RUNNER_TEMP ?? external_node_os_namespaceObject.tmpdir(),
-                loginHosts: [...credentialsByHost(settings).keys()]
+                tempDir: process.env.RUNNER_TEMP ?? external_node_os_.tmpdir(),
+                loginHosts: [...(0,run/* credentialsByHost */.Um)(settings).keys()]
             });
         }
         catch (error) {
@@ -61728,7 +65937,7 @@ async function run() {
     try {
         const { report, outputs } = await runPipeline(settings, actionProgress(), cancel.signal);
         try {
-            writeOutputFile(settings.reportPath, `${JSON.stringify(report, null, 2)}\n`, { allowedRoots: settings.outputRoots });
+            (0,output_files/* writeOutputFile */.BF)(settings.reportPath, `${JSON.stringify(report, null, 2)}\n`, { allowedRoots: settings.outputRoots });
         }
         catch (error) {
             warning(`The JSON report was not written: ${error instanceof Error ? error.message : String(error)}`);
@@ -61796,5 +66005,7 @@ async function writeSummary(report, env) {
 ;// CONCATENATED MODULE: ./lib/index.js
 /** The action's entry: everything happens in run(). */
 
-void run();
+
+external_node_module_namespaceObject.enableCompileCache?.();
+void main_run();
 

@@ -20,7 +20,8 @@ import { DockerCli } from './engine/docker/cli.js'
 import { buildReport, type Report } from './report/report.js'
 import type { Settings } from './settings.js'
 import { writeDeploymentCompose } from './deploy/compose-output.js'
-import { executeSettings, type Execution, type ProgressSink } from './execute/run.js'
+// Types only: this file loads the execute stage (and the engines it imports) only when a mode runs it.
+import type { Execution, ProgressSink } from './execute/run.js'
 import { executeBundle, isBundleRun, openInputBundle, planFromBundle } from './execute/bundle.js'
 
 export interface PipelineResult {
@@ -110,6 +111,8 @@ export async function runPipeline(settings: Settings, progress: ProgressSink, si
       shardImages
     )
     findings.push(...jobs.findings)
+    // Eager: ncc keeps the module in the one bundle file, and evaluates it only here.
+    const { executeSettings } = await import(/* webpackMode: "eager" */ './execute/run.js')
     execution = await executeSettings({ ...plan, images: shownImages }, jobs, settings, progress, signal)
     findings.push(...(execution.findings ?? []))
   }

@@ -133,6 +133,11 @@ export const DEBIAN_DOCKER_CLI = '/usr/bin/docker'
  */
 export function buildKitEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   if (!fs.existsSync(DEBIAN_DOCKER_CLI)) throw new Error(`${DEBIAN_DOCKER_CLI} is missing: install Debian's docker.io (apt-get install docker.io)`)
+  // Without a daemon, docker prints the client's version and exits 1.
+  const version = spawnSync(DEBIAN_DOCKER_CLI, ['version', '--format', '{{.Client.Version}}'], { env: { ...env, DOCKER_HOST: 'unix:///nonexistent.sock' }, encoding: 'utf8' }).stdout.trim()
+  if (!(Number(/^(\d+)\./.exec(version)?.[1]) < 23)) {
+    throw new Error(`${DEBIAN_DOCKER_CLI} is docker ${version || '(unknown version)'}, not Debian's 20.10 CLI with BuildKit built in: these tests need package docker.io`)
+  }
   return { ...env, PATH: `${path.dirname(DEBIAN_DOCKER_CLI)}:${env.PATH ?? ''}`, DOCKER_BUILDKIT: '1' }
 }
 

@@ -57,7 +57,7 @@ export function discoverFiles(root: string, options: DiscoverOptions): Discovery
   // Symbolic links are followed only while they stay under the scanned root (DESIGN.md, trust boundaries).
   let realRoot = path.resolve(root)
   try {
-    realRoot = fs.realpathSync(root)
+    realRoot = fs.realpathSync.native(root)
   } catch {
     // Reported by the walk below, which cannot read it either.
   }
@@ -66,7 +66,7 @@ export function discoverFiles(root: string, options: DiscoverOptions): Discovery
     let real: string
     let entries: fs.Dirent[]
     try {
-      real = fs.realpathSync(absolute)
+      real = fs.realpathSync.native(absolute)
       entries = fs.readdirSync(absolute, { withFileTypes: true })
     } catch (error) {
       result.findings.push(unreadable(relative || '.', error))
@@ -95,7 +95,7 @@ export function discoverFiles(root: string, options: DiscoverOptions): Discovery
           isDirectory = stat.isDirectory()
           isFile = stat.isFile()
           const wanted = isDirectory ? !SKIPPED_DIRECTORIES.has(entry.name) : matchesAny(compose, childRelative) || matchesAny(dockerfiles, childRelative)
-          const target = wanted ? fs.realpathSync(childAbsolute) : undefined
+          const target = wanted ? fs.realpathSync.native(childAbsolute) : undefined
           if (target !== undefined && !isWithin(realRoot, target)) {
             result.findings.push({
               kind: 'invalid-file',

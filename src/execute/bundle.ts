@@ -11,6 +11,7 @@
  * the target lacks, or a damaged blob, is named before anything moves; the
  * images that pass are then pushed, manifest last.
  */
+import { setMaxListeners } from 'node:events'
 import * as os from 'node:os'
 import * as path from 'node:path'
 import type { Failure, Finding, PhaseResult, Plan, PlannedImage } from '../model.js'
@@ -147,6 +148,8 @@ export async function executeBundle(
   signal: AbortSignal = new AbortController().signal,
   shardImages?: ReadonlySet<string>
 ): Promise<BundleExecution> {
+  // Every request in flight listens to the one signal, each removing its listener when done.
+  setMaxListeners(0, signal)
   const phases = new Map<string, PhaseResult[]>()
   const add = (image: string, result: PhaseResult): void => {
     phases.set(image, [...(phases.get(image) ?? []), result])

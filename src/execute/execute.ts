@@ -158,14 +158,17 @@ async function build(
   // Concurrent builds interleave their output: each line names its image.
   const name = familiarName(job.target)
   let heard = false
+  const started = Date.now()
+  let lastOutput = started
   const { context, commands } = operationContext(signal, line => {
     heard = true
+    lastOutput = Date.now()
     progress.info(`    ${name} | ${line}`)
   })
-  const started = Date.now()
-  // A long silent step (a RUN that compiles) still shows the build is alive.
+  // A long silent step (a RUN that compiles) still shows the build is alive: a line per silent interval.
   const heartbeat = setInterval(() => {
-    if (!heard) progress.info(`    ${name} | … still building (${elapsed(Date.now() - started)}, no output for ${elapsed(heartbeatMs)})`)
+    const now = Date.now()
+    if (!heard) progress.info(`    ${name} | … still building (${elapsed(now - started)}, no output for ${elapsed(now - lastOutput)})`)
     heard = false
   }, heartbeatMs)
   heartbeat.unref()

@@ -47,7 +47,7 @@ export interface ReadLimits {
  * RepositoryFileError saying why not. Never blocks on a FIFO or a device: the
  * file is opened non-blocking and checked with fstat before a byte is read.
  */
-export function readRepositoryFile(root: string, relativePath: string, limits: ReadLimits = {}): string {
+export function readRepositoryFile(root: string, relativePath: string, limits: ReadLimits = {}, resolvedRoot?: string): string {
   const maxBytes = limits.maxBytes ?? MAX_REPOSITORY_FILE_BYTES
   const shown = relativePath
   const refuse = (problem: RepositoryFileProblem, why: string): never => {
@@ -61,12 +61,13 @@ export function readRepositoryFile(root: string, relativePath: string, limits: R
   let realRoot: string
   let real: string
   try {
-    realRoot = fs.realpathSync(root)
+    // realpath(3): one system call, where the JavaScript realpathSync lstats every component of the path.
+    realRoot = resolvedRoot ?? fs.realpathSync.native(root)
   } catch (error) {
     return refuse('unreadable', `cannot be read: the scanned directory cannot be resolved (${code(error)})`)
   }
   try {
-    real = fs.realpathSync(lexical)
+    real = fs.realpathSync.native(lexical)
   } catch (error) {
     const reason = code(error)
     if (reason === 'ENOENT' || reason === 'ENOTDIR') return refuse('missing', 'does not exist')
@@ -117,10 +118,17 @@ export interface RepositoryReader {
 /** A reader over `root` that never throws: refusals become findings. */
 export function confinedReader(root: string, limits: ReadLimits = {}): RepositoryReader {
   const refused = new Map<string, Finding>()
+  // Resolved once for every file read (a root that cannot be resolved is reported by each read).
+  let realRoot: string | undefined
+  try {
+    realRoot = fs.realpathSync.native(root)
+  } catch {
+    realRoot = undefined
+  }
   return {
     readFile: relativePath => {
       try {
-        return readRepositoryFile(root, relativePath, limits)
+        return readRepositoryFile(root, relativePath, limits, realRoot)
       } catch (error) {
         if (!(error instanceof RepositoryFileError)) throw error
         if (error.problem !== 'missing' && !refused.has(error.file)) {

@@ -61,6 +61,8 @@ export class Importer {
   /** `repository@digest` pushed or found this run, and repositories per digest to mount from. */
   private readonly pushed = new Map<string, Promise<'present' | 'mounted' | 'uploaded'>>()
   private readonly holders = new Map<string, Set<string>>()
+  /** Uploads in flight by digest, whatever the repository: another repository waits, then mounts. */
+  private readonly uploading = new Map<string, Promise<unknown>>()
 
   constructor(private readonly options: ImporterOptions) {}
 
@@ -194,42 +196,59 @@ export class Importer {
         this.options.meter?.moved(image, blob.size)
         return 'present'
       }
-      for (const from of this.holders.get(blob.digest) ?? []) {
-        if (from === repository) continue
-        if (await mountBlob(client, repository, blob.digest, from, context)) {
-          this.options.meter?.moved(image, blob.size)
-          return 'mounted'
+      // One upload per digest and registry: wait for one running into another repository, then mount from it.
+      const elsewhere = this.uploading.get(blob.digest)
+      let finished!: () => void
+      const done = new Promise<void>(resolve => (finished = resolve))
+      if (elsewhere !== undefined) await elsewhere.catch(() => undefined)
+      else this.uploading.set(blob.digest, done)
+      try {
+        for (const from of this.holders.get(blob.digest) ?? []) {
+          if (from === repository) continue
+          if (await mountBlob(client, repository, blob.digest, from, context)) {
+            this.options.meter?.moved(image, blob.size)
+            return 'mounted'
+          }
+          break
         }
-        break
+        const location = this.options.layout.locate(blob.digest)
+        if (location === undefined) throw new EngineFailure('integrity', 'local', `blob ${blob.digest} is not in the bundle`)
+        let moved = 0
+        await withRetry(
+          async () => {
+            this.options.meter?.moved(image, -moved)
+            moved = 0
+            await uploadBlob(client, repository, blob, () => streamBlob(location), context, bytes => {
+              moved += bytes
+              this.options.meter?.moved(image, bytes)
+            })
+          },
+          this.options.retry,
+          { isTransient: error => !(error instanceof BlobMismatchError) && isTransient(error), retryAfterMs: retryAfterOf, signal: context.signal }
+        )
+        // Known as a holder before the waiters wake, so they mount from here.
+        this.remember(blob.digest, repository)
+      } finally {
+        if (this.uploading.get(blob.digest) === done) this.uploading.delete(blob.digest)
+        finished()
       }
-      const location = this.options.layout.locate(blob.digest)
-      if (location === undefined) throw new EngineFailure('integrity', 'local', `blob ${blob.digest} is not in the bundle`)
-      let moved = 0
-      await withRetry(
-        async () => {
-          this.options.meter?.moved(image, -moved)
-          moved = 0
-          await uploadBlob(client, repository, blob, () => streamBlob(location), context, bytes => {
-            moved += bytes
-            this.options.meter?.moved(image, bytes)
-          })
-        },
-        this.options.retry,
-        { isTransient: error => !(error instanceof BlobMismatchError) && isTransient(error), retryAfterMs: retryAfterOf, signal: context.signal }
-      )
       return 'uploaded'
     })()
     this.pushed.set(key, attempt)
     try {
       const outcome = await attempt
-      let holders = this.holders.get(blob.digest)
-      if (holders === undefined) this.holders.set(blob.digest, (holders = new Set()))
-      holders.add(repository)
+      this.remember(blob.digest, repository)
       return outcome
     } catch (error) {
       if (this.pushed.get(key) === attempt) this.pushed.delete(key)
       throw error
     }
+  }
+
+  private remember(digest: string, repository: string): void {
+    let holders = this.holders.get(digest)
+    if (holders === undefined) this.holders.set(digest, (holders = new Set()))
+    holders.add(repository)
   }
 
   /** A manifest the bundle carries, parsed and checked against its digest and size; undefined when not carried. */

@@ -97,7 +97,8 @@ export async function detectBuilder(cli: DockerCli, options: DetectBuilderOption
     if (error instanceof DockerNotFoundError) {
       return { kind: 'legacy', description: `${BUILDER_NAMES.legacy}: ${error.message}`, ...(options.name !== undefined && { problem: `the builder input names ${options.name}, but ${error.message}` }) }
     }
-    buildxFailure = error instanceof DockerCommandError ? error.reason : String(error)
+    // docker's first line says it: "docker: 'buildx' is not a docker command." / "unknown command: docker buildx".
+    buildxFailure = error instanceof DockerCommandError ? (error.output.split('\n').find(line => line.trim() !== '')?.trim() ?? error.reason) : String(error)
   }
 
   if (options.name !== undefined) {
@@ -191,7 +192,8 @@ export async function runBuild(
   const metadataFile = metadataDir === undefined ? undefined : path.join(metadataDir, 'metadata.json')
   try {
     const command = buildCommand(request.command, metadataFile !== undefined ? { metadataFile } : {})
-    context.record(displayCommand(command).replace(metadataFile ?? '\0', METADATA_FILE_SHOWN))
+    // Recorded as a dry run shows it: the temporary file's path means nothing afterwards.
+    context.record(describeBuildCommand(request))
     const tail: string[] = []
     try {
       await cli.run(command, {

@@ -20,6 +20,7 @@ import { PrioritySlots } from '../pool.js'
 import { withRetry, type RetryPolicy } from '../retry.js'
 import { header, type RegistryClient, type RequestContext } from './client.js'
 import { cancelledError, isTransient, RegistryError, retryAfterOf, untilAborted } from './errors.js'
+import { BufferReclaimer } from './memory.js'
 import type { Descriptor } from './manifest.js'
 import type { Registries } from './registries.js'
 
@@ -52,6 +53,8 @@ export interface BlobCounts {
   uploads: number
   /** PATCH requests of chunked uploads. */
   chunks: number
+  /** Scavenges run to free spent read buffers (memory.ts). */
+  collections: number
 }
 
 /** A chunk size a registry may demand; above it we refuse rather than buffer. */
@@ -80,14 +83,19 @@ export class BlobMover {
   private readonly byRegistry = new Map<string, { repository: string; done: Promise<unknown> }>()
   /** Repositories of a target registry known to hold a digest: `registry@digest` → repositories. */
   private readonly locations = new Map<string, Set<string>>()
-  readonly counts: BlobCounts = { heads: 0, mounts: 0, mountsDeclined: 0, mountsFailed: 0, uploads: 0, chunks: 0 }
+  private readonly counters = { heads: 0, mounts: 0, mountsDeclined: 0, mountsFailed: 0, uploads: 0, chunks: 0 }
   private readonly transfers: PrioritySlots
+  private readonly reclaimer = new BufferReclaimer()
 
   constructor(
     private readonly registries: Registries,
     private readonly options: BlobOptions
   ) {
     this.transfers = new PrioritySlots(Math.max(1, options.concurrency))
+  }
+
+  get counts(): BlobCounts {
+    return { ...this.counters, collections: this.reclaimer.collections }
   }
 
   /** Makes `descriptor` present in `target`, moving its bytes at most once per run. */
@@ -116,7 +124,7 @@ export class BlobMover {
   private async copyOnce(source: Repository, target: Repository, descriptor: Descriptor, context: RequestContext): Promise<BlobOutcome> {
     const destination = this.registries.client(target.registry, 'write')
     const blobPath = `/v2/${target.repository}/blobs/${descriptor.digest}`
-    this.counts.heads += 1
+    this.counters.heads += 1
     const head = await destination.request({ method: 'HEAD', path: blobPath, scopes: [pushScope(target.repository)], expect: [200, 404], kind: 'blob' }, context)
     if (head.status === 200) {
       this.remember(target, descriptor.digest)
@@ -133,7 +141,7 @@ export class BlobMover {
     try {
       let declined: Session | undefined
       for (const from of this.mountCandidates(source, target, destination, descriptor.digest)) {
-        this.counts.mounts += 1
+        this.counters.mounts += 1
         try {
           const mount = await destination.request(
             {
@@ -151,13 +159,13 @@ export class BlobMover {
             return 'mounted'
           }
           // 202: declined, but the answer is an upload session we can use.
-          this.counts.mountsDeclined += 1
+          this.counters.mountsDeclined += 1
           const location = header(mount.headers.location)
           if (location) declined = { location: new URL(location, destination.endpoint.origin), minChunk: 0 }
         } catch (error) {
           if (context.signal.aborted) throw error
           // Any refusal of a mount (no pull right on `from`, a registry without mounts, a 5xx) means: upload instead.
-          this.counts.mountsFailed += 1
+          this.counters.mountsFailed += 1
         }
         break
       }
@@ -179,7 +187,7 @@ export class BlobMover {
         this.options.retry,
         { isTransient, retryAfterMs: retryAfterOf, signal: context.signal }
       )
-      this.counts.uploads += 1
+      this.counters.uploads += 1
       this.remember(target, descriptor.digest)
       return 'uploaded'
     } finally {
@@ -253,7 +261,7 @@ export class BlobMover {
       if (descriptor.size > this.options.chunkThreshold || session.minChunk > 0) {
         await this.uploadChunks(stream, origin.host, target, destination, descriptor, session, Math.max(this.options.chunkSize, session.minChunk), context)
       } else {
-        const gate = new DigestGate(descriptor, origin.host)
+        const gate = new DigestGate(descriptor, origin.host, bytes => this.reclaimer.moved(bytes))
         pipeline(stream, gate, () => undefined)
         await destination.request(
           {
@@ -281,7 +289,7 @@ export class BlobMover {
     let pending: Buffer[] = []
     let pendingLength = 0
     const send = async (chunk: Buffer): Promise<void> => {
-      this.counts.chunks += 1
+      this.counters.chunks += 1
       const answer = await destination.request(
         {
           method: 'PATCH',
@@ -304,6 +312,7 @@ export class BlobMover {
     }
     for await (const piece of stream as AsyncIterable<Buffer>) {
       hash.update(piece)
+      this.reclaimer.moved(piece.length)
       if (offset + pendingLength + piece.length > descriptor.size) checkTransfer(descriptor, offset + pendingLength + piece.length, undefined, sourceHost)
       pending.push(piece)
       pendingLength += piece.length
@@ -364,6 +373,9 @@ function isCancellation(error: unknown): boolean {
 }
 
 
+/** Buffered on each side of the gate: a few socket reads, so the source keeps reading while the upload's socket drains. */
+const GATE_BUFFER_BYTES = 256 * 1024
+
 /**
  * Passes bytes through while hashing them and holds back the last piece until
  * the digest is known: on a mismatch the upload body never completes, so the
@@ -376,15 +388,17 @@ export class DigestGate extends Transform {
 
   constructor(
     private readonly descriptor: Descriptor,
-    private readonly sourceHost: string
+    private readonly sourceHost: string,
+    private readonly onBytes?: (bytes: number) => void
   ) {
-    super()
+    super({ highWaterMark: GATE_BUFFER_BYTES })
     this.hash = hashFor(descriptor.digest)
   }
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
     this.hash.update(chunk)
     this.bytes += chunk.length
+    this.onBytes?.(chunk.length)
     if (this.bytes > this.descriptor.size) {
       try {
         checkTransfer(this.descriptor, this.bytes, undefined, this.sourceHost)

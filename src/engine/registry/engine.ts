@@ -164,7 +164,7 @@ export class RegistryEngine implements CopyPort {
  * Blob transfers at once when the caller does not say. Measured with
  * `npm run bench:registry` on 2 cores: see the README's benchmark table.
  */
-export const DEFAULT_BLOB_CONCURRENCY = 3
+export const DEFAULT_BLOB_CONCURRENCY = 4
 
 function blobConcurrency(options: RegistryEngineOptions): number {
   return Math.max(1, Math.round(options.blobConcurrency ?? Math.min(DEFAULT_BLOB_CONCURRENCY, Math.max(1, options.concurrency))))

@@ -160,10 +160,12 @@ async function build(
   let heard = false
   const started = Date.now()
   let lastOutput = started
+  // BuildKit prints RUN lines with ARG values substituted: build-arg values never reach the log or the report.
+  const redact = buildArgRedactor(job.command.args)
   const { context, commands } = operationContext(signal, line => {
     heard = true
     lastOutput = Date.now()
-    progress.info(`    ${name} | ${line}`)
+    progress.info(`    ${name} | ${redact(line)}`)
   })
   // A long silent step (a RUN that compiles) still shows the build is alive: a line per silent interval.
   const heartbeat = setInterval(() => {
@@ -179,10 +181,24 @@ async function build(
       ...(built.pushedDigest !== undefined && { pushedDigest: built.pushedDigest })
     }
   } catch (error) {
-    return { result: failedResult('build', Date.now() - started, failureOf(error, 'build'), commands, logOf(error)) }
+    const log = logOf(error)
+    const failure = failureOf(error, 'build')
+    return { result: failedResult('build', Date.now() - started, { ...failure, message: redact(failure.message) }, commands, log === undefined ? undefined : redact(log)) }
   } finally {
     clearInterval(heartbeat)
   }
+}
+
+/**
+ * Replaces build-arg values in text with `***`. Values shorter than 4
+ * characters are left: masking `1` or `on` everywhere would make the log
+ * unreadable, and such values carry no secret.
+ */
+export function buildArgRedactor(args: Readonly<Record<string, string>>): (text: string) => string {
+  const values = [...new Set(Object.values(args))].filter(value => value.length >= 4).sort((a, b) => b.length - a.length)
+  if (values.length === 0) return text => text
+  const pattern = new RegExp(values.map(value => value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'), 'g')
+  return text => text.replace(pattern, '***')
 }
 
 /** With `docker buildx build --push` the build pushed: the push phase reports its digest and runs nothing. */

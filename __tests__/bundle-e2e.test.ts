@@ -21,7 +21,8 @@ import { catalog } from './harness/registry-api.js'
 import { manifestBytes, manifestDigest, pushImage, pushMultiPlatform, seededBytes } from './harness/oci-images.js'
 import { startFaultProxy, type FaultProxy } from './harness/fault-proxy.js'
 import { REFERENCE_BASE_IMAGES, REFERENCE_SERVICE_IMAGES } from './harness/reference-project.js'
-import { REPO_ROOT, runAction, type ActionRun } from './harness/runner.js'
+import { REPO_ROOT, type ActionRun } from './harness/runner.js'
+import { runActionAsync } from './harness/action-async.js'
 import { openLayout } from '../src/engine/bundle/layout.js'
 import { parseRecord } from '../src/engine/bundle/record.js'
 import { parseReference } from '../src/reference.js'
@@ -76,10 +77,8 @@ beforeAll(async () => {
   fs.mkdirSync(path.join(workspace, 'bundles'))
   airgap = fs.mkdtempSync(path.join(os.tmpdir(), 'im-bundle-airgap-'))
 
-  const started = Date.now()
-  const build = online({ mode: 'build', push: 'false', 'use-mirrored-bases': 'false', 'build-network': 'host' })
+  const build = await online({ mode: 'build', push: 'false', 'use-mirrored-bases': 'false', 'build-network': 'host' })
   expect([build.exitCode, build.outputs.verdict, build.exitCode === 0 ? '' : `${build.stdout.slice(-3000)}${build.stderr.slice(-2000)}`]).toEqual([0, expect.stringContaining('5 built'), ''])
-  console.log(`build: ${Date.now() - started} ms`)
   for (const source of REFERENCE_SERVICE_IMAGES) {
     const [repository, tag] = targetPath(source, true)
     const name = `${EXPORTED_FOR.split('/')[0]}/${repository}:${tag}`
@@ -95,24 +94,18 @@ afterAll(async () => {
 })
 
 /** The online side: the checkout, the daemon, Docker Hub names read through the counting proxy. */
-let runs = 0
-const logged = (run: ActionRun): ActionRun => {
-  runs += 1
-  if (process.env.IM_BUNDLE_DEBUG) fs.writeFileSync(`/tmp/im-bundle-run-${runs}.log`, `${run.stdout}\n${run.stderr}`)
-  return run
-}
-const online = (inputs: Record<string, string>): ActionRun =>
-  logged(runAction(
+const online = (inputs: Record<string, string>): Promise<ActionRun> =>
+  runActionAsync(
     { path: 'project', registry: EXPORTED_FOR, tag: 'v0.3.5', layout: 'library', 'registry-mirror': hub.url, ...inputs },
     { workspace, env: { ...dockerd.env, DOCKER_CONFIG: fs.mkdtempSync(path.join(os.tmpdir(), 'im-bundle-docker-config-')) }, timeoutMs: 300000 }
-  ))
+  )
 
 /** The air-gapped side: no checkout, no daemon, one target registry. */
-const offline = (registry: string, inputs: Record<string, string>): ActionRun =>
-  logged(runAction(
+const offline = (registry: string, inputs: Record<string, string>): Promise<ActionRun> =>
+  runActionAsync(
     { registry: `${registry}/aihpc`, ...inputs },
     { workspace: airgap, env: { DOCKER_HOST: 'unix:///nonexistent/docker.sock', DOCKER_CONFIG: fs.mkdtempSync(path.join(os.tmpdir(), 'im-bundle-docker-config-')) }, timeoutMs: 300000 }
-  ))
+  )
 
 async function freshTarget(): Promise<{ registry: TestRegistry; proxy: FaultProxy }> {
   const registry = await startRegistry()
@@ -135,8 +128,8 @@ const toAirgap = (name: string): void => {
 }
 
 describe('export and import of the reference project across the air gap', () => {
-  it('exports all 20 images into one .tar with their source digests, the two-platform index whole', () => {
-    const run = online({ mode: 'export', bundle: 'bundles/full.tar' })
+  it('exports all 20 images into one .tar with their source digests, the two-platform index whole', async () => {
+    const run = await online({ mode: 'export', bundle: 'bundles/full.tar' })
     expect([run.exitCode, run.outputs.verdict, tail(run)]).toEqual([0, '20 images (20 exported)', expect.anything()])
     expect(fs.readFileSync(`${bundlePath('full.tar')}.sha256`, 'utf8')).toMatch(/^[a-f0-9]{64} {2}full\.tar\n$/)
     const layout = openLayout(bundlePath('full.tar'))
@@ -158,8 +151,8 @@ describe('export and import of the reference project across the air gap', () => 
     fs.appendFileSync(compose, '\n  newtool:\n    image: acme/newtool:1.0\n')
     fs.copyFileSync(bundlePath('full.tar'), bundlePath('again.tar'))
     hub.reset()
-    const run = online({ mode: 'export', bundle: 'bundles/again.tar' })
-    expect([run.exitCode, run.outputs.verdict, tail(run)]).toEqual([0, '21 images (1 exported, 20 already present)', expect.anything()])
+    const run = await online({ mode: 'export', bundle: 'bundles/again.tar' })
+    expect([run.exitCode, run.outputs.verdict, tail(run)]).toEqual([0, '21 images (20 already present, 1 exported)', expect.anything()])
     const gets = hub.requests.filter(request => request.method === 'GET' && request.path !== '/v2/')
     expect(gets.map(request => request.path).sort()).toEqual(
       [`/v2/acme/newtool/manifests/${newTool.digest}`, ...newTool.blobs.map(blob => `/v2/acme/newtool/blobs/${blob.digest}`)].sort()
@@ -170,9 +163,9 @@ describe('export and import of the reference project across the air gap', () => 
     expect(heads).toHaveLength(15)
   })
 
-  it('writes a delta against the first bundle that holds only the new image, byte for byte', () => {
-    const run = online({ mode: 'export', bundle: 'bundles/delta.tar', 'bundle-baseline': 'bundles/full.tar' })
-    expect([run.exitCode, run.outputs.verdict, tail(run)]).toEqual([0, '21 images (1 exported, 20 already present)', expect.anything()])
+  it('writes a delta against the first bundle that holds only the new image, byte for byte', async () => {
+    const run = await online({ mode: 'export', bundle: 'bundles/delta.tar', 'bundle-baseline': 'bundles/full.tar' })
+    expect([run.exitCode, run.outputs.verdict, tail(run)]).toEqual([0, '21 images (20 already present, 1 exported)', expect.anything()])
     const layout = openLayout(bundlePath('delta.tar'))
     expect(layout.digests()).toEqual([newTool.digest, ...newTool.blobs.map(blob => blob.digest)].sort())
     const bytes = layout.digests().reduce((sum, digest) => sum + (layout.locate(digest)?.size ?? 0), 0)
@@ -185,7 +178,7 @@ describe('export and import of the reference project across the air gap', () => 
     await Promise.all([upstream.stop(), quay.stop(), dockerd.stop()])
     toAirgap('full.tar')
     const { registry, proxy } = await freshTarget()
-    const run = offline(proxy.host, { mode: 'import', bundle: 'full.tar' })
+    const run = await offline(proxy.host, { mode: 'import', bundle: 'full.tar' })
     expect([run.exitCode, run.outputs.verdict, tail(run)]).toEqual([0, '20 images (20 imported)', expect.anything()])
     const report = run.report as Report
     expect(Object.keys(report.registries ?? {})).toEqual([proxy.host])
@@ -203,25 +196,25 @@ describe('export and import of the reference project across the air gap', () => 
     fs.cpSync(path.join(REPO_ROOT, 'fixtures', 'reference-project'), path.join(airgap, 'project'), { recursive: true })
     const compose = path.join(airgap, 'project', 'docker-compose.yml')
     fs.writeFileSync(compose, fs.readFileSync(compose, 'utf8').replace(QUAY_MINIO, planSource(QUAY_MINIO)))
-    const fromCheckout = offline(proxy.host, { mode: 'verify', path: 'project', tag: 'v0.3.5', layout: 'library' })
+    const fromCheckout = await offline(proxy.host, { mode: 'verify', path: 'project', tag: 'v0.3.5', layout: 'library' })
     expect([fromCheckout.exitCode, fromCheckout.outputs.verdict, tail(fromCheckout)]).toEqual([0, '20/20 images verified', expect.anything()])
     fs.rmSync(path.join(airgap, 'project'), { recursive: true })
-    const fromBundle = offline(proxy.host, { mode: 'verify', bundle: 'full.tar' })
+    const fromBundle = await offline(proxy.host, { mode: 'verify', bundle: 'full.tar' })
     expect([fromBundle.exitCode, fromBundle.outputs.verdict, tail(fromBundle)]).toEqual([0, '20/20 images verified', expect.anything()])
     // A second import pushes nothing.
-    const again = offline(proxy.host, { mode: 'import', bundle: 'full.tar' })
+    const again = await offline(proxy.host, { mode: 'import', bundle: 'full.tar' })
     expect([again.exitCode, again.outputs.verdict, tail(again)]).toEqual([0, '20 images (20 already present)', expect.anything()])
 
     // The delta on top: the new image only.
     toAirgap('delta.tar')
-    const delta = offline(proxy.host, { mode: 'import', bundle: 'delta.tar' })
-    expect([delta.exitCode, delta.outputs.verdict, tail(delta)]).toEqual([0, '21 images (1 imported, 20 already present)', expect.anything()])
+    const delta = await offline(proxy.host, { mode: 'import', bundle: 'delta.tar' })
+    expect([delta.exitCode, delta.outputs.verdict, tail(delta)]).toEqual([0, '21 images (20 already present, 1 imported)', expect.anything()])
     expect(await manifestDigest(registry, 'aihpc/acme/newtool', '1.0')).toBe(newTool.digest)
   })
 
   it('refuses a delta whole on a target without its baseline, naming the missing content', async () => {
     const { registry, proxy } = await freshTarget()
-    const run = offline(proxy.host, { mode: 'import', bundle: 'delta.tar' })
+    const run = await offline(proxy.host, { mode: 'import', bundle: 'delta.tar' })
     expect(run.exitCode).toBe(1)
     const report = run.report as Report
     const postgres = report.images.find(image => image.source === 'docker.io/library/postgres:15-alpine')
@@ -245,7 +238,7 @@ describe('export and import of the reference project across the air gap', () => 
     fs.writeFileSync(victim.file, bytes)
 
     const { registry, proxy } = await freshTarget()
-    const run = offline(proxy.host, { mode: 'import', bundle: 'corrupt' })
+    const run = await offline(proxy.host, { mode: 'import', bundle: 'corrupt' })
     expect([run.exitCode, run.outputs.verdict, tail(run)]).toEqual([1, expect.stringMatching(/^20 images \(19 imported, 1 failed\)/), expect.anything()])
     const failed = (run.report as Report).images.find(image => image.source === postgres.source)
     expect(failed?.phases?.[0]?.error).toContain(`blob ${victim.digest} in the bundle is corrupt`)
@@ -254,10 +247,10 @@ describe('export and import of the reference project across the air gap', () => 
     expect(await manifestDigest(registry, 'aihpc/library/redis', '7-alpine')).toBe(sourceDigests.get('docker.io/library/redis:7-alpine'))
 
     // verify-from: bundle finds it offline too, and names the image.
-    const verify = offline(proxy.host, { mode: 'verify', 'verify-from': 'bundle', bundle: 'corrupt' })
+    const verify = await offline(proxy.host, { mode: 'verify', 'verify-from': 'bundle', bundle: 'corrupt' })
     expect([verify.exitCode, verify.outputs.verdict, tail(verify)]).toEqual([1, expect.stringMatching(/^19\/20 images verified \(1 failed\)/), expect.anything()])
     expect(JSON.parse(verify.outputs.failed as string)).toEqual([`${proxy.host}/aihpc/library/postgres:15-alpine`])
-    const intact = offline(proxy.host, { mode: 'verify', 'verify-from': 'bundle', bundle: 'full.tar' })
+    const intact = await offline(proxy.host, { mode: 'verify', 'verify-from': 'bundle', bundle: 'full.tar' })
     expect([intact.exitCode, intact.outputs.verdict, tail(intact)]).toEqual([0, '20/20 images verified', expect.anything()])
   })
 
@@ -265,7 +258,7 @@ describe('export and import of the reference project across the air gap', () => 
     const whole = fs.readFileSync(path.join(airgap, 'full.tar'))
     fs.writeFileSync(path.join(airgap, 'cut.tar'), whole.subarray(0, Math.floor(whole.length * 0.6)))
     const { registry, proxy } = await freshTarget()
-    const run = offline(proxy.host, { mode: 'import', bundle: 'cut.tar' })
+    const run = await offline(proxy.host, { mode: 'import', bundle: 'cut.tar' })
     expect(run.exitCode).toBe(1)
     const messages = (run.report as Report).findings.map(finding => finding.message)
     expect(messages).toContainEqual(expect.stringMatching(/^The bundle cut\.tar cannot be used: .*cut\.tar is truncated: entry 'blobs\/sha256\/[a-f0-9]{64}' needs \d+ bytes.*nothing was pushed$/))

@@ -13,7 +13,8 @@ import * as os from 'node:os'
 import * as path from 'node:path'
 import { manifestDigest, pushImage, pushMultiPlatform, seededBytes } from './harness/oci-images.js'
 import { requireBinary, startRegistry, type TestRegistry } from './harness/registry.js'
-import { runAction, type ActionRun } from './harness/runner.js'
+import type { ActionRun } from './harness/runner.js'
+import { runActionAsync } from './harness/action-async.js'
 
 let source: TestRegistry
 let workspace: string
@@ -46,14 +47,14 @@ async function target(): Promise<TestRegistry> {
 }
 
 const tail = (run: ActionRun): string => `${run.stdout.slice(-4000)}\n${run.stderr.slice(-2000)}`
-const action = (inputs: Record<string, string>, env: NodeJS.ProcessEnv = {}, dir = workspace): ActionRun =>
-  runAction({ registry: 'harbor.example.com/mirror', ...inputs }, { workspace: dir, env: { DOCKER_CONFIG: fs.mkdtempSync(path.join(os.tmpdir(), 'im-interop-docker-')), ...env } })
+const action = (inputs: Record<string, string>, env: NodeJS.ProcessEnv = {}, dir = workspace): Promise<ActionRun> =>
+  runActionAsync({ registry: 'harbor.example.com/mirror', ...inputs }, { workspace: dir, env: { DOCKER_CONFIG: fs.mkdtempSync(path.join(os.tmpdir(), 'im-interop-docker-')), ...env } })
 const sha256 = (bytes: Buffer): string => `sha256:${createHash('sha256').update(bytes).digest('hex')}`
 
 describe('skopeo reads our bundles and we read skopeo', () => {
   it('skopeo inspects and copies what mode export wrote, directory and archive, with the source digests', async () => {
     for (const bundle of ['layout', 'layout.tar']) {
-      const run = action({ mode: 'export', bundle })
+      const run = await action({ mode: 'export', bundle })
       expect([run.exitCode, run.outputs.verdict, tail(run)]).toEqual([0, '2 images (2 exported)', expect.anything()])
       const transport = bundle.endsWith('.tar') ? 'oci-archive' : 'oci'
       for (const [name, digest] of digests) {
@@ -73,7 +74,7 @@ describe('skopeo reads our bundles and we read skopeo', () => {
       execFileSync(skopeo, ['copy', '--all', '--preserve-digests', '--src-tls-verify=false', `docker://${name}`, `oci-archive:${archive}:${name}`], { stdio: 'pipe' })
       // One image per archive in skopeo's oci-archive; import the last one written, then check both by writing each.
       const registry = await target()
-      const run = action({ mode: 'import', bundle: 'skopeo.tar', registry: `${registry.host}/mirror` })
+      const run = await action({ mode: 'import', bundle: 'skopeo.tar', registry: `${registry.host}/mirror` })
       expect([run.exitCode, tail(run)]).toEqual([1, expect.anything()])
       // The checkout has both images; the archive only this one: it is imported, the other is named missing from the bundle.
       const repository = name.includes('redis') ? 'mirror/lib/redis' : 'mirror/acme/tool'
@@ -87,7 +88,7 @@ describe('skopeo reads our bundles and we read skopeo', () => {
       const bare = fs.mkdtempSync(path.join(os.tmpdir(), 'im-interop-bare-'))
       fs.copyFileSync(archive, path.join(bare, 'skopeo.tar'))
       const fresh = await target()
-      const alone = action({ mode: 'import', bundle: 'skopeo.tar', registry: `${fresh.host}/mirror` }, {}, bare)
+      const alone = await action({ mode: 'import', bundle: 'skopeo.tar', registry: `${fresh.host}/mirror` }, {}, bare)
       expect([alone.exitCode, alone.outputs.verdict, tail(alone)]).toEqual([0, '1 image (1 imported)', expect.anything()])
       expect(await manifestDigest(fresh, repository, tag)).toBe(digests.get(name))
       fs.rmSync(bare, { recursive: true, force: true })
@@ -98,7 +99,7 @@ describe('skopeo reads our bundles and we read skopeo', () => {
 
 describe('a bundle on an HTTP file server', () => {
   it('is downloaded once into the tool cache and imported twice, the second time without a download', async () => {
-    const run = action({ mode: 'export', bundle: 'served.tar' })
+    const run = await action({ mode: 'export', bundle: 'served.tar' })
     expect([run.exitCode, tail(run)]).toEqual([0, expect.anything()])
     const requests: string[] = []
     const server = http.createServer((request, response) => {
@@ -118,7 +119,7 @@ describe('a bundle on an HTTP file server', () => {
       const airgap = fs.mkdtempSync(path.join(os.tmpdir(), 'im-interop-airgap-'))
       for (const round of [1, 2]) {
         const registry = await target()
-        const imported = action({ mode: 'import', bundle: url, registry: `${registry.host}/mirror` }, { RUNNER_TOOL_CACHE: toolCache }, airgap)
+        const imported = await action({ mode: 'import', bundle: url, registry: `${registry.host}/mirror` }, { RUNNER_TOOL_CACHE: toolCache }, airgap)
         expect([round, imported.exitCode, imported.outputs.verdict, tail(imported)]).toEqual([round, 0, '2 images (2 imported)', expect.anything()])
         for (const [name, digest] of digests) {
           const repository = name.includes('redis') ? 'mirror/lib/redis' : 'mirror/acme/tool'
@@ -130,7 +131,7 @@ describe('a bundle on an HTTP file server', () => {
       expect(requests.filter(request => request === '/served.tar.sha256')).toHaveLength(2)
 
       // A pinned digest that the download does not match is refused.
-      const wrong = action({ mode: 'import', bundle: `${url}#sha256=${'0'.repeat(64)}`, registry: `${(await target()).host}/mirror` }, { RUNNER_TOOL_CACHE: fs.mkdtempSync(path.join(os.tmpdir(), 'im-tool-cache-')) }, airgap)
+      const wrong = await action({ mode: 'import', bundle: `${url}#sha256=${'0'.repeat(64)}`, registry: `${(await target()).host}/mirror` }, { RUNNER_TOOL_CACHE: fs.mkdtempSync(path.join(os.tmpdir(), 'im-tool-cache-')) }, airgap)
       expect(wrong.exitCode).toBe(1)
       expect(JSON.stringify((wrong.report as { findings: unknown[] }).findings)).toMatch(/hashes to sha256:[a-f0-9]{64}, not sha256:0{64} as announced: refused/)
     } finally {

@@ -50778,9 +50778,10 @@ function backoffDelay(attempt, policy, random, serverDelayMs) {
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   M: () => (/* binding */ executeJobs),
-/* harmony export */   g: () => (/* binding */ failureOf)
+/* harmony export */   MB: () => (/* binding */ executeJobs),
+/* harmony export */   g5: () => (/* binding */ failureOf)
 /* harmony export */ });
+/* unused harmony export buildArgRedactor */
 /* harmony import */ var _reference_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2206);
 /* harmony import */ var _engine_port_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4799);
 /* harmony import */ var _engine_pool_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8678);
@@ -50887,10 +50888,12 @@ async function build(job, engine, dryRun, signal, progress, heartbeatMs) {
     let heard = false;
     const started = Date.now();
     let lastOutput = started;
+    // BuildKit prints RUN lines with ARG values substituted: build-arg values never reach the log or the report.
+    const redact = buildArgRedactor(job.command.args);
     const { context, commands } = operationContext(signal, line => {
         heard = true;
         lastOutput = Date.now();
-        progress.info(`    ${name} | ${line}`);
+        progress.info(`    ${name} | ${redact(line)}`);
     });
     // A long silent step (a RUN that compiles) still shows the build is alive: a line per silent interval.
     const heartbeat = setInterval(() => {
@@ -50908,11 +50911,25 @@ async function build(job, engine, dryRun, signal, progress, heartbeatMs) {
         };
     }
     catch (error) {
-        return { result: failedResult('build', Date.now() - started, failureOf(error, 'build'), commands, logOf(error)) };
+        const log = logOf(error);
+        const failure = failureOf(error, 'build');
+        return { result: failedResult('build', Date.now() - started, { ...failure, message: redact(failure.message) }, commands, log === undefined ? undefined : redact(log)) };
     }
     finally {
         clearInterval(heartbeat);
     }
+}
+/**
+ * Replaces build-arg values in text with `***`. Values shorter than 4
+ * characters are left: masking `1` or `on` everywhere would make the log
+ * unreadable, and such values carry no secret.
+ */
+function buildArgRedactor(args) {
+    const values = [...new Set(Object.values(args))].filter(value => value.length >= 4).sort((a, b) => b.length - a.length);
+    if (values.length === 0)
+        return text => text;
+    const pattern = new RegExp(values.map(value => value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'), 'g');
+    return text => text.replace(pattern, '***');
 }
 /** With `docker buildx build --push` the build pushed: the push phase reports its digest and runs nothing. */
 function pushedByBuild(built, digest) {
@@ -52425,7 +52442,7 @@ async function executeSettings(plan, jobs, settings, progress, signal) {
             build: docker,
             lookup: settings.verifyFrom === 'local' ? docker.localLookup() : settings.engine === 'docker' ? docker : registry
         };
-        const phases = await (0,execute/* executeJobs */.M)(jobs, { dryRun: settings.dryRun, concurrency: settings.concurrency, buildConcurrency: settings.buildConcurrency, ...(signal !== undefined && { signal }) }, engines, progress);
+        const phases = await (0,execute/* executeJobs */.MB)(jobs, { dryRun: settings.dryRun, concurrency: settings.concurrency, buildConcurrency: settings.buildConcurrency, ...(signal !== undefined && { signal }) }, engines, progress);
         const results = imageResults(plan.images, phases, {
             engine: copyWith,
             attempts: settings.retries + 1,
@@ -53262,7 +53279,6 @@ const INPUTS = [
     { name: 'verify-from', kind: 'choice', choices: VERIFY_SOURCES, default: 'registry', description: 'Where verify looks: registry (manifest lookup, no pull), local (docker image inspect, no network) or bundle (every blob of the bundle present with its size and digest, offline).' },
     { name: 'bundle', kind: 'string', validate: validBundle, description: "OCI image layout the images are exported to (mode export) or imported from (mode import), or whose plan mode verify checks (with verify-from: bundle, the bundle itself, offline): a directory, or one archive when it ends in .tar, inside the workspace or the temp directory. mode import also takes an http(s):// URL of a .tar (downloaded once per digest into the runner's tool cache; the digest comes from a #sha256=<hex> fragment or the .sha256 file beside it)." },
     { name: 'bundle-baseline', kind: 'string', validate: validBaseline, description: 'mode export: an earlier bundle (directory or .tar) or just its index.json; the new bundle carries only the manifests and blobs the baseline lacks (a delta), and imports on top of it.' },
-    { name: 'cache', kind: 'boolean', default: 'false', description: "mode export: keep the bundle's blob store in the GitHub Actions cache (@actions/cache), keyed by the plan's source digests, so a re-run on a fresh runner fetches only what changed." },
     { name: 'dry-run', kind: 'boolean', default: 'false', description: 'Print every command that would run, run none.' },
     { name: 'username', kind: 'string', description: 'Username for the target registry. Without it, existing docker credentials are used.' },
     { name: 'password', kind: 'secret', description: 'Password or token for the target registry.' },
@@ -53728,7 +53744,7 @@ function bundleSettings(input, outputRoots, context) {
             throw new InputError(`Input 'bundle' is required for mode '${mode}' (a directory, or a file ending in .tar)`, 'bundle');
         if (fromBundle)
             throw new InputError("Input 'bundle' is required with verify-from: bundle", 'bundle');
-        return { cache: input.cache, toolCacheDir };
+        return { toolCacheDir };
     }
     if (mode !== 'export' && mode !== 'import' && mode !== 'verify') {
         throw new InputError(`Input 'bundle' is used by modes export, import and verify, not by mode '${mode}'`, 'bundle');
@@ -53761,7 +53777,7 @@ function bundleSettings(input, outputRoots, context) {
         if (bundleBaseline === bundle)
             throw new InputError('Invalid bundle-baseline: it is the bundle being written; name the earlier bundle', 'bundle-baseline');
     }
-    return { bundle, ...(bundleBaseline !== undefined && { bundleBaseline }), cache: input.cache, toolCacheDir };
+    return { bundle, ...(bundleBaseline !== undefined && { bundleBaseline }), toolCacheDir };
 }
 
 
@@ -62628,6 +62644,12 @@ class Exporter {
                 const reused = this.reusable(request, previous => previous.imageId === imageId);
                 if (reused !== undefined)
                     return { request, done: reused, steps: [] };
+                // The baseline carried this very image (same ID): a delta leaves it out.
+                const known = [...this.options.baseline.values()].find(image => image.imageId === imageId && image.source === request.source);
+                if (known !== undefined && this.options.store.isCovered(known.digest)) {
+                    const done = this.inBaseline(request, known.digest, {});
+                    return { request, done: { ...done, image: { ...done.image, from: 'daemon', imageId } }, steps: [] };
+                }
                 return { request, steps: [(0,commands/* displayCommand */.kc)(saveCommand('<temp>/image.tar', request.from.name)), `compress its layers into ${this.options.store.root}`], state: { kind: 'daemon', name: request.from.name, imageId } };
             }
             return await this.prepareRegistry(request, request.from.ref, context);
@@ -64850,7 +64872,7 @@ async function exportOne(job, engine, dryRun, signal, recorded) {
         };
     }
     catch (error) {
-        return failed('export', (0,execute/* failureOf */.g)(error, 'export'), commands, undefined, logOf(error));
+        return failed('export', (0,execute/* failureOf */.g5)(error, 'export'), commands, undefined, logOf(error));
     }
 }
 async function runImport(plan, input, settings, access, shardImages, add, progress, signal) {
@@ -64893,7 +64915,7 @@ async function runImport(plan, input, settings, access, shardImages, add, progre
                     prepared.set(job.image, { job, prepared: await engine.prepareImport({ image: recorded, target: job.target }, context), started, commands });
                 }
                 catch (error) {
-                    const failure = (0,execute/* failureOf */.g)(error, 'import');
+                    const failure = (0,execute/* failureOf */.g5)(error, 'import');
                     if (error instanceof port/* EngineFailure */.F && error.details.cause === MISSING_BASELINE)
                         baselineMissing = true;
                     add(job.image, failed('import', failure, commands, importAdvice(failure), logOf(error)));
@@ -64947,7 +64969,7 @@ async function importOne(entry, engine, dryRun, signal) {
         };
     }
     catch (error) {
-        const failure = (0,execute/* failureOf */.g)(error, 'import');
+        const failure = (0,execute/* failureOf */.g5)(error, 'import');
         return failed('import', failure, commands, importAdvice(failure), logOf(error));
     }
 }
@@ -64967,7 +64989,7 @@ async function runVerify(plan, input, settings, shardImages, add, progress, sign
         return source === undefined ? undefined : bySource.get(source);
     });
     const set = { mirror: [], build: [], verify: jobs, blocked: [], findings: [] };
-    const results = await (0,execute/* executeJobs */.M)(set, { dryRun: settings.dryRun, concurrency: settings.concurrency, buildConcurrency: 1, signal }, { lookup: verifier }, progress);
+    const results = await (0,execute/* executeJobs */.MB)(set, { dryRun: settings.dryRun, concurrency: settings.concurrency, buildConcurrency: 1, signal }, { lookup: verifier }, progress);
     for (const [image, list] of results) {
         for (const result of list) {
             add(image, result.status === 'failed' && result.failure?.kind === 'integrity' ? { ...result, suggestion: 'Copy the bundle again (its bytes were damaged on the way), or export it again (mode: export)' } : result);

@@ -10,7 +10,7 @@ need=()
 # A working Docker (Debian's docker.io, or Docker CE on a developer's machine) is kept as it is:
 # installing docker.io next to Docker CE would make apt remove Docker CE.
 if ! { command -v dockerd >/dev/null && command -v docker >/dev/null; }; then need+=(docker.io); fi
-for package in docker-registry apache2-utils busybox-static openssl; do
+for package in docker-registry apache2-utils busybox-static openssl skopeo; do
   dpkg -s "$package" >/dev/null 2>&1 || need+=("$package")
 done
 if [ ${#need[@]} -gt 0 ]; then

@@ -117,8 +117,6 @@ export interface Settings {
   bundle?: string
   /** mode export: an earlier bundle or its index.json, absolute; the export carries only what it lacks. */
   bundleBaseline?: string
-  /** mode export: keep the blob store in the GitHub Actions cache. */
-  cache: boolean
   /** The runner's tool cache (RUNNER_TOOL_CACHE), where downloaded bundles are kept. */
   toolCacheDir: string
   /** The user's docker config directory ($DOCKER_CONFIG, else ~/.docker): read to seed ours, never written. */
@@ -540,7 +538,7 @@ function realpathOr(dir: string): string {
 }
 
 /** The bundle inputs, checked together with the mode: a path inside the workspace or the temp directory, or a URL for import. */
-function bundleSettings(input: InputValues, outputRoots: string[], context: SettingsContext): Pick<Settings, 'bundle' | 'bundleBaseline' | 'cache' | 'toolCacheDir'> {
+function bundleSettings(input: InputValues, outputRoots: string[], context: SettingsContext): Pick<Settings, 'bundle' | 'bundleBaseline' | 'toolCacheDir'> {
   const mode = input.mode
   const fromBundle = input['verify-from'] === 'bundle'
   const toolCacheDir = path.resolve(context.env.RUNNER_TOOL_CACHE ?? path.join(context.tempDir, 'image-mirror-tool-cache'))
@@ -548,7 +546,7 @@ function bundleSettings(input: InputValues, outputRoots: string[], context: Sett
   if (written === undefined) {
     if (mode === 'export' || mode === 'import') throw new InputError(`Input 'bundle' is required for mode '${mode}' (a directory, or a file ending in .tar)`, 'bundle')
     if (fromBundle) throw new InputError("Input 'bundle' is required with verify-from: bundle", 'bundle')
-    return { cache: input.cache, toolCacheDir }
+    return { toolCacheDir }
   }
   if (mode !== 'export' && mode !== 'import' && mode !== 'verify') {
     throw new InputError(`Input 'bundle' is used by modes export, import and verify, not by mode '${mode}'`, 'bundle')
@@ -575,5 +573,5 @@ function bundleSettings(input: InputValues, outputRoots: string[], context: Sett
     }
     if (bundleBaseline === bundle) throw new InputError('Invalid bundle-baseline: it is the bundle being written; name the earlier bundle', 'bundle-baseline')
   }
-  return { bundle, ...(bundleBaseline !== undefined && { bundleBaseline }), cache: input.cache, toolCacheDir }
+  return { bundle, ...(bundleBaseline !== undefined && { bundleBaseline }), toolCacheDir }
 }

@@ -79,6 +79,12 @@ export class Exporter {
         }
         const reused = this.reusable(request, previous => previous.imageId === imageId)
         if (reused !== undefined) return { request, done: reused, steps: [] }
+        // The baseline carried this very image (same ID): a delta leaves it out.
+        const known = [...this.options.baseline.values()].find(image => image.imageId === imageId && image.source === request.source)
+        if (known !== undefined && this.options.store.isCovered(known.digest)) {
+          const done = this.inBaseline(request, known.digest, {})
+          return { request, done: { ...done, image: { ...done.image, from: 'daemon', imageId } }, steps: [] }
+        }
         return { request, steps: [displayCommand(saveCommand('<temp>/image.tar', request.from.name)), `compress its layers into ${this.options.store.root}`], state: { kind: 'daemon', name: request.from.name, imageId } satisfies DaemonState }
       }
       return await this.prepareRegistry(request, request.from.ref, context)

@@ -77,7 +77,7 @@ describe('CLI --help', () => {
   })
 
   it('shows the value each option takes, from its kind', () => {
-    expect(help).toContain('  --mode <plan|check|mirror|build|verify|all>  (default: all)')
+    expect(help).toContain('  --mode <plan|check|mirror|build|verify|all|export|import>  (default: all)')
     expect(help).toContain('  --dry-run [true|false]  (default: false)')
     expect(help).toContain('  --concurrency <1-64>  (default: 4)')
     expect(help).toContain('  --exclude <glob>  (repeatable)')

@@ -12,6 +12,7 @@
  */
 import { execFile } from 'node:child_process'
 import * as fs from 'node:fs'
+import * as http from 'node:http'
 import * as os from 'node:os'
 import * as path from 'node:path'
 import { performance } from 'node:perf_hooks'
@@ -63,19 +64,32 @@ async function cli(args: string[], cwd: string): Promise<void> {
 async function floor(bundle: string, target: TestRegistry): Promise<void> {
   const layout = openLayout(bundle)
   const record = parseRecord(layout.record as Buffer, bundle)
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 4 })
   await mapConcurrent(layout.digests(), 4, async digest => {
     const location = layout.locate(digest)!
     const started = await fetch(`${target.url}/v2/floor/blobs/uploads/`, { method: 'POST' })
     const upload = new URL(started.headers.get('location') as string, target.url)
     upload.searchParams.set('digest', digest)
-    const put = await fetch(upload, { method: 'PUT', body: streamBlob(location) as unknown as ReadableStream, headers: { 'content-length': String(location.size) }, duplex: 'half' } as RequestInit)
-    if (put.status !== 201) throw new Error(`floor PUT ${digest}: ${put.status}`)
+    const status = await new Promise<number>((resolve, reject) => {
+      const request = http.request(upload, { method: 'PUT', agent, headers: { 'content-length': String(location.size), 'content-type': 'application/octet-stream' } }, response => {
+        response.resume()
+        response.on('end', () => resolve(response.statusCode ?? 0))
+      })
+      request.on('error', reject)
+      streamBlob(location).pipe(request)
+    })
+    if (status !== 201) throw new Error(`floor PUT ${digest}: ${status}`)
   })
   for (const image of record.images) {
     for (const digest of [...image.content, image.digest].filter(candidate => layout.locate(candidate) !== undefined && layout.locate(candidate)!.size < 4 * MiB)) {
       const bytes = await readBlob(layout.locate(digest)!, 4 * MiB)
-      const type = (JSON.parse(bytes.toString()) as { mediaType?: string }).mediaType
-      if (type === undefined || !type.includes('manifest') && !type.includes('index')) continue
+      let type: string | undefined
+      try {
+        type = (JSON.parse(bytes.toString()) as { mediaType?: string }).mediaType
+      } catch {
+        continue
+      }
+      if (type === undefined || (!type.includes('manifest') && !type.includes('index'))) continue
       await fetch(`${target.url}/v2/floor/manifests/${digest}`, { method: 'PUT', body: bytes, headers: { 'content-type': type } })
     }
   }

@@ -62140,7 +62140,7 @@ class BundleStore {
         this.options = options;
         this.covered = options.covered ?? new Set();
         this.root = options.format === 'directory' ? options.path : `${options.path}.parts`;
-        external_node_fs_.mkdirSync(external_node_path_.join(this.root, 'blobs', 'sha256'), { recursive: true });
+        // Directories are made by the first write: a dry run leaves nothing behind.
         // A previous archive at the same path: its blobs are read from it, not fetched again.
         let previous;
         if (options.format === 'tar' && external_node_fs_.existsSync(options.path)) {
@@ -62231,6 +62231,7 @@ class BundleStore {
     }
     /** Stores a stream whose digest is only known at its end (a layer compressed here); returns its descriptor. */
     async putComputed(source, transform, onBytes) {
+        external_node_fs_.mkdirSync(external_node_path_.join(this.root, 'blobs', 'sha256'), { recursive: true });
         const temporary = external_node_path_.join(this.root, 'blobs', 'sha256', `.computed-${(0,external_node_crypto_.randomBytes)(6).toString('hex')}`);
         const hash = (0,external_node_crypto_.createHash)('sha256');
         let size = 0;
@@ -62275,6 +62276,7 @@ class BundleStore {
         const layout = Buffer.from(`${JSON.stringify({ imageLayoutVersion: LAYOUT_VERSION })}\n`);
         if (this.options.format === 'directory') {
             const dir = this.options.path;
+            external_node_fs_.mkdirSync(dir, { recursive: true });
             for (const digest of listDirectoryBlobs(dir))
                 if (!keep.has(digest))
                     external_node_fs_.rmSync(external_node_path_.join(dir, blobPath(digest)), { force: true });
@@ -62285,6 +62287,7 @@ class BundleStore {
             return { path: dir, format: 'directory', blobs: keep.size, bytes };
         }
         const file = this.options.path;
+        external_node_fs_.mkdirSync(external_node_path_.dirname(file), { recursive: true });
         const temporary = `${file}.tmp-${(0,external_node_crypto_.randomBytes)(6).toString('hex')}`;
         const writer = await TarWriter.create(temporary);
         let digest;

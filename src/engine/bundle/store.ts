@@ -59,7 +59,7 @@ export class BundleStore {
   constructor(private readonly options: StoreOptions) {
     this.covered = options.covered ?? new Set()
     this.root = options.format === 'directory' ? options.path : `${options.path}.parts`
-    fs.mkdirSync(path.join(this.root, 'blobs', 'sha256'), { recursive: true })
+    // Directories are made by the first write: a dry run leaves nothing behind.
     // A previous archive at the same path: its blobs are read from it, not fetched again.
     let previous: Layout | undefined
     if (options.format === 'tar' && fs.existsSync(options.path)) {
@@ -150,6 +150,7 @@ export class BundleStore {
 
   /** Stores a stream whose digest is only known at its end (a layer compressed here); returns its descriptor. */
   async putComputed(source: Readable, transform: Transform, onBytes?: (bytes: number) => void): Promise<{ digest: string; size: number }> {
+    fs.mkdirSync(path.join(this.root, 'blobs', 'sha256'), { recursive: true })
     const temporary = path.join(this.root, 'blobs', 'sha256', `.computed-${randomBytes(6).toString('hex')}`)
     const hash = createHash('sha256')
     let size = 0
@@ -191,6 +192,7 @@ export class BundleStore {
     const layout = Buffer.from(`${JSON.stringify({ imageLayoutVersion: LAYOUT_VERSION })}\n`)
     if (this.options.format === 'directory') {
       const dir = this.options.path
+      fs.mkdirSync(dir, { recursive: true })
       for (const digest of listDirectoryBlobs(dir)) if (!keep.has(digest)) fs.rmSync(path.join(dir, blobPath(digest)), { force: true })
       removePartials(dir)
       writeAtomically(path.join(dir, LAYOUT_FILE), layout)
@@ -199,6 +201,7 @@ export class BundleStore {
       return { path: dir, format: 'directory', blobs: keep.size, bytes }
     }
     const file = this.options.path
+    fs.mkdirSync(path.dirname(file), { recursive: true })
     const temporary = `${file}.tmp-${randomBytes(6).toString('hex')}`
     const writer = await TarWriter.create(temporary)
     let digest: string

@@ -49631,6 +49631,90 @@ function untilAborted(promise, signal, host) {
 
 /***/ }),
 
+/***/ 9294:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   c2: () => (/* binding */ getManifest),
+/* harmony export */   sy: () => (/* binding */ headManifest)
+/* harmony export */ });
+/* unused harmony export checkedManifest */
+/* harmony import */ var _client_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8953);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8433);
+/* harmony import */ var _manifest_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1827);
+/**
+ * The two manifest requests every user of the registry client makes (the
+ * copier, the bundle engine): a HEAD that validates the announced digest, and
+ * a GET whose bytes are checked against the expected and announced digests,
+ * bounded to the 4 MiB distribution allows.
+ */
+
+
+
+/** What a HEAD says of a manifest, or undefined when the registry does not have it. */
+async function headManifest(client, repository, reference, scope, context) {
+    const where = `${client.host}/${repository}:${reference}`;
+    const answer = await client.request({
+        method: 'HEAD',
+        path: `/v2/${repository}/manifests/${reference}`,
+        headers: { accept: _manifest_js__WEBPACK_IMPORTED_MODULE_2__/* .MANIFEST_ACCEPT */ .dY },
+        scopes: [scope],
+        expect: [200, 404],
+        kind: 'manifest',
+        verify: response => {
+            const digest = (0,_client_js__WEBPACK_IMPORTED_MODULE_0__/* .header */ .wx)(response.headers['docker-content-digest']);
+            if (digest !== undefined)
+                (0,_manifest_js__WEBPACK_IMPORTED_MODULE_2__/* .checkDigest */ .H2)(digest, `${where} Docker-Content-Digest`);
+        }
+    }, context);
+    if (answer.status === 404)
+        return undefined;
+    const digest = (0,_client_js__WEBPACK_IMPORTED_MODULE_0__/* .header */ .wx)(answer.headers['docker-content-digest']);
+    const mediaType = (0,_client_js__WEBPACK_IMPORTED_MODULE_0__/* .header */ .wx)(answer.headers['content-type'])?.split(';')[0]?.trim();
+    const length = Number.parseInt((0,_client_js__WEBPACK_IMPORTED_MODULE_0__/* .header */ .wx)(answer.headers['content-length']) ?? '', 10);
+    return {
+        ...(digest !== undefined && digest !== '' && { digest }),
+        ...(mediaType !== undefined && mediaType !== '' && { mediaType }),
+        ...(Number.isSafeInteger(length) && length >= 0 && { size: length })
+    };
+}
+/** A manifest by tag or digest, its bytes checked against `expected` and against the digest the registry announced. */
+async function getManifest(client, repository, reference, expected, context, scope) {
+    const where = `${client.host}/${repository}:${reference}`;
+    let manifest;
+    await client.request({
+        method: 'GET',
+        path: `/v2/${repository}/manifests/${reference}`,
+        headers: { accept: _manifest_js__WEBPACK_IMPORTED_MODULE_2__/* .MANIFEST_ACCEPT */ .dY },
+        scopes: [scope],
+        expect: [200],
+        kind: 'manifest',
+        maxBodyBytes: _manifest_js__WEBPACK_IMPORTED_MODULE_2__/* .MAX_MANIFEST_BYTES */ .ZJ,
+        verify: answer => {
+            manifest = checkedManifest(answer, where, expected);
+        }
+    }, context);
+    return manifest;
+}
+function checkedManifest(answer, where, expectedDigest) {
+    const manifest = (0,_manifest_js__WEBPACK_IMPORTED_MODULE_2__/* .parseManifest */ .Ng)(answer.body, (0,_client_js__WEBPACK_IMPORTED_MODULE_0__/* .header */ .wx)(answer.headers['content-type']), where);
+    const announced = (0,_client_js__WEBPACK_IMPORTED_MODULE_0__/* .header */ .wx)(answer.headers['docker-content-digest']);
+    if (announced !== undefined)
+        (0,_manifest_js__WEBPACK_IMPORTED_MODULE_2__/* .checkDigest */ .H2)(announced, `${where} Docker-Content-Digest`);
+    for (const expected of [expectedDigest, announced]) {
+        if (expected === undefined)
+            continue;
+        const actual = expected.startsWith('sha256:') ? manifest.digest : (0,_manifest_js__WEBPACK_IMPORTED_MODULE_2__/* .digestOf */ .ol)(manifest.bytes, expected);
+        if (actual !== expected) {
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .RegistryError */ .gl(`${where}: the manifest received hashes to ${actual}, expected ${expected}`, { code: 'DIGEST_MISMATCH', transient: true });
+        }
+    }
+    return manifest;
+}
+
+
+/***/ }),
+
 /***/ 1827:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
@@ -51390,6 +51474,8 @@ function selector(ref) {
 var external_node_events_ = __nccwpck_require__(8474);
 // EXTERNAL MODULE: ./lib/engine/registry/errors.js
 var errors = __nccwpck_require__(8433);
+// EXTERNAL MODULE: ./lib/engine/registry/manifest-requests.js
+var manifest_requests = __nccwpck_require__(9294);
 ;// CONCATENATED MODULE: ./lib/engine/registry/copy.js
 /**
  * Copies one image registry to registry, in two halves.
@@ -51407,6 +51493,7 @@ var errors = __nccwpck_require__(8433);
  * at an incomplete image. Work inside one image runs as an errgroup: bounded,
  * and the first failure cancels its siblings before the error is thrown.
  */
+
 
 
 
@@ -51547,24 +51634,10 @@ class ImageCopier {
      * fetched and hashed when `allowGet` (never on the source in prepare).
      */
     async head(client, repository, reference, scope, context, allowGet) {
-        const where = `${client.host}/${repository}:${reference}`;
-        const answer = await client.request({
-            method: 'HEAD',
-            path: `/v2/${repository}/manifests/${reference}`,
-            headers: { accept: registry_manifest/* MANIFEST_ACCEPT */.dY },
-            scopes: [scope],
-            expect: [200, 404],
-            kind: 'manifest',
-            verify: response => {
-                const digest = (0,registry_client/* header */.wx)(response.headers['docker-content-digest']);
-                if (digest !== undefined)
-                    (0,registry_manifest/* checkDigest */.H2)(digest, `${where} Docker-Content-Digest`);
-            }
-        }, context);
-        if (answer.status === 404)
+        const answer = await (0,manifest_requests/* headManifest */.sy)(client, repository, reference, scope, context);
+        if (answer === undefined)
             return undefined;
-        const digest = (0,registry_client/* header */.wx)(answer.headers['docker-content-digest']);
-        const mediaType = (0,registry_client/* header */.wx)(answer.headers['content-type']);
+        const { digest, mediaType } = answer;
         if (digest)
             return { digest, ...(mediaType !== undefined && { mediaType }) };
         if (!allowGet)
@@ -51583,21 +51656,7 @@ class ImageCopier {
                 host: client.host
             });
         }
-        const where = `${client.host}/${repository}:${reference}`;
-        let manifest;
-        await client.request({
-            method: 'GET',
-            path: `/v2/${repository}/manifests/${reference}`,
-            headers: { accept: registry_manifest/* MANIFEST_ACCEPT */.dY },
-            scopes: [scope],
-            expect: [200],
-            kind: 'manifest',
-            maxBodyBytes: registry_manifest/* MAX_MANIFEST_BYTES */.ZJ,
-            verify: answer => {
-                manifest = checkedManifest(answer, where, expectedDigest);
-            }
-        }, context);
-        return manifest;
+        return (0,manifest_requests/* getManifest */.c2)(client, repository, reference, expectedDigest, context, scope);
     }
     /** Makes everything `manifest` references present in the target: children first, then blobs. */
     async copyContent(route, manifest, tally, context) {
@@ -51701,21 +51760,6 @@ class ImageCopier {
     }
 }
 /** Parses a manifest answer and checks its bytes against the digest asked for and the one the registry announced. */
-function checkedManifest(answer, where, expectedDigest) {
-    const manifest = (0,registry_manifest/* parseManifest */.Ng)(answer.body, (0,registry_client/* header */.wx)(answer.headers['content-type']), where);
-    const announced = (0,registry_client/* header */.wx)(answer.headers['docker-content-digest']);
-    if (announced !== undefined)
-        (0,registry_manifest/* checkDigest */.H2)(announced, `${where} Docker-Content-Digest`);
-    for (const expected of [expectedDigest, announced]) {
-        if (expected === undefined)
-            continue;
-        const actual = expected.startsWith('sha256:') ? manifest.digest : (0,registry_manifest/* digestOf */.ol)(manifest.bytes, expected);
-        if (actual !== expected) {
-            throw new errors/* RegistryError */.gl(`${where}: the manifest received hashes to ${actual}, expected ${expected}`, { code: 'DIGEST_MISMATCH', transient: true });
-        }
-    }
-    return manifest;
-}
 function isOciIndex(answer) {
     return ((0,registry_client/* header */.wx)(answer.headers['content-type']) ?? '').includes(registry_manifest/* MEDIA_TYPES */.Z2.ociIndex);
 }
@@ -62377,6 +62421,8 @@ class HashingCounter extends external_node_stream_.Transform {
     }
 }
 
+// EXTERNAL MODULE: ./lib/engine/registry/manifest-requests.js
+var manifest_requests = __nccwpck_require__(9294);
 ;// CONCATENATED MODULE: ./lib/engine/bundle/registry-io.js
 /**
  * The distribution API requests a bundle needs, made through the registry
@@ -62393,57 +62439,7 @@ class HashingCounter extends external_node_stream_.Transform {
 
 
 
-async function headManifest(client, repository, reference, scope, context) {
-    const where = `${client.host}/${repository}:${reference}`;
-    const answer = await client.request({
-        method: 'HEAD',
-        path: `/v2/${repository}/manifests/${reference}`,
-        headers: { accept: registry_manifest/* MANIFEST_ACCEPT */.dY },
-        scopes: [scope],
-        expect: [200, 404],
-        kind: 'manifest',
-        verify: response => {
-            const digest = (0,registry_client/* header */.wx)(response.headers['docker-content-digest']);
-            if (digest !== undefined)
-                (0,registry_manifest/* checkDigest */.H2)(digest, `${where} Docker-Content-Digest`);
-        }
-    }, context);
-    if (answer.status === 404)
-        return undefined;
-    const digest = (0,registry_client/* header */.wx)(answer.headers['docker-content-digest']);
-    const mediaType = (0,registry_client/* header */.wx)(answer.headers['content-type'])?.split(';')[0]?.trim();
-    const length = Number.parseInt((0,registry_client/* header */.wx)(answer.headers['content-length']) ?? '', 10);
-    return { ...(digest !== undefined && { digest }), ...(mediaType !== undefined && { mediaType }), ...(Number.isSafeInteger(length) && length >= 0 && { size: length }) };
-}
-/** A manifest by tag or digest, its bytes checked against `expected` and the digest the registry announced. */
-async function getManifest(client, repository, reference, expected, context) {
-    const where = `${client.host}/${repository}:${reference}`;
-    let manifest;
-    await client.request({
-        method: 'GET',
-        path: `/v2/${repository}/manifests/${reference}`,
-        headers: { accept: registry_manifest/* MANIFEST_ACCEPT */.dY },
-        scopes: [(0,blob/* pullScope */.iH)(repository)],
-        expect: [200],
-        kind: 'manifest',
-        maxBodyBytes: registry_manifest/* MAX_MANIFEST_BYTES */.ZJ,
-        verify: answer => {
-            const parsed = (0,registry_manifest/* parseManifest */.Ng)(answer.body, (0,registry_client/* header */.wx)(answer.headers['content-type']), where);
-            const announced = (0,registry_client/* header */.wx)(answer.headers['docker-content-digest']);
-            if (announced !== undefined)
-                (0,registry_manifest/* checkDigest */.H2)(announced, `${where} Docker-Content-Digest`);
-            for (const digest of [expected, announced]) {
-                if (digest === undefined)
-                    continue;
-                const actual = digest.startsWith('sha256:') ? parsed.digest : (0,registry_manifest/* digestOf */.ol)(parsed.bytes, digest);
-                if (actual !== digest)
-                    throw new errors/* RegistryError */.gl(`${where}: the manifest received hashes to ${actual}, expected ${digest}`, { code: 'DIGEST_MISMATCH', transient: true });
-            }
-            manifest = parsed;
-        }
-    }, context);
-    return manifest;
-}
+
 async function getBlob(client, repository, descriptor, context) {
     const answer = await client.request({
         method: 'GET',
@@ -62678,7 +62674,7 @@ class Exporter {
     async prepareRegistry(request, ref, context) {
         const client = this.options.registries.client(ref.registry, 'read');
         const selector = ref.tag ?? ref.digest;
-        const head = ref.digest !== undefined ? { digest: ref.digest } : await headManifest(client, ref.repository, selector, (0,blob/* pullScope */.iH)(ref.repository), context);
+        const head = ref.digest !== undefined ? { digest: ref.digest } : await (0,manifest_requests/* headManifest */.sy)(client, ref.repository, selector, (0,blob/* pullScope */.iH)(ref.repository), context);
         if (head === undefined) {
             throw new errors/* RegistryError */.gl(`HEAD ${client.host}/v2/${ref.repository}/manifests/${selector}: HTTP 404 MANIFEST_UNKNOWN`, { status: 404, code: 'MANIFEST_UNKNOWN', transient: false, side: 'source', host: client.host });
         }
@@ -62706,7 +62702,7 @@ class Exporter {
                 if (held !== undefined)
                     return held;
             }
-            const fetched = await getManifest(client, repository, reference, expected, context);
+            const fetched = await (0,manifest_requests/* getManifest */.c2)(client, repository, reference, expected, context, (0,blob/* pullScope */.iH)(repository));
             await this.options.store.putBytes(fetched.digest, fetched.bytes);
             return fetched;
         };
@@ -63003,7 +62999,7 @@ class Importer {
         const client = this.options.registries.client(target.registry, 'write');
         const reference = target.tag ?? target.digest;
         try {
-            const present = await headManifest(client, target.repository, reference, (0,blob/* pushScope */.Xu)(target.repository), context);
+            const present = await (0,manifest_requests/* headManifest */.sy)(client, target.repository, reference, (0,blob/* pushScope */.Xu)(target.repository), context);
             if (present?.digest === image.digest) {
                 return { request, done: { status: 'already-present', digest: image.digest, size: image.bytes, ...(image.platforms && { platforms: image.platforms }), bytesTransferred: 0, bytesSkipped: image.bytes }, steps: [] };
             }
@@ -63017,7 +63013,7 @@ class Importer {
                 const manifest = await this.manifest(image, descriptor.digest, descriptor.size);
                 if (manifest === undefined) {
                     // A child manifest a delta does not carry: the target must hold it by digest.
-                    if (!(await headManifest(client, target.repository, descriptor.digest, (0,blob/* pushScope */.Xu)(target.repository), context)))
+                    if (!(await (0,manifest_requests/* headManifest */.sy)(client, target.repository, descriptor.digest, (0,blob/* pushScope */.Xu)(target.repository), context)))
                         absent.push({ mediaType: 'manifest', digest: descriptor.digest, size: descriptor.size ?? 0 });
                     return;
                 }
@@ -63104,7 +63100,7 @@ class Importer {
             }
             const top = state.manifests[state.manifests.length - 1];
             for (const manifest of state.manifests.slice(0, -1)) {
-                if (await headManifest(client, repository, manifest.digest, (0,blob/* pushScope */.Xu)(repository), context))
+                if (await (0,manifest_requests/* headManifest */.sy)(client, repository, manifest.digest, (0,blob/* pushScope */.Xu)(repository), context))
                     continue;
                 await putManifest(client, repository, manifest.digest, manifest.bytes, manifest.mediaType, context);
             }

@@ -135,7 +135,7 @@ export class Exporter {
         const held = await this.heldManifest(expected)
         if (held !== undefined) return held
       }
-      const fetched = await getManifest(client, repository, reference, expected, context)
+      const fetched = await getManifest(client, repository, reference, expected, context, pullScope(repository))
       await this.options.store.putBytes(fetched.digest, fetched.bytes)
       return fetched
     }

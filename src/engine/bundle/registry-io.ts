@@ -11,68 +11,10 @@ import { Transform, type Readable, type TransformCallback } from 'node:stream'
 import { header, type RegistryClient, type RequestContext } from '../registry/client.js'
 import { RegistryError } from '../registry/errors.js'
 import { pullScope, pushScope } from '../registry/blob.js'
-import { checkDigest, digestOf, MANIFEST_ACCEPT, MAX_MANIFEST_BYTES, parseManifest, type Descriptor, type Manifest } from '../registry/manifest.js'
+import { digestOf, type Descriptor } from '../registry/manifest.js'
 import { BlobMismatchError } from './store.js'
 
-export interface ManifestHead {
-  digest?: string
-  mediaType?: string
-  size?: number
-}
-
-export async function headManifest(client: RegistryClient, repository: string, reference: string, scope: string, context: RequestContext): Promise<ManifestHead | undefined> {
-  const where = `${client.host}/${repository}:${reference}`
-  const answer = await client.request(
-    {
-      method: 'HEAD',
-      path: `/v2/${repository}/manifests/${reference}`,
-      headers: { accept: MANIFEST_ACCEPT },
-      scopes: [scope],
-      expect: [200, 404],
-      kind: 'manifest',
-      verify: response => {
-        const digest = header(response.headers['docker-content-digest'])
-        if (digest !== undefined) checkDigest(digest, `${where} Docker-Content-Digest`)
-      }
-    },
-    context
-  )
-  if (answer.status === 404) return undefined
-  const digest = header(answer.headers['docker-content-digest'])
-  const mediaType = header(answer.headers['content-type'])?.split(';')[0]?.trim()
-  const length = Number.parseInt(header(answer.headers['content-length']) ?? '', 10)
-  return { ...(digest !== undefined && { digest }), ...(mediaType !== undefined && { mediaType }), ...(Number.isSafeInteger(length) && length >= 0 && { size: length }) }
-}
-
-/** A manifest by tag or digest, its bytes checked against `expected` and the digest the registry announced. */
-export async function getManifest(client: RegistryClient, repository: string, reference: string, expected: string | undefined, context: RequestContext): Promise<Manifest> {
-  const where = `${client.host}/${repository}:${reference}`
-  let manifest: Manifest | undefined
-  await client.request(
-    {
-      method: 'GET',
-      path: `/v2/${repository}/manifests/${reference}`,
-      headers: { accept: MANIFEST_ACCEPT },
-      scopes: [pullScope(repository)],
-      expect: [200],
-      kind: 'manifest',
-      maxBodyBytes: MAX_MANIFEST_BYTES,
-      verify: answer => {
-        const parsed = parseManifest(answer.body, header(answer.headers['content-type']), where)
-        const announced = header(answer.headers['docker-content-digest'])
-        if (announced !== undefined) checkDigest(announced, `${where} Docker-Content-Digest`)
-        for (const digest of [expected, announced]) {
-          if (digest === undefined) continue
-          const actual = digest.startsWith('sha256:') ? parsed.digest : digestOf(parsed.bytes, digest)
-          if (actual !== digest) throw new RegistryError(`${where}: the manifest received hashes to ${actual}, expected ${digest}`, { code: 'DIGEST_MISMATCH', transient: true })
-        }
-        manifest = parsed
-      }
-    },
-    context
-  )
-  return manifest as Manifest
-}
+export { getManifest, headManifest, type ManifestHead } from '../registry/manifest-requests.js'
 
 export async function getBlob(client: RegistryClient, repository: string, descriptor: Descriptor, context: RequestContext): Promise<Readable> {
   const answer = await client.request(

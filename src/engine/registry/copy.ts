@@ -19,14 +19,12 @@ import { DOCKER_HUB, formatReference, type ImageReference } from '../../referenc
 import { header, type RegistryClient, type RegistryResponse, type RequestContext } from './client.js'
 import { oneLine, RegistryError } from './errors.js'
 import { BlobMover, pullScope, pushScope, type Repository } from './blob.js'
+import { getManifest, headManifest } from './manifest-requests.js'
 import {
-  checkDigest,
-  digestOf,
   filterIndex,
   formatPlatform,
   isForeign,
   isIndexType,
-  MANIFEST_ACCEPT,
   MAX_MANIFEST_BYTES,
   MEDIA_TYPES,
   parseManifest,
@@ -214,25 +212,9 @@ export class ImageCopier {
    * fetched and hashed when `allowGet` (never on the source in prepare).
    */
   private async head(client: RegistryClient, repository: string, reference: string, scope: string, context: RequestContext, allowGet: boolean): Promise<Head | undefined> {
-    const where = `${client.host}/${repository}:${reference}`
-    const answer = await client.request(
-      {
-        method: 'HEAD',
-        path: `/v2/${repository}/manifests/${reference}`,
-        headers: { accept: MANIFEST_ACCEPT },
-        scopes: [scope],
-        expect: [200, 404],
-        kind: 'manifest',
-        verify: response => {
-          const digest = header(response.headers['docker-content-digest'])
-          if (digest !== undefined) checkDigest(digest, `${where} Docker-Content-Digest`)
-        }
-      },
-      context
-    )
-    if (answer.status === 404) return undefined
-    const digest = header(answer.headers['docker-content-digest'])
-    const mediaType = header(answer.headers['content-type'])
+    const answer = await headManifest(client, repository, reference, scope, context)
+    if (answer === undefined) return undefined
+    const { digest, mediaType } = answer
     if (digest) return { digest, ...(mediaType !== undefined && { mediaType }) }
     if (!allowGet) return { ...(mediaType !== undefined && { mediaType }) }
     const manifest = await this.fetch(client, repository, reference, undefined, context, scope)
@@ -250,24 +232,7 @@ export class ImageCopier {
         host: client.host
       })
     }
-    const where = `${client.host}/${repository}:${reference}`
-    let manifest: Manifest | undefined
-    await client.request(
-      {
-        method: 'GET',
-        path: `/v2/${repository}/manifests/${reference}`,
-        headers: { accept: MANIFEST_ACCEPT },
-        scopes: [scope],
-        expect: [200],
-        kind: 'manifest',
-        maxBodyBytes: MAX_MANIFEST_BYTES,
-        verify: answer => {
-          manifest = checkedManifest(answer, where, expectedDigest)
-        }
-      },
-      context
-    )
-    return manifest as Manifest
+    return getManifest(client, repository, reference, expectedDigest, context, scope)
   }
 
   /** Makes everything `manifest` references present in the target: children first, then blobs. */
@@ -378,20 +343,6 @@ export class ImageCopier {
 }
 
 /** Parses a manifest answer and checks its bytes against the digest asked for and the one the registry announced. */
-function checkedManifest(answer: RegistryResponse, where: string, expectedDigest: string | undefined): Manifest {
-  const manifest = parseManifest(answer.body, header(answer.headers['content-type']), where)
-  const announced = header(answer.headers['docker-content-digest'])
-  if (announced !== undefined) checkDigest(announced, `${where} Docker-Content-Digest`)
-  for (const expected of [expectedDigest, announced]) {
-    if (expected === undefined) continue
-    const actual = expected.startsWith('sha256:') ? manifest.digest : digestOf(manifest.bytes, expected)
-    if (actual !== expected) {
-      throw new RegistryError(`${where}: the manifest received hashes to ${actual}, expected ${expected}`, { code: 'DIGEST_MISMATCH', transient: true })
-    }
-  }
-  return manifest
-}
-
 function isOciIndex(answer: RegistryResponse): boolean {
   return (header(answer.headers['content-type']) ?? '').includes(MEDIA_TYPES.ociIndex)
 }

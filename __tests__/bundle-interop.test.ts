@@ -13,8 +13,7 @@ import * as os from 'node:os'
 import * as path from 'node:path'
 import { manifestDigest, pushImage, pushMultiPlatform, seededBytes } from './harness/oci-images.js'
 import { requireBinary, startRegistry, type TestRegistry } from './harness/registry.js'
-import type { ActionRun } from './harness/runner.js'
-import { runActionAsync } from './harness/action-async.js'
+import { runActionAsync, type ActionRun } from './harness/runner.js'
 
 let source: TestRegistry
 let workspace: string

@@ -4,7 +4,7 @@
  * GITHUB_WORKSPACE, and GITHUB_OUTPUT / GITHUB_STEP_SUMMARY pointing at files
  * that are read back and parsed.
  */
-import { spawnSync } from 'node:child_process'
+import { spawn, spawnSync } from 'node:child_process'
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
@@ -23,7 +23,14 @@ export interface ActionRun {
   commands: Array<{ command: string; properties: Record<string, string>; message: string }>
 }
 
-export function runAction(inputs: Record<string, string>, options: { workspace: string; env?: NodeJS.ProcessEnv; timeoutMs?: number }): ActionRun {
+export interface ActionOptions {
+  workspace: string
+  env?: NodeJS.ProcessEnv
+  timeoutMs?: number
+}
+
+/** The runner's files and environment for one step: GITHUB_OUTPUT, GITHUB_STEP_SUMMARY, RUNNER_TEMP, INPUT_*. */
+function prepareStep(inputs: Record<string, string>, options: ActionOptions): { env: NodeJS.ProcessEnv; finish: (exitCode: number, stdout: string, stderr: string) => ActionRun } {
   const temp = fs.mkdtempSync(path.join(os.tmpdir(), 'im-runner-'))
   const outputFile = path.join(temp, 'output')
   const summaryFile = path.join(temp, 'summary')
@@ -40,23 +47,49 @@ export function runAction(inputs: Record<string, string>, options: { workspace: 
     ...options.env
   }
   for (const [name, value] of Object.entries(inputs)) env[`INPUT_${name.toUpperCase()}`] = value
+  const finish = (exitCode: number, stdout: string, stderr: string): ActionRun => {
+    const run: ActionRun = {
+      exitCode,
+      stdout,
+      stderr,
+      outputs: parseOutputFile(fs.readFileSync(outputFile, 'utf8')),
+      summary: fs.readFileSync(summaryFile, 'utf8'),
+      commands: parseCommands(stdout)
+    }
+    const reportPath = run.outputs.report
+    if (reportPath !== undefined && fs.existsSync(reportPath)) run.report = JSON.parse(fs.readFileSync(reportPath, 'utf8'))
+    fs.rmSync(temp, { recursive: true, force: true })
+    return run
+  }
+  return { env, finish }
+}
+
+export function runAction(inputs: Record<string, string>, options: ActionOptions): ActionRun {
+  const step = prepareStep(inputs, options)
   const result = spawnSync(process.execPath, [path.join(REPO_ROOT, 'dist', 'index.js')], {
-    env,
+    env: step.env,
     encoding: 'utf8',
     timeout: options.timeoutMs ?? 120000
   })
-  const run: ActionRun = {
-    exitCode: result.status ?? -1,
-    stdout: result.stdout,
-    stderr: result.stderr,
-    outputs: parseOutputFile(fs.readFileSync(outputFile, 'utf8')),
-    summary: fs.readFileSync(summaryFile, 'utf8'),
-    commands: parseCommands(result.stdout)
-  }
-  const reportPath = run.outputs.report
-  if (reportPath !== undefined && fs.existsSync(reportPath)) run.report = JSON.parse(fs.readFileSync(reportPath, 'utf8'))
-  fs.rmSync(temp, { recursive: true, force: true })
-  return run
+  return step.finish(result.status ?? -1, result.stdout, result.stderr)
+}
+
+/**
+ * runAction without blocking the test's event loop: servers the test itself
+ * runs (a counting proxy in front of a registry, an HTTP file server) keep
+ * answering while the action runs.
+ */
+export async function runActionAsync(inputs: Record<string, string>, options: ActionOptions): Promise<ActionRun> {
+  const step = prepareStep(inputs, options)
+  const child = spawn(process.execPath, [path.join(REPO_ROOT, 'dist', 'index.js')], { env: step.env, stdio: ['ignore', 'pipe', 'pipe'] })
+  let stdout = ''
+  let stderr = ''
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
+  const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 120000)
+  const exitCode = await new Promise<number>(resolve => child.on('close', code => resolve(code ?? -1)))
+  clearTimeout(timer)
+  return step.finish(exitCode, stdout, stderr)
 }
 
 /** GITHUB_OUTPUT holds `name<<delimiter\nvalue\ndelimiter` blocks. */

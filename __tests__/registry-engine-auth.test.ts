@@ -3,13 +3,14 @@ import * as fs from 'node:fs'
 import * as http from 'node:http'
 import * as os from 'node:os'
 import * as path from 'node:path'
-import { EngineFailure, type CopyOutcome, type Credentials, type OperationContext } from '../src/engine/port.js'
+import { type CopyOutcome, type Credentials, type OperationContext } from '../src/engine/port.js'
 import { RegistryEngine, type RegistryEngineOptions } from '../src/engine/registry/engine.js'
 import { parseReference, type ImageReference } from '../src/reference.js'
 import { startFaultProxy, type FaultProxy } from './harness/fault-proxy.js'
 import { manifestDigest, pushImage, seededBytes, type PushedManifest } from './harness/oci-images.js'
 import { startRegistry, type TestRegistry } from './harness/registry.js'
 import { startTokenIssuer, type TokenIssuer } from './harness/token-auth.js'
+import { copyThrough, failureOf } from './harness/engine-calls.js'
 
 const user = { username: 'mirror', password: 's3cret-pass' }
 let upstream: TestRegistry
@@ -24,19 +25,7 @@ function engine(overrides: Partial<RegistryEngineOptions> = {}): RegistryEngine 
 }
 
 const context = (): OperationContext => ({ signal: new AbortController().signal, record: () => undefined })
-async function mirrorWith(mirror: RegistryEngine, source: ImageReference, target: ImageReference): Promise<CopyOutcome> {
-  const ctx = context()
-  return mirror.copy(await mirror.prepareCopy(source, target, ctx), ctx)
-}
-async function failureOf(promise: Promise<unknown>): Promise<EngineFailure> {
-  try {
-    await promise
-  } catch (error) {
-    if (error instanceof EngineFailure) return error
-    throw error
-  }
-  throw new Error('expected an EngineFailure')
-}
+const mirrorWith = (mirror: RegistryEngine, source: ImageReference, target: ImageReference): Promise<CopyOutcome> => copyThrough(mirror, source, target, context())
 const credentials = (entries: Array<[string, Credentials]>): ReadonlyMap<string, Credentials> => new Map(entries)
 
 beforeAll(async () => {

@@ -5,6 +5,7 @@ import { parseReference, type ImageReference } from '../src/reference.js'
 import { startFaultProxy, type FaultProxy } from './harness/fault-proxy.js'
 import { manifestDigest, pushImage, seededBytes, type PushedManifest } from './harness/oci-images.js'
 import { startRegistry, type TestRegistry } from './harness/registry.js'
+import { copyThrough, failureOf } from './harness/engine-calls.js'
 
 let upstream: TestRegistry
 let target: TestRegistry
@@ -37,19 +38,7 @@ beforeEach(() => {
 })
 
 const context = (): OperationContext => ({ signal: new AbortController().signal, record: () => undefined })
-async function mirrorWith(mirror: RegistryEngine, source: ImageReference, target: ImageReference): Promise<CopyOutcome> {
-  const ctx = context()
-  return mirror.copy(await mirror.prepareCopy(source, target, ctx), ctx)
-}
-async function failureOf(promise: Promise<unknown>): Promise<EngineFailure> {
-  try {
-    await promise
-  } catch (error) {
-    if (error instanceof EngineFailure) return error
-    throw error
-  }
-  throw new Error('expected an EngineFailure')
-}
+const mirrorWith = (mirror: RegistryEngine, source: ImageReference, target: ImageReference): Promise<CopyOutcome> => copyThrough(mirror, source, target, context())
 
 let run = 0
 async function mirrorFragile(overrides: Partial<RegistryEngineOptions> = {}): Promise<{ result: CopyOutcome | EngineFailure; repository: string; mirror: RegistryEngine }> {

@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
-import { EngineFailure, type CopyOutcome, type OperationContext } from '../src/engine/port.js'
+import { type CopyOutcome, type OperationContext } from '../src/engine/port.js'
 import { RegistryEngine, type RegistryEngineOptions } from '../src/engine/registry/engine.js'
 import { parseReference, type ImageReference } from '../src/reference.js'
 import { startFaultProxy, type FaultProxy } from './harness/fault-proxy.js'
 import { blobExists, manifestBytes, manifestDigest, pushImage, pushMultiPlatform, pushReferrer, seededBytes, type PushedManifest } from './harness/oci-images.js'
 import { startRegistry, type TestRegistry } from './harness/registry.js'
+import { copyThrough, failureOf } from './harness/engine-calls.js'
 
 const MiB = 1024 * 1024
 
@@ -22,19 +23,8 @@ function engine(overrides: Partial<RegistryEngineOptions> = {}): RegistryEngine 
 const src = (name: string): ReturnType<typeof parseReference> => parseReference(`${source.host}/${name}`)
 const dst = (name: string): ReturnType<typeof parseReference> => parseReference(`${destination.host}/${name}`)
 const context = (lines: string[] = []): OperationContext => ({ signal: new AbortController().signal, record: line => lines.push(line) })
-async function mirrorWith(mirror: RegistryEngine, source: ImageReference, target: ImageReference, lines: string[] = []): Promise<CopyOutcome> {
-  const ctx = context(lines)
-  return mirror.copy(await mirror.prepareCopy(source, target, ctx), ctx)
-}
-async function failureOf(promise: Promise<unknown>): Promise<EngineFailure> {
-  try {
-    await promise
-  } catch (error) {
-    if (error instanceof EngineFailure) return error
-    throw error
-  }
-  throw new Error('expected an EngineFailure')
-}
+const mirrorWith = (mirror: RegistryEngine, source: ImageReference, target: ImageReference, lines: string[] = []): Promise<CopyOutcome> =>
+  copyThrough(mirror, source, target, context(lines))
 const count = (proxy: FaultProxy, method: string, pattern: RegExp = /./): number => proxy.requests.filter(r => r.method === method && pattern.test(r.path)).length
 
 beforeAll(async () => {

@@ -11,6 +11,7 @@ import { answerError, drip, flood, manifestDocument, serveImage, sha256, startHo
 import { manifestDigest, seededBytes } from './harness/oci-images.js'
 import { catalog } from './harness/registry-api.js'
 import { startRegistry, type TestRegistry } from './harness/registry.js'
+import { copyThrough, failureOf } from './harness/engine-calls.js'
 
 const hubUser = { username: 'hub-user', password: 'hub-secret-1' }
 const targetUser = { username: 'target-user', password: 'target-secret-2' }
@@ -39,18 +40,7 @@ function engine(overrides: Partial<RegistryEngineOptions> = {}): RegistryEngine 
   })
 }
 const context = (controller = new AbortController()): OperationContext => ({ signal: controller.signal, record: () => undefined })
-async function mirrorWith(mirror: RegistryEngine, source: ImageReference, to: ImageReference, ctx: OperationContext = context()): Promise<CopyOutcome> {
-  return mirror.copy(await mirror.prepareCopy(source, to, ctx), ctx)
-}
-async function failureOf(promise: Promise<unknown>): Promise<EngineFailure> {
-  try {
-    await promise
-  } catch (error) {
-    if (error instanceof EngineFailure) return error
-    throw error
-  }
-  throw new Error('expected an EngineFailure')
-}
+const mirrorWith = (mirror: RegistryEngine, source: ImageReference, to: ImageReference, ctx: OperationContext = context()): Promise<CopyOutcome> => copyThrough(mirror, source, to, ctx)
 /** Runs a copy with a fresh engine, closed afterwards, and hands back its failure. */
 async function failedCopy(source: string, to: string, overrides: Partial<RegistryEngineOptions> = {}): Promise<EngineFailure> {
   const mirror = engine(overrides)

@@ -17,12 +17,13 @@ import * as https from 'node:https'
 import * as net from 'node:net'
 import * as os from 'node:os'
 import * as path from 'node:path'
-import { EngineFailure, type OperationContext } from '../src/engine/port.js'
+import type { OperationContext } from '../src/engine/port.js'
 import { RegistryEngine, type RegistryEngineOptions } from '../src/engine/registry/engine.js'
 import { ProxyConfig, proxyEnvironment, type ProxyEnvironment } from '../src/engine/registry/proxy.js'
 import { parseReference } from '../src/reference.js'
 import { MANIFEST_ACCEPT, manifestDigest, pushImage, pushMultiPlatform, seededBytes, type PushedManifest } from './harness/oci-images.js'
 import { freePort, requireBinary, startRegistry, type TestRegistry } from './harness/registry.js'
+import { failureOf } from './harness/engine-calls.js'
 
 // ---------------------------------------------------------------- decisions
 
@@ -283,15 +284,6 @@ const context = (lines: string[] = []): OperationContext => ({ signal: AbortSign
 async function copy(mirror: RegistryEngine, from: string, to: string): Promise<Awaited<ReturnType<RegistryEngine['copy']>>> {
   const ctx = context()
   return mirror.copy(await mirror.prepareCopy(parseReference(from), parseReference(to), ctx), ctx)
-}
-async function failureOf(promise: Promise<unknown>): Promise<EngineFailure> {
-  try {
-    await promise
-  } catch (error) {
-    if (error instanceof EngineFailure) return error
-    throw error
-  }
-  throw new Error('expected an EngineFailure')
 }
 
 /** The digest the TLS registry holds, asked directly (not through the proxy, not through the engine). */

@@ -5,7 +5,7 @@
  * key read, paths resolved against the scanned root.
  */
 import * as path from 'node:path'
-import type { Finding, FindingKind, Origin } from '../model.js'
+import type { BuildSpec, Finding, FindingKind, Origin } from '../model.js'
 import { tryParseReference } from '../reference.js'
 import { BUILD_LISTS, present, RESET, type BuildDraft, type RawValue, type ServiceDraft } from './compose-draft.js'
 import { COMPOSE_SYNTAX, interpolate } from './interpolate.js'
@@ -25,34 +25,22 @@ export interface InlineDockerfile {
   originOf(line: number): Origin
 }
 
-export interface ComposeBuild {
+/** The compose keys passed through as written share BuildSpec's names and types: declared once, there. */
+type PassedBuildKeys = 'platforms' | 'secrets' | 'ssh' | 'additionalContexts' | 'cacheFrom' | 'cacheTo' | 'labels' | 'network' | 'extraHosts' | 'shmSize' | 'tags' | 'otherKeys'
+
+export interface ComposeBuild extends Pick<BuildSpec, 'target' | 'args' | PassedBuildKeys> {
   /** Relative to the scanned root ('.' for the root itself), or the URL of a remote context. */
   context: string
   /** Relative to the scanned root; '' for `dockerfile_inline`. */
   dockerfile: string
-  target?: string
-  args: Record<string, string>
   /** The line of the `build:` key. */
   origin: Origin
   /** Set when the Dockerfile is not in the scanned tree; callers must not read `dockerfile` then. */
   notScanned?: UnscannedBuild
   /** `dockerfile_inline`: the Dockerfile is this text, not a file. */
   inline?: InlineDockerfile
-  platforms?: string[]
-  secrets?: string[]
-  ssh?: string[]
-  /** Name → value; relative paths resolved against the scanned root like `context`. */
-  additionalContexts?: Record<string, string>
   /** Where each additional context is written. */
   additionalContextOrigins?: Record<string, Origin>
-  cacheFrom?: string[]
-  cacheTo?: string[]
-  labels?: Record<string, string>
-  network?: string
-  extraHosts?: string[]
-  shmSize?: string
-  tags?: string[]
-  otherKeys?: string[]
 }
 
 export interface ComposeService {

@@ -48648,11 +48648,11 @@ function detachedContext() {
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
   TG: () => (/* binding */ BlobMover),
+  SJ: () => (/* binding */ DigestGate),
+  WN: () => (/* binding */ downloadBlob),
   iH: () => (/* binding */ pullScope),
   Xu: () => (/* binding */ pushScope)
 });
-
-// UNUSED EXPORTS: DigestGate
 
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
@@ -48763,6 +48763,24 @@ const MAX_CHUNK = 256 * 1024 * 1024;
 const CLEANUP_TIMEOUT_MS = 10_000;
 /** A copy another image started and a cancellation ended is waited for again at most this often before we start our own. */
 const SHARED_ROUNDS = 3;
+/**
+ * A blob's bytes as a stream, redirects to blob storage followed. Not retried
+ * here: whoever consumes the stream retries the transfer as a whole.
+ */
+async function downloadBlob(client, repository, descriptor, context) {
+    const answer = await client.request({
+        method: 'GET',
+        path: `/v2/${repository}/blobs/${descriptor.digest}`,
+        scopes: [pullScope(repository)],
+        expect: [200],
+        stream: true,
+        followRedirects: true,
+        kind: 'blob',
+        retry: false,
+        transferBytes: descriptor.size
+    }, context);
+    return answer.stream;
+}
 function pullScope(repository) {
     return `repository:${repository}:pull`;
 }
@@ -48921,18 +48939,7 @@ class BlobMover {
     }
     async upload(source, target, destination, descriptor, session, context) {
         const origin = this.registries.client(source.registry, 'read');
-        const download = await origin.request({
-            method: 'GET',
-            path: `/v2/${source.repository}/blobs/${descriptor.digest}`,
-            scopes: [pullScope(source.repository)],
-            expect: [200],
-            stream: true,
-            followRedirects: true,
-            kind: 'blob',
-            retry: false,
-            transferBytes: descriptor.size
-        }, context);
-        const stream = download.stream;
+        const stream = await downloadBlob(origin, source.repository, descriptor, context);
         try {
             if (session.minChunk > MAX_CHUNK) {
                 throw new errors/* RegistryError */.gl(`${destination.host} asks for upload chunks of at least ${session.minChunk} bytes, more than ${MAX_CHUNK} this engine buffers`, {
@@ -48946,7 +48953,7 @@ class BlobMover {
                 await this.uploadChunks(stream, origin.host, target, destination, descriptor, session, Math.max(this.options.chunkSize, session.minChunk), context);
             }
             else {
-                const gate = new DigestGate(descriptor, origin.host, bytes => this.reclaimer.moved(bytes));
+                const gate = new DigestGate(descriptor, problem => transferError(descriptor, problem, origin.host), bytes => this.reclaimer.moved(bytes));
                 (0,external_node_stream_.pipeline)(stream, gate, () => undefined);
                 await destination.request({
                     method: 'PUT',
@@ -49031,16 +49038,22 @@ function hashFor(digest) {
 /** Bytes that do not match their descriptor came from the source: an integrity failure on that side. */
 function checkTransfer(descriptor, size, digest, sourceHost) {
     if (digest === undefined ? size > descriptor.size : size !== descriptor.size) {
-        throw new errors/* RegistryError */.gl(`blob ${descriptor.digest}: received ${digest === undefined ? 'more than' : size} bytes, expected ${descriptor.size}`, {
-            code: 'SIZE_MISMATCH',
-            transient: true,
-            side: 'source',
-            host: sourceHost
-        });
+        throw transferError(descriptor, digest === undefined ? { kind: 'too-long' } : { kind: 'size', bytes: size }, sourceHost);
     }
-    if (digest !== undefined && digest !== descriptor.digest) {
-        throw new errors/* RegistryError */.gl(`blob ${descriptor.digest}: the bytes received hash to ${digest}`, { code: 'DIGEST_MISMATCH', transient: true, side: 'source', host: sourceHost });
+    if (digest !== undefined && digest !== descriptor.digest)
+        throw transferError(descriptor, { kind: 'digest', actual: digest }, sourceHost);
+}
+/** A source that sent other bytes than its descriptor names: transient (a retry may get the right ones). */
+function transferError(descriptor, problem, sourceHost) {
+    if (problem.kind === 'digest') {
+        return new errors/* RegistryError */.gl(`blob ${descriptor.digest}: the bytes received hash to ${problem.actual}`, { code: 'DIGEST_MISMATCH', transient: true, side: 'source', host: sourceHost });
     }
+    return new errors/* RegistryError */.gl(`blob ${descriptor.digest}: received ${problem.kind === 'too-long' ? 'more than' : problem.bytes} bytes, expected ${descriptor.size}`, {
+        code: 'SIZE_MISMATCH',
+        transient: true,
+        side: 'source',
+        host: sourceHost
+    });
 }
 function isCancellation(error) {
     return error instanceof errors/* RegistryError */.gl && error.code === 'CANCELLED';
@@ -49050,19 +49063,21 @@ const GATE_BUFFER_BYTES = 256 * 1024;
 /**
  * Passes bytes through while hashing them and holds back the last piece until
  * the digest is known: on a mismatch the upload body never completes, so the
- * registry cannot commit it. More bytes than announced fail at once.
+ * registry cannot commit it. `refuse` turns the problem into the caller's
+ * error (a source registry's, a bundle's); the first one is kept in `mismatch`.
  */
 class DigestGate extends external_node_stream_.Transform {
     descriptor;
-    sourceHost;
+    refuse;
     onBytes;
     hash;
     held;
     bytes = 0;
-    constructor(descriptor, sourceHost, onBytes) {
+    mismatch;
+    constructor(descriptor, refuse, onBytes) {
         super({ highWaterMark: GATE_BUFFER_BYTES });
         this.descriptor = descriptor;
-        this.sourceHost = sourceHost;
+        this.refuse = refuse;
         this.onBytes = onBytes;
         this.hash = hashFor(descriptor.digest);
     }
@@ -49071,27 +49086,28 @@ class DigestGate extends external_node_stream_.Transform {
         this.bytes += chunk.length;
         this.onBytes?.(chunk.length);
         if (this.bytes > this.descriptor.size) {
-            try {
-                checkTransfer(this.descriptor, this.bytes, undefined, this.sourceHost);
-            }
-            catch (error) {
-                done(error);
-                return;
-            }
+            done(this.fail({ kind: 'too-long' }));
+            return;
         }
         const previous = this.held;
         this.held = chunk;
         done(null, previous);
     }
     _flush(done) {
-        try {
-            checkTransfer(this.descriptor, this.bytes, `${algorithmOf(this.descriptor.digest)}:${this.hash.digest('hex')}`, this.sourceHost);
+        if (this.bytes !== this.descriptor.size) {
+            done(this.fail({ kind: 'size', bytes: this.bytes }));
+            return;
         }
-        catch (error) {
-            done(error);
+        const actual = `${algorithmOf(this.descriptor.digest)}:${this.hash.digest('hex')}`;
+        if (actual !== this.descriptor.digest) {
+            done(this.fail({ kind: 'digest', actual }));
             return;
         }
         done(null, this.held);
+    }
+    fail(problem) {
+        this.mismatch ??= this.refuse(problem);
+        return this.mismatch;
     }
 }
 
@@ -58699,17 +58715,17 @@ var retry = __nccwpck_require__(508);
 // EXTERNAL MODULE: ./lib/engine/registry/errors.js
 var errors = __nccwpck_require__(8433);
 // EXTERNAL MODULE: ./lib/engine/registry/blob.js + 3 modules
-var blob = __nccwpck_require__(1108);
+var registry_blob = __nccwpck_require__(1108);
 // EXTERNAL MODULE: ./lib/engine/docker/commands.js
 var commands = __nccwpck_require__(473);
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
-// EXTERNAL MODULE: external "node:stream"
-var external_node_stream_ = __nccwpck_require__(7075);
 // EXTERNAL MODULE: ./lib/engine/registry/client.js
 var registry_client = __nccwpck_require__(8953);
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: external "node:stream/promises"
 const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
+// EXTERNAL MODULE: external "node:stream"
+var external_node_stream_ = __nccwpck_require__(7075);
 ;// CONCATENATED MODULE: ./lib/engine/bundle/tar.js
 /**
  * The tar archives of bundles, written and read here without a dependency:
@@ -59488,38 +59504,14 @@ class HashingCounter extends external_node_stream_.Transform {
 // EXTERNAL MODULE: ./lib/engine/registry/manifest-requests.js
 var manifest_requests = __nccwpck_require__(9294);
 ;// CONCATENATED MODULE: ./lib/engine/bundle/registry-io.js
-/**
- * The distribution API requests a bundle needs, made through the registry
- * engine's RegistryClient (auth, retries, counting, side tagging): HEAD and
- * GET of manifests with their digests checked, blob downloads as streams,
- * and on the import side HEAD, mount, upload from a file (its bytes checked
- * against the digest while they stream, the last piece held back so a
- * mismatch never commits) and manifest PUTs with the exact bytes.
- */
 
 
 
 
 
 
-
-
-async function getBlob(client, repository, descriptor, context) {
-    const answer = await client.request({
-        method: 'GET',
-        path: `/v2/${repository}/blobs/${descriptor.digest}`,
-        scopes: [(0,blob/* pullScope */.iH)(repository)],
-        expect: [200],
-        stream: true,
-        followRedirects: true,
-        kind: 'blob',
-        retry: false,
-        transferBytes: descriptor.size
-    }, context);
-    return answer.stream;
-}
 async function blobExists(client, repository, digest, context) {
-    const answer = await client.request({ method: 'HEAD', path: `/v2/${repository}/blobs/${digest}`, scopes: [(0,blob/* pushScope */.Xu)(repository)], expect: [200, 404], kind: 'blob' }, context);
+    const answer = await client.request({ method: 'HEAD', path: `/v2/${repository}/blobs/${digest}`, scopes: [(0,registry_blob/* pushScope */.Xu)(repository)], expect: [200, 404], kind: 'blob' }, context);
     return answer.status === 200;
 }
 /** A cross-repository mount; true when the registry linked the blob (201). A declined mount's session is deleted. */
@@ -59528,7 +59520,7 @@ async function mountBlob(client, repository, digest, from, context) {
         const answer = await client.request({
             method: 'POST',
             path: `/v2/${repository}/blobs/uploads/?mount=${encodeURIComponent(digest)}&from=${encodeURIComponent(from)}`,
-            scopes: [(0,blob/* pushScope */.Xu)(repository), (0,blob/* pullScope */.iH)(from)],
+            scopes: [(0,registry_blob/* pushScope */.Xu)(repository), (0,registry_blob/* pullScope */.iH)(from)],
             expect: [201, 202],
             retry: false
         }, context);
@@ -59551,12 +59543,12 @@ async function mountBlob(client, repository, digest, from, context) {
  * corrupt blob is never committed. A corrupt source throws BlobMismatchError.
  */
 async function uploadBlob(client, repository, descriptor, open, context, onBytes) {
-    const started = await client.request({ method: 'POST', path: `/v2/${repository}/blobs/uploads/`, scopes: [(0,blob/* pushScope */.Xu)(repository)], expect: [202], retry: false }, context);
+    const started = await client.request({ method: 'POST', path: `/v2/${repository}/blobs/uploads/`, scopes: [(0,registry_blob/* pushScope */.Xu)(repository)], expect: [202], retry: false }, context);
     const location = (0,registry_client/* header */.wx)(started.headers.location);
     if (location === undefined)
         throw new errors/* RegistryError */.gl(`POST ${client.host}/v2/${repository}/blobs/uploads/: no Location in the answer`, { transient: false, side: 'target', host: client.host });
     const session = new URL(location, client.endpoint.origin);
-    const gate = new VerifyingGate(descriptor, onBytes);
+    const gate = new registry_blob/* DigestGate */.SJ(descriptor, problem => bundleMismatch(descriptor, problem), onBytes);
     const source = open();
     source.on('error', error => gate.destroy(error));
     source.pipe(gate);
@@ -59566,7 +59558,7 @@ async function uploadBlob(client, repository, descriptor, open, context, onBytes
             path: new URL(`${session.href}${session.search ? '&' : '?'}digest=${encodeURIComponent(descriptor.digest)}`),
             headers: { 'content-type': 'application/octet-stream', 'content-length': String(descriptor.size) },
             body: gate,
-            scopes: [(0,blob/* pushScope */.Xu)(repository)],
+            scopes: [(0,registry_blob/* pushScope */.Xu)(repository)],
             expect: [201],
             retry: false,
             transferBytes: descriptor.size
@@ -59590,7 +59582,7 @@ async function putManifest(client, repository, reference, bytes, mediaType, cont
         path: `/v2/${repository}/manifests/${reference}`,
         headers: { 'content-type': mediaType },
         body: bytes,
-        scopes: [(0,blob/* pushScope */.Xu)(repository)],
+        scopes: [(0,registry_blob/* pushScope */.Xu)(repository)],
         expect: [201],
         kind: 'manifest',
         verify: answer => {
@@ -59602,54 +59594,20 @@ async function putManifest(client, repository, reference, bytes, mediaType, cont
 }
 async function deleteSession(client, repository, session, context) {
     try {
-        await client.request({ method: 'DELETE', path: session, scopes: [(0,blob/* pushScope */.Xu)(repository)], expect: [200, 202, 204, 404], retry: false }, { signal: AbortSignal.timeout(10_000), ...(context.record && { record: context.record }) });
+        await client.request({ method: 'DELETE', path: session, scopes: [(0,registry_blob/* pushScope */.Xu)(repository)], expect: [200, 202, 204, 404], retry: false }, { signal: AbortSignal.timeout(10_000), ...(context.record && { record: context.record }) });
     }
     catch {
         // Registries expire abandoned sessions themselves.
     }
 }
-/** Hashes what passes, holds back the last piece until the digest is known to match. */
-class VerifyingGate extends external_node_stream_.Transform {
-    descriptor;
-    onBytes;
-    hash;
-    held;
-    bytes = 0;
-    mismatch;
-    constructor(descriptor, onBytes) {
-        super();
-        this.descriptor = descriptor;
-        this.onBytes = onBytes;
-        this.hash = (0,external_node_crypto_.createHash)(descriptor.digest.slice(0, descriptor.digest.indexOf(':')));
-    }
-    _transform(chunk, _encoding, done) {
-        this.bytes += chunk.length;
-        this.onBytes?.(chunk.length);
-        if (this.bytes > this.descriptor.size) {
-            done(this.fail(`holds more than the ${this.descriptor.size} bytes its descriptor names`));
-            return;
-        }
-        this.hash.update(chunk);
-        const previous = this.held;
-        this.held = chunk;
-        done(null, previous);
-    }
-    _flush(done) {
-        if (this.bytes !== this.descriptor.size) {
-            done(this.fail(`holds ${this.bytes} bytes, its descriptor names ${this.descriptor.size}`));
-            return;
-        }
-        const actual = `${this.descriptor.digest.slice(0, this.descriptor.digest.indexOf(':'))}:${this.hash.digest('hex')}`;
-        if (actual !== this.descriptor.digest) {
-            done(this.fail(`is corrupt: its bytes hash to ${actual}`));
-            return;
-        }
-        done(null, this.held);
-    }
-    fail(reason) {
-        this.mismatch = new BlobMismatchError(this.descriptor.digest, `blob ${this.descriptor.digest} in the bundle ${reason}`);
-        return this.mismatch;
-    }
+/** A blob in the bundle that is not what its descriptor names: the bundle is corrupt, not the network. */
+function bundleMismatch(descriptor, problem) {
+    const reason = problem.kind === 'too-long'
+        ? `holds more than the ${descriptor.size} bytes its descriptor names`
+        : problem.kind === 'size'
+            ? `holds ${problem.bytes} bytes, its descriptor names ${descriptor.size}`
+            : `is corrupt: its bytes hash to ${problem.actual}`;
+    return new BlobMismatchError(descriptor.digest, `blob ${descriptor.digest} in the bundle ${reason}`);
 }
 
 ;// CONCATENATED MODULE: ./lib/engine/bundle/export.js
@@ -59671,6 +59629,7 @@ class VerifyingGate extends external_node_stream_.Transform {
  * manifest names them, the way a push would. A daemon whose `docker save`
  * already writes an OCI layout (docker 25 and later) is copied as it is.
  */
+
 
 
 
@@ -59738,7 +59697,7 @@ class Exporter {
     async prepareRegistry(request, ref, context) {
         const client = this.options.registries.client(ref.registry, 'read');
         const selector = ref.tag ?? ref.digest;
-        const head = ref.digest !== undefined ? { digest: ref.digest } : await (0,manifest_requests/* headManifest */.sy)(client, ref.repository, selector, (0,blob/* pullScope */.iH)(ref.repository), context);
+        const head = ref.digest !== undefined ? { digest: ref.digest } : await (0,manifest_requests/* headManifest */.sy)(client, ref.repository, selector, (0,registry_blob/* pullScope */.iH)(ref.repository), context);
         if (head === undefined) {
             throw new errors/* RegistryError */.gl(`HEAD ${client.host}/v2/${ref.repository}/manifests/${selector}: HTTP 404 MANIFEST_UNKNOWN`, { status: 404, code: 'MANIFEST_UNKNOWN', transient: false, side: 'source', host: client.host });
         }
@@ -59766,7 +59725,7 @@ class Exporter {
                 if (held !== undefined)
                     return held;
             }
-            const fetched = await (0,manifest_requests/* getManifest */.c2)(client, repository, reference, expected, context, (0,blob/* pullScope */.iH)(repository));
+            const fetched = await (0,manifest_requests/* getManifest */.c2)(client, repository, reference, expected, context, (0,registry_blob/* pullScope */.iH)(repository));
             await this.options.store.putBytes(fetched.digest, fetched.bytes);
             return fetched;
         };
@@ -59793,7 +59752,7 @@ class Exporter {
         let written = false;
         await (0,retry/* withRetry */.bD)(async () => {
             try {
-                const outcome = await this.options.store.ensure(blob.digest, blob.size, () => getBlob(client, repository, blob, context), bytes => this.options.meter?.moved(image, bytes));
+                const outcome = await this.options.store.ensure(blob.digest, blob.size, () => (0,registry_blob/* downloadBlob */.WN)(client, repository, blob, context), bytes => this.options.meter?.moved(image, bytes));
                 written = outcome === 'written';
             }
             catch (error) {
@@ -60063,7 +60022,7 @@ class Importer {
         const client = this.options.registries.client(target.registry, 'write');
         const reference = target.tag ?? target.digest;
         try {
-            const present = await (0,manifest_requests/* headManifest */.sy)(client, target.repository, reference, (0,blob/* pushScope */.Xu)(target.repository), context);
+            const present = await (0,manifest_requests/* headManifest */.sy)(client, target.repository, reference, (0,registry_blob/* pushScope */.Xu)(target.repository), context);
             if (present?.digest === image.digest) {
                 return { request, done: { status: 'already-present', digest: image.digest, size: image.bytes, ...(image.platforms && { platforms: image.platforms }), bytesTransferred: 0, bytesSkipped: image.bytes }, steps: [] };
             }
@@ -60077,7 +60036,7 @@ class Importer {
                 const manifest = await this.manifest(image, descriptor.digest, descriptor.size);
                 if (manifest === undefined) {
                     // A child manifest a delta does not carry: the target must hold it by digest.
-                    if (!(await (0,manifest_requests/* headManifest */.sy)(client, target.repository, descriptor.digest, (0,blob/* pushScope */.Xu)(target.repository), context)))
+                    if (!(await (0,manifest_requests/* headManifest */.sy)(client, target.repository, descriptor.digest, (0,registry_blob/* pushScope */.Xu)(target.repository), context)))
                         absent.push({ mediaType: 'manifest', digest: descriptor.digest, size: descriptor.size ?? 0 });
                     return;
                 }
@@ -60164,7 +60123,7 @@ class Importer {
             }
             const top = state.manifests[state.manifests.length - 1];
             for (const manifest of state.manifests.slice(0, -1)) {
-                if (await (0,manifest_requests/* headManifest */.sy)(client, repository, manifest.digest, (0,blob/* pushScope */.Xu)(repository), context))
+                if (await (0,manifest_requests/* headManifest */.sy)(client, repository, manifest.digest, (0,registry_blob/* pushScope */.Xu)(repository), context))
                     continue;
                 await putManifest(client, repository, manifest.digest, manifest.bytes, manifest.mediaType, context);
             }

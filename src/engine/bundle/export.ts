@@ -30,7 +30,8 @@ import { pullScope } from '../registry/blob.js'
 import { filterIndex, formatPlatform, isForeign, isIndexType, MAX_MANIFEST_BYTES, MEDIA_TYPES, parseManifest, sha256Digest, type Descriptor, type Manifest } from '../registry/manifest.js'
 import { DockerCommandError, type DockerCli } from '../docker/cli.js'
 import { displayCommand, type DockerCommand } from '../docker/commands.js'
-import { getBlob, getManifest, headManifest } from './registry-io.js'
+import { getManifest, headManifest } from './registry-io.js'
+import { downloadBlob } from '../registry/blob.js'
 import { BlobMismatchError, type BundleStore } from './store.js'
 import { readBlob, streamBlob, type BlobLocation } from './layout.js'
 import { indexTar, type TarEntry } from './tar.js'
@@ -164,7 +165,7 @@ export class Exporter {
     await withRetry(
       async () => {
         try {
-          const outcome = await this.options.store.ensure(blob.digest, blob.size, () => getBlob(client, repository, blob, context), bytes => this.options.meter?.moved(image, bytes))
+          const outcome = await this.options.store.ensure(blob.digest, blob.size, () => downloadBlob(client, repository, blob, context), bytes => this.options.meter?.moved(image, bytes))
           written = outcome === 'written'
         } catch (error) {
           if (error instanceof BlobMismatchError) throw new RegistryError(error.message, { code: 'DIGEST_MISMATCH', transient: true, side: 'source', host: client.host })

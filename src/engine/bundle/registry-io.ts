@@ -6,33 +6,14 @@
  * against the digest while they stream, the last piece held back so a
  * mismatch never commits) and manifest PUTs with the exact bytes.
  */
-import { createHash, type Hash } from 'node:crypto'
-import { Transform, type Readable, type TransformCallback } from 'node:stream'
+import type { Readable } from 'node:stream'
 import { header, type RegistryClient, type RequestContext } from '../registry/client.js'
 import { RegistryError } from '../registry/errors.js'
-import { pullScope, pushScope } from '../registry/blob.js'
+import { DigestGate, pullScope, pushScope, type GateProblem } from '../registry/blob.js'
 import { digestOf, type Descriptor } from '../registry/manifest.js'
 import { BlobMismatchError } from './store.js'
 
 export { getManifest, headManifest, type ManifestHead } from '../registry/manifest-requests.js'
-
-export async function getBlob(client: RegistryClient, repository: string, descriptor: Descriptor, context: RequestContext): Promise<Readable> {
-  const answer = await client.request(
-    {
-      method: 'GET',
-      path: `/v2/${repository}/blobs/${descriptor.digest}`,
-      scopes: [pullScope(repository)],
-      expect: [200],
-      stream: true,
-      followRedirects: true,
-      kind: 'blob',
-      retry: false,
-      transferBytes: descriptor.size
-    },
-    context
-  )
-  return answer.stream as Readable
-}
 
 export async function blobExists(client: RegistryClient, repository: string, digest: string, context: RequestContext): Promise<boolean> {
   const answer = await client.request({ method: 'HEAD', path: `/v2/${repository}/blobs/${digest}`, scopes: [pushScope(repository)], expect: [200, 404], kind: 'blob' }, context)
@@ -72,7 +53,7 @@ export async function uploadBlob(client: RegistryClient, repository: string, des
   const location = header(started.headers.location)
   if (location === undefined) throw new RegistryError(`POST ${client.host}/v2/${repository}/blobs/uploads/: no Location in the answer`, { transient: false, side: 'target', host: client.host })
   const session = new URL(location, client.endpoint.origin)
-  const gate = new VerifyingGate(descriptor, onBytes)
+  const gate = new DigestGate(descriptor, problem => bundleMismatch(descriptor, problem), onBytes)
   const source = open()
   source.on('error', error => gate.destroy(error))
   source.pipe(gate)
@@ -132,49 +113,13 @@ async function deleteSession(client: RegistryClient, repository: string, session
   }
 }
 
-/** Hashes what passes, holds back the last piece until the digest is known to match. */
-class VerifyingGate extends Transform {
-  private readonly hash: Hash
-  private held: Buffer | undefined
-  bytes = 0
-  mismatch: BlobMismatchError | undefined
-
-  constructor(
-    private readonly descriptor: Descriptor,
-    private readonly onBytes?: (bytes: number) => void
-  ) {
-    super()
-    this.hash = createHash(descriptor.digest.slice(0, descriptor.digest.indexOf(':')))
-  }
-
-  override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
-    this.bytes += chunk.length
-    this.onBytes?.(chunk.length)
-    if (this.bytes > this.descriptor.size) {
-      done(this.fail(`holds more than the ${this.descriptor.size} bytes its descriptor names`))
-      return
-    }
-    this.hash.update(chunk)
-    const previous = this.held
-    this.held = chunk
-    done(null, previous)
-  }
-
-  override _flush(done: TransformCallback): void {
-    if (this.bytes !== this.descriptor.size) {
-      done(this.fail(`holds ${this.bytes} bytes, its descriptor names ${this.descriptor.size}`))
-      return
-    }
-    const actual = `${this.descriptor.digest.slice(0, this.descriptor.digest.indexOf(':'))}:${this.hash.digest('hex')}`
-    if (actual !== this.descriptor.digest) {
-      done(this.fail(`is corrupt: its bytes hash to ${actual}`))
-      return
-    }
-    done(null, this.held)
-  }
-
-  private fail(reason: string): BlobMismatchError {
-    this.mismatch = new BlobMismatchError(this.descriptor.digest, `blob ${this.descriptor.digest} in the bundle ${reason}`)
-    return this.mismatch
-  }
+/** A blob in the bundle that is not what its descriptor names: the bundle is corrupt, not the network. */
+function bundleMismatch(descriptor: Descriptor, problem: GateProblem): BlobMismatchError {
+  const reason =
+    problem.kind === 'too-long'
+      ? `holds more than the ${descriptor.size} bytes its descriptor names`
+      : problem.kind === 'size'
+        ? `holds ${problem.bytes} bytes, its descriptor names ${descriptor.size}`
+        : `is corrupt: its bytes hash to ${problem.actual}`
+  return new BlobMismatchError(descriptor.digest, `blob ${descriptor.digest} in the bundle ${reason}`)
 }

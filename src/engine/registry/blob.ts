@@ -64,6 +64,28 @@ const CLEANUP_TIMEOUT_MS = 10_000
 /** A copy another image started and a cancellation ended is waited for again at most this often before we start our own. */
 const SHARED_ROUNDS = 3
 
+/**
+ * A blob's bytes as a stream, redirects to blob storage followed. Not retried
+ * here: whoever consumes the stream retries the transfer as a whole.
+ */
+export async function downloadBlob(client: RegistryClient, repository: string, descriptor: Descriptor, context: RequestContext): Promise<Readable> {
+  const answer = await client.request(
+    {
+      method: 'GET',
+      path: `/v2/${repository}/blobs/${descriptor.digest}`,
+      scopes: [pullScope(repository)],
+      expect: [200],
+      stream: true,
+      followRedirects: true,
+      kind: 'blob',
+      retry: false,
+      transferBytes: descriptor.size
+    },
+    context
+  )
+  return answer.stream as Readable
+}
+
 export function pullScope(repository: string): string {
   return `repository:${repository}:pull`
 }
@@ -234,21 +256,7 @@ export class BlobMover {
 
   private async upload(source: Repository, target: Repository, destination: RegistryClient, descriptor: Descriptor, session: Session, context: RequestContext): Promise<void> {
     const origin = this.registries.client(source.registry, 'read')
-    const download = await origin.request(
-      {
-        method: 'GET',
-        path: `/v2/${source.repository}/blobs/${descriptor.digest}`,
-        scopes: [pullScope(source.repository)],
-        expect: [200],
-        stream: true,
-        followRedirects: true,
-        kind: 'blob',
-        retry: false,
-        transferBytes: descriptor.size
-      },
-      context
-    )
-    const stream = download.stream as Readable
+    const stream = await downloadBlob(origin, source.repository, descriptor, context)
     try {
       if (session.minChunk > MAX_CHUNK) {
         throw new RegistryError(`${destination.host} asks for upload chunks of at least ${session.minChunk} bytes, more than ${MAX_CHUNK} this engine buffers`, {
@@ -261,7 +269,7 @@ export class BlobMover {
       if (descriptor.size > this.options.chunkThreshold || session.minChunk > 0) {
         await this.uploadChunks(stream, origin.host, target, destination, descriptor, session, Math.max(this.options.chunkSize, session.minChunk), context)
       } else {
-        const gate = new DigestGate(descriptor, origin.host, bytes => this.reclaimer.moved(bytes))
+        const gate = new DigestGate(descriptor, problem => transferError(descriptor, problem, origin.host), bytes => this.reclaimer.moved(bytes))
         pipeline(stream, gate, () => undefined)
         await destination.request(
           {
@@ -356,16 +364,22 @@ function hashFor(digest: string): Hash {
 /** Bytes that do not match their descriptor came from the source: an integrity failure on that side. */
 function checkTransfer(descriptor: Descriptor, size: number, digest: string | undefined, sourceHost: string): void {
   if (digest === undefined ? size > descriptor.size : size !== descriptor.size) {
-    throw new RegistryError(`blob ${descriptor.digest}: received ${digest === undefined ? 'more than' : size} bytes, expected ${descriptor.size}`, {
-      code: 'SIZE_MISMATCH',
-      transient: true,
-      side: 'source',
-      host: sourceHost
-    })
+    throw transferError(descriptor, digest === undefined ? { kind: 'too-long' } : { kind: 'size', bytes: size }, sourceHost)
   }
-  if (digest !== undefined && digest !== descriptor.digest) {
-    throw new RegistryError(`blob ${descriptor.digest}: the bytes received hash to ${digest}`, { code: 'DIGEST_MISMATCH', transient: true, side: 'source', host: sourceHost })
+  if (digest !== undefined && digest !== descriptor.digest) throw transferError(descriptor, { kind: 'digest', actual: digest }, sourceHost)
+}
+
+/** A source that sent other bytes than its descriptor names: transient (a retry may get the right ones). */
+function transferError(descriptor: Descriptor, problem: GateProblem, sourceHost: string): RegistryError {
+  if (problem.kind === 'digest') {
+    return new RegistryError(`blob ${descriptor.digest}: the bytes received hash to ${problem.actual}`, { code: 'DIGEST_MISMATCH', transient: true, side: 'source', host: sourceHost })
   }
+  return new RegistryError(`blob ${descriptor.digest}: received ${problem.kind === 'too-long' ? 'more than' : problem.bytes} bytes, expected ${descriptor.size}`, {
+    code: 'SIZE_MISMATCH',
+    transient: true,
+    side: 'source',
+    host: sourceHost
+  })
 }
 
 function isCancellation(error: unknown): boolean {
@@ -376,19 +390,24 @@ function isCancellation(error: unknown): boolean {
 /** Buffered on each side of the gate: a few socket reads, so the source keeps reading while the upload's socket drains. */
 const GATE_BUFFER_BYTES = 256 * 1024
 
+/** What a gate found wrong with the bytes that passed it. */
+export type GateProblem = { kind: 'too-long' } | { kind: 'size'; bytes: number } | { kind: 'digest'; actual: string }
+
 /**
  * Passes bytes through while hashing them and holds back the last piece until
  * the digest is known: on a mismatch the upload body never completes, so the
- * registry cannot commit it. More bytes than announced fail at once.
+ * registry cannot commit it. `refuse` turns the problem into the caller's
+ * error (a source registry's, a bundle's); the first one is kept in `mismatch`.
  */
 export class DigestGate extends Transform {
   private readonly hash: Hash
   private held: Buffer | undefined
   bytes = 0
+  mismatch: Error | undefined
 
   constructor(
     private readonly descriptor: Descriptor,
-    private readonly sourceHost: string,
+    private readonly refuse: (problem: GateProblem) => Error,
     private readonly onBytes?: (bytes: number) => void
   ) {
     super({ highWaterMark: GATE_BUFFER_BYTES })
@@ -400,12 +419,8 @@ export class DigestGate extends Transform {
     this.bytes += chunk.length
     this.onBytes?.(chunk.length)
     if (this.bytes > this.descriptor.size) {
-      try {
-        checkTransfer(this.descriptor, this.bytes, undefined, this.sourceHost)
-      } catch (error) {
-        done(error as Error)
-        return
-      }
+      done(this.fail({ kind: 'too-long' }))
+      return
     }
     const previous = this.held
     this.held = chunk
@@ -413,12 +428,20 @@ export class DigestGate extends Transform {
   }
 
   override _flush(done: TransformCallback): void {
-    try {
-      checkTransfer(this.descriptor, this.bytes, `${algorithmOf(this.descriptor.digest)}:${this.hash.digest('hex')}`, this.sourceHost)
-    } catch (error) {
-      done(error as Error)
+    if (this.bytes !== this.descriptor.size) {
+      done(this.fail({ kind: 'size', bytes: this.bytes }))
+      return
+    }
+    const actual = `${algorithmOf(this.descriptor.digest)}:${this.hash.digest('hex')}`
+    if (actual !== this.descriptor.digest) {
+      done(this.fail({ kind: 'digest', actual }))
       return
     }
     done(null, this.held)
+  }
+
+  private fail(problem: GateProblem): Error {
+    this.mismatch ??= this.refuse(problem)
+    return this.mismatch
   }
 }

@@ -1,5 +1,5 @@
-import { describe, expect, it } from '@jest/globals'
-import { familiarName, formatReference, isOfficialImage, parseReference, parseRegistryTarget, tryParseReference } from '../src/reference.js'
+import { describe, expect, it, test } from '@jest/globals'
+import { familiarName, familiarText, formatReference, isOfficialImage, parseReference, parseRegistryTarget, tryParseReference } from '../src/reference.js'
 
 const DIGEST = 'sha256:' + 'a'.repeat(64)
 
@@ -71,5 +71,20 @@ describe('parseRegistryTarget', () => {
   })
   it.each(['aihpc', 'aihpc/project', 'harbor.example.com/Bad'])('rejects %s', text => {
     expect(() => parseRegistryTarget(text)).toThrow(/Invalid image reference/)
+  })
+})
+
+describe('familiarText', () => {
+  test.each([
+    ['docker.io/library/postgres:15-alpine', 'postgres:15-alpine'],
+    ['docker.io/library/golang', 'golang'],
+    ['golang:latest', 'golang:latest'],
+    ['quay.io/minio/minio', 'quay.io/minio/minio'],
+    [`redis@sha256:${'a'.repeat(64)}`, `redis@sha256:${'a'.repeat(64)}`],
+    ['127.0.0.1:5000/app', '127.0.0.1:5000/app'],
+    ['127.0.0.1:5000/app:v1', '127.0.0.1:5000/app:v1'],
+    ['Not A Reference', 'Not A Reference']
+  ])('%s is written as %s, with no tag the text did not have', (text, expected) => {
+    expect(familiarText(text)).toBe(expected)
   })
 })

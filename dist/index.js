@@ -53020,6 +53020,7 @@ function describeErrno(error) {
 /* harmony export */   dK: () => (/* binding */ withParts),
 /* harmony export */   fL: () => (/* binding */ DEFAULT_TAG),
 /* harmony export */   hG: () => (/* binding */ familiarName),
+/* harmony export */   lQ: () => (/* binding */ familiarText),
 /* harmony export */   nx: () => (/* binding */ isOfficialImage)
 /* harmony export */ });
 /**
@@ -53120,6 +53121,19 @@ function parseReference(text) {
     if (tag === undefined && digest === undefined)
         tag = DEFAULT_TAG;
     return { registry, repository: path, ...(tag !== undefined && { tag }), ...(digest !== undefined && { digest }) };
+}
+/**
+ * `postgres:15` as people write it, not `docker.io/library/postgres:15`; a
+ * reference written without a tag (version-drift names a repository) stays
+ * without one, no `:latest` added. Text that is not a reference is returned as is.
+ */
+function familiarText(text) {
+    const parsed = tryParseReference(text);
+    if (!('ref' in parsed))
+        return text;
+    const { ref } = parsed;
+    const tagWritten = ref.digest !== undefined || (ref.tag !== undefined && text.endsWith(`:${ref.tag}`));
+    return familiarName(tagWritten ? ref : { registry: ref.registry, repository: ref.repository });
 }
 /** Like parseReference, but returns the error instead of throwing it. */
 function tryParseReference(text) {
@@ -61211,14 +61225,7 @@ function buildReport(input) {
     return report;
 }
 /** A reference as people write it: `postgres:15`, not `docker.io/library/postgres:15`. */
-function displayName(reference) {
-    const parsed = (0,lib_reference/* tryParseReference */.WF)(reference);
-    if (!('ref' in parsed))
-        return reference;
-    // A repository without a tag (version-drift names one) stays without: no `:latest` added.
-    const tagWritten = /:[\w][\w.-]*$/.test(reference.split('/').at(-1).split('@')[0]) || reference.includes('@');
-    return (0,lib_reference/* familiarName */.hG)(tagWritten ? parsed.ref : { registry: parsed.ref.registry, repository: parsed.ref.repository });
-}
+const displayName = lib_reference/* familiarText */.lQ;
 function plural(count, word, many = `${word}s`) {
     return `${count} ${count === 1 ? word : many}`;
 }

@@ -107,6 +107,19 @@ export function parseReference(text: string): ImageReference {
   return { registry, repository: path, ...(tag !== undefined && { tag }), ...(digest !== undefined && { digest }) }
 }
 
+/**
+ * `postgres:15` as people write it, not `docker.io/library/postgres:15`; a
+ * reference written without a tag (version-drift names a repository) stays
+ * without one, no `:latest` added. Text that is not a reference is returned as is.
+ */
+export function familiarText(text: string): string {
+  const parsed = tryParseReference(text)
+  if (!('ref' in parsed)) return text
+  const { ref } = parsed
+  const tagWritten = ref.digest !== undefined || (ref.tag !== undefined && text.endsWith(`:${ref.tag}`))
+  return familiarName(tagWritten ? ref : { registry: ref.registry, repository: ref.repository })
+}
+
 /** Like parseReference, but returns the error instead of throwing it. */
 export function tryParseReference(text: string): { ref: ImageReference } | { error: ReferenceFormatError } {
   try {

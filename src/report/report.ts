@@ -17,7 +17,7 @@
  */
 import * as path from 'node:path'
 import type { Failure, Finding, FindingKind, ImageKind, ImageResult, ImageStatus, Origin, PhaseResult, PlannedImage, Severity } from '../model.js'
-import { familiarName, tryParseReference } from '../reference.js'
+import { familiarText, tryParseReference } from '../reference.js'
 
 export const REPORT_VERSION = 1
 
@@ -187,13 +187,7 @@ export function buildReport(input: ReportInput): Report {
 }
 
 /** A reference as people write it: `postgres:15`, not `docker.io/library/postgres:15`. */
-export function displayName(reference: string): string {
-  const parsed = tryParseReference(reference)
-  if (!('ref' in parsed)) return reference
-  // A repository without a tag (version-drift names one) stays without: no `:latest` added.
-  const tagWritten = /:[\w][\w.-]*$/.test(reference.split('/').at(-1)!.split('@')[0]!) || reference.includes('@')
-  return familiarName(tagWritten ? parsed.ref : { registry: parsed.ref.registry, repository: parsed.ref.repository })
-}
+export const displayName = familiarText
 
 export function plural(count: number, word: string, many = `${word}s`): string {
   return `${count} ${count === 1 ? word : many}`

@@ -831,7 +831,12 @@ describe('every build key', () => {
     '      shm_size: 2gb',
     '      tags: [acme/web:extra]',
     '      privileged: true',
-    '      no_cache: true'
+    '      no_cache: true',
+    'secrets:',
+    '  npm_token:',
+    '    environment: NPM_TOKEN',
+    '  ssh_key:',
+    '    file: ./keys/id_ed25519'
   )
   it('reads them all into the build, paths of additional contexts resolved like the context', () => {
     const project = load({ files: { 'compose.yml': compose } })
@@ -839,7 +844,10 @@ describe('every build key', () => {
     expect(service(project, 'web')?.build).toMatchObject({
       context: 'app',
       platforms: ['linux/amd64', 'linux/arm64'],
-      secrets: ['npm_token', 'ssh_key'],
+      secrets: [
+        { id: 'npm_token', name: 'npm_token', origin: { file: 'compose.yml', line: 6 }, environment: 'NPM_TOKEN' },
+        { id: 'key', name: 'ssh_key', origin: { file: 'compose.yml', line: 6 }, file: 'keys/id_ed25519' }
+      ],
       ssh: ['default'],
       additionalContexts: { base: 'docker-image://alpine:3.19', assets: 'assets', db: 'service:db' },
       additionalContextOrigins: { base: { file: 'compose.yml', line: 9 } },
@@ -880,6 +888,141 @@ describe('every build key', () => {
     const project = load({ files: { 'compose.yml': lines('services:', '  web:', '    build:', '      context: .', '      platforms: { a: b }') } })
     expect(service(project, 'web')?.build).toMatchObject({ context: '.' })
     expect(project.findings).toEqual([expect.objectContaining({ kind: 'invalid-file', line: 5 })])
+  })
+})
+
+describe('build secrets and the top-level secrets: they name', () => {
+  const secretsOf = (project: ComposeProject, name = 'web') => service(project, name)?.build?.secrets
+
+  it('joins short and long syntax to their definitions: the id is the target, else the name; a file relative to the project directory', () => {
+    const project = load({
+      files: {
+        'deploy/compose.yml': lines(
+          'services:',
+          '  web:',
+          '    build:',
+          '      context: ../app',
+          '      secrets:',
+          '        - npm_token',
+          '        - source: cert',
+          '          target: tls',
+          '          uid: "103"',
+          '          mode: 0440',
+          'secrets:',
+          '  npm_token:',
+          '    environment: ${TOKEN_VARIABLE:-NPM_TOKEN}',
+          '  cert:',
+          '    file: ./certs/ca.pem'
+        )
+      },
+      compose: ['deploy/compose.yml']
+    })
+    expect(project.findings).toEqual([])
+    expect(secretsOf(project)).toEqual([
+      { id: 'npm_token', name: 'npm_token', origin: { file: 'deploy/compose.yml', line: 6 }, environment: 'NPM_TOKEN' },
+      { id: 'tls', name: 'cert', origin: { file: 'deploy/compose.yml', line: 7 }, file: 'deploy/certs/ca.pem' }
+    ])
+  })
+
+  it('merges top-level secrets across -f files field by field, and build secrets by id (a later one takes the place of an earlier one)', () => {
+    const project = load({
+      files: {
+        'compose.yml': lines('services:', '  web:', '    build:', '      context: .', '      secrets: [a, b]', 'secrets:', '  a:', '    file: a.txt', '  b:', '    file: b.txt'),
+        'compose.ci.yml': lines(
+          'services:',
+          '  web:',
+          '    build:',
+          '      secrets:',
+          '        - source: c',
+          '          target: b',
+          'secrets:',
+          '  a:',
+          '    file: !reset null',
+          '    environment: A_TOKEN',
+          '  c:',
+          '    file: ci/c.txt'
+        )
+      },
+      compose: ['compose.yml', 'compose.ci.yml']
+    })
+    expect(project.findings).toEqual([])
+    expect(secretsOf(project)).toEqual([
+      { id: 'a', name: 'a', origin: { file: 'compose.yml', line: 5 }, environment: 'A_TOKEN' },
+      { id: 'b', name: 'c', origin: { file: 'compose.ci.yml', line: 5 }, file: 'ci/c.txt' }
+    ])
+  })
+
+  it('takes the definitions of an included file, its paths relative to that file; the including file wins a name both define', () => {
+    const project = load({
+      files: {
+        'compose.yml': lines('include:', '  - lib/compose.yml', 'services:', '  web:', '    build:', '      context: .', '      secrets: [shared, own]', 'secrets:', '  own:', '    file: own.txt'),
+        'lib/compose.yml': lines('services:', '  lib:', '    image: alpine:3.20', 'secrets:', '  shared:', '    file: ./shared.txt', '  own:', '    file: ./not-this.txt')
+      }
+    })
+    expect(project.findings).toEqual([])
+    expect(secretsOf(project)?.map(secret => [secret.id, secret.file])).toEqual([
+      ['shared', 'lib/shared.txt'],
+      ['own', 'own.txt']
+    ])
+  })
+
+  it('extends brings the base service’s build secrets; the project’s top-level secrets define them', () => {
+    const project = load({
+      files: {
+        'compose.yml': lines('services:', '  web:', '    extends:', '      file: base.yml', '      service: base', '    build:', '      secrets: [extra]', 'secrets:', '  token:', '    file: token.txt', '  extra:', '    environment: EXTRA'),
+        'base.yml': lines('services:', '  base:', '    build:', '      context: .', '      secrets: [token]')
+      }
+    })
+    expect(project.findings).toEqual([])
+    expect(secretsOf(project)?.map(secret => [secret.id, secret.origin.file, secret.file ?? secret.environment])).toEqual([
+      ['token', 'base.yml', 'token.txt'],
+      ['extra', 'compose.yml', 'EXTRA']
+    ])
+  })
+
+  it('a secret no top-level secrets: defines is an error at the line that names it, and the build keeps it as unusable', () => {
+    const project = load({
+      files: { 'compose.yml': lines('services:', '  web:', '    build:', '      context: .', '      secrets:', '        - npm_token', 'secrets:', '  other:', '    file: x') }
+    })
+    expect(project.findings).toEqual([
+      expect.objectContaining({
+        kind: 'invalid-file',
+        severity: 'error',
+        file: 'compose.yml',
+        line: 6,
+        message: "Service 'web' uses the build secret 'npm_token', which no top-level 'secrets:' defines; the build cannot run"
+      })
+    ])
+    expect(secretsOf(project)).toEqual([{ id: 'npm_token', name: 'npm_token', origin: { file: 'compose.yml', line: 6 }, unusable: 'undefined' }])
+  })
+
+  it('an external secret (or one with neither file nor environment) is a warning: a build cannot use it', () => {
+    const project = load({
+      files: {
+        'compose.yml': lines('services:', '  web:', '    build:', '      context: .', '      secrets: [vault, bare]', 'secrets:', '  vault:', '    external: true', '    name: prod_vault', '  bare: {}')
+      }
+    })
+    expect(project.findings.map(finding => [finding.severity, finding.line, finding.message])).toEqual([
+      [
+        'warning',
+        5,
+        "Service 'web' uses the build secret 'vault', an external secret (compose.yml:7): a build takes only a secret defined by file or environment; it is not passed to the build"
+      ],
+      [
+        'warning',
+        5,
+        "Service 'web' uses the build secret 'bare', whose definition has neither file nor environment (compose.yml:10): a build takes only a secret defined by file or environment; it is not passed to the build"
+      ]
+    ])
+    expect(secretsOf(project)?.map(secret => secret.unusable)).toEqual(['external', 'external'])
+  })
+
+  it('reports a long-syntax entry without a source and a build secrets value that is not a list (bad-input twins)', () => {
+    const noSource = load({ files: { 'compose.yml': lines('services:', '  web:', '    build:', '      context: .', '      secrets:', '        - target: x') } })
+    expect(noSource.findings).toEqual([expect.objectContaining({ kind: 'invalid-file', severity: 'error', line: 6 })])
+    expect(secretsOf(noSource)).toBeUndefined()
+    const notList = load({ files: { 'compose.yml': lines('services:', '  web:', '    build:', '      context: .', '      secrets: npm_token') } })
+    expect(notList.findings).toEqual([expect.objectContaining({ kind: 'invalid-file', line: 5, message: expect.stringContaining('must be a list') })])
   })
 })
 

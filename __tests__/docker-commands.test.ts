@@ -192,6 +192,29 @@ describe('buildCommand for each builder', () => {
     expect(displayCommand(command)).toContain('--build-arg DOCKER_BUILDKIT=…')
   })
 
+  test('secrets: a file by its absolute path (shown relative to the workspace), a variable by name; never a value', () => {
+    const command = buildCommand(
+      build({
+        builder: buildkit,
+        args: { NPM_TOKEN: 'from-compose', MODE: 'prod' },
+        secrets: [
+          { id: 'cert', src: '/work/repo/secrets/ca.pem', shownSrc: 'secrets/ca.pem' },
+          { id: 'npm', env: 'NPM_TOKEN' }
+        ]
+      })
+    )
+    expect(command.args).toEqual([
+      'build', '--progress', 'plain', '-f', '-', '-t', 'harbor.example.com/aihpc/api:v1',
+      '--secret', 'id=cert,src=/work/repo/secrets/ca.pem', '--secret', 'id=npm,env=NPM_TOKEN',
+      '--build-arg', 'NPM_TOKEN=from-compose', '--build-arg', 'MODE', '/work/repo/api'
+    ])
+    // The variable a secret is read from keeps the runner's value: a build arg of that name is not laid over it.
+    expect(command.env).toEqual({ MODE: 'prod', DOCKER_BUILDKIT: '1' })
+    expect(displayCommand(command)).toBe(
+      'DOCKER_BUILDKIT=1 docker build --progress plain -f - -t harbor.example.com/aihpc/api:v1 --secret id=cert,src=secrets/ca.pem --secret id=npm,env=NPM_TOKEN --build-arg NPM_TOKEN=… --build-arg MODE /work/repo/api < Dockerfile'
+    )
+  })
+
   test('the version probes of the builder detection', () => {
     expect(buildxVersionCommand().args).toEqual(['buildx', 'version'])
     expect(dockerVersionCommand().args).toEqual(['version', '--format', '{{json .}}'])

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals'
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
-import type { MappingOutcome, Plan, PlannedImage } from '../src/model.js'
+import type { BuildSecret, MappingOutcome, Plan, PlannedImage } from '../src/model.js'
 import { planJobs, selectJobs, type JobSet, type PlanJobsOptions } from '../src/plan/jobs.js'
 import { familiarName } from '../src/reference.js'
 import type { Mode } from '../src/settings.js'
@@ -245,6 +245,7 @@ describe('planJobs for the builder the engine found', () => {
   function everyKey(): Plan {
     write('keys/Dockerfile', '# syntax=docker/dockerfile:1\nFROM base AS assets\nFROM golang:1.24-alpine\nCOPY --from=assets /a /a\n')
     fs.mkdirSync(path.join(workspace, 'keys', 'assets'), { recursive: true })
+    write('keys/npmrc', 'registry=https://npm.example.com\n')
     return plan([
       plannedImage('base', 'golang:1.24-alpine', `${REGISTRY}/library/golang:1.24-alpine`),
       plannedImage('base', 'alpine:3.20', `${REGISTRY}/library/alpine:3.20`),
@@ -254,7 +255,10 @@ describe('planJobs for the builder the engine found', () => {
         dockerfile: 'keys/Dockerfile',
         args: {},
         platforms: ['linux/amd64', 'linux/arm64'],
-        secrets: ['npm_token'],
+        secrets: [
+          { id: 'npmrc', name: 'npmrc', origin: { file: 'compose.yml', line: 9 }, file: 'keys/npmrc' },
+          { id: 'npm_token', name: 'npm_token', origin: { file: 'compose.yml', line: 10 }, environment: 'NPM_TOKEN' }
+        ],
         ssh: ['default'],
         additionalContexts: { base: 'docker-image://alpine:3.20', files: 'keys/assets' },
         contextImages: { base: 'docker.io/library/alpine:3.20' },
@@ -269,14 +273,14 @@ describe('planJobs for the builder the engine found', () => {
     ])
   }
   const jobFor = (builder: Builder | undefined, overrides: Partial<PlanJobsOptions> = {}) => {
-    const jobs = planJobs(everyKey(), options({ ...(builder !== undefined && { builder }), ...overrides }))
+    const jobs = planJobs(everyKey(), options({ ...(builder !== undefined && { builder }), buildSecretEnv: ['NPM_TOKEN'], ...overrides }))
     expect(jobs.blocked).toEqual([])
     return { job: jobs.build[0]!, findings: jobs.findings }
   }
 
-  test('buildx honours every key the inventory reads but secrets, with named contexts on the mirrored images and in the workspace, and pushes itself', () => {
+  test('buildx honours every key the inventory reads, with named contexts on the mirrored images and in the workspace, and pushes itself', () => {
     const { job, findings } = jobFor(buildx)
-    expect(job.ignoredKeys).toEqual(['secrets (their top-level secrets: definitions are not read)', 'privileged'])
+    expect(job.ignoredKeys).toEqual(['privileged'])
     expect(job.command).toMatchObject({
       builder: buildx,
       push: true,
@@ -288,11 +292,13 @@ describe('planJobs for the builder the engine found', () => {
       network: 'host',
       labels: { team: 'infra' },
       extraHosts: ['db:127.0.0.9'],
-      contexts: { base: `docker-image://${REGISTRY}/library/alpine:3.20`, files: path.join(workspace, 'keys', 'assets') }
+      contexts: { base: `docker-image://${REGISTRY}/library/alpine:3.20`, files: path.join(workspace, 'keys', 'assets') },
+      secrets: [
+        { id: 'npmrc', src: fs.realpathSync(path.join(workspace, 'keys', 'npmrc')), shownSrc: 'keys/npmrc' },
+        { id: 'npm_token', env: 'NPM_TOKEN' }
+      ]
     })
-    expect(findings.map(finding => finding.message)).toEqual([
-      `${REGISTRY}/keys:v1: the build ignores the compose build keys secrets (their top-level secrets: definitions are not read), privileged (BuildKit through docker buildx cannot honour them)`
-    ])
+    expect(findings.map(finding => finding.message)).toEqual([`${REGISTRY}/keys:v1: the build ignores the compose build key privileged (BuildKit through docker buildx cannot honour it)`])
   })
 
   test('the # syntax= frontend and every FROM name the mirrored targets, and a stage taken from a named context stays a context', () => {
@@ -308,7 +314,7 @@ describe('planJobs for the builder the engine found', () => {
     expect(job.ignoredKeys).toContain('platforms (more than one: only a build that pushes can keep them)')
   })
 
-  test('the built-in BuildKit: secrets aside, no named contexts, cache export, shm size or several platforms; registry cache sources as image names', () => {
+  test('the built-in BuildKit: secrets, but no named contexts, cache export, shm size or several platforms; registry cache sources as image names', () => {
     const { job, findings } = jobFor(buildkit)
     expect(job.ignoredKeys).toEqual([
       'additional_contexts',
@@ -316,10 +322,10 @@ describe('planJobs for the builder the engine found', () => {
       'cache_from type=local,src=/tmp/cache',
       'cache_to',
       'shm_size',
-      'secrets (their top-level secrets: definitions are not read)',
       'privileged'
     ])
     expect(job.command).toMatchObject({ builder: buildkit, ssh: ['default'], cacheFrom: ['harbor.example.com/aihpc/keys:cache'], network: 'host' })
+    expect(job.command.secrets?.map(secret => secret.id)).toEqual(['npmrc', 'npm_token'])
     expect(job.command.contexts).toBeUndefined()
     expect(job.command.shmSize).toBeUndefined()
     expect(job.command.push).toBeUndefined()
@@ -332,6 +338,7 @@ describe('planJobs for the builder the engine found', () => {
       expect(job.ignoredKeys).toEqual(['additional_contexts', 'platforms (more than one)', 'cache_from type=local,src=/tmp/cache', 'cache_to', 'ssh', 'secrets', 'privileged'])
       expect(job.command).toMatchObject({ shmSize: '256m', cacheFrom: ['harbor.example.com/aihpc/keys:cache'] })
       expect(job.command.ssh).toBeUndefined()
+      expect(job.command.secrets).toBeUndefined()
       expect(findings[0]?.message).toContain('(the legacy builder cannot honour them)')
     }
   })
@@ -360,6 +367,93 @@ describe('planJobs for the builder the engine found', () => {
     expect(jobs.build).toEqual([])
     expect(jobs.blocked).toEqual([{ image: 'docker.io/aihpc/api:v1', phase: 'build', failure: expect.objectContaining({ kind: 'unsupported', message: `${REGISTRY}/api:v1 is not built: ${problem}` }) }])
     expect(jobs.mirror).toHaveLength(2)
+  })
+})
+
+describe('build secrets (the compose file is the repository\'s; files outside the workspace and the runner\'s variables are not)', () => {
+  const buildkit: Builder = { kind: 'buildkit', description: "the daemon's built-in BuildKit" }
+  const at = { file: 'compose.yml', line: 12 }
+  const jobsWith = (secrets: BuildSecret[], overrides: Partial<PlanJobsOptions> = {}) =>
+    planJobs(plan([plannedImage('service', 'aihpc/s:v1', `${REGISTRY}/s:v1`, { context: 'api', dockerfile: 'api/Dockerfile', args: {}, secrets })]), options({ builder: buildkit, ...overrides }))
+
+  beforeAll(() => {
+    write('secrets/token.txt', 'not-a-real-token\n')
+    fs.writeFileSync(path.join(outside, 'id_rsa'), 'outside\n')
+    fs.symlinkSync(path.join(outside, 'id_rsa'), path.join(workspace, 'secrets', 'escape.txt'))
+    fs.symlinkSync(path.join(workspace, 'secrets', 'token.txt'), path.join(workspace, 'secrets', 'inside-link.txt'))
+  })
+
+  test('a file inside the workspace is passed by its real path, shown relative to the workspace', () => {
+    const jobs = jobsWith([
+      { id: 'token', name: 'token', origin: at, file: 'secrets/token.txt' },
+      { id: 'linked', name: 'linked', origin: at, file: 'secrets/inside-link.txt' }
+    ])
+    expect(jobs.blocked).toEqual([])
+    expect(jobs.build[0]?.command.secrets).toEqual([
+      { id: 'token', src: fs.realpathSync(path.join(workspace, 'secrets', 'token.txt')), shownSrc: 'secrets/token.txt' },
+      { id: 'linked', src: fs.realpathSync(path.join(workspace, 'secrets', 'token.txt')), shownSrc: 'secrets/token.txt' }
+    ])
+  })
+
+  test.each([
+    ['a parent path', () => path.relative(workspace, path.join(outside, 'id_rsa'))],
+    ['an absolute path', () => path.join(outside, 'id_rsa')],
+    ['a symlink that leads outside', () => 'secrets/escape.txt'],
+    ["the runner's home", () => '~/.ssh/id_rsa']
+  ])('a file outside the workspace refuses the build, naming the compose file and line: %s', (_name, file) => {
+    const jobs = jobsWith([{ id: 'key', name: 'deploy_key', origin: at, file: file() }])
+    expect(jobs.build).toEqual([])
+    expect(jobs.blocked).toEqual([
+      {
+        image: 'docker.io/aihpc/s:v1',
+        phase: 'build',
+        failure: expect.objectContaining({ kind: 'unsupported', side: 'local', message: `the build secret 'deploy_key' (compose.yml:12) reads ${file()}, outside the workspace; ${REGISTRY}/s:v1 is not built` })
+      }
+    ])
+  })
+
+  test('a file that does not exist refuses the build, saying so', () => {
+    const jobs = jobsWith([{ id: 'key', name: 'key', origin: at, file: 'secrets/missing.txt' }])
+    expect(jobs.blocked[0]?.failure.message).toBe(`the build secret 'key' (compose.yml:12) reads secrets/missing.txt, which does not exist; ${REGISTRY}/s:v1 is not built`)
+  })
+
+  test('a variable the build-secret-env input does not list is not passed: a warning names the secret, the variable and the input', () => {
+    const jobs = jobsWith([{ id: 'gh', name: 'gh', origin: at, environment: 'GITHUB_TOKEN' }])
+    expect(jobs.blocked).toEqual([])
+    expect(jobs.build[0]?.command.secrets).toBeUndefined()
+    expect(jobs.findings).toEqual([
+      {
+        kind: 'scan-note',
+        severity: 'warning',
+        message: `${REGISTRY}/s:v1: the build secret 'gh' reads the variable GITHUB_TOKEN, which the build-secret-env input does not list; it is not passed to the build`,
+        image: 'docker.io/aihpc/s:v1',
+        file: 'compose.yml',
+        line: 12,
+        suggestion: expect.stringContaining('build-secret-env: GITHUB_TOKEN')
+      }
+    ])
+  })
+
+  test('a variable the input lists is passed by name only (docker reads it from its environment)', () => {
+    const jobs = jobsWith([{ id: 'npm', name: 'npm_token', origin: at, environment: 'NPM_TOKEN' }], { buildSecretEnv: ['NPM_TOKEN'] })
+    expect(jobs.findings).toEqual([])
+    expect(jobs.build[0]?.command.secrets).toEqual([{ id: 'npm', env: 'NPM_TOKEN' }])
+  })
+
+  test('a secret without a definition refuses the build with the file and line; an external one is left out (extraction warned)', () => {
+    const missing = jobsWith([{ id: 'npm', name: 'npm_token', origin: at, unusable: 'undefined' }])
+    expect(missing.blocked[0]?.failure.message).toBe(`the build secret 'npm_token' (compose.yml:12) has no top-level secrets: definition (compose refuses such a project); ${REGISTRY}/s:v1 is not built`)
+    const external = jobsWith([{ id: 'vault', name: 'vault', origin: at, unusable: 'external' }])
+    expect(external.blocked).toEqual([])
+    expect(external.findings).toEqual([])
+    expect(external.build[0]?.command.secrets).toBeUndefined()
+  })
+
+  test('an id or a variable that could smuggle another --secret field refuses the build (bad-input twins)', () => {
+    const id = jobsWith([{ id: 'x,src=/etc/shadow', name: 'x', origin: at, file: 'secrets/token.txt' }])
+    expect(id.blocked[0]?.failure.message).toContain("has the id 'x,src=/etc/shadow', which docker cannot take")
+    const variable = jobsWith([{ id: 'x', name: 'x', origin: at, environment: 'A,src=/etc/shadow' }], { buildSecretEnv: ['A,src=/etc/shadow'] })
+    expect(variable.blocked[0]?.failure.message).toContain("names the variable 'A,src=/etc/shadow', which is not a variable name")
   })
 })
 

@@ -90,10 +90,12 @@ describe('buildSettings: every input, valid', () => {
     { input: 'use-mirrored-bases', inputs: { 'use-mirrored-bases': 'no' }, expected: s => s.useMirroredBases, equals: false },
     { input: 'build-network', inputs: { 'build-network': 'host' }, expected: s => s.buildNetwork, equals: 'host' },
     { input: 'builder', inputs: { builder: 'builder-3f2a' }, expected: s => s.builder, equals: 'builder-3f2a' },
+    { input: 'build-secret-env', inputs: { 'build-secret-env': 'NPM_TOKEN, GITHUB_TOKEN' }, expected: s => s.buildSecretEnv, equals: ['NPM_TOKEN', 'GITHUB_TOKEN'] },
     { input: 'verify-from', inputs: { 'verify-from': 'local' }, expected: s => s.verifyFrom, equals: 'local' },
     { input: 'bundle', inputs: { mode: 'export', registry: 'harbor.example.com/aihpc', bundle: 'bundles/images.tar' }, expected: s => path.relative(s.workspace, s.bundle as string), equals: 'bundles/images.tar' },
     { input: 'bundle', inputs: { mode: 'import', registry: 'harbor.example.com/aihpc', bundle: 'https://files.example.com/images.tar' }, expected: s => s.bundle, equals: 'https://files.example.com/images.tar' },
     { input: 'bundle-baseline', inputs: { mode: 'export', registry: 'harbor.example.com/aihpc', bundle: 'new', 'bundle-baseline': 'deploy/compose.yml' }, expected: s => path.relative(s.workspace, s.bundleBaseline as string), equals: 'deploy/compose.yml' },
+    { input: 'cache', inputs: { mode: 'export', registry: 'harbor.example.com/aihpc', bundle: 'b.tar', cache: 'true' }, expected: s => [s.cache, path.relative(temp, s.cacheDir)], equals: [true, 'image-mirror-cache'] },
     { input: 'dry-run', inputs: { 'dry-run': 'on' }, expected: s => s.dryRun, equals: true },
     { input: 'username', inputs: { username: 'robot$ci', password: 'p' }, expected: s => s.targetCredentials, equals: { username: 'robot$ci', password: 'p' } },
     { input: 'password', inputs: { username: 'u', password: ' s3cret ' }, expected: s => s.targetCredentials?.password, equals: ' s3cret ' },
@@ -155,6 +157,9 @@ describe('buildSettings: every input, invalid, with the exact message', () => {
     { input: 'use-mirrored-bases', inputs: { 'use-mirrored-bases': '2' }, message: "Invalid use-mirrored-bases '2': expected true or false" },
     { input: 'build-network', inputs: { 'build-network': 'host --privileged' }, message: "Invalid build-network 'host --privileged': expected default, host, none or the name of a docker network" },
     { input: 'builder', inputs: { builder: 'x --push' }, message: "Invalid builder 'x --push': expected the name of a buildx builder (letters, digits, _ . -)" },
+    { input: 'build-secret-env', inputs: { 'build-secret-env': 'NPM TOKEN' }, message: "Invalid build-secret-env entry 'NPM TOKEN': expected the name of an environment variable (letters, digits and _, not starting with a digit)" },
+    { input: 'build-secret-env', inputs: { 'build-secret-env': 'INPUT_PASSWORD' }, message: "Invalid build-secret-env entry 'INPUT_PASSWORD': the action's inputs and the runner's ACTIONS_ tokens are never passed to a build" },
+    { input: 'build-secret-env', inputs: { 'build-secret-env': 'ACTIONS_RUNTIME_TOKEN' }, message: "Invalid build-secret-env entry 'ACTIONS_RUNTIME_TOKEN': the action's inputs and the runner's ACTIONS_ tokens are never passed to a build" },
     { input: 'verify-from', inputs: { 'verify-from': 'remote' }, message: "Invalid verify-from 'remote': expected registry, local or bundle" },
     { input: 'verify-from', inputs: { mode: 'verify', registry: 'harbor.example.com/aihpc', 'verify-from': 'bundle' }, message: "Input 'bundle' is required with verify-from: bundle" },
     { input: 'bundle', inputs: { mode: 'export', registry: 'harbor.example.com/aihpc' }, message: "Input 'bundle' is required for mode 'export' (a directory, or a file ending in .tar)" },
@@ -163,6 +168,7 @@ describe('buildSettings: every input, invalid, with the exact message', () => {
     { input: 'bundle', inputs: { mode: 'import', registry: 'harbor.example.com/aihpc', bundle: 'missing.tar' }, message: "Invalid bundle 'missing.tar': <ws>/missing.tar does not exist" },
     { input: 'bundle-baseline', inputs: { mode: 'import', registry: 'harbor.example.com/aihpc', bundle: 'deploy', 'bundle-baseline': 'deploy/compose.yml' }, message: "Input 'bundle-baseline' is used by mode export only" },
     { input: 'bundle-baseline', inputs: { mode: 'export', registry: 'harbor.example.com/aihpc', bundle: 'b.tar', 'bundle-baseline': 'missing/index.json' }, message: "Invalid bundle-baseline 'missing/index.json': <ws>/missing/index.json does not exist" },
+    { input: 'cache', inputs: { cache: 'always' }, message: "Invalid cache 'always': expected true or false" },
     { input: 'dry-run', inputs: { 'dry-run': 'yes please' }, message: "Invalid dry-run 'yes please': expected true or false" },
     { input: 'username', inputs: { username: 'u' }, message: "Inputs 'username' and 'password' go together: give both or neither" },
     { input: 'password', inputs: { password: 'p' }, message: "Inputs 'username' and 'password' go together: give both or neither" },
@@ -252,6 +258,14 @@ describe('buildSettings: defaults come from the table', () => {
     const buildkit = (value: string | undefined): boolean | undefined => settingsOf({}, { env: { DOCKER_BUILDKIT: value } }).buildkit
     expect([buildkit('0'), buildkit('false'), buildkit('1'), buildkit('TRUE'), buildkit(undefined), buildkit('yes')]).toEqual([false, false, true, true, undefined, undefined])
     expect(settingsOf({}).builder).toBeUndefined()
+  })
+
+  it('build-secret-env: no variable by default, and never one holding a registry password (its value is not echoed)', () => {
+    expect(settingsOf({}).buildSecretEnv).toEqual([])
+    const run = (): Settings =>
+      settingsOf({ username: 'robot', password: 'hunter2-registry', 'build-secret-env': 'NPM_TOKEN, HARBOR_PASSWORD' }, { env: { NPM_TOKEN: 'npm', HARBOR_PASSWORD: 'hunter2-registry' } })
+    expect(run).toThrow(new InputError("Invalid build-secret-env entry 'HARBOR_PASSWORD': it holds the password of a registry input, which is never passed to a build", 'build-secret-env'))
+    expect(settingsOf({ 'build-secret-env': 'NPM_TOKEN' }, { env: { NPM_TOKEN: 'npm' } }).buildSecretEnv).toEqual(['NPM_TOKEN'])
   })
 
   it('builds use docker’s default network unless build-network says otherwise (--network=host is never a default)', () => {

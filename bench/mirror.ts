@@ -1,305 +1,201 @@
 /**
- * Mirror benchmark: the reference project's 15 base images copied from an
- * "upstream" registry (the private dockerd's Docker Hub mirror) to a target
- * registry, by
- *   A. the baseline the seeds' shell scripts use: a plain sequential loop of
- *      `docker pull; docker tag; docker push`, one image after the other, and
- *   B. image-mirror: `node dist/cli.js --mode mirror --layout library`.
- * Each is timed cold (fresh empty target registry, images not in the local
- * daemon) and warm (the same run again: everything local and in the target).
- * quay.io/minio/minio cannot be pulled here: it stays loaded in the daemon for
- * both contenders (the `pull: missing` path; the baseline skips its pull).
+ * Mirror benchmark: the product as users run it, `node dist/cli.js --mode
+ * mirror` with the default engine (auto: the registry engine copies, docker is
+ * only asked for its registry settings), against the sequential
+ * `docker pull; docker tag; docker push` loop of the old shell scripts, in the
+ * same run, through the same private dockerd.
  *
- * Every contender gets a fresh target registry per repetition, so neither sees
- * the other's pushes (nor can docker mount blobs across repetitions). Medians
- * of BENCH_REPETITIONS (default 3) are reported; BENCH_LAYER_MB (default 8)
- * adds one distinct incompressible layer of that size to every seeded image so
- * transfers weigh something (0 keeps the harness's ~2 MB busybox images).
+ * Images: the reference project's 20 (bench/images.ts: 4 two-platform
+ * indexes, shared layers, ~300 MB unique; BENCH_SCALE=0.1 for a quick run),
+ * seeded into a source registry that the dockerd serves Docker Hub from
+ * (`--registry-mirror`), so Docker Hub names (`alpine:latest`) resolve to it
+ * for docker and for the product alike (which reads the mirror from
+ * `docker info`), and nothing reaches the internet. quay.io/minio/minio cannot
+ * go through a Docker Hub mirror: both contenders name it at the source
+ * registry's address instead. Both push to `<fresh target>/<repository>:<tag>`
+ * (layout library).
  *
- * Run: node node_modules/typescript/bin/tsc -p tsconfig.bench.json && node .bench-build/bench/mirror.js
+ * cold: an empty target registry and none of the images in the daemon (all
+ *       removed before each contender's cold run);
+ * warm: the same run again right after: the target holds everything, and the
+ *       daemon holds the images the docker loop pulled (what a nightly re-run
+ *       of the old script sees); for the product, a no-op re-run.
+ * Rounds: BENCH_ROUNDS (default 3), each running both contenders in an order
+ * rotated per round; medians, ratios, peak RSS (the product: its process tree
+ * under /usr/bin/time; the loop: dockerd's VmHWM, reset before each run, and
+ * the largest docker CLI process), the load average, and a digest check of all
+ * 20 images after every cold and warm run of every contender.
+ *
+ * Run: npm run bench:mirror (needs `npm run build` first; BENCH_NODE_FLAGS='--cpu-prof' passes flags to
+ * the product's node process)
  */
-import { execFile, spawn } from 'node:child_process'
-import { randomBytes } from 'node:crypto'
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
 import { performance } from 'node:perf_hooks'
-import { promisify } from 'node:util'
-import { mapReference } from '../src/map/mapping.js'
-import { familiarName, formatReference, parseReference, parseRegistryTarget, type ImageReference } from '../src/reference.js'
-import { seedBaseImages, startDockerd, type SeededImage, type TestDockerd } from '../__tests__/harness/docker.js'
-import { manifestDigest } from '../__tests__/harness/registry-api.js'
-import { REFERENCE_BASE_IMAGES } from '../__tests__/harness/reference-project.js'
-import type { Report } from '../src/report/report.js'
-import { startRegistry, type TestRegistry } from '../__tests__/harness/registry.js'
+import { familiarName, parseReference } from '../src/reference.js'
+import type { TestDockerd } from '../__tests__/harness/docker.js'
+import type { TestRegistry } from '../__tests__/harness/registry.js'
+import { benchImages, describeImageSet, hostRef, seedSource, type BenchImage } from './images.js'
+import { describeRounds, dockerdHighWater, loadAverage, median, MiB, positiveNumber, resetHighWater, timed, verifyTarget, worstVerification, type Run, type Verification } from './measure.js'
+import { BenchProcesses, emptyDaemon, productCli, productEnv } from './processes.js'
+const SCALE = positiveNumber('BENCH_SCALE', 1)
+const ROUNDS = Math.round(positiveNumber('BENCH_ROUNDS', 3))
+const NODE_FLAGS = (process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean)
+/** Bounds a whole contender run, and each docker command of the loop. */
+const RUN_TIMEOUT_MS = 300000
+const COMMAND_TIMEOUT_MS = 120000
+/** Issue 11's targets: the default engine against the docker loop. */
+const COLD_TARGET = 2
+const WARM_TARGET = 5
 
-const execFileAsync = promisify(execFile)
-
-const REPETITIONS = positiveInteger('BENCH_REPETITIONS', 3)
-const LAYER_MB = positiveInteger('BENCH_LAYER_MB', 8, true)
-/** Bounds each contender run, so a hung push cannot stall the benchmark forever. */
-const RUN_TIMEOUT_MS = 180000
-const IMAGE_MIRROR_NAMESPACE = 'aihpc'
-const BASELINE_NAMESPACE = 'baseline'
-
-type Contender = 'baseline' | 'image-mirror'
 type Phase = 'cold' | 'warm'
 
-interface Measurement {
+interface Contender {
+  key: 'image-mirror' | 'docker'
+  name: string
+  rssNote: string
+  run: (target: TestRegistry, phase: Phase) => Promise<Run>
+}
+
+interface Row {
   contender: Contender
-  phase: Phase
-  repetition: number
-  seconds: number
-  present: number
+  cold: Run[]
+  warm: Run[]
+  verifications: Verification[]
 }
 
-function positiveInteger(name: string, fallback: number, allowZero = false): number {
-  const text = process.env[name]
-  if (text === undefined || text === '') return fallback
-  const value = Number(text)
-  if (!Number.isInteger(value) || value < (allowZero ? 0 : 1)) throw new Error(`${name}='${text}': expected a whole number${allowZero ? '' : ' above 0'}`)
-  return value
+/** The name a compose file (and the old script) uses: Docker Hub names as users write them, others at the source registry. */
+function sourceName(image: BenchImage, source: TestRegistry): string {
+  const ref = parseReference(image.name)
+  return ref.registry === 'docker.io' ? familiarName(ref) : hostRef(source.host, image)
 }
 
-/** The repository root: the first directory upwards holding dist/cli.js (this file runs from .bench-build/bench). */
-function findRepoRoot(): string {
-  let dir = path.dirname(new URL(import.meta.url).pathname)
-  for (let depth = 0; depth < 5; depth += 1) {
-    if (fs.existsSync(path.join(dir, 'dist', 'cli.js')) && fs.existsSync(path.join(dir, 'fixtures', 'reference-project'))) return dir
-    dir = path.dirname(dir)
-  }
-  throw new Error('dist/cli.js not found above this script: run `npm run build` in the repository first')
+function targetName(image: BenchImage, target: TestRegistry): string {
+  return hostRef(target.host, image)
 }
 
-/** Where image-mirror's library layout puts each base image; the baseline pushes to the same names in its own namespace. */
-function targetsFor(registryHost: string, namespace: string): ImageReference[] {
-  const registry = parseRegistryTarget(`${registryHost}/${namespace}`)
-  return REFERENCE_BASE_IMAGES.map(name => {
-    const mapping = mapReference(parseReference(name), 'base', { registry, layout: 'library', layoutFromInput: true })
-    if (mapping.status !== 'mapped') throw new Error(`${name} has no target under the library layout (${mapping.status})`)
-    return mapping.target
-  })
-}
-
-/**
- * Makes the seeded images heavier: one distinct random (incompressible) layer
- * each, rebuilt under the same name. Docker Hub names go back to the upstream
- * registry and leave the daemon; locally loaded ones stay local.
- */
-async function addPayloadLayers(dockerd: TestDockerd, seeded: SeededImage[], megabytes: number): Promise<void> {
-  if (megabytes === 0) return
-  const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'im-bench-payload-'))
-  try {
-    for (const [index, image] of seeded.entries()) {
-      const name = image.upstreamName ?? familiarName(image.ref)
-      const context = path.join(workDir, String(index))
-      fs.mkdirSync(context)
-      fs.writeFileSync(path.join(context, 'payload.bin'), randomBytes(megabytes * 1024 * 1024))
-      fs.writeFileSync(path.join(context, 'Dockerfile'), `FROM ${name}\nCOPY payload.bin /payload.bin\n`)
-      await dockerd.docker(['build', '--network=host', '-q', '-t', name, context])
-      if (!image.local) {
-        await dockerd.docker(['push', name])
-        await dockerd.docker(['rmi', name])
-      }
-      fs.rmSync(context, { recursive: true, force: true })
-    }
-  } finally {
-    fs.rmSync(workDir, { recursive: true, force: true })
-  }
-}
-
-/** Image IDs the daemon must keep for both contenders: the locally loaded images (minio) and the busybox base the harness builds on. */
-async function localImageIds(dockerd: TestDockerd, names: string[]): Promise<Set<string>> {
-  const ids = new Set<string>()
-  for (const name of names) ids.add((await dockerd.docker(['image', 'inspect', '--format', '{{.Id}}', name])).trim())
-  return ids
-}
-
-/** Removes every image but `keep` from the daemon, so the next run has to pull. */
-async function removeImagesExcept(dockerd: TestDockerd, keep: Set<string>): Promise<void> {
-  const listed = async (): Promise<string[]> =>
-    [...new Set((await dockerd.docker(['image', 'ls', '--no-trunc', '--format', '{{.ID}}'])).split('\n').map(line => line.trim()).filter(Boolean))]
-  for (const id of (await listed()).filter(id => !keep.has(id))) {
-    // -f: an image pulled under its source name and tagged to its target has two names.
-    await dockerd.docker(['rmi', '-f', id])
-  }
-  await dockerd.docker(['image', 'prune', '-f'])
-  const left = (await listed()).filter(id => !keep.has(id))
-  if (left.length > 0) throw new Error(`images still in the daemon after removal: ${left.join(', ')}`)
-}
-
-/** Contender A: what the seeds' scripts do, one image after the other. */
-async function runBaseline(dockerd: TestDockerd, seeded: SeededImage[], targets: ImageReference[]): Promise<void> {
-  const docker = async (args: string[]): Promise<void> => {
-    try {
-      await execFileAsync('docker', args, { env: dockerd.env, maxBuffer: 64 * 1024 * 1024, timeout: RUN_TIMEOUT_MS })
-    } catch (error) {
-      throw new Error(`baseline: docker ${args.join(' ')} failed: ${String((error as { stderr?: string }).stderr ?? error).trim()}`)
-    }
-  }
-  for (const [index, image] of seeded.entries()) {
-    const source = familiarName(image.ref)
-    const target = formatReference(targets[index] as ImageReference)
-    // A locally loaded image (minio) cannot be pulled here; it is present for both contenders.
-    if (!image.local) await docker(['pull', source])
-    await docker(['tag', source, target])
-    await docker(['push', target])
-  }
-}
-
-/** Contender B: the CLI from dist/, with the same docker environment. Returns its JSON report. */
-async function runImageMirror(root: string, dockerd: TestDockerd, project: string, registryHost: string, reportPath: string): Promise<Report> {
-  const args = [
-    path.join(root, 'dist', 'cli.js'),
-    '--mode',
-    'mirror',
-    '--path',
-    project,
-    '--registry',
-    `${registryHost}/${IMAGE_MIRROR_NAMESPACE}`,
-    '--layout',
-    'library',
-    '--report-path',
-    reportPath
-  ]
-  const child = spawn(process.execPath, args, { cwd: root, env: dockerd.env, stdio: ['ignore', 'pipe', 'pipe'] })
-  let output = ''
-  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()))
-  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()))
-  const timer = setTimeout(() => child.kill('SIGTERM'), RUN_TIMEOUT_MS)
-  const code = await new Promise<number | null>(resolve => child.once('close', resolve))
-  clearTimeout(timer)
-  if (code !== 0) throw new Error(`image-mirror exited with ${String(code)}:\n${output.slice(-4000)}`)
-  return JSON.parse(fs.readFileSync(reportPath, 'utf8')) as Report
-}
-
-/** `14 mirrored, 1 already-present`: what image-mirror says it did, to show a cold run really copied. */
-function statusCounts(report: Report): string {
-  const counts = new Map<string, number>()
-  for (const image of report.images.filter(image => image.kind === 'base')) counts.set(image.status, (counts.get(image.status) ?? 0) + 1)
-  return [...counts].map(([status, count]) => `${count} ${status}`).join(', ')
-}
-
-/** The benchmark verifies the targets it computed; they must be the ones image-mirror planned. */
-function checkPlannedTargets(report: Report, targets: ImageReference[]): void {
-  const planned = report.images.filter(image => image.kind === 'base').map(image => image.target ?? `(none for ${image.source})`).sort()
-  const expected = targets.map(formatReference).sort()
-  if (JSON.stringify(planned) !== JSON.stringify(expected)) {
-    throw new Error(`image-mirror planned other targets than the benchmark verifies:\n${planned.join('\n')}\nexpected:\n${expected.join('\n')}`)
-  }
-}
-
-/** How many of `targets` the registry answers a manifest HEAD for. */
-async function countPresent(registry: TestRegistry, targets: ImageReference[]): Promise<number> {
-  let present = 0
-  for (const target of targets) {
-    if ((await manifestDigest(registry, target.repository, target.tag ?? 'latest')) !== undefined) present += 1
-  }
-  return present
-}
-
-/** Stops a registry this benchmark started and deletes its storage (over 100 MB each with the payload layers). */
-async function stopAndRemove(registry: TestRegistry): Promise<void> {
-  await registry.stop()
-  fs.rmSync(registry.dataDir, { recursive: true, force: true })
-}
-
-async function timed(run: () => Promise<void>): Promise<number> {
+/** The old scripts: one image after the other, pull, tag, push; peak RSS is dockerd's, or the largest docker CLI's. */
+async function runDockerLoop(dockerd: TestDockerd, source: TestRegistry, target: TestRegistry, images: BenchImage[]): Promise<Run> {
+  const reset = resetHighWater(dockerd)
+  let cliRssKiB = 0
   const started = performance.now()
-  await run()
-  return (performance.now() - started) / 1000
+  for (const image of images) {
+    for (const args of [
+      ['pull', sourceName(image, source)],
+      ['tag', sourceName(image, source), targetName(image, target)],
+      ['push', targetName(image, target)]
+    ]) {
+      const run = await timed('docker', args, { env: dockerd.env, timeoutMs: COMMAND_TIMEOUT_MS })
+      cliRssKiB = Math.max(cliRssKiB, run.maxRssKiB)
+    }
+    if (performance.now() - started > RUN_TIMEOUT_MS) throw new Error(`docker loop: over ${RUN_TIMEOUT_MS / 1000} s`)
+  }
+  const seconds = (performance.now() - started) / 1000
+  if (!reset) process.stderr.write('dockerd VmHWM could not be reset: its peak RSS is since it started\n')
+  return { seconds, maxRssKiB: Math.max(dockerdHighWater(dockerd), cliRssKiB) }
 }
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b)
-  const middle = Math.floor(sorted.length / 2)
-  return sorted.length % 2 === 1 ? (sorted[middle] as number) : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2
+/** The product as users run it: no --engine (auto), the daemon's registry mirror found through docker. */
+async function runProduct(dockerd: TestDockerd, project: string, target: TestRegistry, images: BenchImage[], phase: Phase, workDir: string): Promise<Run> {
+  const report = path.join(workDir, 'report.json')
+  const args = [...NODE_FLAGS, productCli(), '--json', '--mode', 'mirror', '--path', project, '--registry', target.host, '--layout', 'library', '--report-path', report]
+  const run = await timed(process.execPath, args, { env: productEnv(dockerd.env, workDir), timeoutMs: RUN_TIMEOUT_MS, cwd: workDir })
+  const parsed = JSON.parse(run.stdout) as { images?: Array<{ status?: string; target?: string }> }
+  const statuses: Record<string, number> = {}
+  for (const image of parsed.images ?? []) statuses[image.status ?? '?'] = (statuses[image.status ?? '?'] ?? 0) + 1
+  const expected = phase === 'cold' ? 'mirrored' : 'already-present'
+  if (statuses[expected] !== images.length) throw new Error(`image-mirror ${phase}: ${JSON.stringify(statuses)}, expected ${images.length} ${expected}`)
+  const planned = (parsed.images ?? []).map(image => image.target).sort()
+  const pushedByLoop = images.map(image => targetName(image, target)).sort()
+  if (JSON.stringify(planned) !== JSON.stringify(pushedByLoop)) throw new Error(`image-mirror planned other targets than the docker loop pushes: ${planned.join(', ')}`)
+  return { seconds: run.seconds, maxRssKiB: run.maxRssKiB }
 }
 
 async function main(): Promise<void> {
-  const root = findRepoRoot()
-  const benchStarted = performance.now()
-  const registries: TestRegistry[] = []
-  let dockerd: TestDockerd | undefined
-  const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'im-bench-mirror-'))
-  const measurements: Measurement[] = []
+  productCli()
+  const images = benchImages()
+  const processes = new BenchProcesses('mirror')
+  const { workDir } = processes
+  const log = (line: string): void => void process.stderr.write(`${line}\n`)
   try {
-    const upstream = await startRegistry()
-    registries.push(upstream)
-    dockerd = await startDockerd({ registryMirror: upstream.url })
-    const daemon = dockerd
-    const seeded = await seedBaseImages(daemon, upstream, REFERENCE_BASE_IMAGES)
-    // Keep the harness's order (REFERENCE_BASE_IMAGES) for the baseline's loop.
-    seeded.sort((a, b) => REFERENCE_BASE_IMAGES.indexOf(a.name) - REFERENCE_BASE_IMAGES.indexOf(b.name))
-    await addPayloadLayers(daemon, seeded, LAYER_MB)
-    const localNames = seeded.filter(image => image.local).map(image => familiarName(image.ref))
-    const keep = await localImageIds(daemon, [...localNames, 'im-test/busybox:base'])
+    const loads = [loadAverage()]
+    const source = await processes.registry()
+    const seedStart = performance.now()
+    const seeded = await seedSource(source, images, SCALE)
+    const daemon = await processes.dockerd({ registryMirror: source.url })
+    log(`seeded ${images.length} images, ${seeded.blobCount} blobs, ${(seeded.uniqueBytes / MiB).toFixed(1)} MiB unique, in ${((performance.now() - seedStart) / 1000).toFixed(1)} s; dockerd up; load ${loads[0]}`)
     const project = path.join(workDir, 'project')
-    fs.cpSync(path.join(root, 'fixtures', 'reference-project'), project, { recursive: true })
-    console.log(
-      `seeded ${seeded.length} images (${seeded.filter(image => image.local).length} loaded locally), busybox base + ${LAYER_MB} MB distinct layer each, in ${((performance.now() - benchStarted) / 1000).toFixed(1)} s`
-    )
+    fs.mkdirSync(project)
+    fs.writeFileSync(path.join(project, 'docker-compose.yml'), `services:\n${images.map((image, i) => `  s${i}:\n    image: ${sourceName(image, source)}\n`).join('')}`)
 
-    const measure = async (contender: Contender, repetition: number): Promise<void> => {
-      await removeImagesExcept(daemon, keep)
-      const target = await startRegistry()
-      registries.push(target)
-      try {
-        const namespace = contender === 'baseline' ? BASELINE_NAMESPACE : IMAGE_MIRROR_NAMESPACE
-        const targets = targetsFor(target.host, namespace)
-        const reportPath = path.join(workDir, `report-${repetition}.json`)
-        let report: Report | undefined
-        const run =
-          contender === 'baseline'
-            ? () => runBaseline(daemon, seeded, targets)
-            : async () => {
-                report = await runImageMirror(root, daemon, project, target.host, reportPath)
-              }
-        for (const phase of ['cold', 'warm'] as const) {
-          const seconds = await timed(run)
-          let detail = ''
-          if (report !== undefined) {
-            checkPlannedTargets(report, targets)
-            detail = ` (image-mirror: ${statusCounts(report)})`
-          }
-          const present = await countPresent(target, targets)
-          measurements.push({ contender, phase, repetition, seconds, present })
-          console.log(
-            `run ${repetition} ${contender.padEnd(12)} ${phase}: ${seconds.toFixed(2).padStart(6)} s, verified ${present}/${targets.length} in ${target.host}/${namespace}${detail}`
-          )
-          if (present !== targets.length) throw new Error(`${contender} ${phase} run ${repetition}: only ${present}/${targets.length} images in the target`)
-        }
-      } finally {
-        registries.splice(registries.indexOf(target), 1)
-        await stopAndRemove(target)
+    const contenders: Contender[] = [
+      {
+        key: 'image-mirror',
+        name: 'image-mirror (engine: auto)',
+        rssNote: 'node and its children',
+        run: (target, phase) => runProduct(daemon, project, target, images, phase, workDir)
+      },
+      {
+        key: 'docker',
+        name: 'docker pull/tag/push loop',
+        rssNote: 'dockerd VmHWM of the run',
+        run: target => runDockerLoop(daemon, source, target, images)
       }
+    ]
+    const rows: Row[] = contenders.map(contender => ({ contender, cold: [], warm: [], verifications: [] }))
+    for (let round = 0; round < ROUNDS; round += 1) {
+      const order = rows.map((_, i) => rows[(i + round) % rows.length] as Row)
+      for (const row of order) {
+        log(`round ${round + 1}/${ROUNDS}: ${row.contender.name} … (load ${loadAverage()})`)
+        await emptyDaemon(daemon, COMMAND_TIMEOUT_MS)
+        const target = await processes.registry()
+        try {
+          for (const phase of ['cold', 'warm'] as const) {
+            const run = await row.contender.run(target, phase)
+            row[phase].push(run)
+            const result = await verifyTarget(`${row.contender.name} ${phase} round ${round + 1}`, source, target, images, image => image.repository)
+            row.verifications.push(result)
+            log(`  ${phase}: ${run.seconds.toFixed(2)} s, ${(run.maxRssKiB / 1024).toFixed(0)} MiB; ${result.line}`)
+          }
+        } finally {
+          await processes.drop(target)
+        }
+      }
+      loads.push(loadAverage())
     }
-    for (let repetition = 1; repetition <= REPETITIONS; repetition += 1) {
-      // Alternate who goes first, so neither always runs on a just-warmed machine.
-      const order: Contender[] = repetition % 2 === 1 ? ['baseline', 'image-mirror'] : ['image-mirror', 'baseline']
-      for (const contender of order) await measure(contender, repetition)
-    }
-  } finally {
-    await dockerd?.stop()
-    await Promise.all(registries.map(stopAndRemove))
-    fs.rmSync(workDir, { recursive: true, force: true })
-  }
 
-  const medianOf = (contender: Contender, phase: Phase): number =>
-    median(measurements.filter(m => m.contender === contender && m.phase === phase).map(m => m.seconds))
-  const rows = (['baseline', 'image-mirror'] as const).map(contender => ({ contender, cold: medianOf(contender, 'cold'), warm: medianOf(contender, 'warm') }))
-  const [baseline, mirror] = rows as [(typeof rows)[number], (typeof rows)[number]]
-  console.log('')
-  console.log(`15 base images, upstream registry -> target registry, median of ${REPETITIONS} runs each (total ${((performance.now() - benchStarted) / 1000).toFixed(0)} s)`)
-  console.log('contender                                  cold s   warm s')
-  console.log(`baseline (sequential pull; tag; push)    ${baseline.cold.toFixed(2).padStart(8)} ${baseline.warm.toFixed(2).padStart(8)}`)
-  console.log(`image-mirror (--mode mirror)             ${mirror.cold.toFixed(2).padStart(8)} ${mirror.warm.toFixed(2).padStart(8)}`)
-  console.log(`ratio baseline / image-mirror            ${(baseline.cold / mirror.cold).toFixed(2).padStart(7)}x ${(baseline.warm / mirror.warm).toFixed(2).padStart(7)}x`)
-  const verified = measurements.every(m => m.present === REFERENCE_BASE_IMAGES.length)
-  console.log(`verification: ${verified ? `every run ended with all ${REFERENCE_BASE_IMAGES.length} images in its target` : 'FAILED'}`)
+    const [product, loop] = rows as [Row, Row]
+    const coldOf = (row: Row): number => median(row.cold.map(run => run.seconds))
+    const warmOf = (row: Row): number => median(row.warm.map(run => run.seconds))
+    const rssOf = (row: Row): number => Math.max(...row.cold.map(run => run.maxRssKiB), ...row.warm.map(run => run.maxRssKiB)) / 1024
+    const num = (value: number, digits = 2): string => value.toFixed(digits).padStart(8)
+    const digests = (row: Row): string => `${worstVerification(row.verifications).equal}/${images.length}`
+    const out: string[] = []
+    out.push(describeImageSet(images, seeded, SCALE, os.cpus().length))
+    out.push(describeRounds(ROUNDS, loads))
+    out.push('cold: empty target registry, no image in the daemon; warm: the same run again (target holds all, daemon holds what the loop pulled)')
+    out.push('')
+    out.push(`${'contender'.padEnd(30)} ${'cold s'.padStart(8)} ${'warm s'.padStart(8)} ${'RSS MiB'.padStart(8)} ${'digests'.padStart(8)}  rss measured as`)
+    for (const row of rows) out.push(`${row.contender.name.padEnd(30)} ${num(coldOf(row))} ${num(warmOf(row), 3)} ${num(rssOf(row), 0)} ${digests(row).padStart(8)}  ${row.contender.rssNote}`)
+    out.push(`${'loop ÷ image-mirror'.padEnd(30)} ${num(coldOf(loop) / coldOf(product)).slice(1)}× ${num(warmOf(loop) / warmOf(product)).slice(1)}×`)
+    out.push('')
+    out.push('rounds (cold s / warm s / peak RSS MiB):')
+    for (const row of rows) {
+      out.push(`  ${row.contender.name.padEnd(30)} ${row.cold.map((run, i) => `${run.seconds.toFixed(2)} / ${(row.warm[i] as Run).seconds.toFixed(3)} / ${(Math.max(run.maxRssKiB, (row.warm[i] as Run).maxRssKiB) / 1024).toFixed(0)}`).join('   ')}`)
+    }
+    out.push("digests (the worst of every cold and warm run of each contender; docker keeps only the daemon's platform of an index and re-compresses every layer it pushes to a registry it did not pull from, so none of its digests can match):")
+    for (const row of rows) out.push(`  ${worstVerification(row.verifications).line}`)
+    const allEqual = product.verifications.every(entry => entry.equal === images.length)
+    const coldRatio = coldOf(loop) / coldOf(product)
+    const warmRatio = warmOf(loop) / warmOf(product)
+    out.push(
+      `targets (issue 11): cold ${coldRatio.toFixed(2)}× faster than the docker loop (≥ ${COLD_TARGET.toFixed(2)}×: ${coldRatio >= COLD_TARGET ? 'met' : 'NOT met'}); warm ${warmRatio.toFixed(2)}× faster (≥ ${WARM_TARGET.toFixed(2)}×: ${warmRatio >= WARM_TARGET ? 'met' : 'NOT met'}); every target digest equal to the source's in every run: ${allEqual ? 'met' : 'NOT met'}`
+    )
+    console.log(out.join('\n'))
+  } finally {
+    await processes.stopAll()
+  }
 }
 
-main().catch((error: unknown) => {
-  console.error(`bench/mirror failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`)
-  process.exitCode = 1
-})
+await main()

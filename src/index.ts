@@ -1,10 +1,12 @@
-/** The action's entry: everything happens in run(). */
+/**
+ * The action's entry: everything happens in run(). It loads the rest with import() after
+ * turning on Node's compile cache (Node >= 22.1; the action runs on node24), so V8's compiled
+ * code of every chunk is kept in the runner's temp directory and the next step or run skips
+ * compiling it. On Node 20 the cache does not exist and this is a plain import.
+ */
 import * as nodeModule from 'node:module'
-import { run } from './main.js'
 
-// Node >= 22.1 (the action runs on node24): V8's compiled code of modules loaded from here on is cached in the
-// temp directory. A no-op where the runtime lacks it (Node 20). The single-file bundle itself is compiled before
-// this line runs, so it gains only once the entry is split from the code it loads.
 ;(nodeModule as { enableCompileCache?: () => unknown }).enableCompileCache?.()
 
-void run()
+const { run } = await import('./main.js')
+await run()

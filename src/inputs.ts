@@ -170,6 +170,17 @@ const validNetwork: Validator = value =>
 
 const validBuilderName: Validator = value => (/^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,127}$/.test(value) ? undefined : 'expected the name of a buildx builder (letters, digits, _ . -)')
 
+/**
+ * A variable a build may receive as a compose `environment:` secret. The
+ * action's own inputs (INPUT_*, the registry passwords among them), the CLI's
+ * IMAGE_MIRROR_* and the runner's ACTIONS_* tokens are never a build's.
+ */
+const validSecretVariable: Validator = value => {
+  if (!/^[A-Za-z_][A-Za-z0-9_]{0,255}$/.test(value)) return 'expected the name of an environment variable (letters, digits and _, not starting with a digit)'
+  if (/^(?:INPUT_|IMAGE_MIRROR_|ACTIONS_)/i.test(value)) return "the action's inputs and the runner's ACTIONS_ tokens are never passed to a build"
+  return undefined
+}
+
 const validBundle: Validator = value => {
   if (hasUserInfo(value)) return 'credentials do not belong in a bundle URL'
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(value) && !/^https?:\/\/[^\s/]+\/\S*\.tar(?:#sha256[=:][a-fA-F0-9]{64})?$/i.test(value)) return 'expected a path, or an http(s):// URL of a .tar archive'
@@ -201,15 +212,17 @@ export const INPUTS = [
   { name: 'use-mirrored-bases', kind: 'boolean', default: 'true', description: 'Build service images against the mirrored base images in the target registry instead of their public sources.' },
   { name: 'build-network', kind: 'string', validate: validNetwork, description: "Network of service image builds (docker build --network) when the compose file's build.network does not name one: default, host, none or a network name. Default: docker's default network." },
   { name: 'builder', kind: 'string', validate: validBuilderName, description: "The buildx builder that builds service images (docker buildx build --builder), e.g. the name docker/setup-buildx-action outputs. Default: buildx's current builder. Without buildx, docker build builds with BuildKit when the docker CLI has it built in (DOCKER_BUILDKIT=1), else with the legacy builder; DOCKER_BUILDKIT=0 in the environment asks for the legacy builder. The log says which one built." },
+  { name: 'build-secret-env', kind: 'list', validate: validSecretVariable, description: "Environment variables a service image build may receive as a compose build secret defined by environment: (secrets: { npm_token: { environment: NPM_TOKEN } }), e.g. NPM_TOKEN. A compose file naming any other variable gets a warning and the build does not receive it: the repository chooses what its build reads, the workflow chooses what it may read. Secrets defined by file: need no input; they must lie inside the workspace." },
   { name: 'verify-from', kind: 'choice', choices: VERIFY_SOURCES, default: 'registry', description: 'Where verify looks: registry (manifest lookup, no pull), local (docker image inspect, no network) or bundle (every blob of the bundle present with its size and digest, offline).' },
   { name: 'bundle', kind: 'string', validate: validBundle, description: "OCI image layout the images are exported to (mode export) or imported from (mode import), or whose plan mode verify checks (with verify-from: bundle, the bundle itself, offline): a directory, or one archive when it ends in .tar, inside the workspace or the temp directory. mode import also takes an http(s):// URL of a .tar (downloaded once per digest into the runner's tool cache; the digest comes from a #sha256=<hex> fragment or the .sha256 file beside it)." },
   { name: 'bundle-baseline', kind: 'string', validate: validBaseline, description: 'mode export: an earlier bundle (directory or .tar) or just its index.json; the new bundle carries only the manifests and blobs the baseline lacks (a delta), and imports on top of it.' },
+  { name: 'cache', kind: 'boolean', default: 'false', description: "Keep the manifests and blobs fetched from sources in GitHub's cache (@actions/cache) between runs, keyed by the plan's source digests: a re-run or a scheduled run on a fresh runner then sends sources only HEAD requests for unchanged images and takes their bytes from the cache (each digest checked). For mode export, and for copies through the registry engine (engine auto or registry). Restored once the source digests are known, saved in the post step, also after a failure. Needs the Actions cache service (GitHub-hosted runners): without it, or when copies go through docker, a warning says the cache is off and the run goes on without it." },
   { name: 'dry-run', kind: 'boolean', default: 'false', description: 'Print every command that would run, run none.' },
   { name: 'username', kind: 'string', description: 'Username for the target registry. Without it, existing docker credentials are used.' },
   { name: 'password', kind: 'secret', description: 'Password or token for the target registry.' },
   { name: 'source-username', kind: 'string', description: 'Username for Docker Hub (or the registry-mirror), to avoid the anonymous rate limit.' },
   { name: 'source-password', kind: 'secret', description: 'Password or token for source-username.' },
-  { name: 'concurrency', kind: 'integer', min: 1, max: 64, default: '4', description: 'Pulls, pushes and copies in parallel.' },
+  { name: 'concurrency', kind: 'integer', min: 1, max: 64, default: '4', description: 'Pulls, pushes, copies and blob transfers in parallel. The lookups that decide whether an image needs copying (registry HEAD requests) run up to four times as many at once, each registry still getting at most this many connections.' },
   { name: 'build-concurrency', kind: 'integer', min: 1, max: 16, default: '1', description: 'Service image builds in parallel.' },
   { name: 'retries', kind: 'integer', min: 0, max: 10, default: '3', description: 'Retries of a transient failure (network, 429, 5xx), with exponential backoff.' },
   { name: 'registry-mirror', kind: 'string', validate: validRegistryMirror, description: "URL that serves Docker Hub images (a pull-through cache), used by the registry engine for Docker Hub reads. Default: the docker daemon's first registry-mirrors entry, when docker is there." },

@@ -24,9 +24,10 @@ import { printUntrusted, safeLine } from './report/neutralize.js'
 import { reportOutputs } from './report/outputs.js'
 import type { Report } from './report/report.js'
 import { renderSummary, type SummaryLinks } from './report/summary.js'
-import { buildSettings, InputError, type Settings } from './settings.js'
+import { buildSettings, credentialsByHost, InputError, type Settings } from './settings.js'
 import { createPrivateDockerConfig, type PrivateDockerConfig } from './docker-config.js'
-import { credentialsByHost } from './execute/run.js'
+import { cacheUse } from './execute/cache-use.js'
+import { CACHE_STATE } from './engine/cache/policy.js'
 
 /** The name of the state holding the private DOCKER_CONFIG's path, for the post step. */
 export const DOCKER_CONFIG_STATE = 'docker-config'
@@ -59,6 +60,8 @@ export async function run(): Promise<void> {
       return
     }
     core.saveState(DOCKER_CONFIG_STATE, dockerConfig.dir)
+    // cache: true: the post step saves the blob store it finds there (src/execute/cache.ts leaves it the key).
+    if (cacheUse(settings).on) core.saveState(CACHE_STATE, settings.cacheDir)
     settings = { ...settings, privateDockerConfig: dockerConfig.dir }
   }
 

@@ -95,7 +95,8 @@ export interface BuildSpec {
   contextImages?: Record<string, string>
   /** The rest of compose's `build:` keys, as written (interpolated); the build phase decides what it honours. */
   platforms?: string[]
-  secrets?: string[]
+  /** compose build.secrets, each joined to its top-level `secrets:` definition. */
+  secrets?: BuildSecret[]
   ssh?: string[]
   additionalContexts?: Record<string, string>
   cacheFrom?: string[]
@@ -107,6 +108,29 @@ export interface BuildSpec {
   tags?: string[]
   /** Other `build:` keys present (privileged, ulimits, pull, no_cache, …), not read into a field: a build that cannot honour them should warn. */
   otherKeys?: string[]
+}
+
+/**
+ * One entry of a compose build's `secrets`, joined to its top-level definition.
+ * Names only: a secret's value never enters the plan.
+ */
+export interface BuildSecret {
+  /** The id a Dockerfile mounts (`RUN --mount=type=secret,id=…`): the long syntax's `target`, else the secret's name. */
+  id: string
+  /** The secret's name under the top-level `secrets:`. */
+  name: string
+  /** Where the build lists it. */
+  origin: Origin
+  /** `file:`, relative to the scanned directory (it may lead out of it: the plan stage confines it to the workspace). */
+  file?: string
+  /** `environment:`, the name of the variable holding the value. */
+  environment?: string
+  /**
+   * Why a build cannot use it (a finding already says so): `undefined`, no
+   * top-level definition (compose refuses the project); `external`, a secret of
+   * the platform (`external`, or neither `file` nor `environment`).
+   */
+  unusable?: 'undefined' | 'external'
 }
 
 /** One deduplicated image of the inventory with every place that references it. */

@@ -15,14 +15,14 @@ import { mapInventory } from './map/mapping.js'
 import { loadMappingConfig } from './map/config.js'
 import { selectShard, matrixOutput } from './plan/shard.js'
 import { phasesOf, planJobs, selectJobs } from './plan/jobs.js'
-import { detectBuilder } from './engine/docker/builder.js'
-import { DockerCli } from './engine/docker/cli.js'
 import { buildReport, type Report } from './report/report.js'
 import type { Settings } from './settings.js'
 import { writeDeploymentCompose } from './deploy/compose-output.js'
-// Types only: this file loads the execute stage (and the engines it imports) only when a mode runs it.
+import { isBundleRun, readsBundle } from './plan/bundle-jobs.js'
+// Types only: the execute stage, the engines and the bundle code are loaded (import()) only by a
+// mode that runs them, so plan and check, and every start, pay for none of them.
 import type { Execution, ProgressSink } from './execute/run.js'
-import { executeBundle, isBundleRun, openInputBundle, planFromBundle } from './execute/bundle.js'
+import type { Builder } from './engine/docker/builder.js'
 
 export interface PipelineResult {
   report: Report
@@ -33,7 +33,8 @@ export interface PipelineResult {
 export async function runPipeline(settings: Settings, progress: ProgressSink, signal?: AbortSignal): Promise<PipelineResult> {
   const outputs: Record<string, string> = {}
   // A bundle to import or verify is opened first: without a checkout, its plan is the plan.
-  const bundle = await openInputBundle(settings, progress)
+  const bundleStage = readsBundle(settings) || isBundleRun(settings) ? await import('./execute/bundle.js') : undefined
+  const bundle = await bundleStage?.openInputBundle(settings, progress)
 
   // Repository files are read only inside the root (env-file inputs excepted), as regular files under a size cap.
   const reader = confinedReader(settings.root, { allowedOutside: [...settings.envFiles, ...(settings.templateDefaults ?? [])] })
@@ -65,7 +66,7 @@ export async function runPipeline(settings: Settings, progress: ProgressSink, si
     return { inventory: result, composeProjects: loadedProjects }
   })
 
-  const plan = bundle !== undefined && inventory.files.length === 0 ? planFromBundle(bundle, settings) : planFor(inventory, settings)
+  const plan = bundle !== undefined && inventory.files.length === 0 && bundleStage !== undefined ? bundleStage.planFromBundle(bundle, settings) : planFor(inventory, settings)
   // Shard membership only filters jobs: builds are always derived from the whole plan.
   const shardImages =
     settings.shard === undefined ? undefined : new Set(selectShard(plan.images, settings.shard.index, settings.shard.count).map(image => image.source))
@@ -83,19 +84,13 @@ export async function runPipeline(settings: Settings, progress: ProgressSink, si
   }
 
   let execution: Execution | undefined
-  if (isBundleRun(settings)) {
-    execution = await executeBundle(plan, shownImages, bundle, settings, progress, signal, shardImages)
+  if (bundleStage !== undefined && isBundleRun(settings)) {
+    execution = await bundleStage.executeBundle(plan, shownImages, bundle, settings, progress, signal, shardImages)
     findings.push(...(execution.findings ?? []))
   } else if (settings.mode !== 'plan' && settings.mode !== 'check') {
     // The builder is a fact of this machine the plan stage needs: what it honours decides each build's command.
     const builds = phasesOf(settings.mode).includes('build') && shownImages.some(image => image.kind === 'service' && image.mapping === 'mapped')
-    const builder = builds
-      ? await detectBuilder(new DockerCli(), {
-          ...(settings.builder !== undefined && { name: settings.builder }),
-          ...(settings.buildkit !== undefined && { buildkit: settings.buildkit }),
-          ...(signal !== undefined && { signal })
-        })
-      : undefined
+    const builder = builds ? await detectMachineBuilder(settings, signal) : undefined
     const jobs = selectJobs(
       planJobs(plan, {
         root: settings.root,
@@ -105,14 +100,14 @@ export async function runPipeline(settings: Settings, progress: ProgressSink, si
         ...(settings.buildNetwork !== undefined && { buildNetwork: settings.buildNetwork }),
         ...(builder !== undefined && { builder }),
         platforms: settings.platforms,
+        buildSecretEnv: settings.buildSecretEnv,
         readFile: readWorkspaceFile
       }),
       settings.mode,
       shardImages
     )
     findings.push(...jobs.findings)
-    // Eager: ncc keeps the module in the one bundle file, and evaluates it only here.
-    const { executeSettings } = await import(/* webpackMode: "eager" */ './execute/run.js')
+    const { executeSettings } = await import('./execute/run.js')
     execution = await executeSettings({ ...plan, images: shownImages }, jobs, settings, progress, signal)
     findings.push(...(execution.findings ?? []))
   }
@@ -133,6 +128,16 @@ export async function runPipeline(settings: Settings, progress: ProgressSink, si
     ...(settings.configFile !== undefined && { configFile: displayPath(settings, settings.configFile) })
   })
   return { report, outputs }
+}
+
+/** Which builder this machine has (buildx, the daemon's BuildKit, the legacy builder); docker's code is loaded only here. */
+async function detectMachineBuilder(settings: Settings, signal: AbortSignal | undefined): Promise<Builder> {
+  const [{ detectBuilder }, { DockerCli }] = await Promise.all([import('./engine/docker/builder.js'), import('./engine/docker/cli.js')])
+  return detectBuilder(new DockerCli(), {
+    ...(settings.builder !== undefined && { name: settings.builder }),
+    ...(settings.buildkit !== undefined && { buildkit: settings.buildkit }),
+    ...(signal !== undefined && { signal })
+  })
 }
 
 /** Without a registry (mode plan) the inventory is the plan, with no targets. */

@@ -1,4 +1,4 @@
 /** The action's post entry (dist/post.js): everything happens in runPost(). */
 import { runPost } from './post.js'
 
-runPost()
+await runPost()

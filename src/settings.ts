@@ -10,7 +10,8 @@
 import * as path from 'node:path'
 import * as fs from 'node:fs'
 import type { FindingKind } from './model.js'
-import { parseRegistryTarget } from './reference.js'
+import { DOCKER_HUB, parseRegistryTarget } from './reference.js'
+import type { Credentials } from './engine/port.js'
 import {
   describeChoices,
   FAIL_ON_WORDS,
@@ -33,6 +34,7 @@ import { globProblem } from './discover/glob.js'
 import { outputPathProblem } from './output-files.js'
 import { interpolationEnvironment } from './extract/interpolate.js'
 import { userDockerConfigDir } from './docker-config.js'
+import { cacheServiceAvailable } from './engine/cache/policy.js'
 
 export {
   DEFAULT_FAIL_ON,
@@ -101,6 +103,8 @@ export interface Settings {
   builder?: string
   /** DOCKER_BUILDKIT of the environment, as docker reads it: false asks for the legacy builder; undefined when unset. */
   buildkit?: boolean
+  /** Variables builds may receive as compose `environment:` secrets (`build-secret-env`); docker reads their values from its environment. */
+  buildSecretEnv: string[]
   verifyFrom: VerifySource
   dryRun: boolean
   targetCredentials?: { username: string; password: string }
@@ -119,6 +123,12 @@ export interface Settings {
   bundleBaseline?: string
   /** The runner's tool cache (RUNNER_TOOL_CACHE), where downloaded bundles are kept. */
   toolCacheDir: string
+  /** cache: keep what sources served in GitHub's cache between runs (src/execute/cache.ts). */
+  cache: boolean
+  /** The cache's directory on the runner (its store and the note for the post step): image-mirror-cache in the temp directory. */
+  cacheDir: string
+  /** Whether the runner offers the Actions cache service (ACTIONS_RUNTIME_TOKEN and the service's URL). */
+  cacheService: boolean
   /** The user's docker config directory ($DOCKER_CONFIG, else ~/.docker): read to seed ours, never written. */
   userDockerConfig: string
   /**
@@ -210,6 +220,7 @@ export function buildSettings(read: InputReader, context: SettingsContext): Sett
   checkPlatformsEngine(input)
 
   const buildkit = parseBuildKitVariable(context.env.DOCKER_BUILDKIT)
+  checkBuildSecretEnv(input['build-secret-env'], context.env, [targetCredentials?.password, sourceCredentials?.password])
 
   // Interpolation never sees the inputs, the runner's tokens or a variable holding a credential (DESIGN.md, trust boundaries).
   const { env } = interpolationEnvironment(context.env, [targetCredentials?.password, sourceCredentials?.password])
@@ -241,6 +252,7 @@ export function buildSettings(read: InputReader, context: SettingsContext): Sett
     ...(input['build-network'] !== undefined && { buildNetwork: input['build-network'] }),
     ...(input.builder !== undefined && { builder: input.builder }),
     ...(buildkit !== undefined && { buildkit }),
+    buildSecretEnv: input['build-secret-env'],
     verifyFrom: input['verify-from'],
     dryRun: input['dry-run'],
     ...(targetCredentials && { targetCredentials }),
@@ -254,6 +266,9 @@ export function buildSettings(read: InputReader, context: SettingsContext): Sett
     platforms: input.platforms,
     copyReferrers: input['copy-referrers'],
     ...bundle,
+    cache: input.cache,
+    cacheDir: path.join(path.resolve(context.tempDir), 'image-mirror-cache'),
+    cacheService: cacheServiceAvailable(context.env),
     userDockerConfig: path.resolve(userDockerConfigDir(context.env)),
     ...(shard && { shard }),
     shards: input.shards,
@@ -574,4 +589,30 @@ function bundleSettings(input: InputValues, outputRoots: string[], context: Sett
     if (bundleBaseline === bundle) throw new InputError('Invalid bundle-baseline: it is the bundle being written; name the earlier bundle', 'bundle-baseline')
   }
   return { bundle, ...(bundleBaseline !== undefined && { bundleBaseline }), toolCacheDir }
+}
+
+/**
+ * Credentials by host, each only where it belongs: the target's to the
+ * `registry` host, the source's to Docker Hub only (a registry-mirror is
+ * another party's server: it gets no Docker Hub password).
+ */
+export function credentialsByHost(settings: Pick<Settings, 'registry' | 'targetCredentials' | 'sourceCredentials' | 'registryMirror'>): Map<string, Credentials> {
+  const byHost = new Map<string, Credentials>()
+  if (settings.sourceCredentials !== undefined) byHost.set(DOCKER_HUB, settings.sourceCredentials)
+  if (settings.targetCredentials !== undefined && settings.registry !== undefined) byHost.set(settings.registry.registry, settings.targetCredentials)
+  return byHost
+}
+
+/**
+ * A variable listed in build-secret-env whose value is a registry password
+ * would hand that password to a build (which can send it anywhere): credentials
+ * go only to the host they are for (DESIGN.md). The value is never echoed.
+ */
+function checkBuildSecretEnv(names: readonly string[], env: Record<string, string | undefined>, passwords: ReadonlyArray<string | undefined>): void {
+  for (const name of names) {
+    const value = env[name]
+    if (value !== undefined && value !== '' && passwords.includes(value)) {
+      throw new InputError(`Invalid build-secret-env entry '${name}': it holds the password of a registry input, which is never passed to a build`, 'build-secret-env')
+    }
+  }
 }

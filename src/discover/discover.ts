@@ -9,7 +9,7 @@ import * as fs from 'node:fs'
 import * as path from 'node:path'
 import type { Finding } from '../model.js'
 import { isWithin } from '../extract/files.js'
-import { compileGlob, matchesAny, type GlobMatcher } from './glob.js'
+import { compileGlob, compileGlobSet, type GlobSet } from './glob.js'
 import { renderedPath } from '../extract/template.js'
 
 export const DEFAULT_COMPOSE_PATTERNS = [
@@ -49,24 +49,37 @@ export interface Discovery {
 }
 
 export function discoverFiles(root: string, options: DiscoverOptions): Discovery {
-  const compose = withTemplates(compilePatterns(options.composePatterns, DEFAULT_COMPOSE_PATTERNS))
-  const dockerfiles = withTemplates(compilePatterns(options.dockerfilePatterns, DEFAULT_DOCKERFILE_PATTERNS))
-  const exclude = options.exclude.map(compileGlob)
+  const compose = compileGlobSet(expandDefaults(options.composePatterns, DEFAULT_COMPOSE_PATTERNS))
+  const dockerfiles = compileGlobSet(expandDefaults(options.dockerfilePatterns, DEFAULT_DOCKERFILE_PATTERNS))
+  const exclude = compileGlobSet(options.exclude)
+  /**
+   * What a file's name makes it. Each pattern also matches its template
+   * variants (`*.tpl`, `*.template`): `docker-compose.yml.tpl` for
+   * `docker-compose.yml`, `Dockerfile.web.tpl` for `Dockerfile.*`.
+   * 'not-a-dockerfile': matched by a Dockerfile pattern but a `.dockerignore`.
+   */
+  const classify = (relative: string): 'compose' | 'dockerfile' | 'not-a-dockerfile' | undefined => {
+    const rendered = renderedPath(relative)
+    const matches = (set: GlobSet): boolean => set.matches(relative) || (rendered !== undefined && set.matches(rendered))
+    if (matches(compose)) return 'compose'
+    if (matches(dockerfiles)) return NOT_DOCKERFILES.matches(relative) ? 'not-a-dockerfile' : 'dockerfile'
+    return undefined
+  }
   const result: Discovery = { composeFiles: [], dockerfiles: [], findings: [] }
   const visitedDirectories = new Set<string>()
   // Symbolic links are followed only while they stay under the scanned root (DESIGN.md, trust boundaries).
-  let realRoot = path.resolve(root)
+  let realRoot: string
   try {
     realRoot = fs.realpathSync.native(root)
-  } catch {
-    // Reported by the walk below, which cannot read it either.
+  } catch (error) {
+    result.findings.push(unreadable('.', error))
+    return result
   }
 
-  const walk = (absolute: string, relative: string): void => {
-    let real: string
+  /** `real` is the directory's real path: its parent's real path and its name when it is not a symbolic link. */
+  const walk = (absolute: string, relative: string, real: string): void => {
     let entries: fs.Dirent[]
     try {
-      real = fs.realpathSync.native(absolute)
       entries = fs.readdirSync(absolute, { withFileTypes: true })
     } catch (error) {
       result.findings.push(unreadable(relative || '.', error))
@@ -85,53 +98,64 @@ export function discoverFiles(root: string, options: DiscoverOptions): Discovery
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
     for (const entry of entries) {
       const childRelative = relative === '' ? entry.name : `${relative}/${entry.name}`
+      if (exclude.matches(childRelative)) continue
+      const isLink = entry.isSymbolicLink()
+      // Plain files are only matched by name: no system call for the thousands of files that are neither.
+      if (!isLink && !entry.isDirectory()) {
+        if (!entry.isFile()) continue
+        const kind = classify(childRelative)
+        if (kind === 'compose') result.composeFiles.push(childRelative)
+        else if (kind === 'dockerfile') result.dockerfiles.push(childRelative)
+        continue
+      }
       const childAbsolute = path.join(absolute, entry.name)
-      if (matchesAny(exclude, childRelative)) continue
-      let isDirectory = entry.isDirectory()
-      let isFile = entry.isFile()
-      if (entry.isSymbolicLink()) {
-        try {
-          const stat = fs.statSync(childAbsolute)
-          isDirectory = stat.isDirectory()
-          isFile = stat.isFile()
-          const wanted = isDirectory ? !SKIPPED_DIRECTORIES.has(entry.name) : matchesAny(compose, childRelative) || matchesAny(dockerfiles, childRelative)
-          const target = wanted ? fs.realpathSync.native(childAbsolute) : undefined
-          if (target !== undefined && !isWithin(realRoot, target)) {
-            result.findings.push({
-              kind: 'invalid-file',
-              severity: 'warning',
-              message: `Skipped ${childRelative}: it is a symbolic link to ${target}, outside the scanned directory; it was not read`,
-              file: childRelative,
-              suggestion: 'Only files inside the scanned directory are read: copy what it links to into the repository, or scan the directory it lives in'
-            })
-            continue
-          }
-        } catch (error) {
-          // A dangling link matters only when it has a name we would have read.
-          if (matchesAny(compose, childRelative) || matchesAny(dockerfiles, childRelative)) {
-            result.findings.push(unreadable(childRelative, error))
-          }
+      if (!isLink) {
+        if (!SKIPPED_DIRECTORIES.has(entry.name)) walk(childAbsolute, childRelative, path.join(real, entry.name))
+        continue
+      }
+      let isDirectory: boolean
+      let isFile: boolean
+      let target: string | undefined
+      try {
+        const stat = fs.statSync(childAbsolute)
+        isDirectory = stat.isDirectory()
+        isFile = stat.isFile()
+        const wanted = isDirectory ? !SKIPPED_DIRECTORIES.has(entry.name) : classify(childRelative) !== undefined
+        target = wanted ? fs.realpathSync.native(childAbsolute) : undefined
+        if (target !== undefined && !isWithin(realRoot, target)) {
+          result.findings.push({
+            kind: 'invalid-file',
+            severity: 'warning',
+            message: `Skipped ${childRelative}: it is a symbolic link to ${target}, outside the scanned directory; it was not read`,
+            file: childRelative,
+            suggestion: 'Only files inside the scanned directory are read: copy what it links to into the repository, or scan the directory it lives in'
+          })
           continue
         }
+      } catch (error) {
+        // A dangling link matters only when it has a name we would have read.
+        if (classify(childRelative) !== undefined) result.findings.push(unreadable(childRelative, error))
+        continue
       }
       if (isDirectory) {
-        if (!SKIPPED_DIRECTORIES.has(entry.name)) walk(childAbsolute, childRelative)
+        if (target !== undefined) walk(childAbsolute, childRelative, target)
       } else if (isFile) {
-        if (matchesAny(compose, childRelative)) result.composeFiles.push(childRelative)
-        else if (matchesAny(dockerfiles, childRelative) && !NOT_DOCKERFILES.matches(childRelative)) result.dockerfiles.push(childRelative)
+        const kind = classify(childRelative)
+        if (kind === 'compose') result.composeFiles.push(childRelative)
+        else if (kind === 'dockerfile') result.dockerfiles.push(childRelative)
       }
     }
   }
 
-  walk(root, '')
+  walk(root, '', realRoot)
   result.composeFiles.sort()
   result.dockerfiles.sort()
   return result
 }
 
-function compilePatterns(patterns: string[], defaults: string[]): GlobMatcher[] {
-  const expanded = patterns.length === 0 ? defaults : patterns.flatMap(pattern => (pattern === DEFAULTS_ENTRY ? defaults : [pattern]))
-  return expanded.map(compileGlob)
+/** The patterns of a list, with the entry `defaults` (or an empty list) standing for the defaults. */
+function expandDefaults(patterns: string[], defaults: string[]): string[] {
+  return patterns.length === 0 ? defaults : patterns.flatMap(pattern => (pattern === DEFAULTS_ENTRY ? defaults : [pattern]))
 }
 
 function unreadable(file: string, error: unknown): Finding {
@@ -142,21 +166,6 @@ function unreadable(file: string, error: unknown): Finding {
     message: `Could not read ${file} (${reason}); it was not scanned`,
     file
   }
-}
-
-/**
- * Each pattern also matches its template variants (`*.tpl`, `*.template`):
- * `docker-compose.yml.tpl` for `docker-compose.yml`, `Dockerfile.web.tpl` for `Dockerfile.*`.
- */
-function withTemplates(matchers: GlobMatcher[]): GlobMatcher[] {
-  const templates = matchers.map(matcher => ({
-    pattern: `${matcher.pattern}.{tpl,template}`,
-    matches: (relativePath: string): boolean => {
-      const rendered = renderedPath(relativePath)
-      return rendered !== undefined && matcher.matches(rendered)
-    }
-  }))
-  return [...matchers, ...templates]
 }
 
 /**

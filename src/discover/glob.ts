@@ -28,16 +28,66 @@ const MAX_PATTERN_LENGTH = 1024
 const MAX_BRACE_DEPTH = 8
 
 export function compileGlob(pattern: string): GlobMatcher {
-  const normalised = pattern.replace(/\\/g, '/').replace(/^\.\//, '').replace(/\/+$/, '')
-  const anchored = normalised.includes('/')
-  // Positions in errors count from the pattern as written, before './' was dropped.
-  const offset = pattern.length - pattern.replace(/^\.[\\/]/, '').length
-  const alternatives = expand(parse(pattern, normalised, offset), pattern).map(compileTokens)
+  const { anchored, alternatives: tokenLists } = compileAlternatives(pattern)
+  const alternatives = tokenLists.map(compileTokens)
   return {
     pattern,
     matches(relativePath: string): boolean {
       const candidate = anchored ? relativePath : relativePath.slice(relativePath.lastIndexOf('/') + 1)
       return alternatives.some(matches => matches(candidate))
+    }
+  }
+}
+
+/** The expanded alternatives of a pattern, and whether it matches the whole path ('/' in it) or a file's name. */
+function compileAlternatives(pattern: string): { anchored: boolean; alternatives: Token[][] } {
+  const normalised = pattern.replace(/\\/g, '/').replace(/^\.\//, '').replace(/\/+$/, '')
+  const anchored = normalised.includes('/')
+  // Positions in errors count from the pattern as written, before './' was dropped.
+  const offset = pattern.length - pattern.replace(/^\.[\\/]/, '').length
+  return { anchored, alternatives: expand(parse(pattern, normalised, offset), pattern) }
+}
+
+/** Several patterns matched as one: true when any of them matches. */
+export interface GlobSet {
+  readonly patterns: readonly string[]
+  matches(relativePath: string): boolean
+}
+
+/**
+ * Compiles a list of patterns into one matcher that gives what `matchesAny`
+ * gives over the patterns compiled one by one, with one regular expression per
+ * kind (name patterns, whole-path patterns) for every alternative a regex can
+ * match safely, instead of one test per pattern and alternative. Alternatives
+ * with several repeating tokens keep their dynamic-programming matcher.
+ */
+export function compileGlobSet(patterns: readonly string[]): GlobSet {
+  const sources: Record<'name' | 'path', string[]> = { name: [], path: [] }
+  const others: Record<'name' | 'path', Array<(text: string) => boolean>> = { name: [], path: [] }
+  for (const pattern of patterns) {
+    const { anchored, alternatives } = compileAlternatives(pattern)
+    const kind = anchored ? 'path' : 'name'
+    for (const tokens of alternatives) {
+      if (tokens.filter(isRepeat).length <= 1) sources[kind].push(tokens.map(tokenRegex).join(''))
+      else others[kind].push(compileTokens(tokens))
+    }
+  }
+  const union = (list: string[]): RegExp | undefined => (list.length === 0 ? undefined : new RegExp(`^(?:${list.join('|')})$`))
+  const byName = union(sources.name)
+  const byPath = union(sources.path)
+  const nameOthers = others.name
+  const pathOthers = others.path
+  const hasName = byName !== undefined || nameOthers.length > 0
+  return {
+    patterns: [...patterns],
+    matches(relativePath: string): boolean {
+      if (byPath !== undefined && byPath.test(relativePath)) return true
+      for (const matches of pathOthers) if (matches(relativePath)) return true
+      if (!hasName) return false
+      const name = relativePath.slice(relativePath.lastIndexOf('/') + 1)
+      if (byName !== undefined && byName.test(name)) return true
+      for (const matches of nameOthers) if (matches(name)) return true
+      return false
     }
   }
 }

@@ -16,10 +16,10 @@ import * as os from 'node:os'
 import * as path from 'node:path'
 import type { Failure, Finding, PhaseResult, Plan, PlannedImage } from '../model.js'
 import { familiarName, formatReference, parseReference } from '../reference.js'
-import type { Settings } from '../settings.js'
+import { credentialsByHost, type Settings } from '../settings.js'
 import { mapInventory } from '../map/mapping.js'
 import { loadMappingConfig } from '../map/config.js'
-import { planBundleJobs, selectBundleJobs, type ExportJob, type ImportJob } from '../plan/bundle-jobs.js'
+import { planBundleJobs, readsBundle, selectBundleJobs, type ExportJob, type ImportJob } from '../plan/bundle-jobs.js'
 import type { JobSet } from '../plan/jobs.js'
 import { DockerCli } from '../engine/docker/cli.js'
 import { mapConcurrent } from '../engine/pool.js'
@@ -27,27 +27,19 @@ import { EngineFailure, type OperationContext } from '../engine/port.js'
 import { BundleExportEngine, BundleImportEngine, openBundle, type OpenedBundle, type RegistryAccess } from '../engine/bundle/engine.js'
 import { fetchBundle, isBundleUrl, redactUrl } from '../engine/bundle/download.js'
 import { BundleVerifier } from '../engine/bundle/verify.js'
-import type { PreparedImport, TransferMeter } from '../engine/bundle/port.js'
+import type { BundleExportPort, ExportRequest, PreparedImport, TransferMeter } from '../engine/bundle/port.js'
+import { preparedSourceDigest } from '../engine/bundle/export.js'
 import { MISSING_BASELINE } from '../engine/bundle/import.js'
 import type { RecordedImage } from '../engine/bundle/record.js'
 import { executeJobs, failureOf, type ProgressSink } from './execute.js'
-import { credentialsByHost, imageResults, type Execution, type RegistryTraffic } from './run.js'
+import { cacheFindings, cacheUse, RunCache } from './cache.js'
+import { imageResults, type Execution, type RegistryTraffic } from './run.js'
 
 export interface InputBundle {
   /** As the log may show it (a URL without its query). */
   name: string
   bundle?: OpenedBundle
   findings: Finding[]
-}
-
-/** The run reads a bundle: mode import, or mode verify given one (its plan stands in for a checkout; verify-from: bundle checks it). */
-export function readsBundle(settings: Pick<Settings, 'mode' | 'bundle'>): boolean {
-  return settings.bundle !== undefined && (settings.mode === 'import' || settings.mode === 'verify')
-}
-
-/** The bundle engine runs the jobs: export, import, and verify-from: bundle (verify-from: registry with a bundle verifies the registry). */
-export function isBundleRun(settings: Pick<Settings, 'mode' | 'verifyFrom' | 'bundle'>): boolean {
-  return settings.bundle !== undefined && (settings.mode === 'export' || settings.mode === 'import' || (settings.mode === 'verify' && settings.verifyFrom === 'bundle'))
 }
 
 /** Opens the bundle an import or a bundle verify reads; a bundle that cannot be used is a finding, never a crash. */
@@ -154,7 +146,7 @@ export async function executeBundle(
   const add = (image: string, result: PhaseResult): void => {
     phases.set(image, [...(phases.get(image) ?? []), result])
   }
-  const findings: Finding[] = [...(input?.findings ?? [])]
+  const findings: Finding[] = [...(input?.findings ?? []), ...cacheFindings(cacheUse(settings))]
   let registries: RegistryTraffic | undefined
   const access: RegistryAccess = {
     credentials: credentialsByHost(settings),
@@ -191,6 +183,8 @@ async function runExport(
   const jobs = selectBundleJobs(planBundleJobs(plan, 'export'), shardImages).export
   const bundleName = displayPath(settings, settings.bundle as string)
   const meter = new ProgressMeter(progress, 'exported')
+  // cache: true: the export reads and fills the run's blob cache, restored once every image is prepared.
+  const cache = cacheUse(settings).on ? new RunCache(settings, progress) : undefined
   let engine: BundleExportEngine
   try {
     engine = new BundleExportEngine({
@@ -200,7 +194,8 @@ async function runExport(
       platforms: settings.platforms,
       cli: new DockerCli(),
       tempDir: os.tmpdir(),
-      meter
+      meter,
+      ...(cache !== undefined && { cache: cache.blobs })
     })
   } catch (error) {
     const failure: Failure = { kind: 'other', side: 'local', phase: 'export', message: `the bundle ${bundleName} cannot be written: ${error instanceof Error ? error.message : String(error)}` }
@@ -209,16 +204,24 @@ async function runExport(
   }
   const recorded = new Map<string, RecordedImage>()
   try {
+    let exporter: Pick<BundleExportPort, 'prepareExport' | 'export'> = engine
+    if (cache !== undefined && jobs.length > 0) {
+      const ahead = await cache.prepareAndRestore(jobs, { concurrency: settings.concurrency, signal, keyOf: job => job.image, digestOf: preparedSourceDigest }, (job, context) =>
+        engine.prepareExport(exportRequest(job), context)
+      )
+      exporter = { prepareExport: (request, context) => ahead.take(request.source, context, () => engine.prepareExport(request, context)), export: (prepared, context) => engine.export(prepared, context) }
+    }
     await progress.group(`Export ${plural(jobs.length, 'image')} into ${bundleName}${settings.bundleBaseline !== undefined ? ` (a delta against ${displayPath(settings, settings.bundleBaseline)})` : ''}`, async () => {
       const report = reporter(jobs.length, progress, settings.dryRun)
       meter.start()
       await mapConcurrent(jobs, settings.concurrency, async job => {
-        const result = await exportOne(job, engine, settings.dryRun, signal, recorded)
+        const result = await exportOne(job, exporter, settings.dryRun, signal, recorded)
         add(job.image, result)
         report(result, familiarName(job.imageKind === 'service' ? job.target : job.source))
       })
       meter.stop()
     })
+    cache?.finish(signal.aborted)
     if (!settings.dryRun) {
       const images = plan.images.flatMap(image => recorded.get(image.source) ?? [])
       try {
@@ -243,20 +246,21 @@ async function runExport(
   }
 }
 
-async function exportOne(job: ExportJob, engine: BundleExportEngine, dryRun: boolean, signal: AbortSignal, recorded: Map<string, RecordedImage>): Promise<PhaseResult> {
+function exportRequest(job: ExportJob): ExportRequest {
+  return {
+    kind: job.imageKind,
+    source: job.image,
+    target: job.target,
+    origins: job.origins,
+    from: job.daemonName !== undefined ? { kind: 'daemon', name: job.daemonName, fallback: job.readFrom } : { kind: 'registry', ref: job.readFrom }
+  }
+}
+
+async function exportOne(job: ExportJob, engine: Pick<BundleExportPort, 'prepareExport' | 'export'>, dryRun: boolean, signal: AbortSignal, recorded: Map<string, RecordedImage>): Promise<PhaseResult> {
   const { context, commands } = operationContext(signal)
   const started = Date.now()
   try {
-    const prepared = await engine.prepareExport(
-      {
-        kind: job.imageKind,
-        source: job.image,
-        target: job.target,
-        origins: job.origins,
-        from: job.daemonName !== undefined ? { kind: 'daemon', name: job.daemonName, fallback: job.readFrom } : { kind: 'registry', ref: job.readFrom }
-      },
-      context
-    )
+    const prepared = await engine.prepareExport(exportRequest(job), context)
     if (prepared.done === undefined && dryRun) return { phase: 'export', status: 'planned', durationMs: Date.now() - started, commands: prepared.steps }
     const outcome = await engine.export(prepared, context)
     recorded.set(job.image, outcome.image)

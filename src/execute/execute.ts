@@ -3,10 +3,13 @@
  * to each image, phase by phase. Nothing is lost: a job that fails becomes a
  * failed phase of its own image, never an exception that hides the others.
  *
- * - mirror: each MirrorJob, `concurrency` at a time: prepare (reads), then copy;
+ * - mirror: each MirrorJob: prepare (reads, `readConcurrency` at a time), then
+ *   copy (`concurrency` at a time), so the HEADs of a no-op re-run are not
+ *   queued behind one another image by image;
  * - build: each BuildJob, `buildConcurrency` at a time, then its push
  *   (`concurrency` at a time); a failed build is not pushed;
- * - verify: each VerifyJob, except images that already failed in this run.
+ * - verify: each VerifyJob (`readConcurrency` at a time), except images that
+ *   already failed in this run.
  *
  * Dry run is the same code stopping before the first write: a copy is
  * prepared (reads only) and its steps printed; builds, pushes and lookups
@@ -22,8 +25,14 @@ import { mapConcurrent, Semaphore } from '../engine/pool.js'
 
 export interface ExecuteOptions {
   dryRun: boolean
-  /** Copies, pushes and lookups in flight at once. */
+  /** Copies and pushes in flight at once. */
   concurrency: number
+  /**
+   * Reads in flight at once: the lookups that prepare a copy and verify's.
+   * Default: `concurrency`. Registry reads are cheap HEADs whose real
+   * concurrency each origin's connection pool bounds anyway.
+   */
+  readConcurrency?: number
   /** Builds at once. */
   buildConcurrency: number
   /** Cancels everything in flight (SIGTERM, the job's timeout). */
@@ -63,11 +72,14 @@ export async function executeJobs(jobs: JobSet, options: ExecuteOptions, engines
   if (jobs.mirror.length > 0) {
     await progress.group(`Mirror ${count(jobs.mirror.length, 'base image')}`, async () => {
       const report = reporter(jobs.mirror.length, progress, options.dryRun)
-      await mapConcurrent(jobs.mirror, options.concurrency, async job => {
-        const result = await mirror(job, engines.copy, options.dryRun, signal)
-        add(job.image, result)
-        report(result, familiarName(job.source))
-      })
+      const slots = { read: new Semaphore(options.readConcurrency ?? options.concurrency), copy: new Semaphore(options.concurrency) }
+      await Promise.all(
+        jobs.mirror.map(async job => {
+          const result = await mirror(job, engines.copy, options.dryRun, signal, slots)
+          add(job.image, result)
+          report(result, familiarName(job.source))
+        })
+      )
     })
   }
 
@@ -104,7 +116,7 @@ export async function executeJobs(jobs: JobSet, options: ExecuteOptions, engines
   if (jobs.verify.length > 0) {
     await progress.group(`Verify ${count(jobs.verify.length, 'image')}`, async () => {
       const report = reporter(jobs.verify.length, progress, options.dryRun)
-      await mapConcurrent(jobs.verify, options.concurrency, async job => {
+      await mapConcurrent(jobs.verify, options.readConcurrency ?? options.concurrency, async job => {
         const earlier = (results.get(job.image) ?? []).find(phase => phase.status === 'failed')
         const result: PhaseResult =
           earlier !== undefined
@@ -118,16 +130,25 @@ export async function executeJobs(jobs: JobSet, options: ExecuteOptions, engines
   return results
 }
 
-async function mirror(job: MirrorJob, engine: CopyPort | undefined, dryRun: boolean, signal: AbortSignal): Promise<PhaseResult> {
+async function mirror(
+  job: MirrorJob,
+  engine: CopyPort | undefined,
+  dryRun: boolean,
+  signal: AbortSignal,
+  slots: { read: Semaphore; copy: Semaphore }
+): Promise<PhaseResult> {
   const { context, commands } = operationContext(signal)
-  const started = Date.now()
   if (engine === undefined) return unsupported('mirror', 'no engine here can copy images')
+  let started = Date.now()
   try {
-    const prepared = await engine.prepareCopy(job.source, job.target, context)
+    const prepared = await slots.read.run(() => {
+      started = Date.now()
+      return engine.prepareCopy(job.source, job.target, context)
+    })
     if (prepared.done === undefined && dryRun) {
       return { phase: 'mirror', status: 'planned', durationMs: Date.now() - started, commands: prepared.steps }
     }
-    const outcome = await engine.copy(prepared, context)
+    const outcome = prepared.done ?? (await slots.copy.run(() => engine.copy(prepared, context)))
     return {
       phase: 'mirror',
       status: outcome.status,

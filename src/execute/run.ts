@@ -12,17 +12,18 @@
  * insecure-registries when the inputs do not name them.
  */
 import type { Finding, ImageResult, ImageStatus, PhaseResult, Plan, PlannedImage } from '../model.js'
-import { DOCKER_HUB, formatReference } from '../reference.js'
-import { copyEngine, type Settings } from '../settings.js'
+import { formatReference } from '../reference.js'
+import { copyEngine, credentialsByHost, type Settings } from '../settings.js'
 import { createPrivateDockerConfig, type PrivateDockerConfig } from '../docker-config.js'
 import { DockerCli } from '../engine/docker/cli.js'
 import { daemonRegistryConfig } from '../engine/docker/daemon.js'
 import type { JobSet } from '../plan/jobs.js'
-import { EngineFailure, type CopyPort, type Credentials, type PreparedCopy } from '../engine/port.js'
+import { EngineFailure, type CopyPort, type PreparedCopy } from '../engine/port.js'
 import { DockerEngine } from '../engine/docker/engine.js'
 import { RegistryEngine } from '../engine/registry/engine.js'
 import { adviseFailure } from '../report/advice.js'
 import { executeJobs, type Engines, type ProgressSink } from './execute.js'
+import { cacheFindings, cacheUse, RunCache } from './cache.js'
 
 export type { ProgressSink } from './execute.js'
 
@@ -37,18 +38,6 @@ export interface Execution {
   findings?: Finding[]
 }
 
-/**
- * Credentials by host, each only where it belongs: the target's to the
- * `registry` host, the source's to Docker Hub only (a registry-mirror is
- * another party's server: it gets no Docker Hub password).
- */
-export function credentialsByHost(settings: Pick<Settings, 'registry' | 'targetCredentials' | 'sourceCredentials' | 'registryMirror'>): Map<string, Credentials> {
-  const byHost = new Map<string, Credentials>()
-  if (settings.sourceCredentials !== undefined) byHost.set(DOCKER_HUB, settings.sourceCredentials)
-  if (settings.targetCredentials !== undefined && settings.registry !== undefined) byHost.set(settings.registry.registry, settings.targetCredentials)
-  return byHost
-}
-
 export async function executeSettings(plan: Plan, jobs: JobSet, settings: Settings, progress: ProgressSink, signal?: AbortSignal): Promise<Execution> {
   const credentials = credentialsByHost(settings)
   const own: PrivateDockerConfig | undefined =
@@ -59,8 +48,11 @@ export async function executeSettings(plan: Plan, jobs: JobSet, settings: Settin
   const copyWith = copyEngine(settings)
   let docker: DockerEngine | undefined
   let registry: RegistryEngine | undefined
+  // cache: true: the registry engine reads and fills the run's blob cache, restored once every copy is prepared.
+  const caching = cacheUse(settings)
+  const cache = caching.on ? new RunCache(settings, progress) : undefined
   try {
-    const network = await registryNetwork(settings, cli, progress, signal)
+    const network = await registryNetwork(settings, cli, dockerConfig, progress, signal)
     registry = new RegistryEngine({
       credentials,
       ...(network.registryMirror !== undefined && { registryMirror: network.registryMirror }),
@@ -70,7 +62,8 @@ export async function executeSettings(plan: Plan, jobs: JobSet, settings: Settin
       retries: settings.retries,
       platforms: settings.platforms,
       copyReferrers: settings.copyReferrers,
-      dockerConfigDir: dockerConfig
+      dockerConfigDir: dockerConfig,
+      ...(cache !== undefined && { cache: cache.blobs })
     })
     docker = new DockerEngine({
       cli,
@@ -84,14 +77,21 @@ export async function executeSettings(plan: Plan, jobs: JobSet, settings: Settin
       retry: { attempts: settings.retries + 1, baseDelayMs: 500, maxDelayMs: 15000 },
       onRetry: message => progress.info(message)
     })
+    const copy = copyWith === 'docker' ? docker : settings.engine === 'auto' ? autoCopy(registry, docker) : registry
     const engines: Engines = {
-      copy: copyWith === 'docker' ? docker : settings.engine === 'auto' ? autoCopy(registry, docker) : registry,
+      copy: cache === undefined ? copy : await cache.copies(copy, jobs.mirror, settings.concurrency, signal ?? new AbortController().signal),
       build: docker,
       lookup: settings.verifyFrom === 'local' ? docker.localLookup() : settings.engine === 'docker' ? docker : registry
     }
     const phases = await executeJobs(
       jobs,
-      { dryRun: settings.dryRun, concurrency: settings.concurrency, buildConcurrency: settings.buildConcurrency, ...(signal !== undefined && { signal }) },
+      {
+        dryRun: settings.dryRun,
+        concurrency: settings.concurrency,
+        readConcurrency: registryReads(settings),
+        buildConcurrency: settings.buildConcurrency,
+        ...(signal !== undefined && { signal })
+      },
       engines,
       progress
     )
@@ -100,8 +100,9 @@ export async function executeSettings(plan: Plan, jobs: JobSet, settings: Settin
       attempts: settings.retries + 1,
       verifyFrom: settings.verifyFrom
     })
+    cache?.finish(signal?.aborted === true)
     const traffic = registry.stats()
-    const findings = copyWith === 'docker' ? singlePlatformWarnings(docker) : []
+    const findings = [...cacheFindings(caching), ...(copyWith === 'docker' ? singlePlatformWarnings(docker) : [])]
     return { results, ...(Object.keys(traffic).length > 0 && { registries: traffic }), ...(findings.length > 0 && { findings }) }
   } finally {
     await Promise.allSettled([docker?.close(), registry?.close()])
@@ -149,6 +150,17 @@ class DockerFallback {
 }
 
 /**
+ * Registry reads (the HEADs preparing a copy, verify's lookups) at once: four
+ * times `concurrency`, as each origin's connection pool (`concurrency` sockets)
+ * bounds the requests anyway and a queue keeps them busy. Reads through docker
+ * start a process each: those stay at `concurrency`.
+ */
+function registryReads(settings: Pick<Settings, 'concurrency' | 'verifyFrom' | 'engine' | 'pull' | 'push'>): number {
+  const throughDocker = copyEngine(settings) === 'docker' || settings.verifyFrom === 'local'
+  return throughDocker ? settings.concurrency : Math.min(64, settings.concurrency * 4)
+}
+
+/**
  * The Docker Hub mirror and insecure registries of the registry engine: the
  * inputs when given, else what the docker daemon is configured with (when
  * docker is there), so both reach registries the same way.
@@ -156,12 +168,13 @@ class DockerFallback {
 export async function registryNetwork(
   settings: Pick<Settings, 'registryMirror' | 'insecureRegistries'>,
   cli: DockerCli,
+  dockerConfigDir: string,
   progress: Pick<ProgressSink, 'info'>,
   signal?: AbortSignal
 ): Promise<{ registryMirror?: string; insecureRegistries: string[] }> {
   const given = { ...(settings.registryMirror !== undefined && { registryMirror: settings.registryMirror }), insecureRegistries: settings.insecureRegistries }
   if (settings.registryMirror !== undefined && settings.insecureRegistries.length > 0) return given
-  const daemon = await daemonRegistryConfig(cli, signal)
+  const daemon = await daemonRegistryConfig(cli, { env: process.env, dockerConfigDir, ...(signal !== undefined && { signal }) })
   if (daemon === undefined) return given
   const registryMirror = settings.registryMirror ?? daemon.mirrors[0]
   const insecureRegistries = settings.insecureRegistries.length > 0 ? settings.insecureRegistries : daemon.insecureRegistries

@@ -37,8 +37,8 @@ export type Field = RawValue | typeof RESET
 export const BUILD_SCALARS = ['context', 'dockerfile', 'dockerfile_inline', 'target', 'network', 'shm_size'] as const
 /** The build keys read as a mapping (or a `- K=V` list). */
 export const BUILD_MAPS = ['args', 'labels', 'additional_contexts'] as const
-/** The build keys read as a list of strings. */
-export const BUILD_LISTS = ['platforms', 'cache_from', 'cache_to', 'extra_hosts', 'tags', 'ssh', 'secrets'] as const
+/** The build keys read as a list of strings (`secrets` has its own reader: its long syntax is a mapping). */
+export const BUILD_LISTS = ['platforms', 'cache_from', 'cache_to', 'extra_hosts', 'tags', 'ssh'] as const
 
 export type BuildScalarKey = (typeof BUILD_SCALARS)[number]
 export type BuildMapKey = (typeof BUILD_MAPS)[number]
@@ -52,8 +52,28 @@ export interface BuildDraft {
   scalars: Map<BuildScalarKey, Field>
   maps: Map<BuildMapKey, Map<string, Field>>
   lists: Map<BuildListKey, RawValue[] | typeof RESET>
+  /** `secrets`: short (`- name`) and long (`- source: name`, `target: id`) syntax. */
+  secrets?: BuildSecretDraft[] | typeof RESET
   /** Other keys written under `build:` (privileged, pull, no_cache, …). */
   otherKeys: Set<string>
+}
+
+/** One entry of a build's `secrets`; uid, gid and mode are not read (BuildKit ignores them). */
+export interface BuildSecretDraft {
+  source: RawValue
+  target?: RawValue
+}
+
+/** The fields of a top-level `secrets:` definition that decide what a build can use. */
+export const SECRET_FIELDS = ['file', 'environment', 'external', 'name'] as const
+export type SecretField = (typeof SECRET_FIELDS)[number]
+
+/** One top-level `secrets:` definition as written. */
+export interface SecretDefinitionDraft {
+  name: string
+  /** The line of its name. */
+  origin: Origin
+  fields: Map<SecretField, Field>
 }
 
 export interface ExtendsDraft {
@@ -117,6 +137,8 @@ function mergeBuild(base: ServiceDraft['build'], over: ServiceDraft['build']): S
     const values = new Map([...(base.maps.get(key) ?? []), ...(over.maps.get(key) ?? [])])
     if (values.size > 0) merged.maps.set(key, values)
   }
+  const secrets = mergeBuildSecrets(base.secrets, over.secrets)
+  if (secrets !== undefined) merged.secrets = secrets
   for (const key of BUILD_LISTS) {
     const b = base.lists.get(key)
     const o = over.lists.get(key)
@@ -128,6 +150,34 @@ function mergeBuild(base: ServiceDraft['build'], over: ServiceDraft['build']): S
       const seen = new Set(b.map(item => item.text))
       merged.lists.set(key, [...b, ...o.filter(item => !seen.has(item.text))])
     }
+  }
+  return merged
+}
+
+/** Build secrets appended; one with the id of an earlier one (its target, else its source) takes its place, as compose keeps mounts unique. */
+function mergeBuildSecrets(base: BuildDraft['secrets'], over: BuildDraft['secrets']): BuildDraft['secrets'] {
+  if (over === undefined) return base
+  if (over === RESET || base === undefined || base === RESET) return over
+  const idOf = (entry: BuildSecretDraft): string | null => (entry.target ?? entry.source).text
+  const merged = [...base]
+  for (const entry of over) {
+    const index = merged.findIndex(existing => idOf(existing) === idOf(entry))
+    if (index < 0) merged.push(entry)
+    else merged[index] = entry
+  }
+  return merged
+}
+
+/**
+ * Top-level `secrets:` of a later file (`-f` override) merged into an earlier
+ * one's, as compose merges mappings: a definition of the same name field by
+ * field (`!reset` removes a field).
+ */
+export function mergeSecretDefinitions(base: ReadonlyMap<string, SecretDefinitionDraft>, over: ReadonlyMap<string, SecretDefinitionDraft>): Map<string, SecretDefinitionDraft> {
+  const merged = new Map(base)
+  for (const [name, definition] of over) {
+    const existing = merged.get(name)
+    merged.set(name, existing === undefined ? definition : { name, origin: definition.origin, fields: new Map([...existing.fields, ...definition.fields]) })
   }
   return merged
 }
@@ -207,7 +257,10 @@ export class DraftReader {
     for (const [key, entry] of fields) {
       if ((BUILD_SCALARS as readonly string[]).includes(key)) spec.scalars.set(key as BuildScalarKey, this.field(entry))
       else if ((BUILD_MAPS as readonly string[]).includes(key)) spec.maps.set(key as BuildMapKey, this.keyValues(entry, key, service))
-      else if ((BUILD_LISTS as readonly string[]).includes(key)) {
+      else if (key === 'secrets') {
+        const secrets = this.buildSecrets(entry, service)
+        if (secrets !== undefined) spec.secrets = secrets
+      } else if ((BUILD_LISTS as readonly string[]).includes(key)) {
         const list = this.list(entry, key as BuildListKey, service)
         if (list !== undefined) spec.lists.set(key as BuildListKey, list)
       } else spec.otherKeys.add(key)
@@ -247,7 +300,7 @@ export class DraftReader {
     return values
   }
 
-  /** A list of strings; a mapping (extra_hosts, ssh) becomes `key=value` items; secrets in the long form give their `source`. */
+  /** A list of strings; a mapping (extra_hosts, ssh) becomes `key=value` items. */
   private list(entry: MapEntry, key: BuildListKey, service: string): RawValue[] | typeof RESET | undefined {
     const { doc } = this.parsed
     const node = deref(entry.value, doc)
@@ -267,13 +320,7 @@ export class DraftReader {
     }
     const items: RawValue[] = []
     for (const item of node.items) {
-      const itemNode = deref(item, doc)
       const itemEntry: MapEntry = { key, keyNode: entry.keyNode, value: item as Node, merged: false }
-      if (key === 'secrets' && isMap(itemNode)) {
-        const source = mapEntries(itemNode, doc)?.get('source')
-        if (source !== undefined) items.push(this.rawValue(source))
-        continue
-      }
       const raw = this.rawValue(itemEntry)
       if (raw.isCollection) {
         this.report(`an entry of '${key}' of service '${service}' must be a string; it was ignored`, raw.origin)
@@ -282,6 +329,71 @@ export class DraftReader {
       if (raw.text !== null) items.push(raw)
     }
     return items
+  }
+
+  /** A build's `secrets`: `- name`, or `- source: name` with an optional `target` (the id the Dockerfile mounts). */
+  private buildSecrets(entry: MapEntry, service: string): BuildSecretDraft[] | typeof RESET | undefined {
+    const { doc } = this.parsed
+    const node = deref(entry.value, doc)
+    if (node?.tag === '!reset') return RESET
+    if (node === null || (isScalar(node) && node.value === null)) return []
+    if (!isSeq(node)) {
+      this.report(`'secrets' of the build of service '${service}' must be a list; it was ignored`, this.at(node))
+      return undefined
+    }
+    const secrets: BuildSecretDraft[] = []
+    for (const item of node.items) {
+      const itemNode = deref(item, doc)
+      const fields = isMap(itemNode) ? mapEntries(itemNode, doc) : undefined
+      if (fields !== undefined) {
+        const source = fields.get('source')
+        const sourceValue = source === undefined ? undefined : this.rawValue(source)
+        if (sourceValue === undefined || sourceValue.text === null || sourceValue.isCollection) {
+          this.report(`an entry of the build secrets of service '${service}' needs a source (the name of a top-level secret); it was ignored`, this.at(itemNode))
+          continue
+        }
+        const target = fields.get('target')
+        const targetValue = target === undefined ? undefined : this.rawValue(target)
+        secrets.push({ source: sourceValue, ...(targetValue !== undefined && targetValue.text !== null && !targetValue.isCollection && { target: targetValue }) })
+        continue
+      }
+      const raw = this.rawValue({ key: 'secrets', keyNode: entry.keyNode, value: item as Node, merged: false })
+      if (raw.isCollection || raw.text === null) {
+        this.report(`an entry of the build secrets of service '${service}' must be a secret's name or a mapping with a source; it was ignored`, raw.origin)
+        continue
+      }
+      secrets.push({ source: raw })
+    }
+    return secrets
+  }
+
+  /** The top-level `secrets:` mapping: each definition's file, environment, external and name. */
+  secretDefinitions(entry: MapEntry, problem: Problem): Map<string, SecretDefinitionDraft> {
+    const definitions = new Map<string, SecretDefinitionDraft>()
+    const { doc, lineCounter, file } = this.parsed
+    const node = deref(entry.value, doc)
+    if (node === null || (isScalar(node) && node.value === null)) return definitions
+    const entries = mapEntries(node, doc, problem)
+    if (entries === undefined) {
+      problem("the top-level 'secrets' must be a mapping of secret names to definitions; it was ignored", node)
+      return definitions
+    }
+    for (const [name, definition] of entries) {
+      const origin = { file, line: lineOf(definition.keyNode, lineCounter) }
+      const fields = new Map<SecretField, Field>()
+      const definitionNode = deref(definition.value, doc)
+      const definitionFields = mapEntries(definitionNode, doc, problem)
+      if (definitionFields === undefined) {
+        if (!(definitionNode === null || (isScalar(definitionNode) && definitionNode.value === null))) problem(`secret '${name}' must be a mapping (file, environment or external)`, definitionNode)
+      } else {
+        for (const key of SECRET_FIELDS) {
+          const field = definitionFields.get(key)
+          if (field !== undefined) fields.set(key, this.field(field))
+        }
+      }
+      definitions.set(name, { name, origin, fields })
+    }
+    return definitions
   }
 
   field(entry: MapEntry): Field {

@@ -9,7 +9,7 @@ import * as path from 'node:path'
 import { isMap, isScalar, isSeq, type Node } from 'yaml'
 import { parseComposeYaml } from './compose-yaml.js'
 import type { Origin } from '../model.js'
-import { DraftReader, mergeServices, type ParsedFile, type RawValue, type Scope, type ServiceDraft } from './compose-draft.js'
+import { DraftReader, mergeServices, type ParsedFile, type RawValue, type Scope, type SecretDefinitionDraft, type ServiceDraft } from './compose-draft.js'
 import { isOutsideRoot, isRemote, ValueResolver } from './compose-service.js'
 import { deref, lineOf, mapEntries, type MapEntry } from './compose-yaml.js'
 import { parseDotenv } from './dotenv.js'
@@ -33,6 +33,8 @@ export interface LoaderOptions {
 export interface LoadedFile {
   services: Map<string, ServiceDraft>
   name?: RawValue
+  /** Top-level `secrets:` definitions, its includes' too (the file's own win). */
+  secrets?: Map<string, SecretDefinitionDraft>
 }
 
 export class ComposeLoader {
@@ -129,7 +131,7 @@ export class ComposeLoader {
     if (raw !== undefined) {
       const services = new Map<string, ServiceDraft>()
       for (const [name, draft] of raw.services) services.set(name, this.resolveExtends(draft, raw.services, scope, [`${file}#${name}`]))
-      result = { services, ...(raw.name !== undefined && { name: raw.name }) }
+      result = { services, ...(raw.name !== undefined && { name: raw.name }), ...(raw.secrets !== undefined && { secrets: raw.secrets }) }
     }
     this.loadedFiles.set(key, result)
     return result
@@ -161,14 +163,17 @@ export class ComposeLoader {
       return { services }
     }
 
+    const secrets = new Map<string, SecretDefinitionDraft>()
     const include = top.get('include')
     if (include !== undefined) {
-      for (const [name, draft] of this.loadIncludes(include, parsed, scope, stack)) services.set(name, draft)
+      for (const [name, draft] of this.loadIncludes(include, parsed, scope, stack, secrets)) services.set(name, draft)
     }
+    const secretsEntry = top.get('secrets')
+    if (secretsEntry !== undefined) for (const [name, definition] of reader.secretDefinitions(secretsEntry, problem)) secrets.set(name, definition)
 
     const nameEntry = top.get('name')
     const name = nameEntry === undefined ? undefined : reader.rawValue(nameEntry)
-    const withName = (): LoadedFile => ({ services, ...(name !== undefined && { name }) })
+    const withName = (): LoadedFile => ({ services, ...(name !== undefined && { name }), ...(secrets.size > 0 && { secrets }) })
 
     const servicesEntry = top.get('services')
     let serviceEntries: Map<string, MapEntry> | undefined
@@ -210,7 +215,7 @@ export class ComposeLoader {
     return withName()
   }
 
-  private loadIncludes(entry: MapEntry, parsed: ParsedFile, scope: Scope, stack: string[]): Map<string, ServiceDraft> {
+  private loadIncludes(entry: MapEntry, parsed: ParsedFile, scope: Scope, stack: string[], secrets: Map<string, SecretDefinitionDraft>): Map<string, ServiceDraft> {
     const services = new Map<string, ServiceDraft>()
     const { doc, lineCounter, file } = parsed
     const reader = new DraftReader(parsed, scope, (message, origin) => this.values.report('invalid-file', 'error', message, origin))
@@ -290,6 +295,7 @@ export class ComposeLoader {
           const existing = services.get(name)
           services.set(name, existing === undefined ? draft : mergeServices(existing, draft))
         }
+        for (const [name, definition] of loaded.secrets ?? []) secrets.set(name, definition)
       }
     }
     return services

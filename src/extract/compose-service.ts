@@ -5,9 +5,9 @@
  * key read, paths resolved against the scanned root.
  */
 import * as path from 'node:path'
-import type { BuildSpec, Finding, FindingKind, Origin } from '../model.js'
+import type { BuildSecret, BuildSpec, Finding, FindingKind, Origin } from '../model.js'
 import { tryParseReference } from '../reference.js'
-import { BUILD_LISTS, present, RESET, type BuildDraft, type RawValue, type ServiceDraft } from './compose-draft.js'
+import { BUILD_LISTS, present, RESET, type BuildDraft, type RawValue, type SecretDefinitionDraft, type ServiceDraft } from './compose-draft.js'
 import { COMPOSE_SYNTAX, interpolate } from './interpolate.js'
 
 /** Why a build's Dockerfile cannot be scanned (a warning finding says so too). */
@@ -109,8 +109,12 @@ export class ValueResolver {
   }
 }
 
-/** A merged draft → what callers see. Undefined when the service cannot be used (already reported). */
-export function resolveService(draft: ServiceDraft, values: ValueResolver): ComposeService | undefined {
+/**
+ * A merged draft → what callers see. Undefined when the service cannot be used
+ * (already reported). `secrets` are the project's top-level `secrets:`
+ * definitions, merged across its files and includes.
+ */
+export function resolveService(draft: ServiceDraft, values: ValueResolver, secrets: ReadonlyMap<string, SecretDefinitionDraft> = new Map()): ComposeService | undefined {
   const service: ComposeService = { name: draft.name }
   let failed = false
 
@@ -138,7 +142,7 @@ export function resolveService(draft: ServiceDraft, values: ValueResolver): Comp
 
   const build = draft.build === RESET ? undefined : draft.build
   if (build !== undefined) {
-    const resolved = resolveBuild(build, draft.name, values)
+    const resolved = resolveBuild(build, draft.name, values, secrets)
     if (resolved === undefined) failed = true
     else service.build = resolved
   }
@@ -158,17 +162,16 @@ export function resolveService(draft: ServiceDraft, values: ValueResolver): Comp
   return service
 }
 
-const LIST_FIELDS: Record<(typeof BUILD_LISTS)[number], 'platforms' | 'cacheFrom' | 'cacheTo' | 'extraHosts' | 'tags' | 'ssh' | 'secrets'> = {
+const LIST_FIELDS: Record<(typeof BUILD_LISTS)[number], 'platforms' | 'cacheFrom' | 'cacheTo' | 'extraHosts' | 'tags' | 'ssh'> = {
   platforms: 'platforms',
   cache_from: 'cacheFrom',
   cache_to: 'cacheTo',
   extra_hosts: 'extraHosts',
   tags: 'tags',
-  ssh: 'ssh',
-  secrets: 'secrets'
+  ssh: 'ssh'
 }
 
-function resolveBuild(build: BuildDraft, service: string, values: ValueResolver): ComposeBuild | undefined {
+function resolveBuild(build: BuildDraft, service: string, values: ValueResolver, definitions: ReadonlyMap<string, SecretDefinitionDraft>): ComposeBuild | undefined {
   const scalar = (key: Parameters<BuildDraft['scalars']['get']>[0]): RawValue | undefined => present(build.scalars.get(key))
   const context = scalar('context')
   const contextText = context === undefined ? '.' : values.text(context, `the build context of service '${service}'`)
@@ -223,6 +226,10 @@ function resolveBuild(build: BuildDraft, service: string, values: ValueResolver)
     })
     if (items.length > 0) result[LIST_FIELDS[key]] = items
   }
+  if (build.secrets !== undefined && build.secrets !== RESET) {
+    const secrets = build.secrets.flatMap(entry => buildSecret(entry, service, values, definitions) ?? [])
+    if (secrets.length > 0) result.secrets = secrets
+  }
   if (build.otherKeys.size > 0) result.otherKeys = [...build.otherKeys].sort()
 
   const inline = scalar('dockerfile_inline')
@@ -263,6 +270,58 @@ function resolveBuild(build: BuildDraft, service: string, values: ValueResolver)
     return { ...result, notScanned: 'outside-root' }
   }
   return result
+}
+
+/**
+ * One entry of build.secrets joined to its top-level definition, as compose
+ * passes it to BuildKit: the id is the entry's `target`, else the secret's
+ * name; a `file:` is resolved against the directory of the file that defines
+ * it; an `environment:` names a variable (its value is never read here). No
+ * definition is an error (compose refuses the project); a definition a build
+ * cannot use (`external`, neither file nor environment) is a warning.
+ */
+function buildSecret(entry: NonNullable<Exclude<BuildDraft['secrets'], typeof RESET>>[number], service: string, values: ValueResolver, definitions: ReadonlyMap<string, SecretDefinitionDraft>): BuildSecret | undefined {
+  const name = values.text(entry.source, `a build secret of service '${service}'`)
+  if (name === undefined || name === '') return undefined
+  const target = entry.target === undefined ? undefined : values.text(entry.target, `the target of build secret ${name} of service '${service}'`)
+  if (entry.target !== undefined && target === undefined) return undefined
+  const secret: BuildSecret = { id: target !== undefined && target !== '' ? target : name, name, origin: entry.source.origin }
+  const definition = definitions.get(name)
+  if (definition === undefined) {
+    values.report(
+      'invalid-file',
+      'error',
+      `Service '${service}' uses the build secret '${name}', which no top-level 'secrets:' defines; the build cannot run`,
+      entry.source.origin,
+      `Define it at the top level: secrets: { ${name}: { file: ./path/to/${name} } } (or environment: VARIABLE)`
+    )
+    return { ...secret, unusable: 'undefined' }
+  }
+  const field = (key: 'file' | 'environment'): string | undefined => {
+    const value = present(definition.fields.get(key))
+    if (value === undefined) return undefined
+    const text = values.text(value, `the ${key} of secret '${name}'`)
+    return text === undefined || text === '' ? undefined : text
+  }
+  const file = field('file')
+  const environment = field('environment')
+  if (file !== undefined) {
+    const fileValue = present(definition.fields.get('file')) as RawValue
+    secret.file = file.startsWith('~') || path.posix.isAbsolute(file) ? path.posix.normalize(file) : path.posix.join(fileValue.scope.workingDir, file)
+    return secret
+  }
+  if (environment !== undefined) return { ...secret, environment }
+  const external = present(definition.fields.get('external'))
+  values.report(
+    'invalid-file',
+    'warning',
+    `Service '${service}' uses the build secret '${name}', ${
+      external !== undefined && external.text !== 'false' ? 'an external secret' : 'whose definition has neither file nor environment'
+    } (${definition.origin.file}:${definition.origin.line}): a build takes only a secret defined by file or environment; it is not passed to the build`,
+    entry.source.origin,
+    `Define ${name} with file: or environment: for the build`
+  )
+  return { ...secret, unusable: 'external' }
 }
 
 /** An additional context that is a local path is resolved like `context`; images, services and URLs stay as written. */

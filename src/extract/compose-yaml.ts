@@ -13,6 +13,7 @@
  * stack overflow or a hang.
  */
 import { isAlias, isCollection, isMap, isScalar, isSeq, LineCounter, parseDocument, YAMLParseError, type Document, type Node } from 'yaml'
+import { scanPlainYaml } from './compose-yaml-scanner.js'
 
 export interface ParsedYaml {
   doc: Document
@@ -32,7 +33,10 @@ export interface ParsedYaml {
  */
 export function parseComposeYaml(text: string, options: { keepSourceTokens?: boolean; lineCounter?: LineCounter } = {}): ParsedYaml {
   const lineCounter = options.lineCounter ?? new LineCounter()
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: false, keepSourceTokens: options.keepSourceTokens ?? false })
+  // A plain file (most compose files) is read without the yaml parser's lexer and CST: see compose-yaml-scanner.ts.
+  // Rewriting needs the CST (keepSourceTokens), so it always takes the parser.
+  const plain = options.keepSourceTokens === true ? undefined : scanPlainYaml(text, lineCounter)
+  const doc = plain ?? parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: false, keepSourceTokens: options.keepSourceTokens ?? false })
   if (doc.errors.length === 0) doc.errors.push(...duplicateKeyErrors(doc))
   return { doc, lineCounter }
 }

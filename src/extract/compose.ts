@@ -17,7 +17,9 @@
  *   `additional_contexts` key by key, lists appended); `!reset` removes a
  *   value and `!override` replaces a mapping instead of merging it;
  * - YAML anchors, aliases and `<<` merge keys; top-level `x-` fields and every
- *   other top-level key except `name`, `include` and `services` are ignored;
+ *   other top-level key except `name`, `include`, `services` and `secrets` (what
+ *   build.secrets name) are ignored; `secrets` merge across files like a
+ *   service's mappings, an included file's come in with its services;
  * - `extends` (same file, or `file:` another one) and top-level `include`;
  * - every profile counts (`profiles` is ignored): a mirror must hold what any
  *   profile may start;
@@ -48,7 +50,7 @@
  */
 import * as path from 'node:path'
 import type { Finding } from '../model.js'
-import { mergeServices, type RawValue, type ServiceDraft } from './compose-draft.js'
+import { mergeSecretDefinitions, mergeServices, type RawValue, type SecretDefinitionDraft, type ServiceDraft } from './compose-draft.js'
 import { ComposeLoader, normalisePath, normaliseProjectName } from './compose-loader.js'
 import { resolveService, type ComposeService } from './compose-service.js'
 
@@ -88,6 +90,7 @@ export function loadComposeProject(files: string[], options: ComposeLoadOptions)
 
   const merged = new Map<string, ServiceDraft>()
   let nameValue: RawValue | undefined
+  let secrets = new Map<string, SecretDefinitionDraft>()
   const inputs = files.map(normalisePath)
   for (const file of inputs) {
     const loaded = loader.loadFile(file, { file, workingDir: projectDirectory, lookup }, [file])
@@ -96,6 +99,7 @@ export function loadComposeProject(files: string[], options: ComposeLoadOptions)
       continue
     }
     if (loaded.name !== undefined) nameValue = loaded.name
+    if (loaded.secrets !== undefined) secrets = mergeSecretDefinitions(secrets, loaded.secrets)
     for (const [name, draft] of loaded.services) {
       const existing = merged.get(name)
       merged.set(name, existing === undefined ? draft : mergeServices(existing, draft))
@@ -105,7 +109,7 @@ export function loadComposeProject(files: string[], options: ComposeLoadOptions)
   const name = loader.projectName(nameValue, lookup, projectDirectory)
   const services: ComposeService[] = []
   for (const draft of merged.values()) {
-    const service = resolveService(draft, loader.values)
+    const service = resolveService(draft, loader.values, secrets)
     if (service !== undefined) services.push(service)
   }
   return { name, inputs, files: loader.files, texts: loader.texts, services, findings: uniqueFindings(loader.values.findings) }

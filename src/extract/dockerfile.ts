@@ -20,12 +20,14 @@
  * - A `# syntax=` parser directive names the BuildKit frontend image, which a
  *   BuildKit build pulls: returned with `frontend: true`.
  *
- * dockerfile-ast gives the structure and source ranges (continuations, the
- * `# escape=` directive, flags); variable substitution is ours.
+ * dockerfile-model.ts gives the structure and source ranges (continuations,
+ * the `# escape=` directive, flags), through dockerfile-ast or, for plain
+ * files, a line scanner that reads them the same way; variable substitution
+ * is ours.
  */
-import { DockerfileParser, type Argument, type Flag, type Instruction } from 'dockerfile-ast'
 import type { ExtractedReference, Finding, Origin, ReferenceSource } from '../model.js'
 import { formatReference, tryParseReference } from '../reference.js'
+import { readDockerfile, type DockerfileModel, type ModelArgument, type ModelFlag, type ModelInstruction } from './dockerfile-model.js'
 import { dockerfileSyntax, interpolate, type Lookup } from './interpolate.js'
 
 /** ARGs BuildKit defines in the global scope; they may appear in `--platform` but name no image. */
@@ -103,7 +105,12 @@ interface Analysis {
 }
 
 export function extractDockerfile(text: string, options: DockerfileOptions): DockerfileScan {
-  const analysis = analyseDockerfile(text, options)
+  return extractDockerfileWith(readDockerfile, text, options)
+}
+
+/** `extractDockerfile` with the given reader of the file's structure (the tests run both readers through it). */
+export function extractDockerfileWith(reader: (text: string) => DockerfileModel, text: string, options: DockerfileOptions): DockerfileScan {
+  const analysis = analyseDockerfile(text, options, reader)
   const wanted = stagesToBuild(analysis, options)
   const references: ExtractedReference[] = analysis.occurrences.map(occurrence => ({
     kind: 'base',
@@ -157,13 +164,11 @@ function contextKey(name: string): string {
   return 'ref' in parsed ? formatReference(parsed.ref) : name.toLowerCase()
 }
 
-function analyseDockerfile(text: string, options: DockerfileOptions): Analysis {
+function analyseDockerfile(text: string, options: DockerfileOptions, reader: (text: string) => DockerfileModel = readDockerfile): Analysis {
   const { file } = options
   const findings: Finding[] = []
   const occurrences: ImageOccurrence[] = []
   const stages: Stage[] = []
-  const lineStarts = computeLineStarts(text)
-  const offsetOf = (position: { line: number; character: number }): number => (lineStarts[position.line] ?? text.length) + position.character
   const at = (line: number): Origin => options.originOf?.(line) ?? { file, line }
   const where = (line: number): string => {
     const origin = at(line)
@@ -173,35 +178,32 @@ function analyseDockerfile(text: string, options: DockerfileOptions): Analysis {
     findings.push({ kind, severity, message, ...at(line), ...(suggestion !== undefined && { suggestion }) })
   }
 
-  let dockerfile
+  let dockerfile: DockerfileModel
   try {
-    dockerfile = DockerfileParser.parse(text)
+    dockerfile = reader(text)
   } catch (error) {
     findings.push({ kind: 'invalid-file', severity: 'error', message: `Could not parse ${file}: ${String(error)}`, ...at(1) })
     return { occurrences, stages, findings }
   }
-  const syntax = dockerfileSyntax(dockerfile.getEscapeCharacter())
+  const syntax = dockerfileSyntax(dockerfile.escape)
   const buildArgs = options.buildArgs ?? {}
   const contexts = new Map<string, NamedContext>()
   for (const [name, value] of Object.entries(options.contexts ?? {})) contexts.set(contextKey(name), classifyContext(value))
 
   // The frontend a BuildKit build pulls before it reads anything else.
-  for (const directive of dockerfile.getDirectives()) {
-    if (directive.getName().toLowerCase() !== 'syntax') continue
-    const value = directive.getValue().trim()
+  for (const directive of dockerfile.directives) {
+    if (directive.name.toLowerCase() !== 'syntax') continue
+    const value = directive.value.trim()
     if (value === '') continue
-    const range = directive.getValueRange()
-    const line = directive.getRange().start.line + 1
-    occurrences.push({ source: 'from', text: value, origin: at(line), start: offsetOf(range.start), end: offsetOf(range.end), stage: -1, frontend: true })
+    occurrences.push({ source: 'from', text: value, origin: at(directive.line), start: directive.valueStart, end: directive.valueEnd, stage: -1, frontend: true })
   }
 
   // Every stage name, for COPY --from and RUN --mount from, which may name a later stage.
   const allStageNames = new Map<string, number>()
-  dockerfile.getFROMs().forEach((from, index) => {
-    const name = from.getBuildStage()
-    if (name !== null && name !== undefined && !allStageNames.has(name.toLowerCase())) allStageNames.set(name.toLowerCase(), index)
+  dockerfile.stageNames.forEach((name, index) => {
+    if (name !== null && !allStageNames.has(name.toLowerCase())) allStageNames.set(name.toLowerCase(), index)
   })
-  const stageCount = dockerfile.getFROMs().length
+  const stageCount = dockerfile.stageNames.length
 
   // Global scope: ARGs before the first FROM, then build args for the declared ones.
   const globalArgs = new Map<string, string | undefined>()
@@ -252,11 +254,8 @@ function analyseDockerfile(text: string, options: DockerfileOptions): Analysis {
     return result.value
   }
 
-  const declareArgs = (instruction: Instruction, scope: Map<string, string | undefined>, inherited?: Map<string, string | undefined>): void => {
-    const properties = (instruction as unknown as { getProperties(): Array<{ getName(): string; getValue(): string | null }> }).getProperties()
-    for (const property of properties) {
-      const name = property.getName()
-      const value = property.getValue()
+  const declareArgs = (instruction: ModelInstruction, scope: Map<string, string | undefined>, inherited?: Map<string, string | undefined>): void => {
+    for (const { name, value } of instruction.properties) {
       let resolved: string | undefined
       if (Object.prototype.hasOwnProperty.call(buildArgs, name)) resolved = buildArgs[name]
       else if (value !== null) resolved = interpolate(value, lookupIn(scope), syntax).value
@@ -281,7 +280,8 @@ function analyseDockerfile(text: string, options: DockerfileOptions): Analysis {
     stage: number,
     platform?: string
   ): void => {
-    const context = contexts.get(contextKey(resolved))
+    // Without named contexts (most builds) there is nothing to look up, nor a name to normalise.
+    const context = contexts.size === 0 ? undefined : contexts.get(contextKey(resolved))
     if (context?.kind === 'service') {
       stages[stage]?.services.add(context.service)
       return
@@ -334,9 +334,8 @@ function analyseDockerfile(text: string, options: DockerfileOptions): Analysis {
     imageOrContext(resolved, source, range, line, current)
   }
 
-  for (const instruction of dockerfile.getInstructions()) {
-    const keyword = instruction.getKeyword()
-    const line = instruction.getRange().start.line + 1
+  for (const instruction of dockerfile.instructions) {
+    const { keyword, line } = instruction
 
     if (keyword === 'ARG') {
       if (!seenFrom) declareArgs(instruction, globalArgs)
@@ -347,8 +346,8 @@ function analyseDockerfile(text: string, options: DockerfileOptions): Analysis {
     if (keyword === 'FROM') {
       seenFrom = true
       stageArgs.clear()
-      const args = instruction.getArguments()
-      const flags = getFlags(instruction)
+      const args = instruction.args
+      const flags = instruction.flags
       const imageArgument = args[0]
       const stage: Stage = { dependsOn: new Set(), services: new Set() }
       const alias = parseAlias(args, where(line), at(line), findings)
@@ -359,16 +358,16 @@ function analyseDockerfile(text: string, options: DockerfileOptions): Analysis {
         stages.push(stage)
         continue
       }
-      const range = argumentOffsets(imageArgument, offsetOf)
+      const range = { start: imageArgument.start, end: imageArgument.end }
       // A named context called like the stage replaces the whole stage.
-      const replacing = stage.name === undefined ? undefined : contexts.get(contextKey(stage.name))
+      const replacing = stage.name === undefined || contexts.size === 0 ? undefined : contexts.get(contextKey(stage.name))
       if (replacing !== undefined) {
         stages.push(stage)
         imageOrContext(stage.name as string, 'from', { start: range.start, end: range.start }, line, index)
         continue
       }
       // Stage names are resolved against earlier stages before this one is added.
-      const resolved = resolve(imageArgument.getValue(), line, 'FROM', globalArgs)
+      const resolved = resolve(imageArgument.value, line, 'FROM', globalArgs)
       const platform = platformOf(flags, globalArgs, syntax)
       stages.push(stage)
       if (resolved !== undefined) {
@@ -381,24 +380,22 @@ function analyseDockerfile(text: string, options: DockerfileOptions): Analysis {
 
     if (!seenFrom) continue
     if (keyword === 'COPY' || keyword === 'ADD') {
-      for (const flag of getFlags(instruction)) {
-        if (flag.getName().toLowerCase() !== 'from') continue
-        const value = flag.getValue()
-        const valueRange = flag.getValueRange()
+      for (const flag of instruction.flags) {
+        if (flag.name.toLowerCase() !== 'from') continue
+        const { value, valueRange } = flag
         if (value === null || value === '' || valueRange === null) {
           finding('invalid-reference', 'error', `${keyword} --from without a value in ${where(line)}`, line)
           continue
         }
-        classifyFrom(value, { start: offsetOf(valueRange.start), end: offsetOf(valueRange.end) }, line, 'copy-from')
+        classifyFrom(value, valueRange, line, 'copy-from')
       }
     } else if (keyword === 'RUN') {
-      for (const flag of getFlags(instruction)) {
-        if (flag.getName().toLowerCase() !== 'mount') continue
-        for (const option of flag.getOptions()) {
-          const value = option.getValue()
-          const valueRange = option.getValueRange()
-          if (option.getName().toLowerCase() !== 'from' || value === null || valueRange === null) continue
-          classifyFrom(value, { start: offsetOf(valueRange.start), end: offsetOf(valueRange.end) }, line, 'mount-from')
+      for (const flag of instruction.flags) {
+        if (flag.name.toLowerCase() !== 'mount') continue
+        for (const option of flag.options) {
+          const { value, valueRange } = option
+          if (option.name.toLowerCase() !== 'from' || value === null || valueRange === null) continue
+          classifyFrom(value, valueRange, line, 'mount-from')
         }
       }
     }
@@ -441,45 +438,29 @@ function stagesToBuild(analysis: Analysis, options: DockerfileOptions): { stages
   return { stages: wanted, findings: [] }
 }
 
-function parseAlias(args: Argument[], where: string, origin: Origin, findings: Finding[]): string | undefined {
+function parseAlias(args: ModelArgument[], where: string, origin: Origin, findings: Finding[]): string | undefined {
   if (args.length <= 1) return undefined
-  const keyword = args[1]?.getValue()
-  const name = args[2]?.getValue()
+  const keyword = args[1]?.value
+  const name = args[2]?.value
   if (args.length === 3 && keyword?.toLowerCase() === 'as' && name !== undefined && /^[a-zA-Z][a-zA-Z0-9_.-]*$/.test(name)) return name
   findings.push({
     kind: 'invalid-reference',
     severity: 'warning',
     message: `Unexpected text after the image in FROM at ${where}: '${args
       .slice(1)
-      .map(arg => arg.getValue())
+      .map(arg => arg.value)
       .join(' ')}' (expected AS <name>)`,
     ...origin
   })
   return undefined
 }
 
-function platformOf(flags: Flag[], globalArgs: Map<string, string | undefined>, syntax: ReturnType<typeof dockerfileSyntax>): string | undefined {
-  const flag = flags.find(candidate => candidate.getName().toLowerCase() === 'platform')
-  const value = flag?.getValue()
+function platformOf(flags: ModelFlag[], globalArgs: Map<string, string | undefined>, syntax: ReturnType<typeof dockerfileSyntax>): string | undefined {
+  const flag = flags.find(candidate => candidate.name.toLowerCase() === 'platform')
+  const value = flag?.value
   if (value === null || value === undefined) return undefined
   const result = interpolate(value, name => globalArgs.get(name), syntax)
   // `--platform=$BUILDPLATFORM` is decided by the builder, not by the file.
   if (result.missing.some(name => PLATFORM_ARGS.has(name)) || result.errors.length > 0 || result.missing.length > 0) return undefined
   return result.value
-}
-
-function getFlags(instruction: Instruction): Flag[] {
-  const withFlags = instruction as unknown as { getFlags?: () => Flag[] }
-  return withFlags.getFlags?.() ?? []
-}
-
-function argumentOffsets(argument: Argument, offsetOf: (position: { line: number; character: number }) => number): { start: number; end: number } {
-  const range = argument.getRange()
-  return { start: offsetOf(range.start), end: offsetOf(range.end) }
-}
-
-function computeLineStarts(text: string): number[] {
-  const starts = [0]
-  for (let i = 0; i < text.length; i += 1) if (text[i] === '\n') starts.push(i + 1)
-  return starts
 }

@@ -9,6 +9,7 @@
 import type { PlannedImage, Plan } from '../model.js'
 import { familiarName, parseReference, type ImageReference } from '../reference.js'
 import type { VerifyJob } from './jobs.js'
+import type { Settings } from '../settings.js'
 
 export interface ExportJob {
   kind: 'export'
@@ -69,4 +70,14 @@ export function planBundleJobs(plan: Plan, mode: BundleMode): BundleJobSet {
 export function selectBundleJobs(jobs: BundleJobSet, images?: ReadonlySet<string>): BundleJobSet {
   const inShard = (job: { image: string }): boolean => images === undefined || images.has(job.image)
   return { export: jobs.export.filter(inShard), import: jobs.import.filter(inShard), verify: jobs.verify.filter(inShard) }
+}
+
+/** The run reads a bundle: mode import, or mode verify given one (its plan stands in for a checkout; verify-from: bundle checks it). */
+export function readsBundle(settings: Pick<Settings, 'mode' | 'bundle'>): boolean {
+  return settings.bundle !== undefined && (settings.mode === 'import' || settings.mode === 'verify')
+}
+
+/** The bundle engine runs the jobs: export, import, and verify-from: bundle (verify-from: registry with a bundle verifies the registry). */
+export function isBundleRun(settings: Pick<Settings, 'mode' | 'verifyFrom' | 'bundle'>): boolean {
+  return settings.bundle !== undefined && (settings.mode === 'export' || settings.mode === 'import' || (settings.mode === 'verify' && settings.verifyFrom === 'bundle'))
 }

@@ -6,11 +6,11 @@
  * the jobs afterwards (`selectJobs`), never over the plan they came from.
  */
 import * as path from 'node:path'
-import type { Failure, Finding, PhaseName, Plan, PlannedImage } from '../model.js'
+import type { BuildSecret, Failure, Finding, PhaseName, Plan, PlannedImage } from '../model.js'
 import type { Mode } from '../settings.js'
 import { familiarName, formatReference, parseReference, tryParseReference, type ImageReference } from '../reference.js'
 import { rewriteDockerfileImages } from '../extract/dockerfile.js'
-import type { BuildCommandOptions } from '../engine/docker/commands.js'
+import type { BuildCommandOptions, BuildSecretOption } from '../engine/docker/commands.js'
 import { BUILDER_FEATURES, BUILDER_NAMES, type Builder, type BuilderFeatures } from '../engine/docker/builder.js'
 
 /** Copy one third-party image to its target. */
@@ -86,6 +86,12 @@ export interface PlanJobsOptions {
   builder?: Builder
   /** Copy only these platforms (registry engine): an image at its own source would be overwritten. */
   platforms: readonly string[]
+  /**
+   * The variables a build may receive as a compose `environment:` secret (the
+   * `build-secret-env` input). A secret naming any other variable is not passed,
+   * with a warning: the compose file is the repository's, the variables the runner's.
+   */
+  buildSecretEnv?: readonly string[]
   /** Reads a file by absolute path; resolves symlinks and returns the real path with the text. */
   readFile: (absolutePath: string) => { realPath: string; text: string }
 }
@@ -118,7 +124,7 @@ export function planJobs(plan: Plan, options: PlanJobsOptions): JobSet {
         set.mirror.push({ kind: 'mirror', image: image.source, source: image.ref, target })
       }
     } else {
-      const job = buildJob(image, target, { baseTargets, serviceTargets }, options)
+      const job = buildJob(image, target, { baseTargets, serviceTargets }, options, set.findings)
       if ('failure' in job) set.blocked.push(job)
       else {
         set.build.push(job)
@@ -177,7 +183,7 @@ interface Targets {
   serviceTargets: ReadonlyMap<string, ImageReference>
 }
 
-function buildJob(image: PlannedImage, target: ImageReference, targets: Targets, options: PlanJobsOptions): BuildJob | BlockedJob {
+function buildJob(image: PlannedImage, target: ImageReference, targets: Targets, options: PlanJobsOptions, findings: Finding[]): BuildJob | BlockedJob {
   const blocked = (message: string): BlockedJob => ({ image: image.source, phase: 'build', failure: { kind: 'unsupported', side: 'local', phase: 'build', message } })
   const spec = image.build
   if (spec === undefined) return blocked(`${familiarName(target)} has no build section (context and Dockerfile)`)
@@ -260,8 +266,18 @@ function buildJob(image: PlannedImage, target: ImageReference, targets: Targets,
   if (spec.shmSize !== undefined && !features.shmSize) ignored.push('shm_size')
   const ssh = features.secretsAndSsh ? sshEntries(spec.ssh ?? [], options, ignored) : []
   if ((spec.ssh?.length ?? 0) > 0 && !features.secretsAndSsh) ignored.push('ssh')
-  // build.secrets names top-level `secrets:` definitions (a file or a variable), which the inventory does not read.
-  if ((spec.secrets?.length ?? 0) > 0) ignored.push(features.secretsAndSsh ? 'secrets (their top-level secrets: definitions are not read)' : 'secrets')
+  const secretList = spec.secrets ?? []
+  const undefinedSecret = secretList.find(secret => secret.unusable === 'undefined')
+  if (undefinedSecret !== undefined) {
+    return blocked(`the build secret '${undefinedSecret.name}' (${where(undefinedSecret, options)}) has no top-level secrets: definition (compose refuses such a project); ${familiarName(target)} is not built`)
+  }
+  let secrets: BuildSecretOption[] = []
+  if (secretList.length > 0 && !features.secretsAndSsh) ignored.push('secrets')
+  else if (secretList.length > 0) {
+    const passed = buildSecrets(secretList, image, target, options, findings)
+    if (typeof passed === 'string') return blocked(passed)
+    secrets = passed
+  }
   if ((spec.tags?.length ?? 0) > 0) ignored.push('tags')
   ignored.push(...(spec.otherKeys ?? []))
 
@@ -284,6 +300,7 @@ function buildJob(image: PlannedImage, target: ImageReference, targets: Targets,
       ...(cacheFrom.length > 0 && { cacheFrom }),
       ...(features.cacheExport && spec.cacheTo !== undefined && spec.cacheTo.length > 0 && { cacheTo: spec.cacheTo }),
       ...(ssh.length > 0 && { ssh }),
+      ...(secrets.length > 0 && { secrets }),
       ...(contexts !== undefined && Object.keys(contexts).length > 0 && { contexts }),
       ...(options.builder !== undefined && { builder: options.builder }),
       ...(builds && options.push && { push: true })
@@ -354,6 +371,71 @@ function sshEntries(entries: readonly string[], options: PlanJobsOptions, ignore
     else ignored.push(`ssh ${id} (its key is outside the workspace)`)
   }
   return passed
+}
+
+/** A secret id or a variable name goes into `--secret id=…,env=…`, a comma-separated list: nothing that could start another field. */
+const SECRET_ID = /^[^\s,="'\\]{1,256}$/
+const VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,255}$/
+
+/**
+ * compose build secrets for `--secret` (DESIGN.md, trust boundaries: the
+ * compose file is the repository's, the files outside the workspace and the
+ * variables of the runner are not):
+ * - `file:` must resolve (symlinks included) inside the workspace, else the
+ *   build is refused (a string: why); docker gets the resolved path, shown
+ *   relative to the workspace;
+ * - `environment:` is passed (`env=NAME`, docker reads the value from its own
+ *   environment) only when the `build-secret-env` input lists the variable,
+ *   else a warning names the secret, the variable and the input;
+ * - an external secret was reported by extraction and is left out.
+ */
+function buildSecrets(secrets: readonly BuildSecret[], image: PlannedImage, target: ImageReference, options: PlanJobsOptions, findings: Finding[]): BuildSecretOption[] | string {
+  const passed: BuildSecretOption[] = []
+  const allowed = new Set(options.buildSecretEnv ?? [])
+  for (const secret of secrets) {
+    const at = where(secret, options)
+    if (secret.unusable !== undefined) continue
+    if (!SECRET_ID.test(secret.id)) return `the build secret '${secret.name}' (${at}) has the id '${secret.id}', which docker cannot take (no spaces, commas, quotes or '='); ${familiarName(target)} is not built`
+    if (secret.file !== undefined) {
+      const refused = `the build secret '${secret.name}' (${at}) reads ${secret.file}, outside the workspace; ${familiarName(target)} is not built`
+      if (secret.file.startsWith('~')) return refused
+      let realPath: string
+      try {
+        realPath = options.readFile(path.resolve(options.root, secret.file)).realPath
+      } catch (error) {
+        const missing = typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 'ENOENT'
+        const why = missing ? 'which does not exist' : `which cannot be read (${error instanceof Error ? error.message : String(error)})`
+        return `the build secret '${secret.name}' (${at}) reads ${secret.file}, ${why}; ${familiarName(target)} is not built`
+      }
+      if (!isInside(realPath, options.workspace)) return refused
+      if (/[,"\n\r]/.test(realPath)) return `the build secret '${secret.name}' (${at}) reads ${secret.file}, whose path docker cannot take (a comma, a quote or a line break); ${familiarName(target)} is not built`
+      passed.push({ id: secret.id, src: realPath, shownSrc: path.relative(options.workspace, realPath).split(path.sep).join('/') || '.' })
+    } else if (secret.environment !== undefined) {
+      if (!VARIABLE_NAME.test(secret.environment)) {
+        return `the build secret '${secret.name}' (${at}) names the variable '${secret.environment}', which is not a variable name; ${familiarName(target)} is not built`
+      }
+      if (!allowed.has(secret.environment)) {
+        findings.push({
+          kind: 'scan-note',
+          severity: 'warning',
+          message: `${familiarName(target)}: the build secret '${secret.name}' reads the variable ${secret.environment}, which the build-secret-env input does not list; it is not passed to the build`,
+          image: image.source,
+          file: secret.origin.file,
+          line: secret.origin.line,
+          suggestion: `If this build should receive ${secret.environment}, list it in the build-secret-env input (build-secret-env: ${secret.environment}); a compose file alone never picks the runner's variables`
+        })
+        continue
+      }
+      passed.push({ id: secret.id, env: secret.environment })
+    }
+  }
+  return passed
+}
+
+/** `compose.yml:12`, relative to the workspace as annotations are. */
+function where(secret: BuildSecret, options: PlanJobsOptions): string {
+  const file = path.relative(options.workspace, path.resolve(options.root, secret.origin.file)).split(path.sep).join('/')
+  return `${file}:${secret.origin.line}`
 }
 
 /** Where a path really is (symlinks resolved); the path itself when it cannot be read (docker then says what is missing). */

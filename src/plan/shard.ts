@@ -15,7 +15,8 @@ export function assignShards(images: readonly PlannedImage[], count: number): Pl
     const key = repositoryName(image.ref)
     groups.set(key, [...(groups.get(key) ?? []), image])
   }
-  const ordered = [...groups.entries()].sort((a, b) => b[1].length - a[1].length || a[0].localeCompare(b[0]))
+  // Code-point order, not localeCompare: every job of a matrix must compute the same shards, whatever its runner's locale.
+  const ordered = [...groups.entries()].sort((a, b) => b[1].length - a[1].length || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
   for (const [, group] of ordered) {
     let lightest = 0
     for (let i = 1; i < count; i += 1) if ((shards[i]?.length ?? 0) < (shards[lightest]?.length ?? 0)) lightest = i

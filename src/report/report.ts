@@ -352,10 +352,15 @@ const SEVERITY_ORDER: Record<Severity, number> = { error: 0, warning: 1, notice:
 function compareFindings(a: ReportFinding, b: ReportFinding): number {
   return (
     SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] ||
-    (a.file ?? '').localeCompare(b.file ?? '') ||
+    byCodePoint(a.file ?? '', b.file ?? '') ||
     (a.line ?? 0) - (b.line ?? 0) ||
-    a.message.localeCompare(b.message)
+    byCodePoint(a.message, b.message)
   )
+}
+
+/** Not localeCompare: the same order on every runner whatever its locale, and no ICU collator to load at start. */
+function byCodePoint(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0
 }
 
 // ---------------------------------------------------------------- verdict and next steps

@@ -14,7 +14,6 @@
 import { createHash } from 'node:crypto'
 import * as fs from 'node:fs'
 import * as path from 'node:path'
-import * as tc from '@actions/tool-cache'
 import { LAYOUT_FILE } from './layout.js'
 
 export const TOOL_NAME = 'image-mirror-bundle'
@@ -59,6 +58,8 @@ export async function fetchBundle(url: string, options: FetchOptions): Promise<F
   // tool-cache reads these from the environment; a CLI run has none, so they default to ours.
   process.env.RUNNER_TOOL_CACHE ||= options.toolCacheDir
   process.env.RUNNER_TEMP ||= options.tempDir
+  // Loaded only for a URL bundle: the toolkit's HTTP client is most of the action's code by size.
+  const tc = await import('@actions/tool-cache')
   const address = url.replace(/#.*$/, '')
   const shown = redactUrl(address)
   let expected = pinnedDigest(url)
@@ -74,7 +75,7 @@ export async function fetchBundle(url: string, options: FetchOptions): Promise<F
     }
   }
   if (expected !== undefined) {
-    const cached = cachedBundle(expected)
+    const cached = cachedBundle(tc, expected)
     if (cached !== undefined) {
       options.info(`Bundle ${expected} is in the tool cache (${cached}): not downloaded again`)
       return { path: cached, digest: expected, downloaded: false }
@@ -88,7 +89,7 @@ export async function fetchBundle(url: string, options: FetchOptions): Promise<F
     const size = fs.statSync(file).size
     options.info(`Downloaded ${size} bytes in ${((Date.now() - started) / 1000).toFixed(1)}s: ${digest}`)
     if (expected !== undefined && digest !== expected) throw new Error(`the bundle downloaded from ${shown} hashes to ${digest}, not ${expected} as announced: refused`)
-    const cached = cachedBundle(digest)
+    const cached = cachedBundle(tc, digest)
     if (cached !== undefined) return { path: cached, digest, downloaded: true }
     const extracted = await tc.extractTar(file, undefined, 'x')
     try {
@@ -103,7 +104,7 @@ export async function fetchBundle(url: string, options: FetchOptions): Promise<F
   }
 }
 
-function cachedBundle(digest: string): string | undefined {
+function cachedBundle(tc: typeof import('@actions/tool-cache'), digest: string): string | undefined {
   const found = tc.find(TOOL_NAME, cacheVersion(digest))
   return found !== '' && fs.existsSync(path.join(found, LAYOUT_FILE)) ? found : undefined
 }

@@ -16,6 +16,7 @@ import { Exporter } from './export.js'
 import { Importer } from './import.js'
 import { INDEX_FILE, isTarPath, LayoutError, LAYOUT_FILE, openLayout, type Layout } from './layout.js'
 import { BundleStore, type FinishedBundle } from './store.js'
+import type { BlobCache } from '../cache/blob-cache.js'
 import { CONTAINERD_NAME, COVERS_ANNOTATION, coveredByIndex, parseRecord, RECORD_VERSION, REF_NAME, serializeRecord, TARGET_ANNOTATION, type BundleRecord, type RecordedImage } from './record.js'
 import type { BundleExportPort, BundleImportPort, ExportOutcome, ExportRequest, ImportOutcome, ImportRequest, PreparedExport, PreparedImport, TransferMeter } from './port.js'
 
@@ -58,6 +59,8 @@ export interface ExportEngineOptions extends RegistryAccess {
   cli?: DockerCli
   tempDir: string
   meter?: TransferMeter
+  /** cache: true: the run's blob cache, read before a source and filled with what sources serve. */
+  cache?: BlobCache
 }
 
 /** What a baseline covers, and its images by digest. */
@@ -116,7 +119,8 @@ export class BundleExportEngine implements BundleExportPort {
       retry,
       ...(options.cli !== undefined && { cli: options.cli }),
       tempDir: options.tempDir,
-      ...(options.meter !== undefined && { meter: options.meter })
+      ...(options.meter !== undefined && { meter: options.meter }),
+      ...(options.cache !== undefined && { cache: options.cache })
     })
   }
 

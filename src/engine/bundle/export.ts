@@ -19,6 +19,7 @@
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
+import type { Readable } from 'node:stream'
 import { createGzip } from 'node:zlib'
 import { familiarName, formatReference, type ImageReference } from '../../reference.js'
 import { EngineFailure, type OperationContext } from '../port.js'
@@ -37,6 +38,7 @@ import { readBlob, streamBlob, type BlobLocation } from './layout.js'
 import { indexTar, type TarEntry } from './tar.js'
 import type { ExportOutcome, ExportRequest, PreparedExport, TransferMeter } from './port.js'
 import type { RecordedImage } from './record.js'
+import type { BlobCache } from '../cache/blob-cache.js'
 
 const DOCKER_CONFIG_TYPE = 'application/vnd.docker.container.image.v1+json'
 const DOCKER_LAYER_TYPE = 'application/vnd.docker.image.rootfs.diff.tar.gzip'
@@ -54,6 +56,8 @@ export interface ExporterOptions {
   cli?: DockerCli
   tempDir: string
   meter?: TransferMeter
+  /** cache: true: manifests and blobs are read from this store when it holds them intact, and what is fetched goes into it. */
+  cache?: BlobCache
 }
 
 type RegistryState = { kind: 'registry'; ref: ImageReference; sourceDigest?: string; mediaType?: string }
@@ -133,11 +137,12 @@ export class Exporter {
     const repository = state.ref.repository
     const manifestOf = async (reference: string, expected: string | undefined): Promise<Manifest> => {
       if (expected !== undefined) {
-        const held = await this.heldManifest(expected)
+        const held = (await this.heldManifest(expected)) ?? (await this.cachedManifest(expected))
         if (held !== undefined) return held
       }
       const fetched = await getManifest(client, repository, reference, expected, context, pullScope(repository))
       await this.options.store.putBytes(fetched.digest, fetched.bytes)
+      await this.options.cache?.keepManifest(fetched.digest, fetched.bytes)
       return fetched
     }
     const original = await manifestOf(state.sourceDigest ?? state.ref.tag ?? (state.ref.digest as string), state.sourceDigest)
@@ -165,7 +170,10 @@ export class Exporter {
     await withRetry(
       async () => {
         try {
-          const outcome = await this.options.store.ensure(blob.digest, blob.size, () => downloadBlob(client, repository, blob, context), bytes => this.options.meter?.moved(image, bytes))
+          const cache = this.options.cache
+          const download = (): Promise<Readable> => downloadBlob(client, repository, blob, context)
+          const open = cache === undefined ? download : async () => streamBlob(await cache.obtain(blob, download))
+          const outcome = await this.options.store.ensure(blob.digest, blob.size, open, bytes => this.options.meter?.moved(image, bytes))
           written = outcome === 'written'
         } catch (error) {
           if (error instanceof BlobMismatchError) throw new RegistryError(error.message, { code: 'DIGEST_MISMATCH', transient: true, side: 'source', host: client.host })
@@ -328,6 +336,15 @@ export class Exporter {
     tally.skipped += blobs.filter(blob => !missing.includes(blob)).reduce((sum, blob) => sum + blob.size, 0)
   }
 
+  /** A manifest the blob cache holds intact, copied into the bundle. */
+  private async cachedManifest(digest: string): Promise<Manifest | undefined> {
+    const bytes = await this.options.cache?.manifest(digest)
+    if (bytes === undefined) return undefined
+    const manifest = parseManifest(bytes, undefined, digest)
+    await this.options.store.putBytes(digest, bytes)
+    return manifest
+  }
+
   private async heldManifest(digest: string): Promise<Manifest | undefined> {
     const bytes = await this.options.store.read(digest, MAX_MANIFEST_BYTES).catch(() => undefined)
     if (bytes === undefined) return undefined
@@ -394,6 +411,13 @@ export class Exporter {
     }
     return { status: 'exported', image, bytesTransferred: tally.transferred, bytesSkipped: tally.skipped }
   }
+}
+
+/** The source manifest digest a prepared export found with its HEAD (or its reference pins), for the cache key. */
+export function preparedSourceDigest(prepared: PreparedExport): string | undefined {
+  if (prepared.done !== undefined) return prepared.done.image.sourceDigest
+  const state = prepared.state as RegistryState | DaemonState | undefined
+  return state?.kind === 'registry' ? state.sourceDigest : undefined
 }
 
 export function saveCommand(output: string, name: string): DockerCommand {

@@ -92,6 +92,13 @@ export class BundleStore {
     return found
   }
 
+  /** Forgets a blob found damaged and removes its file (a blob cache's entry), so the next `ensure` fetches it again. */
+  discard(digest: string): void {
+    const location = this.held.get(digest)
+    this.held.delete(digest)
+    if (location !== undefined && location.offset === 0 && location.file.startsWith(this.root)) fs.rmSync(location.file, { force: true })
+  }
+
   async read(digest: string, maxBytes: number): Promise<Buffer | undefined> {
     const location = this.locate(digest)
     return location === undefined ? undefined : readBlob(location, maxBytes)
@@ -242,7 +249,8 @@ function writeAtomically(file: string, bytes: Buffer): void {
   fs.renameSync(temporary, file)
 }
 
-function removePartials(dir: string): void {
+/** Removes what interrupted writes left under `dir/blobs` (a store saved by the cache's post step, too). */
+export function removePartials(dir: string): void {
   const blobs = path.join(dir, 'blobs')
   for (const algorithm of safeList(blobs)) {
     for (const name of safeList(path.join(blobs, algorithm))) {

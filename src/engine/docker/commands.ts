@@ -4,11 +4,14 @@
  * builds the argument list, the stdin and the extra environment; one edge
  * (cli.ts) runs them. Unit tests check the lists without docker.
  *
- * What is printed (`display`) is exactly what runs, with two deliberate
+ * What is printed (`display`) is exactly what runs, with deliberate
  * differences that keep secrets out: a password travels on stdin
  * (`--password-stdin`), and build-arg values travel in the environment of the
  * docker process (`--build-arg NAME`, which docker reads from there), so
- * neither appears in an argument list, a log or a report.
+ * neither appears in an argument list, a log or a report. Build secrets are
+ * never values either: `--secret id=…,src=FILE` (shown relative to the
+ * workspace) or `--secret id=…,env=NAME`, docker reading NAME from the
+ * environment it inherits.
  */
 import { familiarName, type ImageReference } from '../../reference.js'
 import type { Builder } from './builder.js'
@@ -23,6 +26,8 @@ export interface DockerCommand {
   streamOutput?: boolean
   /** Variables of `env` that are no secret and choose how docker runs (DOCKER_BUILDKIT=1): shown before the command. */
   shownEnv?: Record<string, string>
+  /** The arguments as shown, when they differ from `args` (a secret file relative to the workspace). */
+  shownArgs?: string[]
 }
 
 export function pullCommand(ref: ImageReference): DockerCommand {
@@ -71,6 +76,18 @@ export function dockerVersionCommand(): DockerCommand {
   return { args: ['version', '--format', '{{json .}}'] }
 }
 
+/** A compose build secret as BuildKit takes it: never its value, only where docker reads it. */
+export interface BuildSecretOption {
+  /** The id a Dockerfile mounts. */
+  id: string
+  /** Absolute path of the file holding it (checked to lie inside the workspace). */
+  src?: string
+  /** `src` as shown: relative to the workspace. */
+  shownSrc?: string
+  /** The variable holding it, which docker reads from its own environment. */
+  env?: string
+}
+
 export interface BuildCommandOptions {
   /** Absolute path of the build context. */
   context: string
@@ -91,6 +108,8 @@ export interface BuildCommandOptions {
   cacheTo?: readonly string[]
   /** `--ssh` entries (`default`, `id=/abs/path`), BuildKit builders only. */
   ssh?: readonly string[]
+  /** `--secret id=…,src=…` / `--secret id=…,env=…`, BuildKit builders only. */
+  secrets?: readonly BuildSecretOption[]
   /** `--build-context name=value` (an absolute path, `docker-image://…`, a URL), buildx only. */
   contexts?: Readonly<Record<string, string>>
   /** Which builder runs it; absent: plain `docker build`, as the environment makes it. */
@@ -127,10 +146,20 @@ export function buildCommand(options: BuildCommandOptions, extra: { metadataFile
   for (const source of options.cacheFrom ?? []) args.push('--cache-from', source)
   for (const destination of options.cacheTo ?? []) args.push('--cache-to', destination)
   for (const entry of options.ssh ?? []) args.push('--ssh', entry)
+  // Shown where it differs: a secret file relative to the workspace (index in args → shown text).
+  const shown = new Map<number, string>()
+  for (const secret of options.secrets ?? []) {
+    if (secret.src !== undefined) {
+      args.push('--secret', `id=${secret.id},src=${secret.src}`)
+      shown.set(args.length - 1, `id=${secret.id},src=${secret.shownSrc ?? secret.src}`)
+    } else if (secret.env !== undefined) args.push('--secret', `id=${secret.id},env=${secret.env}`)
+  }
+  // A variable a secret is read from keeps the value of docker's environment: a build arg of that name goes on the command line.
+  const secretVariables = new Set((options.secrets ?? []).flatMap(secret => (secret.env !== undefined ? [secret.env] : [])))
   for (const [name, value] of Object.entries(options.contexts ?? {})) args.push('--build-context', `${name}=${value}`)
   const env: Record<string, string> = {}
   for (const [name, value] of Object.entries(options.args)) {
-    if (RESERVED_ENVIRONMENT.test(name)) {
+    if (RESERVED_ENVIRONMENT.test(name) || secretVariables.has(name)) {
       // Rare: an arg named like docker's own variables goes on the command line (and is elided in display).
       args.push('--build-arg', `${name}=${value}`)
     } else {
@@ -148,6 +177,7 @@ export function buildCommand(options: BuildCommandOptions, extra: { metadataFile
   const allEnv = { ...env, ...shownEnv }
   return {
     args,
+    ...(shown.size > 0 && { shownArgs: args.map((arg, index) => shown.get(index) ?? arg) }),
     input: options.dockerfile,
     ...(Object.keys(allEnv).length > 0 && { env: allEnv }),
     ...(shownEnv !== undefined && { shownEnv }),
@@ -161,13 +191,14 @@ export function buildCommand(options: BuildCommandOptions, extra: { metadataFile
  */
 export function displayCommand(command: DockerCommand): string {
   const shown: string[] = []
-  for (let i = 0; i < command.args.length; i += 1) {
-    const arg = command.args[i] as string
-    const previous = command.args[i - 1]
+  const args = command.shownArgs ?? command.args
+  for (let i = 0; i < args.length; i += 1) {
+    const arg = args[i] as string
+    const previous = args[i - 1]
     shown.push(previous === '--build-arg' && arg.includes('=') ? `${arg.slice(0, arg.indexOf('='))}=…` : arg)
   }
   let line = formatDockerCommand(shown)
-  const isBuild = command.args[0] === 'build' || (command.args[0] === 'buildx' && command.args[1] === 'build')
+  const isBuild = args[0] === 'build' || (args[0] === 'buildx' && args[1] === 'build')
   if (isBuild && command.input !== undefined) line += ' < Dockerfile'
   const variables = Object.entries(command.shownEnv ?? {}).map(([name, value]) => `${name}=${quoteArgument(value)} `)
   return variables.join('') + line

@@ -23,6 +23,9 @@ import { cancelledError, isTransient, RegistryError, retryAfterOf, untilAborted 
 import { BufferReclaimer } from './memory.js'
 import type { Descriptor } from './manifest.js'
 import type { Registries } from './registries.js'
+import type { BlobCache } from '../cache/blob-cache.js'
+import { streamBlob } from '../bundle/layout.js'
+import { BlobMismatchError } from '../bundle/store.js'
 
 export type Repository = Pick<ImageReference, 'registry' | 'repository'>
 
@@ -35,6 +38,8 @@ export interface BlobOptions {
   chunkSize: number
   /** Attempts of one blob upload as a whole. */
   retry: RetryPolicy
+  /** cache: true: blobs are read from this store when it holds them intact, else fetched into it, then uploaded from it. */
+  cache?: BlobCache
 }
 
 /** present: already there; mounted: linked from another repository; uploaded: bytes sent; shared: another image of this run moved it. */
@@ -256,7 +261,7 @@ export class BlobMover {
 
   private async upload(source: Repository, target: Repository, destination: RegistryClient, descriptor: Descriptor, session: Session, context: RequestContext): Promise<void> {
     const origin = this.registries.client(source.registry, 'read')
-    const stream = await downloadBlob(origin, source.repository, descriptor, context)
+    const stream = await this.sourceBytes(origin, source, descriptor, context)
     try {
       if (session.minChunk > MAX_CHUNK) {
         throw new RegistryError(`${destination.host} asks for upload chunks of at least ${session.minChunk} bytes, more than ${MAX_CHUNK} this engine buffers`, {
@@ -288,6 +293,19 @@ export class BlobMover {
       }
     } finally {
       stream.destroy()
+    }
+  }
+
+  /** The blob's bytes: from the source, or with the blob cache on, from the cache (fetched into it first when it lacks them). */
+  private async sourceBytes(origin: RegistryClient, source: Repository, descriptor: Descriptor, context: RequestContext): Promise<Readable> {
+    const download = (): Promise<Readable> => downloadBlob(origin, source.repository, descriptor, context)
+    const cache = this.options.cache
+    if (cache === undefined) return download()
+    try {
+      return streamBlob(await cache.obtain(descriptor, download))
+    } catch (error) {
+      if (error instanceof BlobMismatchError) throw new RegistryError(error.message, { code: 'DIGEST_MISMATCH', transient: true, side: 'source', host: origin.host })
+      throw error
     }
   }
 

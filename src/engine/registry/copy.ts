@@ -33,6 +33,7 @@ import {
   type Manifest
 } from './manifest.js'
 import type { Registries } from './registries.js'
+import type { BlobCache } from '../cache/blob-cache.js'
 
 export interface CopyOptions {
   /** Children and blobs of one image copied at once. */
@@ -42,6 +43,8 @@ export interface CopyOptions {
   copyReferrers: boolean
   /** Stop before a manifest GET when Docker Hub's ratelimit-remaining is at or below this. */
   rateLimitReserve: number
+  /** cache: true: source manifests asked for by digest are read from this store when it holds them intact, and kept there when fetched. */
+  cache?: BlobCache
 }
 
 export interface CopyResult {
@@ -133,7 +136,7 @@ export class ImageCopier {
       await this.copyReferrers(route, state.targetDigest, tally, context)
       return { ...alreadyPresent(state.targetDigest, undefined), referrers: tally.referrers }
     }
-    const original = await this.fetch(route.from, source.repository, state.sourceDigest ?? selector(source), state.sourceDigest, context)
+    const original = await this.sourceManifest(route, state.sourceDigest ?? selector(source), state.sourceDigest, context)
     let top = original
     if (isIndexType(original.mediaType) && this.options.platforms.length > 0) {
       top = filterIndex(original, this.options.platforms)
@@ -235,6 +238,16 @@ export class ImageCopier {
     return getManifest(client, repository, reference, expectedDigest, context, scope)
   }
 
+  /** A source manifest: from the blob cache when it holds the digest asked for intact, else fetched (and kept in the cache). */
+  private async sourceManifest(route: Route, reference: string, expectedDigest: string | undefined, context: RequestContext): Promise<Manifest> {
+    const cache = this.options.cache
+    const cached = expectedDigest === undefined ? undefined : await cache?.manifest(expectedDigest)
+    if (cached !== undefined) return parseManifest(cached, undefined, `${route.from.host}/${route.source.repository}@${expectedDigest}`)
+    const fetched = await this.fetch(route.from, route.source.repository, reference, expectedDigest, context)
+    await cache?.keepManifest(fetched.digest, fetched.bytes)
+    return fetched
+  }
+
   /** Makes everything `manifest` references present in the target: children first, then blobs. */
   private async copyContent(route: Route, manifest: Manifest, tally: Tally, context: RequestContext): Promise<void> {
     if (isIndexType(manifest.mediaType)) {
@@ -262,7 +275,7 @@ export class ImageCopier {
       tally.skipped += child.size
       return
     }
-    const manifest = await this.fetch(route.from, route.source.repository, child.digest, child.digest, context)
+    const manifest = await this.sourceManifest(route, child.digest, child.digest, context)
     await this.copyContent(route, manifest, tally, context)
     await this.put(route.to, route.target.repository, child.digest, manifest, context)
   }

@@ -14,6 +14,7 @@ import { CopyState, ImageCopier, type CopyResult } from './copy.js'
 import { engineFailure } from './errors.js'
 import { ProxyConfig, type ProxyEnvironment } from './proxy.js'
 import { Registries } from './registries.js'
+import type { BlobCache } from '../cache/blob-cache.js'
 
 export interface RegistryEngineOptions {
   /**
@@ -65,6 +66,8 @@ export interface RegistryEngineOptions {
   retryMaxDelayMs?: number
   /** Stop when Docker Hub's ratelimit-remaining falls to this (default 2). */
   rateLimitReserve?: number
+  /** cache: true: the run's blob cache, read before a source and filled with what sources serve. */
+  cache?: BlobCache
 }
 
 const MiB = 1024 * 1024
@@ -90,12 +93,13 @@ export class RegistryEngine implements CopyPort {
       timeoutMs: options.timeoutMs ?? 60_000,
       deadlineMs: options.deadlineMs ?? 10 * 60_000
     })
-    this.blobs = new BlobMover(this.registries, { concurrency: blobConcurrency(options), chunkSize: options.chunkSize ?? 16 * MiB, chunkThreshold: options.chunkThreshold ?? 64 * MiB, retry })
+    this.blobs = new BlobMover(this.registries, { concurrency: blobConcurrency(options), chunkSize: options.chunkSize ?? 16 * MiB, chunkThreshold: options.chunkThreshold ?? 64 * MiB, retry, ...(options.cache !== undefined && { cache: options.cache }) })
     this.copier = new ImageCopier(this.registries, this.blobs, {
       concurrency: options.concurrency,
       platforms: options.platforms,
       copyReferrers: options.copyReferrers,
-      rateLimitReserve: options.rateLimitReserve ?? 2
+      rateLimitReserve: options.rateLimitReserve ?? 2,
+      ...(options.cache !== undefined && { cache: options.cache })
     })
   }
 

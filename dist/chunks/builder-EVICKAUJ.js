@@ -1,0 +1,20 @@
+import { createRequire as __imageMirrorRequire } from 'node:module';
+const require = __imageMirrorRequire(import.meta.url);
+import {
+  BUILDER_FEATURES,
+  BUILDER_NAMES,
+  describeBuildCommand,
+  detectBuilder,
+  runBuild
+} from "./chunk-YJPRZVSQ.js";
+import "./chunk-LRCA6YLR.js";
+import "./chunk-HDNKJL3O.js";
+import "./chunk-7FBY6XPY.js";
+import "./chunk-SVPXH4ZQ.js";
+export {
+  BUILDER_FEATURES,
+  BUILDER_NAMES,
+  describeBuildCommand,
+  detectBuilder,
+  runBuild
+};

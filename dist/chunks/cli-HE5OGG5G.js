@@ -1,0 +1,20 @@
+import { createRequire as __imageMirrorRequire } from 'node:module';
+const require = __imageMirrorRequire(import.meta.url);
+import {
+  DockerCli,
+  DockerCommandError,
+  DockerNotFoundError,
+  classifyDockerFailure,
+  isTransientDockerFailure,
+  summarizeDockerError
+} from "./chunk-HDNKJL3O.js";
+import "./chunk-7FBY6XPY.js";
+import "./chunk-SVPXH4ZQ.js";
+export {
+  DockerCli,
+  DockerCommandError,
+  DockerNotFoundError,
+  classifyDockerFailure,
+  isTransientDockerFailure,
+  summarizeDockerError
+};

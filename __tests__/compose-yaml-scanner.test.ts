@@ -10,7 +10,7 @@ import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document } from 'yaml'
 import { loadComposeProject } from '../src/extract/compose.js'
-import { parseComposeYaml } from '../src/extract/compose-yaml.js'
+import { mapEntries, MAX_MERGE_DEPTH, parseComposeYaml } from '../src/extract/compose-yaml.js'
 import { scanPlainYaml } from '../src/extract/compose-yaml-scanner.js'
 
 /**
@@ -165,6 +165,25 @@ describe('the plain compose YAML reader', () => {
       const comments = hasCommentLines(text)
       if (fast !== undefined) expect([file, dump(fast.doc.contents, comments), fast.lineStarts]).toEqual([file, dump(parsed(text).doc.contents, comments), parsed(text).lineStarts])
     }
+  })
+})
+
+describe('mapEntries on mappings without merge keys', () => {
+  /** `m0` merges `m1`, which merges `m2`, … down to `m<depth>`, which has no merge key. */
+  const chain = (depth: number): string =>
+    Array.from({ length: depth + 1 }, (_, i) => `m${i}: &m${i}\n  k${i}: v${i}${i < depth ? `\n  <<: *m${i + 1}` : ''}`)
+      .reverse()
+      .join('\n') + '\n'
+  it.each([
+    [MAX_MERGE_DEPTH - 1, []],
+    [MAX_MERGE_DEPTH, [`merge keys (<<) nest more than ${MAX_MERGE_DEPTH} mappings deep; the deeper ones are not merged`]]
+  ])('still stops at the depth limit, a leaf %i mappings deep included', (depth, expected) => {
+    const { doc } = parseComposeYaml(chain(depth as number))
+    const problems: string[] = []
+    const top = mapEntries(doc.contents, doc)
+    const entries = mapEntries(top?.get('m0')?.value, doc, message => problems.push(message))
+    expect(problems).toEqual(expected)
+    expect(entries?.has(`k${depth as number}`)).toBe((expected as string[]).length === 0)
   })
 })
 

@@ -79,7 +79,7 @@ interface EngineReport {
   stats: ReturnType<RegistryEngine['stats']>
   blobCounts: ReturnType<RegistryEngine['blobCounts']>
   bytesTransferred: number
-  /** Peaks of process.memoryUsage() sampled every 20 ms, in MiB. */
+  /** Peaks of process.memoryUsage() sampled every 100 ms, in MiB (more often, the sampling itself shows in the timings). */
   memory: { rss: number; heapUsed: number; heapTotal: number; external: number; arrayBuffers: number }
 }
 
@@ -102,7 +102,7 @@ async function engineChild(pairs: Array<[string, string]>): Promise<void> {
     const usage = process.memoryUsage()
     for (const key of Object.keys(memory) as Array<keyof typeof memory>) memory[key] = Math.max(memory[key], Math.round((usage[key] / MiB) * 10) / 10)
   }
-  const sampler = setInterval(sample, 20)
+  const sampler = setInterval(sample, 100)
   sampler.unref()
   const blobConcurrency = process.env.BENCH_BLOB_CONCURRENCY ? Number(process.env.BENCH_BLOB_CONCURRENCY) : undefined
   const engine = new RegistryEngine({
@@ -410,7 +410,7 @@ async function main(): Promise<void> {
     }
     if (engineCold) {
       out.push(`engine cold in-process: ${(engineCold.inProcessMs / 1000).toFixed(2)} s, ${JSON.stringify(engineCold.statuses)}, ${(engineCold.bytesTransferred / MiB).toFixed(1)} MiB transferred, blobs ${JSON.stringify(engineCold.blobCounts)}`)
-      out.push(`engine cold memory peaks (MiB, sampled every 20 ms): ${JSON.stringify(engineCold.memory)}`)
+      out.push(`engine cold memory peaks (MiB, sampled every 100 ms): ${JSON.stringify(engineCold.memory)}`)
       out.push(`engine cold requests: ${Object.entries(engineCold.stats).map(([host, stat]) => `${host === source.host ? 'source' : 'target'} ${stat.requests} (${(stat.bytesSent / MiB).toFixed(1)} MiB sent, ${(stat.bytesReceived / MiB).toFixed(1)} MiB received)`).join(', ')}`)
     }
     if (engineWarm) {

@@ -65,6 +65,8 @@ export function discoverFiles(root: string, options: DiscoverOptions): Discovery
     if (matches(dockerfiles)) return NOT_DOCKERFILES.matches(relative) ? 'not-a-dockerfile' : 'dockerfile'
     return undefined
   }
+  /** What a file is can be told from its name alone. */
+  const byName = exclude.patterns.length === 0 && compose.byNameOnly && dockerfiles.byNameOnly
   const result: Discovery = { composeFiles: [], dockerfiles: [], findings: [] }
   const visitedDirectories = new Set<string>()
   // Symbolic links are followed only while they stay under the scanned root (DESIGN.md, trust boundaries).
@@ -97,20 +99,26 @@ export function discoverFiles(root: string, options: DiscoverOptions): Discovery
     visitedDirectories.add(real)
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
     for (const entry of entries) {
-      const childRelative = relative === '' ? entry.name : `${relative}/${entry.name}`
-      if (exclude.matches(childRelative)) continue
       const isLink = entry.isSymbolicLink()
-      // Plain files are only matched by name: no system call for the thousands of files that are neither.
+      // Plain files are only matched by name: no system call for the thousands of files that are neither,
+      // and with name patterns only (the defaults) and no exclude, not even their path is built.
       if (!isLink && !entry.isDirectory()) {
         if (!entry.isFile()) continue
-        const kind = classify(childRelative)
-        if (kind === 'compose') result.composeFiles.push(childRelative)
-        else if (kind === 'dockerfile') result.dockerfiles.push(childRelative)
+        const kind = byName ? classify(entry.name) : undefined
+        if (byName && kind !== 'compose' && kind !== 'dockerfile') continue
+        const fileRelative = relative === '' ? entry.name : `${relative}/${entry.name}`
+        if (!byName && exclude.matches(fileRelative)) continue
+        const fileKind = kind ?? classify(fileRelative)
+        if (fileKind === 'compose') result.composeFiles.push(fileRelative)
+        else if (fileKind === 'dockerfile') result.dockerfiles.push(fileRelative)
         continue
       }
-      const childAbsolute = path.join(absolute, entry.name)
+      const childRelative = relative === '' ? entry.name : `${relative}/${entry.name}`
+      if (exclude.matches(childRelative)) continue
+      // Both are normalised already (a resolved root, real paths): a name appended needs no path.join.
+      const childAbsolute = `${absolute}${absolute.endsWith(path.sep) ? '' : path.sep}${entry.name}`
       if (!isLink) {
-        if (!SKIPPED_DIRECTORIES.has(entry.name)) walk(childAbsolute, childRelative, path.join(real, entry.name))
+        if (!SKIPPED_DIRECTORIES.has(entry.name)) walk(childAbsolute, childRelative, `${real}${real.endsWith(path.sep) ? '' : path.sep}${entry.name}`)
         continue
       }
       let isDirectory: boolean
@@ -147,7 +155,7 @@ export function discoverFiles(root: string, options: DiscoverOptions): Discovery
     }
   }
 
-  walk(root, '', realRoot)
+  walk(path.resolve(root), '', realRoot)
   result.composeFiles.sort()
   result.dockerfiles.sort()
   return result

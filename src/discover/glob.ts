@@ -51,6 +51,8 @@ function compileAlternatives(pattern: string): { anchored: boolean; alternatives
 /** Several patterns matched as one: true when any of them matches. */
 export interface GlobSet {
   readonly patterns: readonly string[]
+  /** True when every pattern matches a file's name (none has a '/'): a name is then all `matches` looks at. */
+  readonly byNameOnly: boolean
   matches(relativePath: string): boolean
 }
 
@@ -80,6 +82,7 @@ export function compileGlobSet(patterns: readonly string[]): GlobSet {
   const hasName = byName !== undefined || nameOthers.length > 0
   return {
     patterns: [...patterns],
+    byNameOnly: byPath === undefined && pathOthers.length === 0,
     matches(relativePath: string): boolean {
       if (byPath !== undefined && byPath.test(relativePath)) return true
       for (const matches of pathOthers) if (matches(relativePath)) return true

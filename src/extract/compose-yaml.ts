@@ -48,14 +48,18 @@ const MAX_WALKED_NODES = 10_000_000
 function duplicateKeyErrors(doc: Document): YAMLParseError[] {
   const errors: YAMLParseError[] = []
   walk(doc, node => {
-    if (!isMap(node)) return
-    const seen = new Set<string>()
+    if (!isMap(node) || node.items.length < 2) return
+    // Strings (nearly every key) by value; other scalars by type and text, so 1 and '1' differ.
+    const strings = new Set<string>()
+    const others = new Set<string>()
     for (const pair of node.items) {
       const key = pair.key
       // Collections as keys are compared by identity, so never equal. A repeated `<<` is a duplicate too,
       // as docker compose's YAML parser (go-yaml v3) says: several merges are written `<<: [*a, *b]`.
       if (!isScalar(key)) continue
-      const id = `${typeof key.value}:${String(key.value)}`
+      const isString = typeof key.value === 'string'
+      const seen = isString ? strings : others
+      const id = isString ? (key.value as string) : `${typeof key.value}:${String(key.value)}`
       if (seen.has(id)) {
         const at = key.range?.[0] ?? 0
         errors.push(new YAMLParseError([at, at + 1], 'DUPLICATE_KEY', 'Map keys must be unique'))
@@ -147,19 +151,31 @@ export function isMergeKey(node: unknown): boolean {
 export function mapEntries(
   node: unknown,
   doc: Document,
-  problem: (message: string, at: Node) => void = () => {},
-  visiting: Set<Node> = new Set()
+  problem: (message: string, at: Node) => void = ignoreProblem,
+  visiting?: Set<Node>
 ): Map<string, MapEntry> | undefined {
   const map = deref(node, doc)
   if (!isMap(map)) return undefined
-  let budget = mergeBudget.get(doc)
-  if (budget === undefined) mergeBudget.set(doc, (budget = { used: 0, reported: false }))
   // Memoised per mapping: merge keys that reuse anchors (`<<: [*a, *a]` nested
   // level after level) would otherwise take exponential time.
   let cache = entriesCache.get(doc)
   if (cache === undefined) entriesCache.set(doc, (cache = new WeakMap()))
   const cached = cache.get(map)
   if (cached !== undefined) return cached
+  // A mapping without merge keys (most of them), not past the depth limit: its entries as written, in order.
+  if ((visiting === undefined || visiting.size < MAX_MERGE_DEPTH) && !map.items.some(pair => isMergeKey(pair.key))) {
+    const entries = new Map<string, MapEntry>()
+    for (const pair of map.items) {
+      if (!isScalar(pair.key) || pair.key.value === null || typeof pair.key.value === 'object') continue
+      const key = String(pair.key.value)
+      entries.set(key, { key, keyNode: pair.key, value: (pair.value ?? null) as Node | null, merged: false })
+    }
+    cache.set(map, entries)
+    return entries
+  }
+  let budget = mergeBudget.get(doc)
+  if (budget === undefined) mergeBudget.set(doc, (budget = { used: 0, reported: false }))
+  if (visiting === undefined) visiting = new Set()
   if (visiting.has(map)) {
     problem('merge key includes the mapping it is part of', map)
     return new Map()
@@ -201,6 +217,8 @@ export function mapEntries(
   cache.set(map, merged)
   return merged
 }
+
+function ignoreProblem(): void {}
 
 /** 1-based line where the node starts. */
 export function lineOf(node: Node | null | undefined, lineCounter: LineCounter, fallback = 1): number {

@@ -220,6 +220,8 @@ function analyseDockerfile(text: string, options: DockerfileOptions, reader: (te
    * still an image reference is kept with a warning; otherwise an error and undefined.
    */
   const resolve = (raw: string, line: number, what: string, scope: Map<string, string | undefined>): string | undefined => {
+    // Without a '$' there is nothing to substitute (the escape character only escapes a '$').
+    if (!raw.includes('$')) return raw
     const result = interpolate(raw, lookupIn(scope), syntax)
     if (result.errors.length > 0) {
       finding('unresolved-variable', 'error', `${what} '${raw}' in ${where(line)}: ${result.errors.join('; ')}`, line)
@@ -258,7 +260,7 @@ function analyseDockerfile(text: string, options: DockerfileOptions, reader: (te
     for (const { name, value } of instruction.properties) {
       let resolved: string | undefined
       if (Object.prototype.hasOwnProperty.call(buildArgs, name)) resolved = buildArgs[name]
-      else if (value !== null) resolved = interpolate(value, lookupIn(scope), syntax).value
+      else if (value !== null) resolved = value.includes('$') ? interpolate(value, lookupIn(scope), syntax).value : value
       else if (inherited?.has(name)) resolved = inherited.get(name)
       // `ARG NAME` with no default and no build arg stays declared but unset.
       scope.set(name, resolved)
@@ -298,7 +300,8 @@ function analyseDockerfile(text: string, options: DockerfileOptions, reader: (te
   const classifyFrom = (value: string, range: { start: number; end: number }, line: number, source: ReferenceSource): void => {
     const current = stages.length - 1
     const what = source === 'copy-from' ? 'COPY --from' : 'RUN --mount from'
-    const scope = new Map([...globalArgs, ...stageArgs])
+    // The scope is only read when there is a variable to substitute.
+    const scope = value.includes('$') ? new Map([...globalArgs, ...stageArgs]) : stageArgs
     const resolved = resolve(value, line, what, scope)
     if (resolved === undefined) return
     const selfReference = (): void =>
@@ -459,6 +462,7 @@ function platformOf(flags: ModelFlag[], globalArgs: Map<string, string | undefin
   const flag = flags.find(candidate => candidate.name.toLowerCase() === 'platform')
   const value = flag?.value
   if (value === null || value === undefined) return undefined
+  if (!value.includes('$')) return value
   const result = interpolate(value, name => globalArgs.get(name), syntax)
   // `--platform=$BUILDPLATFORM` is decided by the builder, not by the file.
   if (result.missing.some(name => PLATFORM_ARGS.has(name)) || result.errors.length > 0 || result.missing.length > 0) return undefined

@@ -114,7 +114,7 @@ function readConfined(context: ReaderContext, relativePath: string): string | Re
     const directory = realDirectory(lexicalRoot, realRoot, slash < 0 ? '' : relative.slice(0, slash), context.directories)
     if (directory !== undefined) {
       try {
-        fd = fs.openSync(`${directory}${path.sep}${relative.slice(slash + 1)}`, OPEN_FLAGS)
+        fd = fs.openSync(`${directory}${directory.endsWith(path.sep) ? '' : path.sep}${relative.slice(slash + 1)}`, OPEN_FLAGS)
       } catch (error) {
         // A missing file in a real directory inside the root is missing; anything else (a link: ELOOP) goes the full route.
         if (code(error) === 'ENOENT') return refuse('missing', 'does not exist')
@@ -179,13 +179,15 @@ function realDirectory(lexicalRoot: string, realRoot: string, relativeDirectory:
   if (relativeDirectory === '.' || relativeDirectory === '') return realRoot
   const cached = cache.get(relativeDirectory)
   if (cached !== undefined) return cached
-  const parent = realDirectory(lexicalRoot, realRoot, path.dirname(relativeDirectory), cache)
+  const slash = relativeDirectory.lastIndexOf(path.sep)
+  const parent = realDirectory(lexicalRoot, realRoot, slash < 0 ? '' : relativeDirectory.slice(0, slash), cache)
   if (parent === undefined) return undefined
-  const name = path.basename(relativeDirectory)
+  const name = relativeDirectory.slice(slash + 1)
   if (name === '..' || name === '.' || name === '') return undefined
   let real: string
   try {
-    const candidate = path.join(parent, name)
+    // A real path and one more name: nothing for path.join to normalise.
+    const candidate = `${parent}${parent.endsWith(path.sep) ? '' : path.sep}${name}`
     const stat = fs.lstatSync(candidate, { throwIfNoEntry: false })
     if (stat === undefined) return undefined
     if (stat.isDirectory()) real = candidate

@@ -173,7 +173,8 @@ export function buildInventory(input: InventoryInput): InventoryScan {
   const kept: ExtractedReference[] = []
   const namedInErrors = new Set<string>()
   for (const reference of references) {
-    const unset = unsetPlaceholders(reference.text)
+    // Only a rendered template can leave a marker (`__image_mirror_unset_…`): other texts need no search.
+    const unset = reference.text.includes('__image_mirror_unset_') ? unsetPlaceholders(reference.text) : []
     if (unset.length === 0) {
       kept.push(reference)
       continue
@@ -203,10 +204,15 @@ export function buildInventory(input: InventoryInput): InventoryScan {
   }
 
   const normalised = normaliseReferences(kept)
+  const sourceOf = new Map<string, string | undefined>()
   for (const { spec, texts } of needsOf) {
     const sources = texts.flatMap(text => {
-      const parsed = tryParseReference(text)
-      return 'ref' in parsed ? [formatReference(parsed.ref)] : []
+      if (!sourceOf.has(text)) {
+        const parsed = tryParseReference(text)
+        sourceOf.set(text, 'ref' in parsed ? formatReference(parsed.ref) : undefined)
+      }
+      const source = sourceOf.get(text)
+      return source === undefined ? [] : [source]
     })
     spec.needs = [...new Set(sources)].sort()
   }
@@ -311,8 +317,16 @@ function normalisedText(text: string): string {
 export function normaliseReferences(references: ExtractedReference[]): { images: InventoryImage[]; findings: Finding[] } {
   const findings: Finding[] = []
   const bySource = new Map<string, InventoryImage>()
+  // The same text is written many times in a monorepo (a base image per service): parsed once.
+  const parsedTexts = new Map<string, { parsed: ReturnType<typeof tryParseReference>; source?: string }>()
   for (const reference of references) {
-    const parsed = tryParseReference(reference.text)
+    let known = parsedTexts.get(reference.text)
+    if (known === undefined) {
+      const result = tryParseReference(reference.text)
+      known = 'ref' in result ? { parsed: result, source: formatReference(result.ref) } : { parsed: result }
+      parsedTexts.set(reference.text, known)
+    }
+    const { parsed } = known
     if ('error' in parsed) {
       findings.push({
         kind: 'invalid-reference',
@@ -323,7 +337,7 @@ export function normaliseReferences(references: ExtractedReference[]): { images:
       })
       continue
     }
-    const source = formatReference(parsed.ref)
+    const source = known.source as string
     const existing = bySource.get(source)
     if (existing === undefined) {
       bySource.set(source, {

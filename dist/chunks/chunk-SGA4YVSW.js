@@ -2,7 +2,7 @@ import { createRequire as __imageMirrorRequire } from 'node:module';
 const require = __imageMirrorRequire(import.meta.url);
 import {
   copyEngine
-} from "./chunk-M253QDMD.js";
+} from "./chunk-YTKTE2BJ.js";
 
 // lib/execute/cache-use.js
 var OFF = "cache: true is off for this run";

@@ -11,7 +11,7 @@ import {
   parseComposeYaml,
   readsBundle,
   require_dist
-} from "./chunk-5DRZGHRD.js";
+} from "./chunk-5FKKCSHG.js";
 import {
   COMPOSE_SYNTAX,
   OutputPathError,
@@ -23,7 +23,7 @@ import {
   interpolate,
   isWithheldName,
   writeOutputFile
-} from "./chunk-M253QDMD.js";
+} from "./chunk-YTKTE2BJ.js";
 import {
   BUILDER_FEATURES,
   BUILDER_NAMES
@@ -5902,7 +5902,7 @@ function readConfined(context, relativePath) {
     const directory = realDirectory(lexicalRoot, realRoot, slash < 0 ? "" : relative5.slice(0, slash), context.directories);
     if (directory !== void 0) {
       try {
-        fd = fs.openSync(`${directory}${path.sep}${relative5.slice(slash + 1)}`, OPEN_FLAGS);
+        fd = fs.openSync(`${directory}${directory.endsWith(path.sep) ? "" : path.sep}${relative5.slice(slash + 1)}`, OPEN_FLAGS);
       } catch (error) {
         if (code(error) === "ENOENT")
           return refuse("missing", "does not exist");
@@ -5963,15 +5963,16 @@ function realDirectory(lexicalRoot, realRoot, relativeDirectory, cache) {
   const cached = cache.get(relativeDirectory);
   if (cached !== void 0)
     return cached;
-  const parent = realDirectory(lexicalRoot, realRoot, path.dirname(relativeDirectory), cache);
+  const slash = relativeDirectory.lastIndexOf(path.sep);
+  const parent = realDirectory(lexicalRoot, realRoot, slash < 0 ? "" : relativeDirectory.slice(0, slash), cache);
   if (parent === void 0)
     return void 0;
-  const name = path.basename(relativeDirectory);
+  const name = relativeDirectory.slice(slash + 1);
   if (name === ".." || name === "." || name === "")
     return void 0;
   let real;
   try {
-    const candidate = path.join(parent, name);
+    const candidate = `${parent}${parent.endsWith(path.sep) ? "" : path.sep}${name}`;
     const stat = fs.lstatSync(candidate, { throwIfNoEntry: false });
     if (stat === void 0)
       return void 0;
@@ -6048,7 +6049,7 @@ var KEY = /^[A-Za-z_.][A-Za-z0-9_.-]*/;
 function parseDotenv(text, file, lookup) {
   const values = /* @__PURE__ */ new Map();
   const findings = [];
-  const resolve3 = (name) => lookup(name) ?? values.get(name);
+  const resolve4 = (name) => lookup(name) ?? values.get(name);
   const lines = text.replace(/\r\n?/g, "\n").split("\n");
   for (let index = 0; index < lines.length; index += 1) {
     const lineNumber = index + 1;
@@ -6110,7 +6111,7 @@ function parseDotenv(text, file, lookup) {
         values.set(key, raw2);
         continue;
       }
-      const expanded2 = expand(unescapeDoubleQuoted(raw2), resolve3);
+      const expanded2 = expand(unescapeDoubleQuoted(raw2), resolve4);
       report(expanded2.problems, key, invalid, unresolved);
       if (expanded2.ok)
         values.set(key, expanded2.value);
@@ -6118,7 +6119,7 @@ function parseDotenv(text, file, lookup) {
     }
     const comment = /[ \t]#/.exec(rest);
     const raw = (comment === null ? rest : rest.slice(0, comment.index)).trim();
-    const expanded = expand(raw, resolve3);
+    const expanded = expand(raw, resolve4);
     report(expanded.problems, key, invalid, unresolved);
     if (expanded.ok)
       values.set(key, expanded.value);
@@ -6371,6 +6372,7 @@ function discoverFiles(root, options) {
       return NOT_DOCKERFILES.matches(relative5) ? "not-a-dockerfile" : "dockerfile";
     return void 0;
   };
+  const byName = exclude.patterns.length === 0 && compose.byNameOnly && dockerfiles.byNameOnly;
   const result = { composeFiles: [], dockerfiles: [], findings: [] };
   const visitedDirectories = /* @__PURE__ */ new Set();
   let realRoot;
@@ -6400,24 +6402,30 @@ function discoverFiles(root, options) {
     visitedDirectories.add(real);
     entries.sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
     for (const entry of entries) {
-      const childRelative = relative5 === "" ? entry.name : `${relative5}/${entry.name}`;
-      if (exclude.matches(childRelative))
-        continue;
       const isLink = entry.isSymbolicLink();
       if (!isLink && !entry.isDirectory()) {
         if (!entry.isFile())
           continue;
-        const kind = classify(childRelative);
-        if (kind === "compose")
-          result.composeFiles.push(childRelative);
-        else if (kind === "dockerfile")
-          result.dockerfiles.push(childRelative);
+        const kind = byName ? classify(entry.name) : void 0;
+        if (byName && kind !== "compose" && kind !== "dockerfile")
+          continue;
+        const fileRelative = relative5 === "" ? entry.name : `${relative5}/${entry.name}`;
+        if (!byName && exclude.matches(fileRelative))
+          continue;
+        const fileKind = kind ?? classify(fileRelative);
+        if (fileKind === "compose")
+          result.composeFiles.push(fileRelative);
+        else if (fileKind === "dockerfile")
+          result.dockerfiles.push(fileRelative);
         continue;
       }
-      const childAbsolute = path3.join(absolute, entry.name);
+      const childRelative = relative5 === "" ? entry.name : `${relative5}/${entry.name}`;
+      if (exclude.matches(childRelative))
+        continue;
+      const childAbsolute = `${absolute}${absolute.endsWith(path3.sep) ? "" : path3.sep}${entry.name}`;
       if (!isLink) {
         if (!SKIPPED_DIRECTORIES.has(entry.name))
-          walk(childAbsolute, childRelative, path3.join(real, entry.name));
+          walk(childAbsolute, childRelative, `${real}${real.endsWith(path3.sep) ? "" : path3.sep}${entry.name}`);
         continue;
       }
       let isDirectory;
@@ -6456,7 +6464,7 @@ function discoverFiles(root, options) {
       }
     }
   };
-  walk(root, "", realRoot);
+  walk(path3.resolve(root), "", realRoot);
   result.composeFiles.sort();
   result.dockerfiles.sort();
   return result;
@@ -8011,7 +8019,9 @@ function analyseDockerfile(text, options, reader = readDockerfile) {
   const stageArgs = /* @__PURE__ */ new Map();
   let seenFrom = false;
   const lookupIn = (scope) => (name) => scope.get(name);
-  const resolve3 = (raw, line, what, scope) => {
+  const resolve4 = (raw, line, what, scope) => {
+    if (!raw.includes("$"))
+      return raw;
     const result = interpolate(raw, lookupIn(scope), syntax);
     if (result.errors.length > 0) {
       finding("unresolved-variable", "error", `${what} '${raw}' in ${where2(line)}: ${result.errors.join("; ")}`, line);
@@ -8040,7 +8050,7 @@ function analyseDockerfile(text, options, reader = readDockerfile) {
       if (Object.prototype.hasOwnProperty.call(buildArgs, name))
         resolved = buildArgs[name];
       else if (value !== null)
-        resolved = interpolate(value, lookupIn(scope), syntax).value;
+        resolved = value.includes("$") ? interpolate(value, lookupIn(scope), syntax).value : value;
       else if (inherited?.has(name))
         resolved = inherited.get(name);
       scope.set(name, resolved);
@@ -8070,8 +8080,8 @@ function analyseDockerfile(text, options, reader = readDockerfile) {
   const classifyFrom = (value, range, line, source) => {
     const current = stages.length - 1;
     const what = source === "copy-from" ? "COPY --from" : "RUN --mount from";
-    const scope = new Map([...globalArgs, ...stageArgs]);
-    const resolved = resolve3(value, line, what, scope);
+    const scope = value.includes("$") ? new Map([...globalArgs, ...stageArgs]) : stageArgs;
+    const resolved = resolve4(value, line, what, scope);
     if (resolved === void 0)
       return;
     const selfReference = () => finding("invalid-reference", "error", `${what}=${value} in ${where2(line)} names the stage it is part of (${stages[current]?.name ?? `stage ${current}`}); docker reports a circular dependency`, line, "Copy from an earlier stage, or name the image instead");
@@ -8127,7 +8137,7 @@ function analyseDockerfile(text, options, reader = readDockerfile) {
         imageOrContext(stage.name, "from", { start: range.start, end: range.start }, line, index);
         continue;
       }
-      const resolved = resolve3(imageArgument.value, line, "FROM", globalArgs);
+      const resolved = resolve4(imageArgument.value, line, "FROM", globalArgs);
       const platform = platformOf(flags, globalArgs, syntax);
       stages.push(stage);
       if (resolved !== void 0) {
@@ -8222,6 +8232,8 @@ function platformOf(flags, globalArgs, syntax) {
   const value = flag?.value;
   if (value === null || value === void 0)
     return void 0;
+  if (!value.includes("$"))
+    return value;
   const result = interpolate(value, (name) => globalArgs.get(name), syntax);
   if (result.missing.some((name) => PLATFORM_ARGS.has(name)) || result.errors.length > 0 || result.missing.length > 0)
     return void 0;
@@ -8360,7 +8372,7 @@ function buildInventory(input) {
   const kept = [];
   const namedInErrors = /* @__PURE__ */ new Set();
   for (const reference of references) {
-    const unset = unsetPlaceholders(reference.text);
+    const unset = reference.text.includes("__image_mirror_unset_") ? unsetPlaceholders(reference.text) : [];
     if (unset.length === 0) {
       kept.push(reference);
       continue;
@@ -8390,10 +8402,15 @@ function buildInventory(input) {
     });
   }
   const normalised = normaliseReferences(kept);
+  const sourceOf = /* @__PURE__ */ new Map();
   for (const { spec, texts } of needsOf) {
     const sources = texts.flatMap((text) => {
-      const parsed = tryParseReference(text);
-      return "ref" in parsed ? [formatReference(parsed.ref)] : [];
+      if (!sourceOf.has(text)) {
+        const parsed = tryParseReference(text);
+        sourceOf.set(text, "ref" in parsed ? formatReference(parsed.ref) : void 0);
+      }
+      const source = sourceOf.get(text);
+      return source === void 0 ? [] : [source];
     });
     spec.needs = [...new Set(sources)].sort();
   }
@@ -8486,8 +8503,15 @@ function normalisedText(text) {
 function normaliseReferences(references) {
   const findings = [];
   const bySource = /* @__PURE__ */ new Map();
+  const parsedTexts = /* @__PURE__ */ new Map();
   for (const reference of references) {
-    const parsed = tryParseReference(reference.text);
+    let known = parsedTexts.get(reference.text);
+    if (known === void 0) {
+      const result = tryParseReference(reference.text);
+      known = "ref" in result ? { parsed: result, source: formatReference(result.ref) } : { parsed: result };
+      parsedTexts.set(reference.text, known);
+    }
+    const { parsed } = known;
     if ("error" in parsed) {
       findings.push({
         kind: "invalid-reference",
@@ -8498,7 +8522,7 @@ function normaliseReferences(references) {
       });
       continue;
     }
-    const source = formatReference(parsed.ref);
+    const source = known.source;
     const existing = bySource.get(source);
     if (existing === void 0) {
       bySource.set(source, {
@@ -8970,7 +8994,7 @@ function writeDeploymentCompose(input) {
 // lib/pipeline.js
 async function runPipeline(settings, progress, signal) {
   const outputs = {};
-  const bundleStage = readsBundle(settings) || isBundleRun(settings) ? await import("./bundle-KGROE5BH.js") : void 0;
+  const bundleStage = readsBundle(settings) || isBundleRun(settings) ? await import("./bundle-WVHZIQNQ.js") : void 0;
   const bundle = await bundleStage?.openInputBundle(settings, progress);
   const reader = confinedReader(settings.root, { allowedOutside: [...settings.envFiles, ...settings.templateDefaults ?? []] });
   const compose = {
@@ -9032,7 +9056,7 @@ async function runPipeline(settings, progress, signal) {
       readFile: readWorkspaceFile
     }), settings.mode, shardImages);
     findings.push(...jobs.findings);
-    const { executeSettings } = await import("./run-MQXBRPBS.js");
+    const { executeSettings } = await import("./run-AXAW5EHB.js");
     execution = await executeSettings({ ...plan, images: shownImages }, jobs, settings, progress, signal);
     findings.push(...execution.findings ?? []);
   }

@@ -262,7 +262,7 @@ var INPUTS = [
   { name: "password", kind: "secret", description: "Password or token for the target registry." },
   { name: "source-username", kind: "string", description: "Username for Docker Hub (or the registry-mirror), to avoid the anonymous rate limit." },
   { name: "source-password", kind: "secret", description: "Password or token for source-username." },
-  { name: "concurrency", kind: "integer", min: 1, max: 64, default: "4", description: "Pulls, pushes and copies in parallel." },
+  { name: "concurrency", kind: "integer", min: 1, max: 64, default: "4", description: "Pulls, pushes, copies and blob transfers in parallel. The lookups that decide whether an image needs copying (registry HEAD requests) run up to four times as many at once, each registry still getting at most this many connections." },
   { name: "build-concurrency", kind: "integer", min: 1, max: 16, default: "1", description: "Service image builds in parallel." },
   { name: "retries", kind: "integer", min: 0, max: 10, default: "3", description: "Retries of a transient failure (network, 429, 5xx), with exponential backoff." },
   { name: "registry-mirror", kind: "string", validate: validRegistryMirror, description: "URL that serves Docker Hub images (a pull-through cache), used by the registry engine for Docker Hub reads. Default: the docker daemon's first registry-mirrors entry, when docker is there." },
@@ -330,6 +330,7 @@ function compileGlobSet(patterns) {
   const hasName = byName !== void 0 || nameOthers.length > 0;
   return {
     patterns: [...patterns],
+    byNameOnly: byPath === void 0 && pathOthers.length === 0,
     matches(relativePath) {
       if (byPath !== void 0 && byPath.test(relativePath))
         return true;

@@ -3,13 +3,13 @@ const require = __imageMirrorRequire(import.meta.url);
 import {
   cacheFindings,
   cacheUse
-} from "./chunk-SZ75HORI.js";
+} from "./chunk-SGA4YVSW.js";
 import {
   copyEngine,
   credentialsByHost,
   formatBytes,
   plural
-} from "./chunk-M253QDMD.js";
+} from "./chunk-YTKTE2BJ.js";
 import {
   BlobMismatchError,
   BundleStore,

@@ -6,7 +6,7 @@ import {
 import {
   DEFAULT_CONFIG_FILE,
   LAYOUTS
-} from "./chunk-M253QDMD.js";
+} from "./chunk-YTKTE2BJ.js";
 import {
   DEFAULT_TAG,
   DOCKER_HUB,
@@ -7687,14 +7687,17 @@ var MAX_WALKED_NODES = 1e7;
 function duplicateKeyErrors(doc) {
   const errors = [];
   walk(doc, (node) => {
-    if (!(0, import_yaml2.isMap)(node))
+    if (!(0, import_yaml2.isMap)(node) || node.items.length < 2)
       return;
-    const seen = /* @__PURE__ */ new Set();
+    const strings = /* @__PURE__ */ new Set();
+    const others = /* @__PURE__ */ new Set();
     for (const pair of node.items) {
       const key = pair.key;
       if (!(0, import_yaml2.isScalar)(key))
         continue;
-      const id = `${typeof key.value}:${String(key.value)}`;
+      const isString = typeof key.value === "string";
+      const seen = isString ? strings : others;
+      const id = isString ? key.value : `${typeof key.value}:${String(key.value)}`;
       if (seen.has(id)) {
         const at = key.range?.[0] ?? 0;
         errors.push(new import_yaml2.YAMLParseError([at, at + 1], "DUPLICATE_KEY", "Map keys must be unique"));
@@ -7755,20 +7758,32 @@ function aliasTargets(doc) {
 function isMergeKey(node) {
   return (0, import_yaml2.isScalar)(node) && node.value === "<<" && node.type === "PLAIN";
 }
-function mapEntries(node, doc, problem = () => {
-}, visiting = /* @__PURE__ */ new Set()) {
+function mapEntries(node, doc, problem = ignoreProblem, visiting) {
   const map = deref(node, doc);
   if (!(0, import_yaml2.isMap)(map))
     return void 0;
-  let budget = mergeBudget.get(doc);
-  if (budget === void 0)
-    mergeBudget.set(doc, budget = { used: 0, reported: false });
   let cache = entriesCache.get(doc);
   if (cache === void 0)
     entriesCache.set(doc, cache = /* @__PURE__ */ new WeakMap());
   const cached = cache.get(map);
   if (cached !== void 0)
     return cached;
+  if ((visiting === void 0 || visiting.size < MAX_MERGE_DEPTH) && !map.items.some((pair) => isMergeKey(pair.key))) {
+    const entries = /* @__PURE__ */ new Map();
+    for (const pair of map.items) {
+      if (!(0, import_yaml2.isScalar)(pair.key) || pair.key.value === null || typeof pair.key.value === "object")
+        continue;
+      const key = String(pair.key.value);
+      entries.set(key, { key, keyNode: pair.key, value: pair.value ?? null, merged: false });
+    }
+    cache.set(map, entries);
+    return entries;
+  }
+  let budget = mergeBudget.get(doc);
+  if (budget === void 0)
+    mergeBudget.set(doc, budget = { used: 0, reported: false });
+  if (visiting === void 0)
+    visiting = /* @__PURE__ */ new Set();
   if (visiting.has(map)) {
     problem("merge key includes the mapping it is part of", map);
     return /* @__PURE__ */ new Map();
@@ -7813,6 +7828,8 @@ function mapEntries(node, doc, problem = () => {
     merged.set(key, entry);
   cache.set(map, merged);
   return merged;
+}
+function ignoreProblem() {
 }
 function lineOf(node, lineCounter, fallback = 1) {
   const start = node?.range?.[0];

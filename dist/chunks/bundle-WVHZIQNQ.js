@@ -6,7 +6,7 @@ import {
   planBundleJobs,
   readsBundle,
   selectBundleJobs
-} from "./chunk-5DRZGHRD.js";
+} from "./chunk-5FKKCSHG.js";
 import "./chunk-YEBW5GAW.js";
 import {
   DigestGate,
@@ -23,14 +23,14 @@ import {
   pullScope,
   pushScope,
   withRetry
-} from "./chunk-IOFMWUV3.js";
+} from "./chunk-GNINFKUR.js";
 import {
   cacheFindings,
   cacheUse
-} from "./chunk-SZ75HORI.js";
+} from "./chunk-SGA4YVSW.js";
 import {
   credentialsByHost
-} from "./chunk-M253QDMD.js";
+} from "./chunk-YTKTE2BJ.js";
 import {
   BlobMismatchError,
   BundleStore,

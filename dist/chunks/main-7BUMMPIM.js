@@ -4,8 +4,8 @@ import {
   printUntrusted,
   runPipeline,
   safeLine
-} from "./chunk-TUHZLQ7C.js";
-import "./chunk-5DRZGHRD.js";
+} from "./chunk-URCVF3US.js";
+import "./chunk-5FKKCSHG.js";
 import "./chunk-YEBW5GAW.js";
 import {
   error,
@@ -22,7 +22,7 @@ import {
 } from "./chunk-QLJTGL5W.js";
 import {
   cacheUse
-} from "./chunk-SZ75HORI.js";
+} from "./chunk-SGA4YVSW.js";
 import {
   InputError,
   buildSettings,
@@ -31,7 +31,7 @@ import {
   plural,
   renderSummary,
   writeOutputFile
-} from "./chunk-M253QDMD.js";
+} from "./chunk-YTKTE2BJ.js";
 import {
   CACHE_STATE,
   createPrivateDockerConfig

@@ -3,8 +3,8 @@ const require = __imageMirrorRequire(import.meta.url);
 import {
   runPipeline,
   safeLine
-} from "./chunk-TUHZLQ7C.js";
-import "./chunk-5DRZGHRD.js";
+} from "./chunk-URCVF3US.js";
+import "./chunk-5FKKCSHG.js";
 import "./chunk-YEBW5GAW.js";
 import {
   COLLAPSE_AFTER,
@@ -23,7 +23,7 @@ import {
   reportPathAfterError,
   splitSuggestion,
   writeOutputFile
-} from "./chunk-M253QDMD.js";
+} from "./chunk-YTKTE2BJ.js";
 import "./chunk-IOAWOIKA.js";
 import "./chunk-YJPRZVSQ.js";
 import "./chunk-LRCA6YLR.js";

@@ -5,9 +5,9 @@ import {
   executeSettings,
   imageResults,
   registryNetwork
-} from "./chunk-IOFMWUV3.js";
-import "./chunk-SZ75HORI.js";
-import "./chunk-M253QDMD.js";
+} from "./chunk-GNINFKUR.js";
+import "./chunk-SGA4YVSW.js";
+import "./chunk-YTKTE2BJ.js";
 import "./chunk-EBTGWOLB.js";
 import "./chunk-IOAWOIKA.js";
 import "./chunk-YJPRZVSQ.js";

@@ -363,15 +363,27 @@ describe('DockerEngine copies through the port on a real dockerd and real regist
     const retries: string[] = []
     const { engine: real } = engine({ pull: 'never', credentials: new Map(), onRetry: message => retries.push(message) })
     let calls = 0
-    // Stops the target just before the second image, so the run loses it half-way.
+    let firstCopied!: () => void
+    const firstCopy = new Promise<void>(resolve => (firstCopied = resolve))
+    // Stops the target once the first image is copied, before the second is prepared (prepares run
+    // ahead of copies, so it waits for the first copy), so the run loses it half-way.
     const stopping: CopyPort = {
       name: 'docker',
       prepareCopy: async (source, destination, context) => {
         calls += 1
-        if (calls === 2) await flaky.stop()
+        if (calls === 2) {
+          await firstCopy
+          await flaky.stop()
+        }
         return real.prepareCopy(source, destination, context)
       },
-      copy: (prepared, context) => real.copy(prepared, context),
+      copy: async (prepared, context) => {
+        try {
+          return await real.copy(prepared, context)
+        } finally {
+          firstCopied()
+        }
+      },
       describeLookup: destination => real.describeLookup(destination),
       lookup: (destination, context) => real.lookup(destination, context),
       close: () => real.close()

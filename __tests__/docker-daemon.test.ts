@@ -30,7 +30,11 @@ describe('defaultDaemonSocket', () => {
     ['config.json names a current context', {}, 'context', undefined],
     ['DOCKER_HOST wins over config.json’s context, as in the CLI', { DOCKER_HOST: 'unix:///tmp/d.sock' }, 'context', '/tmp/d.sock']
   ] as const)('%s', (_name, env, config, expected) => {
-    expect(defaultDaemonSocket(env, config === 'context' ? withContext : noConfig)).toBe(expected)
+    expect(defaultDaemonSocket(env, config === 'context' ? withContext : noConfig, 'linux')).toBe(expected)
+  })
+
+  test('on Windows the daemon is a named pipe: the CLI finds it', () => {
+    expect(defaultDaemonSocket({}, noConfig, 'win32')).toBeUndefined()
   })
 })
 

@@ -55,9 +55,12 @@ export async function daemonRegistryConfig(cli: DockerCli, lookup: DaemonLookup)
 /**
  * The unix socket docker talks to when nothing chooses another endpoint: no
  * DOCKER_CONTEXT, no current context in config.json, and a DOCKER_HOST that
- * is unset or `unix://`; undefined otherwise (the CLI resolves those).
+ * is unset or `unix://`; undefined otherwise (the CLI resolves those), and on
+ * Windows.
  */
-export function defaultDaemonSocket(env: NodeJS.ProcessEnv, dockerConfigDir: string): string | undefined {
+export function defaultDaemonSocket(env: NodeJS.ProcessEnv, dockerConfigDir: string, platform: NodeJS.Platform = process.platform): string | undefined {
+  // Windows' daemon listens on a named pipe: the CLI knows it.
+  if (platform === 'win32') return undefined
   if (env.DOCKER_CONTEXT !== undefined && env.DOCKER_CONTEXT !== '' && env.DOCKER_CONTEXT !== 'default') return undefined
   const host = env.DOCKER_HOST ?? ''
   if (host !== '' && !host.startsWith('unix://')) return undefined

@@ -4,7 +4,7 @@ import {
   printUntrusted,
   runPipeline,
   safeLine
-} from "./chunk-URCVF3US.js";
+} from "./chunk-GDYD3KRV.js";
 import "./chunk-5FKKCSHG.js";
 import "./chunk-YEBW5GAW.js";
 import {

@@ -5,7 +5,7 @@ import {
   executeSettings,
   imageResults,
   registryNetwork
-} from "./chunk-GNINFKUR.js";
+} from "./chunk-SEP7OAXK.js";
 import "./chunk-SGA4YVSW.js";
 import "./chunk-YTKTE2BJ.js";
 import "./chunk-EBTGWOLB.js";

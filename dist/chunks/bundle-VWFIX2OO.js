@@ -23,7 +23,7 @@ import {
   pullScope,
   pushScope,
   withRetry
-} from "./chunk-GNINFKUR.js";
+} from "./chunk-SEP7OAXK.js";
 import {
   cacheFindings,
   cacheUse

@@ -107,7 +107,9 @@ async function daemonRegistryConfig(cli, lookup) {
     return void 0;
   }
 }
-function defaultDaemonSocket(env, dockerConfigDir) {
+function defaultDaemonSocket(env, dockerConfigDir, platform = process.platform) {
+  if (platform === "win32")
+    return void 0;
   if (env.DOCKER_CONTEXT !== void 0 && env.DOCKER_CONTEXT !== "" && env.DOCKER_CONTEXT !== "default")
     return void 0;
   const host = env.DOCKER_HOST ?? "";

@@ -3,7 +3,7 @@ const require = __imageMirrorRequire(import.meta.url);
 import {
   runPipeline,
   safeLine
-} from "./chunk-URCVF3US.js";
+} from "./chunk-GDYD3KRV.js";
 import "./chunk-5FKKCSHG.js";
 import "./chunk-YEBW5GAW.js";
 import {

@@ -15,7 +15,7 @@ import { mapInventory } from './map/mapping.js'
 import { loadMappingConfig } from './map/config.js'
 import { selectShard, matrixOutput } from './plan/shard.js'
 import { phasesOf, planJobs, selectJobs } from './plan/jobs.js'
-import { buildReport, type Report } from './report/report.js'
+import { buildReport, plural, type Report } from './report/report.js'
 import type { Settings } from './settings.js'
 import { writeDeploymentCompose } from './deploy/compose-output.js'
 import { isBundleRun, readsBundle } from './plan/bundle-jobs.js'
@@ -61,7 +61,7 @@ export async function runPipeline(settings: Settings, progress: ProgressSink, si
     const result: Inventory = { ...found, findings: [...discovery.findings, ...reader.findings(), ...found.findings] }
     const bases = result.images.filter(image => image.kind === 'base').length
     progress.info(
-      `${count(result.files.length, 'file')} scanned: ${count(bases, 'base image')}, ${count(result.images.length - bases, 'service image')}, ${count(result.findings.length, 'finding')}`
+      `${plural(result.files.length, 'file')} scanned: ${plural(bases, 'base image')}, ${plural(result.images.length - bases, 'service image')}, ${plural(result.findings.length, 'finding')}`
     )
     return { inventory: result, composeProjects: loadedProjects }
   })
@@ -70,7 +70,7 @@ export async function runPipeline(settings: Settings, progress: ProgressSink, si
   // Shard membership only filters jobs: builds are always derived from the whole plan.
   const shardImages =
     settings.shard === undefined ? undefined : new Set(selectShard(plan.images, settings.shard.index, settings.shard.count).map(image => image.source))
-  if (settings.shard !== undefined) progress.info(`Shard ${settings.shard.index}/${settings.shard.count}: ${count(shardImages?.size ?? 0, 'image')}`)
+  if (settings.shard !== undefined) progress.info(`Shard ${settings.shard.index}/${settings.shard.count}: ${plural(shardImages?.size ?? 0, 'image')}`)
   if (settings.mode === 'plan') outputs.matrix = matrixOutput(plan.images, settings.shards)
   const shownImages = shardImages === undefined ? plan.images : plan.images.filter(image => shardImages.has(image.source))
 
@@ -188,7 +188,3 @@ function readWorkspaceFile(absolutePath: string): { realPath: string; text: stri
 }
 
 const MAX_DOCKERFILE_BYTES = 4 * 1024 * 1024
-
-function count(n: number, noun: string): string {
-  return `${n} ${noun}${n === 1 ? '' : 's'}`
-}

@@ -34,6 +34,8 @@ import type { RecordedImage } from '../engine/bundle/record.js'
 import { executeJobs, failureOf, type ProgressSink } from './execute.js'
 import { cacheFindings, cacheUse, RunCache } from './cache.js'
 import { imageResults, type Execution, type RegistryTraffic } from './run.js'
+import { plural } from '../report/report.js'
+import { formatBytes } from '../report/summary.js'
 
 export interface InputBundle {
   /** As the log may show it (a URL without its query). */
@@ -501,17 +503,6 @@ function familiarNameOf(source: string): string {
   }
 }
 
-export function formatBytes(bytes: number): string {
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB']
-  let value = bytes
-  let unit = 0
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024
-    unit += 1
-  }
-  return unit === 0 ? `${Math.round(value)} B` : `${value.toFixed(1)} ${units[unit]}`
-}
-
 function operationContext(signal: AbortSignal): { context: OperationContext; commands: string[] } {
   const commands: string[] = []
   return { context: { signal, record: line => commands.push(line) }, commands }
@@ -537,9 +528,5 @@ function logOf(error: unknown): string | undefined {
 function displayPath(settings: Settings, absolute: string): string {
   const relative = path.relative(settings.workspace, absolute)
   return relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative.split(path.sep).join('/') : absolute
-}
-
-function plural(count: number, noun: string): string {
-  return `${count} ${noun}${count === 1 ? '' : 's'}`
 }
 

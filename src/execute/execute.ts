@@ -22,6 +22,7 @@ import type { BuildJob, JobSet, MirrorJob, VerifyJob } from '../plan/jobs.js'
 import { EngineFailure, type CopyPort, type OperationContext } from '../engine/port.js'
 import type { BuildPort } from '../engine/docker/build-port.js'
 import { mapConcurrent, Semaphore } from '../engine/pool.js'
+import { plural } from '../report/report.js'
 
 export interface ExecuteOptions {
   dryRun: boolean
@@ -70,7 +71,7 @@ export async function executeJobs(jobs: JobSet, options: ExecuteOptions, engines
   for (const blocked of jobs.blocked) add(blocked.image, failedResult(blocked.failure.phase, 0, blocked.failure, []))
 
   if (jobs.mirror.length > 0) {
-    await progress.group(`Mirror ${count(jobs.mirror.length, 'base image')}`, async () => {
+    await progress.group(`Mirror ${plural(jobs.mirror.length, 'base image')}`, async () => {
       const report = reporter(jobs.mirror.length, progress, options.dryRun)
       const slots = { read: new Semaphore(options.readConcurrency ?? options.concurrency), copy: new Semaphore(options.concurrency) }
       await Promise.all(
@@ -86,7 +87,7 @@ export async function executeJobs(jobs: JobSet, options: ExecuteOptions, engines
   const builds = jobs.build.filter(job => !hasFailed(results.get(job.image)))
   if (builds.length > 0) {
     const pushes = builds.filter(job => job.push).length
-    const title = `Build ${count(builds.length, 'service image')}${pushes > 0 ? ` and push ${pushes === 1 ? 'it' : 'them'}` : ''}`
+    const title = `Build ${plural(builds.length, 'service image')}${pushes > 0 ? ` and push ${pushes === 1 ? 'it' : 'them'}` : ''}`
     await progress.group(title, async () => {
       // Which builder builds, said once: every job carries the one the engine found.
       const builder = builds[0]?.command.builder
@@ -114,7 +115,7 @@ export async function executeJobs(jobs: JobSet, options: ExecuteOptions, engines
   }
 
   if (jobs.verify.length > 0) {
-    await progress.group(`Verify ${count(jobs.verify.length, 'image')}`, async () => {
+    await progress.group(`Verify ${plural(jobs.verify.length, 'image')}`, async () => {
       const report = reporter(jobs.verify.length, progress, options.dryRun)
       await mapConcurrent(jobs.verify, options.readConcurrency ?? options.concurrency, async job => {
         const earlier = (results.get(job.image) ?? []).find(phase => phase.status === 'failed')
@@ -345,8 +346,4 @@ function reporter(total: number, progress: ProgressSink, dryRun: boolean): (resu
     progress.info(line)
     if (dryRun || result.status === 'failed') for (const command of result.commands ?? []) progress.info(`    ${command}`)
   }
-}
-
-function count(n: number, noun: string): string {
-  return `${n} ${noun}${n === 1 ? '' : 's'}`
 }

@@ -384,8 +384,9 @@ export function formatOrigins(origins: Origin[], limit = 3): string {
   return origins.length > limit ? `${shown.join(', ')} (+${origins.length - limit} more)` : shown.join(', ')
 }
 
+/** A size or a rate (bytes per second may be fractional): `512 B`, `1.5 KiB`. */
 export function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`
+  if (bytes < 1024) return `${Math.round(bytes)} B`
   const units = ['KiB', 'MiB', 'GiB', 'TiB']
   let value = bytes / 1024
   let unit = 0

@@ -4,8 +4,8 @@ import {
   printUntrusted,
   runPipeline,
   safeLine
-} from "./chunk-GDYD3KRV.js";
-import "./chunk-5FKKCSHG.js";
+} from "./chunk-T47D7TEX.js";
+import "./chunk-NKVLJNN3.js";
 import "./chunk-YEBW5GAW.js";
 import {
   error,
@@ -22,7 +22,7 @@ import {
 } from "./chunk-QLJTGL5W.js";
 import {
   cacheUse
-} from "./chunk-SGA4YVSW.js";
+} from "./chunk-QFH3T3DV.js";
 import {
   InputError,
   buildSettings,
@@ -31,7 +31,7 @@ import {
   plural,
   renderSummary,
   writeOutputFile
-} from "./chunk-YTKTE2BJ.js";
+} from "./chunk-2P6JI6ZF.js";
 import {
   CACHE_STATE,
   createPrivateDockerConfig

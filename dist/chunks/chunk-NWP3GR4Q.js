@@ -3,13 +3,13 @@ const require = __imageMirrorRequire(import.meta.url);
 import {
   cacheFindings,
   cacheUse
-} from "./chunk-SGA4YVSW.js";
+} from "./chunk-QFH3T3DV.js";
 import {
   copyEngine,
   credentialsByHost,
   formatBytes,
   plural
-} from "./chunk-YTKTE2BJ.js";
+} from "./chunk-2P6JI6ZF.js";
 import {
   BlobMismatchError,
   BundleStore,
@@ -2830,7 +2830,7 @@ async function executeJobs(jobs, options, engines, progress) {
   for (const blocked of jobs.blocked)
     add(blocked.image, failedResult(blocked.failure.phase, 0, blocked.failure, []));
   if (jobs.mirror.length > 0) {
-    await progress.group(`Mirror ${count(jobs.mirror.length, "base image")}`, async () => {
+    await progress.group(`Mirror ${plural(jobs.mirror.length, "base image")}`, async () => {
       const report = reporter(jobs.mirror.length, progress, options.dryRun);
       const slots = { read: new Semaphore(options.readConcurrency ?? options.concurrency), copy: new Semaphore(options.concurrency) };
       await Promise.all(jobs.mirror.map(async (job) => {
@@ -2843,7 +2843,7 @@ async function executeJobs(jobs, options, engines, progress) {
   const builds = jobs.build.filter((job) => !hasFailed(results.get(job.image)));
   if (builds.length > 0) {
     const pushes = builds.filter((job) => job.push).length;
-    const title = `Build ${count(builds.length, "service image")}${pushes > 0 ? ` and push ${pushes === 1 ? "it" : "them"}` : ""}`;
+    const title = `Build ${plural(builds.length, "service image")}${pushes > 0 ? ` and push ${pushes === 1 ? "it" : "them"}` : ""}`;
     await progress.group(title, async () => {
       const builder = builds[0]?.command.builder;
       if (builder !== void 0)
@@ -2864,7 +2864,7 @@ async function executeJobs(jobs, options, engines, progress) {
     });
   }
   if (jobs.verify.length > 0) {
-    await progress.group(`Verify ${count(jobs.verify.length, "image")}`, async () => {
+    await progress.group(`Verify ${plural(jobs.verify.length, "image")}`, async () => {
       const report = reporter(jobs.verify.length, progress, options.dryRun);
       await mapConcurrent(jobs.verify, options.readConcurrency ?? options.concurrency, async (job) => {
         const earlier = (results.get(job.image) ?? []).find((phase) => phase.status === "failed");
@@ -3062,9 +3062,6 @@ function reporter(total, progress, dryRun) {
       for (const command of result.commands ?? [])
         progress.info(`    ${command}`);
   };
-}
-function count(n, noun) {
-  return `${n} ${noun}${n === 1 ? "" : "s"}`;
 }
 
 // lib/engine/cache/blob-cache.js

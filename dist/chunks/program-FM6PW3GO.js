@@ -3,8 +3,8 @@ const require = __imageMirrorRequire(import.meta.url);
 import {
   runPipeline,
   safeLine
-} from "./chunk-GDYD3KRV.js";
-import "./chunk-5FKKCSHG.js";
+} from "./chunk-T47D7TEX.js";
+import "./chunk-NKVLJNN3.js";
 import "./chunk-YEBW5GAW.js";
 import {
   COLLAPSE_AFTER,
@@ -23,7 +23,7 @@ import {
   reportPathAfterError,
   splitSuggestion,
   writeOutputFile
-} from "./chunk-YTKTE2BJ.js";
+} from "./chunk-2P6JI6ZF.js";
 import "./chunk-IOAWOIKA.js";
 import "./chunk-YJPRZVSQ.js";
 import "./chunk-LRCA6YLR.js";

@@ -6,7 +6,7 @@ import {
   planBundleJobs,
   readsBundle,
   selectBundleJobs
-} from "./chunk-5FKKCSHG.js";
+} from "./chunk-NKVLJNN3.js";
 import "./chunk-YEBW5GAW.js";
 import {
   DigestGate,
@@ -23,14 +23,16 @@ import {
   pullScope,
   pushScope,
   withRetry
-} from "./chunk-SEP7OAXK.js";
+} from "./chunk-NWP3GR4Q.js";
 import {
   cacheFindings,
   cacheUse
-} from "./chunk-SGA4YVSW.js";
+} from "./chunk-QFH3T3DV.js";
 import {
-  credentialsByHost
-} from "./chunk-YTKTE2BJ.js";
+  credentialsByHost,
+  formatBytes,
+  plural
+} from "./chunk-2P6JI6ZF.js";
 import {
   BlobMismatchError,
   BundleStore,
@@ -1654,16 +1656,6 @@ function familiarNameOf(source) {
     return source;
   }
 }
-function formatBytes(bytes) {
-  const units = ["B", "KiB", "MiB", "GiB", "TiB"];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit += 1;
-  }
-  return unit === 0 ? `${Math.round(value)} B` : `${value.toFixed(1)} ${units[unit]}`;
-}
 function operationContext(signal) {
   const commands = [];
   return { context: { signal, record: (line) => commands.push(line) }, commands };
@@ -1687,13 +1679,9 @@ function displayPath(settings, absolute) {
   const relative2 = path4.relative(settings.workspace, absolute);
   return relative2 !== "" && !relative2.startsWith("..") && !path4.isAbsolute(relative2) ? relative2.split(path4.sep).join("/") : absolute;
 }
-function plural(count, noun) {
-  return `${count} ${noun}${count === 1 ? "" : "s"}`;
-}
 export {
   ProgressMeter,
   executeBundle,
-  formatBytes,
   openInputBundle,
   planFromBundle,
   rebase

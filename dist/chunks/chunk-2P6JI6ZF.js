@@ -1780,7 +1780,7 @@ function formatOrigins(origins, limit = 3) {
 }
 function formatBytes(bytes) {
   if (bytes < 1024)
-    return `${bytes} B`;
+    return `${Math.round(bytes)} B`;
   const units = ["KiB", "MiB", "GiB", "TiB"];
   let value = bytes / 1024;
   let unit = 0;

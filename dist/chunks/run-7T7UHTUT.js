@@ -5,9 +5,9 @@ import {
   executeSettings,
   imageResults,
   registryNetwork
-} from "./chunk-SEP7OAXK.js";
-import "./chunk-SGA4YVSW.js";
-import "./chunk-YTKTE2BJ.js";
+} from "./chunk-NWP3GR4Q.js";
+import "./chunk-QFH3T3DV.js";
+import "./chunk-2P6JI6ZF.js";
 import "./chunk-EBTGWOLB.js";
 import "./chunk-IOAWOIKA.js";
 import "./chunk-YJPRZVSQ.js";

@@ -11,7 +11,7 @@ import {
   parseComposeYaml,
   readsBundle,
   require_dist
-} from "./chunk-5FKKCSHG.js";
+} from "./chunk-NKVLJNN3.js";
 import {
   COMPOSE_SYNTAX,
   OutputPathError,
@@ -22,8 +22,9 @@ import {
   dockerfileSyntax,
   interpolate,
   isWithheldName,
+  plural,
   writeOutputFile
-} from "./chunk-YTKTE2BJ.js";
+} from "./chunk-2P6JI6ZF.js";
 import {
   BUILDER_FEATURES,
   BUILDER_NAMES
@@ -5940,10 +5941,10 @@ function readConfined(context, relativePath) {
     const buffer = Buffer.allocUnsafe(Math.min(stat.size, maxBytes) + 1);
     let length = 0;
     for (let reads = 0; length < buffer.length && reads <= buffer.length; reads += 1) {
-      const count2 = fs.readSync(fd, buffer, length, buffer.length - length, null);
-      if (count2 === 0)
+      const count = fs.readSync(fd, buffer, length, buffer.length - length, null);
+      if (count === 0)
         break;
-      length += count2;
+      length += count;
       if (length >= stat.size && stat.size > 0 && stat.size < maxBytes)
         break;
     }
@@ -8560,8 +8561,8 @@ function uniqueOrigins(origins) {
 }
 
 // lib/plan/shard.js
-function assignShards(images, count2) {
-  const shards = Array.from({ length: count2 }, () => []);
+function assignShards(images, count) {
+  const shards = Array.from({ length: count }, () => []);
   const groups = /* @__PURE__ */ new Map();
   for (const image of images) {
     const key = repositoryName(image.ref);
@@ -8570,19 +8571,19 @@ function assignShards(images, count2) {
   const ordered = [...groups.entries()].sort((a, b) => b[1].length - a[1].length || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
   for (const [, group] of ordered) {
     let lightest = 0;
-    for (let i = 1; i < count2; i += 1)
+    for (let i = 1; i < count; i += 1)
       if ((shards[i]?.length ?? 0) < (shards[lightest]?.length ?? 0))
         lightest = i;
     shards[lightest]?.push(...group);
   }
   return shards;
 }
-function selectShard(images, index, count2) {
-  return assignShards(images, count2)[index - 1] ?? [];
+function selectShard(images, index, count) {
+  return assignShards(images, count)[index - 1] ?? [];
 }
-function matrixOutput(images, count2) {
-  const shards = assignShards(images, count2);
-  const names = shards.flatMap((shard, i) => shard.length > 0 || i === 0 ? [`${i + 1}/${count2}`] : []);
+function matrixOutput(images, count) {
+  const shards = assignShards(images, count);
+  const names = shards.flatMap((shard, i) => shard.length > 0 || i === 0 ? [`${i + 1}/${count}`] : []);
   return JSON.stringify({ shard: names });
 }
 
@@ -8994,7 +8995,7 @@ function writeDeploymentCompose(input) {
 // lib/pipeline.js
 async function runPipeline(settings, progress, signal) {
   const outputs = {};
-  const bundleStage = readsBundle(settings) || isBundleRun(settings) ? await import("./bundle-VWFIX2OO.js") : void 0;
+  const bundleStage = readsBundle(settings) || isBundleRun(settings) ? await import("./bundle-JU6LDCHS.js") : void 0;
   const bundle = await bundleStage?.openInputBundle(settings, progress);
   const reader = confinedReader(settings.root, { allowedOutside: [...settings.envFiles, ...settings.templateDefaults ?? []] });
   const compose = {
@@ -9020,13 +9021,13 @@ async function runPipeline(settings, progress, signal) {
     });
     const result = { ...found, findings: [...discovery.findings, ...reader.findings(), ...found.findings] };
     const bases = result.images.filter((image) => image.kind === "base").length;
-    progress.info(`${count(result.files.length, "file")} scanned: ${count(bases, "base image")}, ${count(result.images.length - bases, "service image")}, ${count(result.findings.length, "finding")}`);
+    progress.info(`${plural(result.files.length, "file")} scanned: ${plural(bases, "base image")}, ${plural(result.images.length - bases, "service image")}, ${plural(result.findings.length, "finding")}`);
     return { inventory: result, composeProjects: loadedProjects };
   });
   const plan = bundle !== void 0 && inventory.files.length === 0 && bundleStage !== void 0 ? bundleStage.planFromBundle(bundle, settings) : planFor(inventory, settings);
   const shardImages = settings.shard === void 0 ? void 0 : new Set(selectShard(plan.images, settings.shard.index, settings.shard.count).map((image) => image.source));
   if (settings.shard !== void 0)
-    progress.info(`Shard ${settings.shard.index}/${settings.shard.count}: ${count(shardImages?.size ?? 0, "image")}`);
+    progress.info(`Shard ${settings.shard.index}/${settings.shard.count}: ${plural(shardImages?.size ?? 0, "image")}`);
   if (settings.mode === "plan")
     outputs.matrix = matrixOutput(plan.images, settings.shards);
   const shownImages = shardImages === void 0 ? plan.images : plan.images.filter((image) => shardImages.has(image.source));
@@ -9056,7 +9057,7 @@ async function runPipeline(settings, progress, signal) {
       readFile: readWorkspaceFile
     }), settings.mode, shardImages);
     findings.push(...jobs.findings);
-    const { executeSettings } = await import("./run-QKNEL2GG.js");
+    const { executeSettings } = await import("./run-7T7UHTUT.js");
     execution = await executeSettings({ ...plan, images: shownImages }, jobs, settings, progress, signal);
     findings.push(...execution.findings ?? []);
   }
@@ -9122,9 +9123,6 @@ function readWorkspaceFile(absolutePath) {
   return { realPath, text: stat.isFile() ? fs3.readFileSync(realPath, "utf8") : "" };
 }
 var MAX_DOCKERFILE_BYTES = 4 * 1024 * 1024;
-function count(n, noun) {
-  return `${n} ${noun}${n === 1 ? "" : "s"}`;
-}
 
 // lib/report/neutralize.js
 import { randomBytes } from "node:crypto";

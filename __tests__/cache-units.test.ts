@@ -224,6 +224,37 @@ describe('BlobCache on disk', () => {
     expect(storeContents(dir).blobs).toBe(1)
   })
 
+  it.each(['blobs', 'blobs/sha256', 'the store itself'])('never works through a link a restored archive put at %s: the link is removed, where it points is untouched', async at => {
+    const base = temp()
+    const dir = path.join(base, 'store')
+    // A directory of the runner's the link points at, shaped like a store, with a file the prune would remove.
+    const elsewhere = path.join(temp(), 'elsewhere')
+    const inner = at === 'blobs' ? path.join(elsewhere, 'sha256') : elsewhere
+    fs.mkdirSync(at === 'the store itself' ? path.join(elsewhere, 'blobs', 'sha256') : inner, { recursive: true })
+    const victim = at === 'the store itself' ? path.join(elsewhere, 'blobs', 'sha256', '6'.repeat(64)) : path.join(inner, '6'.repeat(64))
+    fs.writeFileSync(victim, 'runner data')
+    if (at === 'the store itself') fs.symlinkSync(elsewhere, dir)
+    else {
+      fs.mkdirSync(path.join(dir, path.dirname(at)), { recursive: true })
+      fs.symlinkSync(at === 'blobs' ? elsewhere : inner, path.join(dir, at))
+    }
+    const counter = { opened: 0 }
+    const cache = new BlobCache(dir)
+    await cache.obtain(descriptor, source(layer, counter))
+    cache.prune()
+    expect([counter.opened, fs.lstatSync(path.join(dir, 'blobs', 'sha256')).isDirectory(), fs.readFileSync(victim, 'utf8')]).toEqual([1, true, 'runner data'])
+    expect(fs.readdirSync(at === 'blobs' ? inner : elsewhere).sort()).toEqual(at === 'the store itself' ? ['blobs'] : ['6'.repeat(64)])
+    expect(storeContents(dir)).toEqual({ blobs: 1, bytes: layer.length })
+  })
+
+  it('counts a restored store with a dangling link in it without failing: the link is no entry', () => {
+    const dir = path.join(temp(), 'store')
+    fs.mkdirSync(path.join(dir, 'blobs', 'sha256'), { recursive: true })
+    fs.writeFileSync(path.join(dir, 'blobs', 'sha256', descriptor.digest.slice('sha256:'.length)), layer)
+    fs.symlinkSync(path.join(dir, 'nowhere'), path.join(dir, 'blobs', 'sha256', '5'.repeat(64)))
+    expect(storeContents(dir)).toEqual({ blobs: 1, bytes: layer.length })
+  })
+
   it('refuses a source that sends other bytes, leaving nothing in the store', async () => {
     const dir = path.join(temp(), 'store')
     const cache = new BlobCache(dir)

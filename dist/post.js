@@ -1,6 +1,9 @@
 import { createRequire as __imageMirrorRequire } from 'node:module';
 const require = __imageMirrorRequire(import.meta.url);
 import {
+  safeLine
+} from "./chunks/chunk-BJUT4RHK.js";
+import {
   getState,
   info,
   warning
@@ -8,15 +11,17 @@ import {
 import {
   readRunState,
   removePartials,
+  sanitizeStore,
   saveStore,
   storeContents,
   storeDir
-} from "./chunks/chunk-EBTGWOLB.js";
+} from "./chunks/chunk-2WGOCQZZ.js";
 import {
   CACHE_STATE,
+  formatBytes,
   removePrivateDockerConfig,
   saveDecision
-} from "./chunks/chunk-IOAWOIKA.js";
+} from "./chunks/chunk-6WDSR5HU.js";
 import "./chunks/chunk-LRCA6YLR.js";
 import "./chunks/chunk-7FBY6XPY.js";
 import "./chunks/chunk-SVPXH4ZQ.js";
@@ -44,23 +49,24 @@ async function saveCache() {
     return;
   try {
     const store = storeDir(dir);
+    sanitizeStore(store);
     removePartials(store);
     const held = storeContents(store);
     const state = readRunState(dir);
     const decision = saveDecision(state, held.blobs);
     if (!decision.save || state === void 0) {
-      info(`The image-mirror cache is not saved: ${decision.reason}.`);
+      info(safeLine(`The image-mirror cache is not saved: ${decision.reason}.`));
       return;
     }
     const key = state.key;
-    info(`Saving the image-mirror cache as ${key} (${held.blobs} entries, ${(held.bytes / 1024 / 1024).toFixed(1)} MiB): ${decision.reason}.`);
+    info(safeLine(`Saving the image-mirror cache as ${key} (${held.blobs} entries, ${formatBytes(held.bytes)}): ${decision.reason}.`));
     const saved = await saveStore(dir, key);
     if (saved.ok)
-      info(`Saved the image-mirror cache as ${key}.`);
+      info(safeLine(`Saved the image-mirror cache as ${key}.`));
     else
-      warning(`The image-mirror cache was not saved: ${saved.reason}`);
+      warning(safeLine(`The image-mirror cache was not saved: ${saved.reason}`));
   } catch (error) {
-    warning(`The image-mirror cache was not saved: ${error instanceof Error ? error.message : String(error)}`);
+    warning(safeLine(`The image-mirror cache was not saved: ${error instanceof Error ? error.message : String(error)}`));
   }
 }
 

@@ -16,6 +16,9 @@ import { removePrivateDockerConfig } from './docker-config.js'
 import { readRunState, saveStore, storeContents, storeDir } from './engine/cache/service.js'
 import { CACHE_STATE, saveDecision } from './engine/cache/policy.js'
 import { removePartials } from './engine/bundle/store.js'
+import { sanitizeStore } from './engine/cache/blob-cache.js'
+import { safeLine } from './report/neutralize.js'
+import { formatBytes } from './report/summary.js'
 
 /** The state name the main step saved the directory under (src/main.ts). */
 const DOCKER_CONFIG_STATE = 'docker-config'
@@ -41,21 +44,24 @@ async function saveCache(): Promise<void> {
   if (dir === '') return
   try {
     const store = storeDir(dir)
-    // A main step stopped mid-transfer leaves temporary files: they are not blobs.
+    // Links first (they would make the removal below delete where they point), then the temporary
+    // files a main step stopped mid-transfer leaves: neither is a blob.
+    sanitizeStore(store)
     removePartials(store)
     const held = storeContents(store)
     const state = readRunState(dir)
     const decision = saveDecision(state, held.blobs)
     if (!decision.save || state === undefined) {
-      core.info(`The image-mirror cache is not saved: ${decision.reason}.`)
+      core.info(safeLine(`The image-mirror cache is not saved: ${decision.reason}.`))
       return
     }
     const key = state.key
-    core.info(`Saving the image-mirror cache as ${key} (${held.blobs} entries, ${(held.bytes / 1024 / 1024).toFixed(1)} MiB): ${decision.reason}.`)
+    // The key and the cache service's answers come from outside this step: printed neutralised.
+    core.info(safeLine(`Saving the image-mirror cache as ${key} (${held.blobs} entries, ${formatBytes(held.bytes)}): ${decision.reason}.`))
     const saved = await saveStore(dir, key)
-    if (saved.ok) core.info(`Saved the image-mirror cache as ${key}.`)
-    else core.warning(`The image-mirror cache was not saved: ${saved.reason}`)
+    if (saved.ok) core.info(safeLine(`Saved the image-mirror cache as ${key}.`))
+    else core.warning(safeLine(`The image-mirror cache was not saved: ${saved.reason}`))
   } catch (error) {
-    core.warning(`The image-mirror cache was not saved: ${error instanceof Error ? error.message : String(error)}`)
+    core.warning(safeLine(`The image-mirror cache was not saved: ${error instanceof Error ? error.message : String(error)}`))
   }
 }

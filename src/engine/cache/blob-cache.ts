@@ -55,8 +55,7 @@ export class BlobCache {
    */
   private get blobs(): BundleStore {
     if (this.store === undefined) {
-      // What a restore brought that is not a plain file (a link, a directory) is no entry: removed before the store looks.
-      for (const { file } of storeEntries(this.dir)) if (fs.lstatSync(file, { throwIfNoEntry: false })?.isFile() !== true) fs.rmSync(file, { recursive: true, force: true })
+      sanitizeStore(this.dir)
       this.store = new BundleStore({ path: this.dir, format: 'directory' })
     }
     return this.store
@@ -161,6 +160,25 @@ async function hashOf(location: BlobLocation, like: string): Promise<string> {
   const hash = createHash(algorithm)
   for await (const chunk of streamBlob(location) as AsyncIterable<Buffer>) hash.update(chunk)
   return `${algorithm}:${hash.digest('hex')}`
+}
+
+/**
+ * Makes a restored store plain before anything reads, writes or prunes it: the
+ * store, `blobs/` and each `blobs/<algorithm>/` must be real directories and
+ * every entry a plain file. A link at any level (which would make the cache
+ * read, write or delete where it points) or any other kind of entry is
+ * removed: the link itself, never what it points to.
+ */
+export function sanitizeStore(dir: string): void {
+  const notDirectory = (at: string): boolean => {
+    const stat = fs.lstatSync(at, { throwIfNoEntry: false })
+    if (stat === undefined || stat.isDirectory()) return false
+    fs.rmSync(at, { force: true })
+    return true
+  }
+  if (notDirectory(dir) || notDirectory(path.join(dir, 'blobs'))) return
+  for (const algorithm of safeList(path.join(dir, 'blobs'))) notDirectory(path.join(dir, 'blobs', algorithm))
+  for (const { file } of storeEntries(dir)) if (fs.lstatSync(file, { throwIfNoEntry: false })?.isFile() !== true) fs.rmSync(file, { recursive: true, force: true })
 }
 
 /** Every name under `dir/blobs/<algorithm>/`, as the digest it would be and its path. */

@@ -17,7 +17,7 @@ import { createHash } from 'node:crypto'
 export const CACHE_STATE = 'cache-dir'
 
 /** The store's layout on disk; part of every key, so a new layout never reads an old entry. */
-export const CACHE_FORMAT = 'v1'
+const CACHE_FORMAT = 'v1'
 export const KEY_PREFIX = `image-mirror-${CACHE_FORMAT}-`
 
 export interface CacheKey {

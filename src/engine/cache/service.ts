@@ -16,17 +16,19 @@
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { blobPath, listDirectoryBlobs } from '../bundle/layout.js'
+import { sanitizeStore } from './blob-cache.js'
 import type { CacheRunState } from './policy.js'
 
-export const STORE_DIR = 'store'
+const STORE_DIR = 'store'
 const RUN_FILE = 'run.json'
 
 export function storeDir(cacheDir: string): string {
   return path.join(cacheDir, STORE_DIR)
 }
 
-/** What a store directory holds: blobs and their bytes. */
+/** What a store directory holds: blobs and their bytes (a restored store is made plain first: sanitizeStore). */
 export function storeContents(store: string): { blobs: number; bytes: number } {
+  sanitizeStore(store)
   let bytes = 0
   const digests = listDirectoryBlobs(store)
   for (const digest of digests) bytes += fs.statSync(path.join(store, blobPath(digest))).size

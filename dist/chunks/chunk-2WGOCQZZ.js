@@ -1,6 +1,10 @@
 import { createRequire as __imageMirrorRequire } from 'node:module';
 const require = __imageMirrorRequire(import.meta.url);
 import {
+  blobSource,
+  manifestSource
+} from "./chunk-6WDSR5HU.js";
+import {
   EngineFailure
 } from "./chunk-LRCA6YLR.js";
 
@@ -986,25 +990,177 @@ var HashingCounter = class extends Transform {
   }
 };
 
-// lib/engine/cache/service.js
+// lib/engine/cache/blob-cache.js
+import { createHash as createHash4 } from "node:crypto";
 import * as fs4 from "node:fs";
 import * as path3 from "node:path";
+var BlobCache = class {
+  dir;
+  store;
+  /** Digest → whether its entry hashes to it, once checked this run. */
+  checked = /* @__PURE__ */ new Map();
+  /** Every digest this run read or wrote: what a pruned store keeps. */
+  used = /* @__PURE__ */ new Set();
+  counters = { hits: 0, hitBytes: 0, fetched: 0, fetchedBytes: 0, discarded: 0 };
+  /** `dir`: the store's directory (made by the first write). */
+  constructor(dir) {
+    this.dir = dir;
+  }
+  get counts() {
+    return { ...this.counters };
+  }
+  /**
+   * The store as the disk holds it when first used: after a restore, which
+   * happens once the plan's source digests are known and before any copy.
+   */
+  get blobs() {
+    if (this.store === void 0) {
+      sanitizeStore(this.dir);
+      this.store = new BundleStore({ path: this.dir, format: "directory" });
+    }
+    return this.store;
+  }
+  /** A manifest's bytes by digest, when the store holds them intact; a damaged entry is removed. */
+  async manifest(digest) {
+    const location = this.blobs.locate(digest);
+    const plain = location !== void 0 && fs4.lstatSync(location.file, { throwIfNoEntry: false })?.isFile() === true;
+    const bytes = plain ? await readBlob(location, MAX_MANIFEST_BYTES).catch(() => void 0) : void 0;
+    const decision = manifestSource(digest, bytes === void 0 ? void 0 : { digest: digestOf(bytes, digest) });
+    if (decision === "discard" || location !== void 0 && bytes === void 0)
+      this.discard(digest);
+    if (decision !== "cache" || bytes === void 0)
+      return void 0;
+    this.hit(digest, bytes.length);
+    return bytes;
+  }
+  /** Keeps a manifest fetched from its source; a store that cannot take it (a full disk) costs only a later fetch. */
+  async keepManifest(digest, bytes) {
+    try {
+      await this.blobs.putBytes(digest, bytes);
+      this.used.add(digest);
+      this.counters.fetched += 1;
+      this.counters.fetchedBytes += bytes.length;
+    } catch {
+    }
+  }
+  /**
+   * Where the blob's bytes are, intact: in the store already (hashed first, the
+   * first time this run), else fetched with `open` into the store and checked
+   * while they are written. A source sending other bytes than the descriptor
+   * names throws BlobMismatchError and leaves nothing in the store.
+   */
+  async obtain(descriptor, open, onBytes) {
+    const { digest, size } = descriptor;
+    const held = this.blobs.locate(digest);
+    let decision = blobSource(held === void 0 ? void 0 : { size: held.size }, size);
+    if (decision === "verify")
+      decision = blobSource({ size, intact: await this.intact(digest, held) }, size);
+    if (decision === "cache") {
+      this.hit(digest, size);
+      return held;
+    }
+    if (decision === "discard")
+      this.discard(digest);
+    if (await this.blobs.ensure(digest, size, open, onBytes) === "written") {
+      this.counters.fetched += 1;
+      this.counters.fetchedBytes += size;
+    }
+    this.checked.set(digest, Promise.resolve(true));
+    this.used.add(digest);
+    return this.blobs.locate(digest, size);
+  }
+  /**
+   * Removes every entry this run did not use (and every partial file), so a
+   * store restored from an older entry is saved with what this plan needs, not
+   * with everything it ever held. Only after a run that was not cut short.
+   */
+  prune() {
+    let removed = 0;
+    for (const { digest, file } of storeEntries(this.dir)) {
+      if (this.used.has(digest))
+        continue;
+      fs4.rmSync(file, { force: true, recursive: true });
+      removed += 1;
+    }
+    return { removed };
+  }
+  intact(digest, location) {
+    let check = this.checked.get(digest);
+    if (check === void 0) {
+      const plain = fs4.lstatSync(location.file, { throwIfNoEntry: false })?.isFile() === true;
+      check = (plain ? hashOf(location, digest) : Promise.resolve("")).then((actual) => actual === digest, () => false);
+      this.checked.set(digest, check);
+    }
+    return check;
+  }
+  hit(digest, size) {
+    this.used.add(digest);
+    this.counters.hits += 1;
+    this.counters.hitBytes += size;
+  }
+  discard(digest) {
+    if (this.blobs.locate(digest) === void 0)
+      return;
+    this.counters.discarded += 1;
+    this.checked.delete(digest);
+    this.blobs.discard(digest);
+  }
+};
+async function hashOf(location, like) {
+  const algorithm = like.slice(0, like.indexOf(":"));
+  const hash = createHash4(algorithm);
+  for await (const chunk of streamBlob(location))
+    hash.update(chunk);
+  return `${algorithm}:${hash.digest("hex")}`;
+}
+function sanitizeStore(dir) {
+  const notDirectory = (at) => {
+    const stat = fs4.lstatSync(at, { throwIfNoEntry: false });
+    if (stat === void 0 || stat.isDirectory())
+      return false;
+    fs4.rmSync(at, { force: true });
+    return true;
+  };
+  if (notDirectory(dir) || notDirectory(path3.join(dir, "blobs")))
+    return;
+  for (const algorithm of safeList2(path3.join(dir, "blobs")))
+    notDirectory(path3.join(dir, "blobs", algorithm));
+  for (const { file } of storeEntries(dir))
+    if (fs4.lstatSync(file, { throwIfNoEntry: false })?.isFile() !== true)
+      fs4.rmSync(file, { recursive: true, force: true });
+}
+function storeEntries(dir) {
+  const blobs = path3.join(dir, "blobs");
+  return safeList2(blobs).flatMap((algorithm) => safeList2(path3.join(blobs, algorithm)).map((name) => ({ digest: `${algorithm}:${name}`, file: path3.join(blobs, algorithm, name) })));
+}
+function safeList2(dir) {
+  try {
+    return fs4.readdirSync(dir);
+  } catch {
+    return [];
+  }
+}
+
+// lib/engine/cache/service.js
+import * as fs5 from "node:fs";
+import * as path4 from "node:path";
 var STORE_DIR = "store";
 var RUN_FILE = "run.json";
 function storeDir(cacheDir) {
-  return path3.join(cacheDir, STORE_DIR);
+  return path4.join(cacheDir, STORE_DIR);
 }
 function storeContents(store) {
+  sanitizeStore(store);
   let bytes = 0;
   const digests = listDirectoryBlobs(store);
   for (const digest of digests)
-    bytes += fs4.statSync(path3.join(store, blobPath(digest))).size;
+    bytes += fs5.statSync(path4.join(store, blobPath(digest))).size;
   return { blobs: digests.length, bytes };
 }
 async function restoreStore(cacheDir, key, restoreKeys) {
   try {
     const cache = await import("./cache-LJBE4TYM.js");
-    fs4.mkdirSync(storeDir(cacheDir), { recursive: true });
+    fs5.mkdirSync(storeDir(cacheDir), { recursive: true });
     return { ok: true, value: await cache.restoreCache([storeDir(cacheDir)], key, restoreKeys) };
   } catch (error) {
     return { ok: false, reason: error instanceof Error ? error.message : String(error) };
@@ -1020,15 +1176,15 @@ async function saveStore(cacheDir, key) {
   }
 }
 function writeRunState(cacheDir, state) {
-  fs4.mkdirSync(cacheDir, { recursive: true });
-  const file = path3.join(cacheDir, RUN_FILE);
-  fs4.writeFileSync(`${file}.tmp`, `${JSON.stringify(state)}
+  fs5.mkdirSync(cacheDir, { recursive: true });
+  const file = path4.join(cacheDir, RUN_FILE);
+  fs5.writeFileSync(`${file}.tmp`, `${JSON.stringify(state)}
 `);
-  fs4.renameSync(`${file}.tmp`, file);
+  fs5.renameSync(`${file}.tmp`, file);
 }
 function readRunState(cacheDir) {
   try {
-    const parsed = JSON.parse(fs4.readFileSync(path3.join(cacheDir, RUN_FILE), "utf8"));
+    const parsed = JSON.parse(fs5.readFileSync(path4.join(cacheDir, RUN_FILE), "utf8"));
     if (typeof parsed.key !== "string" || !(typeof parsed.restoredKey === "string" || parsed.restoredKey === null))
       return void 0;
     return { key: parsed.key, restoredKey: parsed.restoredKey };
@@ -1075,6 +1231,8 @@ export {
   BlobMismatchError,
   BundleStore,
   removePartials,
+  BlobCache,
+  sanitizeStore,
   storeDir,
   storeContents,
   restoreStore,

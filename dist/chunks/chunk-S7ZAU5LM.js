@@ -2,7 +2,7 @@ import { createRequire as __imageMirrorRequire } from 'node:module';
 const require = __imageMirrorRequire(import.meta.url);
 import {
   copyEngine
-} from "./chunk-2P6JI6ZF.js";
+} from "./chunk-YHFGLJSY.js";
 
 // lib/execute/cache-use.js
 var OFF = "cache: true is off for this run";

@@ -6,7 +6,7 @@ import {
   planBundleJobs,
   readsBundle,
   selectBundleJobs
-} from "./chunk-NKVLJNN3.js";
+} from "./chunk-WLVQX33T.js";
 import "./chunk-YEBW5GAW.js";
 import {
   DigestGate,
@@ -23,16 +23,14 @@ import {
   pullScope,
   pushScope,
   withRetry
-} from "./chunk-NWP3GR4Q.js";
+} from "./chunk-O424GAMJ.js";
 import {
   cacheFindings,
   cacheUse
-} from "./chunk-QFH3T3DV.js";
+} from "./chunk-S7ZAU5LM.js";
 import {
-  credentialsByHost,
-  formatBytes,
-  plural
-} from "./chunk-2P6JI6ZF.js";
+  credentialsByHost
+} from "./chunk-YHFGLJSY.js";
 import {
   BlobMismatchError,
   BundleStore,
@@ -58,8 +56,11 @@ import {
   retryAfterOf,
   sha256Digest,
   streamBlob
-} from "./chunk-EBTGWOLB.js";
-import "./chunk-IOAWOIKA.js";
+} from "./chunk-2WGOCQZZ.js";
+import {
+  formatBytes,
+  plural
+} from "./chunk-6WDSR5HU.js";
 import "./chunk-YJPRZVSQ.js";
 import {
   EngineFailure

@@ -11,20 +11,22 @@ import {
   parseComposeYaml,
   readsBundle,
   require_dist
-} from "./chunk-NKVLJNN3.js";
+} from "./chunk-WLVQX33T.js";
 import {
   COMPOSE_SYNTAX,
   OutputPathError,
   WITHHELD_REASON,
-  buildReport,
   compileGlob,
   compileGlobSet,
   dockerfileSyntax,
   interpolate,
   isWithheldName,
-  plural,
   writeOutputFile
-} from "./chunk-2P6JI6ZF.js";
+} from "./chunk-YHFGLJSY.js";
+import {
+  buildReport,
+  plural
+} from "./chunk-6WDSR5HU.js";
 import {
   BUILDER_FEATURES,
   BUILDER_NAMES
@@ -8995,7 +8997,7 @@ function writeDeploymentCompose(input) {
 // lib/pipeline.js
 async function runPipeline(settings, progress, signal) {
   const outputs = {};
-  const bundleStage = readsBundle(settings) || isBundleRun(settings) ? await import("./bundle-JU6LDCHS.js") : void 0;
+  const bundleStage = readsBundle(settings) || isBundleRun(settings) ? await import("./bundle-USZTC4CO.js") : void 0;
   const bundle = await bundleStage?.openInputBundle(settings, progress);
   const reader = confinedReader(settings.root, { allowedOutside: [...settings.envFiles, ...settings.templateDefaults ?? []] });
   const compose = {
@@ -9057,7 +9059,7 @@ async function runPipeline(settings, progress, signal) {
       readFile: readWorkspaceFile
     }), settings.mode, shardImages);
     findings.push(...jobs.findings);
-    const { executeSettings } = await import("./run-7T7UHTUT.js");
+    const { executeSettings } = await import("./run-Y6BYPCFS.js");
     execution = await executeSettings({ ...plan, images: shownImages }, jobs, settings, progress, signal);
     findings.push(...execution.findings ?? []);
   }
@@ -9124,48 +9126,6 @@ function readWorkspaceFile(absolutePath) {
 }
 var MAX_DOCKERFILE_BYTES = 4 * 1024 * 1024;
 
-// lib/report/neutralize.js
-import { randomBytes } from "node:crypto";
-var ZERO_WIDTH_SPACE = "\u200B";
-function escapeControls(text) {
-  return text.replace(/[\u0000-\u0008\u000a-\u001f\u007f\u0085\u2028\u2029]/g, (char) => {
-    if (char === "\r")
-      return "\\r";
-    if (char === "\n")
-      return "\\n";
-    const code2 = char.charCodeAt(0);
-    return code2 <= 255 ? `\\x${code2.toString(16).padStart(2, "0")}` : `\\u${code2.toString(16).padStart(4, "0")}`;
-  });
-}
-function breakLegacyCommands(line) {
-  return line.split("##[").join(`##${ZERO_WIDTH_SPACE}[`);
-}
-function breakCommands(line) {
-  let result = breakLegacyCommands(line);
-  const leading = /^(\s*)::/.exec(result);
-  if (leading !== null)
-    result = `${leading[1]}:${ZERO_WIDTH_SPACE}:${result.slice(leading[0].length)}`;
-  return result;
-}
-function safeLine(text) {
-  return breakCommands(escapeControls(text));
-}
-function untrustedBlock(text, token) {
-  let marker = token ?? randomBytes(16).toString("hex");
-  while (text.includes(marker))
-    marker = randomBytes(16).toString("hex");
-  const lines = text.split(/\r\n|\r|\n/).map((line) => breakLegacyCommands(escapeControls(line)));
-  return [`::stop-commands::${marker}`, ...lines, `::${marker}::`].join("\n");
-}
-function printUntrusted(text, write) {
-  if (/[\r\n]/.test(text.replace(/[\r\n]+$/, "")))
-    write(untrustedBlock(text.replace(/[\r\n]+$/, "")));
-  else
-    write(safeLine(text.replace(/[\r\n]+$/, "")));
-}
-
 export {
-  runPipeline,
-  safeLine,
-  printUntrusted
+  runPipeline
 };

@@ -3,16 +3,14 @@ const require = __imageMirrorRequire(import.meta.url);
 import {
   cacheFindings,
   cacheUse
-} from "./chunk-QFH3T3DV.js";
+} from "./chunk-S7ZAU5LM.js";
 import {
   copyEngine,
-  credentialsByHost,
-  formatBytes,
-  plural
-} from "./chunk-2P6JI6ZF.js";
+  credentialsByHost
+} from "./chunk-YHFGLJSY.js";
 import {
+  BlobCache,
   BlobMismatchError,
-  BundleStore,
   MANIFEST_ACCEPT,
   MAX_MANIFEST_BYTES,
   MEDIA_TYPES,
@@ -35,7 +33,6 @@ import {
   parseManifest,
   parseRetryAfter,
   platformMatches,
-  readBlob,
   restoreStore,
   retryAfterOf,
   sha256Digest,
@@ -44,13 +41,13 @@ import {
   streamBlob,
   untilAborted,
   writeRunState
-} from "./chunk-EBTGWOLB.js";
+} from "./chunk-2WGOCQZZ.js";
 import {
-  blobSource,
   cacheKey,
   createPrivateDockerConfig,
-  manifestSource
-} from "./chunk-IOAWOIKA.js";
+  formatBytes,
+  plural
+} from "./chunk-6WDSR5HU.js";
 import {
   describeBuildCommand,
   dockerFailure,
@@ -694,12 +691,12 @@ var RegistryClient = class {
   countSent(bytes) {
     this.options.stats.bytesSent += bytes;
   }
-  url(path4) {
-    return path4 instanceof URL ? path4 : new URL(path4, this.endpoint.origin);
+  url(path3) {
+    return path3 instanceof URL ? path3 : new URL(path3, this.endpoint.origin);
   }
   /** `METHOD host/path?ours` as the log shows a request. */
-  describe(method, path4) {
-    return `${method} ${describeUrl(this.url(path4))}`;
+  describe(method, path3) {
+    return `${method} ${describeUrl(this.url(path3))}`;
   }
   async request(request3, context) {
     const replayable = request3.body === void 0 || Buffer.isBuffer(request3.body);
@@ -3062,143 +3059,6 @@ function reporter(total, progress, dryRun) {
       for (const command of result.commands ?? [])
         progress.info(`    ${command}`);
   };
-}
-
-// lib/engine/cache/blob-cache.js
-import { createHash as createHash2 } from "node:crypto";
-import * as fs4 from "node:fs";
-import * as path3 from "node:path";
-var BlobCache = class {
-  dir;
-  store;
-  /** Digest → whether its entry hashes to it, once checked this run. */
-  checked = /* @__PURE__ */ new Map();
-  /** Every digest this run read or wrote: what a pruned store keeps. */
-  used = /* @__PURE__ */ new Set();
-  counters = { hits: 0, hitBytes: 0, fetched: 0, fetchedBytes: 0, discarded: 0 };
-  /** `dir`: the store's directory (made by the first write). */
-  constructor(dir) {
-    this.dir = dir;
-  }
-  get counts() {
-    return { ...this.counters };
-  }
-  /**
-   * The store as the disk holds it when first used: after a restore, which
-   * happens once the plan's source digests are known and before any copy.
-   */
-  get blobs() {
-    if (this.store === void 0) {
-      for (const { file } of storeEntries(this.dir))
-        if (fs4.lstatSync(file, { throwIfNoEntry: false })?.isFile() !== true)
-          fs4.rmSync(file, { recursive: true, force: true });
-      this.store = new BundleStore({ path: this.dir, format: "directory" });
-    }
-    return this.store;
-  }
-  /** A manifest's bytes by digest, when the store holds them intact; a damaged entry is removed. */
-  async manifest(digest) {
-    const location = this.blobs.locate(digest);
-    const plain = location !== void 0 && fs4.lstatSync(location.file, { throwIfNoEntry: false })?.isFile() === true;
-    const bytes = plain ? await readBlob(location, MAX_MANIFEST_BYTES).catch(() => void 0) : void 0;
-    const decision = manifestSource(digest, bytes === void 0 ? void 0 : { digest: digestOf(bytes, digest) });
-    if (decision === "discard" || location !== void 0 && bytes === void 0)
-      this.discard(digest);
-    if (decision !== "cache" || bytes === void 0)
-      return void 0;
-    this.hit(digest, bytes.length);
-    return bytes;
-  }
-  /** Keeps a manifest fetched from its source; a store that cannot take it (a full disk) costs only a later fetch. */
-  async keepManifest(digest, bytes) {
-    try {
-      await this.blobs.putBytes(digest, bytes);
-      this.used.add(digest);
-      this.counters.fetched += 1;
-      this.counters.fetchedBytes += bytes.length;
-    } catch {
-    }
-  }
-  /**
-   * Where the blob's bytes are, intact: in the store already (hashed first, the
-   * first time this run), else fetched with `open` into the store and checked
-   * while they are written. A source sending other bytes than the descriptor
-   * names throws BlobMismatchError and leaves nothing in the store.
-   */
-  async obtain(descriptor, open, onBytes) {
-    const { digest, size } = descriptor;
-    const held = this.blobs.locate(digest);
-    let decision = blobSource(held === void 0 ? void 0 : { size: held.size }, size);
-    if (decision === "verify")
-      decision = blobSource({ size, intact: await this.intact(digest, held) }, size);
-    if (decision === "cache") {
-      this.hit(digest, size);
-      return held;
-    }
-    if (decision === "discard")
-      this.discard(digest);
-    if (await this.blobs.ensure(digest, size, open, onBytes) === "written") {
-      this.counters.fetched += 1;
-      this.counters.fetchedBytes += size;
-    }
-    this.checked.set(digest, Promise.resolve(true));
-    this.used.add(digest);
-    return this.blobs.locate(digest, size);
-  }
-  /**
-   * Removes every entry this run did not use (and every partial file), so a
-   * store restored from an older entry is saved with what this plan needs, not
-   * with everything it ever held. Only after a run that was not cut short.
-   */
-  prune() {
-    let removed = 0;
-    for (const { digest, file } of storeEntries(this.dir)) {
-      if (this.used.has(digest))
-        continue;
-      fs4.rmSync(file, { force: true, recursive: true });
-      removed += 1;
-    }
-    return { removed };
-  }
-  intact(digest, location) {
-    let check = this.checked.get(digest);
-    if (check === void 0) {
-      const plain = fs4.lstatSync(location.file, { throwIfNoEntry: false })?.isFile() === true;
-      check = (plain ? hashOf(location, digest) : Promise.resolve("")).then((actual) => actual === digest, () => false);
-      this.checked.set(digest, check);
-    }
-    return check;
-  }
-  hit(digest, size) {
-    this.used.add(digest);
-    this.counters.hits += 1;
-    this.counters.hitBytes += size;
-  }
-  discard(digest) {
-    if (this.blobs.locate(digest) === void 0)
-      return;
-    this.counters.discarded += 1;
-    this.checked.delete(digest);
-    this.blobs.discard(digest);
-  }
-};
-async function hashOf(location, like) {
-  const algorithm = like.slice(0, like.indexOf(":"));
-  const hash = createHash2(algorithm);
-  for await (const chunk of streamBlob(location))
-    hash.update(chunk);
-  return `${algorithm}:${hash.digest("hex")}`;
-}
-function storeEntries(dir) {
-  const blobs = path3.join(dir, "blobs");
-  return safeList(blobs).flatMap((algorithm) => safeList(path3.join(blobs, algorithm)).map((name) => ({ digest: `${algorithm}:${name}`, file: path3.join(blobs, algorithm, name) })));
-}
-function safeList(dir) {
-  try {
-    return fs4.readdirSync(dir);
-  } catch {
-    return [];
-  }
 }
 
 // lib/execute/cache.js

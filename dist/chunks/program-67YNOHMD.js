@@ -1,30 +1,33 @@
 import { createRequire as __imageMirrorRequire } from 'node:module';
 const require = __imageMirrorRequire(import.meta.url);
 import {
-  runPipeline,
+  runPipeline
+} from "./chunk-Q736J7DA.js";
+import "./chunk-WLVQX33T.js";
+import {
   safeLine
-} from "./chunk-T47D7TEX.js";
-import "./chunk-NKVLJNN3.js";
+} from "./chunk-BJUT4RHK.js";
 import "./chunk-YEBW5GAW.js";
 import {
-  COLLAPSE_AFTER,
   FALSE_WORDS,
   FINDING_KINDS,
-  FINDING_TITLES,
   INPUT_SPECS,
   InputError,
   MODES,
   TRUE_WORDS,
-  buildReport,
   buildSettings,
+  reportPathAfterError,
+  writeOutputFile
+} from "./chunk-YHFGLJSY.js";
+import {
+  COLLAPSE_AFTER,
+  FINDING_TITLES,
+  buildReport,
   displayName,
   formatOrigins,
   plural,
-  reportPathAfterError,
-  splitSuggestion,
-  writeOutputFile
-} from "./chunk-2P6JI6ZF.js";
-import "./chunk-IOAWOIKA.js";
+  splitSuggestion
+} from "./chunk-6WDSR5HU.js";
 import "./chunk-YJPRZVSQ.js";
 import "./chunk-LRCA6YLR.js";
 import "./chunk-HDNKJL3O.js";

@@ -1,11 +1,13 @@
 import { createRequire as __imageMirrorRequire } from 'node:module';
 const require = __imageMirrorRequire(import.meta.url);
 import {
+  runPipeline
+} from "./chunk-Q736J7DA.js";
+import "./chunk-WLVQX33T.js";
+import {
   printUntrusted,
-  runPipeline,
   safeLine
-} from "./chunk-T47D7TEX.js";
-import "./chunk-NKVLJNN3.js";
+} from "./chunk-BJUT4RHK.js";
 import "./chunk-YEBW5GAW.js";
 import {
   error,
@@ -22,20 +24,20 @@ import {
 } from "./chunk-QLJTGL5W.js";
 import {
   cacheUse
-} from "./chunk-QFH3T3DV.js";
+} from "./chunk-S7ZAU5LM.js";
 import {
   InputError,
   buildSettings,
   credentialsByHost,
-  displayName,
-  plural,
-  renderSummary,
   writeOutputFile
-} from "./chunk-2P6JI6ZF.js";
+} from "./chunk-YHFGLJSY.js";
 import {
   CACHE_STATE,
-  createPrivateDockerConfig
-} from "./chunk-IOAWOIKA.js";
+  createPrivateDockerConfig,
+  displayName,
+  plural,
+  renderSummary
+} from "./chunk-6WDSR5HU.js";
 import "./chunk-YJPRZVSQ.js";
 import "./chunk-LRCA6YLR.js";
 import "./chunk-HDNKJL3O.js";

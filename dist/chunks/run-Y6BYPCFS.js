@@ -5,11 +5,11 @@ import {
   executeSettings,
   imageResults,
   registryNetwork
-} from "./chunk-NWP3GR4Q.js";
-import "./chunk-QFH3T3DV.js";
-import "./chunk-2P6JI6ZF.js";
-import "./chunk-EBTGWOLB.js";
-import "./chunk-IOAWOIKA.js";
+} from "./chunk-O424GAMJ.js";
+import "./chunk-S7ZAU5LM.js";
+import "./chunk-YHFGLJSY.js";
+import "./chunk-2WGOCQZZ.js";
+import "./chunk-6WDSR5HU.js";
 import "./chunk-YJPRZVSQ.js";
 import "./chunk-LRCA6YLR.js";
 import "./chunk-HDNKJL3O.js";

@@ -6,7 +6,7 @@ import {
 import {
   DEFAULT_CONFIG_FILE,
   LAYOUTS
-} from "./chunk-2P6JI6ZF.js";
+} from "./chunk-YHFGLJSY.js";
 import {
   DEFAULT_TAG,
   DOCKER_HUB,

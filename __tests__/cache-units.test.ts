@@ -14,7 +14,7 @@ import { blobSource, cacheKey, cacheServiceAvailable, KEY_PREFIX, manifestSource
 import { BlobCache } from '../src/engine/cache/blob-cache.js'
 import { readRunState, storeContents, writeRunState } from '../src/engine/cache/service.js'
 import { BlobMismatchError } from '../src/engine/bundle/store.js'
-import { cacheUse, PreparedAhead } from '../src/execute/cache.js'
+import { cacheUse, PreparedAhead, RunCache } from '../src/execute/cache.js'
 import type { Settings } from '../src/settings.js'
 
 const dirs: string[] = []
@@ -169,6 +169,33 @@ describe('PreparedAhead: each prepare runs once, its answer handed to the execut
     expect(calls).toBe(2)
     await expect(ahead.take('a', context, again)).resolves.toBe('prepared again')
     expect(calls).toBe(3)
+  })
+})
+
+describe('RunCache: the key is made of what this run fetches', () => {
+  const progress = { group: <T>(_name: string, fn: () => Promise<T>): Promise<T> => fn(), info: (): void => undefined }
+  const jobs = [
+    { name: 'a', prepared: { sourceDigest: D1 } },
+    { name: 'b', prepared: { sourceDigest: D2, done: { status: 'already-present' } } },
+    { name: 'c', prepared: { sourceDigest: D3 } },
+    { name: 'd', prepared: {} }
+  ]
+  const signal = new AbortController().signal
+
+  it('leaves out images already at their target, and images whose digest the engine did not learn', async () => {
+    // No cache service here: the restore fails, and the note for the post step still names the key.
+    const cacheDir = temp()
+    const cache = new RunCache({ cacheDir, platforms: [] }, progress)
+    const ahead = await cache.prepareAndRestore(jobs, { concurrency: 2, signal, keyOf: job => job.name }, async job => job.prepared)
+    expect(readRunState(cacheDir)?.key).toBe(cacheKey([D1, D3], []).key)
+    expect(await ahead.take('b', { signal, record: () => undefined }, async () => ({}))).toEqual(jobs[1]!.prepared)
+  })
+
+  it('with nothing to fetch, neither restores nor leaves the post step a key to save', async () => {
+    const cacheDir = temp()
+    const cache = new RunCache({ cacheDir, platforms: [] }, progress)
+    await cache.prepareAndRestore(jobs.slice(1, 2), { concurrency: 2, signal, keyOf: job => job.name }, async job => job.prepared)
+    expect(readRunState(cacheDir)).toBeUndefined()
   })
 })
 

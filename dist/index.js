@@ -4,5 +4,5 @@ const require = __imageMirrorRequire(import.meta.url);
 // lib/index.js
 import * as nodeModule from "node:module";
 nodeModule.enableCompileCache?.();
-var { run } = await import("./chunks/main-IXRSFBSL.js");
+var { run } = await import("./chunks/main-JNG2NUPB.js");
 await run();

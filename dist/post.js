@@ -15,7 +15,7 @@ import {
   saveStore,
   storeContents,
   storeDir
-} from "./chunks/chunk-2WGOCQZZ.js";
+} from "./chunks/chunk-D2QHIMQA.js";
 import {
   CACHE_STATE,
   formatBytes,

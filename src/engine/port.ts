@@ -49,6 +49,8 @@ export interface PreparedCopy {
   steps: string[]
   /** Engine-private state carried from prepare to copy (digests seen, local image IDs). */
   state?: unknown
+  /** The source's manifest digest, as prepare's HEAD found it or the reference pins it; absent when the engine does not learn it (docker). */
+  sourceDigest?: string
 }
 
 export interface LookupOutcome {

@@ -28,7 +28,6 @@ import { BundleExportEngine, BundleImportEngine, openBundle, type OpenedBundle, 
 import { fetchBundle, isBundleUrl, redactUrl } from '../engine/bundle/download.js'
 import { BundleVerifier } from '../engine/bundle/verify.js'
 import type { BundleExportPort, ExportRequest, PreparedImport, TransferMeter } from '../engine/bundle/port.js'
-import { preparedSourceDigest } from '../engine/bundle/export.js'
 import { MISSING_BASELINE } from '../engine/bundle/import.js'
 import type { RecordedImage } from '../engine/bundle/record.js'
 import { executeJobs, failureOf, type ProgressSink } from './execute.js'
@@ -208,7 +207,7 @@ async function runExport(
   try {
     let exporter: Pick<BundleExportPort, 'prepareExport' | 'export'> = engine
     if (cache !== undefined && jobs.length > 0) {
-      const ahead = await cache.prepareAndRestore(jobs, { concurrency: settings.concurrency, signal, keyOf: job => job.image, digestOf: preparedSourceDigest }, (job, context) =>
+      const ahead = await cache.prepareAndRestore(jobs, { concurrency: settings.concurrency, signal, keyOf: job => job.image }, (job, context) =>
         engine.prepareExport(exportRequest(job), context)
       )
       exporter = { prepareExport: (request, context) => ahead.take(request.source, context, () => engine.prepareExport(request, context)), export: (prepared, context) => engine.export(prepared, context) }

@@ -14,7 +14,6 @@ import type { Settings } from '../settings.js'
 import { formatReference, type ImageReference } from '../reference.js'
 import { mapConcurrent } from '../engine/pool.js'
 import type { CopyPort, OperationContext, PreparedCopy } from '../engine/port.js'
-import { CopyState } from '../engine/registry/copy.js'
 import { BlobCache } from '../engine/cache/blob-cache.js'
 import { cacheKey } from '../engine/cache/policy.js'
 import { restoreStore, storeContents, storeDir, writeRunState } from '../engine/cache/service.js'
@@ -70,11 +69,6 @@ export function preparedCopies(port: CopyPort, ahead: PreparedAhead<PreparedCopy
   }
 }
 
-/** The source digest a prepared copy found (or its reference pins); undefined when a copy goes through docker. */
-export function copySourceDigest(prepared: PreparedCopy): string | undefined {
-  return prepared.state instanceof CopyState ? (prepared.state.sourceDigest ?? prepared.source.digest) : prepared.source.digest
-}
-
 /** The run's cache: the store the engines read and write, restored under the key of the digests prepared. */
 export class RunCache {
   readonly blobs: BlobCache
@@ -92,17 +86,20 @@ export class RunCache {
    * the store under the key of the source digests found; once, before the
    * first copy. The answers wait in the returned PreparedAhead.
    */
-  async prepareAndRestore<J, T>(
+  async prepareAndRestore<J, T extends { done?: unknown; sourceDigest?: string }>(
     jobs: readonly J[],
-    options: { concurrency: number; signal: AbortSignal; keyOf: (job: J) => string; digestOf: (prepared: T) => string | undefined },
+    options: { concurrency: number; signal: AbortSignal; keyOf: (job: J) => string },
     prepare: (job: J, context: OperationContext) => Promise<T>
   ): Promise<PreparedAhead<T>> {
     const ahead = new PreparedAhead<T>()
     await this.progress.group('Restore the cache', async () => {
       const prepared = await ahead.run(jobs, options.concurrency, options.signal, options.keyOf, prepare)
-      const digests = prepared.map(options.digestOf).filter((digest): digest is string => digest !== undefined)
-      this.progress.info(`${plural(jobs.length, 'image')} looked up (HEAD requests only): ${plural(new Set(digests).size, 'source digest')} make the key`)
-      await this.restore(digests)
+      // Only what this run fetches goes into the store, so only that makes the key: an image already at
+      // its target (or in the bundle) would make a key whose entry never holds it.
+      const digests = prepared.flatMap(one => (one.done === undefined && one.sourceDigest !== undefined ? [one.sourceDigest] : []))
+      this.progress.info(`${plural(jobs.length, 'image')} looked up (HEAD requests only): ${plural(new Set(digests).size, 'source digest')} to fetch make the key`)
+      if (digests.length === 0) this.progress.info('Nothing to fetch: the cache is neither restored nor saved')
+      else await this.restore(digests)
     })
     return ahead
   }
@@ -110,7 +107,7 @@ export class RunCache {
   /** Copies through `port` with the cache: every copy prepared first, the store restored, then the copies. */
   async copies(port: CopyPort, jobs: ReadonlyArray<{ source: ImageReference; target: ImageReference }>, concurrency: number, signal: AbortSignal): Promise<CopyPort> {
     if (jobs.length === 0) return port
-    const ahead = await this.prepareAndRestore(jobs, { concurrency, signal, keyOf: job => copyKey(job.source, job.target), digestOf: copySourceDigest }, (job, context) =>
+    const ahead = await this.prepareAndRestore(jobs, { concurrency, signal, keyOf: job => copyKey(job.source, job.target) }, (job, context) =>
       port.prepareCopy(job.source, job.target, context)
     )
     return preparedCopies(port, ahead)

@@ -129,7 +129,7 @@ export class Exporter {
       client.describe('GET', `/v2/${ref.repository}/manifests/${sourceDigest ?? selector}`),
       `fetch the ${this.options.platforms.length > 0 ? `${this.options.platforms.join(', ')} manifests` : 'platform manifests'} and the blobs the bundle lacks into ${this.options.store.root} (${client.describe('GET', `/v2/${ref.repository}/blobs/<digest>`)})`
     ]
-    return { request, steps, state }
+    return { request, steps, state, ...(sourceDigest !== undefined && { sourceDigest }) }
   }
 
   private async exportRegistry(request: ExportRequest, state: RegistryState, context: OperationContext): Promise<ExportOutcome> {
@@ -411,13 +411,6 @@ export class Exporter {
     }
     return { status: 'exported', image, bytesTransferred: tally.transferred, bytesSkipped: tally.skipped }
   }
-}
-
-/** The source manifest digest a prepared export found with its HEAD (or its reference pins), for the cache key. */
-export function preparedSourceDigest(prepared: PreparedExport): string | undefined {
-  if (prepared.done !== undefined) return prepared.done.image.sourceDigest
-  const state = prepared.state as RegistryState | DaemonState | undefined
-  return state?.kind === 'registry' ? state.sourceDigest : undefined
 }
 
 export function saveCommand(output: string, name: string): DockerCommand {

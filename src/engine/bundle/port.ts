@@ -27,6 +27,8 @@ export interface PreparedExport {
   done?: ExportOutcome
   steps: string[]
   state?: unknown
+  /** The source's manifest digest, as prepare's HEAD found it (registry sources only). */
+  sourceDigest?: string
 }
 
 export interface ExportOutcome {

@@ -112,7 +112,15 @@ export class RegistryEngine implements CopyPort {
     }
     try {
       const prepared = await this.copier.prepare(source, target, context)
-      return { source, target, steps: prepared.steps, state: prepared.state, ...(prepared.done && { done: outcome(prepared.done) }) }
+      const sourceDigest = prepared.state.sourceDigest ?? source.digest
+      return {
+        source,
+        target,
+        steps: prepared.steps,
+        state: prepared.state,
+        ...(sourceDigest !== undefined && { sourceDigest }),
+        ...(prepared.done && { done: outcome(prepared.done) })
+      }
     } catch (error) {
       throw engineFailure(error, context.signal)
     }

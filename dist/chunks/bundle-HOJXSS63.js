@@ -23,7 +23,7 @@ import {
   pullScope,
   pushScope,
   withRetry
-} from "./chunk-O424GAMJ.js";
+} from "./chunk-XKR7MB33.js";
 import {
   cacheFindings,
   cacheUse
@@ -56,7 +56,7 @@ import {
   retryAfterOf,
   sha256Digest,
   streamBlob
-} from "./chunk-2WGOCQZZ.js";
+} from "./chunk-D2QHIMQA.js";
 import {
   formatBytes,
   plural
@@ -243,7 +243,7 @@ var Exporter = class {
       client.describe("GET", `/v2/${ref.repository}/manifests/${sourceDigest ?? selector}`),
       `fetch the ${this.options.platforms.length > 0 ? `${this.options.platforms.join(", ")} manifests` : "platform manifests"} and the blobs the bundle lacks into ${this.options.store.root} (${client.describe("GET", `/v2/${ref.repository}/blobs/<digest>`)})`
     ];
-    return { request, steps, state };
+    return { request, steps, state, ...sourceDigest !== void 0 && { sourceDigest } };
   }
   async exportRegistry(request, state, context) {
     const client = this.options.registries.client(state.ref.registry, "read");
@@ -521,12 +521,6 @@ var Exporter = class {
     return { status: "exported", image, bytesTransferred: tally.transferred, bytesSkipped: tally.skipped };
   }
 };
-function preparedSourceDigest(prepared) {
-  if (prepared.done !== void 0)
-    return prepared.done.image.sourceDigest;
-  const state = prepared.state;
-  return state?.kind === "registry" ? state.sourceDigest : void 0;
-}
 function saveCommand(output, name) {
   return { args: ["save", "-o", output, name] };
 }
@@ -1379,7 +1373,7 @@ async function runExport(plan, settings, access, shardImages, add, findings, pro
   try {
     let exporter = engine;
     if (cache !== void 0 && jobs.length > 0) {
-      const ahead = await cache.prepareAndRestore(jobs, { concurrency: settings.concurrency, signal, keyOf: (job) => job.image, digestOf: preparedSourceDigest }, (job, context) => engine.prepareExport(exportRequest(job), context));
+      const ahead = await cache.prepareAndRestore(jobs, { concurrency: settings.concurrency, signal, keyOf: (job) => job.image }, (job, context) => engine.prepareExport(exportRequest(job), context));
       exporter = { prepareExport: (request, context) => ahead.take(request.source, context, () => engine.prepareExport(request, context)), export: (prepared, context) => engine.export(prepared, context) };
     }
     await progress.group(`Export ${plural(jobs.length, "image")} into ${bundleName}${settings.bundleBaseline !== void 0 ? ` (a delta against ${displayPath(settings, settings.bundleBaseline)})` : ""}`, async () => {

@@ -284,6 +284,11 @@ function filterIndex(index, platforms) {
   return { ...index, bytes, digest: sha256Digest(bytes), manifests: kept, document: { ...index.document, manifests: kept } };
 }
 
+// lib/engine/bundle/layout.js
+import * as fs2 from "node:fs";
+import * as path from "node:path";
+import { Readable } from "node:stream";
+
 // lib/engine/bundle/tar.js
 import { createHash as createHash2 } from "node:crypto";
 import * as fs from "node:fs";
@@ -541,9 +546,6 @@ function octal(block, offset, length, value) {
 }
 
 // lib/engine/bundle/layout.js
-import * as fs2 from "node:fs";
-import * as path from "node:path";
-import { Readable } from "node:stream";
 var LAYOUT_FILE = "oci-layout";
 var INDEX_FILE = "index.json";
 var RECORD_FILE = "image-mirror.json";

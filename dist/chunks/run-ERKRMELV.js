@@ -5,10 +5,10 @@ import {
   executeSettings,
   imageResults,
   registryNetwork
-} from "./chunk-O424GAMJ.js";
+} from "./chunk-XKR7MB33.js";
 import "./chunk-S7ZAU5LM.js";
 import "./chunk-YHFGLJSY.js";
-import "./chunk-2WGOCQZZ.js";
+import "./chunk-D2QHIMQA.js";
 import "./chunk-6WDSR5HU.js";
 import "./chunk-YJPRZVSQ.js";
 import "./chunk-LRCA6YLR.js";

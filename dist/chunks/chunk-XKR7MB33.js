@@ -41,7 +41,7 @@ import {
   streamBlob,
   untilAborted,
   writeRunState
-} from "./chunk-2WGOCQZZ.js";
+} from "./chunk-D2QHIMQA.js";
 import {
   cacheKey,
   createPrivateDockerConfig,
@@ -2329,7 +2329,15 @@ var RegistryEngine = class {
     }
     try {
       const prepared = await this.copier.prepare(source, target, context);
-      return { source, target, steps: prepared.steps, state: prepared.state, ...prepared.done && { done: outcome(prepared.done) } };
+      const sourceDigest = prepared.state.sourceDigest ?? source.digest;
+      return {
+        source,
+        target,
+        steps: prepared.steps,
+        state: prepared.state,
+        ...sourceDigest !== void 0 && { sourceDigest },
+        ...prepared.done && { done: outcome(prepared.done) }
+      };
     } catch (error) {
       throw engineFailure(error, context.signal);
     }
@@ -3097,9 +3105,6 @@ function preparedCopies(port, ahead) {
     close: () => port.close()
   };
 }
-function copySourceDigest(prepared) {
-  return prepared.state instanceof CopyState ? prepared.state.sourceDigest ?? prepared.source.digest : prepared.source.digest;
-}
 var RunCache = class {
   settings;
   progress;
@@ -3119,9 +3124,12 @@ var RunCache = class {
     const ahead = new PreparedAhead();
     await this.progress.group("Restore the cache", async () => {
       const prepared = await ahead.run(jobs, options.concurrency, options.signal, options.keyOf, prepare);
-      const digests = prepared.map(options.digestOf).filter((digest) => digest !== void 0);
-      this.progress.info(`${plural(jobs.length, "image")} looked up (HEAD requests only): ${plural(new Set(digests).size, "source digest")} make the key`);
-      await this.restore(digests);
+      const digests = prepared.flatMap((one) => one.done === void 0 && one.sourceDigest !== void 0 ? [one.sourceDigest] : []);
+      this.progress.info(`${plural(jobs.length, "image")} looked up (HEAD requests only): ${plural(new Set(digests).size, "source digest")} to fetch make the key`);
+      if (digests.length === 0)
+        this.progress.info("Nothing to fetch: the cache is neither restored nor saved");
+      else
+        await this.restore(digests);
     });
     return ahead;
   }
@@ -3129,7 +3137,7 @@ var RunCache = class {
   async copies(port, jobs, concurrency, signal) {
     if (jobs.length === 0)
       return port;
-    const ahead = await this.prepareAndRestore(jobs, { concurrency, signal, keyOf: (job) => copyKey(job.source, job.target), digestOf: copySourceDigest }, (job, context) => port.prepareCopy(job.source, job.target, context));
+    const ahead = await this.prepareAndRestore(jobs, { concurrency, signal, keyOf: (job) => copyKey(job.source, job.target) }, (job, context) => port.prepareCopy(job.source, job.target, context));
     return preparedCopies(port, ahead);
   }
   async restore(digests) {

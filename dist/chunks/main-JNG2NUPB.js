@@ -2,7 +2,7 @@ import { createRequire as __imageMirrorRequire } from 'node:module';
 const require = __imageMirrorRequire(import.meta.url);
 import {
   runPipeline
-} from "./chunk-Q736J7DA.js";
+} from "./chunk-T37DVBUX.js";
 import "./chunk-WLVQX33T.js";
 import {
   printUntrusted,

@@ -79,7 +79,7 @@ export async function executeSettings(plan: Plan, jobs: JobSet, settings: Settin
     })
     const copy = copyWith === 'docker' ? docker : settings.engine === 'auto' ? autoCopy(registry, docker) : registry
     const engines: Engines = {
-      copy: cache === undefined ? copy : await cache.copies(copy, jobs.mirror, settings.concurrency, signal ?? new AbortController().signal),
+      copy: cache === undefined ? copy : await cache.copies(copy, jobs.mirror, registryReads(settings), signal ?? new AbortController().signal),
       build: docker,
       lookup: settings.verifyFrom === 'local' ? docker.localLookup() : settings.engine === 'docker' ? docker : registry
     }

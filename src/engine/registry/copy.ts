@@ -355,7 +355,6 @@ export class ImageCopier {
   }
 }
 
-/** Parses a manifest answer and checks its bytes against the digest asked for and the one the registry announced. */
 function isOciIndex(answer: RegistryResponse): boolean {
   return (header(answer.headers['content-type']) ?? '').includes(MEDIA_TYPES.ociIndex)
 }

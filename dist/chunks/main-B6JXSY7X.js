@@ -2,7 +2,7 @@ import { createRequire as __imageMirrorRequire } from 'node:module';
 const require = __imageMirrorRequire(import.meta.url);
 import {
   runPipeline
-} from "./chunk-T37DVBUX.js";
+} from "./chunk-KCQEUJ7B.js";
 import "./chunk-WLVQX33T.js";
 import {
   printUntrusted,

@@ -5,7 +5,7 @@ import {
   executeSettings,
   imageResults,
   registryNetwork
-} from "./chunk-XKR7MB33.js";
+} from "./chunk-PU5H5XFC.js";
 import "./chunk-S7ZAU5LM.js";
 import "./chunk-YHFGLJSY.js";
 import "./chunk-D2QHIMQA.js";

@@ -23,7 +23,7 @@ import {
   pullScope,
   pushScope,
   withRetry
-} from "./chunk-XKR7MB33.js";
+} from "./chunk-PU5H5XFC.js";
 import {
   cacheFindings,
   cacheUse

@@ -3210,7 +3210,7 @@ async function executeSettings(plan, jobs, settings, progress, signal) {
     });
     const copy = copyWith === "docker" ? docker : settings.engine === "auto" ? autoCopy(registry, docker) : registry;
     const engines = {
-      copy: cache === void 0 ? copy : await cache.copies(copy, jobs.mirror, settings.concurrency, signal ?? new AbortController().signal),
+      copy: cache === void 0 ? copy : await cache.copies(copy, jobs.mirror, registryReads(settings), signal ?? new AbortController().signal),
       build: docker,
       lookup: settings.verifyFrom === "local" ? docker.localLookup() : settings.engine === "docker" ? docker : registry
     };

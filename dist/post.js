@@ -15,7 +15,7 @@ import {
   saveStore,
   storeContents,
   storeDir
-} from "./chunks/chunk-D2QHIMQA.js";
+} from "./chunks/chunk-AHYGDTMI.js";
 import {
   CACHE_STATE,
   formatBytes,

@@ -33,8 +33,6 @@ interface Line {
   content: number
   /** Offset just past the line's last character (its '\n', or the end of the text). */
   end: number
-  /** Offset just past the newline (the next line's start). */
-  next: number
 }
 
 /** Plain scalars the core schema reads as something other than a string (yaml's own tests, schema/core). */
@@ -71,16 +69,15 @@ export function scanPlainYaml(text: string, lineCounter: LineCounter): Document 
   for (let start = 0; start <= text.length; ) {
     const newline = text.indexOf('\n', start)
     const end = newline < 0 ? text.length : newline
-    const next = newline < 0 ? text.length + 1 : newline + 1
     lineStarts.push(start)
     let content = start
     while (content < end && text.charCodeAt(content) === SPACE) content += 1
     if (content < end && text[content] !== '#') {
       // Document markers and directives: one document, no directives, here.
       if (content === start && (text.startsWith('---', start) || text.startsWith('...', start) || text[start] === '%')) return undefined
-      lines.push({ start, content, end, next })
+      lines.push({ start, content, end })
     }
-    start = next
+    start = end + 1
   }
   let result: Node | null
   try {
@@ -202,7 +199,7 @@ class BlockReader {
       // `key: &a` with nothing under it: parseDocument's to read.
       if (anchor !== undefined) decline()
       // An empty value sits where the blanks after the ':' end; with a comment, up to the end of the line.
-      return scalar(null, 'PLAIN', at, at, at === line.end ? at : Math.min(line.next, text.length))
+      return scalar(null, 'PLAIN', at, at, at === line.end ? at : Math.min(line.end + 1, text.length))
     }
     const node = this.inline(line, at)
     if (anchor !== undefined) {
@@ -264,7 +261,7 @@ class BlockReader {
     let rest = valueEnd
     while (rest < line.end && text.charCodeAt(rest) === SPACE) rest += 1
     if (rest < line.end && (text[rest] !== '#' || rest === valueEnd)) decline()
-    node.range = [at, valueEnd, line.next > text.length ? text.length : line.next]
+    node.range = [at, valueEnd, Math.min(line.end + 1, text.length)]
     return node
   }
 

@@ -16,6 +16,7 @@
  * tests in __tests__/dockerfile-model.test.ts hold it to that).
  */
 import { DockerfileParser, type Argument, type Flag, type Instruction } from 'dockerfile-ast'
+import { computeLineStarts } from './template.js'
 
 export interface ModelArgument {
   value: string
@@ -82,8 +83,7 @@ export function readDockerfile(text: string): DockerfileModel {
 /** The model through dockerfile-ast: every Dockerfile. */
 export function parseDockerfileAst(text: string): DockerfileModel {
   const dockerfile = DockerfileParser.parse(text)
-  const lineStarts = [0]
-  for (let i = 0; i < text.length; i += 1) if (text.charCodeAt(i) === NEWLINE) lineStarts.push(i + 1)
+  const lineStarts = computeLineStarts(text)
   const offsetOf = (position: { line: number; character: number }): number => (lineStarts[position.line] ?? text.length) + position.character
   const rangeOf = (range: { start: { line: number; character: number }; end: { line: number; character: number } } | null): ModelRange | null =>
     range === null ? null : { start: offsetOf(range.start), end: offsetOf(range.end) }
@@ -118,8 +118,6 @@ export function parseDockerfileAst(text: string): DockerfileModel {
     instructions
   }
 }
-
-const NEWLINE = 0x0a
 
 /**
  * The model of a plain Dockerfile, read line by line; undefined when the file

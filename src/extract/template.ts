@@ -209,7 +209,8 @@ export class TemplateRenderer {
   }
 }
 
-function computeLineStarts(text: string): number[] {
+/** Where each line of `text` starts (offsets), for turning offsets into line numbers. */
+export function computeLineStarts(text: string): number[] {
   const starts = [0]
   for (let i = 0; i < text.length; i += 1) if (text[i] === '\n') starts.push(i + 1)
   return starts

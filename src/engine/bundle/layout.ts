@@ -7,6 +7,7 @@
  * not digests are ignored, sizes are checked against descriptors before a blob
  * is used, and bytes against digests while they stream.
  */
+import { createHash } from 'node:crypto'
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { Readable } from 'node:stream'
@@ -218,4 +219,16 @@ export async function readBlob(location: BlobLocation, maxBytes: number): Promis
   } finally {
     await handle.close()
   }
+}
+
+/** What a stored blob's bytes hash to, with the algorithm of `like` (a digest), and how many bytes were read. */
+export async function hashBlob(location: BlobLocation, like: string): Promise<{ digest: string; size: number }> {
+  const algorithm = like.slice(0, like.indexOf(':'))
+  const hash = createHash(algorithm)
+  let size = 0
+  for await (const chunk of streamBlob(location) as AsyncIterable<Buffer>) {
+    hash.update(chunk)
+    size += chunk.length
+  }
+  return { digest: `${algorithm}:${hash.digest('hex')}`, size }
 }

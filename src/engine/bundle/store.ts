@@ -243,7 +243,8 @@ function tryOpen(location: string): Layout | undefined {
   }
 }
 
-function writeAtomically(file: string, bytes: Buffer): void {
+/** Writes `file` whole or not at all: a temporary name, then a rename. */
+export function writeAtomically(file: string, bytes: Buffer): void {
   const temporary = `${file}.tmp-${randomBytes(6).toString('hex')}`
   fs.writeFileSync(temporary, bytes)
   fs.renameSync(temporary, file)

@@ -5,11 +5,10 @@
  * images share it. A damaged blob fails every image that references it, each
  * naming the blob; an image the plan has and the bundle lacks is missing.
  */
-import { createHash } from 'node:crypto'
 import { formatReference, type ImageReference } from '../../reference.js'
 import { EngineFailure, type LookupOutcome, type OperationContext } from '../port.js'
 import { isForeign, isIndexType, MAX_MANIFEST_BYTES, parseManifest } from '../registry/manifest.js'
-import { readBlob, streamBlob, type Layout } from './layout.js'
+import { hashBlob, readBlob, type Layout } from './layout.js'
 import type { BundleLookupPort } from './port.js'
 import type { RecordedImage } from './record.js'
 
@@ -69,14 +68,8 @@ export class BundleVerifier implements BundleLookupPort {
       running = (async () => {
         const location = this.layout.locate(digest)
         if (location === undefined) return `${digest} is missing`
-        const hash = createHash(digest.slice(0, digest.indexOf(':')))
-        let size = 0
-        for await (const chunk of streamBlob(location) as AsyncIterable<Buffer>) {
-          hash.update(chunk)
-          size += chunk.length
-        }
+        const { digest: actual, size } = await hashBlob(location, digest)
         if (size !== location.size) return `${digest} is truncated (${size} of ${location.size} bytes)`
-        const actual = `${digest.slice(0, digest.indexOf(':'))}:${hash.digest('hex')}`
         return actual === digest ? undefined : `${digest} is corrupt (its bytes hash to ${actual})`
       })()
       this.checked.set(digest, running)

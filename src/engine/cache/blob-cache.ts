@@ -13,11 +13,10 @@
  * What is fetched from a source while the cache is on goes into the store
  * first, so the post step saves it.
  */
-import { createHash } from 'node:crypto'
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 import type { Readable } from 'node:stream'
-import { readBlob, streamBlob, type BlobLocation } from '../bundle/layout.js'
+import { hashBlob, readBlob, type BlobLocation } from '../bundle/layout.js'
 import { BundleStore } from '../bundle/store.js'
 import { digestOf, MAX_MANIFEST_BYTES, type Descriptor } from '../registry/manifest.js'
 import { blobSource, manifestSource } from './policy.js'
@@ -131,7 +130,7 @@ export class BlobCache {
     if (check === undefined) {
       // A restored archive is not trusted: an entry that is not a plain file (a link, a FIFO) is never read.
       const plain = fs.lstatSync(location.file, { throwIfNoEntry: false })?.isFile() === true
-      check = (plain ? hashOf(location, digest) : Promise.resolve('')).then(
+      check = (plain ? hashBlob(location, digest).then(hashed => hashed.digest) : Promise.resolve('')).then(
         actual => actual === digest,
         () => false
       )
@@ -153,13 +152,6 @@ export class BlobCache {
     this.checked.delete(digest)
     this.blobs.discard(digest)
   }
-}
-
-async function hashOf(location: BlobLocation, like: string): Promise<string> {
-  const algorithm = like.slice(0, like.indexOf(':'))
-  const hash = createHash(algorithm)
-  for await (const chunk of streamBlob(location) as AsyncIterable<Buffer>) hash.update(chunk)
-  return `${algorithm}:${hash.digest('hex')}`
 }
 
 /**

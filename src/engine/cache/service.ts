@@ -16,6 +16,7 @@
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { blobPath, listDirectoryBlobs } from '../bundle/layout.js'
+import { writeAtomically } from '../bundle/store.js'
 import { sanitizeStore } from './blob-cache.js'
 import type { CacheRunState } from './policy.js'
 
@@ -64,9 +65,7 @@ export async function saveStore(cacheDir: string, key: string): Promise<CacheSer
 
 export function writeRunState(cacheDir: string, state: CacheRunState): void {
   fs.mkdirSync(cacheDir, { recursive: true })
-  const file = path.join(cacheDir, RUN_FILE)
-  fs.writeFileSync(`${file}.tmp`, `${JSON.stringify(state)}\n`)
-  fs.renameSync(`${file}.tmp`, file)
+  writeAtomically(path.join(cacheDir, RUN_FILE), Buffer.from(`${JSON.stringify(state)}\n`))
 }
 
 /** The note of the main step, or undefined when it wrote none (or not one of ours). */

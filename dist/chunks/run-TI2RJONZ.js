@@ -5,10 +5,10 @@ import {
   executeSettings,
   imageResults,
   registryNetwork
-} from "./chunk-PU5H5XFC.js";
+} from "./chunk-OUH4WF5K.js";
 import "./chunk-S7ZAU5LM.js";
 import "./chunk-YHFGLJSY.js";
-import "./chunk-D2QHIMQA.js";
+import "./chunk-AHYGDTMI.js";
 import "./chunk-6WDSR5HU.js";
 import "./chunk-YJPRZVSQ.js";
 import "./chunk-LRCA6YLR.js";

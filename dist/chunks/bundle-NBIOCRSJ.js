@@ -6,7 +6,7 @@ import {
   planBundleJobs,
   readsBundle,
   selectBundleJobs
-} from "./chunk-WLVQX33T.js";
+} from "./chunk-JIMHFSPY.js";
 import "./chunk-YEBW5GAW.js";
 import {
   DigestGate,
@@ -23,7 +23,7 @@ import {
   pullScope,
   pushScope,
   withRetry
-} from "./chunk-PU5H5XFC.js";
+} from "./chunk-OUH4WF5K.js";
 import {
   cacheFindings,
   cacheUse
@@ -44,6 +44,7 @@ import {
   engineFailure,
   filterIndex,
   formatPlatform,
+  hashBlob,
   indexTar,
   isDigest,
   isForeign,
@@ -56,7 +57,7 @@ import {
   retryAfterOf,
   sha256Digest,
   streamBlob
-} from "./chunk-D2QHIMQA.js";
+} from "./chunk-AHYGDTMI.js";
 import {
   formatBytes,
   plural
@@ -1166,7 +1167,6 @@ function redactUrl(url) {
 }
 
 // lib/engine/bundle/verify.js
-import { createHash as createHash2 } from "node:crypto";
 var BundleVerifier = class {
   layout;
   imageFor;
@@ -1229,15 +1229,9 @@ var BundleVerifier = class {
         const location = this.layout.locate(digest);
         if (location === void 0)
           return `${digest} is missing`;
-        const hash = createHash2(digest.slice(0, digest.indexOf(":")));
-        let size = 0;
-        for await (const chunk of streamBlob(location)) {
-          hash.update(chunk);
-          size += chunk.length;
-        }
+        const { digest: actual, size } = await hashBlob(location, digest);
         if (size !== location.size)
           return `${digest} is truncated (${size} of ${location.size} bytes)`;
-        const actual = `${digest.slice(0, digest.indexOf(":"))}:${hash.digest("hex")}`;
         return actual === digest ? void 0 : `${digest} is corrupt (its bytes hash to ${actual})`;
       })();
       this.checked.set(digest, running);

@@ -11,7 +11,7 @@ import {
   parseComposeYaml,
   readsBundle,
   require_dist
-} from "./chunk-WLVQX33T.js";
+} from "./chunk-JIMHFSPY.js";
 import {
   COMPOSE_SYNTAX,
   OutputPathError,
@@ -7667,10 +7667,7 @@ function readDockerfile(text) {
 }
 function parseDockerfileAst(text) {
   const dockerfile = import_dockerfile_ast.DockerfileParser.parse(text);
-  const lineStarts = [0];
-  for (let i = 0; i < text.length; i += 1)
-    if (text.charCodeAt(i) === NEWLINE)
-      lineStarts.push(i + 1);
+  const lineStarts = computeLineStarts(text);
   const offsetOf = (position) => (lineStarts[position.line] ?? text.length) + position.character;
   const rangeOf = (range) => range === null ? null : { start: offsetOf(range.start), end: offsetOf(range.end) };
   const argument = (arg) => ({ value: arg.getValue(), start: offsetOf(arg.getRange().start), end: offsetOf(arg.getRange().end) });
@@ -7703,7 +7700,6 @@ function parseDockerfileAst(text) {
     instructions
   };
 }
-var NEWLINE = 10;
 function scanPlainDockerfile(text) {
   if (text.includes("\r") || text.charCodeAt(0) === 65279 || text.includes("<<"))
     return void 0;
@@ -8997,7 +8993,7 @@ function writeDeploymentCompose(input) {
 // lib/pipeline.js
 async function runPipeline(settings, progress, signal) {
   const outputs = {};
-  const bundleStage = readsBundle(settings) || isBundleRun(settings) ? await import("./bundle-JOP4XXBB.js") : void 0;
+  const bundleStage = readsBundle(settings) || isBundleRun(settings) ? await import("./bundle-NBIOCRSJ.js") : void 0;
   const bundle = await bundleStage?.openInputBundle(settings, progress);
   const reader = confinedReader(settings.root, { allowedOutside: [...settings.envFiles, ...settings.templateDefaults ?? []] });
   const compose = {
@@ -9059,7 +9055,7 @@ async function runPipeline(settings, progress, signal) {
       readFile: readWorkspaceFile
     }), settings.mode, shardImages);
     findings.push(...jobs.findings);
-    const { executeSettings } = await import("./run-PZSNMXX2.js");
+    const { executeSettings } = await import("./run-TI2RJONZ.js");
     execution = await executeSettings({ ...plan, images: shownImages }, jobs, settings, progress, signal);
     findings.push(...execution.findings ?? []);
   }

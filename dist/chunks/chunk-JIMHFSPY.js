@@ -7389,7 +7389,6 @@ function scanPlainYaml(text, lineCounter) {
   for (let start = 0; start <= text.length; ) {
     const newline = text.indexOf("\n", start);
     const end = newline < 0 ? text.length : newline;
-    const next = newline < 0 ? text.length + 1 : newline + 1;
     lineStarts.push(start);
     let content = start;
     while (content < end && text.charCodeAt(content) === SPACE)
@@ -7397,9 +7396,9 @@ function scanPlainYaml(text, lineCounter) {
     if (content < end && text[content] !== "#") {
       if (content === start && (text.startsWith("---", start) || text.startsWith("...", start) || text[start] === "%"))
         return void 0;
-      lines.push({ start, content, end, next });
+      lines.push({ start, content, end });
     }
-    start = next;
+    start = end + 1;
   }
   let result;
   try {
@@ -7526,7 +7525,7 @@ var BlockReader = class {
       }
       if (anchor !== void 0)
         decline();
-      return scalar(null, "PLAIN", at, at, at === line.end ? at : Math.min(line.next, text.length));
+      return scalar(null, "PLAIN", at, at, at === line.end ? at : Math.min(line.end + 1, text.length));
     }
     const node = this.inline(line, at);
     if (anchor !== void 0) {
@@ -7596,7 +7595,7 @@ var BlockReader = class {
       rest += 1;
     if (rest < line.end && (text[rest] !== "#" || rest === valueEnd))
       decline();
-    node.range = [at, valueEnd, line.next > text.length ? text.length : line.next];
+    node.range = [at, valueEnd, Math.min(line.end + 1, text.length)];
     return node;
   }
   sequence(indent) {

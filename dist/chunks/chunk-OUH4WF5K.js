@@ -41,7 +41,7 @@ import {
   streamBlob,
   untilAborted,
   writeRunState
-} from "./chunk-D2QHIMQA.js";
+} from "./chunk-AHYGDTMI.js";
 import {
   cacheKey,
   createPrivateDockerConfig,

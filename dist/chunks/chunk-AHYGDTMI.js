@@ -285,6 +285,7 @@ function filterIndex(index, platforms) {
 }
 
 // lib/engine/bundle/layout.js
+import { createHash as createHash3 } from "node:crypto";
 import * as fs2 from "node:fs";
 import * as path from "node:path";
 import { Readable } from "node:stream";
@@ -729,9 +730,19 @@ async function readBlob(location, maxBytes) {
     await handle.close();
   }
 }
+async function hashBlob(location, like) {
+  const algorithm = like.slice(0, like.indexOf(":"));
+  const hash = createHash3(algorithm);
+  let size = 0;
+  for await (const chunk of streamBlob(location)) {
+    hash.update(chunk);
+    size += chunk.length;
+  }
+  return { digest: `${algorithm}:${hash.digest("hex")}`, size };
+}
 
 // lib/engine/bundle/store.js
-import { createHash as createHash3, randomBytes } from "node:crypto";
+import { createHash as createHash4, randomBytes } from "node:crypto";
 import * as fs3 from "node:fs";
 import * as path2 from "node:path";
 import { pipeline } from "node:stream/promises";
@@ -799,7 +810,7 @@ var BundleStore = class {
   async putBytes(digest, bytes) {
     if (this.locate(digest, bytes.length) !== void 0)
       return;
-    const actual = `sha256:${createHash3("sha256").update(bytes).digest("hex")}`;
+    const actual = `sha256:${createHash4("sha256").update(bytes).digest("hex")}`;
     if (digest.startsWith("sha256:") && actual !== digest)
       throw new BlobMismatchError(digest, `the bytes hash to ${actual}, expected ${digest}`);
     const file = path2.join(this.root, blobPath(digest));
@@ -851,7 +862,7 @@ var BundleStore = class {
   async putComputed(source, transform, onBytes) {
     fs3.mkdirSync(path2.join(this.root, "blobs", "sha256"), { recursive: true });
     const temporary = path2.join(this.root, "blobs", "sha256", `.computed-${randomBytes(6).toString("hex")}`);
-    const hash = createHash3("sha256");
+    const hash = createHash4("sha256");
     let size = 0;
     source.on("data", (chunk) => onBytes?.(chunk.length));
     const counter = new Transform({
@@ -971,7 +982,7 @@ var HashingCounter = class extends Transform {
     this.digest = digest;
     this.size = size;
     this.onBytes = onBytes;
-    this.hash = createHash3(digest.slice(0, digest.indexOf(":")));
+    this.hash = createHash4(digest.slice(0, digest.indexOf(":")));
   }
   _transform(chunk, _encoding, done) {
     this.bytes += chunk.length;
@@ -993,7 +1004,6 @@ var HashingCounter = class extends Transform {
 };
 
 // lib/engine/cache/blob-cache.js
-import { createHash as createHash4 } from "node:crypto";
 import * as fs4 from "node:fs";
 import * as path3 from "node:path";
 var BlobCache = class {
@@ -1090,7 +1100,7 @@ var BlobCache = class {
     let check = this.checked.get(digest);
     if (check === void 0) {
       const plain = fs4.lstatSync(location.file, { throwIfNoEntry: false })?.isFile() === true;
-      check = (plain ? hashOf(location, digest) : Promise.resolve("")).then((actual) => actual === digest, () => false);
+      check = (plain ? hashBlob(location, digest).then((hashed) => hashed.digest) : Promise.resolve("")).then((actual) => actual === digest, () => false);
       this.checked.set(digest, check);
     }
     return check;
@@ -1108,13 +1118,6 @@ var BlobCache = class {
     this.blobs.discard(digest);
   }
 };
-async function hashOf(location, like) {
-  const algorithm = like.slice(0, like.indexOf(":"));
-  const hash = createHash4(algorithm);
-  for await (const chunk of streamBlob(location))
-    hash.update(chunk);
-  return `${algorithm}:${hash.digest("hex")}`;
-}
 function sanitizeStore(dir) {
   const notDirectory = (at) => {
     const stat = fs4.lstatSync(at, { throwIfNoEntry: false });
@@ -1179,10 +1182,8 @@ async function saveStore(cacheDir, key) {
 }
 function writeRunState(cacheDir, state) {
   fs5.mkdirSync(cacheDir, { recursive: true });
-  const file = path4.join(cacheDir, RUN_FILE);
-  fs5.writeFileSync(`${file}.tmp`, `${JSON.stringify(state)}
-`);
-  fs5.renameSync(`${file}.tmp`, file);
+  writeAtomically(path4.join(cacheDir, RUN_FILE), Buffer.from(`${JSON.stringify(state)}
+`));
 }
 function readRunState(cacheDir) {
   try {
@@ -1230,6 +1231,7 @@ export {
   openLayout,
   streamBlob,
   readBlob,
+  hashBlob,
   BlobMismatchError,
   BundleStore,
   removePartials,

@@ -2,8 +2,8 @@ import { createRequire as __imageMirrorRequire } from 'node:module';
 const require = __imageMirrorRequire(import.meta.url);
 import {
   runPipeline
-} from "./chunk-KCQEUJ7B.js";
-import "./chunk-WLVQX33T.js";
+} from "./chunk-FM7HS4AZ.js";
+import "./chunk-JIMHFSPY.js";
 import {
   printUntrusted,
   safeLine

@@ -6,7 +6,7 @@ import {
 import {
   DEFAULT_CONFIG_FILE,
   LAYOUTS
-} from "./chunk-YHFGLJSY.js";
+} from "./chunk-5Y5VJLSM.js";
 import {
   DEFAULT_TAG,
   DOCKER_HUB,

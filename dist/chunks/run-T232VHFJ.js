@@ -5,9 +5,9 @@ import {
   executeSettings,
   imageResults,
   registryNetwork
-} from "./chunk-OUH4WF5K.js";
-import "./chunk-S7ZAU5LM.js";
-import "./chunk-YHFGLJSY.js";
+} from "./chunk-GQC3TM5S.js";
+import "./chunk-AZP7WA3E.js";
+import "./chunk-5Y5VJLSM.js";
 import "./chunk-AHYGDTMI.js";
 import "./chunk-6WDSR5HU.js";
 import "./chunk-YJPRZVSQ.js";

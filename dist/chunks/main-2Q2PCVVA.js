@@ -2,8 +2,8 @@ import { createRequire as __imageMirrorRequire } from 'node:module';
 const require = __imageMirrorRequire(import.meta.url);
 import {
   runPipeline
-} from "./chunk-FM7HS4AZ.js";
-import "./chunk-JIMHFSPY.js";
+} from "./chunk-4OIIQ5VK.js";
+import "./chunk-QT7OKXMA.js";
 import {
   printUntrusted,
   safeLine
@@ -24,13 +24,13 @@ import {
 } from "./chunk-QLJTGL5W.js";
 import {
   cacheUse
-} from "./chunk-S7ZAU5LM.js";
+} from "./chunk-AZP7WA3E.js";
 import {
   InputError,
   buildSettings,
   credentialsByHost,
   writeOutputFile
-} from "./chunk-YHFGLJSY.js";
+} from "./chunk-5Y5VJLSM.js";
 import {
   CACHE_STATE,
   createPrivateDockerConfig,

@@ -11,7 +11,7 @@ import {
   parseComposeYaml,
   readsBundle,
   require_dist
-} from "./chunk-JIMHFSPY.js";
+} from "./chunk-QT7OKXMA.js";
 import {
   COMPOSE_SYNTAX,
   OutputPathError,
@@ -22,7 +22,7 @@ import {
   interpolate,
   isWithheldName,
   writeOutputFile
-} from "./chunk-YHFGLJSY.js";
+} from "./chunk-5Y5VJLSM.js";
 import {
   buildReport,
   plural
@@ -8993,7 +8993,7 @@ function writeDeploymentCompose(input) {
 // lib/pipeline.js
 async function runPipeline(settings, progress, signal) {
   const outputs = {};
-  const bundleStage = readsBundle(settings) || isBundleRun(settings) ? await import("./bundle-NBIOCRSJ.js") : void 0;
+  const bundleStage = readsBundle(settings) || isBundleRun(settings) ? await import("./bundle-CAV4LXBZ.js") : void 0;
   const bundle = await bundleStage?.openInputBundle(settings, progress);
   const reader = confinedReader(settings.root, { allowedOutside: [...settings.envFiles, ...settings.templateDefaults ?? []] });
   const compose = {
@@ -9055,7 +9055,7 @@ async function runPipeline(settings, progress, signal) {
       readFile: readWorkspaceFile
     }), settings.mode, shardImages);
     findings.push(...jobs.findings);
-    const { executeSettings } = await import("./run-TI2RJONZ.js");
+    const { executeSettings } = await import("./run-T232VHFJ.js");
     execution = await executeSettings({ ...plan, images: shownImages }, jobs, settings, progress, signal);
     findings.push(...execution.findings ?? []);
   }

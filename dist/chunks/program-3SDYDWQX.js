@@ -2,8 +2,8 @@ import { createRequire as __imageMirrorRequire } from 'node:module';
 const require = __imageMirrorRequire(import.meta.url);
 import {
   runPipeline
-} from "./chunk-FM7HS4AZ.js";
-import "./chunk-JIMHFSPY.js";
+} from "./chunk-4OIIQ5VK.js";
+import "./chunk-QT7OKXMA.js";
 import {
   safeLine
 } from "./chunk-BJUT4RHK.js";
@@ -18,7 +18,7 @@ import {
   buildSettings,
   reportPathAfterError,
   writeOutputFile
-} from "./chunk-YHFGLJSY.js";
+} from "./chunk-5Y5VJLSM.js";
 import {
   COLLAPSE_AFTER,
   FINDING_TITLES,

@@ -3,11 +3,11 @@ const require = __imageMirrorRequire(import.meta.url);
 import {
   cacheFindings,
   cacheUse
-} from "./chunk-S7ZAU5LM.js";
+} from "./chunk-AZP7WA3E.js";
 import {
   copyEngine,
   credentialsByHost
-} from "./chunk-YHFGLJSY.js";
+} from "./chunk-5Y5VJLSM.js";
 import {
   BlobCache,
   BlobMismatchError,

@@ -6,7 +6,7 @@ import {
   planBundleJobs,
   readsBundle,
   selectBundleJobs
-} from "./chunk-JIMHFSPY.js";
+} from "./chunk-QT7OKXMA.js";
 import "./chunk-YEBW5GAW.js";
 import {
   DigestGate,
@@ -23,14 +23,14 @@ import {
   pullScope,
   pushScope,
   withRetry
-} from "./chunk-OUH4WF5K.js";
+} from "./chunk-GQC3TM5S.js";
 import {
   cacheFindings,
   cacheUse
-} from "./chunk-S7ZAU5LM.js";
+} from "./chunk-AZP7WA3E.js";
 import {
   credentialsByHost
-} from "./chunk-YHFGLJSY.js";
+} from "./chunk-5Y5VJLSM.js";
 import {
   BlobMismatchError,
   BundleStore,

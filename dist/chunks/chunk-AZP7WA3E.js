@@ -2,7 +2,7 @@ import { createRequire as __imageMirrorRequire } from 'node:module';
 const require = __imageMirrorRequire(import.meta.url);
 import {
   copyEngine
-} from "./chunk-YHFGLJSY.js";
+} from "./chunk-5Y5VJLSM.js";
 
 // lib/execute/cache-use.js
 var OFF = "cache: true is off for this run";

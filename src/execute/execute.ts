@@ -16,6 +16,7 @@
  * print the commands they would run. Each job records into its own list, so an
  * image's commands appear once, under its own progress line and in its result.
  */
+import { setMaxListeners } from 'node:events'
 import type { Failure, PhaseName, PhaseResult } from '../model.js'
 import { familiarName } from '../reference.js'
 import type { BuildJob, JobSet, MirrorJob, VerifyJob } from '../plan/jobs.js'
@@ -68,6 +69,9 @@ export async function executeJobs(jobs: JobSet, options: ExecuteOptions, engines
     results.set(image, [...(results.get(image) ?? []), result])
   }
   const signal = options.signal ?? new AbortController().signal
+  // Every request in flight listens to the run's signal (readConcurrency prepares at once, each
+  // removing its listener when done): past node's default of 10 that is no leak to warn about.
+  setMaxListeners(0, signal)
   for (const blocked of jobs.blocked) add(blocked.image, failedResult(blocked.failure.phase, 0, blocked.failure, []))
 
   if (jobs.mirror.length > 0) {

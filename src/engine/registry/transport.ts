@@ -17,10 +17,11 @@
  */
 import * as fs from 'node:fs'
 import * as http from 'node:http'
-import * as https from 'node:https'
+import type * as Https from 'node:https'
+import { createRequire } from 'node:module'
 import * as net from 'node:net'
 import type { Readable } from 'node:stream'
-import * as tls from 'node:tls'
+import type * as Tls from 'node:tls'
 import type { Purpose } from './endpoint.js'
 import { cancelledError, deadlineError, isTransient, RegistryError } from './errors.js'
 import { ProxyConfig, type ProxyRoute } from './proxy.js'
@@ -45,6 +46,15 @@ export interface AgentOptions {
   connectTimeoutMs?: number
 }
 
+/**
+ * node:https and node:tls, loaded when the first https origin (or https proxy) is met: loading
+ * them costs about 11 ms at every start, which a run against plain-http registries (a mirror
+ * inside an air-gapped network, a registry on 127.0.0.1) never needs.
+ */
+const requireBuiltin = createRequire(import.meta.url)
+const httpsModule = (): typeof Https => requireBuiltin('node:https') as typeof Https
+const tlsModule = (): typeof Tls => requireBuiltin('node:tls') as typeof Tls
+
 /** The proxy an agent for an `http://` origin forwards through (absolute-form requests). */
 const forwarding = new WeakMap<http.Agent, ProxyRoute>()
 
@@ -54,7 +64,7 @@ export class Agents {
 
   constructor(private readonly options: AgentOptions) {
     // Node's `ca` replaces the default roots: keep them, so a private CA does not cost public registries.
-    this.ca = options.caFile ? [...tls.rootCertificates, fs.readFileSync(options.caFile)] : undefined
+    this.ca = options.caFile ? [...tlsModule().rootCertificates, fs.readFileSync(options.caFile)] : undefined
   }
 
   /** The agent for requests to `url`; throws a RegistryError when a proxy variable that applies is unusable. */
@@ -66,12 +76,12 @@ export class Agents {
       const common = { keepAlive: true, maxSockets: lane === 'blob' ? (this.options.blobSockets ?? this.options.maxSockets) : this.options.maxSockets }
       const ca = this.ca && { ca: this.ca }
       if (route && url.protocol === 'https:') {
-        agent = new TunnelAgent({ ...common, ...ca }, route, this.options.connectTimeoutMs ?? 30_000, this.ca)
+        agent = tunnelAgent({ ...common, ...ca }, route, this.options.connectTimeoutMs ?? 30_000, this.ca)
       } else if (route) {
-        agent = route.url.protocol === 'https:' ? new https.Agent({ ...common, ...ca }) : new http.Agent(common)
+        agent = route.url.protocol === 'https:' ? new (httpsModule().Agent)({ ...common, ...ca }) : new http.Agent(common)
         forwarding.set(agent, route)
       } else {
-        agent = url.protocol === 'https:' ? new https.Agent({ ...common, ...ca }) : new http.Agent(common)
+        agent = url.protocol === 'https:' ? new (httpsModule().Agent)({ ...common, ...ca }) : new http.Agent(common)
       }
       this.agents.set(key, agent)
     }
@@ -84,34 +94,45 @@ export class Agents {
   }
 }
 
+interface Tunnel {
+  route: ProxyRoute
+  connectTimeoutMs: number
+  ca: Array<string | Buffer> | undefined
+}
+
+type TunnelAgentClass = new (options: Https.AgentOptions, tunnel: Tunnel) => Https.Agent
+let TunnelAgent: TunnelAgentClass | undefined
+
 /**
  * An https agent whose sockets are CONNECT tunnels through a proxy: TLS runs
  * end to end with the registry inside the tunnel, so the proxy sees only the
  * host and port. Tunnels are pooled and kept alive like direct sockets.
  */
-class TunnelAgent extends https.Agent {
-  constructor(
-    options: https.AgentOptions,
-    private readonly route: ProxyRoute,
-    private readonly connectTimeoutMs: number,
-    private readonly ca: Array<string | Buffer> | undefined
-  ) {
-    super(options)
-  }
+function tunnelAgent(options: Https.AgentOptions, route: ProxyRoute, connectTimeoutMs: number, ca: Array<string | Buffer> | undefined): Https.Agent {
+  // Defined on first use: it extends https.Agent, which loads only then.
+  TunnelAgent ??= class extends httpsModule().Agent {
+    constructor(
+      options: Https.AgentOptions,
+      private readonly tunnel: Tunnel
+    ) {
+      super(options)
+    }
 
-  override createConnection(options: https.RequestOptions, callback?: (error: Error | null, stream: net.Socket) => void): undefined {
-    const host = String(options.hostname ?? options.host ?? 'localhost').replace(/^\[(.*)\]$/, '$1')
-    const port = Number(options.port ?? 443)
-    openTunnel(this.route, host, port, this.connectTimeoutMs, this.ca).then(
-      socket => {
-        const servername = options.servername ?? (net.isIP(host) === 0 ? host : undefined)
-        const secure = tls.connect({ ...(options as tls.ConnectionOptions), socket, ...(servername !== undefined && servername !== '' && { servername }) })
-        callback?.(null, secure)
-      },
-      (error: unknown) => callback?.(error as Error, undefined as unknown as net.Socket)
-    )
-    return undefined
+    override createConnection(options: Https.RequestOptions, callback?: (error: Error | null, stream: net.Socket) => void): undefined {
+      const host = String(options.hostname ?? options.host ?? 'localhost').replace(/^\[(.*)\]$/, '$1')
+      const port = Number(options.port ?? 443)
+      openTunnel(this.tunnel.route, host, port, this.tunnel.connectTimeoutMs, this.tunnel.ca).then(
+        socket => {
+          const servername = options.servername ?? (net.isIP(host) === 0 ? host : undefined)
+          const secure = tlsModule().connect({ ...(options as Tls.ConnectionOptions), socket, ...(servername !== undefined && servername !== '' && { servername }) })
+          callback?.(null, secure)
+        },
+        (error: unknown) => callback?.(error as Error, undefined as unknown as net.Socket)
+      )
+      return undefined
+    }
   }
+  return new TunnelAgent(options, { route, connectTimeoutMs, ca })
 }
 
 /** What a proxy may answer to CONNECT before its header ends; more is refused. */
@@ -127,7 +148,7 @@ function openTunnel(route: ProxyRoute, host: string, port: number, timeoutMs: nu
   return new Promise((resolve, reject) => {
     const socket: net.Socket =
       proxy.protocol === 'https:'
-        ? tls.connect({ host: proxyHost, port: proxyPort, ...(net.isIP(proxyHost) === 0 && { servername: proxyHost }), ...(ca && { ca }) })
+        ? tlsModule().connect({ host: proxyHost, port: proxyPort, ...(net.isIP(proxyHost) === 0 && { servername: proxyHost }), ...(ca && { ca }) })
         : net.connect({ host: proxyHost, port: proxyPort })
     socket.setNoDelay(true)
     const received: Buffer[] = []
@@ -275,11 +296,11 @@ function throughProxy(error: Error, agent: http.Agent): Error {
 function startRequest(request: Exchange): http.ClientRequest {
   const route = forwarding.get(request.agent)
   if (route === undefined) {
-    const send = request.url.protocol === 'https:' ? https.request : http.request
+    const send = request.url.protocol === 'https:' ? httpsModule().request : http.request
     return send(request.url, { method: request.method, headers: request.headers, agent: request.agent })
   }
   const proxy = route.url
-  const send = proxy.protocol === 'https:' ? https.request : http.request
+  const send = proxy.protocol === 'https:' ? httpsModule().request : http.request
   return send({
     protocol: proxy.protocol,
     hostname: proxy.hostname.replace(/^\[(.*)\]$/, '$1'),

@@ -136,13 +136,13 @@ function daemonInfo(socketPath, signal) {
       timeout: INFO_TIMEOUT_MS,
       ...signal !== void 0 && { signal }
     };
-    const request3 = http.get(options, (response) => {
+    const request2 = http.get(options, (response) => {
       const parts = [];
       let length = 0;
       response.on("data", (chunk) => {
         length += chunk.length;
         if (length > MAX_INFO_BYTES)
-          request3.destroy();
+          request2.destroy();
         else
           parts.push(chunk);
       });
@@ -155,8 +155,8 @@ function daemonInfo(socketPath, signal) {
       });
       response.on("error", () => resolve("unreadable"));
     });
-    request3.on("timeout", () => request3.destroy());
-    request3.on("error", (error) => {
+    request2.on("timeout", () => request2.destroy());
+    request2.on("error", (error) => {
       const code = error.code;
       resolve(code === "ENOENT" || code === "ECONNREFUSED" ? "unreachable" : "unreadable");
     });
@@ -440,9 +440,11 @@ import { Transform } from "node:stream";
 // lib/engine/registry/transport.js
 import * as fs2 from "node:fs";
 import * as http2 from "node:http";
-import * as https from "node:https";
+import { createRequire } from "node:module";
 import * as net from "node:net";
-import * as tls from "node:tls";
+var requireBuiltin = createRequire(import.meta.url);
+var httpsModule = () => requireBuiltin("node:https");
+var tlsModule = () => requireBuiltin("node:tls");
 var forwarding = /* @__PURE__ */ new WeakMap();
 var Agents = class {
   options;
@@ -450,7 +452,7 @@ var Agents = class {
   ca;
   constructor(options) {
     this.options = options;
-    this.ca = options.caFile ? [...tls.rootCertificates, fs2.readFileSync(options.caFile)] : void 0;
+    this.ca = options.caFile ? [...tlsModule().rootCertificates, fs2.readFileSync(options.caFile)] : void 0;
   }
   /** The agent for requests to `url`; throws a RegistryError when a proxy variable that applies is unusable. */
   for(url, purpose, lane = "meta") {
@@ -461,12 +463,12 @@ var Agents = class {
       const common = { keepAlive: true, maxSockets: lane === "blob" ? this.options.blobSockets ?? this.options.maxSockets : this.options.maxSockets };
       const ca = this.ca && { ca: this.ca };
       if (route && url.protocol === "https:") {
-        agent = new TunnelAgent({ ...common, ...ca }, route, this.options.connectTimeoutMs ?? 3e4, this.ca);
+        agent = tunnelAgent({ ...common, ...ca }, route, this.options.connectTimeoutMs ?? 3e4, this.ca);
       } else if (route) {
-        agent = route.url.protocol === "https:" ? new https.Agent({ ...common, ...ca }) : new http2.Agent(common);
+        agent = route.url.protocol === "https:" ? new (httpsModule()).Agent({ ...common, ...ca }) : new http2.Agent(common);
         forwarding.set(agent, route);
       } else {
-        agent = url.protocol === "https:" ? new https.Agent({ ...common, ...ca }) : new http2.Agent(common);
+        agent = url.protocol === "https:" ? new (httpsModule()).Agent({ ...common, ...ca }) : new http2.Agent(common);
       }
       this.agents.set(key, agent);
     }
@@ -478,27 +480,27 @@ var Agents = class {
     this.agents.clear();
   }
 };
-var TunnelAgent = class extends https.Agent {
-  route;
-  connectTimeoutMs;
-  ca;
-  constructor(options, route, connectTimeoutMs, ca) {
-    super(options);
-    this.route = route;
-    this.connectTimeoutMs = connectTimeoutMs;
-    this.ca = ca;
-  }
-  createConnection(options, callback) {
-    const host = String(options.hostname ?? options.host ?? "localhost").replace(/^\[(.*)\]$/, "$1");
-    const port = Number(options.port ?? 443);
-    openTunnel(this.route, host, port, this.connectTimeoutMs, this.ca).then((socket) => {
-      const servername = options.servername ?? (net.isIP(host) === 0 ? host : void 0);
-      const secure = tls.connect({ ...options, socket, ...servername !== void 0 && servername !== "" && { servername } });
-      callback?.(null, secure);
-    }, (error) => callback?.(error, void 0));
-    return void 0;
-  }
-};
+var TunnelAgent;
+function tunnelAgent(options, route, connectTimeoutMs, ca) {
+  TunnelAgent ??= class extends httpsModule().Agent {
+    tunnel;
+    constructor(options2, tunnel) {
+      super(options2);
+      this.tunnel = tunnel;
+    }
+    createConnection(options2, callback) {
+      const host = String(options2.hostname ?? options2.host ?? "localhost").replace(/^\[(.*)\]$/, "$1");
+      const port = Number(options2.port ?? 443);
+      openTunnel(this.tunnel.route, host, port, this.tunnel.connectTimeoutMs, this.tunnel.ca).then((socket) => {
+        const servername = options2.servername ?? (net.isIP(host) === 0 ? host : void 0);
+        const secure = tlsModule().connect({ ...options2, socket, ...servername !== void 0 && servername !== "" && { servername } });
+        callback?.(null, secure);
+      }, (error) => callback?.(error, void 0));
+      return void 0;
+    }
+  };
+  return new TunnelAgent(options, { route, connectTimeoutMs, ca });
+}
 var MAX_CONNECT_HEADER = 16 * 1024;
 function openTunnel(route, host, port, timeoutMs, ca) {
   const authority = `${net.isIPv6(host) ? `[${host}]` : host}:${port}`;
@@ -507,7 +509,7 @@ function openTunnel(route, host, port, timeoutMs, ca) {
   const proxyPort = Number(proxy.port || (proxy.protocol === "https:" ? 443 : 80));
   const where = `CONNECT ${authority} through the proxy ${proxy.host} (${route.variable})`;
   return new Promise((resolve, reject) => {
-    const socket = proxy.protocol === "https:" ? tls.connect({ host: proxyHost, port: proxyPort, ...net.isIP(proxyHost) === 0 && { servername: proxyHost }, ...ca && { ca } }) : net.connect({ host: proxyHost, port: proxyPort });
+    const socket = proxy.protocol === "https:" ? tlsModule().connect({ host: proxyHost, port: proxyPort, ...net.isIP(proxyHost) === 0 && { servername: proxyHost }, ...ca && { ca } }) : net.connect({ host: proxyHost, port: proxyPort });
     socket.setNoDelay(true);
     const received = [];
     let length = 0;
@@ -568,39 +570,39 @@ function openTunnel(route, host, port, timeoutMs, ca) {
     socket.write(lines.join("\r\n"));
   });
 }
-function exchange(request3) {
+function exchange(request2) {
   return new Promise((resolve, reject) => {
-    const host = request3.url.host;
-    if (request3.signal?.aborted) {
+    const host = request2.url.host;
+    if (request2.signal?.aborted) {
       reject(cancelledError(host));
       return;
     }
-    if (request3.url.protocol !== "http:" && request3.url.protocol !== "https:") {
-      reject(new Error(`refusing a ${request3.url.protocol} URL`));
+    if (request2.url.protocol !== "http:" && request2.url.protocol !== "https:") {
+      reject(new Error(`refusing a ${request2.url.protocol} URL`));
       return;
     }
-    const req = startRequest(request3);
+    const req = startRequest(request2);
     let response;
     const fail = (error) => {
       req.destroy(error);
       response?.destroy(error);
     };
-    const deadline = setTimeout(() => fail(deadlineError(host, request3.deadlineMs)), request3.deadlineMs);
+    const deadline = setTimeout(() => fail(deadlineError(host, request2.deadlineMs)), request2.deadlineMs);
     deadline.unref();
     const onAbort = () => fail(cancelledError(host));
-    request3.signal?.addEventListener("abort", onAbort, { once: true });
+    request2.signal?.addEventListener("abort", onAbort, { once: true });
     const finish = () => {
       clearTimeout(deadline);
-      request3.signal?.removeEventListener("abort", onAbort);
+      request2.signal?.removeEventListener("abort", onAbort);
     };
-    req.setTimeout(request3.timeoutMs, () => {
-      const error = Object.assign(new Error(`no response from ${host} within ${request3.timeoutMs} ms`), { code: "ETIMEDOUT" });
+    req.setTimeout(request2.timeoutMs, () => {
+      const error = Object.assign(new Error(`no response from ${host} within ${request2.timeoutMs} ms`), { code: "ETIMEDOUT" });
       fail(error);
     });
     req.once("error", (error) => {
       if (response === void 0)
         finish();
-      reject(throughProxy(error, request3.agent));
+      reject(throughProxy(error, request2.agent));
     });
     req.once("response", (message) => {
       response = message;
@@ -608,7 +610,7 @@ function exchange(request3) {
       message.once("close", finish);
       resolve(message);
     });
-    const body = request3.body;
+    const body = request2.body;
     if (body === void 0)
       req.end();
     else if (Buffer.isBuffer(body))
@@ -627,22 +629,22 @@ function throughProxy(error, agent) {
     ...error.code !== void 0 && { code: error.code }
   });
 }
-function startRequest(request3) {
-  const route = forwarding.get(request3.agent);
+function startRequest(request2) {
+  const route = forwarding.get(request2.agent);
   if (route === void 0) {
-    const send2 = request3.url.protocol === "https:" ? https.request : http2.request;
-    return send2(request3.url, { method: request3.method, headers: request3.headers, agent: request3.agent });
+    const send2 = request2.url.protocol === "https:" ? httpsModule().request : http2.request;
+    return send2(request2.url, { method: request2.method, headers: request2.headers, agent: request2.agent });
   }
   const proxy = route.url;
-  const send = proxy.protocol === "https:" ? https.request : http2.request;
+  const send = proxy.protocol === "https:" ? httpsModule().request : http2.request;
   return send({
     protocol: proxy.protocol,
     hostname: proxy.hostname.replace(/^\[(.*)\]$/, "$1"),
     port: proxy.port || (proxy.protocol === "https:" ? 443 : 80),
-    path: request3.url.href,
-    method: request3.method,
-    headers: { ...request3.headers, host: request3.url.host, ...route.authorization !== void 0 && { "proxy-authorization": route.authorization } },
-    agent: request3.agent
+    path: request2.url.href,
+    method: request2.method,
+    headers: { ...request2.headers, host: request2.url.host, ...route.authorization !== void 0 && { "proxy-authorization": route.authorization } },
+    agent: request2.agent
   });
 }
 async function readBody(response, limit, tooBig) {
@@ -698,11 +700,11 @@ var RegistryClient = class {
   describe(method, path3) {
     return `${method} ${describeUrl(this.url(path3))}`;
   }
-  async request(request3, context) {
-    const replayable = request3.body === void 0 || Buffer.isBuffer(request3.body);
-    const policy = replayable && request3.retry !== false ? this.options.retry : { ...this.options.retry, attempts: 1 };
+  async request(request2, context) {
+    const replayable = request2.body === void 0 || Buffer.isBuffer(request2.body);
+    const policy = replayable && request2.retry !== false ? this.options.retry : { ...this.options.retry, attempts: 1 };
     try {
-      return await withRetry(() => this.attempt(request3, context), policy, {
+      return await withRetry(() => this.attempt(request2, context), policy, {
         isTransient,
         retryAfterMs: retryAfterOf,
         signal: context.signal,
@@ -714,38 +716,38 @@ var RegistryClient = class {
       throw error;
     }
   }
-  async attempt(request3, context) {
-    const url = this.url(request3.path);
-    const what = `${request3.method} ${url.host}${url.pathname}`;
+  async attempt(request2, context) {
+    const url = this.url(request2.path);
+    const what = `${request2.method} ${url.host}${url.pathname}`;
     try {
-      let authorization = await this.options.auth.headerFor(this.endpoint, request3.scopes, context.signal);
-      let response = await this.send(request3, url, authorization, context);
+      let authorization = await this.options.auth.headerFor(this.endpoint, request2.scopes, context.signal);
+      let response = await this.send(request2, url, authorization, context);
       if (response.status === 401) {
         discard(response.message);
-        const bodyConsumed = request3.body !== void 0 && !Buffer.isBuffer(request3.body);
-        authorization = await this.options.auth.answer(this.endpoint, header(response.message.headers["www-authenticate"]), request3.scopes, context.signal);
+        const bodyConsumed = request2.body !== void 0 && !Buffer.isBuffer(request2.body);
+        authorization = await this.options.auth.answer(this.endpoint, header(response.message.headers["www-authenticate"]), request2.scopes, context.signal);
         if (bodyConsumed) {
           throw new RegistryError(`${what}: HTTP 401 UNAUTHORIZED on a streamed upload`, { status: 401, code: "UNAUTHORIZED", transient: true });
         }
-        response = await this.send(request3, url, authorization, context);
+        response = await this.send(request2, url, authorization, context);
       } else if (authorization === void 0 && response.status < 400) {
         this.options.auth.noteAnonymous(this.endpoint);
       }
       const { message } = response;
       const status = message.statusCode ?? 0;
-      if (!request3.expect.includes(status))
-        throw await this.failure(request3, response.url, message);
+      if (!request2.expect.includes(status))
+        throw await this.failure(request2, response.url, message);
       let result;
-      if (request3.stream) {
+      if (request2.stream) {
         result = { status, headers: message.headers, body: Buffer.alloc(0), stream: this.counted(message, what), url: response.url };
-      } else if (request3.method === "HEAD") {
+      } else if (request2.method === "HEAD") {
         discard(message);
         result = { status, headers: message.headers, body: Buffer.alloc(0), url: response.url };
       } else {
-        const body = await this.readLimited(request3, message, what);
+        const body = await this.readLimited(request2, message, what);
         result = { status, headers: message.headers, body, url: response.url };
       }
-      request3.verify?.(result);
+      request2.verify?.(result);
       return result;
     } catch (error) {
       if (context.signal.aborted)
@@ -753,9 +755,9 @@ var RegistryClient = class {
       throw networkError(what, error, this.side, url.host);
     }
   }
-  async readLimited(request3, message, what) {
-    const limit = request3.maxBodyBytes ?? DEFAULT_MAX_BODY;
-    const code = request3.kind === "manifest" ? "MANIFEST_TOO_BIG" : "BODY_TOO_BIG";
+  async readLimited(request2, message, what) {
+    const limit = request2.maxBodyBytes ?? DEFAULT_MAX_BODY;
+    const code = request2.kind === "manifest" ? "MANIFEST_TOO_BIG" : "BODY_TOO_BIG";
     const tooBig = () => new RegistryError(`${what}: the answer is larger than ${limit} bytes`, { code, transient: false });
     const announced = Number.parseInt(header(message.headers["content-length"]) ?? "", 10);
     if (Number.isFinite(announced) && announced > limit) {
@@ -767,43 +769,43 @@ var RegistryClient = class {
     return body;
   }
   /** One exchange plus redirects; Authorization only goes to this registry's origin. */
-  async send(request3, url, authorization, context) {
+  async send(request2, url, authorization, context) {
     let current = url;
     for (let hop = 0; ; hop += 1) {
-      const headers = { ...request3.headers };
+      const headers = { ...request2.headers };
       if (authorization !== void 0 && current.origin === this.endpoint.origin)
         headers.authorization = authorization;
-      const body = current === url ? request3.body : void 0;
+      const body = current === url ? request2.body : void 0;
       if (Buffer.isBuffer(body))
         headers["content-length"] = String(body.length);
       this.options.stats.requests += 1;
       if (Buffer.isBuffer(body))
         this.options.stats.bytesSent += body.length;
-      if (request3.method !== "HEAD")
-        context.record?.(`${request3.method} ${describeUrl(current)}`);
+      if (request2.method !== "HEAD")
+        context.record?.(`${request2.method} ${describeUrl(current)}`);
       let message;
       try {
         message = await exchange({
-          method: request3.method,
+          method: request2.method,
           url: current,
           headers,
           ...body !== void 0 && { body },
-          agent: this.options.agents.for(current, this.options.purpose, request3.stream === true || request3.transferBytes !== void 0 ? "blob" : "meta"),
+          agent: this.options.agents.for(current, this.options.purpose, request2.stream === true || request2.transferBytes !== void 0 ? "blob" : "meta"),
           timeoutMs: this.options.timeoutMs,
-          deadlineMs: deadlineFor(this.options.deadlineMs, request3.transferBytes),
+          deadlineMs: deadlineFor(this.options.deadlineMs, request2.transferBytes),
           signal: context.signal
         });
       } catch (error) {
-        throw networkError(`${request3.method} ${current.host}${current.pathname}`, error, this.side, current.host);
+        throw networkError(`${request2.method} ${current.host}${current.pathname}`, error, this.side, current.host);
       }
       this.noteRateLimit(message.headers);
       const status = message.statusCode ?? 0;
       const location = header(message.headers.location);
-      if (request3.followRedirects && [301, 302, 303, 307, 308].includes(status) && location && hop < MAX_REDIRECTS) {
+      if (request2.followRedirects && [301, 302, 303, 307, 308].includes(status) && location && hop < MAX_REDIRECTS) {
         discard(message);
         const next = redirectTarget(location, current);
         if (!next) {
-          throw new RegistryError(`${request3.method} ${current.host}${current.pathname}: refused a redirect to '${oneLine(location, 200)}' (only http(s), never from https to http)`, {
+          throw new RegistryError(`${request2.method} ${current.host}${current.pathname}: refused a redirect to '${oneLine(location, 200)}' (only http(s), never from https to http)`, {
             code: "REDIRECT_REFUSED",
             transient: false,
             side: this.side,
@@ -816,18 +818,18 @@ var RegistryClient = class {
       return { status, message, url: current };
     }
   }
-  async failure(request3, url, message) {
+  async failure(request2, url, message) {
     const status = message.statusCode ?? 0;
     let text = "";
-    if (request3.method === "HEAD")
+    if (request2.method === "HEAD")
       discard(message);
     else
       text = (await readBody(message, ERROR_BODY_LIMIT)).toString("utf8");
     const parsed = parseErrorBody(text);
-    const code = parsed.code ?? codeForStatus(status, request3.kind ?? "other");
+    const code = parsed.code ?? codeForStatus(status, request2.kind ?? "other");
     const reason = parsed.message ? `: ${parsed.message}` : "";
     const retryAfterMs = parseRetryAfter(header(message.headers["retry-after"]));
-    return new RegistryError(`${request3.method} ${url.host}${url.pathname}: HTTP ${status}${code ? ` ${code}` : ""}${reason}`, {
+    return new RegistryError(`${request2.method} ${url.host}${url.pathname}: HTTP ${status}${code ? ` ${code}` : ""}${reason}`, {
       status,
       ...code !== void 0 && { code },
       transient: status === 429 || status >= 500 || status === 408,
@@ -895,7 +897,7 @@ function describeUrl(url) {
 // lib/engine/registry/memory.js
 import * as v8 from "node:v8";
 import * as vm from "node:vm";
-var COLLECT_EVERY_BYTES = 4 * 1024 * 1024;
+var COLLECT_EVERY_BYTES = 1024 * 1024;
 var collect;
 function collector() {
   if (collect === void 0) {
@@ -2536,19 +2538,19 @@ var DockerEngine = class {
     };
   }
   // --- build and push -----------------------------------------------------
-  describeBuild(request3) {
-    return [...this.buildLogins(request3).filter((host) => this.credentials.has(host)).map((host) => this.describe({ kind: "login", host })), describeBuildCommand(request3)];
+  describeBuild(request2) {
+    return [...this.buildLogins(request2).filter((host) => this.credentials.has(host)).map((host) => this.describe({ kind: "login", host })), describeBuildCommand(request2)];
   }
-  async build(request3, context) {
-    for (const host of this.buildLogins(request3))
+  async build(request2, context) {
+    for (const host of this.buildLogins(request2))
       await this.login(host, "target", context);
-    return runBuild(this.cli, request3, context, (name) => this.local.inspect(name, context));
+    return runBuild(this.cli, request2, context, (name) => this.local.inspect(name, context));
   }
   /** Registries a build needs credentials for: where its bases come from, and its target when the build pushes. */
-  buildLogins(request3) {
-    const hosts = new Set(request3.pullsFrom);
-    if (request3.command.push === true)
-      for (const tag of request3.command.tags)
+  buildLogins(request2) {
+    const hosts = new Set(request2.pullsFrom);
+    if (request2.command.push === true)
+      for (const tag of request2.command.tags)
         hosts.add(tag.registry);
     return [...hosts];
   }
@@ -2825,6 +2827,7 @@ function missingAdvice(failure, context) {
 }
 
 // lib/execute/execute.js
+import { setMaxListeners as setMaxListeners2 } from "node:events";
 var DEFAULT_HEARTBEAT_MS = 3e4;
 async function executeJobs(jobs, options, engines, progress) {
   const results = /* @__PURE__ */ new Map();
@@ -2832,6 +2835,7 @@ async function executeJobs(jobs, options, engines, progress) {
     results.set(image, [...results.get(image) ?? [], result]);
   };
   const signal = options.signal ?? new AbortController().signal;
+  setMaxListeners2(0, signal);
   for (const blocked of jobs.blocked)
     add(blocked.image, failedResult(blocked.failure.phase, 0, blocked.failure, []));
   if (jobs.mirror.length > 0) {
@@ -2913,9 +2917,9 @@ async function mirror(job, engine, dryRun, signal, slots) {
 async function build(job, engine, dryRun, signal, progress, heartbeatMs) {
   if (engine === void 0)
     return { result: unsupported("build", "only the docker engine builds images, and docker is not available to this run") };
-  const request3 = { command: job.command, pullsFrom: job.pullsFrom };
+  const request2 = { command: job.command, pullsFrom: job.pullsFrom };
   if (dryRun)
-    return { result: { phase: "build", status: "planned", durationMs: 0, commands: engine.describeBuild(request3) } };
+    return { result: { phase: "build", status: "planned", durationMs: 0, commands: engine.describeBuild(request2) } };
   const name = familiarName(job.target);
   let heard = false;
   const started = Date.now();
@@ -2934,7 +2938,7 @@ async function build(job, engine, dryRun, signal, progress, heartbeatMs) {
   }, heartbeatMs);
   heartbeat.unref();
   try {
-    const built = await engine.build(request3, context);
+    const built = await engine.build(request2, context);
     return {
       result: { phase: "build", status: "built", durationMs: Date.now() - started, ...built.imageId !== void 0 && { digest: built.imageId }, commands },
       ...built.pushedDigest !== void 0 && { pushedDigest: built.pushedDigest }

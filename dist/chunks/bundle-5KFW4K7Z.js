@@ -23,7 +23,7 @@ import {
   pullScope,
   pushScope,
   withRetry
-} from "./chunk-GQC3TM5S.js";
+} from "./chunk-2LU2HBTK.js";
 import {
   cacheFindings,
   cacheUse

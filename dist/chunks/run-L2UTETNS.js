@@ -5,7 +5,7 @@ import {
   executeSettings,
   imageResults,
   registryNetwork
-} from "./chunk-GQC3TM5S.js";
+} from "./chunk-2LU2HBTK.js";
 import "./chunk-AZP7WA3E.js";
 import "./chunk-5Y5VJLSM.js";
 import "./chunk-AHYGDTMI.js";

@@ -8993,7 +8993,7 @@ function writeDeploymentCompose(input) {
 // lib/pipeline.js
 async function runPipeline(settings, progress, signal) {
   const outputs = {};
-  const bundleStage = readsBundle(settings) || isBundleRun(settings) ? await import("./bundle-CAV4LXBZ.js") : void 0;
+  const bundleStage = readsBundle(settings) || isBundleRun(settings) ? await import("./bundle-5KFW4K7Z.js") : void 0;
   const bundle = await bundleStage?.openInputBundle(settings, progress);
   const reader = confinedReader(settings.root, { allowedOutside: [...settings.envFiles, ...settings.templateDefaults ?? []] });
   const compose = {
@@ -9055,7 +9055,7 @@ async function runPipeline(settings, progress, signal) {
       readFile: readWorkspaceFile
     }), settings.mode, shardImages);
     findings.push(...jobs.findings);
-    const { executeSettings } = await import("./run-T232VHFJ.js");
+    const { executeSettings } = await import("./run-L2UTETNS.js");
     execution = await executeSettings({ ...plan, images: shownImages }, jobs, settings, progress, signal);
     findings.push(...execution.findings ?? []);
   }

@@ -2,7 +2,7 @@ import { createRequire as __imageMirrorRequire } from 'node:module';
 const require = __imageMirrorRequire(import.meta.url);
 import {
   runPipeline
-} from "./chunk-4OIIQ5VK.js";
+} from "./chunk-DSZZ4A6W.js";
 import "./chunk-QT7OKXMA.js";
 import {
   safeLine

@@ -32,6 +32,22 @@ export interface Run {
   seconds: number
   /** Peak RSS in KiB (the largest of the run's processes, or dockerd's high-water mark). */
   maxRssKiB: number
+  /** CPU time (user + system) of the contender's processes, in seconds; absent where not measured. */
+  cpuSeconds?: number
+  /** How busy the whole machine's CPUs were during the run (0–1): near 1, the contenders and the registries compete for CPU. */
+  machineBusy?: number
+}
+
+/** Jiffies of every CPU, busy and all, from /proc/stat (Linux). */
+function cpuJiffies(): { busy: number; total: number } | undefined {
+  try {
+    const fields = fs.readFileSync('/proc/stat', 'utf8').split('\n', 1)[0]?.trim().split(/\s+/).slice(1, 9).map(Number) ?? []
+    const total = fields.reduce((sum, value) => sum + value, 0)
+    const idle = (fields[3] ?? 0) + (fields[4] ?? 0)
+    return { busy: total - idle, total }
+  } catch {
+    return undefined
+  }
 }
 
 /** Runs a command under /usr/bin/time, bounded by `timeoutMs`; returns its wall time, peak RSS and stdout. */
@@ -39,15 +55,24 @@ export async function timed(command: string, args: string[], options: { env?: No
   const timeBinary = requireBinary('time', 'time')
   const rssFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'im-bench-time-')), 'rss')
   const started = performance.now()
+  const cpuBefore = cpuJiffies()
   try {
-    const { stdout } = await execFileAsync(timeBinary, ['-f', '%M', '-o', rssFile, command, ...args], {
+    const { stdout } = await execFileAsync(timeBinary, ['-f', '%M %U %S', '-o', rssFile, command, ...args], {
       env: options.env ?? process.env,
       timeout: options.timeoutMs,
       maxBuffer: 64 * MiB,
       ...(options.cwd !== undefined && { cwd: options.cwd })
     })
     const seconds = (performance.now() - started) / 1000
-    return { seconds, maxRssKiB: Number(fs.readFileSync(rssFile, 'utf8').trim().split('\n').pop()), stdout }
+    const cpuAfter = cpuJiffies()
+    const [rss, user, system] = (fs.readFileSync(rssFile, 'utf8').trim().split('\n').pop() ?? '').split(' ').map(Number)
+    return {
+      seconds,
+      maxRssKiB: rss ?? 0,
+      cpuSeconds: (user ?? 0) + (system ?? 0),
+      ...(cpuBefore && cpuAfter && cpuAfter.total > cpuBefore.total && { machineBusy: (cpuAfter.busy - cpuBefore.busy) / (cpuAfter.total - cpuBefore.total) }),
+      stdout
+    }
   } catch (error) {
     const stderr = String((error as { stderr?: string }).stderr ?? error).trim()
     throw new Error(`${path.basename(command)} ${args.slice(0, 3).join(' ')} … failed: ${stderr.slice(-1500)}`)

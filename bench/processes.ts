@@ -86,7 +86,8 @@ export async function emptyDaemon(dockerd: TestDockerd, timeoutMs: number): Prom
 
 /** dist/cli.js, the product as users run it; throws when it is not built. */
 export function productCli(): string {
-  const cli = path.join(process.cwd(), 'dist', 'cli.js')
+  // BENCH_PRODUCT_CLI=<another build's cli.js>: measure that build instead (A/B runs).
+  const cli = process.env.BENCH_PRODUCT_CLI || path.join(process.cwd(), 'dist', 'cli.js')
   if (!fs.existsSync(cli)) throw new Error('dist/cli.js is missing: run npm run build first')
   return cli
 }

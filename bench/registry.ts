@@ -38,7 +38,7 @@ import { detachedContext, EngineFailure } from '../src/engine/port.js'
 import { RegistryEngine } from '../src/engine/registry/engine.js'
 import { parseReference } from '../src/reference.js'
 import type { TestDockerd } from '../__tests__/harness/docker.js'
-import { MEDIA } from '../__tests__/harness/oci-images.js'
+import { MANIFEST_ACCEPT, MEDIA } from '../__tests__/harness/oci-images.js'
 import { requireBinary, type TestRegistry } from '../__tests__/harness/registry.js'
 import { benchImages, describeImageSet, hostRef, MULTI_ARCH, seedSource, type BenchImage, type Seeded } from './images.js'
 import { describeRounds, dockerdHighWater, loadAverage, median, MiB, positiveNumber, timed as timedWithin, verifyTarget, type Run as TimedRun } from './measure.js'
@@ -91,7 +91,7 @@ async function runEngine(source: TestRegistry, target: TestRegistry, images: Ben
   const run = await timed(process.execPath, [...NODE_FLAGS, script, 'engine-child', JSON.stringify(pairs)], env)
   const report = JSON.parse(run.stdout) as EngineReport
   if (report.failures.length > 0) throw new Error(`engine: ${report.failures.join('; ')}`)
-  return { seconds: run.seconds, maxRssKiB: run.maxRssKiB, details: report }
+  return { ...run, details: report }
 }
 
 /** The child side: mirrors every pair with one RegistryEngine, four images at a time, and prints a JSON report. */
@@ -144,7 +144,7 @@ async function engineChild(pairs: Array<[string, string]>): Promise<void> {
 }
 
 /** The product as a user runs it: dist/cli.js over a compose file naming the source images, into the target. */
-async function runCli(source: TestRegistry, target: TestRegistry, images: BenchImage[], workDir: string): Promise<Run> {
+async function runCli(source: TestRegistry, target: TestRegistry, images: BenchImage[], workDir: string, nodeFlags: string[] = NODE_FLAGS): Promise<Run> {
   const project = path.join(workDir, `cli-${source.port}`)
   if (!fs.existsSync(project)) {
     fs.mkdirSync(project, { recursive: true })
@@ -153,14 +153,15 @@ async function runCli(source: TestRegistry, target: TestRegistry, images: BenchI
   }
   const cli = productCli()
   const report = path.join(workDir, 'cli-report.json')
-  const args = [...NODE_FLAGS, cli, '--json', '--mode', 'mirror', '--engine', 'registry', '--path', project, '--registry', target.host, '--layout', 'preserve', '--concurrency', String(ENGINE_CONCURRENCY), '--report-path', report]
+  const args = [...nodeFlags, cli, '--json', '--mode', 'mirror', '--engine', 'registry', '--path', project, '--registry', target.host, '--layout', 'preserve', '--concurrency', String(ENGINE_CONCURRENCY), '--report-path', report]
   const run = await timed(process.execPath, args, productEnv(process.env, workDir))
   const parsed = JSON.parse(run.stdout) as { images?: Array<{ status?: string }> }
   const statuses: Record<string, number> = {}
   for (const image of parsed.images ?? []) statuses[image.status ?? '?'] = (statuses[image.status ?? '?'] ?? 0) + 1
   const good = (statuses.mirrored ?? 0) + (statuses['already-present'] ?? 0) + (statuses.verified ?? 0)
   if (good !== images.length) throw new Error(`image-mirror CLI: ${JSON.stringify(statuses)}`)
-  return { seconds: run.seconds, maxRssKiB: run.maxRssKiB }
+  const { stdout: _stdout, ...measured } = run
+  return measured
 }
 
 const SKOPEO_TLS = ['--src-tls-verify=false', '--dest-tls-verify=false']
@@ -169,12 +170,14 @@ async function runSkopeoCopy(source: TestRegistry, target: TestRegistry, images:
   const skopeo = requireBinary('skopeo', 'skopeo')
   let seconds = 0
   let maxRssKiB = 0
+  let cpuSeconds = 0
   for (const image of images) {
     const run = await timed(skopeo, ['copy', '--all', '--quiet', ...SKOPEO_TLS, `docker://${hostRef(source.host, image)}`, `docker://${hostRef(target.host, image)}`])
     seconds += run.seconds
     maxRssKiB = Math.max(maxRssKiB, run.maxRssKiB)
+    cpuSeconds += run.cpuSeconds ?? 0
   }
-  return { seconds, maxRssKiB }
+  return { seconds, maxRssKiB, cpuSeconds }
 }
 
 async function runSkopeoSync(source: TestRegistry, target: TestRegistry, images: BenchImage[], workDir: string): Promise<Run> {
@@ -185,8 +188,8 @@ async function runSkopeoSync(source: TestRegistry, target: TestRegistry, images:
   for (const image of images) tags.set(image.repository, [...(tags.get(image.repository) ?? []), image.tag])
   const lines = [`${source.host}:`, '  tls-verify: false', '  images:', ...[...tags].map(([repository, list]) => `    ${repository}: [${list.map(tag => `"${tag}"`).join(', ')}]`)]
   fs.writeFileSync(yamlPath, `${lines.join('\n')}\n`)
-  const run = await timed(skopeo, ['sync', '--all', '--src', 'yaml', '--dest', 'docker', ...SKOPEO_TLS, yamlPath, target.host])
-  return { seconds: run.seconds, maxRssKiB: run.maxRssKiB }
+  const { stdout: _stdout, ...measured } = await timed(skopeo, ['sync', '--all', '--src', 'yaml', '--dest', 'docker', ...SKOPEO_TLS, yamlPath, target.host])
+  return measured
 }
 
 async function runDockerLoop(dockerd: TestDockerd, source: TestRegistry, target: TestRegistry, images: BenchImage[]): Promise<Run> {
@@ -252,6 +255,93 @@ async function sequentialHeads(registry: TestRegistry, images: BenchImage[]): Pr
   return seconds
 }
 
+
+// ---------------------------------------------------------------- what a node process costs by itself
+
+/**
+ * The least any node program spends on a no-op re-run here: node's own start, then the same
+ * 40 manifest HEADs the product sends (source and target of each image, keep-alive, 4 sockets
+ * per registry), and nothing else: no scan, no plan, no report.
+ */
+const NODE_HEADS_SCRIPT = `import * as http from 'node:http'
+const [source, target, refs] = JSON.parse(process.argv[2])
+const accept = '${MANIFEST_ACCEPT}'
+const head = (agent, origin, [repository, tag]) => new Promise((resolve, reject) => {
+  http.request(origin + '/v2/' + repository + '/manifests/' + tag, { method: 'HEAD', agent, headers: { accept } }, answer => {
+    answer.resume()
+    answer.on('end', () => (answer.statusCode === 200 ? resolve() : reject(new Error(origin + ' ' + repository + ': HTTP ' + answer.statusCode))))
+  }).on('error', reject).end()
+})
+const agents = [source, target].map(() => new http.Agent({ keepAlive: true, maxSockets: 4 }))
+await Promise.all(refs.flatMap(ref => [head(agents[0], source, ref), head(agents[1], target, ref)]))
+for (const agent of agents) agent.destroy()
+`
+
+/**
+ * Samples the product's memory every 10 ms (loaded with --import, so it adds a timer and
+ * nothing else) and writes the sample with the highest RSS: file-backed pages (node's own
+ * binary and libraries) apart from anonymous memory (V8's heap, buffers, the allocator).
+ */
+const MEMORY_PROBE_SCRIPT = `import * as fs from 'node:fs'
+const kib = (status, name) => Number(status.split('\\n').find(line => line.startsWith(name + ':'))?.split(/[ \\t]+/)[1] ?? 0)
+let peak = { rss: 0 }
+const sample = () => {
+  const status = fs.readFileSync('/proc/self/status', 'utf8')
+  const rss = kib(status, 'VmRSS')
+  if (rss <= peak.rss) return
+  const memory = process.memoryUsage()
+  peak = { rss, file: kib(status, 'RssFile'), anonymous: kib(status, 'RssAnon'), heapTotal: memory.heapTotal / 1024, arrayBuffers: memory.arrayBuffers / 1024 }
+}
+setInterval(sample, 10).unref()
+process.on('exit', () => {
+  sample()
+  fs.writeFileSync(process.env.BENCH_MEMORY_PROBE_OUT, JSON.stringify(peak))
+})
+`
+
+interface MemoryPeak {
+  rss: number
+  file: number
+  anonymous: number
+  heapTotal: number
+  arrayBuffers: number
+}
+
+interface RuntimeFloor {
+  nodeStart: Run[]
+  nodeHeads: Run[]
+  memory?: MemoryPeak
+}
+
+/** After the rounds: node's bare start and node + the HEADs (7 runs each), and one more cold CLI run under the memory probe. */
+async function measureRuntimeFloor(source: TestRegistry, target: TestRegistry, images: BenchImage[], workDir: string): Promise<RuntimeFloor> {
+  const probe = path.join(workDir, 'memory-probe.mjs')
+  const probeOut = path.join(workDir, 'memory-probe.json')
+  fs.writeFileSync(probe, MEMORY_PROBE_SCRIPT)
+  let memory: MemoryPeak | undefined
+  if (WITH_CLI) {
+    process.env.BENCH_MEMORY_PROBE_OUT = probeOut
+    try {
+      await runCli(source, target, images, workDir, ['--import', probe])
+      memory = JSON.parse(fs.readFileSync(probeOut, 'utf8')) as MemoryPeak
+    } finally {
+      delete process.env.BENCH_MEMORY_PROBE_OUT
+    }
+  } else {
+    const copy = await runEngine(source, target, images)
+    if (copy.details === undefined) throw new Error('engine: no report')
+  }
+  const script = path.join(workDir, 'node-heads.mjs')
+  fs.writeFileSync(script, NODE_HEADS_SCRIPT)
+  const refs = JSON.stringify([source.url, target.url, images.map(image => [image.repository, image.tag])])
+  const nodeStart: Run[] = []
+  const nodeHeads: Run[] = []
+  for (let i = 0; i < 7; i += 1) {
+    nodeStart.push(await timed(process.execPath, ['-e', '0']))
+    nodeHeads.push(await timed(process.execPath, [script, refs]))
+  }
+  return { nodeStart, nodeHeads, ...(memory && { memory }) }
+}
 
 // ---------------------------------------------------------------- main
 
@@ -369,6 +459,10 @@ async function main(): Promise<void> {
       await measureFloors()
       loads.push(loadAverage())
     }
+    log(`runtime floor: node's start, node + the HEADs, and one cold CLI run under the memory probe … (load ${loadAverage()})`)
+    const runtimeTarget = await fresh()
+    const runtime = await measureRuntimeFloor(source, runtimeTarget, images, workDir)
+    await processes.drop(runtimeTarget)
     const throughput = Math.max(...oneStream, ...twoStreams)
     const floorCold = seeded.uniqueBytes / throughput
     const floorWarm = Math.min(...headTimes)
@@ -395,9 +489,31 @@ async function main(): Promise<void> {
     for (const row of rows) {
       out.push(`  ${pad(row.contender.name, 32)} ${row.cold.map((run, i) => `${run.seconds.toFixed(2)} / ${(row.warm[i] as Run).seconds.toFixed(3)} / ${(Math.max(run.maxRssKiB, (row.warm[i] as Run).maxRssKiB) / 1024).toFixed(0)}`).join('   ')}`)
     }
+    // Where the cold time goes: the contender's own CPU, and how busy the machine (contender and both registries) was.
+    out.push('cold CPU (median over the rounds): ' + rows.map(row => {
+      const cpu = row.cold.map(run => run.cpuSeconds).filter((value): value is number => value !== undefined)
+      const busy = row.cold.map(run => run.machineBusy).filter((value): value is number => value !== undefined)
+      return `${row.contender.key} ${cpu.length > 0 ? `${median(cpu).toFixed(2)} CPU s` : '-'}${busy.length > 0 ? `, machine ${(median(busy) * 100).toFixed(0)}% busy` : ''}`
+    }).join('; '))
     const mbps = (values: number[]): string => values.map(t => (t / MiB).toFixed(0)).join(', ')
     out.push(`floor cold: ${(seeded.uniqueBytes / MiB).toFixed(1)} MiB / ${(throughput / MiB).toFixed(0)} MiB/s (the target registry's best intake, measured before and after each round: one piped GET→PUT stream of the largest layer ${mbps(oneStream)} MiB/s; two streams of the two largest ${mbps(twoStreams)} MiB/s)`)
     out.push(`floor warm: 20 sequential manifest HEADs on one keep-alive connection, best of ${headTimes.length}: ${(floorWarm * 1000).toFixed(1)} ms (${headTimes.map(t => (t * 1000).toFixed(1)).join(', ')} ms)`)
+    const medianOf = (runs: Run[]): Run => ({ seconds: median(runs.map(run => run.seconds)), maxRssKiB: median(runs.map(run => run.maxRssKiB)) })
+    const bare = medianOf(runtime.nodeStart)
+    const heads = medianOf(runtime.nodeHeads)
+    out.push(
+      `runtime floor (medians of 7): node -e 0 ${(bare.seconds * 1000).toFixed(0)} ms, ${(bare.maxRssKiB / 1024).toFixed(0)} MiB; ` +
+        `node + the no-op's 40 HEADs and nothing else ${(heads.seconds * 1000).toFixed(0)} ms, ${(heads.maxRssKiB / 1024).toFixed(0)} MiB` +
+        (process.env.NODE_EXTRA_CA_CERTS ? ' (NODE_EXTRA_CA_CERTS is set: node 20 reads that bundle at every start)' : '')
+    )
+    if (runtime.memory) {
+      const { rss, file, anonymous, heapTotal, arrayBuffers } = runtime.memory
+      const mib = (kib: number): string => (kib / 1024).toFixed(1)
+      out.push(
+        `image-mirror CLI cold, at its peak RSS of ${mib(rss)} MiB: file-backed ${mib(file)} MiB (node's binary and libraries) + anonymous ${mib(anonymous)} MiB ` +
+          `(V8's heap had ${mib(heapTotal)} MiB committed, not all of it touched; array buffers ${mib(arrayBuffers)} MiB)`
+      )
+    }
     const sync = rows.find(row => row.contender.key === 'skopeo-sync')
     for (const row of rows.filter(candidate => candidate.contender.key === 'engine' || candidate.contender.key === 'image-mirror')) {
       const checks = [

@@ -473,24 +473,30 @@ function registryTarget(value: string): RegistryTarget {
 }
 
 /**
- * Which engine copies base images: docker with engine docker, and with engine
- * auto for the offline retags (pull: never, push: false); else the registry engine.
+ * The setting that sends base-image copies through docker: engine docker, or
+ * with engine auto the offline retags (pull: never, push: false); undefined
+ * when the registry engine copies.
  */
+export function dockerCopyCause(settings: Pick<Settings, 'engine' | 'pull' | 'push'>): 'engine' | 'pull' | 'push' | undefined {
+  if (settings.engine !== 'auto') return settings.engine === 'docker' ? 'engine' : undefined
+  return settings.pull === 'never' ? 'pull' : !settings.push ? 'push' : undefined
+}
+
+/** Which engine copies base images (see dockerCopyCause). */
 export function copyEngine(settings: Pick<Settings, 'engine' | 'pull' | 'push'>): 'docker' | 'registry' {
-  if (settings.engine === 'auto') return settings.pull === 'never' || !settings.push ? 'docker' : 'registry'
-  return settings.engine
+  return dockerCopyCause(settings) === undefined ? 'registry' : 'docker'
 }
 
 /** `platforms` needs copies through the registry engine: with docker they would silently keep one platform. */
 function checkPlatformsEngine(input: InputValues): void {
   if (input.platforms.length === 0) return
-  if (copyEngine(input) === 'registry') return
-  const why =
-    input.engine === 'docker'
-      ? "engine 'docker' copies the daemon's platform only"
-      : input.pull === 'never'
-        ? "with pull 'never', copies are offline retags in the docker daemon, which keep one platform"
-        : "with push 'false', copies are retags in the docker daemon, which keep one platform"
+  const cause = dockerCopyCause(input)
+  if (cause === undefined) return
+  const why = {
+    engine: "engine 'docker' copies the daemon's platform only",
+    pull: "with pull 'never', copies are offline retags in the docker daemon, which keep one platform",
+    push: "with push 'false', copies are retags in the docker daemon, which keep one platform"
+  }[cause]
   throw new InputError(
     `Invalid platforms '${input.platforms.join(', ')}': ${why}; use engine 'auto' (the default) or 'registry' with pull and push left as they are, or remove platforms`,
     'platforms'

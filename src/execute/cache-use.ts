@@ -5,7 +5,7 @@
  * end loads no engine code for it.
  */
 import type { Finding } from '../model.js'
-import { copyEngine, type Settings } from '../settings.js'
+import { dockerCopyCause, type Settings } from '../settings.js'
 
 /** The cache is on, or off with the finding that says why (none when it was not asked for). */
 export type CacheUse = { on: true } | { on: false; finding?: Finding }
@@ -19,10 +19,11 @@ export function cacheUse(settings: Pick<Settings, 'cache' | 'cacheService' | 'mo
   if (settings.mode !== 'export' && settings.mode !== 'mirror' && settings.mode !== 'all') {
     return warning(`${OFF}: mode ${settings.mode} fetches nothing from sources (the cache serves mode export and mirroring)`, 'Remove cache: true from this step')
   }
-  if (settings.mode !== 'export' && copyEngine(settings) === 'docker') {
-    const why = settings.engine === 'docker' ? 'engine: docker' : settings.pull === 'never' ? 'pull: never' : 'push: false'
+  const cause = settings.mode === 'export' ? undefined : dockerCopyCause(settings)
+  if (cause !== undefined) {
+    const setting = { engine: 'engine: docker', pull: 'pull: never', push: 'push: false' }[cause]
     return warning(
-      `${OFF}: with ${why} copies go through docker, whose image store the cache does not hold`,
+      `${OFF}: with ${setting} copies go through docker, whose image store the cache does not hold`,
       'Use engine auto (the default) or registry to copy through the registry engine, or remove cache: true'
     )
   }

@@ -3,11 +3,11 @@ const require = __imageMirrorRequire(import.meta.url);
 import {
   cacheFindings,
   cacheUse
-} from "./chunk-AZP7WA3E.js";
+} from "./chunk-EVBAL7KB.js";
 import {
   copyEngine,
   credentialsByHost
-} from "./chunk-5Y5VJLSM.js";
+} from "./chunk-A6T5FYUA.js";
 import {
   BlobCache,
   BlobMismatchError,

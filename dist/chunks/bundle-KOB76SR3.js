@@ -6,7 +6,7 @@ import {
   planBundleJobs,
   readsBundle,
   selectBundleJobs
-} from "./chunk-QT7OKXMA.js";
+} from "./chunk-CR6XQPHV.js";
 import "./chunk-YEBW5GAW.js";
 import {
   DigestGate,
@@ -23,14 +23,14 @@ import {
   pullScope,
   pushScope,
   withRetry
-} from "./chunk-2LU2HBTK.js";
+} from "./chunk-C6OS3NCE.js";
 import {
   cacheFindings,
   cacheUse
-} from "./chunk-AZP7WA3E.js";
+} from "./chunk-EVBAL7KB.js";
 import {
   credentialsByHost
-} from "./chunk-5Y5VJLSM.js";
+} from "./chunk-A6T5FYUA.js";
 import {
   BlobMismatchError,
   BundleStore,

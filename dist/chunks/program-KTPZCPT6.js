@@ -2,8 +2,8 @@ import { createRequire as __imageMirrorRequire } from 'node:module';
 const require = __imageMirrorRequire(import.meta.url);
 import {
   runPipeline
-} from "./chunk-DSZZ4A6W.js";
-import "./chunk-QT7OKXMA.js";
+} from "./chunk-WGC3FLDX.js";
+import "./chunk-CR6XQPHV.js";
 import {
   safeLine
 } from "./chunk-BJUT4RHK.js";
@@ -18,7 +18,7 @@ import {
   buildSettings,
   reportPathAfterError,
   writeOutputFile
-} from "./chunk-5Y5VJLSM.js";
+} from "./chunk-A6T5FYUA.js";
 import {
   COLLAPSE_AFTER,
   FINDING_TITLES,

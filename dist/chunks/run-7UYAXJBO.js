@@ -5,9 +5,9 @@ import {
   executeSettings,
   imageResults,
   registryNetwork
-} from "./chunk-2LU2HBTK.js";
-import "./chunk-AZP7WA3E.js";
-import "./chunk-5Y5VJLSM.js";
+} from "./chunk-C6OS3NCE.js";
+import "./chunk-EVBAL7KB.js";
+import "./chunk-A6T5FYUA.js";
 import "./chunk-AHYGDTMI.js";
 import "./chunk-6WDSR5HU.js";
 import "./chunk-YJPRZVSQ.js";

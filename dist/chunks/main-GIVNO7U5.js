@@ -2,8 +2,8 @@ import { createRequire as __imageMirrorRequire } from 'node:module';
 const require = __imageMirrorRequire(import.meta.url);
 import {
   runPipeline
-} from "./chunk-DSZZ4A6W.js";
-import "./chunk-QT7OKXMA.js";
+} from "./chunk-WGC3FLDX.js";
+import "./chunk-CR6XQPHV.js";
 import {
   printUntrusted,
   safeLine
@@ -24,13 +24,13 @@ import {
 } from "./chunk-QLJTGL5W.js";
 import {
   cacheUse
-} from "./chunk-AZP7WA3E.js";
+} from "./chunk-EVBAL7KB.js";
 import {
   InputError,
   buildSettings,
   credentialsByHost,
   writeOutputFile
-} from "./chunk-5Y5VJLSM.js";
+} from "./chunk-A6T5FYUA.js";
 import {
   CACHE_STATE,
   createPrivateDockerConfig,

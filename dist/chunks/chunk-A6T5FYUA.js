@@ -1006,17 +1006,25 @@ function registryTarget(value) {
   const { registry, namespace } = parseRegistryTarget(value);
   return { text: namespace === "" ? registry : `${registry}/${namespace}`, registry, namespace };
 }
+function dockerCopyCause(settings) {
+  if (settings.engine !== "auto")
+    return settings.engine === "docker" ? "engine" : void 0;
+  return settings.pull === "never" ? "pull" : !settings.push ? "push" : void 0;
+}
 function copyEngine(settings) {
-  if (settings.engine === "auto")
-    return settings.pull === "never" || !settings.push ? "docker" : "registry";
-  return settings.engine;
+  return dockerCopyCause(settings) === void 0 ? "registry" : "docker";
 }
 function checkPlatformsEngine(input) {
   if (input.platforms.length === 0)
     return;
-  if (copyEngine(input) === "registry")
+  const cause = dockerCopyCause(input);
+  if (cause === void 0)
     return;
-  const why = input.engine === "docker" ? "engine 'docker' copies the daemon's platform only" : input.pull === "never" ? "with pull 'never', copies are offline retags in the docker daemon, which keep one platform" : "with push 'false', copies are retags in the docker daemon, which keep one platform";
+  const why = {
+    engine: "engine 'docker' copies the daemon's platform only",
+    pull: "with pull 'never', copies are offline retags in the docker daemon, which keep one platform",
+    push: "with push 'false', copies are retags in the docker daemon, which keep one platform"
+  }[cause];
   throw new InputError(`Invalid platforms '${input.platforms.join(", ")}': ${why}; use engine 'auto' (the default) or 'registry' with pull and push left as they are, or remove platforms`, "platforms");
 }
 function parseBuildKitVariable(value) {
@@ -1154,6 +1162,7 @@ export {
   InputError,
   buildSettings,
   reportPathAfterError,
+  dockerCopyCause,
   copyEngine,
   credentialsByHost
 };

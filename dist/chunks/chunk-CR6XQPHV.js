@@ -6,7 +6,7 @@ import {
 import {
   DEFAULT_CONFIG_FILE,
   LAYOUTS
-} from "./chunk-5Y5VJLSM.js";
+} from "./chunk-A6T5FYUA.js";
 import {
   DEFAULT_TAG,
   DOCKER_HUB,

@@ -11,7 +11,7 @@ import {
   parseComposeYaml,
   readsBundle,
   require_dist
-} from "./chunk-QT7OKXMA.js";
+} from "./chunk-CR6XQPHV.js";
 import {
   COMPOSE_SYNTAX,
   OutputPathError,
@@ -22,7 +22,7 @@ import {
   interpolate,
   isWithheldName,
   writeOutputFile
-} from "./chunk-5Y5VJLSM.js";
+} from "./chunk-A6T5FYUA.js";
 import {
   buildReport,
   plural
@@ -8993,7 +8993,7 @@ function writeDeploymentCompose(input) {
 // lib/pipeline.js
 async function runPipeline(settings, progress, signal) {
   const outputs = {};
-  const bundleStage = readsBundle(settings) || isBundleRun(settings) ? await import("./bundle-5KFW4K7Z.js") : void 0;
+  const bundleStage = readsBundle(settings) || isBundleRun(settings) ? await import("./bundle-KOB76SR3.js") : void 0;
   const bundle = await bundleStage?.openInputBundle(settings, progress);
   const reader = confinedReader(settings.root, { allowedOutside: [...settings.envFiles, ...settings.templateDefaults ?? []] });
   const compose = {
@@ -9055,7 +9055,7 @@ async function runPipeline(settings, progress, signal) {
       readFile: readWorkspaceFile
     }), settings.mode, shardImages);
     findings.push(...jobs.findings);
-    const { executeSettings } = await import("./run-L2UTETNS.js");
+    const { executeSettings } = await import("./run-7UYAXJBO.js");
     execution = await executeSettings({ ...plan, images: shownImages }, jobs, settings, progress, signal);
     findings.push(...execution.findings ?? []);
   }

@@ -1,8 +1,8 @@
 import { createRequire as __imageMirrorRequire } from 'node:module';
 const require = __imageMirrorRequire(import.meta.url);
 import {
-  copyEngine
-} from "./chunk-5Y5VJLSM.js";
+  dockerCopyCause
+} from "./chunk-A6T5FYUA.js";
 
 // lib/execute/cache-use.js
 var OFF = "cache: true is off for this run";
@@ -13,9 +13,10 @@ function cacheUse(settings) {
   if (settings.mode !== "export" && settings.mode !== "mirror" && settings.mode !== "all") {
     return warning(`${OFF}: mode ${settings.mode} fetches nothing from sources (the cache serves mode export and mirroring)`, "Remove cache: true from this step");
   }
-  if (settings.mode !== "export" && copyEngine(settings) === "docker") {
-    const why = settings.engine === "docker" ? "engine: docker" : settings.pull === "never" ? "pull: never" : "push: false";
-    return warning(`${OFF}: with ${why} copies go through docker, whose image store the cache does not hold`, "Use engine auto (the default) or registry to copy through the registry engine, or remove cache: true");
+  const cause = settings.mode === "export" ? void 0 : dockerCopyCause(settings);
+  if (cause !== void 0) {
+    const setting = { engine: "engine: docker", pull: "pull: never", push: "push: false" }[cause];
+    return warning(`${OFF}: with ${setting} copies go through docker, whose image store the cache does not hold`, "Use engine auto (the default) or registry to copy through the registry engine, or remove cache: true");
   }
   if (settings.dryRun)
     return { on: false };

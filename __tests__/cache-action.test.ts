@@ -90,6 +90,10 @@ describe('cache: true with the Actions cache service (a local stand-in)', () => 
     const first = await exportStep(cold, service.env)
     expect([first.exitCode, first.outputs.verdict, tail(first)]).toEqual([0, '2 images (2 exported)', expect.anything()])
     expect(first.stdout).toContain('No cache entry for image-mirror-v1-')
+    const coldCache = (first.report as { cache?: Record<string, unknown> }).cache
+    expect(coldCache).toMatchObject({ key: expect.stringMatching(/^image-mirror-v1-/), restored: 'none', hits: 0, damaged: 0, pruned: 0 })
+    expect(coldCache?.fetched).toBeGreaterThan(0)
+    expect(first.summary).toContain(`<h3>Actions cache</h3>\n<p>Nothing was restored; the post step saves <code>${coldCache?.key}</code>. 0 manifests and blobs (0 B) read from the cache, ${coldCache?.fetched} manifests and blobs`)
     expect(notHead().some(line => line.startsWith('GET ') && line.includes('/blobs/'))).toBe(true)
     const firstPost = await postStep(cold, service.env)
     expect([firstPost.status, firstPost.stdout]).toEqual([0, expect.stringMatching(/Saved the image-mirror cache as image-mirror-v1-[a-f0-9]{32}/)])
@@ -102,6 +106,9 @@ describe('cache: true with the Actions cache service (a local stand-in)', () => 
     expect([second.exitCode, second.outputs.verdict, tail(second)]).toEqual([0, '2 images (2 exported)', expect.anything()])
     expect(second.stdout).toContain(`Restored ${service.entries[0]?.key}`)
     expect(notHead()).toEqual([])
+    const warmCache = (second.report as { cache?: Record<string, unknown> }).cache
+    expect(warmCache).toMatchObject({ key: service.entries[0]?.key, restored: 'exact', hits: coldCache?.fetched, hitBytes: coldCache?.fetchedBytes, fetched: 0, fetchedBytes: 0 })
+    expect(second.summary).toContain(`<p>Restored <code>${service.entries[0]?.key}</code>. ${coldCache?.fetched} manifests and blobs`)
     expect(source.requests.filter(request => request.method === 'HEAD')).toHaveLength(2)
     const record = parseRecord(openLayout(path.join(workspace, 'bundle')).record as Buffer, 'bundle')
     expect(Object.fromEntries(record.images.map(image => [image.source.replace(`${source.host}/`, ''), image.digest]))).toEqual({ 'app/single:1': pushed.single?.digest, 'app/multi:1': pushed.multi?.digest })
@@ -122,6 +129,7 @@ describe('cache: true with the Actions cache service (a local stand-in)', () => 
       expect([run.exitCode, tail(run)]).toEqual([0, expect.anything()])
       expect(run.stdout).toContain(`Restored ${service.entries[0]?.key}`)
       expect(notHead()).toEqual([])
+      expect((run.report as { cache?: unknown }).cache).toMatchObject({ key: service.entries[0]?.key, restored: 'exact', fetched: 0 })
       const digests = JSON.parse(run.outputs.digests ?? '{}') as Record<string, string>
       expect(Object.values(digests).sort()).toEqual([pushed.single?.digest, pushed.multi?.digest].sort())
       for (const [image, digest] of Object.entries(digests)) {
@@ -143,6 +151,8 @@ describe('cache: true with the Actions cache service (a local stand-in)', () => 
     const run = await exportStep(stateFile, {})
     expect([run.exitCode, run.outputs.verdict, tail(run)]).toEqual([0, '2 images (2 exported)', expect.anything()])
     expect(run.commands.filter(command => command.command === 'warning').map(command => command.message)).toEqual([expect.stringContaining('cache: true is off for this run: the Actions cache service is not available here')])
+    expect((run.report as { cache?: unknown }).cache).toBeUndefined()
+    expect(run.summary).not.toContain('Actions cache</h3>')
     expect(parseOutputFile(fs.readFileSync(stateFile, 'utf8'))['cache-dir']).toBeUndefined()
   }, 120000)
 })

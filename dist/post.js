@@ -15,13 +15,13 @@ import {
   saveStore,
   storeContents,
   storeDir
-} from "./chunks/chunk-AHYGDTMI.js";
+} from "./chunks/chunk-E2PIM3G2.js";
 import {
   CACHE_STATE,
   formatBytes,
   removePrivateDockerConfig,
   saveDecision
-} from "./chunks/chunk-6WDSR5HU.js";
+} from "./chunks/chunk-BFJECO4U.js";
 import "./chunks/chunk-LRCA6YLR.js";
 import "./chunks/chunk-7FBY6XPY.js";
 import "./chunks/chunk-SVPXH4ZQ.js";

@@ -192,7 +192,7 @@ function samples(m) {
   return {
     'plan': base('plan', { registry: undefined, tag: undefined, images: images.map(image => ({ ...image, mapping: 'unmapped', target: null })) }),
     'check-failed': base('check', { findings: checkFindings }),
-    'all-ok': base('all', { results: ok, registries: { 'harbor.example.com': { requests: 412, bytesSent: 1_234_567_890, bytesReceived: 2_345_678 }, 'registry-1.docker.io': { requests: 96, bytesSent: 12_345, bytesReceived: 1_200_000_000 } } }),
+    'all-ok': base('all', { results: ok, registries: { 'harbor.example.com': { requests: 412, bytesSent: 1_234_567_890, bytesReceived: 2_345_678 }, 'registry-1.docker.io': { requests: 96, bytesSent: 12_345, bytesReceived: 1_200_000_000 } }, cache: { key: 'image-mirror-v1-3f1c9a0d5e7b2c4a8f6d1e0b9c7a5d3e', restored: 'partial', restoredKey: 'image-mirror-v1-0a9b8c7d6e5f4a3b2c1d0e9f8a7b6c5d', hits: 61, hitBytes: 1_050_000_000, fetched: 8, fetchedBytes: 150_000_000, damaged: 1, pruned: 12 } }),
     'verify-32-missing': base('verify', { images: many, results: missing }),
     'all-unauthorized': base('all', { results: unauthorized }),
     'all-mixed-failures': base('all', { results: mixed }),

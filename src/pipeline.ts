@@ -122,6 +122,7 @@ export async function runPipeline(settings: Settings, progress: ProgressSink, si
     files: plan.files,
     ...(execution !== undefined && { results: execution.results }),
     ...(execution?.registries !== undefined && { registries: execution.registries }),
+    ...(execution?.cache !== undefined && { cache: execution.cache }),
     failOn: settings.failOn,
     // Report paths are relative to the repository root, not to the scanned path.
     pathPrefix: path.relative(settings.workspace, settings.root).split(path.sep).join('/'),

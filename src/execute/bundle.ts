@@ -33,7 +33,7 @@ import type { RecordedImage } from '../engine/bundle/record.js'
 import { executeJobs, failureOf, type ProgressSink } from './execute.js'
 import { cacheFindings, cacheUse, RunCache } from './cache.js'
 import { imageResults, type Execution, type RegistryTraffic } from './run.js'
-import { plural } from '../report/report.js'
+import { plural, type CacheOutcome } from '../report/report.js'
 import { formatBytes } from '../report/summary.js'
 
 export interface InputBundle {
@@ -149,6 +149,7 @@ export async function executeBundle(
   }
   const findings: Finding[] = [...(input?.findings ?? []), ...cacheFindings(cacheUse(settings))]
   let registries: RegistryTraffic | undefined
+  let cached: CacheOutcome | undefined
   const access: RegistryAccess = {
     credentials: credentialsByHost(settings),
     ...(settings.registryMirror !== undefined && { registryMirror: settings.registryMirror }),
@@ -159,14 +160,14 @@ export async function executeBundle(
     dockerConfigDir: settings.userDockerConfig
   }
   if (settings.mode === 'export') {
-    registries = await runExport(plan, settings, access, shardImages, add, findings, progress, signal)
+    ;({ registries, cache: cached } = await runExport(plan, settings, access, shardImages, add, findings, progress, signal))
   } else if (settings.mode === 'import') {
     registries = await runImport(plan, input, settings, access, shardImages, add, progress, signal)
   } else {
     await runVerify(plan, input, settings, shardImages, add, progress, signal)
   }
   const results = imageResults(shown, phases, { engine: 'registry', attempts: settings.retries + 1, verifyFrom: settings.verifyFrom })
-  return { results, findings, ...(registries !== undefined && { registries }) }
+  return { results, findings, ...(registries !== undefined && { registries }), ...(cached !== undefined && { cache: cached }) }
 }
 
 type Add = (image: string, result: PhaseResult) => void
@@ -180,7 +181,7 @@ async function runExport(
   findings: Finding[],
   progress: ProgressSink,
   signal: AbortSignal
-): Promise<RegistryTraffic | undefined> {
+): Promise<{ registries?: RegistryTraffic; cache?: CacheOutcome }> {
   const jobs = selectBundleJobs(planBundleJobs(plan, 'export'), shardImages).export
   const bundleName = displayPath(settings, settings.bundle as string)
   const meter = new ProgressMeter(progress, 'exported')
@@ -201,7 +202,7 @@ async function runExport(
   } catch (error) {
     const failure: Failure = { kind: 'other', side: 'local', phase: 'export', message: `the bundle ${bundleName} cannot be written: ${error instanceof Error ? error.message : String(error)}` }
     for (const job of jobs) add(job.image, failed('export', failure, [], 'Name a new directory or a file ending in .tar for bundle, and an existing bundle or index.json for bundle-baseline'))
-    return undefined
+    return {}
   }
   const recorded = new Map<string, RecordedImage>()
   try {
@@ -222,7 +223,7 @@ async function runExport(
       })
       meter.stop()
     })
-    cache?.finish(signal.aborted)
+    const cached = cache?.finish(signal.aborted)
     if (!settings.dryRun) {
       const images = plan.images.flatMap(image => recorded.get(image.source) ?? [])
       try {
@@ -240,7 +241,7 @@ async function runExport(
         })
       }
     }
-    return engine.stats()
+    return { registries: engine.stats(), ...(cached !== undefined && { cache: cached }) }
   } finally {
     meter.stop()
     await engine.close()

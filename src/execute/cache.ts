@@ -17,8 +17,8 @@ import type { CopyPort, OperationContext, PreparedCopy } from '../engine/port.js
 import { BlobCache } from '../engine/cache/blob-cache.js'
 import { cacheKey } from '../engine/cache/policy.js'
 import { restoreStore, storeContents, storeDir, writeRunState } from '../engine/cache/service.js'
-import { plural } from '../report/report.js'
-import { formatBytes } from '../report/summary.js'
+import { plural, type CacheOutcome } from '../report/report.js'
+import { cacheServed, formatBytes } from '../report/summary.js'
 import type { ProgressSink } from './execute.js'
 
 export { cacheFindings, cacheUse, type CacheUse } from './cache-use.js'
@@ -132,14 +132,23 @@ export class RunCache {
    * another key is pruned to what this run used (so entries do not grow run
    * after run), unless the run was cut short.
    */
-  finish(cutShort: boolean): void {
-    if (this.restored === undefined) return
+  finish(cutShort: boolean): CacheOutcome | undefined {
+    if (this.restored === undefined) return undefined
+    const { key, restoredKey } = this.restored
     const counts = this.blobs.counts
-    const pruned = this.restored.restoredKey !== this.restored.key && !cutShort ? this.blobs.prune().removed : 0
-    this.progress.info(
-      `Cache: ${plural(counts.hits, 'manifest or blob', 'manifests and blobs')} (${formatBytes(counts.hitBytes)}) read from the cache, ${counts.fetched} (${formatBytes(counts.fetchedBytes)}) fetched from sources` +
-        (counts.discarded > 0 ? `, ${plural(counts.discarded, 'damaged entry', 'damaged entries')} fetched again` : '') +
-        (pruned > 0 ? `, ${plural(pruned, 'unused entry', 'unused entries')} left out of the next save` : '')
-    )
+    const pruned = restoredKey !== key && !cutShort ? this.blobs.prune().removed : 0
+    const outcome: CacheOutcome = {
+      key,
+      restored: restoredKey === key ? 'exact' : restoredKey !== null ? 'partial' : 'none',
+      ...(restoredKey !== null && restoredKey !== key && { restoredKey }),
+      hits: counts.hits,
+      hitBytes: counts.hitBytes,
+      fetched: counts.fetched,
+      fetchedBytes: counts.fetchedBytes,
+      damaged: counts.discarded,
+      pruned
+    }
+    this.progress.info(`Cache: ${cacheServed(outcome)}`)
+    return outcome
   }
 }

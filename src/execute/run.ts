@@ -22,6 +22,7 @@ import { EngineFailure, type CopyPort, type PreparedCopy } from '../engine/port.
 import { DockerEngine } from '../engine/docker/engine.js'
 import { RegistryEngine } from '../engine/registry/engine.js'
 import { adviseFailure } from '../report/advice.js'
+import type { CacheOutcome } from '../report/report.js'
 import { executeJobs, type Engines, type ProgressSink } from './execute.js'
 import { cacheFindings, cacheUse, RunCache } from './cache.js'
 
@@ -36,6 +37,8 @@ export interface Execution {
   registries?: RegistryTraffic
   /** What the run learned that the plan could not know (a multi-platform source copied by docker). */
   findings?: Finding[]
+  /** What cache: true restored and served. */
+  cache?: CacheOutcome
 }
 
 export async function executeSettings(plan: Plan, jobs: JobSet, settings: Settings, progress: ProgressSink, signal?: AbortSignal): Promise<Execution> {
@@ -100,10 +103,15 @@ export async function executeSettings(plan: Plan, jobs: JobSet, settings: Settin
       attempts: settings.retries + 1,
       verifyFrom: settings.verifyFrom
     })
-    cache?.finish(signal?.aborted === true)
+    const cached = cache?.finish(signal?.aborted === true)
     const traffic = registry.stats()
     const findings = [...cacheFindings(caching), ...(copyWith === 'docker' ? singlePlatformWarnings(docker) : [])]
-    return { results, ...(Object.keys(traffic).length > 0 && { registries: traffic }), ...(findings.length > 0 && { findings }) }
+    return {
+      results,
+      ...(Object.keys(traffic).length > 0 && { registries: traffic }),
+      ...(findings.length > 0 && { findings }),
+      ...(cached !== undefined && { cache: cached })
+    }
   } finally {
     await Promise.allSettled([docker?.close(), registry?.close()])
     own?.remove()

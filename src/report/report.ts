@@ -85,6 +85,28 @@ export interface Report {
   files: string[]
   /** Requests and bytes per registry host (registry engine). */
   registries?: Record<string, { requests: number; bytesSent: number; bytesReceived: number }>
+  /** What `cache: true` did this run; absent when it was off. */
+  cache?: CacheOutcome
+}
+
+/** What the Actions cache held for a run and what it served. */
+export interface CacheOutcome {
+  /** The key the post step saves under when it was not restored whole. */
+  key: string
+  /** exact: restored under `key`; partial: under an earlier plan's key; none: nothing to restore (or the service failed). */
+  restored: 'exact' | 'partial' | 'none'
+  /** The key restored from, when `restored` is partial. */
+  restoredKey?: string
+  /** Manifests and blobs read from the cache, and their bytes. */
+  hits: number
+  hitBytes: number
+  /** Manifests and blobs fetched from sources into the cache, and their bytes. */
+  fetched: number
+  fetchedBytes: number
+  /** Entries whose bytes did not match their digest: dropped and fetched again. */
+  damaged: number
+  /** Entries of a partial restore this run did not use: left out of the next save. */
+  pruned: number
 }
 
 export interface ReportInput {
@@ -100,6 +122,7 @@ export interface ReportInput {
   results?: ImageResult[]
   failOn: readonly FindingKind[]
   registries?: Report['registries']
+  cache?: CacheOutcome
   /**
    * The scanned path relative to the repository root (the workspace), POSIX
    * separators; '' or absent when the root itself was scanned. Put in front of
@@ -180,7 +203,8 @@ export function buildReport(input: ReportInput): Report {
     images,
     findings,
     files: input.files.map(file => relocate.file(file)),
-    ...(input.registries !== undefined && { registries: input.registries })
+    ...(input.registries !== undefined && { registries: input.registries }),
+    ...(input.cache !== undefined && { cache: input.cache })
   }
   report.nextSteps = nextStepsOf(report)
   return report

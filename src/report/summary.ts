@@ -21,7 +21,7 @@
  * with core.summary.addRaw(...).write() at the edge.
  */
 import type { FindingKind, Origin, PhaseResult } from '../model.js'
-import { displayName, joinAnd, plural, type Report, type ReportFinding, type ReportImage } from './report.js'
+import { displayName, joinAnd, plural, type CacheOutcome, type Report, type ReportFinding, type ReportImage } from './report.js'
 
 /** Where file:line links point: `${serverUrl}/${repository}/blob/${sha}/<path>#L<line>`. */
 export interface SummaryLinks {
@@ -123,6 +123,7 @@ export function renderSummary(report: Report, options: SummaryOptions = {}): str
   sections.push(commandsHtml(report.images))
   sections.push(logsHtml(report.images))
   sections.push(trafficHtml(report))
+  sections.push(cacheHtml(report.cache))
   return withinBudget(
     sections.filter(section => section !== ''),
     options.maxBytes ?? MAX_SUMMARY_BYTES
@@ -343,6 +344,27 @@ function trafficHtml(report: Report): string {
     report.images.reduce((total, image) => total + (image.phases ?? []).reduce((inner, phase) => inner + (pick(phase) ?? 0), 0), 0)
   const rows = hosts.map(([host, traffic]) => [code(host), String(traffic.requests), formatBytes(traffic.bytesReceived), formatBytes(traffic.bytesSent)])
   return `<h3>Registry traffic</h3>\n<p>${formatBytes(sum(phase => phase.bytesTransferred))} copied, ${formatBytes(sum(phase => phase.bytesSkipped))} already present or mounted.</p>${tableHtml(['Registry', 'Requests', 'Received', 'Sent'], rows, plural(rows.length, 'registry', 'registries'))}`
+}
+
+/** What cache: true restored and served, so a user sees whether the cache paid off. */
+function cacheHtml(cache: Report['cache']): string {
+  if (cache === undefined) return ''
+  const restored = {
+    exact: `Restored ${code(cache.key)}.`,
+    partial: `Restored ${code(cache.restoredKey ?? '')}, an earlier plan's entry; the post step saves ${code(cache.key)}.`,
+    none: `Nothing was restored; the post step saves ${code(cache.key)}.`
+  }[cache.restored]
+  return `<h3>Actions cache</h3>\n<p>${restored} ${escapeHtml(cacheServed(cache))}.</p>`
+}
+
+/** What the cache served this run, one clause (the log's line and the summary's). */
+export function cacheServed(cache: Pick<CacheOutcome, 'hits' | 'hitBytes' | 'fetched' | 'fetchedBytes' | 'damaged' | 'pruned'>): string {
+  const entries = (count: number): string => plural(count, 'manifest or blob', 'manifests and blobs')
+  return (
+    `${entries(cache.hits)} (${formatBytes(cache.hitBytes)}) read from the cache, ${entries(cache.fetched)} (${formatBytes(cache.fetchedBytes)}) fetched from sources` +
+    (cache.damaged > 0 ? `, ${plural(cache.damaged, 'damaged entry', 'damaged entries')} fetched again` : '') +
+    (cache.pruned > 0 ? `, ${plural(cache.pruned, 'unused entry', 'unused entries')} left out of the next save` : '')
+  )
 }
 
 // ---------------------------------------------------------------- building blocks

@@ -11,7 +11,7 @@ import {
   parseComposeYaml,
   readsBundle,
   require_dist
-} from "./chunk-CR6XQPHV.js";
+} from "./chunk-MQUTQIYM.js";
 import {
   COMPOSE_SYNTAX,
   OutputPathError,
@@ -22,11 +22,11 @@ import {
   interpolate,
   isWithheldName,
   writeOutputFile
-} from "./chunk-A6T5FYUA.js";
+} from "./chunk-DLSJOE4E.js";
 import {
   buildReport,
   plural
-} from "./chunk-6WDSR5HU.js";
+} from "./chunk-BFJECO4U.js";
 import {
   BUILDER_FEATURES,
   BUILDER_NAMES
@@ -8993,7 +8993,7 @@ function writeDeploymentCompose(input) {
 // lib/pipeline.js
 async function runPipeline(settings, progress, signal) {
   const outputs = {};
-  const bundleStage = readsBundle(settings) || isBundleRun(settings) ? await import("./bundle-KOB76SR3.js") : void 0;
+  const bundleStage = readsBundle(settings) || isBundleRun(settings) ? await import("./bundle-OXILQKZT.js") : void 0;
   const bundle = await bundleStage?.openInputBundle(settings, progress);
   const reader = confinedReader(settings.root, { allowedOutside: [...settings.envFiles, ...settings.templateDefaults ?? []] });
   const compose = {
@@ -9055,7 +9055,7 @@ async function runPipeline(settings, progress, signal) {
       readFile: readWorkspaceFile
     }), settings.mode, shardImages);
     findings.push(...jobs.findings);
-    const { executeSettings } = await import("./run-7UYAXJBO.js");
+    const { executeSettings } = await import("./run-IJJNMC4U.js");
     execution = await executeSettings({ ...plan, images: shownImages }, jobs, settings, progress, signal);
     findings.push(...execution.findings ?? []);
   }
@@ -9069,6 +9069,7 @@ async function runPipeline(settings, progress, signal) {
     files: plan.files,
     ...execution !== void 0 && { results: execution.results },
     ...execution?.registries !== void 0 && { registries: execution.registries },
+    ...execution?.cache !== void 0 && { cache: execution.cache },
     failOn: settings.failOn,
     // Report paths are relative to the repository root, not to the scanned path.
     pathPrefix: path9.relative(settings.workspace, settings.root).split(path9.sep).join("/"),

@@ -3,7 +3,7 @@ const require = __imageMirrorRequire(import.meta.url);
 import {
   cacheServiceAvailable,
   userDockerConfigDir
-} from "./chunk-6WDSR5HU.js";
+} from "./chunk-BFJECO4U.js";
 import {
   DOCKER_HUB,
   ReferenceFormatError,

@@ -6,7 +6,7 @@ import {
   planBundleJobs,
   readsBundle,
   selectBundleJobs
-} from "./chunk-CR6XQPHV.js";
+} from "./chunk-MQUTQIYM.js";
 import "./chunk-YEBW5GAW.js";
 import {
   DigestGate,
@@ -23,14 +23,14 @@ import {
   pullScope,
   pushScope,
   withRetry
-} from "./chunk-C6OS3NCE.js";
+} from "./chunk-BQ6YHYQE.js";
 import {
   cacheFindings,
   cacheUse
-} from "./chunk-EVBAL7KB.js";
+} from "./chunk-BSQXQWJG.js";
 import {
   credentialsByHost
-} from "./chunk-A6T5FYUA.js";
+} from "./chunk-DLSJOE4E.js";
 import {
   BlobMismatchError,
   BundleStore,
@@ -57,11 +57,11 @@ import {
   retryAfterOf,
   sha256Digest,
   streamBlob
-} from "./chunk-AHYGDTMI.js";
+} from "./chunk-E2PIM3G2.js";
 import {
   formatBytes,
   plural
-} from "./chunk-6WDSR5HU.js";
+} from "./chunk-BFJECO4U.js";
 import "./chunk-YJPRZVSQ.js";
 import {
   EngineFailure
@@ -1321,6 +1321,7 @@ async function executeBundle(plan, shown, input, settings, progress, signal = ne
   };
   const findings = [...input?.findings ?? [], ...cacheFindings(cacheUse(settings))];
   let registries;
+  let cached;
   const access = {
     credentials: credentialsByHost(settings),
     ...settings.registryMirror !== void 0 && { registryMirror: settings.registryMirror },
@@ -1331,14 +1332,15 @@ async function executeBundle(plan, shown, input, settings, progress, signal = ne
     dockerConfigDir: settings.userDockerConfig
   };
   if (settings.mode === "export") {
-    registries = await runExport(plan, settings, access, shardImages, add, findings, progress, signal);
+    ;
+    ({ registries, cache: cached } = await runExport(plan, settings, access, shardImages, add, findings, progress, signal));
   } else if (settings.mode === "import") {
     registries = await runImport(plan, input, settings, access, shardImages, add, progress, signal);
   } else {
     await runVerify(plan, input, settings, shardImages, add, progress, signal);
   }
   const results = imageResults(shown, phases, { engine: "registry", attempts: settings.retries + 1, verifyFrom: settings.verifyFrom });
-  return { results, findings, ...registries !== void 0 && { registries } };
+  return { results, findings, ...registries !== void 0 && { registries }, ...cached !== void 0 && { cache: cached } };
 }
 async function runExport(plan, settings, access, shardImages, add, findings, progress, signal) {
   const jobs = selectBundleJobs(planBundleJobs(plan, "export"), shardImages).export;
@@ -1361,7 +1363,7 @@ async function runExport(plan, settings, access, shardImages, add, findings, pro
     const failure = { kind: "other", side: "local", phase: "export", message: `the bundle ${bundleName} cannot be written: ${error instanceof Error ? error.message : String(error)}` };
     for (const job of jobs)
       add(job.image, failed("export", failure, [], "Name a new directory or a file ending in .tar for bundle, and an existing bundle or index.json for bundle-baseline"));
-    return void 0;
+    return {};
   }
   const recorded = /* @__PURE__ */ new Map();
   try {
@@ -1380,7 +1382,7 @@ async function runExport(plan, settings, access, shardImages, add, findings, pro
       });
       meter.stop();
     });
-    cache?.finish(signal.aborted);
+    const cached = cache?.finish(signal.aborted);
     if (!settings.dryRun) {
       const images = plan.images.flatMap((image) => recorded.get(image.source) ?? []);
       try {
@@ -1396,7 +1398,7 @@ async function runExport(plan, settings, access, shardImages, add, findings, pro
         });
       }
     }
-    return engine.stats();
+    return { registries: engine.stats(), ...cached !== void 0 && { cache: cached } };
   } finally {
     meter.stop();
     await engine.close();

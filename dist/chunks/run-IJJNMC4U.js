@@ -5,11 +5,11 @@ import {
   executeSettings,
   imageResults,
   registryNetwork
-} from "./chunk-C6OS3NCE.js";
-import "./chunk-EVBAL7KB.js";
-import "./chunk-A6T5FYUA.js";
-import "./chunk-AHYGDTMI.js";
-import "./chunk-6WDSR5HU.js";
+} from "./chunk-BQ6YHYQE.js";
+import "./chunk-BSQXQWJG.js";
+import "./chunk-DLSJOE4E.js";
+import "./chunk-E2PIM3G2.js";
+import "./chunk-BFJECO4U.js";
 import "./chunk-YJPRZVSQ.js";
 import "./chunk-LRCA6YLR.js";
 import "./chunk-HDNKJL3O.js";

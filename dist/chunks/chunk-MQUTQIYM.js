@@ -6,7 +6,7 @@ import {
 import {
   DEFAULT_CONFIG_FILE,
   LAYOUTS
-} from "./chunk-A6T5FYUA.js";
+} from "./chunk-DLSJOE4E.js";
 import {
   DEFAULT_TAG,
   DOCKER_HUB,

@@ -2,8 +2,8 @@ import { createRequire as __imageMirrorRequire } from 'node:module';
 const require = __imageMirrorRequire(import.meta.url);
 import {
   runPipeline
-} from "./chunk-WGC3FLDX.js";
-import "./chunk-CR6XQPHV.js";
+} from "./chunk-54Q36AKE.js";
+import "./chunk-MQUTQIYM.js";
 import {
   printUntrusted,
   safeLine
@@ -24,20 +24,20 @@ import {
 } from "./chunk-QLJTGL5W.js";
 import {
   cacheUse
-} from "./chunk-EVBAL7KB.js";
+} from "./chunk-BSQXQWJG.js";
 import {
   InputError,
   buildSettings,
   credentialsByHost,
   writeOutputFile
-} from "./chunk-A6T5FYUA.js";
+} from "./chunk-DLSJOE4E.js";
 import {
   CACHE_STATE,
   createPrivateDockerConfig,
   displayName,
   plural,
   renderSummary
-} from "./chunk-6WDSR5HU.js";
+} from "./chunk-BFJECO4U.js";
 import "./chunk-YJPRZVSQ.js";
 import "./chunk-LRCA6YLR.js";
 import "./chunk-HDNKJL3O.js";

@@ -201,7 +201,8 @@ function buildReport(input) {
     images,
     findings,
     files: input.files.map((file) => relocate.file(file)),
-    ...input.registries !== void 0 && { registries: input.registries }
+    ...input.registries !== void 0 && { registries: input.registries },
+    ...input.cache !== void 0 && { cache: input.cache }
   };
   report.nextSteps = nextStepsOf(report);
   return report;
@@ -532,6 +533,7 @@ function renderSummary(report, options = {}) {
   sections.push(commandsHtml(report.images));
   sections.push(logsHtml(report.images));
   sections.push(trafficHtml(report));
+  sections.push(cacheHtml(report.cache));
   return withinBudget(sections.filter((section) => section !== ""), options.maxBytes ?? MAX_SUMMARY_BYTES);
 }
 function withinBudget(sections, maxBytes) {
@@ -740,6 +742,21 @@ function trafficHtml(report) {
   return `<h3>Registry traffic</h3>
 <p>${formatBytes(sum((phase) => phase.bytesTransferred))} copied, ${formatBytes(sum((phase) => phase.bytesSkipped))} already present or mounted.</p>${tableHtml(["Registry", "Requests", "Received", "Sent"], rows, plural(rows.length, "registry", "registries"))}`;
 }
+function cacheHtml(cache) {
+  if (cache === void 0)
+    return "";
+  const restored = {
+    exact: `Restored ${code(cache.key)}.`,
+    partial: `Restored ${code(cache.restoredKey ?? "")}, an earlier plan's entry; the post step saves ${code(cache.key)}.`,
+    none: `Nothing was restored; the post step saves ${code(cache.key)}.`
+  }[cache.restored];
+  return `<h3>Actions cache</h3>
+<p>${restored} ${escapeHtml(cacheServed(cache))}.</p>`;
+}
+function cacheServed(cache) {
+  const entries = (count) => plural(count, "manifest or blob", "manifests and blobs");
+  return `${entries(cache.hits)} (${formatBytes(cache.hitBytes)}) read from the cache, ${entries(cache.fetched)} (${formatBytes(cache.fetchedBytes)}) fetched from sources` + (cache.damaged > 0 ? `, ${plural(cache.damaged, "damaged entry", "damaged entries")} fetched again` : "") + (cache.pruned > 0 ? `, ${plural(cache.pruned, "unused entry", "unused entries")} left out of the next save` : "");
+}
 function tableHtml(headers, rows, what) {
   const shown = rows.slice(0, MAX_TABLE_ROWS);
   const head = `<tr>${headers.map((header) => `<th>${escapeHtml(header)}</th>`).join("")}</tr>`;
@@ -805,6 +822,7 @@ export {
   FINDING_TITLES,
   splitSuggestion,
   renderSummary,
+  cacheServed,
   formatOrigins,
   formatBytes
 };

@@ -3,11 +3,11 @@ const require = __imageMirrorRequire(import.meta.url);
 import {
   cacheFindings,
   cacheUse
-} from "./chunk-EVBAL7KB.js";
+} from "./chunk-BSQXQWJG.js";
 import {
   copyEngine,
   credentialsByHost
-} from "./chunk-A6T5FYUA.js";
+} from "./chunk-DLSJOE4E.js";
 import {
   BlobCache,
   BlobMismatchError,
@@ -41,13 +41,14 @@ import {
   streamBlob,
   untilAborted,
   writeRunState
-} from "./chunk-AHYGDTMI.js";
+} from "./chunk-E2PIM3G2.js";
 import {
   cacheKey,
+  cacheServed,
   createPrivateDockerConfig,
   formatBytes,
   plural
-} from "./chunk-6WDSR5HU.js";
+} from "./chunk-BFJECO4U.js";
 import {
   describeBuildCommand,
   dockerFailure,
@@ -3167,10 +3168,23 @@ var RunCache = class {
    */
   finish(cutShort) {
     if (this.restored === void 0)
-      return;
+      return void 0;
+    const { key, restoredKey } = this.restored;
     const counts = this.blobs.counts;
-    const pruned = this.restored.restoredKey !== this.restored.key && !cutShort ? this.blobs.prune().removed : 0;
-    this.progress.info(`Cache: ${plural(counts.hits, "manifest or blob", "manifests and blobs")} (${formatBytes(counts.hitBytes)}) read from the cache, ${counts.fetched} (${formatBytes(counts.fetchedBytes)}) fetched from sources` + (counts.discarded > 0 ? `, ${plural(counts.discarded, "damaged entry", "damaged entries")} fetched again` : "") + (pruned > 0 ? `, ${plural(pruned, "unused entry", "unused entries")} left out of the next save` : ""));
+    const pruned = restoredKey !== key && !cutShort ? this.blobs.prune().removed : 0;
+    const outcome2 = {
+      key,
+      restored: restoredKey === key ? "exact" : restoredKey !== null ? "partial" : "none",
+      ...restoredKey !== null && restoredKey !== key && { restoredKey },
+      hits: counts.hits,
+      hitBytes: counts.hitBytes,
+      fetched: counts.fetched,
+      fetchedBytes: counts.fetchedBytes,
+      damaged: counts.discarded,
+      pruned
+    };
+    this.progress.info(`Cache: ${cacheServed(outcome2)}`);
+    return outcome2;
   }
 };
 
@@ -3230,10 +3244,15 @@ async function executeSettings(plan, jobs, settings, progress, signal) {
       attempts: settings.retries + 1,
       verifyFrom: settings.verifyFrom
     });
-    cache?.finish(signal?.aborted === true);
+    const cached = cache?.finish(signal?.aborted === true);
     const traffic = registry.stats();
     const findings = [...cacheFindings(caching), ...copyWith === "docker" ? singlePlatformWarnings(docker) : []];
-    return { results, ...Object.keys(traffic).length > 0 && { registries: traffic }, ...findings.length > 0 && { findings } };
+    return {
+      results,
+      ...Object.keys(traffic).length > 0 && { registries: traffic },
+      ...findings.length > 0 && { findings },
+      ...cached !== void 0 && { cache: cached }
+    };
   } finally {
     await Promise.allSettled([docker?.close(), registry?.close()]);
     own?.remove();

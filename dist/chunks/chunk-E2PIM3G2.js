@@ -3,7 +3,7 @@ const require = __imageMirrorRequire(import.meta.url);
 import {
   blobSource,
   manifestSource
-} from "./chunk-6WDSR5HU.js";
+} from "./chunk-BFJECO4U.js";
 import {
   EngineFailure
 } from "./chunk-LRCA6YLR.js";

@@ -2,8 +2,8 @@ import { createRequire as __imageMirrorRequire } from 'node:module';
 const require = __imageMirrorRequire(import.meta.url);
 import {
   runPipeline
-} from "./chunk-WGC3FLDX.js";
-import "./chunk-CR6XQPHV.js";
+} from "./chunk-54Q36AKE.js";
+import "./chunk-MQUTQIYM.js";
 import {
   safeLine
 } from "./chunk-BJUT4RHK.js";
@@ -18,7 +18,7 @@ import {
   buildSettings,
   reportPathAfterError,
   writeOutputFile
-} from "./chunk-A6T5FYUA.js";
+} from "./chunk-DLSJOE4E.js";
 import {
   COLLAPSE_AFTER,
   FINDING_TITLES,
@@ -27,7 +27,7 @@ import {
   formatOrigins,
   plural,
   splitSuggestion
-} from "./chunk-6WDSR5HU.js";
+} from "./chunk-BFJECO4U.js";
 import "./chunk-YJPRZVSQ.js";
 import "./chunk-LRCA6YLR.js";
 import "./chunk-HDNKJL3O.js";

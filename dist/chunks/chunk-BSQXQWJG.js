@@ -2,7 +2,7 @@ import { createRequire as __imageMirrorRequire } from 'node:module';
 const require = __imageMirrorRequire(import.meta.url);
 import {
   dockerCopyCause
-} from "./chunk-A6T5FYUA.js";
+} from "./chunk-DLSJOE4E.js";
 
 // lib/execute/cache-use.js
 var OFF = "cache: true is off for this run";

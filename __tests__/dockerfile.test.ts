@@ -185,3 +185,55 @@ describe('docker semantics: unset variables, named contexts, stages', () => {
     expect(result.text).toBe('# syntax=mirror.local/docker/dockerfile:1\nFROM alpine\nFROM mirror.local/busybox\n')
   })
 })
+
+describe("BuildKit's automatic platform args (TARGETARCH and the like) in the global scope", () => {
+  const on = (platforms: string[]) => (text: string) => extractDockerfile(text, { file: FILE, platforms })
+  const texts = (result: ReturnType<typeof extractDockerfile>): string[] => result.references.map(reference => reference.text)
+
+  it('are set for the build platform without an ARG, as distroless per-architecture tags need', () => {
+    const result = on(['linux/amd64'])('FROM gcr.io/distroless/static:nonroot-${TARGETARCH}\n')
+    expect(texts(result)).toEqual(['gcr.io/distroless/static:nonroot-amd64'])
+    expect(result.findings).toEqual([])
+  })
+
+  it('pick the stage of the target platform, so `FROM base-${TARGETARCH}` names no image and is no error', () => {
+    const text = 'FROM alpine:3.20 AS base-amd64\nFROM busybox:1 AS base-arm64\nARG TARGETVARIANT\nFROM base-${TARGETARCH}${TARGETVARIANT}\n'
+    for (const platform of ['linux/amd64', 'linux/arm64']) {
+      const result = on([platform])(text)
+      expect([platform, texts(result), result.findings]).toEqual([platform, ['alpine:3.20', 'busybox:1'], []])
+    }
+  })
+
+  it('give one image per platform of a multi-platform build, and each platform its own needs', () => {
+    const result = on(['linux/amd64', 'linux/arm64', 'linux/arm/v7'])('FROM --platform=$BUILDPLATFORM golang:1.25-${BUILDOS} AS build\nFROM debian:12-${TARGETARCH}${TARGETVARIANT}\n')
+    expect(texts(result)).toEqual(['golang:1.25-linux', 'debian:12-amd64', 'debian:12-arm64', 'debian:12-armv7'])
+    expect(result.targetNeeds).toEqual(['golang:1.25-linux', 'debian:12-amd64', 'debian:12-arm64', 'debian:12-armv7'])
+  })
+
+  it('default to this machine when the build names no platform, and the --platform a file asks of the builder stays unset', () => {
+    const expected = { x64: 'amd64', arm64: 'arm64' }[process.arch as 'x64' | 'arm64']
+    const result = extractDockerfile('FROM --platform=$BUILDPLATFORM alpine:${TARGETARCH}\n', { file: FILE })
+    expect(result.references.map(reference => [reference.text, reference.platform])).toEqual([[`alpine:${expected}`, undefined]])
+  })
+
+  it('fill a declared ARG without a default, and yield to a --build-arg', () => {
+    expect(texts(on(['linux/arm64'])('ARG TARGETARCH\nFROM alpine:${TARGETARCH}\n'))).toEqual(['alpine:arm64'])
+    expect(texts(extractDockerfile('FROM alpine:${TARGETARCH}\n', { file: FILE, platforms: ['linux/arm64'], buildArgs: { TARGETARCH: 'riscv64' } }))).toEqual(['alpine:riscv64'])
+  })
+
+  it('are not set by the legacy builder: an empty string, with the warning docker build would deserve', () => {
+    const result = extractDockerfile('FROM alpine:3-${TARGETARCH}\n', { file: FILE, platforms: ['linux/amd64'], platformArgs: false })
+    expect(texts(result)).toEqual(['alpine:3-'])
+    expect(result.findings).toEqual([expect.objectContaining({ kind: 'unresolved-variable', severity: 'warning', line: 1 })])
+  })
+
+  it('leave a platform-dependent image as written when a multi-platform build is rewritten to the mirror, with a notice', () => {
+    const mirror = (reference: string): string => `registry.local/mirror/${reference}`
+    const text = 'FROM golang:1.25 AS build\nFROM gcr.io/distroless/static:nonroot-${TARGETARCH}\n'
+    const several = rewriteDockerfileImages(text, mirror, { file: FILE, platforms: ['linux/amd64', 'linux/arm64'] })
+    expect(several.text).toBe('FROM registry.local/mirror/golang:1.25 AS build\nFROM gcr.io/distroless/static:nonroot-${TARGETARCH}\n')
+    expect(several.notes).toEqual([expect.objectContaining({ kind: 'scan-note', severity: 'notice', line: 2, message: expect.stringContaining('2 platforms') })])
+    const one = rewriteDockerfileImages(text, mirror, { file: FILE, platforms: ['linux/arm64'] })
+    expect([one.text, one.notes]).toEqual(['FROM registry.local/mirror/golang:1.25 AS build\nFROM registry.local/mirror/gcr.io/distroless/static:nonroot-arm64\n', []])
+  })
+})

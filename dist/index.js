@@ -4,5 +4,5 @@ const require = __imageMirrorRequire(import.meta.url);
 // lib/index.js
 import * as nodeModule from "node:module";
 nodeModule.enableCompileCache?.();
-var { run } = await import("./chunks/main-33STPVM4.js");
+var { run } = await import("./chunks/main-I5PTXR2G.js");
 await run();

@@ -56,6 +56,7 @@ export async function runPipeline(settings: Settings, progress: ProgressSink, si
       ...compose,
       composeProjects: projects,
       dockerfiles: discovery.dockerfiles,
+      platforms: settings.platforms,
       ...(settings.templateDefaults !== undefined && { templateDefaults: settings.templateDefaults.map(file => path.relative(settings.root, file).split(path.sep).join('/')) })
     })
     const result: Inventory = { ...found, findings: [...discovery.findings, ...reader.findings(), ...found.findings] }

@@ -30,7 +30,7 @@ import { formatReference, tryParseReference } from '../reference.js'
 import { readDockerfile, type DockerfileModel, type ModelArgument, type ModelFlag, type ModelInstruction } from './dockerfile-model.js'
 import { dockerfileSyntax, interpolate, type Lookup } from './interpolate.js'
 
-/** ARGs BuildKit defines in the global scope; they may appear in `--platform` but name no image. */
+/** ARGs BuildKit defines in the global scope (from the build's target platform and its own). */
 const PLATFORM_ARGS = new Set([
   'BUILDPLATFORM',
   'BUILDOS',
@@ -42,11 +42,58 @@ const PLATFORM_ARGS = new Set([
   'TARGETVARIANT'
 ])
 
+/** Whether `text` (a Dockerfile, or one argument of it) uses a platform arg: reading it depends on the platform. */
+const usesPlatformArgs = (text: string): boolean => /\$\{?(?:BUILD|TARGET)(?:PLATFORM|OS|ARCH|VARIANT)\b/.test(text)
+
+/** Node's process.arch as an OCI architecture (and the variant BuildKit gives it). */
+const ARCHITECTURES: Record<string, string> = { x64: 'amd64', arm64: 'arm64', arm: 'arm/v7', ia32: '386', ppc64: 'ppc64le', s390x: 's390x', riscv64: 'riscv64', loong64: 'loong64' }
+
+/** The platform a build targets when it names none: the daemon's, which on a runner is the machine's (Docker Desktop runs Linux too). */
+export function nativePlatform(arch: string = process.arch): string {
+  return `linux/${ARCHITECTURES[arch] ?? arch}`
+}
+
+/**
+ * BuildKit's automatic platform args for a build targeting `target` on a builder on `build`
+ * (`os/arch[/variant]`). Variants are normalised as BuildKit does: arm64 has none (v8),
+ * arm defaults to v7.
+ */
+export function automaticPlatformArgs(target: string, build: string = nativePlatform()): Record<string, string> {
+  const split = (platform: string): { os: string; arch: string; variant: string } => {
+    const [os = 'linux', rawArch = '', rawVariant = ''] = platform.toLowerCase().split('/')
+    const arch = rawArch === 'x86_64' || rawArch === 'x86-64' ? 'amd64' : rawArch === 'aarch64' ? 'arm64' : rawArch
+    let variant = rawVariant
+    if (arch === 'arm64' && (variant === 'v8' || variant === '8')) variant = ''
+    if (arch === 'arm' && variant === '') variant = 'v7'
+    return { os, arch, variant }
+  }
+  const args: Record<string, string> = {}
+  for (const [prefix, platform] of [
+    ['TARGET', target],
+    ['BUILD', build]
+  ] as const) {
+    const { os, arch, variant } = split(platform)
+    args[`${prefix}PLATFORM`] = [os, arch, variant].filter(part => part !== '').join('/')
+    args[`${prefix}OS`] = os
+    args[`${prefix}ARCH`] = arch
+    args[`${prefix}VARIANT`] = variant
+  }
+  return args
+}
+
 export interface DockerfileOptions {
   /** Path relative to the scanned root; used in origins and findings. */
   file: string
   /** `--build-arg`s (compose `build.args`); they override declared ARG defaults. */
   buildArgs?: Record<string, string>
+  /**
+   * Platforms the build targets (compose `build.platforms`, a service's `platform`), for
+   * BuildKit's automatic TARGET* and BUILD* args; an image that depends on them is read once
+   * per platform. Default: this machine's platform, as BuildKit builds when none is named.
+   */
+  platforms?: readonly string[]
+  /** False for the legacy builder, which sets no automatic platform args (default: true, BuildKit). */
+  platformArgs?: boolean
   /** Build target stage: `targetNeeds` lists what it and the stages it depends on pull. */
   target?: string
   /** Named build contexts (compose `build.additional_contexts`): name → `docker-image://…`, `service:…`, a path or a URL. */
@@ -110,25 +157,36 @@ export function extractDockerfile(text: string, options: DockerfileOptions): Doc
 
 /** `extractDockerfile` with the given reader of the file's structure (the tests run both readers through it). */
 export function extractDockerfileWith(reader: (text: string) => DockerfileModel, text: string, options: DockerfileOptions): DockerfileScan {
-  const analysis = analyseDockerfile(text, options, reader)
-  const wanted = stagesToBuild(analysis, options)
-  const references: ExtractedReference[] = analysis.occurrences.map(occurrence => ({
-    kind: 'base',
-    text: occurrence.text,
-    origin: occurrence.origin,
-    source: occurrence.source,
-    ...(occurrence.platform !== undefined && { platform: occurrence.platform }),
-    ...(occurrence.frontend === true && { frontend: true })
-  }))
-  const needed = analysis.occurrences.filter(occurrence => occurrence.stage < 0 || wanted.stages.has(occurrence.stage))
+  const references: ExtractedReference[] = []
+  const findings: Finding[] = []
+  const needs = new Set<string>()
   const services = new Set<string>()
-  for (const index of wanted.stages) for (const service of analysis.stages[index]?.services ?? []) services.add(service)
-  return {
-    references,
-    findings: [...analysis.findings, ...wanted.findings],
-    targetNeeds: [...new Set(needed.map(occurrence => occurrence.text))],
-    serviceContexts: [...services].sort()
+  const seen = new Set<string>()
+  // A file that uses a platform arg may name other images on each platform it is built for (`static:nonroot-${TARGETARCH}`).
+  const platforms = (options.platforms?.length ?? 0) > 1 && options.platformArgs !== false && usesPlatformArgs(text) ? (options.platforms as readonly string[]) : [options.platforms?.[0]]
+  for (const platform of platforms) {
+    const analysis = analyseDockerfile(text, { ...options, platforms: platform === undefined ? [] : [platform] }, reader)
+    const wanted = stagesToBuild(analysis, options)
+    for (const occurrence of analysis.occurrences) {
+      const key = `${occurrence.start}:${occurrence.text}`
+      if (seen.has(key)) continue
+      seen.add(key)
+      references.push({
+        kind: 'base',
+        text: occurrence.text,
+        origin: occurrence.origin,
+        source: occurrence.source,
+        ...(occurrence.platform !== undefined && { platform: occurrence.platform }),
+        ...(occurrence.frontend === true && { frontend: true })
+      })
+    }
+    for (const occurrence of analysis.occurrences) if (occurrence.stage < 0 || wanted.stages.has(occurrence.stage)) needs.add(occurrence.text)
+    for (const index of wanted.stages) for (const service of analysis.stages[index]?.services ?? []) services.add(service)
+    for (const finding of [...analysis.findings, ...wanted.findings]) {
+      if (!findings.some(known => known.message === finding.message && known.line === finding.line)) findings.push(finding)
+    }
   }
+  return { references, findings, targetNeeds: [...needs], serviceContexts: [...services].sort() }
 }
 
 /**
@@ -144,18 +202,32 @@ export function rewriteDockerfileImages(
   text: string,
   rewrite: (resolvedReference: string) => string | undefined,
   options: DockerfileOptions
-): { text: string; findings: Finding[] } {
+): { text: string; findings: Finding[]; notes: Finding[] } {
   const analysis = analyseDockerfile(text, options)
+  // What the rewrite itself has to say (the file's own findings are the scan's).
+  const notes: Finding[] = []
+  // Built for several platforms, an image written with a platform arg is another image on each: one text cannot replace it.
+  const perPlatform = (options.platforms?.length ?? 0) > 1 && options.platformArgs !== false
   let out = ''
   let cursor = 0
   for (const occurrence of [...analysis.occurrences].filter(o => o.end > o.start).sort((a, b) => a.start - b.start)) {
     if (occurrence.start < cursor) continue
+    if (perPlatform && usesPlatformArgs(text.slice(occurrence.start, occurrence.end))) {
+      notes.push({
+        kind: 'scan-note',
+        severity: 'notice',
+        message: `${text.slice(occurrence.start, occurrence.end)} in ${occurrence.origin.file}:${occurrence.origin.line} names another image on each of the ${options.platforms?.length} platforms of the build, so it is not rewritten to the mirror: each platform's build pulls it from its source`,
+        ...occurrence.origin,
+        suggestion: 'Build one platform per job, or name the image without a platform arg'
+      })
+      continue
+    }
     const replacement = rewrite(occurrence.text)
     if (replacement === undefined) continue
     out += text.slice(cursor, occurrence.start) + replacement
     cursor = occurrence.end
   }
-  return { text: out + text.slice(cursor), findings: analysis.findings }
+  return { text: out + text.slice(cursor), findings: analysis.findings, notes }
 }
 
 /** The name BuildKit looks a named context up by: the image name, normalised (`alpine` = `alpine:latest`). */
@@ -186,7 +258,13 @@ function analyseDockerfile(text: string, options: DockerfileOptions, reader: (te
     return { occurrences, stages, findings }
   }
   const syntax = dockerfileSyntax(dockerfile.escape)
-  const buildArgs = options.buildArgs ?? {}
+  // BuildKit sets the platform args like build args of its own (a --build-arg of the same name wins): they are
+  // in the global scope without an ARG, and a declared ARG gets them.
+  const automatic: Record<string, string> = {}
+  if (options.platformArgs !== false) {
+    for (const [name, value] of Object.entries(automaticPlatformArgs(options.platforms?.[0] ?? nativePlatform()))) automatic[name] = options.buildArgs?.[name] ?? value
+  }
+  const buildArgs = { ...automatic, ...options.buildArgs }
   const contexts = new Map<string, NamedContext>()
   for (const [name, value] of Object.entries(options.contexts ?? {})) contexts.set(contextKey(name), classifyContext(value))
 
@@ -205,8 +283,8 @@ function analyseDockerfile(text: string, options: DockerfileOptions, reader: (te
   })
   const stageCount = dockerfile.stageNames.length
 
-  // Global scope: ARGs before the first FROM, then build args for the declared ones.
-  const globalArgs = new Map<string, string | undefined>()
+  // Global scope: BuildKit's platform args, ARGs before the first FROM, then build args for the declared ones.
+  const globalArgs = new Map<string, string | undefined>(Object.entries(automatic))
   const stageArgs = new Map<string, string | undefined>()
   let seenFrom = false
 
@@ -463,8 +541,8 @@ function platformOf(flags: ModelFlag[], globalArgs: Map<string, string | undefin
   const value = flag?.value
   if (value === null || value === undefined) return undefined
   if (!value.includes('$')) return value
-  const result = interpolate(value, name => globalArgs.get(name), syntax)
   // `--platform=$BUILDPLATFORM` is decided by the builder, not by the file.
-  if (result.missing.some(name => PLATFORM_ARGS.has(name)) || result.errors.length > 0 || result.missing.length > 0) return undefined
+  const result = interpolate(value, name => (PLATFORM_ARGS.has(name) ? undefined : globalArgs.get(name)), syntax)
+  if (result.errors.length > 0 || result.missing.length > 0) return undefined
   return result.value
 }

@@ -27,6 +27,8 @@ export interface InventoryInput extends ComposeLoadOptions {
   dockerfiles: string[]
   /** Files of documented defaults for template placeholders; undefined: `.env.example` where it exists. */
   templateDefaults?: string[]
+  /** Platforms builds target when their compose service names none (the `platforms` input); default: this machine's. */
+  platforms?: readonly string[]
 }
 
 export interface InventoryScan extends Inventory {
@@ -131,17 +133,21 @@ export function buildInventory(input: InventoryInput): InventoryScan {
         scannedFiles.add(dockerfile.file)
       }
       const label = dockerfile.file ?? service.build.origin.file
+      // What BuildKit's TARGETARCH and the like stand for in this build.
+      const platforms = spec.platforms ?? (service.platform !== undefined ? [service.platform] : input.platforms)
       const buildKey = JSON.stringify([
         dockerfile.file ?? `${service.build.origin.file}#${service.name}`,
         spec.target ?? '',
         Object.entries(spec.args).sort(),
-        Object.entries(service.build.additionalContexts ?? {}).sort()
+        Object.entries(service.build.additionalContexts ?? {}).sort(),
+        platforms ?? []
       ])
       let scan = scannedBuilds.get(buildKey)
       if (scan === undefined) {
         scan = extractDockerfile(dockerfile.text, {
           file: label,
           buildArgs: spec.args,
+          ...(platforms !== undefined && platforms.length > 0 && { platforms }),
           ...(spec.target !== undefined && { target: spec.target }),
           ...(service.build.additionalContexts !== undefined && { contexts: service.build.additionalContexts }),
           ...(service.build.inline !== undefined && { originOf: service.build.inline.originOf })
@@ -162,7 +168,7 @@ export function buildInventory(input: InventoryInput): InventoryScan {
       continue
     }
     scannedFiles.add(file)
-    const scan = extractDockerfile(text, { file })
+    const scan = extractDockerfile(text, { file, ...(input.platforms !== undefined && input.platforms.length > 0 && { platforms: input.platforms }) })
     references.push(...scan.references)
     findings.push(...scan.findings)
   }

@@ -226,7 +226,7 @@ function buildJob(image: PlannedImage, target: ImageReference, targets: Targets,
   }
   if (options.useMirroredBases && targets.baseTargets.size > 0) {
     // Every FROM, COPY --from, RUN --mount from and the `# syntax=` frontend: an air-gapped BuildKit build pulls nothing public.
-    text = rewriteDockerfileImages(
+    const rewritten = rewriteDockerfileImages(
       original,
       reference => {
         const to = mirrored(reference)
@@ -237,11 +237,16 @@ function buildJob(image: PlannedImage, target: ImageReference, targets: Targets,
       {
         file: spec.dockerfile,
         buildArgs: spec.args,
+        // The platforms the build runs for (BuildKit's TARGETARCH and the like; the legacy builder sets none).
+        ...(spec.platforms !== undefined && { platforms: spec.platforms }),
+        platformArgs: (options.builder?.kind ?? 'legacy') !== 'legacy',
         ...(spec.target !== undefined && { target: spec.target }),
         // A stage named after a context the build passes comes from that context, not from a registry.
         ...(contexts !== undefined && spec.additionalContexts !== undefined && { contexts: spec.additionalContexts })
       }
-    ).text
+    )
+    text = rewritten.text
+    findings.push(...rewritten.notes)
     for (const value of Object.values(contexts ?? {})) {
       const to = value.startsWith('docker-image://') ? tryParseReference(value.slice('docker-image://'.length)) : undefined
       if (to !== undefined && 'ref' in to) pullsFrom.add(to.ref.registry)

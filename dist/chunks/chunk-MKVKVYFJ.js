@@ -7923,6 +7923,35 @@ var PLATFORM_ARGS = /* @__PURE__ */ new Set([
   "TARGETARCH",
   "TARGETVARIANT"
 ]);
+var usesPlatformArgs = (text) => /\$\{?(?:BUILD|TARGET)(?:PLATFORM|OS|ARCH|VARIANT)\b/.test(text);
+var ARCHITECTURES = { x64: "amd64", arm64: "arm64", arm: "arm/v7", ia32: "386", ppc64: "ppc64le", s390x: "s390x", riscv64: "riscv64", loong64: "loong64" };
+function nativePlatform(arch = process.arch) {
+  return `linux/${ARCHITECTURES[arch] ?? arch}`;
+}
+function automaticPlatformArgs(target, build = nativePlatform()) {
+  const split = (platform) => {
+    const [os = "linux", rawArch = "", rawVariant = ""] = platform.toLowerCase().split("/");
+    const arch = rawArch === "x86_64" || rawArch === "x86-64" ? "amd64" : rawArch === "aarch64" ? "arm64" : rawArch;
+    let variant = rawVariant;
+    if (arch === "arm64" && (variant === "v8" || variant === "8"))
+      variant = "";
+    if (arch === "arm" && variant === "")
+      variant = "v7";
+    return { os, arch, variant };
+  };
+  const args = {};
+  for (const [prefix, platform] of [
+    ["TARGET", target],
+    ["BUILD", build]
+  ]) {
+    const { os, arch, variant } = split(platform);
+    args[`${prefix}PLATFORM`] = [os, arch, variant].filter((part) => part !== "").join("/");
+    args[`${prefix}OS`] = os;
+    args[`${prefix}ARCH`] = arch;
+    args[`${prefix}VARIANT`] = variant;
+  }
+  return args;
+}
 function classifyContext(value) {
   if (value.startsWith("docker-image://"))
     return { kind: "image", reference: value.slice("docker-image://".length) };
@@ -7934,42 +7963,68 @@ function extractDockerfile(text, options) {
   return extractDockerfileWith(readDockerfile, text, options);
 }
 function extractDockerfileWith(reader, text, options) {
-  const analysis = analyseDockerfile(text, options, reader);
-  const wanted = stagesToBuild(analysis, options);
-  const references = analysis.occurrences.map((occurrence) => ({
-    kind: "base",
-    text: occurrence.text,
-    origin: occurrence.origin,
-    source: occurrence.source,
-    ...occurrence.platform !== void 0 && { platform: occurrence.platform },
-    ...occurrence.frontend === true && { frontend: true }
-  }));
-  const needed = analysis.occurrences.filter((occurrence) => occurrence.stage < 0 || wanted.stages.has(occurrence.stage));
+  const references = [];
+  const findings = [];
+  const needs = /* @__PURE__ */ new Set();
   const services = /* @__PURE__ */ new Set();
-  for (const index of wanted.stages)
-    for (const service of analysis.stages[index]?.services ?? [])
-      services.add(service);
-  return {
-    references,
-    findings: [...analysis.findings, ...wanted.findings],
-    targetNeeds: [...new Set(needed.map((occurrence) => occurrence.text))],
-    serviceContexts: [...services].sort()
-  };
+  const seen = /* @__PURE__ */ new Set();
+  const platforms = (options.platforms?.length ?? 0) > 1 && options.platformArgs !== false && usesPlatformArgs(text) ? options.platforms : [options.platforms?.[0]];
+  for (const platform of platforms) {
+    const analysis = analyseDockerfile(text, { ...options, platforms: platform === void 0 ? [] : [platform] }, reader);
+    const wanted = stagesToBuild(analysis, options);
+    for (const occurrence of analysis.occurrences) {
+      const key = `${occurrence.start}:${occurrence.text}`;
+      if (seen.has(key))
+        continue;
+      seen.add(key);
+      references.push({
+        kind: "base",
+        text: occurrence.text,
+        origin: occurrence.origin,
+        source: occurrence.source,
+        ...occurrence.platform !== void 0 && { platform: occurrence.platform },
+        ...occurrence.frontend === true && { frontend: true }
+      });
+    }
+    for (const occurrence of analysis.occurrences)
+      if (occurrence.stage < 0 || wanted.stages.has(occurrence.stage))
+        needs.add(occurrence.text);
+    for (const index of wanted.stages)
+      for (const service of analysis.stages[index]?.services ?? [])
+        services.add(service);
+    for (const finding of [...analysis.findings, ...wanted.findings]) {
+      if (!findings.some((known) => known.message === finding.message && known.line === finding.line))
+        findings.push(finding);
+    }
+  }
+  return { references, findings, targetNeeds: [...needs], serviceContexts: [...services].sort() };
 }
 function rewriteDockerfileImages(text, rewrite, options) {
   const analysis = analyseDockerfile(text, options);
+  const notes = [];
+  const perPlatform = (options.platforms?.length ?? 0) > 1 && options.platformArgs !== false;
   let out = "";
   let cursor = 0;
   for (const occurrence of [...analysis.occurrences].filter((o) => o.end > o.start).sort((a, b) => a.start - b.start)) {
     if (occurrence.start < cursor)
       continue;
+    if (perPlatform && usesPlatformArgs(text.slice(occurrence.start, occurrence.end))) {
+      notes.push({
+        kind: "scan-note",
+        severity: "notice",
+        message: `${text.slice(occurrence.start, occurrence.end)} in ${occurrence.origin.file}:${occurrence.origin.line} names another image on each of the ${options.platforms?.length} platforms of the build, so it is not rewritten to the mirror: each platform's build pulls it from its source`,
+        ...occurrence.origin,
+        suggestion: "Build one platform per job, or name the image without a platform arg"
+      });
+      continue;
+    }
     const replacement = rewrite(occurrence.text);
     if (replacement === void 0)
       continue;
     out += text.slice(cursor, occurrence.start) + replacement;
     cursor = occurrence.end;
   }
-  return { text: out + text.slice(cursor), findings: analysis.findings };
+  return { text: out + text.slice(cursor), findings: analysis.findings, notes };
 }
 function contextKey(name) {
   const parsed = tryParseReference(name);
@@ -7996,7 +8051,12 @@ function analyseDockerfile(text, options, reader = readDockerfile) {
     return { occurrences, stages, findings };
   }
   const syntax = dockerfileSyntax(dockerfile.escape);
-  const buildArgs = options.buildArgs ?? {};
+  const automatic = {};
+  if (options.platformArgs !== false) {
+    for (const [name, value] of Object.entries(automaticPlatformArgs(options.platforms?.[0] ?? nativePlatform())))
+      automatic[name] = options.buildArgs?.[name] ?? value;
+  }
+  const buildArgs = { ...automatic, ...options.buildArgs };
   const contexts = /* @__PURE__ */ new Map();
   for (const [name, value] of Object.entries(options.contexts ?? {}))
     contexts.set(contextKey(name), classifyContext(value));
@@ -8014,7 +8074,7 @@ function analyseDockerfile(text, options, reader = readDockerfile) {
       allStageNames.set(name.toLowerCase(), index);
   });
   const stageCount = dockerfile.stageNames.length;
-  const globalArgs = /* @__PURE__ */ new Map();
+  const globalArgs = new Map(Object.entries(automatic));
   const stageArgs = /* @__PURE__ */ new Map();
   let seenFrom = false;
   const lookupIn = (scope) => (name) => scope.get(name);
@@ -8233,8 +8293,8 @@ function platformOf(flags, globalArgs, syntax) {
     return void 0;
   if (!value.includes("$"))
     return value;
-  const result = interpolate(value, (name) => globalArgs.get(name), syntax);
-  if (result.missing.some((name) => PLATFORM_ARGS.has(name)) || result.errors.length > 0 || result.missing.length > 0)
+  const result = interpolate(value, (name) => PLATFORM_ARGS.has(name) ? void 0 : globalArgs.get(name), syntax);
+  if (result.errors.length > 0 || result.missing.length > 0)
     return void 0;
   return result.value;
 }
@@ -8332,17 +8392,20 @@ function buildInventory(input) {
         scannedFiles.add(dockerfile.file);
       }
       const label = dockerfile.file ?? service.build.origin.file;
+      const platforms = spec.platforms ?? (service.platform !== void 0 ? [service.platform] : input.platforms);
       const buildKey = JSON.stringify([
         dockerfile.file ?? `${service.build.origin.file}#${service.name}`,
         spec.target ?? "",
         Object.entries(spec.args).sort(),
-        Object.entries(service.build.additionalContexts ?? {}).sort()
+        Object.entries(service.build.additionalContexts ?? {}).sort(),
+        platforms ?? []
       ]);
       let scan = scannedBuilds.get(buildKey);
       if (scan === void 0) {
         scan = extractDockerfile(dockerfile.text, {
           file: label,
           buildArgs: spec.args,
+          ...platforms !== void 0 && platforms.length > 0 && { platforms },
           ...spec.target !== void 0 && { target: spec.target },
           ...service.build.additionalContexts !== void 0 && { contexts: service.build.additionalContexts },
           ...service.build.inline !== void 0 && { originOf: service.build.inline.originOf }
@@ -8363,7 +8426,7 @@ function buildInventory(input) {
       continue;
     }
     scannedFiles.add(file);
-    const scan = extractDockerfile(text, { file });
+    const scan = extractDockerfile(text, { file, ...input.platforms !== void 0 && input.platforms.length > 0 && { platforms: input.platforms } });
     references.push(...scan.references);
     findings.push(...scan.findings);
   }
@@ -8705,7 +8768,7 @@ function buildJob(image, target, targets, options, findings) {
     return "ref" in parsed ? targets.baseTargets.get(formatReference(parsed.ref)) : void 0;
   };
   if (options.useMirroredBases && targets.baseTargets.size > 0) {
-    text = rewriteDockerfileImages(original, (reference) => {
+    const rewritten = rewriteDockerfileImages(original, (reference) => {
       const to = mirrored(reference);
       if (to === void 0)
         return void 0;
@@ -8714,10 +8777,15 @@ function buildJob(image, target, targets, options, findings) {
     }, {
       file: spec.dockerfile,
       buildArgs: spec.args,
+      // The platforms the build runs for (BuildKit's TARGETARCH and the like; the legacy builder sets none).
+      ...spec.platforms !== void 0 && { platforms: spec.platforms },
+      platformArgs: (options.builder?.kind ?? "legacy") !== "legacy",
       ...spec.target !== void 0 && { target: spec.target },
       // A stage named after a context the build passes comes from that context, not from a registry.
       ...contexts !== void 0 && spec.additionalContexts !== void 0 && { contexts: spec.additionalContexts }
-    }).text;
+    });
+    text = rewritten.text;
+    findings.push(...rewritten.notes);
     for (const value of Object.values(contexts ?? {})) {
       const to = value.startsWith("docker-image://") ? tryParseReference(value.slice("docker-image://".length)) : void 0;
       if (to !== void 0 && "ref" in to)
@@ -9015,6 +9083,7 @@ async function runPipeline(settings, progress, signal) {
       ...compose,
       composeProjects: projects,
       dockerfiles: discovery.dockerfiles,
+      platforms: settings.platforms,
       ...settings.templateDefaults !== void 0 && { templateDefaults: settings.templateDefaults.map((file) => path9.relative(settings.root, file).split(path9.sep).join("/")) }
     });
     const result = { ...found, findings: [...discovery.findings, ...reader.findings(), ...found.findings] };

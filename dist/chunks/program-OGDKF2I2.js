@@ -2,7 +2,7 @@ import { createRequire as __imageMirrorRequire } from 'node:module';
 const require = __imageMirrorRequire(import.meta.url);
 import {
   runPipeline
-} from "./chunk-54Q36AKE.js";
+} from "./chunk-MKVKVYFJ.js";
 import "./chunk-MQUTQIYM.js";
 import {
   safeLine

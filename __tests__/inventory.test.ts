@@ -190,6 +190,26 @@ describe("docker's semantics in the inventory", () => {
     expect(inventory.findings.map(finding => `${finding.severity} ${finding.kind}`)).toEqual(['notice scan-note'])
   })
 
+  it('reads a compose file another one includes only there, with the include env_file, not again on its own', () => {
+    const inventory = scanMemory({
+      'compose.yml': 'include:\n  - path: inc/compose.yml\n    env_file: inc/custom.env\nservices:\n  web:\n    image: nginx:1\n',
+      'inc/compose.yml': 'services:\n  inc:\n    image: acme/inc:${INCTAG}\n',
+      'inc/custom.env': 'INCTAG=9\n'
+    })
+    expect(listed(inventory)).toEqual(['base docker.io/acme/inc:9', 'base docker.io/library/nginx:1'])
+    // Without the include's env_file INCTAG is not set: that standalone reading is not compose's, and no finding comes of it.
+    expect(inventory.findings).toEqual([])
+    expect(inventory.files).toEqual(['compose.yml', 'inc/compose.yml'])
+  })
+
+  it('still scans each of two compose files that include each other (a cycle is reported, nothing is lost)', () => {
+    const inventory = scanMemory({
+      'a/compose.yml': 'include:\n  - ../b/compose.yml\nservices:\n  a:\n    image: acme/a:1\n',
+      'b/compose.yml': 'include:\n  - ../a/compose.yml\nservices:\n  b:\n    image: acme/b:1\n'
+    })
+    expect(listed(inventory)).toEqual(['base docker.io/acme/a:1', 'base docker.io/acme/b:1'])
+  })
+
   it('returns the loaded compose projects for the deployment writer', () => {
     const inventory = scanMemory({ 'compose.yml': 'services:\n  web:\n    image: nginx:1\n' })
     expect(inventory.projects.map(project => [project.inputs, [...project.texts.keys()]])).toEqual([[['compose.yml'], ['compose.yml']]])

@@ -41,6 +41,8 @@ export class ComposeLoader {
   readonly values = new ValueResolver()
   /** Compose files read, in the order first read. */
   readonly files: string[] = []
+  /** Compose files read through a top-level `include`. */
+  readonly included: string[] = []
   /** The text of each compose file read. */
   readonly texts = new Map<string, string>()
   private readonly parsed = new Map<string, ParsedFile | 'unreadable' | 'invalid'>()
@@ -287,6 +289,7 @@ export class ComposeLoader {
           continue
         }
         const loaded = this.loadFile(included.file, { file: included.file, workingDir, lookup }, [...stack, included.file])
+        if (loaded !== undefined && !this.included.includes(included.file)) this.included.push(included.file)
         if (loaded === undefined) {
           this.values.report('invalid-file', 'error', `included file ${included.file} does not exist or cannot be read`, included.raw.origin)
           continue

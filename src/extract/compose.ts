@@ -64,6 +64,8 @@ export interface ComposeProject {
   inputs: string[]
   /** Every compose file read, includes and `extends` targets too. */
   files: string[]
+  /** The compose files it reads through a top-level `include` (with the include's env_file and directory). */
+  included: string[]
   /** The text of every compose file read (templates rendered), so later stages need not read them again. */
   texts: ReadonlyMap<string, string>
   services: ComposeService[]
@@ -83,7 +85,7 @@ export function loadComposeProject(files: string[], options: ComposeLoadOptions)
   const loader = new ComposeLoader(options)
   const first = files[0]
   if (first === undefined) {
-    return { name: normaliseProjectName(options.rootDirectoryName ?? '') || 'project', inputs: [], files: [], texts: new Map(), services: [], findings: [] }
+    return { name: normaliseProjectName(options.rootDirectoryName ?? '') || 'project', inputs: [], files: [], included: [], texts: new Map(), services: [], findings: [] }
   }
   const projectDirectory = path.posix.dirname(normalisePath(first))
   const lookup = loader.environment([{ file: path.posix.join(projectDirectory, '.env'), required: false }])
@@ -112,7 +114,7 @@ export function loadComposeProject(files: string[], options: ComposeLoadOptions)
     const service = resolveService(draft, loader.values, secrets)
     if (service !== undefined) services.push(service)
   }
-  return { name, inputs, files: loader.files, texts: loader.texts, services, findings: uniqueFindings(loader.values.findings) }
+  return { name, inputs, files: loader.files, included: loader.included, texts: loader.texts, services, findings: uniqueFindings(loader.values.findings) }
 }
 
 /** The image `docker compose build` tags a service that has no `image:`: `<project>-<service>`. */

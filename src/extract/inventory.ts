@@ -55,10 +55,13 @@ export function buildInventory(input: InventoryInput): InventoryScan {
   /** Each build spec with the texts of the images it needs, normalised once everything is read. */
   const needsOf: Array<{ spec: BuildSpec; texts: string[] }> = []
 
-  for (const files of input.composeProjects) {
-    const project = loadComposeProject(files, composeOptions)
+  const loaded = input.composeProjects.map(files => loadComposeProject(files, composeOptions))
+  for (const project of loaded) {
     projects.push(project)
     project.files.forEach(file => scannedFiles.add(file))
+    // A compose file another project includes is read there, with the include's env_file and directory, as compose
+    // reads it; on its own it would lack them (a false "variable not set"), and it adds no image the include does not.
+    if (isOnlyIncluded(project, loaded)) continue
     findings.push(...project.findings)
     const imageOfService = new Map(
       project.services.map(service => [service.name, service.image?.text ?? (service.build !== undefined ? defaultServiceImageName(project.name, service.name) : undefined)])
@@ -231,6 +234,12 @@ export function buildInventory(input: InventoryInput): InventoryScan {
 }
 
 /** Every key of a compose build, as the plan carries it. */
+/** Every file of `project` is included by another project that does not itself stand only inside `project`. */
+function isOnlyIncluded(project: ComposeProject, all: readonly ComposeProject[]): boolean {
+  const within = (inner: ComposeProject, outer: ComposeProject): boolean => inner.inputs.length > 0 && inner.inputs.every(file => outer.included.includes(file))
+  return all.some(other => other !== project && within(project, other) && !within(other, project))
+}
+
 function buildSpecOf(build: ComposeBuild): BuildSpec {
   const spec: BuildSpec = {
     context: build.context,

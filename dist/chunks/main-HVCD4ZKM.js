@@ -2,7 +2,7 @@ import { createRequire as __imageMirrorRequire } from 'node:module';
 const require = __imageMirrorRequire(import.meta.url);
 import {
   runPipeline
-} from "./chunk-MKVKVYFJ.js";
+} from "./chunk-INMOTNAI.js";
 import "./chunk-MQUTQIYM.js";
 import {
   printUntrusted,

@@ -7114,6 +7114,8 @@ var ComposeLoader = class {
   values = new ValueResolver();
   /** Compose files read, in the order first read. */
   files = [];
+  /** Compose files read through a top-level `include`. */
+  included = [];
   /** The text of each compose file read. */
   texts = /* @__PURE__ */ new Map();
   parsed = /* @__PURE__ */ new Map();
@@ -7348,6 +7350,8 @@ var ComposeLoader = class {
           continue;
         }
         const loaded = this.loadFile(included.file, { file: included.file, workingDir, lookup }, [...stack, included.file]);
+        if (loaded !== void 0 && !this.included.includes(included.file))
+          this.included.push(included.file);
         if (loaded === void 0) {
           this.values.report("invalid-file", "error", `included file ${included.file} does not exist or cannot be read`, included.raw.origin);
           continue;
@@ -7613,7 +7617,7 @@ function loadComposeProject(files, options) {
   const loader = new ComposeLoader(options);
   const first = files[0];
   if (first === void 0) {
-    return { name: normaliseProjectName(options.rootDirectoryName ?? "") || "project", inputs: [], files: [], texts: /* @__PURE__ */ new Map(), services: [], findings: [] };
+    return { name: normaliseProjectName(options.rootDirectoryName ?? "") || "project", inputs: [], files: [], included: [], texts: /* @__PURE__ */ new Map(), services: [], findings: [] };
   }
   const projectDirectory = path6.posix.dirname(normalisePath(first));
   const lookup = loader.environment([{ file: path6.posix.join(projectDirectory, ".env"), required: false }]);
@@ -7643,7 +7647,7 @@ function loadComposeProject(files, options) {
     if (service !== void 0)
       services.push(service);
   }
-  return { name, inputs, files: loader.files, texts: loader.texts, services, findings: uniqueFindings(loader.values.findings) };
+  return { name, inputs, files: loader.files, included: loader.included, texts: loader.texts, services, findings: uniqueFindings(loader.values.findings) };
 }
 function defaultServiceImageName(projectName, serviceName) {
   return `${normaliseProjectName(projectName)}-${serviceName}`;
@@ -8316,10 +8320,12 @@ function buildInventory(input) {
   const projects = [];
   const scannedBuilds = /* @__PURE__ */ new Map();
   const needsOf = [];
-  for (const files of input.composeProjects) {
-    const project = loadComposeProject(files, composeOptions);
+  const loaded = input.composeProjects.map((files) => loadComposeProject(files, composeOptions));
+  for (const project of loaded) {
     projects.push(project);
     project.files.forEach((file) => scannedFiles.add(file));
+    if (isOnlyIncluded(project, loaded))
+      continue;
     findings.push(...project.findings);
     const imageOfService = new Map(project.services.map((service) => [service.name, service.image?.text ?? (service.build !== void 0 ? defaultServiceImageName(project.name, service.name) : void 0)]));
     for (const service of project.services) {
@@ -8482,6 +8488,10 @@ function buildInventory(input) {
     files: [...scannedFiles].sort(),
     projects
   };
+}
+function isOnlyIncluded(project, all) {
+  const within = (inner, outer) => inner.inputs.length > 0 && inner.inputs.every((file) => outer.included.includes(file));
+  return all.some((other) => other !== project && within(project, other) && !within(other, project));
 }
 function buildSpecOf(build) {
   const spec = {

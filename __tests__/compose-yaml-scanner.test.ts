@@ -105,7 +105,6 @@ const DECLINED: Array<[string, string]> = [
   ['a tab', 'services:\n\tweb:\n    image: a\n'],
   ['CRLF line ends', 'services:\r\n  web:\r\n    image: a\r\n'],
   ['a document marker', '---\nservices:\n  web:\n    image: a\n'],
-  ['two documents', 'services: {}\n---\nservices: {}\n'],
   ['a directive', '%YAML 1.2\n---\nservices: {}\n'],
   ['a complex key', '? services\n: web\n'],
   ['a quoted key', 'services:\n  "web":\n    image: a\n'],
@@ -137,6 +136,13 @@ describe('the plain compose YAML reader', () => {
     const slow = parsed(text)
     expect(dump(viaCompose.doc.contents)).toEqual(dump(slow.doc.contents))
     expect(viaCompose.doc.errors.map(error => error.code)).toEqual(slow.doc.errors.map(error => error.code))
+  })
+
+  it('leaves a stream of documents to the parser, which keeps each document with content (compose reads them in order)', () => {
+    const text = 'services: {}\n---\n# only a comment\n---\nservices:\n  web:\n    image: a\n'
+    expect(scanned(text)).toBeUndefined()
+    const { doc, more } = parseComposeYaml(text)
+    expect([doc.errors, doc.toJS(), more.map(other => other.toJS())]).toEqual([[], { services: {} }, [{ services: { web: { image: 'a' } } }]])
   })
 
   it('reads a 200k-key mapping in one pass, and leaves absurd nesting to parseDocument', () => {

@@ -1109,3 +1109,32 @@ describe('an image that interpolates to nothing', () => {
     expect(project.findings).toEqual([expect.objectContaining({ kind: 'invalid-reference', severity: 'error', line: 3 })])
   })
 })
+
+describe('a compose file of several YAML documents, as compose-go reads it', () => {
+  it('skips documents without content: a trailing or lone --- changes nothing', () => {
+    const project = load({ files: { 'compose.yml': lines('---', 'services:', '  web:', '    image: nginx:1.27', '---', '# nothing more', '---') } })
+    expect([imageOf(project, 'web')?.text, imageOf(project, 'web')?.origin.line, project.findings]).toEqual(['nginx:1.27', 4, []])
+  })
+
+  it('reads every further document over the ones before, as one more -f file', () => {
+    const project = load({
+      files: { 'compose.yml': lines('services:', '  web:', '    image: nginx:1.27', '  api:', '    image: acme/api:1', '---', 'services:', '  api:', '    image: acme/api:2', '  cache:', '    image: redis:7') }
+    })
+    expect(project.services.map(s => `${s.name} ${s.image?.text}:${s.image?.origin.line}`)).toEqual(['web nginx:1.27:3', 'api acme/api:2:9', 'cache redis:7:11'])
+    expect(project.findings).toEqual([])
+  })
+
+  it('reports a broken later document at its own line, and scans nothing of the file', () => {
+    const project = load({ files: { 'compose.yml': lines('services:', '  web:', '    image: nginx:1.27', '---', 'services:', '  cache: [unclosed') } })
+    expect(project.findings).toEqual([expect.objectContaining({ kind: 'invalid-file', severity: 'error', file: 'compose.yml', line: expect.any(Number) })])
+    expect((project.findings[0]?.line ?? 0) >= 6).toBe(true)
+    expect(project.services).toEqual([])
+  })
+
+  it('is not rewritten in place for the deployment (a finding says why), where one document is', () => {
+    const text = lines('services:', '  web:', '    image: nginx:1.27', '---', 'services:', '  cache:', '    image: redis:7')
+    const result = rewriteComposeImages(text, new Map([['web', 'harbor.example.com/x/nginx:1.27']]), 'compose.yml')
+    expect(result.text).toBe(text)
+    expect(result.findings).toEqual([expect.objectContaining({ kind: 'failed', severity: 'error', line: 5, message: expect.stringContaining('holds 2 YAML documents') })])
+  })
+})

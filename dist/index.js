@@ -4,5 +4,5 @@ const require = __imageMirrorRequire(import.meta.url);
 // lib/index.js
 import * as nodeModule from "node:module";
 nodeModule.enableCompileCache?.();
-var { run } = await import("./chunks/main-HVCD4ZKM.js");
+var { run } = await import("./chunks/main-7X3YJMPU.js");
 await run();

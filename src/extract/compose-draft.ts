@@ -93,6 +93,8 @@ export interface ServiceDraft {
 export interface ParsedFile {
   file: string
   doc: Document
+  /** Further YAML documents of the file with content, each read like one more `-f` file over the first. */
+  more?: Document[]
   lineCounter: LineCounter
   text: string
 }

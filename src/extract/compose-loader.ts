@@ -9,7 +9,7 @@ import * as path from 'node:path'
 import { isMap, isScalar, isSeq, type Node } from 'yaml'
 import { parseComposeYaml } from './compose-yaml.js'
 import type { Origin } from '../model.js'
-import { DraftReader, mergeServices, type ParsedFile, type RawValue, type Scope, type SecretDefinitionDraft, type ServiceDraft } from './compose-draft.js'
+import { DraftReader, mergeSecretDefinitions, mergeServices, type ParsedFile, type RawValue, type Scope, type SecretDefinitionDraft, type ServiceDraft } from './compose-draft.js'
 import { isOutsideRoot, isRemote, ValueResolver } from './compose-service.js'
 import { deref, lineOf, mapEntries, type MapEntry } from './compose-yaml.js'
 import { parseDotenv } from './dotenv.js'
@@ -106,7 +106,7 @@ export class ComposeLoader {
     if (!this.files.includes(file)) this.files.push(file)
     this.texts.set(file, text)
     // Linear-time duplicate-key check (the yaml package's own is quadratic in the number of keys).
-    const { doc, lineCounter } = parseComposeYaml(text)
+    const { doc, lineCounter, more } = parseComposeYaml(text)
     const error = doc.errors[0]
     if (error !== undefined) {
       const line = error.linePos?.[0].line ?? lineCounter.linePos(error.pos[0]).line
@@ -115,7 +115,7 @@ export class ComposeLoader {
       this.parsed.set(file, 'invalid')
       return 'invalid'
     }
-    const parsed = { file, doc, lineCounter, text }
+    const parsed: ParsedFile = { file, doc, lineCounter, text, ...(more.length > 0 && { more }) }
     this.parsed.set(file, parsed)
     return parsed
   }
@@ -151,9 +151,28 @@ export class ComposeLoader {
   private readDraftsOnce(file: string, scope: Scope, stack: string[]): LoadedFile | undefined {
     const parsed = this.parse(file)
     if (parsed === 'unreadable') return undefined
+    if (parsed === 'invalid') return { services: new Map() }
+    const first = this.readDocument(parsed, scope, stack)
+    if (parsed.more === undefined) return first
+    // More YAML documents in the file: each over the ones before, as compose merges `-f` files.
+    const services = new Map(first.services)
+    let { name, secrets } = first
+    for (const doc of parsed.more) {
+      const next = this.readDocument({ ...parsed, doc }, scope, stack)
+      for (const [serviceName, draft] of next.services) {
+        const existing = services.get(serviceName)
+        services.set(serviceName, existing === undefined ? draft : mergeServices(existing, draft))
+      }
+      if (next.name !== undefined) name = next.name
+      if (next.secrets !== undefined) secrets = mergeSecretDefinitions(secrets ?? new Map(), next.secrets)
+    }
+    return { services, ...(name !== undefined && { name }), ...(secrets !== undefined && secrets.size > 0 && { secrets }) }
+  }
+
+  /** The services of one YAML document of a file, with what its includes bring. */
+  private readDocument(parsed: ParsedFile, scope: Scope, stack: string[]): LoadedFile {
+    const { file, doc, lineCounter } = parsed
     const services = new Map<string, ServiceDraft>()
-    if (parsed === 'invalid') return { services }
-    const { doc, lineCounter } = parsed
     const at = (node: Node | null | undefined, fallback?: number): Origin => ({ file, line: lineOf(node, lineCounter, fallback) })
     const problem = (message: string, node: Node): void => this.values.report('invalid-file', 'error', message, at(node))
     const reader = new DraftReader(parsed, scope, (message, origin) => this.values.report('invalid-file', 'error', message, origin))

@@ -32,11 +32,22 @@ interface Edit {
 export function rewriteComposeImages(text: string, images: ReadonlyMap<string, string>, file: string): { text: string; findings: Finding[] } {
   const findings: Finding[] = []
   const unchanged = (): { text: string; findings: Finding[] } => ({ text, findings })
-  const { doc, lineCounter } = parseComposeYaml(text, { keepSourceTokens: true })
+  const { doc, more, lineCounter } = parseComposeYaml(text, { keepSourceTokens: true })
   const error = doc.errors[0]
   if (error !== undefined) {
     const line = error.linePos?.[0].line ?? 1
     findings.push({ kind: 'invalid-file', severity: 'error', message: `Invalid YAML: ${firstLine(error.message)}; images were not rewritten`, file, line })
+    return unchanged()
+  }
+  if (more.length > 0) {
+    findings.push({
+      kind: 'failed',
+      severity: 'error',
+      message: `${file} holds ${more.length + 1} YAML documents, which compose merges in order; its images are not rewritten in place`,
+      file,
+      line: lineOf((more[0] as { contents: Node | null }).contents, lineCounter),
+      suggestion: 'Merge the documents into one, or write the overrides as a separate compose file'
+    })
     return unchanged()
   }
   if (!isMap(doc.contents)) return unchanged()

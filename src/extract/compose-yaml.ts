@@ -12,11 +12,14 @@
  * levels deep; a limit hit is a problem reported like any other, never a
  * stack overflow or a hang.
  */
-import { isAlias, isCollection, isMap, isScalar, isSeq, LineCounter, parseDocument, YAMLParseError, type Document, type Node } from 'yaml'
+import { isAlias, isCollection, isMap, isScalar, isSeq, LineCounter, parseAllDocuments, parseDocument, YAMLParseError, type Document, type Node } from 'yaml'
 import { scanPlainYaml } from './compose-yaml-scanner.js'
 
 export interface ParsedYaml {
+  /** The first document with content (an empty one when the file has none). */
   doc: Document
+  /** The documents with content after it: compose reads each like one more `-f` file. */
+  more: Document[]
   lineCounter: LineCounter
 }
 
@@ -36,9 +39,22 @@ export function parseComposeYaml(text: string, options: { keepSourceTokens?: boo
   // A plain file (most compose files) is read without the yaml parser's lexer and CST: see compose-yaml-scanner.ts.
   // Rewriting needs the CST (keepSourceTokens), so it always takes the parser.
   const plain = options.keepSourceTokens === true ? undefined : scanPlainYaml(text, lineCounter)
-  const doc = plain ?? parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: false, keepSourceTokens: options.keepSourceTokens ?? false })
-  if (doc.errors.length === 0) doc.errors.push(...duplicateKeyErrors(doc))
-  return { doc, lineCounter }
+  if (plain !== undefined) {
+    if (plain.errors.length === 0) plain.errors.push(...duplicateKeyErrors(plain))
+    return { doc: plain, more: [], lineCounter }
+  }
+  // A stream: compose (compose-go) skips the documents without content (a lone or trailing `---`)
+  // and reads the others in order.
+  const parseOptions = { lineCounter, prettyErrors: false, uniqueKeys: false, keepSourceTokens: options.keepSourceTokens ?? false }
+  const stream = parseAllDocuments(text, parseOptions)
+  const documents = Array.isArray(stream) ? stream : []
+  for (const document of documents) if (document.errors.length === 0) document.errors.push(...duplicateKeyErrors(document))
+  const isEmpty = (document: Document): boolean => document.contents === null || (isScalar(document.contents) && document.contents.value === null)
+  const withContent = documents.filter(document => !isEmpty(document) || document.errors.length > 0)
+  const [doc = documents[0] ?? parseDocument('', parseOptions), ...more] = withContent
+  // Every document's errors are the file's: reported at their own lines, the first one first.
+  for (const other of more) doc.errors.push(...other.errors)
+  return { doc, more, lineCounter }
 }
 
 /** The most nodes a document is walked for (duplicate keys, anchors); far above any real compose file's. */

@@ -11,7 +11,7 @@ import {
   parseComposeYaml,
   readsBundle,
   require_dist
-} from "./chunk-MQUTQIYM.js";
+} from "./chunk-JTONI4QA.js";
 import {
   COMPOSE_SYNTAX,
   OutputPathError,
@@ -7175,16 +7175,16 @@ var ComposeLoader = class {
     if (!this.files.includes(file))
       this.files.push(file);
     this.texts.set(file, text);
-    const { doc, lineCounter } = parseComposeYaml(text);
+    const { doc, lineCounter, more } = parseComposeYaml(text);
     const error = doc.errors[0];
     if (error !== void 0) {
       const line = error.linePos?.[0].line ?? lineCounter.linePos(error.pos[0]).line;
-      const more = doc.errors.length > 1 ? ` (and ${doc.errors.length - 1} more YAML error${doc.errors.length > 2 ? "s" : ""})` : "";
-      this.values.report("invalid-file", "error", `Invalid YAML: ${firstLine(error.message)}${more}; the file was not scanned`, { file, line });
+      const more2 = doc.errors.length > 1 ? ` (and ${doc.errors.length - 1} more YAML error${doc.errors.length > 2 ? "s" : ""})` : "";
+      this.values.report("invalid-file", "error", `Invalid YAML: ${firstLine(error.message)}${more2}; the file was not scanned`, { file, line });
       this.parsed.set(file, "invalid");
       return "invalid";
     }
-    const parsed = { file, doc, lineCounter, text };
+    const parsed = { file, doc, lineCounter, text, ...more.length > 0 && { more } };
     this.parsed.set(file, parsed);
     return parsed;
   }
@@ -7221,10 +7221,30 @@ var ComposeLoader = class {
     const parsed = this.parse(file);
     if (parsed === "unreadable")
       return void 0;
-    const services = /* @__PURE__ */ new Map();
     if (parsed === "invalid")
-      return { services };
-    const { doc, lineCounter } = parsed;
+      return { services: /* @__PURE__ */ new Map() };
+    const first = this.readDocument(parsed, scope, stack);
+    if (parsed.more === void 0)
+      return first;
+    const services = new Map(first.services);
+    let { name, secrets } = first;
+    for (const doc of parsed.more) {
+      const next = this.readDocument({ ...parsed, doc }, scope, stack);
+      for (const [serviceName, draft] of next.services) {
+        const existing = services.get(serviceName);
+        services.set(serviceName, existing === void 0 ? draft : mergeServices(existing, draft));
+      }
+      if (next.name !== void 0)
+        name = next.name;
+      if (next.secrets !== void 0)
+        secrets = mergeSecretDefinitions(secrets ?? /* @__PURE__ */ new Map(), next.secrets);
+    }
+    return { services, ...name !== void 0 && { name }, ...secrets !== void 0 && secrets.size > 0 && { secrets } };
+  }
+  /** The services of one YAML document of a file, with what its includes bring. */
+  readDocument(parsed, scope, stack) {
+    const { file, doc, lineCounter } = parsed;
+    const services = /* @__PURE__ */ new Map();
     const at = (node, fallback) => ({ file, line: lineOf(node, lineCounter, fallback) });
     const problem = (message, node) => this.values.report("invalid-file", "error", message, at(node));
     const reader = new DraftReader(parsed, scope, (message, origin) => this.values.report("invalid-file", "error", message, origin));
@@ -7462,11 +7482,22 @@ var import_yaml3 = __toESM(require_dist(), 1);
 function rewriteComposeImages(text, images, file) {
   const findings = [];
   const unchanged = () => ({ text, findings });
-  const { doc, lineCounter } = parseComposeYaml(text, { keepSourceTokens: true });
+  const { doc, more, lineCounter } = parseComposeYaml(text, { keepSourceTokens: true });
   const error = doc.errors[0];
   if (error !== void 0) {
     const line = error.linePos?.[0].line ?? 1;
     findings.push({ kind: "invalid-file", severity: "error", message: `Invalid YAML: ${firstLine2(error.message)}; images were not rewritten`, file, line });
+    return unchanged();
+  }
+  if (more.length > 0) {
+    findings.push({
+      kind: "failed",
+      severity: "error",
+      message: `${file} holds ${more.length + 1} YAML documents, which compose merges in order; its images are not rewritten in place`,
+      file,
+      line: lineOf(more[0].contents, lineCounter),
+      suggestion: "Merge the documents into one, or write the overrides as a separate compose file"
+    });
     return unchanged();
   }
   if (!(0, import_yaml3.isMap)(doc.contents))
@@ -9071,7 +9102,7 @@ function writeDeploymentCompose(input) {
 // lib/pipeline.js
 async function runPipeline(settings, progress, signal) {
   const outputs = {};
-  const bundleStage = readsBundle(settings) || isBundleRun(settings) ? await import("./bundle-OXILQKZT.js") : void 0;
+  const bundleStage = readsBundle(settings) || isBundleRun(settings) ? await import("./bundle-VPFHENKP.js") : void 0;
   const bundle = await bundleStage?.openInputBundle(settings, progress);
   const reader = confinedReader(settings.root, { allowedOutside: [...settings.envFiles, ...settings.templateDefaults ?? []] });
   const compose = {

@@ -7222,7 +7222,7 @@ var require_public_api = __commonJS({
       const lineCounter$1 = options.lineCounter || prettyErrors && new lineCounter.LineCounter() || null;
       return { lineCounter: lineCounter$1, prettyErrors };
     }
-    function parseAllDocuments(source, options = {}) {
+    function parseAllDocuments2(source, options = {}) {
       const { lineCounter: lineCounter2, prettyErrors } = parseOptions(options);
       const parser$1 = new parser.Parser(lineCounter2?.addNewLine);
       const composer$1 = new composer.Composer(options);
@@ -7297,7 +7297,7 @@ var require_public_api = __commonJS({
       return new Document2.Document(value, _replacer, options).toString(options);
     }
     exports.parse = parse;
-    exports.parseAllDocuments = parseAllDocuments;
+    exports.parseAllDocuments = parseAllDocuments2;
     exports.parseDocument = parseDocument2;
     exports.stringify = stringify2;
   }
@@ -7677,10 +7677,23 @@ function rangeEnd(node) {
 function parseComposeYaml(text, options = {}) {
   const lineCounter = options.lineCounter ?? new import_yaml2.LineCounter();
   const plain = options.keepSourceTokens === true ? void 0 : scanPlainYaml(text, lineCounter);
-  const doc = plain ?? (0, import_yaml2.parseDocument)(text, { lineCounter, prettyErrors: false, uniqueKeys: false, keepSourceTokens: options.keepSourceTokens ?? false });
-  if (doc.errors.length === 0)
-    doc.errors.push(...duplicateKeyErrors(doc));
-  return { doc, lineCounter };
+  if (plain !== void 0) {
+    if (plain.errors.length === 0)
+      plain.errors.push(...duplicateKeyErrors(plain));
+    return { doc: plain, more: [], lineCounter };
+  }
+  const parseOptions = { lineCounter, prettyErrors: false, uniqueKeys: false, keepSourceTokens: options.keepSourceTokens ?? false };
+  const stream = (0, import_yaml2.parseAllDocuments)(text, parseOptions);
+  const documents = Array.isArray(stream) ? stream : [];
+  for (const document of documents)
+    if (document.errors.length === 0)
+      document.errors.push(...duplicateKeyErrors(document));
+  const isEmpty = (document) => document.contents === null || (0, import_yaml2.isScalar)(document.contents) && document.contents.value === null;
+  const withContent = documents.filter((document) => !isEmpty(document) || document.errors.length > 0);
+  const [doc = documents[0] ?? (0, import_yaml2.parseDocument)("", parseOptions), ...more] = withContent;
+  for (const other of more)
+    doc.errors.push(...other.errors);
+  return { doc, more, lineCounter };
 }
 var MAX_WALKED_NODES = 1e7;
 function duplicateKeyErrors(doc) {

@@ -2,8 +2,8 @@ import { createRequire as __imageMirrorRequire } from 'node:module';
 const require = __imageMirrorRequire(import.meta.url);
 import {
   runPipeline
-} from "./chunk-INMOTNAI.js";
-import "./chunk-MQUTQIYM.js";
+} from "./chunk-RYQMAUA5.js";
+import "./chunk-JTONI4QA.js";
 import {
   safeLine
 } from "./chunk-BJUT4RHK.js";

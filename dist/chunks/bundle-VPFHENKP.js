@@ -6,7 +6,7 @@ import {
   planBundleJobs,
   readsBundle,
   selectBundleJobs
-} from "./chunk-MQUTQIYM.js";
+} from "./chunk-JTONI4QA.js";
 import "./chunk-YEBW5GAW.js";
 import {
   DigestGate,

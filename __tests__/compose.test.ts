@@ -580,6 +580,21 @@ describe('include', () => {
     expect(project.files).toEqual(['compose.yml', 'infra/db.yml', 'tools/compose.yml'])
   })
 
+  it("gives an included file the including project's environment, its .env too, ahead of the include's own env files", () => {
+    const project = load({
+      env: { FROM_SHELL: 's' },
+      files: {
+        'compose.yml': lines('include:', '  - path: inc/compose.yml', '    env_file: inc/vars.env', 'services:', '  a:', '    image: a:${PTAG}'),
+        '.env': 'PTAG=7\n',
+        'inc/compose.yml': lines('services:', '  b:', '    image: b:${PTAG}-${OWN}-${FROM_SHELL}-${FILLED:-fallback}'),
+        // PTAG here loses to the parent's; OWN fills what the parent leaves unset, and may use the parent's values.
+        'inc/vars.env': 'PTAG=8\nOWN=o${PTAG}\n'
+      }
+    })
+    expect(project.findings).toEqual([])
+    expect([imageOf(project, 'a')?.text, imageOf(project, 'b')?.text]).toEqual(['a:7', 'b:7-o7-s-fallback'])
+  })
+
   it('merges a list of paths and uses env_file and project_directory', () => {
     const project = load({
       files: {

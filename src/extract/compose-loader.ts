@@ -58,14 +58,18 @@ export class ComposeLoader {
 
   /**
    * A lookup over the process environment, then `options.envFiles`, then the
-   * given env files (an optional `.env`, or an include's `env_file`).
+   * given env files (an optional `.env`, or an include's `env_file`). An
+   * included file's lookup has the including project's in front: compose-go
+   * gives an include the parent's environment (its `.env` too), and the
+   * include's own env files only fill what that leaves unset.
    */
-  environment(files: { file: string; required: boolean; origin?: Origin }[]): Lookup {
-    const key = files.map(f => f.file).join('\0')
+  environment(files: { file: string; required: boolean; origin?: Origin }[], parent?: Lookup): Lookup {
+    const key = `${files.map(f => f.file).join('\0')}\0${parent === undefined ? 0 : (this.scopeIds.get(parent) ?? 0)}`
     const cached = this.environments.get(key)
     if (cached !== undefined) return cached
     const env = this.options.env
-    const fromProcess: Lookup = name => (Object.hasOwn(env, name) ? env[name] : undefined)
+    const own: Lookup = name => (Object.hasOwn(env, name) ? env[name] : undefined)
+    const fromProcess: Lookup = parent === undefined ? own : name => parent(name) ?? own(name)
     const values = new Map<string, string>()
     const all = [...files, ...this.options.envFiles.map(file => ({ file: normalisePath(file), required: true, origin: undefined }))]
     for (const { file, required, origin } of all) {
@@ -288,7 +292,7 @@ export class ComposeLoader {
               return text === undefined ? [] : [{ file: path.posix.join(baseDir, text), required: true, origin: e.origin }]
             })
           : [{ file: path.posix.join(workingDir, '.env'), required: false }]
-      const lookup = this.environment(envSpecs)
+      const lookup = this.environment(envSpecs, scope.lookup)
       for (const included of includedFiles) {
         if (isOutsideRoot(included.file)) {
           this.values.report('invalid-file', 'warning', `included file ${included.text} is outside the scanned directory; it was not scanned`, included.raw.origin)

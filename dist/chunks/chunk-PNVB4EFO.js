@@ -7131,15 +7131,19 @@ var ComposeLoader = class {
   }
   /**
    * A lookup over the process environment, then `options.envFiles`, then the
-   * given env files (an optional `.env`, or an include's `env_file`).
+   * given env files (an optional `.env`, or an include's `env_file`). An
+   * included file's lookup has the including project's in front: compose-go
+   * gives an include the parent's environment (its `.env` too), and the
+   * include's own env files only fill what that leaves unset.
    */
-  environment(files) {
-    const key = files.map((f) => f.file).join("\0");
+  environment(files, parent) {
+    const key = `${files.map((f) => f.file).join("\0")}\0${parent === void 0 ? 0 : this.scopeIds.get(parent) ?? 0}`;
     const cached = this.environments.get(key);
     if (cached !== void 0)
       return cached;
     const env = this.options.env;
-    const fromProcess = (name) => Object.hasOwn(env, name) ? env[name] : void 0;
+    const own = (name) => Object.hasOwn(env, name) ? env[name] : void 0;
+    const fromProcess = parent === void 0 ? own : (name) => parent(name) ?? own(name);
     const values = /* @__PURE__ */ new Map();
     const all = [...files, ...this.options.envFiles.map((file) => ({ file: normalisePath(file), required: true, origin: void 0 }))];
     for (const { file, required, origin } of all) {
@@ -7355,7 +7359,7 @@ var ComposeLoader = class {
         const text = this.values.text(e, "include env_file");
         return text === void 0 ? [] : [{ file: path5.posix.join(baseDir, text), required: true, origin: e.origin }];
       }) : [{ file: path5.posix.join(workingDir, ".env"), required: false }];
-      const lookup = this.environment(envSpecs);
+      const lookup = this.environment(envSpecs, scope.lookup);
       for (const included of includedFiles) {
         if (isOutsideRoot(included.file)) {
           this.values.report("invalid-file", "warning", `included file ${included.text} is outside the scanned directory; it was not scanned`, included.raw.origin);

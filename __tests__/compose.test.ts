@@ -190,7 +190,7 @@ describe('project name', () => {
     ['the top-level name', { files: { 'compose.yml': lines('name: shop', 'services: {}') } }, 'shop'],
     ['an interpolated top-level name', { files: { 'compose.yml': lines('name: ${STACK:-shop}-dev', 'services: {}') } }, 'shop-dev'],
     ['the last name of several files', { files: { 'compose.yml': 'name: one\n', 'prod.yml': 'name: two\n' }, compose: ['compose.yml', 'prod.yml'] }, 'two'],
-    ['COMPOSE_PROJECT_NAME over the name', { files: { 'compose.yml': lines('name: shop', 'services: {}') }, env: { COMPOSE_PROJECT_NAME: 'Override' } }, 'override'],
+    ['COMPOSE_PROJECT_NAME over the name', { files: { 'compose.yml': lines('name: shop', 'services: {}') }, env: { COMPOSE_PROJECT_NAME: 'override' } }, 'override'],
     ['COMPOSE_PROJECT_NAME from .env', { files: { 'compose.yml': 'services: {}\n', '.env': 'COMPOSE_PROJECT_NAME=from-dotenv\n' } }, 'from-dotenv'],
     ["the compose file's directory", { files: { 'deploy/My App.v2/compose.yml': 'services: {}\n' }, compose: ['deploy/My App.v2/compose.yml'] }, 'myappv2'],
     ['the root directory name given by the caller', { files: { 'compose.yml': 'services: {}\n' }, rootDirectoryName: 'AI-Infra-Matrix' }, 'ai-infra-matrix'],
@@ -198,6 +198,14 @@ describe('project name', () => {
     ['the directory when it normalises to nothing', { files: { '__/compose.yml': 'services: {}\n' }, compose: ['__/compose.yml'], rootDirectoryName: 'x' }, 'project']
   ])('comes from %s', (_name, input, expected) => {
     expect(load(input).name).toBe(expected)
+  })
+
+  it('refuses, as compose does, a COMPOSE_PROJECT_NAME it would have to change, and goes on with the normalised name', () => {
+    const project = load({ files: { 'compose.yml': lines('services:', '  web:', '    build: .'), '.env': 'COMPOSE_PROJECT_NAME=MyProj\n' } })
+    expect(project.name).toBe('myproj')
+    expect(project.findings).toEqual([
+      expect.objectContaining({ kind: 'invalid-config', severity: 'error', file: 'compose.yml', message: expect.stringContaining("COMPOSE_PROJECT_NAME 'MyProj' is not a valid compose project name"), suggestion: 'Set COMPOSE_PROJECT_NAME=myproj' })
+    ])
   })
 
   it('normalises an invalid top-level name and says so', () => {

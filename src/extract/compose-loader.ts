@@ -395,8 +395,19 @@ export class ComposeLoader {
     return mergeServices(this.resolveExtends(base, baseSiblings, baseScope, [...chain, key]), local)
   }
 
-  projectName(nameValue: RawValue | undefined, lookup: Lookup, projectDirectory: string): string {
-    const fromEnv = normaliseProjectName(lookup('COMPOSE_PROJECT_NAME') ?? '')
+  projectName(nameValue: RawValue | undefined, lookup: Lookup, projectDirectory: string, file: string): string {
+    const setName = lookup('COMPOSE_PROJECT_NAME') ?? ''
+    const fromEnv = normaliseProjectName(setName)
+    // Set by the environment (or .env), a name compose would have to change is refused, not normalised.
+    if (fromEnv !== setName && setName !== '') {
+      this.values.report(
+        'invalid-config',
+        'error',
+        `COMPOSE_PROJECT_NAME '${setName}' is not a valid compose project name (lowercase letters, digits, '-' and '_', starting with a letter or digit): docker compose refuses to load ${file} with it${fromEnv !== '' ? `; '${fromEnv}' is assumed here` : ''}`,
+        { file },
+        fromEnv !== '' ? `Set COMPOSE_PROJECT_NAME=${fromEnv}` : 'Set COMPOSE_PROJECT_NAME to a valid name, or unset it'
+      )
+    }
     if (fromEnv !== '') return fromEnv
     if (nameValue !== undefined) {
       const written = this.values.text(nameValue, "the project 'name'")

@@ -39,12 +39,14 @@
  *   `options.envFiles` are read after it, in order, later ones winning. They add
  *   to `.env` rather than replace it (as `docker compose --env-file` would), so
  *   one `env-file` input serves a repository with several projects. An included
- *   file uses its own `.env` (or the include's `env_file`) under `envFiles`.
+ *   file sees the including project's environment first, then its own `.env`
+ *   (or the include's `env_file`).
  * - Project name, in compose's documented order: COMPOSE_PROJECT_NAME (from the
  *   environment or the env files), then the last top-level `name:`, then the
  *   first file's directory name; for a file at the scanned root, whose
  *   directory name this pure stage cannot see, `options.rootDirectoryName`
- *   or else 'project'. Normalised as compose-go does.
+ *   or else 'project'. Normalised as compose-go does; a COMPOSE_PROJECT_NAME
+ *   compose would have to change is an error, as compose refuses it.
  * - `project.files` lists the compose files read (including `extends` and
  *   `include` targets), not the env files.
  */
@@ -108,7 +110,7 @@ export function loadComposeProject(files: string[], options: ComposeLoadOptions)
     }
   }
 
-  const name = loader.projectName(nameValue, lookup, projectDirectory)
+  const name = loader.projectName(nameValue, lookup, projectDirectory, inputs[0] as string)
   const services: ComposeService[] = []
   for (const draft of merged.values()) {
     const service = resolveService(draft, loader.values, secrets)

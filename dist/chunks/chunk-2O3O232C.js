@@ -7448,8 +7448,12 @@ var ComposeLoader = class {
     }
     return mergeServices(this.resolveExtends(base, baseSiblings, baseScope, [...chain, key]), local);
   }
-  projectName(nameValue, lookup, projectDirectory) {
-    const fromEnv = normaliseProjectName(lookup("COMPOSE_PROJECT_NAME") ?? "");
+  projectName(nameValue, lookup, projectDirectory, file) {
+    const setName = lookup("COMPOSE_PROJECT_NAME") ?? "";
+    const fromEnv = normaliseProjectName(setName);
+    if (fromEnv !== setName && setName !== "") {
+      this.values.report("invalid-config", "error", `COMPOSE_PROJECT_NAME '${setName}' is not a valid compose project name (lowercase letters, digits, '-' and '_', starting with a letter or digit): docker compose refuses to load ${file} with it${fromEnv !== "" ? `; '${fromEnv}' is assumed here` : ""}`, { file }, fromEnv !== "" ? `Set COMPOSE_PROJECT_NAME=${fromEnv}` : "Set COMPOSE_PROJECT_NAME to a valid name, or unset it");
+    }
     if (fromEnv !== "")
       return fromEnv;
     if (nameValue !== void 0) {
@@ -7675,7 +7679,7 @@ function loadComposeProject(files, options) {
       merged.set(name2, existing === void 0 ? draft : mergeServices(existing, draft));
     }
   }
-  const name = loader.projectName(nameValue, lookup, projectDirectory);
+  const name = loader.projectName(nameValue, lookup, projectDirectory, inputs[0]);
   const services = [];
   for (const draft of merged.values()) {
     const service = resolveService(draft, loader.values, secrets);

@@ -176,6 +176,23 @@ describe('compose and Dockerfile references that lead outside the root', () => {
     for (const finding of reader.findings()) expect(finding.message).toMatch(/symbolic link .* outside the scanned directory, to .*; it was not read$/)
   })
 
+  it('says on the compose line why a Dockerfile it builds from was not read, and names the file only once', () => {
+    const reader = confinedReader(project)
+    const inventory = buildInventory({ composeProjects: [['compose.yml']], dockerfiles: [], env: {}, envFiles: [], readFile: reader.readFile, refusal: reader.refusal })
+    const about = inventory.findings.filter(finding => finding.message.includes('Dockerfile.linked'))
+    expect(about).toEqual([
+      expect.objectContaining({
+        kind: 'invalid-file',
+        severity: 'error',
+        file: 'compose.yml',
+        line: 12,
+        message: expect.stringMatching(/^Service 'built' builds from Dockerfile\.linked, which is a symbolic link .* outside the scanned directory, to .*; it was not read$/)
+      })
+    ])
+    // The pipeline leaves out the reader's own finding on a file a compose line explains.
+    expect(inventory.explained).toEqual(['Dockerfile.linked'])
+  })
+
   it('finishes on an env file that is a FIFO or /dev/zero, with a finding for each', () => {
     const dir = path.join(base, 'fifo-project')
     write(path.join(dir, 'compose.yml'), 'services:\n  web:\n    image: redis:${TAG:-7}\n')

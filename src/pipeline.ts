@@ -52,14 +52,17 @@ export async function runPipeline(settings: Settings, progress: ProgressSink, si
     })
     if (discovery.composeFiles.length === 0 && discovery.dockerfiles.length === 0 && bundle === undefined) discovery.findings.push(nothingToScan(settings))
     const projects = groupComposeProjects(discovery.composeFiles)
-    const { projects: loadedProjects, ...found } = buildInventory({
+    const { projects: loadedProjects, explained, ...found } = buildInventory({
       ...compose,
       composeProjects: projects,
       dockerfiles: discovery.dockerfiles,
       platforms: settings.platforms,
+      refusal: reader.refusal,
       ...(settings.templateDefaults !== undefined && { templateDefaults: settings.templateDefaults.map(file => path.relative(settings.root, file).split(path.sep).join('/')) })
     })
-    const result: Inventory = { ...found, findings: [...discovery.findings, ...reader.findings(), ...found.findings] }
+    // A refused file a finding on its compose line explains needs no finding of its own, from discovery or the reader.
+    const repeated = (finding: Finding): boolean => finding.file !== undefined && explained.includes(finding.file)
+    const result: Inventory = { ...found, findings: [...[...discovery.findings, ...reader.findings()].filter(finding => !repeated(finding)), ...found.findings] }
     const bases = result.images.filter(image => image.kind === 'base').length
     progress.info(
       `${plural(result.files.length, 'file')} scanned: ${plural(bases, 'base image')}, ${plural(result.images.length - bases, 'service image')}, ${plural(result.findings.length, 'finding')}`

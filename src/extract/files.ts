@@ -57,6 +57,8 @@ export function readRepositoryFile(root: string, relativePath: string, limits: R
 interface Refusal {
   problem: RepositoryFileProblem
   message: string
+  /** The message without the path in front: `is a symbolic link …; it was not read`. */
+  why: string
 }
 
 /**
@@ -95,7 +97,7 @@ const SIMPLE_RELATIVE = /^(?!\.{1,2}(?:\/|$))(?:[^/\\]+\/(?!\.{1,2}(?:\/|$)))*[^
 function readConfined(context: ReaderContext, relativePath: string): string | Refusal {
   const { limits, lexicalRoot } = context
   const maxBytes = limits.maxBytes ?? MAX_REPOSITORY_FILE_BYTES
-  const refuse = (problem: RepositoryFileProblem, why: string): Refusal => ({ problem, message: `${relativePath} ${why}` })
+  const refuse = (problem: RepositoryFileProblem, why: string): Refusal => ({ problem, message: `${relativePath} ${why}`, why })
   if (relativePath === '' || relativePath.includes('\0')) return refuse('unreadable', 'is not a valid path; it was not read')
   // The common case, a plain relative path on POSIX, needs no path arithmetic: it is inside the root by construction.
   const simple = path.sep === '/' && SIMPLE_RELATIVE.test(relativePath)
@@ -207,11 +209,14 @@ export interface RepositoryReader {
   readFile: (relativePath: string) => string | undefined
   /** One finding per refused file (not for files that simply do not exist), in the order they were refused. */
   findings: () => Finding[]
+  /** Why a file read was refused (`is a symbolic link …; it was not read`); undefined when it was read or does not exist. */
+  refusal: (relativePath: string) => string | undefined
 }
 
 /** A reader over `root` that never throws: refusals become findings. */
 export function confinedReader(root: string, limits: ReadLimits = {}): RepositoryReader {
   const refused = new Map<string, Finding>()
+  const reasons = new Map<string, string>()
   // Resolved once for every file read (a root that cannot be resolved is reported by each read).
   const context = readerContext(root, limits, undefined, true)
   return {
@@ -219,6 +224,7 @@ export function confinedReader(root: string, limits: ReadLimits = {}): Repositor
       const result = readConfined(context, relativePath)
       if (typeof result === 'string') return result
       if (result.problem !== 'missing' && !refused.has(relativePath)) {
+        reasons.set(relativePath, result.why)
         refused.set(relativePath, {
           kind: 'invalid-file',
           severity: 'error',
@@ -229,7 +235,8 @@ export function confinedReader(root: string, limits: ReadLimits = {}): Repositor
       }
       return undefined
     },
-    findings: () => [...refused.values()]
+    findings: () => [...refused.values()],
+    refusal: relativePath => reasons.get(relativePath)
   }
 }
 

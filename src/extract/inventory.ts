@@ -29,11 +29,15 @@ export interface InventoryInput extends ComposeLoadOptions {
   templateDefaults?: string[]
   /** Platforms builds target when their compose service names none (the `platforms` input); default: this machine's. */
   platforms?: readonly string[]
+  /** Why readFile refused a file (a symbolic link out of the root, a FIFO…), to say so where the file is referenced. */
+  refusal?: (relativePath: string) => string | undefined
 }
 
 export interface InventoryScan extends Inventory {
   /** The compose projects as loaded (templates rendered), for the deployment compose writer. */
   projects: ComposeProject[]
+  /** Files whose refusal a finding on the line that references them already explains (other findings on them repeat it). */
+  explained: string[]
 }
 
 export function buildInventory(input: InventoryInput): InventoryScan {
@@ -49,6 +53,7 @@ export function buildInventory(input: InventoryInput): InventoryScan {
   const findings: Finding[] = []
   const scannedFiles = new Set<string>()
   const dockerfilesBuiltByCompose = new Set<string>()
+  const explained = new Set<string>()
   const projects: ComposeProject[] = []
   // One Dockerfile built with the same args, target and contexts by several services is scanned once.
   const scannedBuilds = new Map<string, DockerfileScan>()
@@ -117,10 +122,12 @@ export function buildInventory(input: InventoryInput): InventoryScan {
       if (service.build.notScanned !== undefined) continue
       const dockerfile = dockerfileOf(service.build, read)
       if (dockerfile === undefined) {
+        const refused = input.refusal?.(service.build.dockerfile)
+        if (refused !== undefined) explained.add(service.build.dockerfile)
         findings.push({
           kind: 'invalid-file',
           severity: 'error',
-          message: `Service '${service.name}' builds from ${service.build.dockerfile}, which does not exist or cannot be read`,
+          message: `Service '${service.name}' builds from ${service.build.dockerfile}, which ${refused ?? 'does not exist or cannot be read'}`,
           file: service.build.origin.file,
           line: service.build.origin.line,
           suggestion: `Fix build.context/build.dockerfile of service '${service.name}'`
@@ -229,17 +236,18 @@ export function buildInventory(input: InventoryInput): InventoryScan {
     images: normalised.images,
     findings: [...findings, ...normalised.findings],
     files: [...scannedFiles].sort(),
-    projects
+    projects,
+    explained: [...explained]
   }
 }
 
-/** Every key of a compose build, as the plan carries it. */
 /** Every file of `project` is included by another project that does not itself stand only inside `project`. */
 function isOnlyIncluded(project: ComposeProject, all: readonly ComposeProject[]): boolean {
   const within = (inner: ComposeProject, outer: ComposeProject): boolean => inner.inputs.length > 0 && inner.inputs.every(file => outer.included.includes(file))
   return all.some(other => other !== project && within(project, other) && !within(other, project))
 }
 
+/** Every key of a compose build, as the plan carries it. */
 function buildSpecOf(build: ComposeBuild): BuildSpec {
   const spec: BuildSpec = {
     context: build.context,

@@ -5887,7 +5887,7 @@ var SIMPLE_RELATIVE = /^(?!\.{1,2}(?:\/|$))(?:[^/\\]+\/(?!\.{1,2}(?:\/|$)))*[^/\
 function readConfined(context, relativePath) {
   const { limits, lexicalRoot } = context;
   const maxBytes = limits.maxBytes ?? MAX_REPOSITORY_FILE_BYTES;
-  const refuse = (problem, why) => ({ problem, message: `${relativePath} ${why}` });
+  const refuse = (problem, why) => ({ problem, message: `${relativePath} ${why}`, why });
   if (relativePath === "" || relativePath.includes("\0"))
     return refuse("unreadable", "is not a valid path; it was not read");
   const simple = path.sep === "/" && SIMPLE_RELATIVE.test(relativePath);
@@ -5995,6 +5995,7 @@ function realDirectory(lexicalRoot, realRoot, relativeDirectory, cache) {
 }
 function confinedReader(root, limits = {}) {
   const refused = /* @__PURE__ */ new Map();
+  const reasons = /* @__PURE__ */ new Map();
   const context = readerContext(root, limits, void 0, true);
   return {
     readFile: (relativePath) => {
@@ -6002,6 +6003,7 @@ function confinedReader(root, limits = {}) {
       if (typeof result === "string")
         return result;
       if (result.problem !== "missing" && !refused.has(relativePath)) {
+        reasons.set(relativePath, result.why);
         refused.set(relativePath, {
           kind: "invalid-file",
           severity: "error",
@@ -6012,7 +6014,8 @@ function confinedReader(root, limits = {}) {
       }
       return void 0;
     },
-    findings: () => [...refused.values()]
+    findings: () => [...refused.values()],
+    refusal: (relativePath) => reasons.get(relativePath)
   };
 }
 function isWithin(base, candidate) {
@@ -8356,6 +8359,7 @@ function buildInventory(input) {
   const findings = [];
   const scannedFiles = /* @__PURE__ */ new Set();
   const dockerfilesBuiltByCompose = /* @__PURE__ */ new Set();
+  const explained = /* @__PURE__ */ new Set();
   const projects = [];
   const scannedBuilds = /* @__PURE__ */ new Map();
   const needsOf = [];
@@ -8418,10 +8422,13 @@ function buildInventory(input) {
         continue;
       const dockerfile = dockerfileOf(service.build, read);
       if (dockerfile === void 0) {
+        const refused = input.refusal?.(service.build.dockerfile);
+        if (refused !== void 0)
+          explained.add(service.build.dockerfile);
         findings.push({
           kind: "invalid-file",
           severity: "error",
-          message: `Service '${service.name}' builds from ${service.build.dockerfile}, which does not exist or cannot be read`,
+          message: `Service '${service.name}' builds from ${service.build.dockerfile}, which ${refused ?? "does not exist or cannot be read"}`,
           file: service.build.origin.file,
           line: service.build.origin.line,
           suggestion: `Fix build.context/build.dockerfile of service '${service.name}'`
@@ -8525,7 +8532,8 @@ function buildInventory(input) {
     images: normalised.images,
     findings: [...findings, ...normalised.findings],
     files: [...scannedFiles].sort(),
-    projects
+    projects,
+    explained: [...explained]
   };
 }
 function isOnlyIncluded(project, all) {
@@ -9128,14 +9136,16 @@ async function runPipeline(settings, progress, signal) {
     if (discovery.composeFiles.length === 0 && discovery.dockerfiles.length === 0 && bundle === void 0)
       discovery.findings.push(nothingToScan(settings));
     const projects = groupComposeProjects(discovery.composeFiles);
-    const { projects: loadedProjects, ...found } = buildInventory({
+    const { projects: loadedProjects, explained, ...found } = buildInventory({
       ...compose,
       composeProjects: projects,
       dockerfiles: discovery.dockerfiles,
       platforms: settings.platforms,
+      refusal: reader.refusal,
       ...settings.templateDefaults !== void 0 && { templateDefaults: settings.templateDefaults.map((file) => path9.relative(settings.root, file).split(path9.sep).join("/")) }
     });
-    const result = { ...found, findings: [...discovery.findings, ...reader.findings(), ...found.findings] };
+    const repeated = (finding) => finding.file !== void 0 && explained.includes(finding.file);
+    const result = { ...found, findings: [...[...discovery.findings, ...reader.findings()].filter((finding) => !repeated(finding)), ...found.findings] };
     const bases = result.images.filter((image) => image.kind === "base").length;
     progress.info(`${plural(result.files.length, "file")} scanned: ${plural(bases, "base image")}, ${plural(result.images.length - bases, "service image")}, ${plural(result.findings.length, "finding")}`);
     return { inventory: result, composeProjects: loadedProjects };

@@ -4,6 +4,7 @@ import * as os from 'node:os'
 import * as path from 'node:path'
 import { discoverFiles, groupComposeProjects } from '../src/discover/discover.js'
 import { buildInventory, fileReader } from '../src/extract/inventory.js'
+import { nativePlatform } from '../src/extract/dockerfile.js'
 import { REPO_ROOT } from './harness/runner.js'
 import { REFERENCE_BASE_IMAGES, REFERENCE_SERVICE_IMAGES } from './harness/reference-project.js'
 
@@ -208,6 +209,26 @@ describe("docker's semantics in the inventory", () => {
       'b/compose.yml': 'include:\n  - ../a/compose.yml\nservices:\n  b:\n    image: acme/b:1\n'
     })
     expect(listed(inventory)).toEqual(['base docker.io/acme/a:1', 'base docker.io/acme/b:1'])
+  })
+
+  it("reads BuildKit's TARGETARCH for this machine and the platforms input, or for the platforms a compose build names", () => {
+    const native = nativePlatform().split('/')[1] as string
+    const files = {
+      Dockerfile: 'FROM acme/base:${TARGETARCH}\n',
+      'svc/Dockerfile': 'FROM acme/svc:${TARGETARCH}\n',
+      'compose.yml': 'services:\n  svc:\n    image: acme/svc-app:1\n    build:\n      context: svc\n      platforms: [linux/ppc64le]\n'
+    }
+    const names = Object.keys(files)
+    const inventory = buildInventory({
+      composeProjects: [['compose.yml']],
+      dockerfiles: names.filter(name => name.endsWith('Dockerfile')),
+      readFile: file => files[file as keyof typeof files],
+      env: {},
+      envFiles: [],
+      platforms: ['linux/s390x']
+    })
+    expect(listed(inventory)).toEqual([...new Set([`base docker.io/acme/base:${native}`, 'base docker.io/acme/base:s390x'])].sort().concat(['base docker.io/acme/svc:ppc64le', 'service docker.io/acme/svc-app:1']))
+    expect(inventory.findings).toEqual([])
   })
 
   it('returns the loaded compose projects for the deployment writer', () => {

@@ -18,7 +18,7 @@ import * as path from 'node:path'
 import type { BuildSpec, ExtractedReference, Finding, Inventory, InventoryImage, Origin } from '../model.js'
 import { formatReference, tryParseReference } from '../reference.js'
 import { defaultServiceImageName, loadComposeProject, type ComposeBuild, type ComposeLoadOptions, type ComposeProject } from './compose.js'
-import { classifyContext, extractDockerfile, type DockerfileScan } from './dockerfile.js'
+import { classifyContext, extractDockerfile, nativePlatform, type DockerfileScan } from './dockerfile.js'
 import { isTemplate, renderedPath, TEMPLATE_SUFFIXES, TemplateRenderer, unsetPlaceholders } from './template.js'
 
 /** readFile reads relative to the scanned root; envFiles and templateDefaults are relative to it too. */
@@ -27,7 +27,7 @@ export interface InventoryInput extends ComposeLoadOptions {
   dockerfiles: string[]
   /** Files of documented defaults for template placeholders; undefined: `.env.example` where it exists. */
   templateDefaults?: string[]
-  /** Platforms builds target when their compose service names none (the `platforms` input); default: this machine's. */
+  /** Platforms the images are for besides this machine's (the `platforms` input): what a build that names none may target. */
   platforms?: readonly string[]
   /** Why readFile refused a file (a symbolic link out of the root, a FIFO…), to say so where the file is referenced. */
   refusal?: (relativePath: string) => string | undefined
@@ -54,6 +54,8 @@ export function buildInventory(input: InventoryInput): InventoryScan {
   const scannedFiles = new Set<string>()
   const dockerfilesBuiltByCompose = new Set<string>()
   const explained = new Set<string>()
+  // A build that names no platform runs for this machine's (the tool builds here); the platforms input adds the ones deployed.
+  const defaultPlatforms = [...new Set([nativePlatform(), ...(input.platforms ?? [])])]
   const projects: ComposeProject[] = []
   // One Dockerfile built with the same args, target and contexts by several services is scanned once.
   const scannedBuilds = new Map<string, DockerfileScan>()
@@ -144,7 +146,7 @@ export function buildInventory(input: InventoryInput): InventoryScan {
       }
       const label = dockerfile.file ?? service.build.origin.file
       // What BuildKit's TARGETARCH and the like stand for in this build.
-      const platforms = spec.platforms ?? (service.platform !== undefined ? [service.platform] : input.platforms)
+      const platforms = spec.platforms ?? (service.platform !== undefined ? [service.platform] : defaultPlatforms)
       const buildKey = JSON.stringify([
         dockerfile.file ?? `${service.build.origin.file}#${service.name}`,
         spec.target ?? '',
@@ -178,7 +180,7 @@ export function buildInventory(input: InventoryInput): InventoryScan {
       continue
     }
     scannedFiles.add(file)
-    const scan = extractDockerfile(text, { file, ...(input.platforms !== undefined && input.platforms.length > 0 && { platforms: input.platforms }) })
+    const scan = extractDockerfile(text, { file, platforms: defaultPlatforms })
     references.push(...scan.references)
     findings.push(...scan.findings)
   }

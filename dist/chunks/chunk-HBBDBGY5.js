@@ -8360,6 +8360,7 @@ function buildInventory(input) {
   const scannedFiles = /* @__PURE__ */ new Set();
   const dockerfilesBuiltByCompose = /* @__PURE__ */ new Set();
   const explained = /* @__PURE__ */ new Set();
+  const defaultPlatforms = [.../* @__PURE__ */ new Set([nativePlatform(), ...input.platforms ?? []])];
   const projects = [];
   const scannedBuilds = /* @__PURE__ */ new Map();
   const needsOf = [];
@@ -8444,7 +8445,7 @@ function buildInventory(input) {
         scannedFiles.add(dockerfile.file);
       }
       const label = dockerfile.file ?? service.build.origin.file;
-      const platforms = spec.platforms ?? (service.platform !== void 0 ? [service.platform] : input.platforms);
+      const platforms = spec.platforms ?? (service.platform !== void 0 ? [service.platform] : defaultPlatforms);
       const buildKey = JSON.stringify([
         dockerfile.file ?? `${service.build.origin.file}#${service.name}`,
         spec.target ?? "",
@@ -8478,7 +8479,7 @@ function buildInventory(input) {
       continue;
     }
     scannedFiles.add(file);
-    const scan = extractDockerfile(text, { file, ...input.platforms !== void 0 && input.platforms.length > 0 && { platforms: input.platforms } });
+    const scan = extractDockerfile(text, { file, platforms: defaultPlatforms });
     references.push(...scan.references);
     findings.push(...scan.findings);
   }

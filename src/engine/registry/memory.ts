@@ -5,10 +5,11 @@
  * fills, lets tens of MiB of spent read buffers pile up between collections;
  * the allocator keeps their pages, so they count in peak RSS (90+ MiB for the
  * benchmark's 300 MiB copy, against 44 MiB for node with http and crypto loaded).
- * A scavenge (minor GC) every MiB moved frees them while they are young; it
+ * A scavenge (minor GC) every 4 MiB moved frees them while they are young; it
  * costs well under a millisecond, as the young generation holds only what is
- * in flight. (Every 4 MiB, the benchmark's peak RSS was 3–4 MiB higher, at the
- * same CPU time; without it, 113–119 MiB.)
+ * in flight. (Without it the benchmark peaked at 113–119 MiB; every MiB
+ * instead of every 4 saved 2–3 MiB more but cost 0.1–0.2 s of CPU, and the
+ * cold copy, which shares 2 cores with both registries, got slower.)
  *
  * The scavenge is V8's own `gc({ type: 'minor' })`, exposed for this process
  * with `--expose-gc` set at run time (the flag only adds the `gc` function to
@@ -19,7 +20,7 @@ import * as v8 from 'node:v8'
 import * as vm from 'node:vm'
 
 /** Bytes moved between two scavenges. */
-export const COLLECT_EVERY_BYTES = 1024 * 1024
+export const COLLECT_EVERY_BYTES = 4 * 1024 * 1024
 
 type Collect = (options?: { type?: 'major' | 'minor'; execution?: 'sync' | 'async' }) => void
 

@@ -23,7 +23,7 @@ import {
   pullScope,
   pushScope,
   withRetry
-} from "./chunk-BQ6YHYQE.js";
+} from "./chunk-5KCA35EF.js";
 import {
   cacheFindings,
   cacheUse

@@ -898,7 +898,7 @@ function describeUrl(url) {
 // lib/engine/registry/memory.js
 import * as v8 from "node:v8";
 import * as vm from "node:vm";
-var COLLECT_EVERY_BYTES = 1024 * 1024;
+var COLLECT_EVERY_BYTES = 4 * 1024 * 1024;
 var collect;
 function collector() {
   if (collect === void 0) {

@@ -5,7 +5,7 @@ import {
   executeSettings,
   imageResults,
   registryNetwork
-} from "./chunk-BQ6YHYQE.js";
+} from "./chunk-5KCA35EF.js";
 import "./chunk-BSQXQWJG.js";
 import "./chunk-DLSJOE4E.js";
 import "./chunk-E2PIM3G2.js";

@@ -233,6 +233,8 @@ describe("BuildKit's automatic platform args (TARGETARCH and the like) in the gl
     const several = rewriteDockerfileImages(text, mirror, { file: FILE, platforms: ['linux/amd64', 'linux/arm64'] })
     expect(several.text).toBe('FROM registry.local/mirror/golang:1.25 AS build\nFROM gcr.io/distroless/static:nonroot-${TARGETARCH}\n')
     expect(several.notes).toEqual([expect.objectContaining({ kind: 'scan-note', severity: 'notice', line: 2, message: expect.stringContaining('2 platforms') })])
+    const indirect = rewriteDockerfileImages('ARG ARCH=${TARGETARCH}\nFROM debian:12-${ARCH}\nFROM alpine:3\n', mirror, { file: FILE, platforms: ['linux/amd64', 'linux/arm64'] })
+    expect([indirect.text, indirect.notes.map(note => note.line)]).toEqual(['ARG ARCH=${TARGETARCH}\nFROM debian:12-${ARCH}\nFROM registry.local/mirror/alpine:3\n', [2]])
     const one = rewriteDockerfileImages(text, mirror, { file: FILE, platforms: ['linux/arm64'] })
     expect([one.text, one.notes]).toEqual(['FROM registry.local/mirror/golang:1.25 AS build\nFROM registry.local/mirror/gcr.io/distroless/static:nonroot-arm64\n', []])
   })

@@ -206,13 +206,22 @@ export function rewriteDockerfileImages(
   const analysis = analyseDockerfile(text, options)
   // What the rewrite itself has to say (the file's own findings are the scan's).
   const notes: Finding[] = []
-  // Built for several platforms, an image written with a platform arg is another image on each: one text cannot replace it.
-  const perPlatform = (options.platforms?.length ?? 0) > 1 && options.platformArgs !== false
+  // Built for several platforms, an image that names another image on some platform (through a platform arg,
+  // directly or by way of another ARG) cannot be replaced by one text.
+  const varying = new Set<number>()
+  if ((options.platforms?.length ?? 0) > 1 && options.platformArgs !== false && usesPlatformArgs(text)) {
+    const first = new Map(analysis.occurrences.map(occurrence => [occurrence.start, occurrence.text]))
+    for (const platform of (options.platforms as readonly string[]).slice(1)) {
+      for (const occurrence of analyseDockerfile(text, { ...options, platforms: [platform] }).occurrences) {
+        if (first.get(occurrence.start) !== occurrence.text) varying.add(occurrence.start)
+      }
+    }
+  }
   let out = ''
   let cursor = 0
   for (const occurrence of [...analysis.occurrences].filter(o => o.end > o.start).sort((a, b) => a.start - b.start)) {
     if (occurrence.start < cursor) continue
-    if (perPlatform && usesPlatformArgs(text.slice(occurrence.start, occurrence.end))) {
+    if (varying.has(occurrence.start)) {
       notes.push({
         kind: 'scan-note',
         severity: 'notice',

@@ -8048,13 +8048,22 @@ function extractDockerfileWith(reader, text, options) {
 function rewriteDockerfileImages(text, rewrite, options) {
   const analysis = analyseDockerfile(text, options);
   const notes = [];
-  const perPlatform = (options.platforms?.length ?? 0) > 1 && options.platformArgs !== false;
+  const varying = /* @__PURE__ */ new Set();
+  if ((options.platforms?.length ?? 0) > 1 && options.platformArgs !== false && usesPlatformArgs(text)) {
+    const first = new Map(analysis.occurrences.map((occurrence) => [occurrence.start, occurrence.text]));
+    for (const platform of options.platforms.slice(1)) {
+      for (const occurrence of analyseDockerfile(text, { ...options, platforms: [platform] }).occurrences) {
+        if (first.get(occurrence.start) !== occurrence.text)
+          varying.add(occurrence.start);
+      }
+    }
+  }
   let out = "";
   let cursor = 0;
   for (const occurrence of [...analysis.occurrences].filter((o) => o.end > o.start).sort((a, b) => a.start - b.start)) {
     if (occurrence.start < cursor)
       continue;
-    if (perPlatform && usesPlatformArgs(text.slice(occurrence.start, occurrence.end))) {
+    if (varying.has(occurrence.start)) {
       notes.push({
         kind: "scan-note",
         severity: "notice",

@@ -101,6 +101,22 @@ describe('planJobs', () => {
     expect(jobs.build[0]!.command.dockerfile).toBe(`ARG NODE=node:20-alpine\nFROM ${REGISTRY}/library/node:20-alpine\nRUN npm ci\n`)
   })
 
+  test("BuildKit's TARGETARCH is read for the platforms the build passes: one platform is rewritten, several leave it with a notice", () => {
+    write('arch/Dockerfile', 'FROM golang:1.25 AS build\nFROM gcr.io/distroless/static:nonroot-${TARGETARCH}\n')
+    const buildkitBuilder: Builder = { kind: 'buildx', name: 'ci', description: 'buildx' }
+    const images = (platforms: string[]) =>
+      plan([
+        plannedImage('base', 'golang:1.25', `${REGISTRY}/library/golang:1.25`),
+        plannedImage('base', 'gcr.io/distroless/static:nonroot-arm64', `${REGISTRY}/distroless/static:nonroot-arm64`),
+        plannedImage('service', 'aihpc/arch:v1', `${REGISTRY}/arch:v1`, { context: 'arch', dockerfile: 'arch/Dockerfile', args: {}, platforms })
+      ])
+    const one = planJobs(images(['linux/arm64']), options({ builder: buildkitBuilder }))
+    expect([one.build[0]!.command.dockerfile, one.findings]).toEqual([`FROM ${REGISTRY}/library/golang:1.25 AS build\nFROM ${REGISTRY}/distroless/static:nonroot-arm64\n`, []])
+    const several = planJobs(images(['linux/amd64', 'linux/arm64']), options({ builder: buildkitBuilder }))
+    expect(several.build[0]!.command.dockerfile).toBe(`FROM ${REGISTRY}/library/golang:1.25 AS build\nFROM gcr.io/distroless/static:nonroot-\${TARGETARCH}\n`)
+    expect(several.findings).toEqual([expect.objectContaining({ kind: 'scan-note', severity: 'notice', file: 'arch/Dockerfile', line: 2 })])
+  })
+
   test('use-mirrored-bases false keeps the Dockerfile as written and pulls from nowhere in particular', () => {
     const [build] = planJobs(twoBasesOneService(), options({ useMirroredBases: false })).build
     expect(build!.command.dockerfile).toBe(fs.readFileSync(path.join(workspace, 'api/Dockerfile'), 'utf8'))

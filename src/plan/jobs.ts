@@ -218,6 +218,15 @@ function buildJob(image: PlannedImage, target: ImageReference, targets: Targets,
   if (!features.namedContexts && Object.keys(spec.additionalContexts ?? {}).length > 0) ignored.push('additional_contexts')
   if (contexts === null) return blocked(`a build context of ${familiarName(target)} (additional_contexts) is outside the workspace; it is not built`)
 
+  // The platforms the build runs for (one builder run each): what BuildKit's TARGETARCH and the like stand for.
+  const platforms = spec.platforms ?? []
+  const builds = options.builder?.kind === 'buildx'
+  let platformsUsed: string[] = []
+  if (platforms.length === 1) platformsUsed = platforms
+  else if (platforms.length > 1) {
+    if (features.multiPlatform && options.push) platformsUsed = platforms
+    else ignored.push(features.multiPlatform ? 'platforms (more than one: only a build that pushes can keep them)' : 'platforms (more than one)')
+  }
   let text = original
   const pullsFrom = new Set<string>()
   const mirrored = (reference: string): ImageReference | undefined => {
@@ -237,8 +246,8 @@ function buildJob(image: PlannedImage, target: ImageReference, targets: Targets,
       {
         file: spec.dockerfile,
         buildArgs: spec.args,
-        // The platforms the build runs for (BuildKit's TARGETARCH and the like; the legacy builder sets none).
-        ...(spec.platforms !== undefined && { platforms: spec.platforms }),
+        // The legacy builder sets no platform args.
+        platforms: platformsUsed,
         platformArgs: (options.builder?.kind ?? 'legacy') !== 'legacy',
         ...(spec.target !== undefined && { target: spec.target }),
         // A stage named after a context the build passes comes from that context, not from a registry.
@@ -257,14 +266,6 @@ function buildJob(image: PlannedImage, target: ImageReference, targets: Targets,
   if (network !== undefined && !features.namedNetworks && !['default', 'host', 'none'].includes(network)) {
     ignored.push(`network ${network} (BuildKit builds on default, host or none)`)
     network = undefined
-  }
-  const platforms = spec.platforms ?? []
-  const builds = options.builder?.kind === 'buildx'
-  let platformsUsed: string[] = []
-  if (platforms.length === 1) platformsUsed = platforms
-  else if (platforms.length > 1) {
-    if (features.multiPlatform && options.push) platformsUsed = platforms
-    else ignored.push(features.multiPlatform ? 'platforms (more than one: only a build that pushes can keep them)' : 'platforms (more than one)')
   }
   const cacheFrom = cacheSources(spec.cacheFrom ?? [], features, ignored)
   if ((spec.cacheTo?.length ?? 0) > 0 && !features.cacheExport) ignored.push('cache_to')

@@ -8828,6 +8828,17 @@ function buildJob(image, target, targets, options, findings) {
     ignored.push("additional_contexts");
   if (contexts === null)
     return blocked(`a build context of ${familiarName(target)} (additional_contexts) is outside the workspace; it is not built`);
+  const platforms = spec.platforms ?? [];
+  const builds = options.builder?.kind === "buildx";
+  let platformsUsed = [];
+  if (platforms.length === 1)
+    platformsUsed = platforms;
+  else if (platforms.length > 1) {
+    if (features.multiPlatform && options.push)
+      platformsUsed = platforms;
+    else
+      ignored.push(features.multiPlatform ? "platforms (more than one: only a build that pushes can keep them)" : "platforms (more than one)");
+  }
   let text = original;
   const pullsFrom = /* @__PURE__ */ new Set();
   const mirrored = (reference) => {
@@ -8844,8 +8855,8 @@ function buildJob(image, target, targets, options, findings) {
     }, {
       file: spec.dockerfile,
       buildArgs: spec.args,
-      // The platforms the build runs for (BuildKit's TARGETARCH and the like; the legacy builder sets none).
-      ...spec.platforms !== void 0 && { platforms: spec.platforms },
+      // The legacy builder sets no platform args.
+      platforms: platformsUsed,
       platformArgs: (options.builder?.kind ?? "legacy") !== "legacy",
       ...spec.target !== void 0 && { target: spec.target },
       // A stage named after a context the build passes comes from that context, not from a registry.
@@ -8863,17 +8874,6 @@ function buildJob(image, target, targets, options, findings) {
   if (network !== void 0 && !features.namedNetworks && !["default", "host", "none"].includes(network)) {
     ignored.push(`network ${network} (BuildKit builds on default, host or none)`);
     network = void 0;
-  }
-  const platforms = spec.platforms ?? [];
-  const builds = options.builder?.kind === "buildx";
-  let platformsUsed = [];
-  if (platforms.length === 1)
-    platformsUsed = platforms;
-  else if (platforms.length > 1) {
-    if (features.multiPlatform && options.push)
-      platformsUsed = platforms;
-    else
-      ignored.push(features.multiPlatform ? "platforms (more than one: only a build that pushes can keep them)" : "platforms (more than one)");
   }
   const cacheFrom = cacheSources(spec.cacheFrom ?? [], features, ignored);
   if ((spec.cacheTo?.length ?? 0) > 0 && !features.cacheExport)

@@ -2,7 +2,7 @@ import { createRequire as __imageMirrorRequire } from 'node:module';
 const require = __imageMirrorRequire(import.meta.url);
 import {
   runPipeline
-} from "./chunk-YCJ5EHWC.js";
+} from "./chunk-UOP5TDJ3.js";
 import "./chunk-JTONI4QA.js";
 import {
   safeLine

@@ -64,12 +64,13 @@ export class ComposeLoader {
    * include's own env files only fill what that leaves unset.
    */
   environment(files: { file: string; required: boolean; origin?: Origin }[], parent?: Lookup): Lookup {
-    const key = `${files.map(f => f.file).join('\0')}\0${parent === undefined ? 0 : (this.scopeIds.get(parent) ?? 0)}`
+    // Every lookup a scope holds was made here, so a parent always has its id.
+    const key = `${files.map(f => f.file).join('\0')}\0${parent === undefined ? 0 : this.scopeIds.get(parent)}`
     const cached = this.environments.get(key)
     if (cached !== undefined) return cached
     const env = this.options.env
-    const own: Lookup = name => (Object.hasOwn(env, name) ? env[name] : undefined)
-    const fromProcess: Lookup = parent === undefined ? own : name => parent(name) ?? own(name)
+    // The including project's environment (the process environment and its own env files) goes first.
+    const base: Lookup = parent ?? (name => (Object.hasOwn(env, name) ? env[name] : undefined))
     const values = new Map<string, string>()
     const all = [...files, ...this.options.envFiles.map(file => ({ file: normalisePath(file), required: true, origin: undefined }))]
     for (const { file, required, origin } of all) {
@@ -85,11 +86,11 @@ export class ComposeLoader {
         }
         continue
       }
-      const parsed = parseDotenv(text, file, name => fromProcess(name) ?? values.get(name))
+      const parsed = parseDotenv(text, file, name => base(name) ?? values.get(name))
       this.values.findings.push(...parsed.findings)
       for (const [name, value] of parsed.values) values.set(name, value)
     }
-    const lookup: Lookup = name => fromProcess(name) ?? values.get(name)
+    const lookup: Lookup = name => base(name) ?? values.get(name)
     this.environments.set(key, lookup)
     this.scopeIds.set(lookup, this.environments.size)
     return lookup

@@ -152,14 +152,14 @@ export function buildInventory(input: InventoryInput): InventoryScan {
         spec.target ?? '',
         Object.entries(spec.args).sort(),
         Object.entries(service.build.additionalContexts ?? {}).sort(),
-        platforms ?? []
+        platforms
       ])
       let scan = scannedBuilds.get(buildKey)
       if (scan === undefined) {
         scan = extractDockerfile(dockerfile.text, {
           file: label,
           buildArgs: spec.args,
-          ...(platforms !== undefined && platforms.length > 0 && { platforms }),
+          platforms,
           ...(spec.target !== undefined && { target: spec.target }),
           ...(service.build.additionalContexts !== undefined && { contexts: service.build.additionalContexts }),
           ...(service.build.inline !== undefined && { originOf: service.build.inline.originOf })

@@ -3,6 +3,7 @@ import { describe, expect, it } from '@jest/globals'
 import { parse, parseDocument } from 'yaml'
 import { defaultServiceImageName, loadComposeProject, rewriteComposeImages, type ComposeProject } from '../src/extract/compose.js'
 import { parseDotenv } from '../src/extract/dotenv.js'
+import { MAX_DOCUMENTS } from '../src/extract/compose-yaml.js'
 import { fileReader } from '../src/extract/inventory.js'
 
 const FIXTURE = 'fixtures/reference-project'
@@ -1152,6 +1153,15 @@ describe('a compose file of several YAML documents, as compose-go reads it', () 
     expect(project.findings).toEqual([expect.objectContaining({ kind: 'invalid-file', severity: 'error', file: 'compose.yml', line: expect.any(Number) })])
     expect((project.findings[0]?.line ?? 0) >= 6).toBe(true)
     expect(project.services).toEqual([])
+  })
+
+  it('refuses a hostile stream of more documents than any compose file holds, at once and with the line', () => {
+    const text = 'services:\n  web:\n    image: nginx:1\n' + Array.from({ length: MAX_DOCUMENTS }, (_, i) => `---\nx-${i}: 1\n`).join('')
+    const started = Date.now()
+    const project = load({ files: { 'compose.yml': text } })
+    expect(Date.now() - started).toBeLessThan(10_000)
+    expect(project.services).toEqual([])
+    expect(project.findings).toEqual([expect.objectContaining({ kind: 'invalid-file', severity: 'error', line: 4 + 2 * (MAX_DOCUMENTS - 1), message: expect.stringContaining(`More than ${MAX_DOCUMENTS} YAML documents`) })])
   })
 
   it('is not rewritten in place for the deployment (a finding says why), where one document is', () => {

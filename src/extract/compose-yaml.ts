@@ -54,8 +54,17 @@ export function parseComposeYaml(text: string, options: { keepSourceTokens?: boo
   const [doc = documents[0] ?? parseDocument('', parseOptions), ...more] = withContent
   // Every document's errors are the file's: reported at their own lines, the first one first.
   for (const other of more) doc.errors.push(...other.errors)
-  return { doc, more, lineCounter }
+  // Each document is read like one more -f file: a hostile stream of thousands is refused, not read.
+  const extra = more[MAX_DOCUMENTS - 1]
+  if (extra !== undefined) {
+    const at = extra.range[0]
+    doc.errors.push(new YAMLParseError([at, at + 1], 'MULTIPLE_DOCS', `More than ${MAX_DOCUMENTS} YAML documents with content in one file`))
+  }
+  return { doc, more: more.slice(0, MAX_DOCUMENTS - 1), lineCounter }
 }
+
+/** The most YAML documents with content a compose file may hold; real ones hold one, rarely a few. */
+export const MAX_DOCUMENTS = 1000
 
 /** The most nodes a document is walked for (duplicate keys, anchors); far above any real compose file's. */
 const MAX_WALKED_NODES = 10_000_000

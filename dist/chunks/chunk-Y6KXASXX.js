@@ -11,7 +11,7 @@ import {
   parseComposeYaml,
   readsBundle,
   require_dist
-} from "./chunk-JTONI4QA.js";
+} from "./chunk-ZVFPJHA4.js";
 import {
   COMPOSE_SYNTAX,
   OutputPathError,
@@ -7140,13 +7140,12 @@ var ComposeLoader = class {
    * include's own env files only fill what that leaves unset.
    */
   environment(files, parent) {
-    const key = `${files.map((f) => f.file).join("\0")}\0${parent === void 0 ? 0 : this.scopeIds.get(parent) ?? 0}`;
+    const key = `${files.map((f) => f.file).join("\0")}\0${parent === void 0 ? 0 : this.scopeIds.get(parent)}`;
     const cached = this.environments.get(key);
     if (cached !== void 0)
       return cached;
     const env = this.options.env;
-    const own = (name) => Object.hasOwn(env, name) ? env[name] : void 0;
-    const fromProcess = parent === void 0 ? own : (name) => parent(name) ?? own(name);
+    const base = parent ?? ((name) => Object.hasOwn(env, name) ? env[name] : void 0);
     const values = /* @__PURE__ */ new Map();
     const all = [...files, ...this.options.envFiles.map((file) => ({ file: normalisePath(file), required: true, origin: void 0 }))];
     for (const { file, required, origin } of all) {
@@ -7157,12 +7156,12 @@ var ComposeLoader = class {
         }
         continue;
       }
-      const parsed = parseDotenv(text, file, (name) => fromProcess(name) ?? values.get(name));
+      const parsed = parseDotenv(text, file, (name) => base(name) ?? values.get(name));
       this.values.findings.push(...parsed.findings);
       for (const [name, value] of parsed.values)
         values.set(name, value);
     }
-    const lookup = (name) => fromProcess(name) ?? values.get(name);
+    const lookup = (name) => base(name) ?? values.get(name);
     this.environments.set(key, lookup);
     this.scopeIds.set(lookup, this.environments.size);
     return lookup;
@@ -8460,14 +8459,14 @@ function buildInventory(input) {
         spec.target ?? "",
         Object.entries(spec.args).sort(),
         Object.entries(service.build.additionalContexts ?? {}).sort(),
-        platforms ?? []
+        platforms
       ]);
       let scan = scannedBuilds.get(buildKey);
       if (scan === void 0) {
         scan = extractDockerfile(dockerfile.text, {
           file: label,
           buildArgs: spec.args,
-          ...platforms !== void 0 && platforms.length > 0 && { platforms },
+          platforms,
           ...spec.target !== void 0 && { target: spec.target },
           ...service.build.additionalContexts !== void 0 && { contexts: service.build.additionalContexts },
           ...service.build.inline !== void 0 && { originOf: service.build.inline.originOf }
@@ -9128,7 +9127,7 @@ function writeDeploymentCompose(input) {
 // lib/pipeline.js
 async function runPipeline(settings, progress, signal) {
   const outputs = {};
-  const bundleStage = readsBundle(settings) || isBundleRun(settings) ? await import("./bundle-QN3PR4Z7.js") : void 0;
+  const bundleStage = readsBundle(settings) || isBundleRun(settings) ? await import("./bundle-XRF5WBO2.js") : void 0;
   const bundle = await bundleStage?.openInputBundle(settings, progress);
   const reader = confinedReader(settings.root, { allowedOutside: [...settings.envFiles, ...settings.templateDefaults ?? []] });
   const compose = {

@@ -2,8 +2,8 @@ import { createRequire as __imageMirrorRequire } from 'node:module';
 const require = __imageMirrorRequire(import.meta.url);
 import {
   runPipeline
-} from "./chunk-UOP5TDJ3.js";
-import "./chunk-JTONI4QA.js";
+} from "./chunk-Y6KXASXX.js";
+import "./chunk-ZVFPJHA4.js";
 import {
   printUntrusted,
   safeLine

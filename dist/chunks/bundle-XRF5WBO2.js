@@ -6,7 +6,7 @@ import {
   planBundleJobs,
   readsBundle,
   selectBundleJobs
-} from "./chunk-JTONI4QA.js";
+} from "./chunk-ZVFPJHA4.js";
 import "./chunk-YEBW5GAW.js";
 import {
   DigestGate,

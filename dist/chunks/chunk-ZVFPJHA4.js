@@ -7693,8 +7693,14 @@ function parseComposeYaml(text, options = {}) {
   const [doc = documents[0] ?? (0, import_yaml2.parseDocument)("", parseOptions), ...more] = withContent;
   for (const other of more)
     doc.errors.push(...other.errors);
-  return { doc, more, lineCounter };
+  const extra = more[MAX_DOCUMENTS - 1];
+  if (extra !== void 0) {
+    const at = extra.range[0];
+    doc.errors.push(new import_yaml2.YAMLParseError([at, at + 1], "MULTIPLE_DOCS", `More than ${MAX_DOCUMENTS} YAML documents with content in one file`));
+  }
+  return { doc, more: more.slice(0, MAX_DOCUMENTS - 1), lineCounter };
 }
+var MAX_DOCUMENTS = 1e3;
 var MAX_WALKED_NODES = 1e7;
 function duplicateKeyErrors(doc) {
   const errors = [];

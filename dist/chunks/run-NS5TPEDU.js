@@ -5,9 +5,9 @@ import {
   executeSettings,
   imageResults,
   registryNetwork
-} from "./chunk-5KCA35EF.js";
-import "./chunk-BSQXQWJG.js";
-import "./chunk-DLSJOE4E.js";
+} from "./chunk-WTZG4SCF.js";
+import "./chunk-PYIQDL6X.js";
+import "./chunk-GMHTV7BP.js";
 import "./chunk-E2PIM3G2.js";
 import "./chunk-BFJECO4U.js";
 import "./chunk-YJPRZVSQ.js";

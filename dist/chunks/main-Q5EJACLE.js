@@ -2,8 +2,8 @@ import { createRequire as __imageMirrorRequire } from 'node:module';
 const require = __imageMirrorRequire(import.meta.url);
 import {
   runPipeline
-} from "./chunk-Y6KXASXX.js";
-import "./chunk-ZVFPJHA4.js";
+} from "./chunk-26GEKBPL.js";
+import "./chunk-FH5M37PI.js";
 import {
   printUntrusted,
   safeLine
@@ -24,13 +24,13 @@ import {
 } from "./chunk-QLJTGL5W.js";
 import {
   cacheUse
-} from "./chunk-BSQXQWJG.js";
+} from "./chunk-PYIQDL6X.js";
 import {
   InputError,
   buildSettings,
   credentialsByHost,
   writeOutputFile
-} from "./chunk-DLSJOE4E.js";
+} from "./chunk-GMHTV7BP.js";
 import {
   CACHE_STATE,
   createPrivateDockerConfig,

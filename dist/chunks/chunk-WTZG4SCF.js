@@ -3,11 +3,11 @@ const require = __imageMirrorRequire(import.meta.url);
 import {
   cacheFindings,
   cacheUse
-} from "./chunk-BSQXQWJG.js";
+} from "./chunk-PYIQDL6X.js";
 import {
   copyEngine,
   credentialsByHost
-} from "./chunk-DLSJOE4E.js";
+} from "./chunk-GMHTV7BP.js";
 import {
   BlobCache,
   BlobMismatchError,

@@ -6,7 +6,7 @@ import {
   planBundleJobs,
   readsBundle,
   selectBundleJobs
-} from "./chunk-ZVFPJHA4.js";
+} from "./chunk-FH5M37PI.js";
 import "./chunk-YEBW5GAW.js";
 import {
   DigestGate,
@@ -23,14 +23,14 @@ import {
   pullScope,
   pushScope,
   withRetry
-} from "./chunk-5KCA35EF.js";
+} from "./chunk-WTZG4SCF.js";
 import {
   cacheFindings,
   cacheUse
-} from "./chunk-BSQXQWJG.js";
+} from "./chunk-PYIQDL6X.js";
 import {
   credentialsByHost
-} from "./chunk-DLSJOE4E.js";
+} from "./chunk-GMHTV7BP.js";
 import {
   BlobMismatchError,
   BundleStore,

@@ -2,8 +2,8 @@ import { createRequire as __imageMirrorRequire } from 'node:module';
 const require = __imageMirrorRequire(import.meta.url);
 import {
   runPipeline
-} from "./chunk-Y6KXASXX.js";
-import "./chunk-ZVFPJHA4.js";
+} from "./chunk-26GEKBPL.js";
+import "./chunk-FH5M37PI.js";
 import {
   safeLine
 } from "./chunk-BJUT4RHK.js";
@@ -18,7 +18,7 @@ import {
   buildSettings,
   reportPathAfterError,
   writeOutputFile
-} from "./chunk-DLSJOE4E.js";
+} from "./chunk-GMHTV7BP.js";
 import {
   COLLAPSE_AFTER,
   FINDING_TITLES,

@@ -2,7 +2,7 @@ import { createRequire as __imageMirrorRequire } from 'node:module';
 const require = __imageMirrorRequire(import.meta.url);
 import {
   dockerCopyCause
-} from "./chunk-DLSJOE4E.js";
+} from "./chunk-GMHTV7BP.js";
 
 // lib/execute/cache-use.js
 var OFF = "cache: true is off for this run";

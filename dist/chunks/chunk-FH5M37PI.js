@@ -6,7 +6,7 @@ import {
 import {
   DEFAULT_CONFIG_FILE,
   LAYOUTS
-} from "./chunk-DLSJOE4E.js";
+} from "./chunk-GMHTV7BP.js";
 import {
   DEFAULT_TAG,
   DOCKER_HUB,

@@ -11,7 +11,7 @@ import {
   parseComposeYaml,
   readsBundle,
   require_dist
-} from "./chunk-ZVFPJHA4.js";
+} from "./chunk-FH5M37PI.js";
 import {
   COMPOSE_SYNTAX,
   OutputPathError,
@@ -22,7 +22,7 @@ import {
   interpolate,
   isWithheldName,
   writeOutputFile
-} from "./chunk-DLSJOE4E.js";
+} from "./chunk-GMHTV7BP.js";
 import {
   buildReport,
   plural
@@ -9127,7 +9127,7 @@ function writeDeploymentCompose(input) {
 // lib/pipeline.js
 async function runPipeline(settings, progress, signal) {
   const outputs = {};
-  const bundleStage = readsBundle(settings) || isBundleRun(settings) ? await import("./bundle-XRF5WBO2.js") : void 0;
+  const bundleStage = readsBundle(settings) || isBundleRun(settings) ? await import("./bundle-6IW66AMX.js") : void 0;
   const bundle = await bundleStage?.openInputBundle(settings, progress);
   const reader = confinedReader(settings.root, { allowedOutside: [...settings.envFiles, ...settings.templateDefaults ?? []] });
   const compose = {
@@ -9192,7 +9192,7 @@ async function runPipeline(settings, progress, signal) {
       readFile: readWorkspaceFile
     }), settings.mode, shardImages);
     findings.push(...jobs.findings);
-    const { executeSettings } = await import("./run-VCOI4YAG.js");
+    const { executeSettings } = await import("./run-NS5TPEDU.js");
     execution = await executeSettings({ ...plan, images: shownImages }, jobs, settings, progress, signal);
     findings.push(...execution.findings ?? []);
   }

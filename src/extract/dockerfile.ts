@@ -43,7 +43,8 @@ const PLATFORM_ARGS = new Set([
 ])
 
 /** Whether `text` (a Dockerfile, or one argument of it) uses a platform arg: reading it depends on the platform. */
-const usesPlatformArgs = (text: string): boolean => /\$\{?(?:BUILD|TARGET)(?:PLATFORM|OS|ARCH|VARIANT)\b/.test(text)
+const PLATFORM_ARG_USE = new RegExp(`\\$\\{?(?:${[...PLATFORM_ARGS].join('|')})\\b`)
+const usesPlatformArgs = (text: string): boolean => PLATFORM_ARG_USE.test(text)
 
 /** Node's process.arch as an OCI architecture (and the variant BuildKit gives it). */
 const ARCHITECTURES: Record<string, string> = { x64: 'amd64', arm64: 'arm64', arm: 'arm/v7', ia32: '386', ppc64: 'ppc64le', s390x: 's390x', riscv64: 'riscv64', loong64: 'loong64' }

@@ -7968,7 +7968,8 @@ var PLATFORM_ARGS = /* @__PURE__ */ new Set([
   "TARGETARCH",
   "TARGETVARIANT"
 ]);
-var usesPlatformArgs = (text) => /\$\{?(?:BUILD|TARGET)(?:PLATFORM|OS|ARCH|VARIANT)\b/.test(text);
+var PLATFORM_ARG_USE = new RegExp(`\\$\\{?(?:${[...PLATFORM_ARGS].join("|")})\\b`);
+var usesPlatformArgs = (text) => PLATFORM_ARG_USE.test(text);
 var ARCHITECTURES = { x64: "amd64", arm64: "arm64", arm: "arm/v7", ia32: "386", ppc64: "ppc64le", s390x: "s390x", riscv64: "riscv64", loong64: "loong64" };
 function nativePlatform(arch = process.arch) {
   return `linux/${ARCHITECTURES[arch] ?? arch}`;

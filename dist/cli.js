@@ -5,7 +5,7 @@ const require = __imageMirrorRequire(import.meta.url);
 // lib/cli.js
 import * as nodeModule from "node:module";
 nodeModule.enableCompileCache?.();
-var { EXIT_USAGE, main } = await import("./chunks/program-URSJWJKY.js");
+var { EXIT_USAGE, main } = await import("./chunks/program-YEVNSI5I.js");
 main(process.argv.slice(2), process.env).then((code) => {
   process.exitCode = code;
 }, (error) => {

@@ -160,7 +160,9 @@ export async function executeBundle(
     dockerConfigDir: settings.userDockerConfig
   }
   if (settings.mode === 'export') {
-    ;({ registries, cache: cached } = await runExport(plan, settings, access, shardImages, add, findings, progress, signal))
+    const exported = await runExport(plan, settings, access, shardImages, add, findings, progress, signal)
+    registries = exported.registries
+    cached = exported.cache
   } else if (settings.mode === 'import') {
     registries = await runImport(plan, input, settings, access, shardImages, add, progress, signal)
   } else {

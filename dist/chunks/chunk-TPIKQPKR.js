@@ -9128,7 +9128,7 @@ function writeDeploymentCompose(input) {
 // lib/pipeline.js
 async function runPipeline(settings, progress, signal) {
   const outputs = {};
-  const bundleStage = readsBundle(settings) || isBundleRun(settings) ? await import("./bundle-6IW66AMX.js") : void 0;
+  const bundleStage = readsBundle(settings) || isBundleRun(settings) ? await import("./bundle-STUHAMW7.js") : void 0;
   const bundle = await bundleStage?.openInputBundle(settings, progress);
   const reader = confinedReader(settings.root, { allowedOutside: [...settings.envFiles, ...settings.templateDefaults ?? []] });
   const compose = {

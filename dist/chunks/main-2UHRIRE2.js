@@ -2,7 +2,7 @@ import { createRequire as __imageMirrorRequire } from 'node:module';
 const require = __imageMirrorRequire(import.meta.url);
 import {
   runPipeline
-} from "./chunk-WXAPMNAV.js";
+} from "./chunk-TPIKQPKR.js";
 import "./chunk-FH5M37PI.js";
 import {
   printUntrusted,

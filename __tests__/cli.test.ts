@@ -243,6 +243,32 @@ describe('the installed image-mirror bin', () => {
     expect(result.stderr).not.toMatch(/^node: /m)
   })
 
+  it('keeps V8’s young generation at its first size, which a plan run would otherwise double twice', () => {
+    // heap.ts: the cap is what keeps the peak memory of a registry copy down; a plan run shows it without a registry.
+    const probe = path.join(prefix, 'young-generation.mjs')
+    fs.writeFileSync(
+      probe,
+      [
+        "import * as v8 from 'node:v8'",
+        "const size = () => v8.getHeapSpaceStatistics().find(space => space.space_name === 'new_space').space_size",
+        'const first = size()',
+        "process.on('exit', () => process.stderr.write(`young generation: ${first} ${size()}\\n`))"
+      ].join('\n')
+    )
+    const fixture = path.join(REPO_ROOT, 'fixtures', 'reference-project')
+    const result = spawnSync(bin, ['--mode', 'plan', '--path', fixture, '--registry', 'harbor.example.com/aihpc', '--layout', 'library', '--report-path', 'young.json'], {
+      cwd: workspace,
+      encoding: 'utf8',
+      env: { PATH: `${path.dirname(process.execPath)}${path.delimiter}${process.env.PATH ?? ''}`, HOME: os.tmpdir(), NODE_OPTIONS: `--import=${probe}` },
+      timeout: 60000
+    })
+    expect(result.status).toBe(0)
+    const [first, last] = (/^young generation: (\d+) (\d+)$/m.exec(result.stderr) ?? []).slice(1).map(Number)
+    expect(first).toBeGreaterThan(0)
+    // V8 may grow it once before the entry's first line runs; uncapped, this run ends at 4× its first size.
+    expect(last).toBeLessThanOrEqual(2 * (first as number))
+  })
+
   it('takes --env-file first on the command line too', () => {
     const result = exec(['--env-file', 'vars.env', '--mode', 'plan', '--json', '--report-path', 'report.json'])
     expect(result.status).toBe(0)

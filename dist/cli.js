@@ -1,11 +1,16 @@
 #!/usr/bin/env -S node --
 import { createRequire as __imageMirrorRequire } from 'node:module';
 const require = __imageMirrorRequire(import.meta.url);
+import {
+  keepYoungGenerationSmall
+} from "./chunks/chunk-55Z3QWWA.js";
+import "./chunks/chunk-SVPXH4ZQ.js";
 
 // lib/cli.js
 import * as nodeModule from "node:module";
 nodeModule.enableCompileCache?.();
-var { EXIT_USAGE, main } = await import("./chunks/program-YEVNSI5I.js");
+keepYoungGenerationSmall();
+var { EXIT_USAGE, main } = await import("./chunks/program-ZNSZNW65.js");
 main(process.argv.slice(2), process.env).then((code) => {
   process.exitCode = code;
 }, (error) => {

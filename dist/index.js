@@ -1,8 +1,13 @@
 import { createRequire as __imageMirrorRequire } from 'node:module';
 const require = __imageMirrorRequire(import.meta.url);
+import {
+  keepYoungGenerationSmall
+} from "./chunks/chunk-55Z3QWWA.js";
+import "./chunks/chunk-SVPXH4ZQ.js";
 
 // lib/index.js
 import * as nodeModule from "node:module";
 nodeModule.enableCompileCache?.();
-var { run } = await import("./chunks/main-2UHRIRE2.js");
+keepYoungGenerationSmall();
+var { run } = await import("./chunks/main-URSL3SXU.js");
 await run();

@@ -7,9 +7,11 @@
  * (GNU coreutils, macOS, FreeBSD; npm's Windows shims drop the -S).
  */
 import * as nodeModule from 'node:module'
+import { keepYoungGenerationSmall } from './heap.js'
 
 // Node >= 22.1: cache V8's compiled code of everything imported from here on (see src/index.ts); a no-op on Node 20.
 ;(nodeModule as { enableCompileCache?: () => unknown }).enableCompileCache?.()
+keepYoungGenerationSmall()
 
 const { EXIT_USAGE, main } = await import('./cli/program.js')
 

@@ -5,8 +5,10 @@
  * compiling it. On Node 20 the cache does not exist and this is a plain import.
  */
 import * as nodeModule from 'node:module'
+import { keepYoungGenerationSmall } from './heap.js'
 
 ;(nodeModule as { enableCompileCache?: () => unknown }).enableCompileCache?.()
+keepYoungGenerationSmall()
 
 const { run } = await import('./main.js')
 await run()

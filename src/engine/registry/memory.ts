@@ -13,11 +13,17 @@
  *
  * The scavenge is V8's own `gc({ type: 'minor' })`, exposed for this process
  * with `--expose-gc` set at run time (the flag only adds the `gc` function to
- * new contexts; it changes no collector setting). Where that is refused, the
- * nudge is a no-op and memory behaves as before.
+ * new contexts). Where that is refused, the nudge is a no-op and memory
+ * behaves as before.
+ *
+ * The CLI and the action keep the young generation at its initial size from
+ * their first line (heap.ts); an embedder's process gets the same cap with
+ * the first scavenge, as the young generation has nothing to gain from
+ * growing while blobs stream.
  */
 import * as v8 from 'node:v8'
 import * as vm from 'node:vm'
+import { keepYoungGenerationSmall } from '../../heap.js'
 
 /** Bytes moved between two scavenges. */
 export const COLLECT_EVERY_BYTES = 4 * 1024 * 1024
@@ -30,6 +36,7 @@ function collector(): Collect | undefined {
   if (collect === undefined) {
     collect = null
     try {
+      keepYoungGenerationSmall()
       const existing = (globalThis as { gc?: unknown }).gc
       if (typeof existing === 'function') collect = existing as Collect
       else {

@@ -50,6 +50,9 @@ import {
   plural
 } from "./chunk-BFJECO4U.js";
 import {
+  keepYoungGenerationSmall
+} from "./chunk-55Z3QWWA.js";
+import {
   describeBuildCommand,
   dockerFailure,
   runBuild
@@ -904,6 +907,7 @@ function collector() {
   if (collect === void 0) {
     collect = null;
     try {
+      keepYoungGenerationSmall();
       const existing = globalThis.gc;
       if (typeof existing === "function")
         collect = existing;

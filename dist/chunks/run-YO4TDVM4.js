@@ -5,11 +5,12 @@ import {
   executeSettings,
   imageResults,
   registryNetwork
-} from "./chunk-WTZG4SCF.js";
+} from "./chunk-X3B53KIW.js";
 import "./chunk-PYIQDL6X.js";
 import "./chunk-GMHTV7BP.js";
 import "./chunk-E2PIM3G2.js";
 import "./chunk-BFJECO4U.js";
+import "./chunk-55Z3QWWA.js";
 import "./chunk-YJPRZVSQ.js";
 import "./chunk-LRCA6YLR.js";
 import "./chunk-HDNKJL3O.js";

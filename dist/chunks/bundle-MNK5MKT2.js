@@ -23,7 +23,7 @@ import {
   pullScope,
   pushScope,
   withRetry
-} from "./chunk-WTZG4SCF.js";
+} from "./chunk-X3B53KIW.js";
 import {
   cacheFindings,
   cacheUse
@@ -62,6 +62,7 @@ import {
   formatBytes,
   plural
 } from "./chunk-BFJECO4U.js";
+import "./chunk-55Z3QWWA.js";
 import "./chunk-YJPRZVSQ.js";
 import {
   EngineFailure

@@ -88,4 +88,23 @@ describe('mode mirror with engine: registry', () => {
     expect(verify.exitCode).toBe(0)
     expect(verify.outputs.verdict).toBe('3/3 images verified')
   })
+
+  it('loads none of the parts of Node it does not use on a no-op run (on Node >= 22 an ESM import of node:http would load undici, http2 and zlib)', () => {
+    const probeDir = fs.mkdtempSync(path.join(os.tmpdir(), 'im-loaded-'))
+    const probe = path.join(probeDir, 'probe.mjs')
+    const loaded = path.join(probeDir, 'loaded.json')
+    fs.writeFileSync(probe, `import * as fs from 'node:fs'\nprocess.on('exit', () => fs.writeFileSync(${JSON.stringify(loaded)}, JSON.stringify(process.moduleLoadList)))\n`)
+    try {
+      const again = runAction(
+        { engine: 'registry', mode: 'mirror', registry: `${target.host}/mirror`, 'registry-mirror': source.url, username: CREDENTIALS.username, password: CREDENTIALS.password },
+        { workspace, env: { DOCKER_CONFIG: fs.mkdtempSync(path.join(os.tmpdir(), 'im-docker-config-')), NODE_OPTIONS: `--import=${probe}` } }
+      )
+      expect(again.outputs.verdict).toBe('3 images (3 already present)')
+      const modules = JSON.parse(fs.readFileSync(loaded, 'utf8')) as string[]
+      expect(modules).toContain('NativeModule _http_client')
+      expect(modules.filter(name => /undici|http2|zlib/.test(name))).toEqual([])
+    } finally {
+      fs.rmSync(probeDir, { recursive: true, force: true })
+    }
+  })
 })

@@ -9,5 +9,5 @@ import "./chunks/chunk-SVPXH4ZQ.js";
 import * as nodeModule from "node:module";
 nodeModule.enableCompileCache?.();
 keepYoungGenerationSmall();
-var { run } = await import("./chunks/main-URSL3SXU.js");
+var { run } = await import("./chunks/main-TKSY6ZAV.js");
 await run();

@@ -11,8 +11,9 @@
  * a tenth of a second on every run, a no-op re-run included.
  */
 import * as fs from 'node:fs'
-import * as http from 'node:http'
+import type * as Http from 'node:http'
 import * as path from 'node:path'
+import { http } from '../builtins.js'
 import type { DockerCli } from './cli.js'
 import type { DockerCommand } from './commands.js'
 
@@ -87,7 +88,7 @@ const INFO_TIMEOUT_MS = 10_000
  */
 function daemonInfo(socketPath: string, signal: AbortSignal | undefined): Promise<unknown> {
   return new Promise(resolve => {
-    const options: http.RequestOptions & { servername: string } = {
+    const options: Http.RequestOptions & { servername: string } = {
       socketPath,
       path: '/info',
       headers: { host: 'docker' },

@@ -16,12 +16,12 @@
  * requests go to the proxy in absolute form; both are pooled like direct ones.
  */
 import * as fs from 'node:fs'
-import * as http from 'node:http'
+import type * as Http from 'node:http'
 import type * as Https from 'node:https'
-import { createRequire } from 'node:module'
 import * as net from 'node:net'
 import type { Readable } from 'node:stream'
 import type * as Tls from 'node:tls'
+import { http, httpsModule, tlsModule } from '../builtins.js'
 import type { Purpose } from './endpoint.js'
 import { cancelledError, deadlineError, isTransient, RegistryError } from './errors.js'
 import { ProxyConfig, type ProxyRoute } from './proxy.js'
@@ -46,20 +46,11 @@ export interface AgentOptions {
   connectTimeoutMs?: number
 }
 
-/**
- * node:https and node:tls, loaded when the first https origin (or https proxy) is met: loading
- * them costs about 11 ms at every start, which a run against plain-http registries (a mirror
- * inside an air-gapped network, a registry on 127.0.0.1) never needs.
- */
-const requireBuiltin = createRequire(import.meta.url)
-const httpsModule = (): typeof Https => requireBuiltin('node:https') as typeof Https
-const tlsModule = (): typeof Tls => requireBuiltin('node:tls') as typeof Tls
-
 /** The proxy an agent for an `http://` origin forwards through (absolute-form requests). */
-const forwarding = new WeakMap<http.Agent, ProxyRoute>()
+const forwarding = new WeakMap<Http.Agent, ProxyRoute>()
 
 export class Agents {
-  private readonly agents = new Map<string, http.Agent>()
+  private readonly agents = new Map<string, Http.Agent>()
   private readonly ca: Array<string | Buffer> | undefined
 
   constructor(private readonly options: AgentOptions) {
@@ -68,7 +59,7 @@ export class Agents {
   }
 
   /** The agent for requests to `url`; throws a RegistryError when a proxy variable that applies is unusable. */
-  for(url: URL, purpose: Purpose, lane: Lane = 'meta'): http.Agent {
+  for(url: URL, purpose: Purpose, lane: Lane = 'meta'): Http.Agent {
     const key = `${purpose} ${lane} ${url.origin}`
     let agent = this.agents.get(key)
     if (!agent) {
@@ -216,7 +207,7 @@ export interface Exchange {
   headers: Record<string, string>
   /** A Buffer is replayable; a stream is sent once. */
   body?: Buffer | Readable
-  agent: http.Agent
+  agent: Http.Agent
   /** Socket inactivity timeout, in ms. */
   timeoutMs: number
   /** Overall deadline of the exchange, response body included, in ms. */
@@ -230,7 +221,7 @@ export interface Exchange {
  * caller's to consume (or destroy). The deadline and the signal keep guarding
  * the body until it has been read or dropped.
  */
-export function exchange(request: Exchange): Promise<http.IncomingMessage> {
+export function exchange(request: Exchange): Promise<Http.IncomingMessage> {
   return new Promise((resolve, reject) => {
     const host = request.url.host
     if (request.signal?.aborted) {
@@ -242,7 +233,7 @@ export function exchange(request: Exchange): Promise<http.IncomingMessage> {
       return
     }
     const req = startRequest(request)
-    let response: http.IncomingMessage | undefined
+    let response: Http.IncomingMessage | undefined
     const fail = (error: Error): void => {
       req.destroy(error)
       response?.destroy(error)
@@ -284,7 +275,7 @@ export function exchange(request: Exchange): Promise<http.IncomingMessage> {
 }
 
 /** A socket error of a request forwarded through a proxy says so (tunnels name their proxy themselves). */
-function throughProxy(error: Error, agent: http.Agent): Error {
+function throughProxy(error: Error, agent: Http.Agent): Error {
   const route = forwarding.get(agent)
   if (route === undefined || error instanceof RegistryError) return error
   return Object.assign(new Error(`${error.message} (through the proxy ${route.url.host} from ${route.variable})`, { cause: error }), {
@@ -293,7 +284,7 @@ function throughProxy(error: Error, agent: http.Agent): Error {
 }
 
 /** A direct request, or an absolute-form one to the proxy an `http://` origin forwards through. */
-function startRequest(request: Exchange): http.ClientRequest {
+function startRequest(request: Exchange): Http.ClientRequest {
   const route = forwarding.get(request.agent)
   if (route === undefined) {
     const send = request.url.protocol === 'https:' ? httpsModule().request : http.request
@@ -317,7 +308,7 @@ function startRequest(request: Exchange): http.ClientRequest {
  * dropped (its socket closed) and `tooBig` says whether that is an error
  * (manifests) or the kept prefix is enough (error bodies).
  */
-export async function readBody(response: http.IncomingMessage, limit: number, tooBig?: () => Error): Promise<Buffer> {
+export async function readBody(response: Http.IncomingMessage, limit: number, tooBig?: () => Error): Promise<Buffer> {
   const parts: Buffer[] = []
   let length = 0
   for await (const chunk of response as AsyncIterable<Buffer>) {
@@ -335,6 +326,6 @@ export async function readBody(response: http.IncomingMessage, limit: number, to
 }
 
 /** Drops a body we do not need, so the socket goes back to the pool. */
-export function discard(response: http.IncomingMessage): void {
+export function discard(response: Http.IncomingMessage): void {
   response.resume()
 }

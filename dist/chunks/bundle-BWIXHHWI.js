@@ -23,7 +23,7 @@ import {
   pullScope,
   pushScope,
   withRetry
-} from "./chunk-X3B53KIW.js";
+} from "./chunk-TWXQOUQH.js";
 import {
   cacheFindings,
   cacheUse

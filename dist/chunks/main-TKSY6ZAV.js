@@ -2,7 +2,7 @@ import { createRequire as __imageMirrorRequire } from 'node:module';
 const require = __imageMirrorRequire(import.meta.url);
 import {
   runPipeline
-} from "./chunk-4S27EMJO.js";
+} from "./chunk-OOGVEHDE.js";
 import "./chunk-FH5M37PI.js";
 import {
   printUntrusted,

@@ -5,7 +5,7 @@ import {
   executeSettings,
   imageResults,
   registryNetwork
-} from "./chunk-X3B53KIW.js";
+} from "./chunk-TWXQOUQH.js";
 import "./chunk-PYIQDL6X.js";
 import "./chunk-GMHTV7BP.js";
 import "./chunk-E2PIM3G2.js";

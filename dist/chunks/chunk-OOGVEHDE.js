@@ -9128,7 +9128,7 @@ function writeDeploymentCompose(input) {
 // lib/pipeline.js
 async function runPipeline(settings, progress, signal) {
   const outputs = {};
-  const bundleStage = readsBundle(settings) || isBundleRun(settings) ? await import("./bundle-MNK5MKT2.js") : void 0;
+  const bundleStage = readsBundle(settings) || isBundleRun(settings) ? await import("./bundle-BWIXHHWI.js") : void 0;
   const bundle = await bundleStage?.openInputBundle(settings, progress);
   const reader = confinedReader(settings.root, { allowedOutside: [...settings.envFiles, ...settings.templateDefaults ?? []] });
   const compose = {
@@ -9193,7 +9193,7 @@ async function runPipeline(settings, progress, signal) {
       readFile: readWorkspaceFile
     }), settings.mode, shardImages);
     findings.push(...jobs.findings);
-    const { executeSettings } = await import("./run-YO4TDVM4.js");
+    const { executeSettings } = await import("./run-VZ2QHY5Q.js");
     execution = await executeSettings({ ...plan, images: shownImages }, jobs, settings, progress, signal);
     findings.push(...execution.findings ?? []);
   }

@@ -87,8 +87,16 @@ import {
 
 // lib/engine/docker/daemon.js
 import * as fs from "node:fs";
-import * as http from "node:http";
 import * as path from "node:path";
+
+// lib/engine/builtins.js
+import { createRequire } from "node:module";
+var requireBuiltin = createRequire(import.meta.url);
+var http = requireBuiltin("node:http");
+var httpsModule = () => requireBuiltin("node:https");
+var tlsModule = () => requireBuiltin("node:tls");
+
+// lib/engine/docker/daemon.js
 function registryConfigCommand() {
   return { args: ["info", "--format", "{{json .RegistryConfig}}"] };
 }
@@ -140,13 +148,13 @@ function daemonInfo(socketPath, signal) {
       timeout: INFO_TIMEOUT_MS,
       ...signal !== void 0 && { signal }
     };
-    const request2 = http.get(options, (response) => {
+    const request = http.get(options, (response) => {
       const parts = [];
       let length = 0;
       response.on("data", (chunk) => {
         length += chunk.length;
         if (length > MAX_INFO_BYTES)
-          request2.destroy();
+          request.destroy();
         else
           parts.push(chunk);
       });
@@ -159,8 +167,8 @@ function daemonInfo(socketPath, signal) {
       });
       response.on("error", () => resolve("unreadable"));
     });
-    request2.on("timeout", () => request2.destroy());
-    request2.on("error", (error) => {
+    request.on("timeout", () => request.destroy());
+    request.on("error", (error) => {
       const code = error.code;
       resolve(code === "ENOENT" || code === "ECONNREFUSED" ? "unreachable" : "unreadable");
     });
@@ -443,12 +451,7 @@ import { Transform } from "node:stream";
 
 // lib/engine/registry/transport.js
 import * as fs2 from "node:fs";
-import * as http2 from "node:http";
-import { createRequire } from "node:module";
 import * as net from "node:net";
-var requireBuiltin = createRequire(import.meta.url);
-var httpsModule = () => requireBuiltin("node:https");
-var tlsModule = () => requireBuiltin("node:tls");
 var forwarding = /* @__PURE__ */ new WeakMap();
 var Agents = class {
   options;
@@ -469,10 +472,10 @@ var Agents = class {
       if (route && url.protocol === "https:") {
         agent = tunnelAgent({ ...common, ...ca }, route, this.options.connectTimeoutMs ?? 3e4, this.ca);
       } else if (route) {
-        agent = route.url.protocol === "https:" ? new (httpsModule()).Agent({ ...common, ...ca }) : new http2.Agent(common);
+        agent = route.url.protocol === "https:" ? new (httpsModule()).Agent({ ...common, ...ca }) : new http.Agent(common);
         forwarding.set(agent, route);
       } else {
-        agent = url.protocol === "https:" ? new (httpsModule()).Agent({ ...common, ...ca }) : new http2.Agent(common);
+        agent = url.protocol === "https:" ? new (httpsModule()).Agent({ ...common, ...ca }) : new http.Agent(common);
       }
       this.agents.set(key, agent);
     }
@@ -574,39 +577,39 @@ function openTunnel(route, host, port, timeoutMs, ca) {
     socket.write(lines.join("\r\n"));
   });
 }
-function exchange(request2) {
+function exchange(request) {
   return new Promise((resolve, reject) => {
-    const host = request2.url.host;
-    if (request2.signal?.aborted) {
+    const host = request.url.host;
+    if (request.signal?.aborted) {
       reject(cancelledError(host));
       return;
     }
-    if (request2.url.protocol !== "http:" && request2.url.protocol !== "https:") {
-      reject(new Error(`refusing a ${request2.url.protocol} URL`));
+    if (request.url.protocol !== "http:" && request.url.protocol !== "https:") {
+      reject(new Error(`refusing a ${request.url.protocol} URL`));
       return;
     }
-    const req = startRequest(request2);
+    const req = startRequest(request);
     let response;
     const fail = (error) => {
       req.destroy(error);
       response?.destroy(error);
     };
-    const deadline = setTimeout(() => fail(deadlineError(host, request2.deadlineMs)), request2.deadlineMs);
+    const deadline = setTimeout(() => fail(deadlineError(host, request.deadlineMs)), request.deadlineMs);
     deadline.unref();
     const onAbort = () => fail(cancelledError(host));
-    request2.signal?.addEventListener("abort", onAbort, { once: true });
+    request.signal?.addEventListener("abort", onAbort, { once: true });
     const finish = () => {
       clearTimeout(deadline);
-      request2.signal?.removeEventListener("abort", onAbort);
+      request.signal?.removeEventListener("abort", onAbort);
     };
-    req.setTimeout(request2.timeoutMs, () => {
-      const error = Object.assign(new Error(`no response from ${host} within ${request2.timeoutMs} ms`), { code: "ETIMEDOUT" });
+    req.setTimeout(request.timeoutMs, () => {
+      const error = Object.assign(new Error(`no response from ${host} within ${request.timeoutMs} ms`), { code: "ETIMEDOUT" });
       fail(error);
     });
     req.once("error", (error) => {
       if (response === void 0)
         finish();
-      reject(throughProxy(error, request2.agent));
+      reject(throughProxy(error, request.agent));
     });
     req.once("response", (message) => {
       response = message;
@@ -614,7 +617,7 @@ function exchange(request2) {
       message.once("close", finish);
       resolve(message);
     });
-    const body = request2.body;
+    const body = request.body;
     if (body === void 0)
       req.end();
     else if (Buffer.isBuffer(body))
@@ -633,22 +636,22 @@ function throughProxy(error, agent) {
     ...error.code !== void 0 && { code: error.code }
   });
 }
-function startRequest(request2) {
-  const route = forwarding.get(request2.agent);
+function startRequest(request) {
+  const route = forwarding.get(request.agent);
   if (route === void 0) {
-    const send2 = request2.url.protocol === "https:" ? httpsModule().request : http2.request;
-    return send2(request2.url, { method: request2.method, headers: request2.headers, agent: request2.agent });
+    const send2 = request.url.protocol === "https:" ? httpsModule().request : http.request;
+    return send2(request.url, { method: request.method, headers: request.headers, agent: request.agent });
   }
   const proxy = route.url;
-  const send = proxy.protocol === "https:" ? httpsModule().request : http2.request;
+  const send = proxy.protocol === "https:" ? httpsModule().request : http.request;
   return send({
     protocol: proxy.protocol,
     hostname: proxy.hostname.replace(/^\[(.*)\]$/, "$1"),
     port: proxy.port || (proxy.protocol === "https:" ? 443 : 80),
-    path: request2.url.href,
-    method: request2.method,
-    headers: { ...request2.headers, host: request2.url.host, ...route.authorization !== void 0 && { "proxy-authorization": route.authorization } },
-    agent: request2.agent
+    path: request.url.href,
+    method: request.method,
+    headers: { ...request.headers, host: request.url.host, ...route.authorization !== void 0 && { "proxy-authorization": route.authorization } },
+    agent: request.agent
   });
 }
 async function readBody(response, limit, tooBig) {
@@ -704,11 +707,11 @@ var RegistryClient = class {
   describe(method, path3) {
     return `${method} ${describeUrl(this.url(path3))}`;
   }
-  async request(request2, context) {
-    const replayable = request2.body === void 0 || Buffer.isBuffer(request2.body);
-    const policy = replayable && request2.retry !== false ? this.options.retry : { ...this.options.retry, attempts: 1 };
+  async request(request, context) {
+    const replayable = request.body === void 0 || Buffer.isBuffer(request.body);
+    const policy = replayable && request.retry !== false ? this.options.retry : { ...this.options.retry, attempts: 1 };
     try {
-      return await withRetry(() => this.attempt(request2, context), policy, {
+      return await withRetry(() => this.attempt(request, context), policy, {
         isTransient,
         retryAfterMs: retryAfterOf,
         signal: context.signal,
@@ -720,38 +723,38 @@ var RegistryClient = class {
       throw error;
     }
   }
-  async attempt(request2, context) {
-    const url = this.url(request2.path);
-    const what = `${request2.method} ${url.host}${url.pathname}`;
+  async attempt(request, context) {
+    const url = this.url(request.path);
+    const what = `${request.method} ${url.host}${url.pathname}`;
     try {
-      let authorization = await this.options.auth.headerFor(this.endpoint, request2.scopes, context.signal);
-      let response = await this.send(request2, url, authorization, context);
+      let authorization = await this.options.auth.headerFor(this.endpoint, request.scopes, context.signal);
+      let response = await this.send(request, url, authorization, context);
       if (response.status === 401) {
         discard(response.message);
-        const bodyConsumed = request2.body !== void 0 && !Buffer.isBuffer(request2.body);
-        authorization = await this.options.auth.answer(this.endpoint, header(response.message.headers["www-authenticate"]), request2.scopes, context.signal);
+        const bodyConsumed = request.body !== void 0 && !Buffer.isBuffer(request.body);
+        authorization = await this.options.auth.answer(this.endpoint, header(response.message.headers["www-authenticate"]), request.scopes, context.signal);
         if (bodyConsumed) {
           throw new RegistryError(`${what}: HTTP 401 UNAUTHORIZED on a streamed upload`, { status: 401, code: "UNAUTHORIZED", transient: true });
         }
-        response = await this.send(request2, url, authorization, context);
+        response = await this.send(request, url, authorization, context);
       } else if (authorization === void 0 && response.status < 400) {
         this.options.auth.noteAnonymous(this.endpoint);
       }
       const { message } = response;
       const status = message.statusCode ?? 0;
-      if (!request2.expect.includes(status))
-        throw await this.failure(request2, response.url, message);
+      if (!request.expect.includes(status))
+        throw await this.failure(request, response.url, message);
       let result;
-      if (request2.stream) {
+      if (request.stream) {
         result = { status, headers: message.headers, body: Buffer.alloc(0), stream: this.counted(message, what), url: response.url };
-      } else if (request2.method === "HEAD") {
+      } else if (request.method === "HEAD") {
         discard(message);
         result = { status, headers: message.headers, body: Buffer.alloc(0), url: response.url };
       } else {
-        const body = await this.readLimited(request2, message, what);
+        const body = await this.readLimited(request, message, what);
         result = { status, headers: message.headers, body, url: response.url };
       }
-      request2.verify?.(result);
+      request.verify?.(result);
       return result;
     } catch (error) {
       if (context.signal.aborted)
@@ -759,9 +762,9 @@ var RegistryClient = class {
       throw networkError(what, error, this.side, url.host);
     }
   }
-  async readLimited(request2, message, what) {
-    const limit = request2.maxBodyBytes ?? DEFAULT_MAX_BODY;
-    const code = request2.kind === "manifest" ? "MANIFEST_TOO_BIG" : "BODY_TOO_BIG";
+  async readLimited(request, message, what) {
+    const limit = request.maxBodyBytes ?? DEFAULT_MAX_BODY;
+    const code = request.kind === "manifest" ? "MANIFEST_TOO_BIG" : "BODY_TOO_BIG";
     const tooBig = () => new RegistryError(`${what}: the answer is larger than ${limit} bytes`, { code, transient: false });
     const announced = Number.parseInt(header(message.headers["content-length"]) ?? "", 10);
     if (Number.isFinite(announced) && announced > limit) {
@@ -773,43 +776,43 @@ var RegistryClient = class {
     return body;
   }
   /** One exchange plus redirects; Authorization only goes to this registry's origin. */
-  async send(request2, url, authorization, context) {
+  async send(request, url, authorization, context) {
     let current = url;
     for (let hop = 0; ; hop += 1) {
-      const headers = { ...request2.headers };
+      const headers = { ...request.headers };
       if (authorization !== void 0 && current.origin === this.endpoint.origin)
         headers.authorization = authorization;
-      const body = current === url ? request2.body : void 0;
+      const body = current === url ? request.body : void 0;
       if (Buffer.isBuffer(body))
         headers["content-length"] = String(body.length);
       this.options.stats.requests += 1;
       if (Buffer.isBuffer(body))
         this.options.stats.bytesSent += body.length;
-      if (request2.method !== "HEAD")
-        context.record?.(`${request2.method} ${describeUrl(current)}`);
+      if (request.method !== "HEAD")
+        context.record?.(`${request.method} ${describeUrl(current)}`);
       let message;
       try {
         message = await exchange({
-          method: request2.method,
+          method: request.method,
           url: current,
           headers,
           ...body !== void 0 && { body },
-          agent: this.options.agents.for(current, this.options.purpose, request2.stream === true || request2.transferBytes !== void 0 ? "blob" : "meta"),
+          agent: this.options.agents.for(current, this.options.purpose, request.stream === true || request.transferBytes !== void 0 ? "blob" : "meta"),
           timeoutMs: this.options.timeoutMs,
-          deadlineMs: deadlineFor(this.options.deadlineMs, request2.transferBytes),
+          deadlineMs: deadlineFor(this.options.deadlineMs, request.transferBytes),
           signal: context.signal
         });
       } catch (error) {
-        throw networkError(`${request2.method} ${current.host}${current.pathname}`, error, this.side, current.host);
+        throw networkError(`${request.method} ${current.host}${current.pathname}`, error, this.side, current.host);
       }
       this.noteRateLimit(message.headers);
       const status = message.statusCode ?? 0;
       const location = header(message.headers.location);
-      if (request2.followRedirects && [301, 302, 303, 307, 308].includes(status) && location && hop < MAX_REDIRECTS) {
+      if (request.followRedirects && [301, 302, 303, 307, 308].includes(status) && location && hop < MAX_REDIRECTS) {
         discard(message);
         const next = redirectTarget(location, current);
         if (!next) {
-          throw new RegistryError(`${request2.method} ${current.host}${current.pathname}: refused a redirect to '${oneLine(location, 200)}' (only http(s), never from https to http)`, {
+          throw new RegistryError(`${request.method} ${current.host}${current.pathname}: refused a redirect to '${oneLine(location, 200)}' (only http(s), never from https to http)`, {
             code: "REDIRECT_REFUSED",
             transient: false,
             side: this.side,
@@ -822,18 +825,18 @@ var RegistryClient = class {
       return { status, message, url: current };
     }
   }
-  async failure(request2, url, message) {
+  async failure(request, url, message) {
     const status = message.statusCode ?? 0;
     let text = "";
-    if (request2.method === "HEAD")
+    if (request.method === "HEAD")
       discard(message);
     else
       text = (await readBody(message, ERROR_BODY_LIMIT)).toString("utf8");
     const parsed = parseErrorBody(text);
-    const code = parsed.code ?? codeForStatus(status, request2.kind ?? "other");
+    const code = parsed.code ?? codeForStatus(status, request.kind ?? "other");
     const reason = parsed.message ? `: ${parsed.message}` : "";
     const retryAfterMs = parseRetryAfter(header(message.headers["retry-after"]));
-    return new RegistryError(`${request2.method} ${url.host}${url.pathname}: HTTP ${status}${code ? ` ${code}` : ""}${reason}`, {
+    return new RegistryError(`${request.method} ${url.host}${url.pathname}: HTTP ${status}${code ? ` ${code}` : ""}${reason}`, {
       status,
       ...code !== void 0 && { code },
       transient: status === 429 || status >= 500 || status === 408,
@@ -2543,19 +2546,19 @@ var DockerEngine = class {
     };
   }
   // --- build and push -----------------------------------------------------
-  describeBuild(request2) {
-    return [...this.buildLogins(request2).filter((host) => this.credentials.has(host)).map((host) => this.describe({ kind: "login", host })), describeBuildCommand(request2)];
+  describeBuild(request) {
+    return [...this.buildLogins(request).filter((host) => this.credentials.has(host)).map((host) => this.describe({ kind: "login", host })), describeBuildCommand(request)];
   }
-  async build(request2, context) {
-    for (const host of this.buildLogins(request2))
+  async build(request, context) {
+    for (const host of this.buildLogins(request))
       await this.login(host, "target", context);
-    return runBuild(this.cli, request2, context, (name) => this.local.inspect(name, context));
+    return runBuild(this.cli, request, context, (name) => this.local.inspect(name, context));
   }
   /** Registries a build needs credentials for: where its bases come from, and its target when the build pushes. */
-  buildLogins(request2) {
-    const hosts = new Set(request2.pullsFrom);
-    if (request2.command.push === true)
-      for (const tag of request2.command.tags)
+  buildLogins(request) {
+    const hosts = new Set(request.pullsFrom);
+    if (request.command.push === true)
+      for (const tag of request.command.tags)
         hosts.add(tag.registry);
     return [...hosts];
   }
@@ -2922,9 +2925,9 @@ async function mirror(job, engine, dryRun, signal, slots) {
 async function build(job, engine, dryRun, signal, progress, heartbeatMs) {
   if (engine === void 0)
     return { result: unsupported("build", "only the docker engine builds images, and docker is not available to this run") };
-  const request2 = { command: job.command, pullsFrom: job.pullsFrom };
+  const request = { command: job.command, pullsFrom: job.pullsFrom };
   if (dryRun)
-    return { result: { phase: "build", status: "planned", durationMs: 0, commands: engine.describeBuild(request2) } };
+    return { result: { phase: "build", status: "planned", durationMs: 0, commands: engine.describeBuild(request) } };
   const name = familiarName(job.target);
   let heard = false;
   const started = Date.now();
@@ -2943,7 +2946,7 @@ async function build(job, engine, dryRun, signal, progress, heartbeatMs) {
   }, heartbeatMs);
   heartbeat.unref();
   try {
-    const built = await engine.build(request2, context);
+    const built = await engine.build(request, context);
     return {
       result: { phase: "build", status: "built", durationMs: Date.now() - started, ...built.imageId !== void 0 && { digest: built.imageId }, commands },
       ...built.pushedDigest !== void 0 && { pushedDigest: built.pushedDigest }

@@ -1,0 +1,24 @@
+/**
+ * Node's network modules, loaded with require rather than `import`.
+ *
+ * An ESM import of a builtin reads every one of its exports, getters included
+ * (Node builds the module namespace from them). On Node 22 and later,
+ * node:http's WebSocket, CloseEvent and MessageEvent are such getters, and
+ * reading them loads Node's bundled undici with http2, zlib and web streams:
+ * 45 ms at every start on node24, the runtime the action declares, for code
+ * that never runs. require returns the module object and reads nothing.
+ *
+ * node:https and node:tls load with the first https origin (or proxy): about
+ * 11 ms at every start that a run against plain-http registries (a mirror in
+ * an air-gapped network, a registry on 127.0.0.1) never needs.
+ */
+import type * as Http from 'node:http'
+import type * as Https from 'node:https'
+import { createRequire } from 'node:module'
+import type * as Tls from 'node:tls'
+
+const requireBuiltin = createRequire(import.meta.url)
+
+export const http = requireBuiltin('node:http') as typeof Http
+export const httpsModule = (): typeof Https => requireBuiltin('node:https') as typeof Https
+export const tlsModule = (): typeof Tls => requireBuiltin('node:tls') as typeof Tls

@@ -9,7 +9,8 @@
  * RSS is its own:
  *   image-mirror  the product: `node dist/cli.js --mode mirror --engine registry` over a compose
  *                 file naming the 20 images, bundle load, scan, plan and report included
- *                 (BENCH_CLI=0 skips it; needs `npm run build` first)
+ *                 (BENCH_CLI=0 skips it; needs `npm run build` first); again on Node 24, the
+ *                 runtime action.yml declares, unless this node is 24 (BENCH_NODE24=0 skips it)
  *   engine        RegistryEngine.prepareCopy + copy over all 20 images, 4 at a time (compiled src)
  *   skopeo copy   `skopeo copy --all` per image, one after the other
  *   skopeo sync   `skopeo sync --all --src yaml` of all 20, one process
@@ -28,6 +29,7 @@
  * .bench-build/bench/registry.js> adds that build's engine as a contender, for A/B runs;
  * BENCH_BLOB_VARIANTS=2,4,6 adds engines with that many blob transfers at once)
  */
+import { execFileSync } from 'node:child_process'
 import * as fs from 'node:fs'
 import * as http from 'node:http'
 import * as os from 'node:os'
@@ -57,6 +59,16 @@ const BASELINE = process.env.BENCH_BASELINE || undefined
 const BLOB_VARIANTS = (process.env.BENCH_BLOB_VARIANTS ?? '').split(',').filter(Boolean).map(Number)
 /** Bounds every contender run, so a hang cannot stall the benchmark forever. */
 const RUN_TIMEOUT_MS = 240000
+/**
+ * Node 24, the runtime action.yml declares (scripts/node24.sh: this machine's node when it is 24, else
+ * Node's official build fetched once from the npm registry); BENCH_NODE24=0 skips its contender.
+ */
+function node24(): string | undefined {
+  if (process.env.BENCH_NODE24 === '0' || !WITH_CLI) return undefined
+  if (process.versions.node.split('.')[0] === '24') return undefined
+  return execFileSync('bash', [path.join(process.cwd(), 'scripts', 'node24.sh')], { encoding: 'utf8' }).trim()
+}
+
 /** The engine's concurrency (images at once, and blobs per image); the action's default is 4. */
 const ENGINE_CONCURRENCY = positiveNumber('BENCH_CONCURRENCY', 4)
 
@@ -144,7 +156,7 @@ async function engineChild(pairs: Array<[string, string]>): Promise<void> {
 }
 
 /** The product as a user runs it: dist/cli.js over a compose file naming the source images, into the target. */
-async function runCli(source: TestRegistry, target: TestRegistry, images: BenchImage[], workDir: string, nodeFlags: string[] = NODE_FLAGS): Promise<Run> {
+async function runCli(source: TestRegistry, target: TestRegistry, images: BenchImage[], workDir: string, nodeFlags: string[] = NODE_FLAGS, node = process.execPath): Promise<Run> {
   const project = path.join(workDir, `cli-${source.port}`)
   if (!fs.existsSync(project)) {
     fs.mkdirSync(project, { recursive: true })
@@ -154,7 +166,7 @@ async function runCli(source: TestRegistry, target: TestRegistry, images: BenchI
   const cli = productCli()
   const report = path.join(workDir, 'cli-report.json')
   const args = [...nodeFlags, cli, '--json', '--mode', 'mirror', '--engine', 'registry', '--path', project, '--registry', target.host, '--layout', 'preserve', '--concurrency', String(ENGINE_CONCURRENCY), '--report-path', report]
-  const run = await timed(process.execPath, args, productEnv(process.env, workDir))
+  const run = await timed(node, args, productEnv(process.env, workDir))
   const parsed = JSON.parse(run.stdout) as { images?: Array<{ status?: string }> }
   const statuses: Record<string, number> = {}
   for (const image of parsed.images ?? []) statuses[image.status ?? '?'] = (statuses[image.status ?? '?'] ?? 0) + 1
@@ -263,7 +275,9 @@ async function sequentialHeads(registry: TestRegistry, images: BenchImage[]): Pr
  * 40 manifest HEADs the product sends (source and target of each image, keep-alive, 4 sockets
  * per registry), and nothing else: no scan, no plan, no report.
  */
-const NODE_HEADS_SCRIPT = `import * as http from 'node:http'
+const NODE_HEADS_SCRIPT = `import { createRequire } from 'node:module'
+// Not an ESM import: on Node >= 22 that would load the bundled undici (src/engine/builtins.ts).
+const http = createRequire(import.meta.url)('node:http')
 const [source, target, refs] = JSON.parse(process.argv[2])
 const accept = '${MANIFEST_ACCEPT}'
 const head = (agent, origin, [repository, tag]) => new Promise((resolve, reject) => {
@@ -310,6 +324,9 @@ interface MemoryPeak {
 interface RuntimeFloor {
   nodeStart: Run[]
   nodeHeads: Run[]
+  /** The same on Node 24 (empty when there is no Node 24 contender). */
+  node24Start: Run[]
+  node24Heads: Run[]
   memory?: MemoryPeak
 }
 
@@ -336,11 +353,16 @@ async function measureRuntimeFloor(source: TestRegistry, target: TestRegistry, i
   const refs = JSON.stringify([source.url, target.url, images.map(image => [image.repository, image.tag])])
   const nodeStart: Run[] = []
   const nodeHeads: Run[] = []
+  const node24Start: Run[] = []
+  const node24Heads: Run[] = []
   for (let i = 0; i < 7; i += 1) {
     nodeStart.push(await timed(process.execPath, ['-e', '0']))
     nodeHeads.push(await timed(process.execPath, [script, refs]))
+    if (NODE24 === undefined) continue
+    node24Start.push(await timed(NODE24, ['-e', '0']))
+    node24Heads.push(await timed(NODE24, [script, refs]))
   }
-  return { nodeStart, nodeHeads, ...(memory && { memory }) }
+  return { nodeStart, nodeHeads, node24Start, node24Heads, ...(memory && { memory }) }
 }
 
 // ---------------------------------------------------------------- main
@@ -362,6 +384,8 @@ interface Row {
 }
 
 
+
+const NODE24 = node24()
 
 async function main(): Promise<void> {
   const images = benchImages()
@@ -405,6 +429,9 @@ async function main(): Promise<void> {
         : []),
       ...(WITH_CLI
         ? [{ key: 'image-mirror', name: 'image-mirror CLI (dist/cli.js)', note: 'the whole product process', run: (target: TestRegistry) => runCli(source, target, images, workDir) }]
+        : []),
+      ...(NODE24 !== undefined
+        ? [{ key: 'image-mirror-node24', name: 'image-mirror CLI on Node 24', note: 'the same, on the action\'s runtime', run: (target: TestRegistry) => runCli(source, target, images, workDir, NODE_FLAGS, NODE24) }]
         : []),
       { key: 'skopeo-copy', name: 'skopeo copy --all, per image', note: 'largest skopeo process', run: target => runSkopeoCopy(source, target, images) },
       { key: 'skopeo-sync', name: 'skopeo sync --all (yaml)', note: 'one skopeo process', targetRepository: image => image.syncRepository, run: target => runSkopeoSync(source, target, images, workDir) }
@@ -506,6 +533,14 @@ async function main(): Promise<void> {
         `node + the no-op's 40 HEADs and nothing else ${(heads.seconds * 1000).toFixed(0)} ms, ${(heads.maxRssKiB / 1024).toFixed(0)} MiB` +
         (process.env.NODE_EXTRA_CA_CERTS ? ' (NODE_EXTRA_CA_CERTS is set: node 20 reads that bundle at every start)' : '')
     )
+    if (runtime.node24Start.length > 0) {
+      const bare24 = medianOf(runtime.node24Start)
+      const heads24 = medianOf(runtime.node24Heads)
+      out.push(
+        `runtime floor on Node 24: node -e 0 ${(bare24.seconds * 1000).toFixed(0)} ms, ${(bare24.maxRssKiB / 1024).toFixed(0)} MiB; ` +
+          `node + the 40 HEADs ${(heads24.seconds * 1000).toFixed(0)} ms, ${(heads24.maxRssKiB / 1024).toFixed(0)} MiB`
+      )
+    }
     if (runtime.memory) {
       const { rss, file, anonymous, heapTotal, arrayBuffers } = runtime.memory
       const mib = (kib: number): string => (kib / 1024).toFixed(1)
@@ -515,7 +550,7 @@ async function main(): Promise<void> {
       )
     }
     const sync = rows.find(row => row.contender.key === 'skopeo-sync')
-    for (const row of rows.filter(candidate => candidate.contender.key === 'engine' || candidate.contender.key === 'image-mirror')) {
+    for (const row of rows.filter(candidate => ['engine', 'image-mirror', 'image-mirror-node24'].includes(candidate.contender.key))) {
       const checks = [
         `cold ${(coldOf(row) / floorCold).toFixed(2)}× the floor (target ≤ 1.50×: ${coldOf(row) / floorCold <= 1.5 ? 'met' : 'NOT met'})`,
         ...(sync ? [`${(coldOf(sync) / coldOf(row)).toFixed(2)}× faster than skopeo sync cold (target ≥ 2.00×: ${coldOf(sync) / coldOf(row) >= 2 ? 'met' : 'NOT met'})`] : []),

@@ -6,8 +6,10 @@
  * keeps doing it (each scavenge memory.ts asks for finds the chunks in flight
  * alive), though nothing that lives there needs the room: it only fills with
  * spent buffers between scavenges. Capped, the registry benchmark's copy
- * peaked 4–8 MiB lower at the same speed and CPU, and the 12,500-file scan took
- * the same time; loading the bundle costs a few more scavenges (about 5 ms).
+ * holds 5–8 MiB less of V8's pages (16–19 against 21–27 MiB over a dozen runs)
+ * at the same speed and CPU, though its peak RSS varies by as much from run to
+ * run with the spent buffers waiting for a scavenge; the 12,500-file scan
+ * takes the same time, and loading the bundle a few more scavenges (5 ms).
  * V8 reads the factor each time it considers growing, so setting it at run
  * time works; it must come before the bundle loads to keep those first
  * doublings from happening.

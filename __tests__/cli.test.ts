@@ -243,7 +243,7 @@ describe('the installed image-mirror bin', () => {
     expect(result.stderr).not.toMatch(/^node: /m)
   })
 
-  it('keeps V8’s young generation at its first size, which a plan run would otherwise double twice', () => {
+  it('keeps V8’s young generation small: at most twice its first size, where a plan run would otherwise end at 4×', () => {
     // heap.ts: the cap is what keeps the peak memory of a registry copy down; a plan run shows it without a registry.
     const probe = path.join(prefix, 'young-generation.mjs')
     fs.writeFileSync(

@@ -16,8 +16,8 @@
  * new contexts). Where that is refused, the nudge is a no-op and memory
  * behaves as before.
  *
- * The CLI and the action keep the young generation at its initial size from
- * their first line (heap.ts); an embedder's process gets the same cap with
+ * The CLI and the action keep the young generation small from their first
+ * line (heap.ts); an embedder's process gets the same cap with
  * the first scavenge, as the young generation has nothing to gain from
  * growing while blobs stream.
  */

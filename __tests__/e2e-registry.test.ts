@@ -89,7 +89,7 @@ describe('mode mirror with engine: registry', () => {
     expect(verify.outputs.verdict).toBe('3/3 images verified')
   })
 
-  it('loads none of the parts of Node it does not use on a no-op run (on Node >= 22 an ESM import of node:http would load undici, http2 and zlib)', () => {
+  it('loads none of the parts of Node it does not use on a no-op run: no undici, http2 or zlib (an ESM import of node:http loads them on Node >= 22), no child_process (no process to start)', () => {
     const probeDir = fs.mkdtempSync(path.join(os.tmpdir(), 'im-loaded-'))
     const probe = path.join(probeDir, 'probe.mjs')
     const loaded = path.join(probeDir, 'loaded.json')
@@ -102,7 +102,7 @@ describe('mode mirror with engine: registry', () => {
       expect(again.outputs.verdict).toBe('3 images (3 already present)')
       const modules = JSON.parse(fs.readFileSync(loaded, 'utf8')) as string[]
       expect(modules).toContain('NativeModule _http_client')
-      expect(modules.filter(name => /undici|http2|zlib/.test(name))).toEqual([])
+      expect(modules.filter(name => /undici|http2|zlib|child_process|dgram/.test(name))).toEqual([])
     } finally {
       fs.rmSync(probeDir, { recursive: true, force: true })
     }

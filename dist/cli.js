@@ -10,7 +10,7 @@ import "./chunks/chunk-SVPXH4ZQ.js";
 import * as nodeModule from "node:module";
 nodeModule.enableCompileCache?.();
 keepYoungGenerationSmall();
-var { EXIT_USAGE, main } = await import("./chunks/program-JVYV5FXV.js");
+var { EXIT_USAGE, main } = await import("./chunks/program-SNUOEWWH.js");
 main(process.argv.slice(2), process.env).then((code) => {
   process.exitCode = code;
 }, (error) => {

@@ -9,5 +9,5 @@ import "./chunks/chunk-SVPXH4ZQ.js";
 import * as nodeModule from "node:module";
 nodeModule.enableCompileCache?.();
 keepYoungGenerationSmall();
-var { run } = await import("./chunks/main-TKSY6ZAV.js");
+var { run } = await import("./chunks/main-WTOG3CFH.js");
 await run();

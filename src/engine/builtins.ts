@@ -1,5 +1,5 @@
 /**
- * Node's network modules, loaded with require rather than `import`.
+ * Node's network and process modules, loaded with require rather than `import`.
  *
  * An ESM import of a builtin reads every one of its exports, getters included
  * (Node builds the module namespace from them). On Node 22 and later,
@@ -11,7 +11,11 @@
  * node:https and node:tls load with the first https origin (or proxy): about
  * 11 ms at every start that a run against plain-http registries (a mirror in
  * an air-gapped network, a registry on 127.0.0.1) never needs.
+ * node:child_process loads with the first process started (docker, a
+ * credential helper): on Node 24 it brings dgram along, 11 ms at every start,
+ * and a registry run that asks no credential helper starts none.
  */
+import type * as ChildProcess from 'node:child_process'
 import type * as Http from 'node:http'
 import type * as Https from 'node:https'
 import { createRequire } from 'node:module'
@@ -22,3 +26,4 @@ const requireBuiltin = createRequire(import.meta.url)
 export const http = requireBuiltin('node:http') as typeof Http
 export const httpsModule = (): typeof Https => requireBuiltin('node:https') as typeof Https
 export const tlsModule = (): typeof Tls => requireBuiltin('node:tls') as typeof Tls
+export const childProcess = (): typeof ChildProcess => requireBuiltin('node:child_process') as typeof ChildProcess

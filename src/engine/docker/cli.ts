@@ -8,7 +8,7 @@
  * Spawned directly (not through @actions/exec) so an AbortSignal can stop a
  * running build or push, and a build's output can be streamed line by line.
  */
-import { spawn } from 'node:child_process'
+import { childProcess } from '../builtins.js'
 import { displayCommand, type DockerCommand } from './commands.js'
 
 export interface DockerCommandResult {
@@ -72,7 +72,7 @@ export class DockerCli {
         reject(new DockerCommandError(command.args, -1, `cancelled before ${displayCommand(command)} started`, ''))
         return
       }
-      const child = spawn(this.binary, command.args, {
+      const child = childProcess().spawn(this.binary, command.args, {
         env: command.env === undefined ? this.env : { ...this.env, ...command.env },
         stdio: ['pipe', 'pipe', 'pipe'],
         ...(options.signal !== undefined && { signal: options.signal })

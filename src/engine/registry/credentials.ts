@@ -7,10 +7,10 @@
  * registry, and the client only ever sends them to that registry (or the token
  * realm that is that registry's own: see auth.ts).
  */
-import { spawn } from 'node:child_process'
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
+import { childProcess } from '../builtins.js'
 import type { Credentials } from '../port.js'
 import { DOCKER_HUB } from '../../reference.js'
 import { DOCKER_HUB_CONFIG_KEY } from './endpoint.js'
@@ -86,7 +86,7 @@ export class CredentialStore {
   private runHelper(name: string, serverUrl: string): Promise<Credentials | undefined> {
     const program = `docker-credential-${name}`
     return new Promise((resolve, reject) => {
-      const child = spawn(program, ['get'], { stdio: ['pipe', 'pipe', 'pipe'], env: process.env })
+      const child = childProcess().spawn(program, ['get'], { stdio: ['pipe', 'pipe', 'pipe'], env: process.env })
       const out: Buffer[] = []
       const err: Buffer[] = []
       const timer = setTimeout(() => child.kill('SIGKILL'), this.sources.helperTimeoutMs ?? 10000)

@@ -11,7 +11,7 @@ import {
   classifyDockerFailure,
   displayCommand,
   dockerVersionCommand
-} from "./chunk-HDNKJL3O.js";
+} from "./chunk-3Q6L7RXN.js";
 import {
   familiarName
 } from "./chunk-7FBY6XPY.js";

@@ -4,8 +4,13 @@ import {
   familiarName
 } from "./chunk-7FBY6XPY.js";
 
-// lib/engine/docker/cli.js
-import { spawn } from "node:child_process";
+// lib/engine/builtins.js
+import { createRequire } from "node:module";
+var requireBuiltin = createRequire(import.meta.url);
+var http = requireBuiltin("node:http");
+var httpsModule = () => requireBuiltin("node:https");
+var tlsModule = () => requireBuiltin("node:tls");
+var childProcess = () => requireBuiltin("node:child_process");
 
 // lib/engine/docker/commands.js
 function pullCommand(ref) {
@@ -164,7 +169,7 @@ var DockerCli = class {
         reject(new DockerCommandError(command.args, -1, `cancelled before ${displayCommand(command)} started`, ""));
         return;
       }
-      const child = spawn(this.binary, command.args, {
+      const child = childProcess().spawn(this.binary, command.args, {
         env: command.env === void 0 ? this.env : { ...this.env, ...command.env },
         stdio: ["pipe", "pipe", "pipe"],
         ...options.signal !== void 0 && { signal: options.signal }
@@ -274,6 +279,10 @@ function isTransientDockerFailure(error) {
 }
 
 export {
+  http,
+  httpsModule,
+  tlsModule,
+  childProcess,
   pullCommand,
   tagCommand,
   pushCommand,

@@ -2,7 +2,7 @@ import { createRequire as __imageMirrorRequire } from 'node:module';
 const require = __imageMirrorRequire(import.meta.url);
 import {
   runPipeline
-} from "./chunk-OOGVEHDE.js";
+} from "./chunk-HMRULFQ6.js";
 import "./chunk-FH5M37PI.js";
 import {
   safeLine
@@ -28,9 +28,9 @@ import {
   plural,
   splitSuggestion
 } from "./chunk-BFJECO4U.js";
-import "./chunk-YJPRZVSQ.js";
+import "./chunk-YW6UN4AT.js";
 import "./chunk-LRCA6YLR.js";
-import "./chunk-HDNKJL3O.js";
+import "./chunk-3Q6L7RXN.js";
 import "./chunk-7FBY6XPY.js";
 import "./chunk-SVPXH4ZQ.js";
 

@@ -56,15 +56,18 @@ import {
   describeBuildCommand,
   dockerFailure,
   runBuild
-} from "./chunk-YJPRZVSQ.js";
+} from "./chunk-YW6UN4AT.js";
 import {
   EngineFailure
 } from "./chunk-LRCA6YLR.js";
 import {
   DockerCli,
   DockerCommandError,
+  childProcess,
   classifyDockerFailure,
   displayCommand,
+  http,
+  httpsModule,
   inspectImageCommand,
   isTransientDockerFailure,
   listImagesCommand,
@@ -73,8 +76,9 @@ import {
   pullCommand,
   pushCommand,
   serverPlatformCommand,
-  tagCommand
-} from "./chunk-HDNKJL3O.js";
+  tagCommand,
+  tlsModule
+} from "./chunk-3Q6L7RXN.js";
 import {
   DOCKER_HUB,
   familiarName,
@@ -88,15 +92,6 @@ import {
 // lib/engine/docker/daemon.js
 import * as fs from "node:fs";
 import * as path from "node:path";
-
-// lib/engine/builtins.js
-import { createRequire } from "node:module";
-var requireBuiltin = createRequire(import.meta.url);
-var http = requireBuiltin("node:http");
-var httpsModule = () => requireBuiltin("node:https");
-var tlsModule = () => requireBuiltin("node:tls");
-
-// lib/engine/docker/daemon.js
 function registryConfigCommand() {
   return { args: ["info", "--format", "{{json .RegistryConfig}}"] };
 }
@@ -2117,7 +2112,6 @@ function unauthorized(endpoint, reason) {
 }
 
 // lib/engine/registry/credentials.js
-import { spawn } from "node:child_process";
 import * as fs3 from "node:fs";
 import * as os from "node:os";
 import * as path2 from "node:path";
@@ -2181,7 +2175,7 @@ var CredentialStore = class {
   runHelper(name, serverUrl) {
     const program = `docker-credential-${name}`;
     return new Promise((resolve, reject) => {
-      const child = spawn(program, ["get"], { stdio: ["pipe", "pipe", "pipe"], env: process.env });
+      const child = childProcess().spawn(program, ["get"], { stdio: ["pipe", "pipe", "pipe"], env: process.env });
       const out = [];
       const err = [];
       const timer = setTimeout(() => child.kill("SIGKILL"), this.sources.helperTimeoutMs ?? 1e4);

@@ -7,7 +7,7 @@ import {
   classifyDockerFailure,
   isTransientDockerFailure,
   summarizeDockerError
-} from "./chunk-HDNKJL3O.js";
+} from "./chunk-3Q6L7RXN.js";
 import "./chunk-7FBY6XPY.js";
 import "./chunk-SVPXH4ZQ.js";
 export {

@@ -5,15 +5,15 @@ import {
   executeSettings,
   imageResults,
   registryNetwork
-} from "./chunk-TWXQOUQH.js";
+} from "./chunk-ALWKZD7L.js";
 import "./chunk-PYIQDL6X.js";
 import "./chunk-GMHTV7BP.js";
 import "./chunk-E2PIM3G2.js";
 import "./chunk-BFJECO4U.js";
 import "./chunk-55Z3QWWA.js";
-import "./chunk-YJPRZVSQ.js";
+import "./chunk-YW6UN4AT.js";
 import "./chunk-LRCA6YLR.js";
-import "./chunk-HDNKJL3O.js";
+import "./chunk-3Q6L7RXN.js";
 import "./chunk-7FBY6XPY.js";
 import "./chunk-SVPXH4ZQ.js";
 export {

@@ -30,7 +30,7 @@ import {
 import {
   BUILDER_FEATURES,
   BUILDER_NAMES
-} from "./chunk-YJPRZVSQ.js";
+} from "./chunk-YW6UN4AT.js";
 import {
   familiarName,
   formatReference,
@@ -9128,7 +9128,7 @@ function writeDeploymentCompose(input) {
 // lib/pipeline.js
 async function runPipeline(settings, progress, signal) {
   const outputs = {};
-  const bundleStage = readsBundle(settings) || isBundleRun(settings) ? await import("./bundle-BWIXHHWI.js") : void 0;
+  const bundleStage = readsBundle(settings) || isBundleRun(settings) ? await import("./bundle-KSC262IW.js") : void 0;
   const bundle = await bundleStage?.openInputBundle(settings, progress);
   const reader = confinedReader(settings.root, { allowedOutside: [...settings.envFiles, ...settings.templateDefaults ?? []] });
   const compose = {
@@ -9193,7 +9193,7 @@ async function runPipeline(settings, progress, signal) {
       readFile: readWorkspaceFile
     }), settings.mode, shardImages);
     findings.push(...jobs.findings);
-    const { executeSettings } = await import("./run-VZ2QHY5Q.js");
+    const { executeSettings } = await import("./run-QUTE3KLS.js");
     execution = await executeSettings({ ...plan, images: shownImages }, jobs, settings, progress, signal);
     findings.push(...execution.findings ?? []);
   }
@@ -9216,7 +9216,7 @@ async function runPipeline(settings, progress, signal) {
   return { report: report2, outputs };
 }
 async function detectMachineBuilder(settings, signal) {
-  const [{ detectBuilder }, { DockerCli }] = await Promise.all([import("./builder-EVICKAUJ.js"), import("./cli-HE5OGG5G.js")]);
+  const [{ detectBuilder }, { DockerCli }] = await Promise.all([import("./builder-CRC6NMM4.js"), import("./cli-74B3BKSC.js")]);
   return detectBuilder(new DockerCli(), {
     ...settings.builder !== void 0 && { name: settings.builder },
     ...settings.buildkit !== void 0 && { buildkit: settings.buildkit },

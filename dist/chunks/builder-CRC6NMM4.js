@@ -6,9 +6,9 @@ import {
   describeBuildCommand,
   detectBuilder,
   runBuild
-} from "./chunk-YJPRZVSQ.js";
+} from "./chunk-YW6UN4AT.js";
 import "./chunk-LRCA6YLR.js";
-import "./chunk-HDNKJL3O.js";
+import "./chunk-3Q6L7RXN.js";
 import "./chunk-7FBY6XPY.js";
 import "./chunk-SVPXH4ZQ.js";
 export {

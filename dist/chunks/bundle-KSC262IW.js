@@ -23,7 +23,7 @@ import {
   pullScope,
   pushScope,
   withRetry
-} from "./chunk-TWXQOUQH.js";
+} from "./chunk-ALWKZD7L.js";
 import {
   cacheFindings,
   cacheUse
@@ -63,7 +63,7 @@ import {
   plural
 } from "./chunk-BFJECO4U.js";
 import "./chunk-55Z3QWWA.js";
-import "./chunk-YJPRZVSQ.js";
+import "./chunk-YW6UN4AT.js";
 import {
   EngineFailure
 } from "./chunk-LRCA6YLR.js";
@@ -71,7 +71,7 @@ import {
   DockerCli,
   DockerCommandError,
   displayCommand
-} from "./chunk-HDNKJL3O.js";
+} from "./chunk-3Q6L7RXN.js";
 import {
   familiarName,
   formatReference,

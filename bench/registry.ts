@@ -331,7 +331,7 @@ interface RuntimeFloor {
 }
 
 /** After the rounds: node's bare start and node + the HEADs (7 runs each), and one more cold CLI run under the memory probe. */
-async function measureRuntimeFloor(source: TestRegistry, target: TestRegistry, images: BenchImage[], workDir: string): Promise<RuntimeFloor> {
+async function measureRuntimeFloor(source: TestRegistry, target: TestRegistry, images: BenchImage[], workDir: string, node24Binary: string | undefined): Promise<RuntimeFloor> {
   const probe = path.join(workDir, 'memory-probe.mjs')
   const probeOut = path.join(workDir, 'memory-probe.json')
   fs.writeFileSync(probe, MEMORY_PROBE_SCRIPT)
@@ -358,9 +358,9 @@ async function measureRuntimeFloor(source: TestRegistry, target: TestRegistry, i
   for (let i = 0; i < 7; i += 1) {
     nodeStart.push(await timed(process.execPath, ['-e', '0']))
     nodeHeads.push(await timed(process.execPath, [script, refs]))
-    if (NODE24 === undefined) continue
-    node24Start.push(await timed(NODE24, ['-e', '0']))
-    node24Heads.push(await timed(NODE24, [script, refs]))
+    if (node24Binary === undefined) continue
+    node24Start.push(await timed(node24Binary, ['-e', '0']))
+    node24Heads.push(await timed(node24Binary, [script, refs]))
   }
   return { nodeStart, nodeHeads, node24Start, node24Heads, ...(memory && { memory }) }
 }
@@ -385,9 +385,9 @@ interface Row {
 
 
 
-const NODE24 = node24()
-
 async function main(): Promise<void> {
+  // Here, not at module level: the engine contender runs this script again as its child, timed.
+  const node24Binary = node24()
   const images = benchImages()
   const processes = new BenchProcesses('registry')
   const { workDir } = processes
@@ -430,8 +430,8 @@ async function main(): Promise<void> {
       ...(WITH_CLI
         ? [{ key: 'image-mirror', name: 'image-mirror CLI (dist/cli.js)', note: 'the whole product process', run: (target: TestRegistry) => runCli(source, target, images, workDir) }]
         : []),
-      ...(NODE24 !== undefined
-        ? [{ key: 'image-mirror-node24', name: 'image-mirror CLI on Node 24', note: 'the same, on the action\'s runtime', run: (target: TestRegistry) => runCli(source, target, images, workDir, NODE_FLAGS, NODE24) }]
+      ...(node24Binary !== undefined
+        ? [{ key: 'image-mirror-node24', name: 'image-mirror CLI on Node 24', note: 'the same, on the action\'s runtime', run: (target: TestRegistry) => runCli(source, target, images, workDir, NODE_FLAGS, node24Binary) }]
         : []),
       { key: 'skopeo-copy', name: 'skopeo copy --all, per image', note: 'largest skopeo process', run: target => runSkopeoCopy(source, target, images) },
       { key: 'skopeo-sync', name: 'skopeo sync --all (yaml)', note: 'one skopeo process', targetRepository: image => image.syncRepository, run: target => runSkopeoSync(source, target, images, workDir) }
@@ -488,7 +488,7 @@ async function main(): Promise<void> {
     }
     log(`runtime floor: node's start, node + the HEADs, and one cold CLI run under the memory probe … (load ${loadAverage()})`)
     const runtimeTarget = await fresh()
-    const runtime = await measureRuntimeFloor(source, runtimeTarget, images, workDir)
+    const runtime = await measureRuntimeFloor(source, runtimeTarget, images, workDir, node24Binary)
     await processes.drop(runtimeTarget)
     const throughput = Math.max(...oneStream, ...twoStreams)
     const floorCold = seeded.uniqueBytes / throughput
